@@ -1,0 +1,296 @@
+//! Discovery: one region (or one VPC of it) into an [`Inventory`].
+//!
+//! Every independent read starts at once; the only dependent chains are
+//! DescribeVpcs → DescribeVpcAttribute ×2 per VPC, ListClusters → DescribeCluster per
+//! cluster and ListResolverEndpoints → ListResolverEndpointIpAddresses per endpoint, each
+//! fanned out `concurrency` at a time. Pages within one list are sequential (NextToken).
+
+use super::{Aws, AwsError, ErrorKind};
+use crate::inventory::{self as inv, Inventory};
+use futures::{StreamExt, TryStreamExt};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    /// Limit the per-VPC reads to this VPC (clusters: those in it; resolver: its endpoints).
+    pub vpc: Option<String>,
+    /// Fan-out bound for per-VPC / per-cluster / per-endpoint calls. EC2's Describe* token
+    /// bucket holds 100 requests, so the default stays well under it.
+    pub concurrency: usize,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            vpc: None,
+            concurrency: 64,
+        }
+    }
+}
+
+/// `vpc-` followed by 8 or 17 hex digits.
+pub fn valid_vpc_id(id: &str) -> bool {
+    id.strip_prefix("vpc-").is_some_and(|h| {
+        (h.len() == 8 || h.len() == 17) && h.chars().all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, AwsError> {
+    if let Some(v) = &opts.vpc
+        && !valid_vpc_id(v)
+    {
+        return Err(AwsError::usage(
+            format!("{v:?} is not a VPC ID"),
+            "pass an ID such as vpc-0123456789abcdef0 (run `eks-private-tui inventory` to list VPCs)",
+        ));
+    }
+    let vpc = opts.vpc.as_deref();
+    let conc = opts.concurrency.max(1);
+    let region = aws.region.as_str();
+
+    let (owned, vpc_owned) = (aws.clone(), opts.vpc.clone());
+    let vpcs_with_dns = async move {
+        let vpcs = owned.vpcs(vpc_owned.as_deref()).await?;
+        let ids: Vec<String> = vpcs.iter().map(|(v, _)| v.id.clone()).collect();
+        let dns: Vec<(bool, bool)> = futures::stream::iter(ids)
+            .map(move |id| {
+                let aws = owned.clone();
+                async move { aws.dns_attributes(&id).await }
+            })
+            .buffered(conc)
+            .try_collect()
+            .await?;
+        Ok::<_, AwsError>((vpcs, dns))
+    };
+
+    let (
+        regions,
+        identity,
+        azs,
+        vpcs,
+        dhcp,
+        subnets,
+        route_tables,
+        igws,
+        nats,
+        endpoints,
+        sgs,
+        peerings,
+        services,
+        clusters,
+        r_endpoints,
+        r_rules,
+        r_assocs,
+    ) = tokio::join!(
+        aws.regions(),
+        aws.caller_identity(),
+        aws.availability_zones(),
+        vpcs_with_dns,
+        aws.dhcp_options(),
+        aws.subnets(vpc),
+        aws.route_tables(vpc),
+        aws.internet_gateways(vpc),
+        aws.nat_gateways(vpc),
+        aws.vpc_endpoints(vpc, region),
+        aws.security_groups(vpc),
+        aws.peerings(),
+        aws.endpoint_services(region),
+        aws.clusters(conc),
+        aws.resolver_endpoints(vpc, conc),
+        aws.resolver_rules(),
+        aws.resolver_rule_associations(),
+    );
+
+    // Most telling error first: a region AWS does not know makes every other call fail in
+    // confusing ways; then identity (credentials, reachability).
+    if let Ok(known) = &regions
+        && !known.iter().any(|r| r == region)
+    {
+        return Err(AwsError::new(
+            ErrorKind::Usage,
+            "ec2",
+            "DescribeRegions",
+            format!("unknown region {region:?}"),
+            format!(
+                "pass one of the regions AWS lists, e.g. --region eu-west-1 (known: {})",
+                known.join(", ")
+            ),
+        ));
+    }
+    let (account, caller_arn) = identity?;
+    regions?;
+    let (vpcs, dns) = vpcs?;
+    if let Some(v) = vpc
+        && vpcs.is_empty()
+    {
+        let mut e = AwsError::new(
+            ErrorKind::NotFound,
+            "ec2",
+            "DescribeVpcs",
+            format!("VPC {v} does not exist in {region} (account {account})"),
+            "check the ID and --region; run `eks-private-tui inventory` to list the VPCs",
+        );
+        e.code = Some("InvalidVpcID.NotFound".into());
+        return Err(e);
+    }
+    let dhcp: HashMap<String, inv::DhcpOptions> =
+        dhcp?.into_iter().map(|d| (d.id.clone(), d)).collect();
+
+    let mut by_id: BTreeMap<String, inv::Vpc> = BTreeMap::new();
+    for ((mut v, dhcp_id), (support, hostnames)) in vpcs.into_iter().zip(dns) {
+        v.dns_support = support;
+        v.dns_hostnames = hostnames;
+        v.dhcp_options = dhcp_id.and_then(|id| dhcp.get(&id).cloned());
+        by_id.insert(v.id.clone(), v);
+    }
+
+    // Route tables first: subnets need them to find their table and kind.
+    let mut explicit: HashMap<String, usize> = HashMap::new();
+    let mut main: HashMap<String, usize> = HashMap::new();
+    let mut tables: Vec<(String, inv::RouteTable)> = route_tables?;
+    tables.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    for (i, (vpc_id, rt)) in tables.iter().enumerate() {
+        if rt.main {
+            main.insert(vpc_id.clone(), i);
+        }
+        for s in &rt.subnet_ids {
+            explicit.insert(s.clone(), i);
+        }
+    }
+    let mut subnet_vpc: HashMap<String, String> = HashMap::new();
+    for (vpc_id, mut s) in subnets? {
+        subnet_vpc.insert(s.id.clone(), vpc_id.clone());
+        let (rt, is_main) = match explicit.get(&s.id) {
+            Some(&i) => (Some(i), false),
+            None => (main.get(&vpc_id).copied(), true),
+        };
+        if let Some(i) = rt {
+            s.route_table_id = Some(tables[i].1.id.clone());
+            s.main_route_table = is_main;
+            s.kind = inv::classify_routes(&tables[i].1.routes);
+        } else {
+            s.main_route_table = is_main;
+            s.kind = inv::SubnetKind::Isolated;
+        }
+        if let Some(v) = by_id.get_mut(&vpc_id) {
+            v.subnets.push(s);
+        }
+    }
+    for (vpc_id, rt) in tables {
+        if let Some(v) = by_id.get_mut(&vpc_id) {
+            v.route_tables.push(rt);
+        }
+    }
+    for (vpc_id, igw) in igws? {
+        if let Some(v) = by_id.get_mut(&vpc_id) {
+            v.internet_gateways.push(igw);
+        }
+    }
+    for (vpc_id, n) in nats? {
+        // Deleted NAT gateways linger in DescribeNatGateways for an hour.
+        if n.state == "deleted" {
+            continue;
+        }
+        if let Some(v) = by_id.get_mut(&vpc_id) {
+            v.nat_gateways.push(n);
+        }
+    }
+    for (vpc_id, e) in endpoints? {
+        if let Some(v) = by_id.get_mut(&vpc_id) {
+            v.endpoints.push(e);
+        }
+    }
+    for (vpc_id, g) in sgs? {
+        if let Some(v) = by_id.get_mut(&vpc_id) {
+            v.security_groups.push(g);
+        }
+    }
+    for p in peerings? {
+        if matches!(
+            p.status.as_str(),
+            "deleted" | "rejected" | "expired" | "failed"
+        ) {
+            continue;
+        }
+        for side in [&p.requester_vpc_id, &p.accepter_vpc_id] {
+            if let Some(v) = by_id.get_mut(side) {
+                v.peerings.push(p.clone());
+            }
+        }
+    }
+
+    let mut clusters = clusters?;
+    for c in &mut clusters {
+        if c.vpc_id.is_none() {
+            // moto (and older API versions) omit vpcId: derive it from the subnets.
+            c.vpc_id = c.subnet_ids.iter().find_map(|s| subnet_vpc.get(s).cloned());
+        }
+    }
+    if let Some(v) = vpc {
+        clusters.retain(|c| c.vpc_id.as_deref() == Some(v));
+    }
+
+    let mut vpcs: Vec<inv::Vpc> = by_id.into_values().collect();
+    for v in &mut vpcs {
+        v.subnets
+            .sort_by(|a, b| (&a.az, cidr_key(&a.cidr)).cmp(&(&b.az, cidr_key(&b.cidr))));
+        v.endpoints
+            .sort_by(|a, b| (&a.service, &a.id).cmp(&(&b.service, &b.id)));
+        v.security_groups
+            .sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        v.nat_gateways.sort_by(|a, b| a.id.cmp(&b.id));
+        v.peerings.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    let mut rules = r_rules?;
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    // Rules and associations stay region-wide even with --vpc: the forwarding for a
+    // cluster's API lives in the client VPCs.
+    let mut assocs = r_assocs?;
+    assocs.sort_by(|a, b| a.id.cmp(&b.id));
+
+    Ok(Inventory {
+        region: region.to_string(),
+        account,
+        caller_arn,
+        vpc_filter: opts.vpc.clone(),
+        availability_zones: azs?,
+        vpcs,
+        clusters,
+        resolver: inv::Resolver {
+            endpoints: r_endpoints?,
+            rules,
+            rule_associations: assocs,
+        },
+        endpoint_services: services?,
+    })
+}
+
+/// Sort key for a CIDR: its network address as a number (unparsable ones last).
+fn cidr_key(c: &str) -> u128 {
+    match c.parse::<ipnet::IpNet>() {
+        Ok(ipnet::IpNet::V4(n)) => u32::from(n.network()) as u128,
+        Ok(ipnet::IpNet::V6(n)) => u128::from(n.network()),
+        Err(_) => u128::MAX,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vpc_ids() {
+        assert!(valid_vpc_id("vpc-0123456789abcdef0"));
+        assert!(valid_vpc_id("vpc-1a2b3c4d"));
+        for bad in [
+            "vpc-",
+            "vpc-xyz",
+            "subnet-1a2b3c4d",
+            "vpc-0123",
+            "VPC-1a2b3c4d",
+        ] {
+            assert!(!valid_vpc_id(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,556 @@
+//! EC2 reads, each paginated, each turned into plain inventory data at once.
+
+use super::{Aws, AwsError};
+use crate::inventory as inv;
+use aws_sdk_ec2::types::{self as t, Filter, VpcAttributeName};
+
+/// The largest page EC2's Describe* calls accept.
+const PAGE: i32 = 1000;
+
+fn tags(ts: &[t::Tag]) -> inv::Tags {
+    ts.iter()
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn s(o: Option<&str>) -> String {
+    o.unwrap_or_default().to_string()
+}
+
+/// `vpc-id = <vpc>` (or another filter name) when the read is limited to one VPC.
+fn scope(name: &str, vpc: Option<&str>) -> Option<Vec<Filter>> {
+    vpc.map(|v| vec![Filter::builder().name(name).values(v).build()])
+}
+
+macro_rules! paged {
+    ($aws:expr, $op:literal, $call:expr, $items:ident) => {{
+        let pages: Vec<_> = $call
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", $op, e))?;
+        let _ = &$aws;
+        pages
+            .into_iter()
+            .flat_map(|p| p.$items.unwrap_or_default())
+            .collect::<Vec<_>>()
+    }};
+}
+
+impl Aws {
+    pub(super) async fn regions(&self) -> Result<Vec<String>, AwsError> {
+        let out = self
+            .ec2
+            .describe_regions()
+            .all_regions(true)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeRegions", e))?;
+        Ok(out
+            .regions()
+            .iter()
+            .filter_map(|r| r.region_name().map(str::to_string))
+            .collect())
+    }
+
+    pub(super) async fn availability_zones(&self) -> Result<Vec<inv::AvailabilityZone>, AwsError> {
+        let out = self
+            .ec2
+            .describe_availability_zones()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeAvailabilityZones", e))?;
+        let mut azs: Vec<_> = out
+            .availability_zones()
+            .iter()
+            .map(|z| inv::AvailabilityZone {
+                name: s(z.zone_name()),
+                zone_id: s(z.zone_id()),
+                state: z
+                    .state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                zone_type: z.zone_type().unwrap_or("availability-zone").to_string(),
+            })
+            .collect();
+        azs.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(azs)
+    }
+
+    /// VPCs without their per-VPC parts (DNS attributes and children are filled later).
+    pub(super) async fn vpcs(
+        &self,
+        vpc: Option<&str>,
+    ) -> Result<Vec<(inv::Vpc, Option<String>)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeVpcs",
+            self.ec2
+                .describe_vpcs()
+                .set_filters(scope("vpc-id", vpc))
+                .max_results(PAGE),
+            vpcs
+        );
+        Ok(items
+            .into_iter()
+            .map(|v| {
+                let tags = tags(v.tags());
+                let vpc = inv::Vpc {
+                    id: s(v.vpc_id()),
+                    name: inv::name_tag(&tags),
+                    is_default: v.is_default().unwrap_or(false),
+                    owner_id: s(v.owner_id()),
+                    cidrs: v
+                        .cidr_block_association_set()
+                        .iter()
+                        .map(|a| inv::VpcCidr {
+                            cidr: s(a.cidr_block()),
+                            state: a
+                                .cidr_block_state()
+                                .and_then(|st| st.state())
+                                .map(|st| st.as_str().to_string())
+                                .unwrap_or_default(),
+                            association_id: s(a.association_id()),
+                        })
+                        .collect(),
+                    tags,
+                    ..Default::default()
+                };
+                (vpc, v.dhcp_options_id().map(str::to_string))
+            })
+            .collect())
+    }
+
+    /// enableDnsSupport and enableDnsHostnames of one VPC (two calls: EC2 has no bulk read).
+    pub(super) async fn dns_attributes(&self, vpc: &str) -> Result<(bool, bool), AwsError> {
+        let (support, hostnames) = tokio::try_join!(
+            self.ec2
+                .describe_vpc_attribute()
+                .vpc_id(vpc)
+                .attribute(VpcAttributeName::EnableDnsSupport)
+                .send(),
+            self.ec2
+                .describe_vpc_attribute()
+                .vpc_id(vpc)
+                .attribute(VpcAttributeName::EnableDnsHostnames)
+                .send(),
+        )
+        .map_err(|e| AwsError::from_sdk("ec2", "DescribeVpcAttribute", e))?;
+        Ok((
+            support
+                .enable_dns_support()
+                .and_then(|v| v.value())
+                .unwrap_or(false),
+            hostnames
+                .enable_dns_hostnames()
+                .and_then(|v| v.value())
+                .unwrap_or(false),
+        ))
+    }
+
+    pub(super) async fn dhcp_options(&self) -> Result<Vec<inv::DhcpOptions>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeDhcpOptions",
+            self.ec2.describe_dhcp_options().max_results(PAGE),
+            dhcp_options
+        );
+        Ok(items
+            .into_iter()
+            .map(|d| {
+                let mut o = inv::DhcpOptions {
+                    id: s(d.dhcp_options_id()),
+                    ..Default::default()
+                };
+                for c in d.dhcp_configurations() {
+                    let values = c
+                        .values()
+                        .iter()
+                        .filter_map(|v| v.value().map(str::to_string));
+                    match c.key() {
+                        Some("domain-name") => o.domain_name = values.into_iter().next(),
+                        Some("domain-name-servers") => o.domain_name_servers = values.collect(),
+                        _ => {}
+                    }
+                }
+                o
+            })
+            .collect())
+    }
+
+    /// Subnets with VPC ID; route table and kind are resolved by the caller.
+    pub(super) async fn subnets(
+        &self,
+        vpc: Option<&str>,
+    ) -> Result<Vec<(String, inv::Subnet)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeSubnets",
+            self.ec2
+                .describe_subnets()
+                .set_filters(scope("vpc-id", vpc))
+                .max_results(PAGE),
+            subnets
+        );
+        Ok(items
+            .into_iter()
+            .map(|sn| {
+                let tags = tags(sn.tags());
+                (
+                    s(sn.vpc_id()),
+                    inv::Subnet {
+                        id: s(sn.subnet_id()),
+                        name: inv::name_tag(&tags),
+                        az: s(sn.availability_zone()),
+                        az_id: s(sn.availability_zone_id()),
+                        cidr: s(sn.cidr_block()),
+                        available_ips: sn.available_ip_address_count().unwrap_or(0) as i64,
+                        route_table_id: None,
+                        main_route_table: false,
+                        kind: inv::SubnetKind::Isolated,
+                        map_public_ip_on_launch: sn.map_public_ip_on_launch().unwrap_or(false),
+                        owner_id: s(sn.owner_id()),
+                        tags,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub(super) async fn route_tables(
+        &self,
+        vpc: Option<&str>,
+    ) -> Result<Vec<(String, inv::RouteTable)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeRouteTables",
+            self.ec2
+                .describe_route_tables()
+                .set_filters(scope("vpc-id", vpc))
+                .max_results(100),
+            route_tables
+        );
+        Ok(items
+            .into_iter()
+            .map(|rt| {
+                let tags = tags(rt.tags());
+                let assoc = rt.associations();
+                (
+                    s(rt.vpc_id()),
+                    inv::RouteTable {
+                        id: s(rt.route_table_id()),
+                        name: inv::name_tag(&tags),
+                        main: assoc.iter().any(|a| a.main().unwrap_or(false)),
+                        subnet_ids: assoc
+                            .iter()
+                            .filter_map(|a| a.subnet_id().map(str::to_string))
+                            .collect(),
+                        routes: rt.routes().iter().map(route).collect(),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub(super) async fn internet_gateways(
+        &self,
+        vpc: Option<&str>,
+    ) -> Result<Vec<(String, String)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeInternetGateways",
+            self.ec2
+                .describe_internet_gateways()
+                .set_filters(scope("attachment.vpc-id", vpc))
+                .max_results(PAGE),
+            internet_gateways
+        );
+        Ok(items
+            .into_iter()
+            .flat_map(|g| {
+                let id = s(g.internet_gateway_id());
+                g.attachments()
+                    .iter()
+                    .filter_map(|a| a.vpc_id().map(|v| (v.to_string(), id.clone())))
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    }
+
+    pub(super) async fn nat_gateways(
+        &self,
+        vpc: Option<&str>,
+    ) -> Result<Vec<(String, inv::NatGateway)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeNatGateways",
+            self.ec2
+                .describe_nat_gateways()
+                .set_filter(scope("vpc-id", vpc))
+                .max_results(PAGE),
+            nat_gateways
+        );
+        Ok(items
+            .into_iter()
+            .map(|n| {
+                (
+                    s(n.vpc_id()),
+                    inv::NatGateway {
+                        id: s(n.nat_gateway_id()),
+                        subnet_id: s(n.subnet_id()),
+                        state: n
+                            .state()
+                            .map(|x| x.as_str().to_string())
+                            .unwrap_or_default(),
+                        connectivity: n
+                            .connectivity_type()
+                            .map(|x| x.as_str().to_string())
+                            .unwrap_or_else(|| "public".into()),
+                        public_ips: n
+                            .nat_gateway_addresses()
+                            .iter()
+                            .filter_map(|a| a.public_ip().map(str::to_string))
+                            .collect(),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub(super) async fn vpc_endpoints(
+        &self,
+        vpc: Option<&str>,
+        region: &str,
+    ) -> Result<Vec<(String, inv::Endpoint)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeVpcEndpoints",
+            self.ec2
+                .describe_vpc_endpoints()
+                .set_filters(scope("vpc-id", vpc))
+                .max_results(PAGE),
+            vpc_endpoints
+        );
+        Ok(items
+            .into_iter()
+            .map(|e| {
+                let tags = tags(e.tags());
+                let service_name = s(e.service_name());
+                (
+                    s(e.vpc_id()),
+                    inv::Endpoint {
+                        id: s(e.vpc_endpoint_id()),
+                        name: inv::name_tag(&tags),
+                        service: inv::service_short_name(&service_name, region),
+                        service_name,
+                        kind: e
+                            .vpc_endpoint_type()
+                            .map(|x| x.as_str().to_string())
+                            .unwrap_or_default(),
+                        // Real AWS and moto send lowercase states the SDK maps to Unknown(..)
+                        // (aws-sdk-rust#619): keep the text, lowercased.
+                        state: e
+                            .state()
+                            .map(|x| x.as_str().to_ascii_lowercase())
+                            .unwrap_or_default(),
+                        subnet_ids: e.subnet_ids().to_vec(),
+                        security_group_ids: e
+                            .groups()
+                            .iter()
+                            .filter_map(|g| g.group_id().map(str::to_string))
+                            .collect(),
+                        private_dns: e.private_dns_enabled().unwrap_or(false),
+                        route_table_ids: e.route_table_ids().to_vec(),
+                        dns_names: e
+                            .dns_entries()
+                            .iter()
+                            .filter_map(|d| d.dns_name().map(str::to_string))
+                            .collect(),
+                        tags,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub(super) async fn security_groups(
+        &self,
+        vpc: Option<&str>,
+    ) -> Result<Vec<(String, inv::SecurityGroup)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeSecurityGroups",
+            self.ec2
+                .describe_security_groups()
+                .set_filters(scope("vpc-id", vpc))
+                .max_results(PAGE),
+            security_groups
+        );
+        Ok(items
+            .into_iter()
+            .map(|g| {
+                let tags = tags(g.tags());
+                (
+                    s(g.vpc_id()),
+                    inv::SecurityGroup {
+                        id: s(g.group_id()),
+                        name: s(g.group_name()),
+                        description: s(g.description()),
+                        ingress: g.ip_permissions().iter().map(sg_rule).collect(),
+                        egress: g.ip_permissions_egress().iter().map(sg_rule).collect(),
+                        tags,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// All peering connections of the region (few; filtered by the caller).
+    pub(super) async fn peerings(&self) -> Result<Vec<inv::Peering>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeVpcPeeringConnections",
+            self.ec2
+                .describe_vpc_peering_connections()
+                .max_results(PAGE),
+            vpc_peering_connections
+        );
+        fn cidrs(info: Option<&t::VpcPeeringConnectionVpcInfo>) -> Vec<String> {
+            let Some(i) = info else { return vec![] };
+            let mut v: Vec<String> = i
+                .cidr_block_set()
+                .iter()
+                .filter_map(|c| c.cidr_block().map(str::to_string))
+                .collect();
+            if v.is_empty()
+                && let Some(c) = i.cidr_block()
+            {
+                v.push(c.to_string());
+            }
+            v
+        }
+        Ok(items
+            .into_iter()
+            .map(|p| {
+                let tags = tags(p.tags());
+                inv::Peering {
+                    id: s(p.vpc_peering_connection_id()),
+                    name: inv::name_tag(&tags),
+                    status: p
+                        .status()
+                        .and_then(|st| st.code())
+                        .map(|c| c.as_str().to_string())
+                        .unwrap_or_default(),
+                    requester_vpc_id: s(p.requester_vpc_info().and_then(|i| i.vpc_id())),
+                    requester_cidrs: cidrs(p.requester_vpc_info()),
+                    accepter_vpc_id: s(p.accepter_vpc_info().and_then(|i| i.vpc_id())),
+                    accepter_cidrs: cidrs(p.accepter_vpc_info()),
+                }
+            })
+            .collect())
+    }
+
+    /// The region's endpoint services (not paginated by the SDK: follow NextToken by hand).
+    pub(super) async fn endpoint_services(
+        &self,
+        region: &str,
+    ) -> Result<Vec<inv::EndpointService>, AwsError> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .ec2
+                .describe_vpc_endpoint_services()
+                .set_next_token(token.take())
+                .max_results(PAGE)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("ec2", "DescribeVpcEndpointServices", e))?;
+            for d in page.service_details() {
+                let name = s(d.service_name());
+                out.push(inv::EndpointService {
+                    service: inv::service_short_name(&name, region),
+                    service_name: name,
+                    types: d
+                        .service_type()
+                        .iter()
+                        .filter_map(|t| t.service_type().map(|x| x.as_str().to_string()))
+                        .collect(),
+                    availability_zones: d.availability_zones().to_vec(),
+                    private_dns_name: d.private_dns_name().map(str::to_string),
+                    owner: s(d.owner()),
+                });
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        out.sort_by(|a, b| a.service_name.cmp(&b.service_name));
+        Ok(out)
+    }
+}
+
+fn route(r: &t::Route) -> inv::Route {
+    let destination = r
+        .destination_cidr_block()
+        .or(r.destination_ipv6_cidr_block())
+        .or(r.destination_prefix_list_id())
+        .unwrap_or_default()
+        .to_string();
+    let target = r
+        .gateway_id()
+        .or(r.nat_gateway_id())
+        .or(r.transit_gateway_id())
+        .or(r.vpc_peering_connection_id())
+        .or(r.egress_only_internet_gateway_id())
+        .or(r.local_gateway_id())
+        .or(r.carrier_gateway_id())
+        .or(r.core_network_arn())
+        .or(r.instance_id())
+        .or(r.network_interface_id())
+        .unwrap_or_default()
+        .to_string();
+    inv::Route {
+        destination,
+        target,
+        state: r
+            .state()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_else(|| "active".into()),
+    }
+}
+
+fn sg_rule(p: &t::IpPermission) -> inv::SgRule {
+    inv::SgRule {
+        protocol: s(p.ip_protocol()),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        cidrs: p
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ip().map(str::to_string))
+            .collect(),
+        ipv6_cidrs: p
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+            .collect(),
+        group_ids: p
+            .user_id_group_pairs()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_string))
+            .collect(),
+        prefix_list_ids: p
+            .prefix_list_ids()
+            .iter()
+            .filter_map(|g| g.prefix_list_id().map(str::to_string))
+            .collect(),
+    }
+}

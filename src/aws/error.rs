@@ -1,0 +1,286 @@
+//! One error type for every AWS failure: which call, what AWS said, and what a human does
+//! about it.
+
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// Bad options: no region, malformed IDs, unknown region.
+    Usage,
+    NoCredentials,
+    ExpiredCredentials,
+    InvalidCredentials,
+    AccessDenied,
+    /// A resource named on the command line does not exist.
+    NotFound,
+    /// Connection refused, DNS failure, TLS failure.
+    Unreachable,
+    Timeout,
+    Throttled,
+    /// Any other service error or an unreadable response.
+    Service,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AwsError {
+    pub kind: ErrorKind,
+    pub service: &'static str,
+    pub operation: &'static str,
+    /// The AWS error code (`UnauthorizedOperation`, `ExpiredToken`, …) when AWS sent one.
+    pub code: Option<String>,
+    pub message: String,
+    /// What the operator does about it.
+    pub hint: String,
+}
+
+impl fmt::Display for AwsError {
+    /// One line: cause, the call, the fix.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if !self.service.is_empty() {
+            write!(f, " [{} {}", self.service, self.operation)?;
+            if let Some(code) = &self.code {
+                write!(f, ": {code}")?;
+            }
+            write!(f, "]")?;
+        }
+        if !self.hint.is_empty() {
+            write!(f, " — {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+impl AwsError {
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        AwsError {
+            kind: ErrorKind::Usage,
+            service: "",
+            operation: "",
+            code: None,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    pub fn new(
+        kind: ErrorKind,
+        service: &'static str,
+        operation: &'static str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        AwsError {
+            kind,
+            service,
+            operation,
+            code: None,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// Convert any SDK error. `service` is the short service name (`ec2`, `eks`, …).
+    pub fn from_sdk<E, R>(
+        service: &'static str,
+        operation: &'static str,
+        err: SdkError<E, R>,
+    ) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug,
+    {
+        match &err {
+            SdkError::ServiceError(se) => {
+                let e = se.err();
+                let code = e.code().map(str::to_string);
+                let message = e
+                    .message()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| e.to_string());
+                Self::from_code(service, operation, code, message)
+            }
+            SdkError::TimeoutError(_) => AwsError::new(
+                ErrorKind::Timeout,
+                service,
+                operation,
+                format!("{service} did not answer in time"),
+                "check the network path to AWS (VPC endpoint, proxy, --endpoint-url) and retry",
+            ),
+            SdkError::DispatchFailure(d) => {
+                let detail = source_chain(&err);
+                if d.is_timeout() {
+                    AwsError::new(
+                        ErrorKind::Timeout,
+                        service,
+                        operation,
+                        format!("timed out connecting to {service}: {detail}"),
+                        "check the network path to AWS (VPC endpoint, proxy, --endpoint-url) and retry",
+                    )
+                } else if detail.contains("credentials") || detail.contains("identity") {
+                    AwsError::new(
+                        ErrorKind::NoCredentials,
+                        service,
+                        operation,
+                        format!("no usable AWS credentials: {detail}"),
+                        NO_CREDENTIALS_HINT,
+                    )
+                } else {
+                    AwsError::new(
+                        ErrorKind::Unreachable,
+                        service,
+                        operation,
+                        format!("cannot reach {service}: {detail}"),
+                        "check --endpoint-url / AWS_ENDPOINT_URL, the region, DNS and any HTTPS proxy; from a private subnet the service needs a VPC endpoint",
+                    )
+                }
+            }
+            SdkError::ResponseError(r) => {
+                let detail = format!("{:?}", r.raw());
+                let status = detail
+                    .split("status: StatusCode(")
+                    .nth(1)
+                    .and_then(|s| s.split(')').next())
+                    .unwrap_or("?")
+                    .to_string();
+                AwsError::new(
+                    ErrorKind::Service,
+                    service,
+                    operation,
+                    format!("{service} sent a response that is not an AWS answer (HTTP {status})"),
+                    "check --endpoint-url points at the AWS API for this region, and the region exists",
+                )
+            }
+            _ => AwsError::new(
+                ErrorKind::Service,
+                service,
+                operation,
+                source_chain(&err),
+                "retry; if it persists, run with RUST_LOG=debug and --log-file to see the request",
+            ),
+        }
+    }
+
+    /// Classify an AWS error code.
+    pub fn from_code(
+        service: &'static str,
+        operation: &'static str,
+        code: Option<String>,
+        message: String,
+    ) -> Self {
+        let c = code.as_deref().unwrap_or("");
+        let (kind, hint): (ErrorKind, String) = match c {
+            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => (
+                ErrorKind::ExpiredCredentials,
+                "your credentials have expired: run `aws sso login` (or refresh the session behind AWS_PROFILE) and try again".into(),
+            ),
+            "AuthFailure" | "InvalidClientTokenId" | "UnrecognizedClientException"
+            | "SignatureDoesNotMatch" | "IncompleteSignature" | "InvalidAccessKeyId" => (
+                ErrorKind::InvalidCredentials,
+                "AWS rejected the credentials: check AWS_PROFILE / AWS_ACCESS_KEY_ID and the system clock".into(),
+            ),
+            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
+            | "UnauthorizedException" => (
+                ErrorKind::AccessDenied,
+                format!(
+                    "the identity may not call {}:{operation}: attach a policy allowing it (docs/permissions.md lists every call this tool makes)",
+                    iam_prefix(service)
+                ),
+            ),
+            "Throttling" | "ThrottlingException" | "RequestLimitExceeded"
+            | "TooManyRequestsException" => (
+                ErrorKind::Throttled,
+                "AWS is throttling this account: wait a minute and retry".into(),
+            ),
+            c if c.ends_with(".NotFound") || c == "ResourceNotFoundException" => (
+                ErrorKind::NotFound,
+                "check the ID and the region (--region)".into(),
+            ),
+            "OptInRequired" => (
+                ErrorKind::Usage,
+                "the account is not opted in to this region: choose another --region or enable it in the account settings".into(),
+            ),
+            _ => (
+                ErrorKind::Service,
+                "see the AWS message; retry if it looks transient".into(),
+            ),
+        };
+        AwsError {
+            kind,
+            service,
+            operation,
+            code,
+            message,
+            hint,
+        }
+    }
+
+    /// Whether retrying the same call may succeed (the TUI offers a retry key either way).
+    pub fn transient(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Timeout | ErrorKind::Throttled | ErrorKind::Unreachable | ErrorKind::Service
+        )
+    }
+}
+
+pub const NO_CREDENTIALS_HINT: &str = "set AWS_PROFILE (or pass --profile), run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
+
+fn iam_prefix(service: &str) -> &str {
+    match service {
+        "resolver" => "route53resolver",
+        s => s,
+    }
+}
+
+/// The error and its sources, joined: the SDK's top-level messages say little
+/// ("dispatch failure"), the cause is further down.
+pub fn source_chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let s = e.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds_with_hints() {
+        let cases = [
+            (
+                "ExpiredToken",
+                ErrorKind::ExpiredCredentials,
+                "aws sso login",
+            ),
+            (
+                "UnauthorizedOperation",
+                ErrorKind::AccessDenied,
+                "ec2:DescribeVpcs",
+            ),
+            ("AuthFailure", ErrorKind::InvalidCredentials, "AWS_PROFILE"),
+            ("RequestLimitExceeded", ErrorKind::Throttled, "retry"),
+            ("InvalidVpcID.NotFound", ErrorKind::NotFound, "region"),
+        ];
+        for (code, kind, hint) in cases {
+            let e = AwsError::from_code("ec2", "DescribeVpcs", Some(code.into()), "m".into());
+            assert_eq!(e.kind, kind, "{code}");
+            assert!(e.hint.contains(hint), "{code}: {}", e.hint);
+            let line = e.to_string();
+            assert!(!line.contains('\n'), "one line: {line}");
+            assert!(line.contains(code), "{line}");
+        }
+    }
+}

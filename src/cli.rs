@@ -1,0 +1,96 @@
+//! The command line: global options and the headless twins of the screens.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "eks-private-tui",
+    version,
+    about = "Make an EKS cluster work in private subnets with no internet path",
+    long_about = "Without a command, starts the wizard (TUI). Every screen has a headless twin."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// AWS region (default: AWS_REGION or the profile's region)
+    #[arg(long, global = true, env = "AWS_REGION")]
+    pub region: Option<String>,
+    /// Named profile from ~/.aws/config (default: AWS_PROFILE)
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// Send every AWS call to this URL (also AWS_ENDPOINT_URL), e.g. a moto sandbox
+    #[arg(long, global = true)]
+    pub endpoint_url: Option<String>,
+    /// Never change anything in the account (the header shows READ-ONLY)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Monochrome output (also NO_COLOR)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Write logs here (RUST_LOG sets the level; nothing is logged to the terminal)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// The spec file (the wizard loads it if present and saves it with `w`)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Bound on concurrent per-VPC / per-cluster calls during discovery
+    #[arg(long, global = true, default_value_t = 64, hide = true)]
+    pub concurrency: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the wizard (the default without a command)
+    Tui,
+    /// Read the region (or one VPC) and print what exists
+    Inventory(InventoryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Limit the per-VPC reads to this VPC
+    #[arg(long)]
+    pub vpc: Option<String>,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// Print the number of AWS calls and the wall time to stderr
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+    Yaml,
+}
+
+impl Global {
+    pub fn aws_options(&self) -> crate::aws::AwsOptions {
+        crate::aws::AwsOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// The spec path, or the default `private-network.yaml` in the current directory.
+    pub fn spec_path(&self) -> PathBuf {
+        self.spec
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("private-network.yaml"))
+    }
+
+    pub fn color(&self) -> bool {
+        !self.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    }
+}

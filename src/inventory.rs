@@ -1,0 +1,439 @@
+//! The Inventory: what exists in one region, as plain serde data.
+//!
+//! Produced by `aws::discover`, read by the wizard, the rules and the plan. No SDK type
+//! appears here; the JSON form (camelCase) is a documented machine interface
+//! (docs/inventory.md), so renaming a field is a breaking change.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub type Tags = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inventory {
+    pub region: String,
+    /// Account ID of the caller (STS GetCallerIdentity).
+    pub account: String,
+    pub caller_arn: String,
+    /// The `--vpc` the per-VPC reads were limited to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_filter: Option<String>,
+    pub availability_zones: Vec<AvailabilityZone>,
+    pub vpcs: Vec<Vpc>,
+    pub clusters: Vec<Cluster>,
+    pub resolver: Resolver,
+    /// The region's VPC endpoint services (DescribeVpcEndpointServices).
+    pub endpoint_services: Vec<EndpointService>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvailabilityZone {
+    pub name: String,
+    pub zone_id: String,
+    pub state: String,
+    /// availability-zone, local-zone or wavelength-zone.
+    pub zone_type: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vpc {
+    pub id: String,
+    pub name: String,
+    pub is_default: bool,
+    pub owner_id: String,
+    pub cidrs: Vec<VpcCidr>,
+    pub dns_support: bool,
+    pub dns_hostnames: bool,
+    pub dhcp_options: Option<DhcpOptions>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<String>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub endpoints: Vec<Endpoint>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub peerings: Vec<Peering>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VpcCidr {
+    pub cidr: String,
+    /// associating, associated, disassociating, disassociated, failing, failed.
+    pub state: String,
+    pub association_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DhcpOptions {
+    pub id: String,
+    pub domain_name: Option<String>,
+    pub domain_name_servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubnetKind {
+    /// A default route to an internet gateway.
+    Public,
+    /// A default route through NAT, an instance, a transit gateway or a peering; no IGW.
+    Private,
+    /// No default route at all.
+    Isolated,
+}
+
+impl SubnetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubnetKind::Public => "public",
+            SubnetKind::Private => "private",
+            SubnetKind::Isolated => "isolated",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Subnet {
+    pub id: String,
+    pub name: String,
+    pub az: String,
+    pub az_id: String,
+    pub cidr: String,
+    pub available_ips: i64,
+    /// The route table in effect: the explicit association, else the VPC's main table.
+    pub route_table_id: Option<String>,
+    /// True when no explicit association exists and the main route table applies.
+    pub main_route_table: bool,
+    pub kind: SubnetKind,
+    pub map_public_ip_on_launch: bool,
+    pub owner_id: String,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteTable {
+    pub id: String,
+    pub name: String,
+    pub main: bool,
+    /// Subnets explicitly associated with this table.
+    pub subnet_ids: Vec<String>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Route {
+    /// An IPv4/IPv6 CIDR or a prefix list ID (`pl-…`, e.g. the S3 gateway endpoint route).
+    pub destination: String,
+    /// `local`, `igw-…`, `nat-…`, `pcx-…`, `tgw-…`, `vpce-…`, `eni-…`, `i-…`, `vgw-…`, `eigw-…`.
+    pub target: String,
+    /// active or blackhole.
+    pub state: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NatGateway {
+    pub id: String,
+    pub subnet_id: String,
+    pub state: String,
+    /// public or private.
+    pub connectivity: String,
+    pub public_ips: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoint {
+    pub id: String,
+    pub name: String,
+    /// The short service name: `sts`, `ecr.dkr`, `s3` (see [`service_short_name`]).
+    pub service: String,
+    pub service_name: String,
+    /// Interface, Gateway, GatewayLoadBalancer.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Lowercase, as AWS sends it: pending, available, deleting, failed, …
+    pub state: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub private_dns: bool,
+    pub route_table_ids: Vec<String>,
+    pub dns_names: Vec<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SgRule {
+    /// tcp, udp, icmp or -1 (all).
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub cidrs: Vec<String>,
+    pub ipv6_cidrs: Vec<String>,
+    pub group_ids: Vec<String>,
+    pub prefix_list_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Peering {
+    pub id: String,
+    pub name: String,
+    /// active, pending-acceptance, deleted, …
+    pub status: String,
+    pub requester_vpc_id: String,
+    pub requester_cidrs: Vec<String>,
+    pub accepter_vpc_id: String,
+    pub accepter_cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cluster {
+    pub name: String,
+    pub arn: String,
+    /// From DescribeCluster, or derived from the cluster's subnets when absent.
+    pub vpc_id: Option<String>,
+    pub version: String,
+    pub status: String,
+    pub endpoint: String,
+    pub public_access: bool,
+    pub private_access: bool,
+    pub public_access_cidrs: Vec<String>,
+    pub cluster_security_group_id: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub subnet_ids: Vec<String>,
+    pub service_cidr: Option<String>,
+    /// ipv4 or ipv6.
+    pub ip_family: String,
+    /// Enabled control-plane log types.
+    pub logging: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resolver {
+    pub endpoints: Vec<ResolverEndpoint>,
+    pub rules: Vec<ResolverRule>,
+    pub rule_associations: Vec<ResolverRuleAssociation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolverEndpoint {
+    pub id: String,
+    pub name: String,
+    /// INBOUND or OUTBOUND.
+    pub direction: String,
+    pub vpc_id: String,
+    pub status: String,
+    pub security_group_ids: Vec<String>,
+    pub ips: Vec<ResolverIp>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolverIp {
+    pub ip: String,
+    pub subnet_id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolverRule {
+    pub id: String,
+    pub name: String,
+    pub domain_name: String,
+    /// FORWARD, SYSTEM or RECURSIVE.
+    pub rule_type: String,
+    pub status: String,
+    pub resolver_endpoint_id: Option<String>,
+    /// `ip:port`.
+    pub target_ips: Vec<String>,
+    pub owner_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolverRuleAssociation {
+    pub id: String,
+    pub name: String,
+    pub rule_id: String,
+    pub vpc_id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointService {
+    pub service_name: String,
+    /// See [`service_short_name`].
+    pub service: String,
+    /// Interface, Gateway, GatewayLoadBalancer (a service can offer several).
+    pub types: Vec<String>,
+    pub availability_zones: Vec<String>,
+    pub private_dns_name: Option<String>,
+    pub owner: String,
+}
+
+/// The short name of an endpoint service: what follows `.<region>.` in the full name
+/// (`com.amazonaws.eu-west-1.ecr.dkr` → `ecr.dkr`, `cn.com.amazonaws.cn-north-1.s3` → `s3`).
+/// Prefixes differ by partition (rule P1), so the region is the anchor, not the prefix.
+pub fn service_short_name(service_name: &str, region: &str) -> String {
+    let anchor = format!(".{region}.");
+    match service_name.find(&anchor) {
+        Some(i) => service_name[i + anchor.len()..].to_string(),
+        None => service_name.to_string(),
+    }
+}
+
+/// Classify a subnet from the routes of the route table in effect for it (rule S3).
+/// Public: a default route (0.0.0.0/0 or ::/0) to an internet gateway. Private: an active
+/// default route through anything else (NAT, instance, ENI, TGW, peering, VGW, egress-only
+/// IGW). Isolated: no usable default route.
+pub fn classify_routes(routes: &[Route]) -> SubnetKind {
+    let defaults = routes
+        .iter()
+        .filter(|r| r.destination == "0.0.0.0/0" || r.destination == "::/0")
+        .filter(|r| !r.state.eq_ignore_ascii_case("blackhole"));
+    let mut kind = SubnetKind::Isolated;
+    for r in defaults {
+        if r.target.starts_with("igw-") {
+            return SubnetKind::Public;
+        }
+        kind = SubnetKind::Private;
+    }
+    kind
+}
+
+/// The value of the `Name` tag, or "".
+pub fn name_tag(tags: &Tags) -> String {
+    tags.get("Name").cloned().unwrap_or_default()
+}
+
+impl Inventory {
+    pub fn vpc(&self, id: &str) -> Option<&Vpc> {
+        self.vpcs.iter().find(|v| v.id == id)
+    }
+
+    /// Clusters whose VPC is `vpc_id`.
+    pub fn clusters_in<'a>(&'a self, vpc_id: &'a str) -> impl Iterator<Item = &'a Cluster> + 'a {
+        self.clusters
+            .iter()
+            .filter(move |c| c.vpc_id.as_deref() == Some(vpc_id))
+    }
+
+    /// The zone ID of an AZ name, if known.
+    pub fn zone_id(&self, az: &str) -> Option<&str> {
+        self.availability_zones
+            .iter()
+            .find(|z| z.name == az)
+            .map(|z| z.zone_id.as_str())
+    }
+}
+
+impl Vpc {
+    pub fn subnet(&self, id: &str) -> Option<&Subnet> {
+        self.subnets.iter().find(|s| s.id == id)
+    }
+
+    /// Associated (or associating) IPv4 CIDRs.
+    pub fn active_cidrs(&self) -> impl Iterator<Item = &str> {
+        self.cidrs
+            .iter()
+            .filter(|c| c.state == "associated" || c.state == "associating")
+            .map(|c| c.cidr.as_str())
+    }
+
+    pub fn count_kind(&self, kind: SubnetKind) -> usize {
+        self.subnets.iter().filter(|s| s.kind == kind).count()
+    }
+
+    /// AZ names that hold at least one subnet, sorted.
+    pub fn azs(&self) -> Vec<&str> {
+        let mut azs: Vec<&str> = self.subnets.iter().map(|s| s.az.as_str()).collect();
+        azs.sort_unstable();
+        azs.dedup();
+        azs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(dest: &str, target: &str) -> Route {
+        Route {
+            destination: dest.into(),
+            target: target.into(),
+            state: "active".into(),
+        }
+    }
+
+    #[test]
+    fn classify_public_private_isolated() {
+        let local = route("10.0.0.0/16", "local");
+        assert_eq!(
+            classify_routes(&[local.clone(), route("0.0.0.0/0", "igw-1")]),
+            SubnetKind::Public
+        );
+        for target in ["nat-1", "i-1", "eni-1", "tgw-1", "pcx-1", "vgw-1", "eigw-1"] {
+            assert_eq!(
+                classify_routes(&[local.clone(), route("0.0.0.0/0", target)]),
+                SubnetKind::Private,
+                "{target}"
+            );
+        }
+        assert_eq!(classify_routes(&[local.clone()]), SubnetKind::Isolated);
+        // A prefix-list route (S3 gateway) is not a default route.
+        assert_eq!(
+            classify_routes(&[local.clone(), route("pl-6da54004", "vpce-1")]),
+            SubnetKind::Isolated
+        );
+        // An IPv6 default route to an IGW makes the subnet reachable from the internet.
+        assert_eq!(
+            classify_routes(&[route("0.0.0.0/0", "nat-1"), route("::/0", "igw-1")]),
+            SubnetKind::Public
+        );
+        // A blackholed default route carries nothing.
+        let mut dead = route("0.0.0.0/0", "nat-gone");
+        dead.state = "blackhole".into();
+        assert_eq!(classify_routes(&[local, dead]), SubnetKind::Isolated);
+    }
+
+    #[test]
+    fn short_names_follow_the_region_not_the_prefix() {
+        assert_eq!(
+            service_short_name("com.amazonaws.eu-west-1.ecr.dkr", "eu-west-1"),
+            "ecr.dkr"
+        );
+        assert_eq!(
+            service_short_name("cn.com.amazonaws.cn-north-1.s3", "cn-north-1"),
+            "s3"
+        );
+        assert_eq!(
+            service_short_name("com.amazonaws.us-east-1.sts", "eu-west-1"),
+            "com.amazonaws.us-east-1.sts"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! eks-private-tui: make an EKS cluster work in private subnets with no internet path.
+//!
+//! Data flows one way: [`aws`] discovers an [`inventory::Inventory`] → the wizard ([`tui`])
+//! edits a [`spec::Spec`] → rules, plan, apply and export read them. Only `aws` touches the
+//! SDK; `inventory` and `spec` are plain data.
+
+pub mod aws;
+pub mod cli;
+pub mod inventory;
+pub mod report;
+pub mod spec;
+pub mod tui;

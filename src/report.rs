@@ -1,0 +1,217 @@
+//! Human-readable text for headless commands (`inventory -o text`).
+
+use crate::inventory::{Inventory, SubnetKind, Vpc};
+use std::fmt::Write;
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "OFF" }
+}
+
+/// The DHCP name servers in words: AmazonProvidedDNS, or the custom servers.
+pub fn dhcp_summary(v: &Vpc) -> String {
+    match &v.dhcp_options {
+        None => "none".into(),
+        Some(d) => {
+            let servers = if d.domain_name_servers.is_empty() {
+                "no name servers".to_string()
+            } else {
+                d.domain_name_servers.join(",")
+            };
+            match &d.domain_name {
+                Some(dn) => format!("{servers}, domain {dn}"),
+                None => servers,
+            }
+        }
+    }
+}
+
+pub fn inventory_text(inv: &Inventory) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Region {} · account {} · {}",
+        inv.region, inv.account, inv.caller_arn
+    );
+    let azs: Vec<String> = inv
+        .availability_zones
+        .iter()
+        .map(|z| format!("{} ({})", z.name, z.zone_id))
+        .collect();
+    let _ = writeln!(o, "Availability zones: {}", azs.join(", "));
+    let _ = writeln!(
+        o,
+        "VPCs: {} · clusters: {} · endpoint services: {}",
+        inv.vpcs.len(),
+        inv.clusters.len(),
+        inv.endpoint_services.len()
+    );
+    for v in &inv.vpcs {
+        let cidrs: Vec<String> = v
+            .cidrs
+            .iter()
+            .map(|c| {
+                if c.state == "associated" {
+                    c.cidr.clone()
+                } else {
+                    format!("{} ({})", c.cidr, c.state)
+                }
+            })
+            .collect();
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "VPC {} {:?}{} {}",
+            v.id,
+            v.name,
+            if v.is_default { " (default)" } else { "" },
+            cidrs.join(", ")
+        );
+        let _ = writeln!(
+            o,
+            "  DNS support {}, DNS hostnames {}; DHCP: {}",
+            on_off(v.dns_support),
+            on_off(v.dns_hostnames),
+            dhcp_summary(v)
+        );
+        let _ = writeln!(
+            o,
+            "  subnets: {} public, {} private, {} isolated",
+            v.count_kind(SubnetKind::Public),
+            v.count_kind(SubnetKind::Private),
+            v.count_kind(SubnetKind::Isolated)
+        );
+        for s in &v.subnets {
+            let rt = s.route_table_id.as_deref().unwrap_or("-");
+            let _ = writeln!(
+                o,
+                "    {:<26} {:<20} {:<11} {:<18} {:>6} free  {:<8} {}{}",
+                s.id,
+                trunc(&s.name, 20),
+                s.az,
+                s.cidr,
+                s.available_ips,
+                s.kind.as_str(),
+                rt,
+                if s.main_route_table { " (main)" } else { "" }
+            );
+        }
+        if !v.nat_gateways.is_empty() {
+            let nats: Vec<String> = v
+                .nat_gateways
+                .iter()
+                .map(|n| format!("{} in {} ({})", n.id, n.subnet_id, n.state))
+                .collect();
+            let _ = writeln!(o, "  NAT gateways: {}", nats.join(", "));
+        }
+        if v.endpoints.is_empty() {
+            let _ = writeln!(o, "  endpoints: none");
+        } else {
+            let _ = writeln!(o, "  endpoints:");
+            for e in &v.endpoints {
+                let detail = if e.kind.eq_ignore_ascii_case("gateway") {
+                    format!("route tables {}", e.route_table_ids.join(","))
+                } else {
+                    format!(
+                        "subnets {}; private DNS {}",
+                        e.subnet_ids.join(","),
+                        on_off(e.private_dns)
+                    )
+                };
+                let _ = writeln!(
+                    o,
+                    "    {:<22} {:<9} {:<10} {} {}",
+                    e.service, e.kind, e.state, e.id, detail
+                );
+            }
+        }
+        for p in &v.peerings {
+            let other = if p.requester_vpc_id == v.id {
+                (&p.accepter_vpc_id, &p.accepter_cidrs)
+            } else {
+                (&p.requester_vpc_id, &p.requester_cidrs)
+            };
+            let _ = writeln!(
+                o,
+                "  peering {} ↔ {} {} ({})",
+                p.id,
+                other.0,
+                other.1.join(","),
+                p.status
+            );
+        }
+        for c in inv.clusters_in(&v.id) {
+            let _ = writeln!(o, "  cluster {}", cluster_line(c));
+        }
+    }
+    let orphans: Vec<_> = inv.clusters.iter().filter(|c| c.vpc_id.is_none()).collect();
+    for c in orphans {
+        let _ = writeln!(o, "\ncluster (VPC unknown) {}", cluster_line(c));
+    }
+    let r = &inv.resolver;
+    let _ = writeln!(
+        o,
+        "\nRoute 53 Resolver: {} endpoints, {} rules, {} rule associations",
+        r.endpoints.len(),
+        r.rules.len(),
+        r.rule_associations.len()
+    );
+    for e in &r.endpoints {
+        let ips: Vec<&str> = e.ips.iter().map(|i| i.ip.as_str()).collect();
+        let _ = writeln!(
+            o,
+            "  {} {:?} {} in {} ({}) IPs {}",
+            e.id,
+            e.name,
+            e.direction,
+            e.vpc_id,
+            e.status,
+            ips.join(",")
+        );
+    }
+    for rule in &r.rules {
+        let _ = writeln!(
+            o,
+            "  rule {} {} {:?} → {}",
+            rule.id,
+            rule.rule_type,
+            rule.domain_name,
+            rule.target_ips.join(",")
+        );
+    }
+    for a in &r.rule_associations {
+        let _ = writeln!(
+            o,
+            "  association {} {} ↔ {} ({})",
+            a.id, a.rule_id, a.vpc_id, a.status
+        );
+    }
+    o
+}
+
+pub fn cluster_line(c: &crate::inventory::Cluster) -> String {
+    let access = match (c.public_access, c.private_access) {
+        (true, true) => "public+private endpoint",
+        (true, false) => "public endpoint only",
+        (false, true) => "private endpoint only",
+        (false, false) => "no endpoint access",
+    };
+    format!(
+        "{} {} {} · {} · service CIDR {}",
+        c.name,
+        c.version,
+        c.status,
+        access,
+        c.service_cidr.as_deref().unwrap_or("-")
+    )
+}
+
+/// Cut to `n` characters, marking the cut with an ellipsis.
+pub fn trunc(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,571 @@
+//! The wizard's model and its update function (TEA). `update` never awaits: it changes the
+//! model and returns [`Effect`]s that the runtime runs in spawned tasks, which answer with
+//! [`Action`]s carrying the request id; answers to superseded requests are dropped.
+
+use super::screens::{subnets::SubnetsScreen, vpcs::VpcsScreen};
+use crate::aws::AwsError;
+use crate::inventory::{Inventory, SubnetKind};
+use crate::spec::{self, Spec};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The wizard's steps, in order. Later issues add screens here.
+pub const STEPS: &[Step] = &[Step::Vpc, Step::Subnets];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Vpc,
+    Subnets,
+}
+
+impl Step {
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Vpc => "VPC",
+            Step::Subnets => "Node subnets",
+        }
+    }
+}
+
+/// Where the operator is and what they see. Screen-local UI state lives in the variants.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Vpcs(VpcsScreen),
+    Subnets(SubnetsScreen),
+}
+
+impl Screen {
+    pub fn step(&self) -> Step {
+        match self {
+            Screen::Vpcs(_) => Step::Vpc,
+            Screen::Subnets(_) => Step::Subnets,
+        }
+    }
+}
+
+/// What the operator is told, fixed for the session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    pub profile: String,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    pub read_only: bool,
+    pub color: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub id: u64,
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Modal {
+    Help,
+    ConfirmQuit,
+}
+
+/// The wizard's choices so far (become the spec on `w`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Choices {
+    pub name: Option<String>,
+    pub vpc_id: Option<String>,
+    pub cluster_name: Option<String>,
+    pub node_subnets: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadState {
+    Loading,
+    Ready(Arc<Inventory>),
+    Failed(AwsError),
+}
+
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// Spinner frame, sent only while something is in flight.
+    Tick,
+    InventoryLoaded {
+        request: u64,
+        result: Result<Inventory, AwsError>,
+    },
+    Saved {
+        request: u64,
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+    ClearFlash(u64),
+    /// SIGTERM / SIGHUP: leave now, restoring the terminal.
+    Terminate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadInventory {
+        request: u64,
+    },
+    SaveSpec {
+        request: u64,
+        path: PathBuf,
+        yaml: String,
+    },
+    ClearFlashAfter {
+        id: u64,
+        after: Duration,
+    },
+}
+
+/// What a screen's key handler asks the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    ChooseVpc(String),
+    ToggleSubnet(String),
+    CycleCluster,
+    Next,
+    Flash(Level, String),
+}
+
+pub struct App {
+    pub ctx: Context,
+    pub screen: Screen,
+    pub load: LoadState,
+    pub choices: Choices,
+    pub spec_path: PathBuf,
+    /// Set when the spec file existed but could not be read: `w` refuses to overwrite it.
+    pub spec_error: Option<String>,
+    /// The region of the loaded spec file, until the inventory confirms it.
+    spec_region: Option<String>,
+    pub dirty: bool,
+    pub flash: Option<Flash>,
+    pub modal: Option<Modal>,
+    pub spinner: usize,
+    pub size: (u16, u16),
+    pub quit: bool,
+    request: u64,
+    save_request: u64,
+    flash_seq: u64,
+}
+
+pub const FLASH_TTL: Duration = Duration::from_secs(5);
+pub const MIN_SIZE: (u16, u16) = (80, 24);
+
+impl App {
+    /// A new wizard, with the choices of an existing spec file if `spec_text` is given.
+    /// Returns the effects to start with (the inventory load).
+    pub fn new(ctx: Context, spec_path: PathBuf, spec_text: Option<&str>) -> (App, Vec<Effect>) {
+        let mut app = App {
+            ctx,
+            screen: Screen::Vpcs(VpcsScreen::default()),
+            load: LoadState::Loading,
+            choices: Choices::default(),
+            spec_path,
+            spec_error: None,
+            spec_region: None,
+            dirty: false,
+            flash: None,
+            modal: None,
+            spinner: 0,
+            size: (80, 24),
+            quit: false,
+            request: 0,
+            save_request: 0,
+            flash_seq: 0,
+        };
+        let mut effects = vec![];
+        if let Some(text) = spec_text {
+            match Spec::from_yaml(text) {
+                Ok(s) => {
+                    // Checked against the region actually read, in after_load.
+                    app.spec_region = Some(s.region);
+                    app.choices = Choices {
+                        name: Some(s.metadata.name),
+                        vpc_id: Some(s.vpc_id),
+                        cluster_name: s.cluster_name,
+                        node_subnets: s.node_subnets,
+                    };
+                }
+                Err(e) => {
+                    let msg = format!("cannot read {}: {e}", app.spec_path.display());
+                    app.spec_error = Some(msg.clone());
+                    effects.extend(app.flash(Level::Error, msg));
+                }
+            }
+        }
+        effects.extend(app.reload());
+        (app, effects)
+    }
+
+    pub fn inventory(&self) -> Option<&Arc<Inventory>> {
+        match &self.load {
+            LoadState::Ready(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// Something is in flight: the runtime ticks the spinner only then.
+    pub fn busy(&self) -> bool {
+        matches!(self.load, LoadState::Loading)
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
+    }
+
+    fn reload(&mut self) -> Vec<Effect> {
+        self.request += 1;
+        self.load = LoadState::Loading;
+        vec![Effect::LoadInventory {
+            request: self.request,
+        }]
+    }
+
+    fn flash(&mut self, level: Level, text: impl Into<String>) -> Vec<Effect> {
+        self.flash_seq += 1;
+        self.flash = Some(Flash {
+            id: self.flash_seq,
+            level,
+            text: text.into(),
+        });
+        vec![Effect::ClearFlashAfter {
+            id: self.flash_seq,
+            after: FLASH_TTL,
+        }]
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Key(k) => self.on_key(k),
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                vec![]
+            }
+            Action::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                vec![]
+            }
+            Action::InventoryLoaded { request, result } => {
+                if request != self.request {
+                    return vec![]; // stale: a newer load is in flight or done
+                }
+                match result {
+                    Ok(inv) => {
+                        let inv = Arc::new(inv);
+                        self.load = LoadState::Ready(inv.clone());
+                        self.after_load(&inv)
+                    }
+                    Err(e) => {
+                        self.load = LoadState::Failed(e);
+                        vec![]
+                    }
+                }
+            }
+            Action::Saved {
+                request,
+                path,
+                result,
+            } => {
+                if request != self.save_request {
+                    return vec![];
+                }
+                match result {
+                    Ok(()) => {
+                        self.dirty = false;
+                        let fx = self.flash(Level::Info, format!("✓ saved {}", path.display()));
+                        if self.modal == Some(Modal::ConfirmQuit) {
+                            self.quit = true;
+                        }
+                        fx
+                    }
+                    Err(e) => {
+                        self.modal = None;
+                        self.flash(
+                            Level::Error,
+                            format!("✗ could not save {}: {e}", path.display()),
+                        )
+                    }
+                }
+            }
+            Action::ClearFlash(id) => {
+                if self.flash.as_ref().is_some_and(|f| f.id == id) {
+                    self.flash = None;
+                }
+                vec![]
+            }
+            Action::Terminate => {
+                self.quit = true;
+                vec![]
+            }
+        }
+    }
+
+    /// Keep choices that still make sense against a fresh inventory; place the cursor.
+    fn after_load(&mut self, inv: &Inventory) -> Vec<Effect> {
+        let mut fx = vec![];
+        if let Some(r) = self.spec_region.take()
+            && r != inv.region
+        {
+            fx.extend(self.flash(
+                Level::Warn,
+                format!(
+                    "{} is for {r}, not {}: its choices were not loaded",
+                    self.spec_path.display(),
+                    inv.region
+                ),
+            ));
+            self.choices = Choices::default();
+        }
+        if let Some(vpc_id) = self.choices.vpc_id.clone() {
+            match inv.vpc(&vpc_id) {
+                None => {
+                    fx.extend(self.flash(
+                        Level::Warn,
+                        format!("VPC {vpc_id} from the spec no longer exists: choose again"),
+                    ));
+                    self.choices = Choices {
+                        name: self.choices.name.take(),
+                        ..Default::default()
+                    };
+                }
+                Some(vpc) => {
+                    let before = self.choices.node_subnets.len();
+                    self.choices
+                        .node_subnets
+                        .retain(|_, s| vpc.subnet(s).is_some());
+                    if self.choices.node_subnets.len() != before {
+                        self.dirty = true;
+                        fx.extend(self.flash(
+                            Level::Warn,
+                            "some node subnets from the spec no longer exist: check them",
+                        ));
+                    }
+                }
+            }
+        }
+        if let Screen::Vpcs(s) = &mut self.screen {
+            s.place_cursor(inv, self.choices.vpc_id.as_deref());
+        }
+        if let Screen::Subnets(s) = &mut self.screen {
+            s.clamp(inv, self.choices.vpc_id.as_deref().unwrap_or_default());
+        }
+        fx
+    }
+
+    fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(k.code, KeyCode::Char('c')) {
+            self.quit = true;
+            return vec![];
+        }
+        if let Some(modal) = &self.modal {
+            return match (modal, k.code) {
+                (Modal::Help, _) => {
+                    self.modal = None;
+                    vec![]
+                }
+                (Modal::ConfirmQuit, KeyCode::Char('y') | KeyCode::Char('w')) => self.save(),
+                (Modal::ConfirmQuit, KeyCode::Char('n') | KeyCode::Char('q')) => {
+                    self.quit = true;
+                    vec![]
+                }
+                (Modal::ConfirmQuit, _) => {
+                    self.modal = None;
+                    vec![]
+                }
+            };
+        }
+        // A screen in a text field (the VPC filter) takes every key but Ctrl-C.
+        let capturing = matches!(&self.screen, Screen::Vpcs(s) if s.filtering);
+        if !capturing {
+            match k.code {
+                KeyCode::Char('q') => {
+                    if self.dirty {
+                        self.modal = Some(Modal::ConfirmQuit);
+                    } else {
+                        self.quit = true;
+                    }
+                    return vec![];
+                }
+                KeyCode::Char('?') => {
+                    self.modal = Some(Modal::Help);
+                    return vec![];
+                }
+                KeyCode::Char('r') => {
+                    return self.reload();
+                }
+                KeyCode::Char('w') => return self.save(),
+                KeyCode::Esc => return self.back(),
+                _ => {}
+            }
+        }
+        let Some(inv) = self.inventory().cloned() else {
+            return vec![];
+        };
+        let intent = match &mut self.screen {
+            Screen::Vpcs(s) => s.handle_key(k, &inv),
+            Screen::Subnets(s) => s.handle_key(k, &inv, &self.choices),
+        };
+        match intent {
+            Some(i) => self.apply(i, &inv),
+            None => vec![],
+        }
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        match &self.screen {
+            Screen::Vpcs(_) => vec![], // Esc never quits
+            Screen::Subnets(_) => {
+                let mut s = VpcsScreen::default();
+                if let Some(inv) = self.inventory() {
+                    s.place_cursor(inv, self.choices.vpc_id.as_deref());
+                }
+                self.screen = Screen::Vpcs(s);
+                vec![]
+            }
+        }
+    }
+
+    fn apply(&mut self, intent: Intent, inv: &Inventory) -> Vec<Effect> {
+        match intent {
+            Intent::Flash(level, text) => self.flash(level, text),
+            Intent::ChooseVpc(id) => {
+                let Some(vpc) = inv.vpc(&id) else {
+                    return vec![];
+                };
+                if self.choices.vpc_id.as_deref() != Some(id.as_str()) {
+                    self.choices.vpc_id = Some(id.clone());
+                    self.choices.node_subnets.clear();
+                    self.choices.cluster_name = inv.clusters_in(&id).next().map(|c| c.name.clone());
+                    self.dirty = true;
+                }
+                if self.choices.name.is_none() {
+                    let base = self
+                        .choices
+                        .cluster_name
+                        .clone()
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| {
+                            if vpc.name.is_empty() {
+                                vpc.id.clone()
+                            } else {
+                                vpc.name.clone()
+                            }
+                        });
+                    self.choices.name = Some(format!("{}-private", spec::slug(&base)));
+                }
+                let mut s = SubnetsScreen::default();
+                s.clamp(inv, &id);
+                self.screen = Screen::Subnets(s);
+                vec![]
+            }
+            Intent::ToggleSubnet(subnet_id) => {
+                let Some(vpc) = self.choices.vpc_id.as_deref().and_then(|v| inv.vpc(v)) else {
+                    return vec![];
+                };
+                let Some(sn) = vpc.subnet(&subnet_id) else {
+                    return vec![];
+                };
+                if sn.kind == SubnetKind::Public {
+                    return self.flash(
+                        Level::Warn,
+                        format!(
+                            "{} is public (0.0.0.0/0 → internet gateway): nodes of a private cluster need a private or isolated subnet (S3)",
+                            if sn.name.is_empty() { &sn.id } else { &sn.name }
+                        ),
+                    );
+                }
+                let az = sn.az.clone();
+                self.dirty = true;
+                if self.choices.node_subnets.get(&az) == Some(&subnet_id) {
+                    self.choices.node_subnets.remove(&az);
+                    vec![]
+                } else {
+                    let replaced = self.choices.node_subnets.insert(az.clone(), subnet_id);
+                    match replaced {
+                        Some(old) => self.flash(
+                            Level::Info,
+                            format!("one node subnet per AZ: replaced {old} in {az}"),
+                        ),
+                        None => vec![],
+                    }
+                }
+            }
+            Intent::CycleCluster => {
+                let Some(vpc_id) = self.choices.vpc_id.clone() else {
+                    return vec![];
+                };
+                let names: Vec<String> = inv.clusters_in(&vpc_id).map(|c| c.name.clone()).collect();
+                if names.is_empty() {
+                    return self.flash(
+                        Level::Info,
+                        "no EKS cluster in this VPC yet: the spec is saved without clusterName",
+                    );
+                }
+                // Cycle through the clusters, then "none".
+                let pos = self
+                    .choices
+                    .cluster_name
+                    .as_ref()
+                    .and_then(|c| names.iter().position(|n| n == c));
+                self.choices.cluster_name = match pos {
+                    None => Some(names[0].clone()),
+                    Some(i) if i + 1 < names.len() => Some(names[i + 1].clone()),
+                    Some(_) => None,
+                };
+                self.dirty = true;
+                vec![]
+            }
+            Intent::Next => {
+                // The last screen of this build: Enter saves the choices.
+                self.save()
+            }
+        }
+    }
+
+    /// The spec the current choices make, if a VPC is chosen.
+    pub fn spec(&self) -> Option<Spec> {
+        let vpc = self.choices.vpc_id.as_deref()?;
+        let name = self
+            .choices
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{}-private", spec::slug(vpc)));
+        let region = self
+            .inventory()
+            .map_or(self.ctx.region.as_str(), |i| i.region.as_str());
+        let mut s = Spec::new(&name, region, vpc);
+        s.cluster_name = self.choices.cluster_name.clone();
+        s.node_subnets = self.choices.node_subnets.clone();
+        Some(s)
+    }
+
+    fn save(&mut self) -> Vec<Effect> {
+        if let Some(e) = &self.spec_error {
+            let msg = format!("{e} — nothing was written: fix or move the file and start again");
+            self.modal = None;
+            return self.flash(Level::Error, msg);
+        }
+        let Some(spec) = self.spec() else {
+            self.modal = None;
+            return self.flash(Level::Warn, "choose a VPC first (Enter on a row)");
+        };
+        self.save_request += 1;
+        vec![Effect::SaveSpec {
+            request: self.save_request,
+            path: self.spec_path.clone(),
+            yaml: spec.to_yaml(),
+        }]
+    }
+}

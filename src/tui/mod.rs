@@ -1,0 +1,167 @@
+//! The wizard. [`app`] is the model and its pure update; [`view`] draws it; this module is
+//! the runtime: one `select!` over terminal events, effect answers and signals, a redraw
+//! after each batch, and a 10 Hz tick only while something is in flight (SSM sessions pay
+//! for every byte, so nothing redraws when idle).
+
+pub mod app;
+pub mod screens;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+use crate::aws::{self, AwsError, DiscoverOptions};
+use crate::cli::Global;
+use app::{Action, App, Context, Effect};
+use futures::StreamExt;
+use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Run the wizard until the operator quits. Errors are terminal I/O failures only; AWS
+/// failures are shown inside the TUI with a retry key.
+pub async fn run(global: &Global) -> std::io::Result<()> {
+    let spec_path = global.spec_path();
+    let ctx = Context {
+        profile: global
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok())
+            .unwrap_or_else(|| "default".into()),
+        region: global
+            .region
+            .clone()
+            .unwrap_or_else(|| "(from profile)".into()),
+        endpoint_url: global
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
+        read_only: global.read_only,
+        color: global.color(),
+    };
+    let spec_text = match std::fs::read_to_string(&spec_path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => Some(format!("# unreadable: {e}\n!")),
+    };
+    let (mut app, effects) = App::new(ctx, spec_path.clone(), spec_text.as_deref());
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let runner = Runner {
+        tx,
+        global: global.clone(),
+    };
+
+    let mut term = terminal::setup()?;
+    let result = async {
+        let size = term.size()?;
+        app.update(Action::Resize(size.width, size.height));
+        runner.run(effects);
+        term.draw(|f| view::draw(f, &app))?;
+
+        let mut events = EventStream::new();
+        let mut ticker = tokio::time::interval(Duration::from_millis(100));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut sigterm = signal(tokio::signal::unix::SignalKind::terminate());
+        let mut sighup = signal(tokio::signal::unix::SignalKind::hangup());
+        loop {
+            let busy = app.busy();
+            let action = tokio::select! {
+                ev = events.next() => match ev {
+                    Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Action::Key(k),
+                    Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => return Err(e),
+                    None => Action::Terminate,
+                },
+                Some(a) = rx.recv() => a,
+                _ = ticker.tick(), if busy => Action::Tick,
+                _ = recv(&mut sigterm) => Action::Terminate,
+                _ = recv(&mut sighup) => Action::Terminate,
+            };
+            runner.run(app.update(action));
+            // Drain what else is already queued, then draw once.
+            while let Ok(a) = rx.try_recv() {
+                runner.run(app.update(a));
+            }
+            if app.quit {
+                break;
+            }
+            term.draw(|f| view::draw(f, &app))?;
+        }
+        Ok(())
+    }
+    .await;
+    terminal::restore();
+    result
+}
+
+fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(kind).ok()
+}
+
+async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Runs effects in spawned tasks; each answers with an action.
+struct Runner {
+    tx: mpsc::UnboundedSender<Action>,
+    global: Global,
+}
+
+impl Runner {
+    fn run(&self, effects: Vec<Effect>) {
+        for e in effects {
+            let tx = self.tx.clone();
+            match e {
+                Effect::LoadInventory { request } => {
+                    let global = self.global.clone();
+                    tokio::spawn(async move {
+                        let result = load(&global).await;
+                        let _ = tx.send(Action::InventoryLoaded { request, result });
+                    });
+                }
+                Effect::SaveSpec {
+                    request,
+                    path,
+                    yaml,
+                } => {
+                    tokio::spawn(async move {
+                        let result = write_atomic(&path, &yaml).await.map_err(|e| e.to_string());
+                        let _ = tx.send(Action::Saved {
+                            request,
+                            path,
+                            result,
+                        });
+                    });
+                }
+                Effect::ClearFlashAfter { id, after } => {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(after).await;
+                        let _ = tx.send(Action::ClearFlash(id));
+                    });
+                }
+            }
+        }
+    }
+}
+
+async fn load(global: &Global) -> Result<crate::inventory::Inventory, AwsError> {
+    let aws = aws::connect(&global.aws_options()).await?;
+    let opts = DiscoverOptions {
+        vpc: None,
+        concurrency: global.concurrency,
+    };
+    aws::discover(&aws, &opts).await
+}
+
+/// Write via a temporary file and rename, so a crash never leaves half a spec.
+async fn write_atomic(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("yaml.tmp");
+    tokio::fs::write(&tmp, text).await?;
+    tokio::fs::rename(&tmp, path).await
+}

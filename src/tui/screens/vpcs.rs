@@ -1,0 +1,390 @@
+//! Step 1: region and VPC. Lists the region's VPCs with what matters for a private
+//! cluster (DNS attributes, subnet kinds, endpoints, clusters); `/` filters.
+
+use super::{clamp_offset, nav_key};
+use crate::inventory::{Inventory, SubnetKind, Vpc};
+use crate::report::{dhcp_summary, trunc};
+use crate::tui::app::{Choices, Intent};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use std::cell::Cell as StdCell;
+use tui_input::{Input, InputRequest};
+
+#[derive(Debug, Clone, Default)]
+pub struct VpcsScreen {
+    pub selected: usize,
+    offset: StdCell<usize>,
+    pub filtering: bool,
+    pub filter: Input,
+}
+
+pub const WHY: &str = "Everything a private cluster needs (endpoints, subnets, DNS) lives in its VPC. \
+Both DNS attributes must be on (V1): the cluster's private API hostname and the endpoints' \
+private DNS names resolve only then.";
+
+impl VpcsScreen {
+    /// The VPCs shown, in order: named first (by name), then unnamed (by ID), filtered.
+    pub fn rows<'a>(&self, inv: &'a Inventory) -> Vec<&'a Vpc> {
+        let needle = self.filter.value().trim().to_lowercase();
+        let mut rows: Vec<&Vpc> = inv
+            .vpcs
+            .iter()
+            .filter(|v| needle.is_empty() || matches(v, inv, &needle))
+            .collect();
+        rows.sort_by(|a, b| {
+            (a.name.is_empty(), &a.name, &a.id).cmp(&(b.name.is_empty(), &b.name, &b.id))
+        });
+        rows
+    }
+
+    pub fn place_cursor(&mut self, inv: &Inventory, chosen: Option<&str>) {
+        let rows = self.rows(inv);
+        self.selected = chosen
+            .and_then(|c| rows.iter().position(|v| v.id == c))
+            .unwrap_or(self.selected.min(rows.len().saturating_sub(1)));
+    }
+
+    /// Esc: clear an applied filter. True when there was one.
+    pub fn clear_filter(&mut self) -> bool {
+        if self.filter.value().is_empty() {
+            return false;
+        }
+        self.filter.reset();
+        self.selected = 0;
+        true
+    }
+
+    pub fn handle_key(&mut self, k: KeyEvent, inv: &Inventory) -> Option<Intent> {
+        let n = self.rows(inv).len();
+        if self.filtering {
+            match k.code {
+                KeyCode::Enter => self.filtering = false,
+                KeyCode::Esc => {
+                    self.filtering = false;
+                    self.filter.reset();
+                }
+                KeyCode::Backspace => {
+                    self.filter.handle(InputRequest::DeletePrevChar);
+                }
+                KeyCode::Delete => {
+                    self.filter.handle(InputRequest::DeleteNextChar);
+                }
+                KeyCode::Left => {
+                    self.filter.handle(InputRequest::GoToPrevChar);
+                }
+                KeyCode::Right => {
+                    self.filter.handle(InputRequest::GoToNextChar);
+                }
+                KeyCode::Char(c) => {
+                    self.filter.handle(InputRequest::InsertChar(c));
+                }
+                _ => {}
+            }
+            self.selected = 0;
+            return None;
+        }
+        match nav_key(&k) {
+            Some(nav) => {
+                self.selected = nav.apply(self.selected, n, 10);
+                None
+            }
+            None => match k.code {
+                KeyCode::Char('/') => {
+                    self.filtering = true;
+                    None
+                }
+                KeyCode::Enter => {
+                    let rows = self.rows(inv);
+                    rows.get(self.selected)
+                        .map(|v| Intent::ChooseVpc(v.id.clone()))
+                }
+                _ => None,
+            },
+        }
+    }
+
+    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.filtering {
+            return vec![
+                ("Enter", "apply filter"),
+                ("Esc", "clear"),
+                ("Ctrl-C", "quit"),
+            ];
+        }
+        vec![
+            ("↑↓/jk", "move"),
+            ("Enter", "choose"),
+            ("/", "filter"),
+            ("r", "reload"),
+            ("?", "help"),
+            ("q", "quit"),
+            ("g/G", "first/last"),
+            ("w", "save"),
+        ]
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, inv: &Inventory, choices: &Choices, t: &Theme) {
+        let rows = self.rows(inv);
+        let filter_h = u16::from(self.filtering || !self.filter.value().is_empty());
+        let detail_h: u16 = if area.height >= 30 { 9 } else { 7 };
+        let [intro, table_area, filter_area, detail_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(3),
+            Constraint::Length(filter_h),
+            Constraint::Length(detail_h),
+        ])
+        .areas(area);
+
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("Choose the cluster's VPC. ", t.bold()),
+                Span::styled(
+                    format!("{} VPCs in {}; ? explains why.", inv.vpcs.len(), inv.region),
+                    t.dim(),
+                ),
+            ])),
+            intro,
+        );
+
+        let wide = area.width >= 110;
+        let header = Row::new(
+            [
+                " ", "Name", "VPC ID", "CIDRs", "DNS", "Subnets", "VPCE", "Clusters",
+            ]
+            .map(|h| Cell::from(h).style(t.bold())),
+        );
+        let body_rows: Vec<Row> = rows
+            .iter()
+            .map(|v| {
+                let chosen = choices.vpc_id.as_deref() == Some(v.id.as_str());
+                let cidrs: Vec<&str> = v.active_cidrs().collect();
+                let clusters: Vec<&str> = inv.clusters_in(&v.id).map(|c| c.name.as_str()).collect();
+                let dns = Line::from(vec![
+                    mark(v.dns_support, t),
+                    Span::raw(" "),
+                    mark(v.dns_hostnames, t),
+                ]);
+                let name = if v.name.is_empty() {
+                    if v.is_default {
+                        "(default)".to_string()
+                    } else {
+                        "-".to_string()
+                    }
+                } else {
+                    v.name.clone()
+                };
+                Row::new(vec![
+                    Cell::from(if chosen { "●" } else { " " }),
+                    Cell::from(name),
+                    Cell::from(v.id.clone()),
+                    Cell::from(if wide {
+                        cidrs.join(",")
+                    } else {
+                        let extra = cidrs.len().saturating_sub(1);
+                        let first = cidrs.first().copied().unwrap_or("-");
+                        if extra > 0 {
+                            format!("{first} +{extra}")
+                        } else {
+                            first.to_string()
+                        }
+                    }),
+                    Cell::from(dns),
+                    Cell::from(format!(
+                        "{}/{}/{}",
+                        v.count_kind(SubnetKind::Public),
+                        v.count_kind(SubnetKind::Private),
+                        v.count_kind(SubnetKind::Isolated)
+                    )),
+                    Cell::from(v.endpoints.len().to_string()),
+                    Cell::from(clusters.join(",")),
+                ])
+            })
+            .collect();
+        // 78 columns inside the margins at 80x24: 1+13+21+15+3+7+4 + 7 spaces leaves 7.
+        let widths = [
+            Constraint::Length(1),
+            Constraint::Length(if wide { 24 } else { 13 }),
+            Constraint::Length(21),
+            Constraint::Length(if wide { 33 } else { 15 }),
+            Constraint::Length(3),
+            Constraint::Length(7),
+            Constraint::Length(4),
+            Constraint::Min(6),
+        ];
+        let visible = table_area.height.saturating_sub(1) as usize;
+        let offset = clamp_offset(self.offset.get(), self.selected, visible);
+        self.offset.set(offset);
+        let mut state = TableState::default()
+            .with_selected(if rows.is_empty() {
+                None
+            } else {
+                Some(self.selected)
+            })
+            .with_offset(offset);
+        if rows.is_empty() {
+            let msg = if inv.vpcs.is_empty() {
+                format!(
+                    "No VPC in {}. Create one, or pass another --region.",
+                    inv.region
+                )
+            } else {
+                format!(
+                    "No VPC matches {:?}. Esc clears the filter.",
+                    self.filter.value()
+                )
+            };
+            f.render_widget(Paragraph::new(msg).style(t.warn()), table_area);
+        } else {
+            f.render_stateful_widget(
+                Table::new(body_rows, widths)
+                    .header(header)
+                    .column_spacing(1)
+                    .row_highlight_style(t.selected()),
+                table_area,
+                &mut state,
+            );
+        }
+
+        if filter_h > 0 {
+            let cursor = if self.filtering { "▏" } else { "" };
+            f.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("/ ", t.bold()),
+                    Span::raw(self.filter.value().to_string()),
+                    Span::raw(cursor),
+                    Span::styled(format!("  {} of {}", rows.len(), inv.vpcs.len()), t.dim()),
+                ])),
+                filter_area,
+            );
+        }
+
+        if let Some(v) = rows.get(self.selected) {
+            render_detail(f, detail_area, inv, v, t);
+        }
+    }
+}
+
+fn matches(v: &Vpc, inv: &Inventory, needle: &str) -> bool {
+    v.name.to_lowercase().contains(needle)
+        || v.id.contains(needle)
+        || v.cidrs.iter().any(|c| c.cidr.contains(needle))
+        || inv
+            .clusters_in(&v.id)
+            .any(|c| c.name.to_lowercase().contains(needle))
+}
+
+fn mark(on: bool, t: &Theme) -> Span<'static> {
+    if on {
+        Span::styled("✓", t.ok())
+    } else {
+        Span::styled("✗", t.error())
+    }
+}
+
+fn render_detail(f: &mut Frame, area: Rect, inv: &Inventory, v: &Vpc, t: &Theme) {
+    let title = format!(
+        " {} {} ",
+        if v.name.is_empty() { "-" } else { &v.name },
+        v.id
+    );
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(title, t.bold()));
+    let on = |b: bool| if b { "✓ on" } else { "✗ OFF" };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw("CIDRs "),
+            Span::raw(
+                v.cidrs
+                    .iter()
+                    .map(|c| format!("{} ({})", c.cidr, c.state))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ]),
+        Line::from(vec![
+            Span::raw("DNS support "),
+            Span::styled(
+                on(v.dns_support),
+                if v.dns_support { t.ok() } else { t.error() },
+            ),
+            Span::raw("  DNS hostnames "),
+            Span::styled(
+                on(v.dns_hostnames),
+                if v.dns_hostnames { t.ok() } else { t.error() },
+            ),
+            Span::raw(format!("  DHCP {}", dhcp_summary(v))),
+        ]),
+        Line::from(format!(
+            "Subnets {} public · {} private · {} isolated in {} AZs · NAT {} · IGW {}",
+            v.count_kind(SubnetKind::Public),
+            v.count_kind(SubnetKind::Private),
+            v.count_kind(SubnetKind::Isolated),
+            v.azs().len(),
+            v.nat_gateways.len(),
+            v.internet_gateways.len()
+        )),
+    ];
+    let endpoints: Vec<String> = v
+        .endpoints
+        .iter()
+        .map(|e| {
+            if e.kind.eq_ignore_ascii_case("gateway") {
+                format!("{} (gateway)", e.service)
+            } else {
+                e.service.clone()
+            }
+        })
+        .collect();
+    lines.push(Line::from(format!(
+        "Endpoints {}",
+        if endpoints.is_empty() {
+            "none".into()
+        } else {
+            endpoints.join(", ")
+        }
+    )));
+    let peers: Vec<String> = v
+        .peerings
+        .iter()
+        .map(|p| {
+            let (other, cidrs) = if p.requester_vpc_id == v.id {
+                (&p.accepter_vpc_id, &p.accepter_cidrs)
+            } else {
+                (&p.requester_vpc_id, &p.requester_cidrs)
+            };
+            format!("{other} {} ({})", cidrs.join(","), p.status)
+        })
+        .collect();
+    lines.push(Line::from(format!(
+        "Peerings {}",
+        if peers.is_empty() {
+            "none".into()
+        } else {
+            peers.join("; ")
+        }
+    )));
+    let clusters: Vec<String> = inv
+        .clusters_in(&v.id)
+        .map(crate::report::cluster_line)
+        .collect();
+    lines.push(Line::from(trunc(
+        &format!(
+            "Clusters {}",
+            if clusters.is_empty() {
+                "none".into()
+            } else {
+                clusters.join("; ")
+            }
+        ),
+        area.width as usize * 2,
+    )));
+    f.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}

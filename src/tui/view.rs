@@ -1,0 +1,366 @@
+//! Drawing: a pure function of the [`App`]. Chrome is three rows: header (title, profile,
+//! account, region, READ-ONLY), breadcrumb, and the footer (key hints or the flash line).
+
+use super::app::{App, Level, LoadState, MIN_SIZE, Modal, STEPS, Screen};
+use super::screens::{subnets, vpcs};
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let t = Theme {
+        color: app.ctx.color,
+    };
+    let area = f.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        let msg = vec![
+            Line::from(Span::styled("terminal too small", t.warn())),
+            Line::from(format!(
+                "{}x{}, need {}x{}",
+                area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+            )),
+            Line::from("enlarge the window, or q to quit"),
+        ];
+        let y = area.height.saturating_sub(3) / 2;
+        let r = Rect::new(area.x, area.y + y, area.width, 3.min(area.height));
+        f.render_widget(
+            Paragraph::new(msg)
+                .alignment(Alignment::Center)
+                .wrap(Wrap { trim: true }),
+            r,
+        );
+        return;
+    }
+    let [header, crumbs, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, header, app, &t);
+    draw_breadcrumb(f, crumbs, app, &t);
+    let inner = body.inner(ratatui::layout::Margin::new(1, 0));
+    match &app.load {
+        LoadState::Loading => {
+            let frame = SPINNER[app.spinner % SPINNER.len()];
+            let lines = vec![
+                Line::from(vec![
+                    Span::styled(format!("{frame} "), t.title()),
+                    Span::styled(format!("Reading {}…", app.ctx.region), t.bold()),
+                ]),
+                Line::from(Span::styled(
+                    "VPCs, subnets, route tables, endpoints, security groups, clusters, Route 53 Resolver",
+                    t.dim(),
+                )),
+            ];
+            f.render_widget(
+                Paragraph::new(lines)
+                    .alignment(Alignment::Center)
+                    .wrap(Wrap { trim: true }),
+                centered(inner, inner.width, 2),
+            );
+        }
+        LoadState::Failed(e) => {
+            let lines = vec![
+                Line::from(Span::styled("✗ Could not read the account", t.error())),
+                Line::from(""),
+                Line::from(e.message.clone()),
+                Line::from(Span::styled(
+                    match &e.code {
+                        Some(c) => format!("{} {} · {c}", e.service, e.operation),
+                        None if e.service.is_empty() => String::new(),
+                        None => format!("{} {}", e.service, e.operation),
+                    },
+                    t.dim(),
+                )),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled("Fix: ", t.bold()),
+                    Span::raw(e.hint.clone()),
+                ]),
+                Line::from(""),
+                Line::from(Span::styled("r retry · q quit", t.bold())),
+            ];
+            let h = 12.min(inner.height);
+            let w = inner.width.min(76);
+            f.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_type(BorderType::Double)
+                        .title(" error "),
+                ),
+                centered(inner, w, h),
+            );
+        }
+        LoadState::Ready(inv) => match &app.screen {
+            Screen::Vpcs(s) => s.render(f, inner, inv, &app.choices, &t),
+            Screen::Subnets(s) => s.render(f, inner, inv, &app.choices, &t),
+        },
+    }
+    draw_footer(f, footer, app, &t);
+    match app.modal {
+        Some(Modal::Help) => draw_help(f, body, app, &t),
+        Some(Modal::ConfirmQuit) => draw_confirm_quit(f, body, app, &t),
+        None => {}
+    }
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let account = app
+        .inventory()
+        .map(|i| i.account.clone())
+        .unwrap_or_else(|| "…".into());
+    let mut spans = vec![
+        Span::styled(" eks-private-tui ", t.title()),
+        Span::styled("│ ", t.dim()),
+        Span::raw(format!("profile {} ", app.ctx.profile)),
+        Span::styled("│ ", t.dim()),
+        Span::raw(format!("account {account} ")),
+        Span::styled("│ ", t.dim()),
+        Span::raw(format!(
+            "{} ",
+            app.inventory()
+                .map_or(app.ctx.region.as_str(), |i| i.region.as_str())
+        )),
+    ];
+    if let Some(url) = &app.ctx.endpoint_url {
+        // Only when it fits whole: a cut URL misleads.
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let badge = if app.ctx.read_only { 12 } else { 0 };
+        if used + url.len() + 3 + badge <= area.width as usize {
+            spans.push(Span::styled("│ ", t.dim()));
+            spans.push(Span::styled(format!("{url} "), t.dim()));
+        }
+    }
+    let mut line = Line::from(spans);
+    if app.ctx.read_only {
+        let badge = " READ-ONLY ";
+        // The badge always shows: trim the line to leave room for it.
+        let room = (area.width as usize).saturating_sub(badge.len() + 1);
+        line = fit(line, room);
+        line.spans.push(Span::raw(" "));
+        line.spans.push(Span::styled(badge, t.badge()));
+    }
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// Cut a line to `width` columns.
+fn fit(line: Line<'_>, width: usize) -> Line<'_> {
+    let mut used = 0;
+    let mut out = vec![];
+    for s in line.spans {
+        let w = s.width();
+        if used + w <= width {
+            used += w;
+            out.push(s);
+        } else {
+            let room = width - used;
+            let text: String = s.content.chars().take(room).collect();
+            out.push(Span::styled(text, s.style));
+            break;
+        }
+    }
+    Line::from(out)
+}
+
+fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let current = app.screen.step();
+    let mut spans = vec![Span::raw(" ")];
+    for (i, step) in STEPS.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" › ", t.dim()));
+        }
+        let done = match step {
+            super::app::Step::Vpc => app.choices.vpc_id.is_some(),
+            super::app::Step::Subnets => app.choices.node_subnets.len() >= 2,
+        };
+        let label = format!("{} {}{}", i + 1, step.title(), if done { " ✓" } else { "" });
+        let style = if *step == current {
+            t.selected().patch(t.bold())
+        } else if done {
+            t.ok()
+        } else {
+            t.dim()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    if app.dirty {
+        spans.push(Span::styled("  ● unsaved", t.warn()));
+    }
+    f.render_widget(
+        Paragraph::new(fit(Line::from(spans), area.width as usize)),
+        area,
+    );
+}
+
+fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
+    if app.modal.is_some() {
+        return vec![];
+    }
+    match (&app.load, &app.screen) {
+        (LoadState::Ready(_), Screen::Vpcs(s)) => s.hints(),
+        (LoadState::Ready(_), Screen::Subnets(s)) => s.hints(),
+        (LoadState::Failed(_), _) => vec![("r", "retry"), ("?", "help"), ("q", "quit")],
+        (LoadState::Loading, _) => vec![("q", "quit"), ("?", "help")],
+    }
+}
+
+fn draw_footer(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    if let Some(flash) = &app.flash {
+        let (sym, style) = match flash.level {
+            Level::Info => ("ℹ", t.ok()),
+            Level::Warn => ("!", t.warn()),
+            Level::Error => ("✗", t.error()),
+        };
+        let text = flash.text.trim_start_matches(['✓', '✗', ' ']);
+        let line = Line::from(vec![
+            Span::styled(format!(" {sym} "), style),
+            Span::styled(text.to_string(), style),
+        ]);
+        f.render_widget(Paragraph::new(fit(line, area.width as usize)), area);
+        return;
+    }
+    // As many hints as fit, in priority order (the screen lists the important ones first).
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, label) in hints(app) {
+        let w = key.chars().count() + label.chars().count() + 3;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, t.bold()));
+        spans.push(Span::styled(format!(" {label}  "), t.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let (title, why, keys): (&str, &str, Vec<(&str, &str)>) = match &app.screen {
+        Screen::Vpcs(_) => (
+            "Step 1 · Region and VPC",
+            vpcs::WHY,
+            vec![
+                ("↑↓ j k", "move"),
+                ("g G", "first / last"),
+                ("Ctrl-b Ctrl-f", "page up / down"),
+                ("Enter", "choose this VPC, go to node subnets"),
+                ("/", "filter by name, ID, CIDR or cluster (Esc clears)"),
+            ],
+        ),
+        Screen::Subnets(_) => (
+            "Step 2 · Node subnets",
+            subnets::WHY,
+            vec![
+                ("↑↓ j k", "move"),
+                ("g G", "first / last"),
+                ("Space or x", "choose / unchoose (one per AZ)"),
+                ("Tab", "cycle the cluster of this VPC"),
+                ("Enter", "save the choices"),
+                ("Esc", "back to the VPCs"),
+            ],
+        ),
+    };
+    let mut lines = vec![Line::from(Span::raw(why)), Line::from("")];
+    for (k, d) in keys.into_iter().chain([
+        ("w", "save the spec file"),
+        ("r", "read the account again"),
+        ("q", "quit (asks when choices are unsaved)"),
+        ("Ctrl-C", "quit now"),
+    ]) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{k:<14}"), t.bold()),
+            Span::raw(d),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        format!("Spec file: {} · any key closes", app.spec_path.display()),
+        t.dim(),
+    )));
+    let w = area.width.saturating_sub(4).min(90);
+    let h = area.height.saturating_sub(2).min(lines.len() as u16 + 6);
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(format!(" {title} "), t.title())),
+        ),
+        r,
+    );
+}
+
+fn draw_confirm_quit(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let lines = vec![
+        Line::from(Span::styled("Your choices are not saved.", t.bold())),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("y", t.bold()),
+            Span::raw(format!(" save to {} and quit", app.spec_path.display())),
+        ]),
+        Line::from(vec![
+            Span::styled("n", t.bold()),
+            Span::raw(" quit without saving"),
+        ]),
+        Line::from(vec![Span::styled("Esc", t.bold()), Span::raw(" stay")]),
+    ];
+    let r = centered(area, 56.min(area.width), 7);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(" Quit? ", t.warn())),
+        ),
+        r,
+    );
+}
+
+/// Render the app into plain text lines at `w`x`h` (snapshots, README captures).
+pub fn render_text(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    term.draw(|f| draw(f, app)).expect("draw");
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = unicode_width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn unicode_width(s: &str) -> usize {
+    Span::raw(s).width()
+}
