@@ -38,6 +38,11 @@ start() {
     # setsid: own process group, so stop can end it and nothing else.
     setsid "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$dir/moto.log" 2>&1 &
     pid=$!
+    # MOTO_WATCH_PID: stop the server when that process ends (test runs, the demo).
+    if [ -n "${MOTO_WATCH_PID:-}" ]; then
+      (while kill -0 "$MOTO_WATCH_PID" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
+       kill "$pid" 2>/dev/null) >/dev/null 2>&1 </dev/null &
+    fi
     for _ in $(seq 1 100); do
       if curl -fsS -o /dev/null "$url/moto-api/" 2>/dev/null; then
         echo "$pid" >"$dir/moto.pid"; echo "$url" >"$dir/moto.url"; echo "$url"; return 0

@@ -119,6 +119,38 @@ def demo(ec2, eks, region):
     return out
 
 
+def extras(ec2, region, out):
+    """Resolver and interface-endpoint state some tests need (not in the plain demo)."""
+    r53 = boto3.client("route53resolver", endpoint_url=ec2.meta.endpoint_url, region_name=region,
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    vpc, sn = out["vpc"], out["subnets"]
+    sg = ec2.create_security_group(VpcId=vpc, GroupName="prod-endpoints", Description="VPC endpoints",
+                                   TagSpecifications=spec("security-group", "prod-endpoints"))["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+    sts = ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.sts", VpcEndpointType="Interface",
+                                  SubnetIds=[sn["prod-private-a"], sn["prod-private-b"]], SecurityGroupIds=[sg],
+                                  PrivateDnsEnabled=True,
+                                  TagSpecifications=spec("vpc-endpoint", "prod-sts"))["VpcEndpoint"]["VpcEndpointId"]
+    dns_sg = ec2.create_security_group(VpcId=vpc, GroupName="prod-dns-in", Description="resolver inbound")["GroupId"]
+    inbound = r53.create_resolver_endpoint(
+        CreatorRequestId="seed-inbound", Name="prod-inbound", SecurityGroupIds=[dns_sg], Direction="INBOUND",
+        IpAddresses=[{"SubnetId": sn["prod-private-a"]}, {"SubnetId": sn["prod-private-b"]}])["ResolverEndpoint"]["Id"]
+    out_sg = ec2.create_security_group(VpcId=out["clientVpc"], GroupName="client-dns-out", Description="resolver outbound")["GroupId"]
+    outbound = r53.create_resolver_endpoint(
+        CreatorRequestId="seed-outbound", Name="client-outbound", SecurityGroupIds=[out_sg], Direction="OUTBOUND",
+        IpAddresses=[{"SubnetId": sn["corp-client-a"]}, {"SubnetId": sn["corp-client-b"]}])["ResolverEndpoint"]["Id"]
+    rule = r53.create_resolver_rule(
+        CreatorRequestId="seed-rule", Name="prod-api", RuleType="FORWARD",
+        DomainName=f"prod.{region}.eks.amazonaws.com", ResolverEndpointId=outbound,
+        TargetIps=[{"Ip": "10.0.64.10", "Port": 53}, {"Ip": "10.0.96.10", "Port": 53}])["ResolverRule"]["Id"]
+    assoc = r53.associate_resolver_rule(ResolverRuleId=rule, VPCId=out["clientVpc"],
+                                        Name="prod-api-client")["ResolverRuleAssociation"]["Id"]
+    out.update({"stsEndpoint": sts, "endpointSg": sg, "inboundResolver": inbound,
+                "outboundResolver": outbound, "resolverRule": rule, "ruleAssociation": assoc})
+    return out
+
+
 def large(ec2, eks, region, vpcs, per_vpc):
     """Many VPCs with many subnets, for the discovery benchmark."""
     azs = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
@@ -145,11 +177,17 @@ def main():
     p.add_argument("--region", default="eu-west-1")
     p.add_argument("--vpcs", type=int, default=200)
     p.add_argument("--subnets", type=int, default=25)
+    p.add_argument("--extras", action="store_true", help="demo: add resolver endpoints/rule and an sts endpoint")
     a = p.parse_args()
     if not a.endpoint.startswith(("http://127.", "http://localhost")):
         sys.exit("seed.py only talks to a loopback moto server")
     ec2, eks = clients(a.endpoint, a.region)
-    out = demo(ec2, eks, a.region) if a.what == "demo" else large(ec2, eks, a.region, a.vpcs, a.subnets)
+    if a.what == "demo":
+        out = demo(ec2, eks, a.region)
+        if a.extras:
+            out = extras(ec2, a.region, out)
+    else:
+        out = large(ec2, eks, a.region, a.vpcs, a.subnets)
     print(json.dumps(out, indent=1))
 
 

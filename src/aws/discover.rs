@@ -82,7 +82,7 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         r_rules,
         r_assocs,
     ) = tokio::join!(
-        aws.regions(),
+        aws.regions(None),
         aws.caller_identity(),
         aws.availability_zones(),
         vpcs_with_dns,
@@ -102,8 +102,21 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
     );
 
     // Most telling error first: a region AWS does not know makes every other call fail in
-    // confusing ways; then identity (credentials, reachability).
-    if let Ok(known) = &regions
+    // confusing ways; then identity (credentials, reachability). When the region itself
+    // cannot answer, ask the partition's anchor region which regions exist.
+    let known = match &regions {
+        Ok(k) => Some(k.clone()),
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::Service | ErrorKind::Unreachable | ErrorKind::Timeout
+            ) =>
+        {
+            aws.regions(Some(anchor_region(region))).await.ok()
+        }
+        Err(_) => None,
+    };
+    if let Some(known) = known
         && !known.iter().any(|r| r == region)
     {
         return Err(AwsError::new(
@@ -112,13 +125,18 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
             "DescribeRegions",
             format!("unknown region {region:?}"),
             format!(
-                "pass one of the regions AWS lists, e.g. --region eu-west-1 (known: {})",
-                known.join(", ")
+                "pass a region AWS lists, such as {}",
+                similar_regions(region, &known)
             ),
         ));
     }
     let (account, caller_arn) = identity?;
-    regions?;
+    // DescribeRegions only guards against typos: without permission for it, carry on.
+    if let Err(e) = regions
+        && e.kind != ErrorKind::AccessDenied
+    {
+        return Err(e);
+    }
     let (vpcs, dns) = vpcs?;
     if let Some(v) = vpc
         && vpcs.is_empty()
@@ -264,6 +282,31 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         },
         endpoint_services: services?,
     })
+}
+
+/// Regions that share the mistyped one's first part (`eu-`), else the first few.
+fn similar_regions(region: &str, known: &[String]) -> String {
+    let prefix = region.split('-').next().unwrap_or_default();
+    let mut similar: Vec<&str> = known
+        .iter()
+        .filter(|r| r.split('-').next() == Some(prefix))
+        .map(String::as_str)
+        .collect();
+    if similar.is_empty() {
+        similar = known.iter().take(6).map(String::as_str).collect();
+    }
+    similar.join(", ")
+}
+
+/// A region of the same partition that always exists, to ask which regions do.
+pub fn anchor_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "cn-north-1"
+    } else if region.starts_with("us-gov-") {
+        "us-gov-west-1"
+    } else {
+        "us-east-1"
+    }
 }
 
 /// Sort key for a CIDR: its network address as a number (unparsable ones last).

@@ -44,11 +44,16 @@ macro_rules! paged {
 }
 
 impl Aws {
-    pub(super) async fn regions(&self) -> Result<Vec<String>, AwsError> {
-        let out = self
-            .ec2
-            .describe_regions()
-            .all_regions(true)
+    /// The regions AWS lists, asked in `in_region` (default: the configured one).
+    pub(super) async fn regions(&self, in_region: Option<&str>) -> Result<Vec<String>, AwsError> {
+        let mut call = self.ec2.describe_regions().all_regions(true).customize();
+        if let Some(r) = in_region {
+            call = call.config_override(
+                aws_sdk_ec2::config::Builder::default()
+                    .region(aws_config::Region::new(r.to_string())),
+            );
+        }
+        let out = call
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ec2", "DescribeRegions", e))?;

@@ -2,6 +2,7 @@
 //! about it.
 
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use serde::Serialize;
 use std::fmt;
 
@@ -86,23 +87,40 @@ impl AwsError {
     }
 
     /// Convert any SDK error. `service` is the short service name (`ec2`, `eks`, …).
-    pub fn from_sdk<E, R>(
+    pub fn from_sdk<E>(
         service: &'static str,
         operation: &'static str,
-        err: SdkError<E, R>,
+        err: SdkError<E, HttpResponse>,
     ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
     {
         match &err {
             SdkError::ServiceError(se) => {
                 let e = se.err();
-                let code = e.code().map(str::to_string);
+                let raw = se.raw();
+                let body = raw
+                    .body()
+                    .bytes()
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+                    .unwrap_or_default();
+                // Some emulators (and proxies) wrap errors in a shape the protocol parser
+                // does not read; the code is still in the body.
+                let code = e
+                    .code()
+                    .map(str::to_string)
+                    .or_else(|| xml_tag(&body, "Code"))
+                    .or_else(|| match raw.status().as_u16() {
+                        401 => Some("AuthFailure".into()),
+                        403 => Some("AccessDenied".into()),
+                        429 => Some("Throttling".into()),
+                        _ => None,
+                    });
                 let message = e
                     .message()
                     .map(str::to_string)
-                    .unwrap_or_else(|| e.to_string());
+                    .or_else(|| xml_tag(&body, "Message"))
+                    .unwrap_or_else(|| format!("HTTP {} from {service}", raw.status().as_u16()));
                 Self::from_code(service, operation, code, message)
             }
             SdkError::TimeoutError(_) => AwsError::new(
@@ -141,13 +159,7 @@ impl AwsError {
                 }
             }
             SdkError::ResponseError(r) => {
-                let detail = format!("{:?}", r.raw());
-                let status = detail
-                    .split("status: StatusCode(")
-                    .nth(1)
-                    .and_then(|s| s.split(')').next())
-                    .unwrap_or("?")
-                    .to_string();
+                let status = r.raw().status().as_u16();
                 AwsError::new(
                     ErrorKind::Service,
                     service,
@@ -231,6 +243,14 @@ impl AwsError {
 
 pub const NO_CREDENTIALS_HINT: &str = "set AWS_PROFILE (or pass --profile), run `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY";
 
+/// The text of the first `<tag>…</tag>` in an XML body.
+fn xml_tag(body: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{tag}>"))? + start;
+    Some(body[start..end].trim().to_string()).filter(|s| !s.is_empty())
+}
+
 fn iam_prefix(service: &str) -> &str {
     match service {
         "resolver" => "route53resolver",
@@ -256,6 +276,17 @@ pub fn source_chain(err: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_tags() {
+        let body = "<ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>bad</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(
+            xml_tag(body, "Code").as_deref(),
+            Some("InvalidClientTokenId")
+        );
+        assert_eq!(xml_tag(body, "Message").as_deref(), Some("bad"));
+        assert_eq!(xml_tag("<html>", "Code"), None);
+    }
 
     #[test]
     fn codes_map_to_kinds_with_hints() {

@@ -1,0 +1,279 @@
+//! Discovery against a real AWS emulator (moto 5.2.5, server mode) through the binary's
+//! documented JSON interface. Each test uses its own region of one shared server.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn vpc<'a>(inv: &'a Value, id: &str) -> &'a Value {
+    inv["vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == id)
+        .unwrap_or_else(|| panic!("VPC {id} not in inventory"))
+}
+
+fn subnet<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("subnet {id} not in VPC {}", v["id"]))
+}
+
+#[test]
+fn demo_account_is_discovered_and_classified() {
+    let m = moto();
+    let seed = m.seed("demo", "eu-west-1", &["--extras"]);
+    let inv = inventory_json(m, "eu-west-1", &[]);
+
+    // The documented top level (docs/inventory.md).
+    for key in [
+        "region",
+        "account",
+        "availabilityZones",
+        "vpcs",
+        "clusters",
+        "resolver",
+    ] {
+        assert!(inv.get(key).is_some(), "missing top-level {key}");
+    }
+    assert_eq!(inv["region"], "eu-west-1");
+    assert_eq!(inv["account"], "123456789012");
+    let zones = inv["availabilityZones"].as_array().unwrap();
+    assert_eq!(zones.len(), 3);
+    assert!(
+        zones
+            .iter()
+            .all(|z| z["zoneId"].as_str().unwrap().starts_with("euw1-az"))
+    );
+
+    let prod_id = seed["vpc"].as_str().unwrap();
+    let prod = vpc(&inv, prod_id);
+    assert_eq!(prod["name"], "prod");
+    assert_eq!(prod["cidrs"][0]["cidr"], "10.0.0.0/16");
+    assert_eq!(prod["cidrs"][0]["state"], "associated");
+    assert_eq!(prod["dnsSupport"], true);
+    assert_eq!(prod["dnsHostnames"], false);
+    assert_eq!(prod["subnets"].as_array().unwrap().len(), 10);
+
+    // Classification from the route table in effect (S3).
+    let sn = &seed["subnets"];
+    for (name, kind) in [
+        ("prod-public-a", "public"),
+        ("prod-public-c", "public"),
+        ("prod-private-a", "private"),
+        ("prod-private-c", "private"),
+        ("prod-data-b", "isolated"),
+        ("prod-legacy-a", "isolated"),
+    ] {
+        let s = subnet(prod, sn[name].as_str().unwrap());
+        assert_eq!(s["kind"], kind, "{name}");
+        assert_eq!(s["name"], name);
+        for key in [
+            "az",
+            "azId",
+            "cidr",
+            "availableIps",
+            "routeTableId",
+            "mainRouteTable",
+        ] {
+            assert!(s.get(key).is_some(), "{name}: missing {key}");
+        }
+    }
+    // Explicit association vs the main route table, flagged.
+    let private_a = subnet(prod, sn["prod-private-a"].as_str().unwrap());
+    assert_eq!(private_a["mainRouteTable"], false);
+    assert_eq!(private_a["routeTableId"], seed["privateRouteTables"][0]);
+    let legacy = subnet(prod, sn["prod-legacy-a"].as_str().unwrap());
+    assert_eq!(legacy["mainRouteTable"], true);
+    let main_rt = prod["routeTables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["main"] == true)
+        .unwrap();
+    assert_eq!(legacy["routeTableId"], main_rt["id"]);
+    // Free IPs come from AWS's count (the NAT gateway's ENI takes one in public-a).
+    assert_eq!(private_a["availableIps"].as_i64().unwrap() > 8000, true);
+
+    // Gateway routes and the peering route are in the route tables.
+    let private_rt = prod["routeTables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == seed["privateRouteTables"][0])
+        .unwrap();
+    let routes = private_rt["routes"].as_array().unwrap();
+    assert!(
+        routes
+            .iter()
+            .any(|r| r["destination"] == "0.0.0.0/0" && r["target"] == seed["nat"])
+    );
+    assert!(routes.iter().any(|r| r["target"] == seed["peering"]));
+    assert_eq!(prod["natGateways"][0]["id"], seed["nat"]);
+    assert_eq!(prod["internetGateways"].as_array().unwrap().len(), 1);
+
+    // Endpoints: short service names, type, state, subnets, SGs, private DNS, route tables.
+    let eps = prod["endpoints"].as_array().unwrap();
+    let s3 = eps.iter().find(|e| e["service"] == "s3").unwrap();
+    assert_eq!(s3["id"], seed["s3Endpoint"]);
+    assert_eq!(s3["type"], "Gateway");
+    assert_eq!(s3["state"], "available");
+    assert_eq!(s3["serviceName"], "com.amazonaws.eu-west-1.s3");
+    assert_eq!(s3["routeTableIds"][0], seed["privateRouteTables"][0]);
+    let sts = eps.iter().find(|e| e["service"] == "sts").unwrap();
+    assert_eq!(sts["type"], "Interface");
+    assert_eq!(sts["privateDns"], true);
+    assert_eq!(sts["securityGroupIds"][0], seed["endpointSg"]);
+    assert_eq!(sts["subnetIds"].as_array().unwrap().len(), 2);
+
+    // Security groups with rules.
+    let sgs = prod["securityGroups"].as_array().unwrap();
+    let bastion = sgs.iter().find(|g| g["name"] == "prod-bastion").unwrap();
+    assert_eq!(bastion["ingress"][0]["fromPort"], 22);
+    assert_eq!(bastion["ingress"][0]["cidrs"][0], "10.99.0.0/16");
+
+    // Peering, seen from both sides.
+    let client_id = seed["clientVpc"].as_str().unwrap();
+    assert_eq!(prod["peerings"][0]["id"], seed["peering"]);
+    assert_eq!(prod["peerings"][0]["status"], "active");
+    assert_eq!(vpc(&inv, client_id)["peerings"][0]["id"], seed["peering"]);
+
+    // The cluster: VPC derived from its subnets (moto omits vpcId), public-only access.
+    let clusters = inv["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 1);
+    let c = &clusters[0];
+    assert_eq!(c["name"], "prod");
+    assert_eq!(c["vpcId"], prod_id);
+    assert_eq!(c["publicAccess"], true);
+    assert_eq!(c["privateAccess"], false);
+    assert_eq!(c["publicAccessCidrs"][0], "0.0.0.0/0");
+    assert_eq!(c["serviceCidr"], "172.20.0.0/16");
+    assert_eq!(c["subnetIds"].as_array().unwrap().len(), 3);
+    assert!(c["endpoint"].as_str().unwrap().starts_with("https://"));
+
+    // Route 53 Resolver: endpoints with IPs, the FORWARD rule, its association.
+    let r = &inv["resolver"];
+    let inbound = r["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == seed["inboundResolver"])
+        .unwrap();
+    assert_eq!(inbound["direction"], "INBOUND");
+    assert_eq!(inbound["vpcId"], prod_id);
+    assert_eq!(inbound["ips"].as_array().unwrap().len(), 2);
+    let rule = &r["rules"].as_array().unwrap()[0];
+    assert_eq!(rule["id"], seed["resolverRule"]);
+    assert_eq!(rule["ruleType"], "FORWARD");
+    assert_eq!(rule["targetIps"][0], "10.0.64.10:53");
+    let assoc = &r["ruleAssociations"].as_array().unwrap()[0];
+    assert_eq!(assoc["vpcId"], client_id);
+    assert_eq!(assoc["ruleId"], seed["resolverRule"]);
+
+    // moto's own default VPC (not seeded by us) is there too, unnamed and default.
+    let default = inv["vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["isDefault"] == true)
+        .unwrap();
+    assert_eq!(default["cidrs"][0]["cidr"], "172.31.0.0/16");
+    assert_eq!(default["subnets"].as_array().unwrap().len(), 3);
+
+    // The region's endpoint services, with short names and AZs (P1, P2).
+    let services = inv["endpointServices"].as_array().unwrap();
+    let ecr = services.iter().find(|s| s["service"] == "ecr.dkr").unwrap();
+    assert_eq!(ecr["serviceName"], "com.amazonaws.eu-west-1.ecr.dkr");
+    assert!(!ecr["availabilityZones"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn vpc_filter_limits_the_reads() {
+    let m = moto();
+    let seed = m.seed("demo", "us-west-2", &[]);
+    let prod = seed["vpc"].as_str().unwrap();
+    let inv = inventory_json(m, "us-west-2", &["--vpc", prod]);
+    assert_eq!(inv["vpcFilter"], prod);
+    let vpcs = inv["vpcs"].as_array().unwrap();
+    assert_eq!(vpcs.len(), 1);
+    assert_eq!(vpcs[0]["id"], prod);
+    assert_eq!(vpcs[0]["subnets"].as_array().unwrap().len(), 10);
+    assert_eq!(inv["clusters"][0]["name"], "prod");
+    // The client VPC holds no cluster.
+    let client = seed["clientVpc"].as_str().unwrap();
+    let inv = inventory_json(m, "us-west-2", &["--vpc", client]);
+    assert_eq!(inv["vpcs"].as_array().unwrap().len(), 1);
+    assert!(inv["clusters"].as_array().unwrap().is_empty());
+    assert_eq!(inv["vpcs"][0]["peerings"][0]["id"], seed["peering"]);
+}
+
+/// More than a page of EKS clusters (ListClusters pages at 100, and moto pages it) and
+/// more than a page of subnets (DescribeSubnets pages at 1000; moto answers in one page,
+/// so this shows nothing is cut at the page size).
+#[test]
+fn lists_longer_than_a_page_are_read_whole() {
+    let m = moto();
+    let out = m.python(
+        r#"
+import boto3, sys
+kw = dict(endpoint_url=sys.argv[1], region_name="ap-southeast-2",
+          aws_access_key_id="test", aws_secret_access_key="test")
+ec2 = boto3.client("ec2", **kw); eks = boto3.client("eks", **kw)
+vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+first = None
+for i in range(1050):
+    s = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.8.{i // 16}.{(i % 16) * 16}/28",
+                          AvailabilityZone="ap-southeast-2" + "abc"[i % 3])["Subnet"]["SubnetId"]
+    first = first or s
+for i in range(120):
+    eks.create_cluster(name=f"c{i:03d}", roleArn="arn:aws:iam::123456789012:role/r",
+                       resourcesVpcConfig={"subnetIds": [first]})
+print(vpc)
+"#,
+    );
+    let vpc_id = out.trim();
+    let inv = inventory_json(m, "ap-southeast-2", &[]);
+    let clusters = inv["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 120);
+    assert_eq!(clusters[0]["name"], "c000");
+    assert_eq!(clusters[119]["name"], "c119");
+    assert!(clusters.iter().all(|c| c["vpcId"] == vpc_id));
+    assert_eq!(vpc(&inv, vpc_id)["subnets"].as_array().unwrap().len(), 1050);
+}
+
+#[test]
+fn text_and_yaml_outputs() {
+    let m = moto();
+    let seed = m.seed("demo", "eu-central-1", &[]);
+    let out = bin(Some(&m.url))
+        .args(["inventory", "--region", "eu-central-1", "--stats"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains(&format!(
+        "VPC {} \"prod\" 10.0.0.0/16",
+        seed["vpc"].as_str().unwrap()
+    )));
+    assert!(text.contains("DNS support on, DNS hostnames OFF"));
+    assert!(text.contains("subnets: 3 public, 3 private, 4 isolated"));
+    assert!(text.contains("(main)"));
+    assert!(text.contains("cluster prod 1.31 ACTIVE · public endpoint only"));
+    let stats = stderr(&out);
+    assert!(
+        stats.starts_with("stats: ") && stats.contains("AWS calls"),
+        "{stats}"
+    );
+
+    let out = bin(Some(&m.url))
+        .args(["inventory", "--region", "eu-central-1", "-o", "yaml"])
+        .output()
+        .unwrap();
+    let y: serde_yaml::Value = serde_yaml::from_slice(&out.stdout).unwrap();
+    assert_eq!(y["region"].as_str(), Some("eu-central-1"));
+}
