@@ -64,7 +64,7 @@ pub fn draw(f: &mut Frame, app: &App) {
                 Paragraph::new(lines)
                     .alignment(Alignment::Center)
                     .wrap(Wrap { trim: true }),
-                centered(inner, inner.width, 2),
+                centered(inner, inner.width, 3),
             );
         }
         LoadState::Failed(e) => {
@@ -88,8 +88,14 @@ pub fn draw(f: &mut Frame, app: &App) {
                 Line::from(""),
                 Line::from(Span::styled("r retry · q quit", t.bold())),
             ];
-            let h = 12.min(inner.height);
             let w = inner.width.min(76);
+            // Rows after wrapping, plus the borders.
+            let text_w = w.saturating_sub(2).max(1) as usize;
+            let rows: usize = lines
+                .iter()
+                .map(|l| l.width().div_ceil(text_w).max(1))
+                .sum();
+            let h = (rows as u16 + 2).min(inner.height);
             f.render_widget(
                 Paragraph::new(lines).wrap(Wrap { trim: true }).block(
                     Block::default()
@@ -298,7 +304,8 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         t.dim(),
     )));
     let w = area.width.saturating_sub(4).min(90);
-    let h = area.height.saturating_sub(2).min(lines.len() as u16 + 6);
+    // Two borders, plus room for the explanation to wrap onto two more lines.
+    let h = area.height.saturating_sub(2).min(lines.len() as u16 + 4);
     let r = centered(area, w, h);
     f.render_widget(Clear, r);
     f.render_widget(

@@ -1,0 +1,234 @@
+//! End to end: the real binary in tmux against a seeded moto server. Walks the wizard,
+//! saves, resizes below 80x24 and back, quits, and checks the terminal was restored.
+//! tmux is required (.ci/run installs it); each test uses its own tmux socket.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new(name: &str, cmd: &str, w: u16, h: u16) -> Tmux {
+        let socket = format!("ept-{name}-{}", std::process::id());
+        let t = Tmux { socket };
+        let ok = t
+            .cmd(&[
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                cmd,
+            ])
+            .status
+            .success();
+        assert!(
+            ok,
+            "tmux new-session failed (is tmux installed? .ci/run installs it)"
+        );
+        t
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux is required for the end-to-end tests")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success());
+    }
+
+    fn display(&self, what: &str) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["display-message", "-p", "-t", "e2e", what])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    }
+
+    /// Wait until the screen shows `text` (the wizard answers in milliseconds; the bound is
+    /// only there so a broken build fails instead of hanging).
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("timed out waiting for {text:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// A shell line that runs the binary against `url`, then reports its exit code and stays.
+fn launch(url: &str, spec: &Path, extra: &str) -> String {
+    format!(
+        "env -u AWS_PROFILE -u NO_COLOR AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+         AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+         {bin} --region eu-west-1 --endpoint-url {url} --spec {spec} {extra}; echo EXIT=$?; sleep 600",
+        bin = env!("CARGO_BIN_EXE_eks-private-tui"),
+        spec = spec.display(),
+    )
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("ept-e2e-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn assert_restored(t: &Tmux) {
+    let screen = t.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "exit code: {screen}");
+    assert_eq!(
+        t.display("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(t.display("#{cursor_flag}"), "1", "cursor still hidden");
+    // The wizard's frame is gone: the shell line is all that shows.
+    assert!(!screen.contains("eks-private-tui │"), "{screen}");
+}
+
+#[test]
+fn walk_save_resize_quit() {
+    let m = Moto::start_with("e2e", &[]);
+    let seed = m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("walk");
+    let spec = dir.join("prod.yaml");
+    let t = Tmux::new("walk", &launch(&m.url, &spec, ""), 120, 40);
+
+    let s = t.wait_for("Choose the cluster's VPC");
+    assert!(s.contains("account 123456789012"), "{s}");
+    assert!(s.contains("prod") && s.contains("corp-client"));
+    assert_eq!(t.display("#{alternate_on}"), "1");
+
+    // VPCs sort by name: corp-client, prod, (default).
+    t.keys(&["j", "Enter"]);
+    t.wait_for("One private or isolated subnet per AZ");
+    // The cursor starts on prod-private-a; prod-private-b is four rows down.
+    t.keys(&["Space", "j", "j", "j", "j", "Space"]);
+    let s = t.wait_for("2 of 3 AZs chosen");
+    assert!(s.contains("unsaved"), "{s}");
+    t.keys(&["w"]);
+    t.wait_for("saved");
+
+    // Below 80x24 a clear message; back to normal after.
+    t.cmd(&["resize-window", "-t", "e2e", "-x", "70", "-y", "20"]);
+    t.wait_for("terminal too small");
+    t.cmd(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
+    t.wait_for("2 of 3 AZs chosen");
+
+    // Esc goes back to the VPCs and never quits.
+    t.keys(&["Escape"]);
+    t.wait_for("Choose the cluster's VPC");
+    t.keys(&["q"]);
+    assert_restored(&t);
+
+    let saved = Spec::load(&spec);
+    assert_eq!(saved.vpc_id, seed["vpc"].as_str().unwrap());
+    assert_eq!(saved.cluster_name.as_deref(), Some("prod"));
+    assert_eq!(
+        saved.node_subnets.get("eu-west-1a").map(String::as_str),
+        seed["subnets"]["prod-private-a"].as_str()
+    );
+    assert_eq!(
+        saved.node_subnets.get("eu-west-1b").map(String::as_str),
+        seed["subnets"]["prod-private-b"].as_str()
+    );
+
+    // A second run preselects from the saved spec; q with nothing changed quits at once.
+    let t = Tmux::new("again", &launch(&m.url, &spec, ""), 120, 40);
+    let s = t.wait_for("Choose the cluster's VPC");
+    assert!(s.contains("● prod"), "the saved VPC is marked: {s}");
+    t.keys(&["Enter"]);
+    t.wait_for("2 of 3 AZs chosen");
+    t.keys(&["C-c"]);
+    assert_restored(&t);
+}
+
+#[test]
+fn failed_call_shows_error_and_retry_then_quits_cleanly() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempdir("fail");
+    let url = format!("http://127.0.0.1:{port}");
+    let t = Tmux::new(
+        "fail",
+        &launch(&url, &dir.join("s.yaml"), "--read-only"),
+        80,
+        24,
+    );
+    let s = t.wait_for("Could not read the account");
+    assert!(s.contains("READ-ONLY"), "{s}");
+    assert!(s.contains("Connection refused"), "{s}");
+    assert!(s.contains("r retry"), "{s}");
+    t.keys(&["r"]);
+    t.wait_for("Could not read the account");
+    t.keys(&["q"]);
+    assert_restored(&t);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let m = moto_for_sigterm();
+    let dir = tempdir("term");
+    let t = Tmux::new("term", &launch(&m.url, &dir.join("s.yaml"), ""), 80, 24);
+    t.wait_for("Choose the cluster's VPC");
+    let shell = t.display("#{pane_pid}");
+    let out = Command::new("pkill")
+        .args(["-TERM", "-P", &shell, "-f", "eks-private-tui"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pkill found no wizard");
+    assert_restored(&t);
+}
+
+fn moto_for_sigterm() -> Moto {
+    let m = Moto::start_with("term", &[]);
+    m.seed("demo", "eu-west-1", &[]);
+    m
+}
+
+struct Spec;
+
+impl Spec {
+    fn load(path: &Path) -> eks_private_tui::spec::Spec {
+        let text = std::fs::read_to_string(path).expect("the spec was saved");
+        eks_private_tui::spec::Spec::from_yaml(&text).unwrap()
+    }
+}

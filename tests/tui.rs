@@ -1,0 +1,448 @@
+//! The wizard without a terminal: App::update tests (actions in, state and effects out;
+//! no runtime) and insta snapshots of every screen, drawn from a real inventory captured
+//! from the demo account on moto (tests/fixtures, scripts/make-fixture.sh).
+
+use eks_private_tui::aws::{AwsError, ErrorKind};
+use eks_private_tui::inventory::Inventory;
+use eks_private_tui::spec::Spec;
+use eks_private_tui::tui::app::{Action, App, Context, Effect, LoadState, Modal, Screen};
+use eks_private_tui::tui::view::{self, render_text};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+
+fn fixture() -> Inventory {
+    let text = include_str!("fixtures/demo-inventory.json");
+    serde_json::from_str(text).unwrap()
+}
+
+fn ctx(color: bool, read_only: bool) -> Context {
+    Context {
+        profile: "demo".into(),
+        region: "eu-west-1".into(),
+        endpoint_url: None,
+        read_only,
+        color,
+    }
+}
+
+/// A wizard whose first load has answered with the fixture.
+fn loaded(spec: Option<&str>) -> App {
+    let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("spec.yaml"), spec);
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadInventory { request } => Some(*request),
+            _ => None,
+        })
+        .expect("the first effect loads the inventory");
+    app.update(Action::InventoryLoaded {
+        request,
+        result: Ok(fixture()),
+    });
+    app
+}
+
+fn key(c: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Action {
+    key(KeyCode::Char(c))
+}
+
+fn press(app: &mut App, keys: &str) -> Vec<Effect> {
+    keys.chars().flat_map(|c| app.update(ch(c))).collect()
+}
+
+fn vpc_id(name: &str) -> String {
+    fixture()
+        .vpcs
+        .iter()
+        .find(|v| v.name == name)
+        .unwrap()
+        .id
+        .clone()
+}
+
+fn subnet_id(name: &str) -> String {
+    fixture()
+        .vpcs
+        .iter()
+        .flat_map(|v| &v.subnets)
+        .find(|s| s.name == name)
+        .unwrap()
+        .id
+        .clone()
+}
+
+/// Move the cursor on the subnets screen to the subnet called `name`.
+fn cursor_to(app: &mut App, name: &str) {
+    let inv = fixture();
+    let vpc = inv.vpc(app.choices.vpc_id.as_deref().unwrap()).unwrap();
+    let target = vpc.subnets.iter().position(|s| s.name == name).unwrap();
+    app.update(ch('g'));
+    for _ in 0..target {
+        app.update(ch('j'));
+    }
+}
+
+/// From the VPC list, choose the prod VPC (sorted by name: corp-client, prod, default).
+fn choose_prod(app: &mut App) {
+    press(app, "gj");
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(app.screen, Screen::Subnets(_)));
+    assert_eq!(app.choices.vpc_id, Some(vpc_id("prod")));
+}
+
+// ---- update ---------------------------------------------------------------------------
+
+#[test]
+fn first_frame_loads_and_stale_answers_are_dropped() {
+    let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("s.yaml"), None);
+    assert_eq!(fx, vec![Effect::LoadInventory { request: 1 }]);
+    assert!(app.busy());
+    // r while loading: a new request; the first answer is now stale.
+    let fx = app.update(ch('r'));
+    assert_eq!(fx, vec![Effect::LoadInventory { request: 2 }]);
+    app.update(Action::InventoryLoaded {
+        request: 1,
+        result: Ok(Inventory::default()),
+    });
+    assert!(
+        matches!(app.load, LoadState::Loading),
+        "stale answer applied"
+    );
+    app.update(Action::InventoryLoaded {
+        request: 2,
+        result: Ok(fixture()),
+    });
+    assert!(matches!(app.load, LoadState::Ready(_)));
+    assert!(!app.busy());
+}
+
+#[test]
+fn a_failed_load_shows_the_error_and_retries() {
+    let (mut app, _) = App::new(ctx(true, false), PathBuf::from("s.yaml"), None);
+    let err = AwsError::new(
+        ErrorKind::Unreachable,
+        "sts",
+        "GetCallerIdentity",
+        "cannot reach sts: Connection refused",
+        "check --endpoint-url",
+    );
+    app.update(Action::InventoryLoaded {
+        request: 1,
+        result: Err(err),
+    });
+    assert!(matches!(app.load, LoadState::Failed(_)));
+    assert!(!app.quit, "a failed call never ends the TUI");
+    insta::assert_snapshot!("error_80x24", render_text(&app, 80, 24));
+    assert_eq!(
+        app.update(ch('r')),
+        vec![Effect::LoadInventory { request: 2 }]
+    );
+    assert!(app.busy());
+}
+
+#[test]
+fn choosing_a_vpc_then_node_subnets() {
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    assert_eq!(app.choices.cluster_name.as_deref(), Some("prod"));
+    assert_eq!(app.choices.name.as_deref(), Some("prod-private"));
+    assert!(app.dirty);
+
+    // The cursor starts on the first choosable subnet (public-a is first in AZ a).
+    cursor_to(&mut app, "prod-public-a");
+    let fx = app.update(ch(' '));
+    assert!(
+        app.choices.node_subnets.is_empty(),
+        "public subnets are refused"
+    );
+    assert!(matches!(fx.as_slice(), [Effect::ClearFlashAfter { .. }]));
+    assert!(app.flash.as_ref().unwrap().text.contains("S3"));
+
+    cursor_to(&mut app, "prod-private-a");
+    app.update(ch(' '));
+    cursor_to(&mut app, "prod-private-b");
+    app.update(ch(' '));
+    assert_eq!(app.choices.node_subnets.len(), 2);
+    // One per AZ: another subnet of AZ a replaces the first.
+    cursor_to(&mut app, "prod-data-a");
+    app.update(ch(' '));
+    assert_eq!(
+        app.choices.node_subnets.get("eu-west-1a"),
+        Some(&subnet_id("prod-data-a"))
+    );
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("one node subnet per AZ")
+    );
+    // Space again unchooses.
+    app.update(ch(' '));
+    assert!(!app.choices.node_subnets.contains_key("eu-west-1a"));
+
+    // Tab cycles the cluster, then none.
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.choices.cluster_name, None);
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.choices.cluster_name.as_deref(), Some("prod"));
+
+    // Esc goes back, never quits.
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Vpcs(_)));
+    app.update(key(KeyCode::Esc));
+    assert!(!app.quit);
+}
+
+#[test]
+fn save_writes_the_spec_through_an_effect() {
+    let mut app = loaded(None);
+    // Nothing chosen yet: w explains instead of writing.
+    assert!(matches!(
+        app.update(ch('w')).as_slice(),
+        [Effect::ClearFlashAfter { .. }]
+    ));
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-private-a");
+    app.update(ch(' '));
+    cursor_to(&mut app, "prod-private-c");
+    app.update(ch(' '));
+    let fx = app.update(ch('w'));
+    let [
+        Effect::SaveSpec {
+            request,
+            path,
+            yaml,
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    let spec = Spec::from_yaml(yaml).unwrap();
+    assert_eq!(spec.vpc_id, vpc_id("prod"));
+    assert_eq!(spec.region, "eu-west-1");
+    assert_eq!(spec.cluster_name.as_deref(), Some("prod"));
+    assert_eq!(spec.metadata.name, "prod-private");
+    assert_eq!(spec.node_subnets["eu-west-1a"], subnet_id("prod-private-a"));
+    assert_eq!(spec.node_subnets["eu-west-1c"], subnet_id("prod-private-c"));
+    assert!(app.dirty, "dirty until the write is confirmed");
+    app.update(Action::Saved {
+        request: *request,
+        path: path.clone(),
+        result: Ok(()),
+    });
+    assert!(!app.dirty);
+    // Enter on the last screen saves too.
+    assert!(matches!(
+        app.update(key(KeyCode::Enter)).as_slice(),
+        [Effect::SaveSpec { .. }]
+    ));
+}
+
+#[test]
+fn quitting_asks_when_choices_are_unsaved() {
+    let mut app = loaded(None);
+    app.update(ch('q'));
+    assert!(app.quit, "nothing to lose: q quits at once");
+
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    app.update(ch('q'));
+    assert_eq!(app.modal, Some(Modal::ConfirmQuit));
+    insta::assert_snapshot!("confirm_quit_80x24", render_text(&app, 80, 24));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.modal, None);
+    assert!(!app.quit);
+    // y saves, and quits once the save is confirmed.
+    app.update(ch('q'));
+    let fx = app.update(ch('y'));
+    let [Effect::SaveSpec { request, path, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert!(!app.quit);
+    app.update(Action::Saved {
+        request: *request,
+        path: path.clone(),
+        result: Ok(()),
+    });
+    assert!(app.quit);
+    // A failed save keeps the wizard open and says why.
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    app.update(ch('q'));
+    let fx = app.update(ch('y'));
+    let [Effect::SaveSpec { request, path, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    app.update(Action::Saved {
+        request: *request,
+        path: path.clone(),
+        result: Err("permission denied".into()),
+    });
+    assert!(!app.quit);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("permission denied")
+    );
+    // n quits without saving; Ctrl-C always quits.
+    app.update(ch('q'));
+    app.update(ch('n'));
+    assert!(app.quit);
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(app.quit);
+}
+
+#[test]
+fn filter_narrows_the_vpc_list() {
+    let mut app = loaded(None);
+    press(&mut app, "/clie");
+    let Screen::Vpcs(s) = &app.screen else {
+        panic!()
+    };
+    assert!(s.filtering);
+    assert_eq!(s.rows(&fixture()).len(), 1);
+    // While typing, q and r are text, not commands.
+    press(&mut app, "q");
+    assert!(!app.quit);
+    app.update(key(KeyCode::Backspace));
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("vpcs_filtered_80x24", render_text(&app, 80, 24));
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.choices.vpc_id, Some(vpc_id("corp-client")));
+    assert_eq!(app.choices.cluster_name, None);
+}
+
+#[test]
+fn an_existing_spec_preselects_and_a_foreign_one_is_not_loaded() {
+    let mut s = Spec::new("mine", "eu-west-1", &vpc_id("prod"));
+    s.node_subnets
+        .insert("eu-west-1b".into(), subnet_id("prod-private-b"));
+    let app = loaded(Some(&s.to_yaml()));
+    assert_eq!(app.choices.vpc_id, Some(vpc_id("prod")));
+    assert_eq!(app.choices.name.as_deref(), Some("mine"));
+    assert_eq!(app.choices.node_subnets.len(), 1);
+    assert!(!app.dirty);
+
+    let other = Spec::new("x", "us-east-1", "vpc-1234abcd");
+    let app = loaded(Some(&other.to_yaml()));
+    assert_eq!(app.choices.vpc_id, None);
+    assert!(app.flash.as_ref().unwrap().text.contains("us-east-1"));
+
+    let mut app = loaded(Some(
+        "apiVersion: eks-private-tui/v1alpha1\nkind: PrivateNetwork\nbogus: 1\n",
+    ));
+    assert!(app.flash.as_ref().unwrap().text.contains("cannot read"));
+    choose_prod(&mut app);
+    let fx = app.update(ch('w'));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::SaveSpec { .. })),
+        "a spec that could not be read is never overwritten"
+    );
+}
+
+#[test]
+fn flashes_clear_themselves_but_only_their_own() {
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-public-a");
+    let fx = app.update(ch(' '));
+    let [Effect::ClearFlashAfter { id: first, .. }] = fx.as_slice() else {
+        panic!()
+    };
+    let fx = app.update(ch(' '));
+    let [Effect::ClearFlashAfter { id: second, .. }] = fx.as_slice() else {
+        panic!()
+    };
+    app.update(Action::ClearFlash(*first));
+    assert!(app.flash.is_some(), "an older timer cleared a newer flash");
+    app.update(Action::ClearFlash(*second));
+    assert!(app.flash.is_none());
+}
+
+// ---- snapshots ------------------------------------------------------------------------
+
+#[test]
+fn snapshot_vpcs() {
+    let mut app = loaded(None);
+    app.update(ch('j'));
+    insta::assert_snapshot!("vpcs_80x24", render_text(&app, 80, 24));
+    insta::assert_snapshot!("vpcs_120x40", render_text(&app, 120, 40));
+}
+
+#[test]
+fn snapshot_subnets() {
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-private-a");
+    app.update(ch(' '));
+    cursor_to(&mut app, "prod-private-b");
+    app.update(ch(' '));
+    cursor_to(&mut app, "prod-legacy-a");
+    insta::assert_snapshot!("subnets_80x24", render_text(&app, 80, 24));
+    insta::assert_snapshot!("subnets_120x40", render_text(&app, 120, 40));
+}
+
+#[test]
+fn snapshot_loading_help_and_too_small() {
+    let (app, _) = App::new(ctx(true, true), PathBuf::from("s.yaml"), None);
+    insta::assert_snapshot!("loading_read_only_80x24", render_text(&app, 80, 24));
+    let mut app = loaded(None);
+    insta::assert_snapshot!("too_small_79x24", render_text(&app, 79, 24));
+    insta::assert_snapshot!("too_small_80x23", render_text(&app, 80, 23));
+    app.update(ch('?'));
+    insta::assert_snapshot!("help_vpcs_80x24", render_text(&app, 80, 24));
+    app.update(ch('x'));
+    assert_eq!(app.modal, None, "any key closes help");
+    choose_prod(&mut app);
+    app.update(ch('?'));
+    insta::assert_snapshot!("help_subnets_120x40", render_text(&app, 120, 40));
+}
+
+/// NO_COLOR: no cell carries a colour; meaning stays in symbols, bold and reverse.
+#[test]
+fn monochrome_uses_no_colour() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::{Color, Modifier};
+    let (mut app, _) = App::new(ctx(false, true), PathBuf::from("s.yaml"), None);
+    app.update(Action::InventoryLoaded {
+        request: 1,
+        result: Ok(fixture()),
+    });
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-public-a");
+    app.update(ch(' ')); // a warning flash
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    let buf = term.backend().buffer();
+    let mut reversed = 0;
+    for cell in buf.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "coloured cell {:?} in monochrome",
+            cell
+        );
+        if cell.modifier.contains(Modifier::REVERSED) {
+            reversed += 1;
+        }
+    }
+    assert!(reversed > 0, "the cursor and badge use reverse video");
+    let text = render_text(&app, 120, 40);
+    assert!(text.contains("READ-ONLY"));
+    assert!(
+        text.contains("[ ]") && text.contains(" - "),
+        "choice marks are symbols"
+    );
+}
