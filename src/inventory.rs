@@ -404,7 +404,10 @@ mod tests {
                 "{target}"
             );
         }
-        assert_eq!(classify_routes(&[local.clone()]), SubnetKind::Isolated);
+        assert_eq!(
+            classify_routes(std::slice::from_ref(&local)),
+            SubnetKind::Isolated
+        );
         // A prefix-list route (S3 gateway) is not a default route.
         assert_eq!(
             classify_routes(&[local.clone(), route("pl-6da54004", "vpce-1")]),

@@ -98,7 +98,7 @@ fn demo_account_is_discovered_and_classified() {
         .unwrap();
     assert_eq!(legacy["routeTableId"], main_rt["id"]);
     // Free IPs come from AWS's count (the NAT gateway's ENI takes one in public-a).
-    assert_eq!(private_a["availableIps"].as_i64().unwrap() > 8000, true);
+    assert!(private_a["availableIps"].as_i64().unwrap() > 8000);
 
     // Gateway routes and the peering route are in the route tables.
     let private_rt = prod["routeTables"]

@@ -9,6 +9,7 @@ use eks_private_tui::tui::app::{Action, App, Context, Effect, LoadState, Modal, 
 use eks_private_tui::tui::view::{self, render_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 fn fixture() -> Inventory {
     let text = include_str!("fixtures/demo-inventory.json");
@@ -37,7 +38,7 @@ fn loaded(spec: Option<&str>) -> App {
         .expect("the first effect loads the inventory");
     app.update(Action::InventoryLoaded {
         request,
-        result: Ok(fixture()),
+        result: Ok(Arc::new(fixture())),
     });
     app
 }
@@ -106,7 +107,7 @@ fn first_frame_loads_and_stale_answers_are_dropped() {
     assert_eq!(fx, vec![Effect::LoadInventory { request: 2 }]);
     app.update(Action::InventoryLoaded {
         request: 1,
-        result: Ok(Inventory::default()),
+        result: Ok(Arc::new(Inventory::default())),
     });
     assert!(
         matches!(app.load, LoadState::Loading),
@@ -114,7 +115,7 @@ fn first_frame_loads_and_stale_answers_are_dropped() {
     );
     app.update(Action::InventoryLoaded {
         request: 2,
-        result: Ok(fixture()),
+        result: Ok(Arc::new(fixture())),
     });
     assert!(matches!(app.load, LoadState::Ready(_)));
     assert!(!app.busy());
@@ -419,7 +420,7 @@ fn monochrome_uses_no_colour() {
     let (mut app, _) = App::new(ctx(false, true), PathBuf::from("s.yaml"), None);
     app.update(Action::InventoryLoaded {
         request: 1,
-        result: Ok(fixture()),
+        result: Ok(Arc::new(fixture())),
     });
     choose_prod(&mut app);
     cursor_to(&mut app, "prod-public-a");

@@ -100,7 +100,7 @@ pub enum Action {
     Tick,
     InventoryLoaded {
         request: u64,
-        result: Result<Inventory, AwsError>,
+        result: Result<Arc<Inventory>, AwsError>,
     },
     Saved {
         request: u64,
@@ -262,7 +262,6 @@ impl App {
                 }
                 match result {
                     Ok(inv) => {
-                        let inv = Arc::new(inv);
                         self.load = LoadState::Ready(inv.clone());
                         self.after_load(&inv)
                     }

@@ -121,7 +121,7 @@ impl Runner {
                 Effect::LoadInventory { request } => {
                     let global = self.global.clone();
                     tokio::spawn(async move {
-                        let result = load(&global).await;
+                        let result = load(&global).await.map(std::sync::Arc::new);
                         let _ = tx.send(Action::InventoryLoaded { request, result });
                     });
                 }

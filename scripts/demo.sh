@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The wizard on the embedded demo: a moto sandbox on loopback seeded with a realistic
+# account (scripts/seed.py demo), stopped again when the wizard exits.
+# Extra arguments go to eks-private-tui (e.g. --read-only, --no-color, inventory -o json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/moto.sh install
+cargo build --quiet
+dir=$(mktemp -d)
+trap 'scripts/moto.sh stop "$dir"; rm -rf "$dir"' EXIT
+url=$(MOTO_WATCH_PID=$$ scripts/moto.sh start "$dir")
+scripts/moto.sh python scripts/seed.py demo --extras --endpoint "$url" --region eu-west-1 >/dev/null
+echo "demo account on $url (moto); the spec is saved to ./demo-spec.yaml" >&2
+# Only the sandbox: fixed test credentials, no profile files, no instance metadata.
+env -u AWS_PROFILE -u AWS_SESSION_TOKEN \
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \
+  AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+  target/debug/eks-private-tui --region eu-west-1 --endpoint-url "$url" --spec demo-spec.yaml "$@"

@@ -1,0 +1,95 @@
+//! The docs stay true: docs/permissions.md lists exactly the AWS calls the code makes, and
+//! every terminal capture in docs/ is the current snapshot of that screen.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn read(p: impl AsRef<Path>) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(p);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// `service:Operation` for every `AwsError::from_sdk("svc", "Op", …)` in src/aws.
+fn calls_in_code() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for part in text.split("from_sdk(").skip(1) {
+            let quoted: Vec<&str> = part.split('"').collect();
+            // from_sdk("svc", "Op", …): quoted[1] = svc, quoted[3] = Op
+            if quoted.len() > 3 && quoted[2].trim() == "," {
+                let svc = match quoted[1] {
+                    "resolver" => "route53resolver",
+                    s => s,
+                };
+                out.insert(format!("{svc}:{}", quoted[3]));
+            }
+        }
+        // ec2.rs's paged!(self, "Op", call, items) passes the name on to from_sdk.
+        for part in text.split("paged!(").skip(1) {
+            if let Some(op) = part.split('"').nth(1).filter(|op| !op.contains(' ')) {
+                out.insert(format!("ec2:{op}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn permissions_page_lists_every_call() {
+    let code = calls_in_code();
+    assert!(code.len() >= 15, "parsed too few calls: {code:?}");
+    let doc = read("docs/permissions.md");
+    let listed: BTreeSet<String> = doc
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.contains(':') && !s.contains(' ') && !s.starts_with("--"))
+        .map(str::to_string)
+        .collect();
+    let missing: Vec<_> = code.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "docs/permissions.md does not list {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&code).collect();
+    assert!(
+        stale.is_empty(),
+        "docs/permissions.md lists calls the code no longer makes: {stale:?}"
+    );
+    // The policy JSON carries the same actions.
+    for c in &code {
+        assert!(doc.contains(&format!("\"{c}\"")), "policy lacks {c}");
+    }
+}
+
+#[test]
+fn captures_in_docs_match_the_snapshots() {
+    let mut checked = 0;
+    for page in [
+        "docs/guide/01-vpc.md",
+        "docs/guide/02-subnets.md",
+        "README.md",
+    ] {
+        let text = read(page);
+        for part in text.split("<!-- capture: ").skip(1) {
+            let name = part.split(" -->").next().unwrap();
+            let block = part
+                .split("```text\n")
+                .nth(1)
+                .and_then(|b| b.split("\n```").next())
+                .unwrap_or_else(|| panic!("{page}: no text block after capture {name}"));
+            let snap = read(format!("tests/snapshots/{name}.snap"));
+            // insta's header ends with the second `---` line.
+            let body = snap.splitn(3, "---\n").nth(2).unwrap();
+            assert_eq!(
+                block.trim_end(),
+                body.trim_end(),
+                "{page}: capture {name} differs from its snapshot; paste the new one"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} captures found");
+}
