@@ -277,3 +277,45 @@ fn text_and_yaml_outputs() {
     let y: serde_yaml::Value = serde_yaml::from_slice(&out.stdout).unwrap();
     assert_eq!(y["region"].as_str(), Some("eu-central-1"));
 }
+
+/// EC2 throttles each API on a token bucket; a region with many VPCs exceeds the one for
+/// DescribeVpcAttribute (2 calls per VPC). A loopback proxy emulates it (burst 10, 20/s)
+/// in front of moto: the read must still complete, with every VPC's attributes.
+#[test]
+fn throttled_attribute_reads_complete() {
+    let m = moto();
+    m.python(
+        r#"
+import boto3, sys
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ca-central-1",
+                   aws_access_key_id="test", aws_secret_access_key="test")
+for i in range(40):
+    v = ec2.create_vpc(CidrBlock=f"10.{i}.0.0/16")["Vpc"]["VpcId"]
+    if i % 2:
+        ec2.modify_vpc_attribute(VpcId=v, EnableDnsHostnames={"Value": True})
+"#,
+    );
+    let proxy = Proxy::start(&m.url, &["--throttle", "DescribeVpcAttribute=10:20"]);
+    let inv = inventory_json_via(&proxy.url, "ca-central-1");
+    let vpcs = inv["vpcs"].as_array().unwrap();
+    assert_eq!(vpcs.len(), 41, "40 seeded + the default VPC");
+    let with_hostnames = vpcs.iter().filter(|v| v["dnsHostnames"] == true).count();
+    assert_eq!(
+        with_hostnames, 21,
+        "20 seeded with hostnames on + the default VPC"
+    );
+    let stats = proxy.stats();
+    assert!(
+        stats["throttled"].as_u64().unwrap() > 0,
+        "the proxy never throttled: {stats}"
+    );
+}
+
+fn inventory_json_via(url: &str, region: &str) -> Value {
+    let out = bin(Some(url))
+        .args(["inventory", "-o", "json", "--region", region])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "inventory failed: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}

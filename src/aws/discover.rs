@@ -5,7 +5,7 @@
 //! cluster and ListResolverEndpoints → ListResolverEndpointIpAddresses per endpoint, each
 //! fanned out `concurrency` at a time. Pages within one list are sequential (NextToken).
 
-use super::{Aws, AwsError, ErrorKind};
+use super::{Aws, AwsError, ErrorKind, THROTTLE_PATIENCE};
 use crate::inventory::{self as inv, Inventory};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, HashMap};
@@ -55,7 +55,7 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         let dns: Vec<(bool, bool)> = futures::stream::iter(ids)
             .map(move |id| {
                 let aws = owned.clone();
-                async move { aws.dns_attributes(&id).await }
+                async move { super::patiently(|| aws.dns_attributes(&id), THROTTLE_PATIENCE).await }
             })
             .buffered(conc)
             .try_collect()

@@ -89,7 +89,7 @@ impl Aws {
         let mut clusters: Vec<inv::Cluster> = futures::stream::iter(names)
             .map(move |n| {
                 let aws = me.clone();
-                async move { aws.cluster(&n).await }
+                async move { super::patiently(|| aws.cluster(&n), super::THROTTLE_PATIENCE).await }
             })
             .buffer_unordered(concurrency.max(1))
             .try_collect()

@@ -68,6 +68,39 @@ impl Intercept for CallCounter {
     }
 }
 
+/// How long a fan-out call keeps retrying while AWS throttles it.
+pub const THROTTLE_PATIENCE: Duration = Duration::from_secs(90);
+
+/// Run `call`, and while AWS answers with throttling, wait and run it again until
+/// `patience` is spent. For the fan-outs that grow with the account (2 DescribeVpcAttribute
+/// per VPC, DescribeCluster per cluster): EC2 throttles each API on its own token bucket
+/// (100 requests, refilled at 20/s for non-mutating calls), so hundreds of VPCs exceed it
+/// whatever the concurrency, and the SDK's 3 attempts would give up. With this the read
+/// settles at the refill rate instead; unthrottled, it costs nothing.
+pub async fn patiently<T, F, Fut>(mut call: F, patience: Duration) -> Result<T, AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AwsError>>,
+{
+    let start = tokio::time::Instant::now();
+    let mut delay = Duration::from_millis(250);
+    loop {
+        match call().await {
+            Err(e) if e.kind == ErrorKind::Throttled && start.elapsed() + delay < patience => {
+                // Jitter (50–100 %) so throttled callers do not come back in step.
+                let nanos = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.subsec_nanos())
+                    .unwrap_or(0);
+                let factor = 0.5 + f64::from(nanos % 1000) / 2000.0;
+                tokio::time::sleep(delay.mul_f64(factor)).await;
+                delay = (delay * 2).min(Duration::from_secs(4));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// A region name as AWS spells them (`eu-west-1`, `us-gov-west-1`, `cn-north-1`).
 pub fn valid_region_name(r: &str) -> bool {
     let parts: Vec<&str> = r.split('-').collect();

@@ -49,7 +49,8 @@ impl Aws {
             .map(move |mut e| {
                 let aws = me.clone();
                 async move {
-                    e.ips = aws.resolver_ips(&e.id).await?;
+                    e.ips = super::patiently(|| aws.resolver_ips(&e.id), super::THROTTLE_PATIENCE)
+                        .await?;
                     Ok::<_, AwsError>(e)
                 }
             })

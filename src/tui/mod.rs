@@ -20,6 +20,7 @@ use tokio::sync::mpsc;
 /// Run the wizard until the operator quits. Errors are terminal I/O failures only; AWS
 /// failures are shown inside the TUI with a retry key.
 pub async fn run(global: &Global) -> std::io::Result<()> {
+    let started = std::time::Instant::now();
     let spec_path = global.spec_path();
     let ctx = Context {
         profile: global
@@ -56,6 +57,10 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
         app.update(Action::Resize(size.width, size.height));
         runner.run(effects);
         term.draw(|f| view::draw(f, &app))?;
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "first frame drawn"
+        );
 
         let mut events = EventStream::new();
         let mut ticker = tokio::time::interval(Duration::from_millis(100));
@@ -77,7 +82,15 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
                 _ = recv(&mut sigterm) => Action::Terminate,
                 _ = recv(&mut sighup) => Action::Terminate,
             };
+            let loaded = matches!(action, Action::InventoryLoaded { .. });
             runner.run(app.update(action));
+            if loaded {
+                tracing::info!(
+                    ms = started.elapsed().as_millis() as u64,
+                    ok = app.inventory().is_some(),
+                    "inventory answered"
+                );
+            }
             // Drain what else is already queued, then draw once.
             while let Ok(a) = rx.try_recv() {
                 runner.run(app.update(a));
@@ -85,7 +98,13 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
             if app.quit {
                 break;
             }
+            let t0 = std::time::Instant::now();
             term.draw(|f| view::draw(f, &app))?;
+            tracing::debug!(
+                us = t0.elapsed().as_micros() as u64,
+                step = ?app.screen.step(),
+                "frame"
+            );
         }
         Ok(())
     }

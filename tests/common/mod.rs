@@ -136,3 +136,65 @@ pub fn inventory_json(m: &Moto, region: &str, extra: &[&str]) -> serde_json::Val
 pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
+
+/// scripts/proxy.py in front of `target` (latency, EC2 throttle emulation, request count).
+pub struct Proxy {
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl Proxy {
+    pub fn start(target: &str, args: &[&str]) -> Proxy {
+        let port_file = std::env::temp_dir().join(format!(
+            "ept-proxy-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let child = Command::new(root().join("scripts/moto.sh"))
+            .arg("python")
+            .arg(root().join("scripts/proxy.py"))
+            .args(["--target", target, "--port-file"])
+            .arg(&port_file)
+            .args(args)
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        let port = loop {
+            if let Ok(p) = std::fs::read_to_string(&port_file)
+                && !p.trim().is_empty()
+            {
+                break p.trim().to_string();
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "proxy did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let _ = std::fs::remove_file(&port_file);
+        Proxy {
+            url: format!("http://127.0.0.1:{port}"),
+            child,
+        }
+    }
+
+    /// {"requests": N, "throttled": M}
+    pub fn stats(&self) -> serde_json::Value {
+        let out = Command::new("curl")
+            .args(["-fsS", &format!("{}/__stats", self.url)])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        // moto.sh python execs python, so this is the proxy itself.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,119 @@
+"""A loopback HTTP proxy in front of moto for benchmarks and fault tests.
+
+  proxy.py --target http://127.0.0.1:PORT --port-file F [--latency-ms 100]
+           [--throttle Action=BURST:RATE ...]
+
+Forwards every request unchanged after sleeping --latency-ms (each request in its own
+thread, so concurrent calls overlap as they would against AWS). --throttle emulates EC2's
+per-API token buckets (the documented default for non-mutating calls is 100 requests,
+refilled at 20/s): a query-protocol request for that Action without a token gets HTTP 503
+RequestLimitExceeded, as EC2 answers. GET /__stats answers {"requests": N, "throttled": M}
+(not forwarded); POST /__reset zeroes both. Listens on 127.0.0.1 only,
+on a free port written to --port-file, and forwards only to a loopback target.
+"""
+import argparse, http.client, json, sys, threading, time, urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+lock = threading.Lock()
+count = 0
+throttled = 0
+
+THROTTLE_BODY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
+                 b'<Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message>'
+                 b'</Error></Errors><RequestID>proxy-throttle</RequestID></Response>')
+
+
+class Bucket:
+    def __init__(self, burst, rate):
+        self.burst, self.rate, self.tokens, self.at = burst, rate, float(burst), time.monotonic()
+
+    def take(self):
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--target", required=True)
+    p.add_argument("--latency-ms", type=float, default=0)
+    p.add_argument("--port-file", required=True)
+    p.add_argument("--throttle", action="append", default=[], metavar="ACTION=BURST:RATE")
+    a = p.parse_args()
+    buckets = {}
+    for spec in a.throttle:
+        action, limits = spec.split("=")
+        burst, rate = limits.split(":")
+        buckets[action] = Bucket(int(burst), float(rate))
+    t = urllib.parse.urlparse(a.target)
+    if t.hostname not in ("127.0.0.1", "localhost"):
+        sys.exit("proxy.py forwards to loopback only")
+    delay = a.latency_ms / 1000.0
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def handle_one(self):
+            global count, throttled
+            if self.path == "/__stats":
+                stats = {"requests": count, "throttled": throttled}
+                return self.reply(200, json.dumps(stats).encode(), "application/json")
+            if self.path == "/__reset":
+                with lock:
+                    count = throttled = 0
+                return self.reply(200, b"{}", "application/json")
+            with lock:
+                count += 1
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            time.sleep(delay)
+            if buckets and body:
+                action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+                bucket = buckets.get(action)
+                if bucket is not None:
+                    with lock:
+                        ok = bucket.take()
+                        if not ok:
+                            throttled += 1
+                    if not ok:
+                        return self.reply(503, THROTTLE_BODY, "text/xml")
+            conn = http.client.HTTPConnection(t.hostname, t.port, timeout=60)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
+            conn.request(self.command, self.path, body=body, headers=headers)
+            r = conn.getresponse()
+            data = r.read()
+            self.send_response(r.status)
+            for k, v in r.getheaders():
+                if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            conn.close()
+
+        def reply(self, status, data, ctype):
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_one
+
+    ThreadingHTTPServer.daemon_threads = True
+    ThreadingHTTPServer.request_queue_size = 512
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(a.port_file, "w") as f:
+        f.write(str(srv.server_address[1]))
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
