@@ -46,7 +46,7 @@ run() { # label port args...
   for _ in $(seq 1 "$RUNS"); do
     curl -fsS -X POST "http://127.0.0.1:$port/__reset" >/dev/null
     local s
-    if ! s=$($bin inventory -o json --region $region --endpoint-url "http://127.0.0.1:$port" --stats "$@" 2>&1 >"$dir/out.json"); then
+    if ! s=$($bin inventory -o json --region $region --endpoint-url "http://127.0.0.1:$port" --stats $RT "$@" 2>&1 >"$dir/out.json"); then
       echo "$label: FAILED: $s" >&2; return 1
     fi
     local ms; ms=$(sed -E 's/.* in ([0-9]+) ms.*/\1/' <<<"$s")
@@ -60,7 +60,10 @@ run() { # label port args...
 }
 
 # One discarded read: moto builds some answers (endpoint services) on first use.
-$bin inventory -o json --region $region --endpoint-url "$url" >/dev/null
+# moto answers DescribeSubnets for 5000 subnets in one ~25 s response (it ignores
+# MaxResults); real EC2 pages at 1000. Give it time.
+RT="--read-timeout 120"
+$bin inventory -o json --region $region --endpoint-url "$url" $RT >/dev/null
 echo
 echo "== discovery ($RUNS runs each after a warm-up; calls counted at the proxy) =="
 run "full region, no added latency" "$p0"; full0=$last_median
@@ -68,7 +71,7 @@ run "full region, 100 ms/call" "$p100"; full100=$last_median
 run "full region, 100 ms/call, --concurrency 256" "$p100" --concurrency 256; full256=$last_median
 run "--vpc prod, no added latency" "$p0" --vpc "$prod"; vpc0=$last_median
 run "--vpc prod, 100 ms/call" "$p100" --vpc "$prod"; vpc100=$last_median
-$bin inventory -o json --region $region --endpoint-url "$url" > "$dir/large.json"
+$bin inventory -o json --region $region --endpoint-url "$url" $RT > "$dir/large.json"
 echo "longest dependent chain against moto: 2 calls (DescribeVpcs -> DescribeVpcAttribute;"
 echo "  ListClusters -> DescribeCluster; ListResolverEndpoints -> ...IpAddresses); moto answers"
 echo "  every EC2 list in one page. Target for what 100 ms/call adds: <= 1.3 x 2 x 100 = 260 ms."
@@ -79,8 +82,8 @@ echo "== wizard ($PROFILE build, tmux 120x40, 100 ms/call) =="
 log="$dir/tui.log"
 tmux -L ept-bench kill-server 2>/dev/null || true
 tmux -L ept-bench new-session -d -s b -x 120 -y 40 \
-  "RUST_LOG=eks_private_tui=debug $bin --region $region --endpoint-url http://127.0.0.1:$p100 --spec $dir/s.yaml --log-file $log; sleep 30"
-wait_for() { for _ in $(seq 1 300); do tmux -L ept-bench capture-pane -p -t b | grep -q "$1" && return 0; sleep 0.1; done; echo "timeout: $1" >&2; return 1; }
+  "RUST_LOG=eks_private_tui=debug $bin --region $region --endpoint-url http://127.0.0.1:$p100 $RT --spec $dir/s.yaml --log-file $log; sleep 30"
+wait_for() { for _ in $(seq 1 1800); do tmux -L ept-bench capture-pane -p -t b | grep -q "$1" && return 0; sleep 0.1; done; echo "timeout: $1" >&2; return 1; }
 wait_for "VPCs in $region"
 for _ in 1 2 3 4 5 6 7 8 9 10; do tmux -L ept-bench send-keys -t b j; sleep 0.05; done
 tmux -L ept-bench send-keys -t b Enter; wait_for "One private or isolated"

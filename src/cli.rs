@@ -37,6 +37,10 @@ pub struct Global {
     /// Write logs here (RUST_LOG sets the level; nothing is logged to the terminal)
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Seconds to wait for an AWS answer before retrying (slow links, large accounts)
+    #[arg(long, global = true, default_value_t = 20, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub read_timeout: u64,
     /// The spec file (the wizard loads it if present and saves it with `w`)
     #[arg(long, global = true, value_name = "FILE")]
     pub spec: Option<PathBuf>,
@@ -79,6 +83,7 @@ impl Global {
             profile: self.profile.clone(),
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
+            read_timeout: Some(std::time::Duration::from_secs(self.read_timeout)),
             ..Default::default()
         }
     }

@@ -49,13 +49,7 @@ fn malformed_region_and_missing_region() {
 
 #[test]
 fn unreachable_endpoint() {
-    // A loopback port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
+    let url = closed_port_url();
     let mut cmd = bin(Some(&url));
     cmd.args(["inventory", "--region", "eu-west-1"]);
     fails(

@@ -180,13 +180,8 @@ fn walk_save_resize_quit() {
 
 #[test]
 fn failed_call_shows_error_and_retry_then_quits_cleanly() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let dir = tempdir("fail");
-    let url = format!("http://127.0.0.1:{port}");
+    let url = closed_port_url();
     let t = Tmux::new(
         "fail",
         &launch(&url, &dir.join("s.yaml"), "--read-only"),

@@ -28,7 +28,7 @@ fn ctx(color: bool, read_only: bool) -> Context {
 
 /// A wizard whose first load has answered with the fixture.
 fn loaded(spec: Option<&str>) -> App {
-    let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("spec.yaml"), spec);
+    let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("spec.yaml"), Ok(spec.map(str::to_string)));
     let request = fx
         .iter()
         .find_map(|e| match e {
@@ -99,7 +99,7 @@ fn choose_prod(app: &mut App) {
 
 #[test]
 fn first_frame_loads_and_stale_answers_are_dropped() {
-    let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("s.yaml"), None);
+    let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("s.yaml"), Ok(None));
     assert_eq!(fx, vec![Effect::LoadInventory { request: 1 }]);
     assert!(app.busy());
     // r while loading: a new request; the first answer is now stale.
@@ -123,7 +123,7 @@ fn first_frame_loads_and_stale_answers_are_dropped() {
 
 #[test]
 fn a_failed_load_shows_the_error_and_retries() {
-    let (mut app, _) = App::new(ctx(true, false), PathBuf::from("s.yaml"), None);
+    let (mut app, _) = App::new(ctx(true, false), PathBuf::from("s.yaml"), Ok(None));
     let err = AwsError::new(
         ErrorKind::Unreachable,
         "sts",
@@ -349,8 +349,23 @@ fn an_existing_spec_preselects_and_a_foreign_one_is_not_loaded() {
     let fx = app.update(ch('w'));
     assert!(
         !fx.iter().any(|e| matches!(e, Effect::SaveSpec { .. })),
-        "a spec that could not be read is never overwritten"
+        "a spec that could not be parsed is never overwritten"
     );
+
+    // A file that exists but cannot be read (permissions): said, and never overwritten.
+    let (mut app, _) = App::new(
+        ctx(true, false),
+        PathBuf::from("spec.yaml"),
+        Err("Permission denied (os error 13)".into()),
+    );
+    app.update(Action::InventoryLoaded {
+        request: 1,
+        result: Ok(Arc::new(fixture())),
+    });
+    assert!(app.flash.as_ref().unwrap().text.contains("Permission denied"));
+    choose_prod(&mut app);
+    let fx = app.update(ch('w'));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::SaveSpec { .. })));
 }
 
 #[test]
@@ -397,7 +412,7 @@ fn snapshot_subnets() {
 
 #[test]
 fn snapshot_loading_help_and_too_small() {
-    let (app, _) = App::new(ctx(true, true), PathBuf::from("s.yaml"), None);
+    let (app, _) = App::new(ctx(true, true), PathBuf::from("s.yaml"), Ok(None));
     insta::assert_snapshot!("loading_read_only_80x24", render_text(&app, 80, 24));
     let mut app = loaded(None);
     insta::assert_snapshot!("too_small_79x24", render_text(&app, 79, 24));
@@ -417,7 +432,7 @@ fn monochrome_uses_no_colour() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use ratatui::style::{Color, Modifier};
-    let (mut app, _) = App::new(ctx(false, true), PathBuf::from("s.yaml"), None);
+    let (mut app, _) = App::new(ctx(false, true), PathBuf::from("s.yaml"), Ok(None));
     app.update(Action::InventoryLoaded {
         request: 1,
         result: Ok(Arc::new(fixture())),

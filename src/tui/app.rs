@@ -163,9 +163,14 @@ pub const FLASH_TTL: Duration = Duration::from_secs(5);
 pub const MIN_SIZE: (u16, u16) = (80, 24);
 
 impl App {
-    /// A new wizard, with the choices of an existing spec file if `spec_text` is given.
+    /// A new wizard. `spec_file` is the spec file's text (`Ok(None)` when there is none,
+    /// `Err` when it exists but could not be read): its choices are preselected.
     /// Returns the effects to start with (the inventory load).
-    pub fn new(ctx: Context, spec_path: PathBuf, spec_text: Option<&str>) -> (App, Vec<Effect>) {
+    pub fn new(
+        ctx: Context,
+        spec_path: PathBuf,
+        spec_file: Result<Option<String>, String>,
+    ) -> (App, Vec<Effect>) {
         let mut app = App {
             ctx,
             screen: Screen::Vpcs(VpcsScreen::default()),
@@ -185,8 +190,13 @@ impl App {
             flash_seq: 0,
         };
         let mut effects = vec![];
-        if let Some(text) = spec_text {
-            match Spec::from_yaml(text) {
+        let parsed = match spec_file {
+            Ok(None) => None,
+            Ok(Some(text)) => Some(Spec::from_yaml(&text)),
+            Err(e) => Some(Err(e)),
+        };
+        if let Some(parsed) = parsed {
+            match parsed {
                 Ok(s) => {
                     // Checked against the region actually read, in after_load.
                     app.spec_region = Some(s.region);

@@ -39,12 +39,12 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
         read_only: global.read_only,
         color: global.color(),
     };
-    let spec_text = match std::fs::read_to_string(&spec_path) {
-        Ok(t) => Some(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => Some(format!("# unreadable: {e}\n!")),
+    let spec_file = match std::fs::read_to_string(&spec_path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
     };
-    let (mut app, effects) = App::new(ctx, spec_path.clone(), spec_text.as_deref());
+    let (mut app, effects) = App::new(ctx, spec_path.clone(), spec_file);
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let runner = Runner {
         tx,

@@ -10,6 +10,28 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A path under the temp dir no other test (or test run) uses.
+pub fn unique_temp(prefix: &str) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ))
+}
+
+/// `http://127.0.0.1:PORT` where nothing listens (the port was free a moment ago).
+pub fn closed_port_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 pub struct Moto {
     pub url: String,
     pub dir: PathBuf,
@@ -19,14 +41,7 @@ impl Moto {
     /// Start a server; `env` is passed to moto (e.g. INITIAL_NO_AUTH_ACTION_COUNT). The
     /// server stops when this test process ends (MOTO_WATCH_PID) or on drop.
     pub fn start_with(name: &str, env: &[(&str, &str)]) -> Moto {
-        let dir = std::env::temp_dir().join(format!(
-            "ept-moto-{}-{name}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
+        let dir = unique_temp(&format!("ept-moto-{name}"));
         std::fs::create_dir_all(&dir).unwrap();
         let mut cmd = Command::new(root().join("scripts/moto.sh"));
         cmd.arg("start").arg(&dir);
@@ -47,34 +62,33 @@ impl Moto {
 
     /// Run python (the moto venv's, with boto3) with the endpoint as argv[1].
     pub fn python(&self, code: &str) -> String {
-        let out = Command::new(root().join("scripts/moto.sh"))
-            .args(["python", "-c", code, &self.url])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "python failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        String::from_utf8(venv_python(&["-c", code, &self.url])).unwrap()
     }
 
     /// scripts/seed.py WHAT --region REGION [ARGS]; returns its JSON summary.
     pub fn seed(&self, what: &str, region: &str, args: &[&str]) -> serde_json::Value {
-        let out = Command::new(root().join("scripts/moto.sh"))
-            .arg("python")
-            .arg(root().join("scripts/seed.py"))
-            .args([what, "--endpoint", &self.url, "--region", region])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "seed failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let script = root().join("scripts/seed.py");
+        let mut all = vec![script.to_str().unwrap(), what, "--endpoint", &self.url];
+        all.extend(["--region", region]);
+        all.extend(args);
+        serde_json::from_slice(&venv_python(&all)).unwrap()
     }
+}
+
+/// The moto venv's python with `args`; its stdout (panics with stderr on failure).
+fn venv_python(args: &[&str]) -> Vec<u8> {
+    let out = Command::new(root().join("scripts/moto.sh"))
+        .arg("python")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python {:?} failed: {}",
+        args.first(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
 }
 
 impl Drop for Moto {
@@ -145,14 +159,7 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn start(target: &str, args: &[&str]) -> Proxy {
-        let port_file = std::env::temp_dir().join(format!(
-            "ept-proxy-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
+        let port_file = unique_temp("ept-proxy");
         let child = Command::new(root().join("scripts/moto.sh"))
             .arg("python")
             .arg(root().join("scripts/proxy.py"))
