@@ -68,14 +68,13 @@ echo
 echo "== discovery ($RUNS runs each after a warm-up; calls counted at the proxy) =="
 run "full region, no added latency" "$p0"; full0=$last_median
 run "full region, 100 ms/call" "$p100"; full100=$last_median
-run "full region, 100 ms/call, --concurrency 256" "$p100" --concurrency 256; full256=$last_median
 run "--vpc prod, no added latency" "$p0" --vpc "$prod"; vpc0=$last_median
 run "--vpc prod, 100 ms/call" "$p100" --vpc "$prod"; vpc100=$last_median
 $bin inventory -o json --region $region --endpoint-url "$url" $RT > "$dir/large.json"
 echo "longest dependent chain against moto: 2 calls (DescribeVpcs -> DescribeVpcAttribute;"
 echo "  ListClusters -> DescribeCluster; ListResolverEndpoints -> ...IpAddresses); moto answers"
 echo "  every EC2 list in one page. Target for what 100 ms/call adds: <= 1.3 x 2 x 100 = 260 ms."
-echo "  added by latency: full region $((full100 - full0)) ms (concurrency 256: $((full256 - full0)) ms), --vpc $((vpc100 - vpc0)) ms"
+echo "  added by latency: full region $((full100 - full0)) ms, --vpc $((vpc100 - vpc0)) ms"
 
 echo
 echo "== wizard ($PROFILE build, tmux 120x40, 100 ms/call) =="

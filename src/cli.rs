@@ -55,6 +55,48 @@ pub enum Command {
     Tui,
     /// Read the region (or one VPC) and print what exists
     Inventory(InventoryArgs),
+    /// Audit what exists (and, with --spec, what is intended) against every rule.
+    /// Exit 0: no error findings; 1: error findings; 2: usage or AWS failure
+    Check(CheckArgs),
+    /// Work with spec files
+    #[command(subcommand)]
+    Spec(SpecCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpecCommand {
+    /// Write a commented starter spec for a VPC, filled from the account (to --spec FILE,
+    /// else to stdout)
+    New {
+        /// The cluster's VPC
+        #[arg(long)]
+        vpc: String,
+        /// The cluster (default: the VPC's only cluster)
+        #[arg(long)]
+        cluster: Option<String>,
+        /// Overwrite --spec FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The VPC to audit (default: the spec's, else every VPC that holds a cluster)
+    #[arg(long)]
+    pub vpc: Option<String>,
+    /// The cluster to audit (default: the spec's clusterName, else the VPC's cluster)
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = CheckOutput::Text)]
+    pub output: CheckOutput,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckOutput {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -8,5 +8,6 @@ pub mod aws;
 pub mod cli;
 pub mod inventory;
 pub mod report;
+pub mod rules;
 pub mod spec;
 pub mod tui;

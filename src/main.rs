@@ -1,7 +1,8 @@
 use clap::Parser;
 use eks_private_tui::aws::{self, DiscoverOptions};
-use eks_private_tui::cli::{Cli, Command, Output};
-use eks_private_tui::{report, tui};
+use eks_private_tui::cli::{CheckArgs, CheckOutput, Cli, Command, Global, Output, SpecCommand};
+use eks_private_tui::spec::Spec;
+use eks_private_tui::{report, rules, tui};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -30,6 +31,12 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None | Some(Command::Tui) => tui_main(&cli.global).await,
+        Some(Command::Check(ref args)) => check(&cli.global, args).await,
+        Some(Command::Spec(SpecCommand::New {
+            ref vpc,
+            ref cluster,
+            force,
+        })) => spec_new(&cli.global, vpc, cluster.as_deref(), force).await,
         Some(Command::Inventory(ref args)) => {
             let started = Instant::now();
             let aws = match aws::connect(&cli.global.aws_options()).await {
@@ -73,6 +80,138 @@ async fn tui_main(global: &eks_private_tui::cli::Global) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `spec new`: a starter spec from the inventory of one VPC.
+async fn spec_new(global: &Global, vpc: &str, cluster: Option<&str>, force: bool) -> ExitCode {
+    if let Some(path) = &global.spec
+        && path.exists()
+        && !force
+    {
+        eprintln!(
+            "error: {} exists — pass --force to overwrite it, or another --spec",
+            path.display()
+        );
+        return ExitCode::from(2);
+    }
+    let aws = match aws::connect(&global.aws_options()).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let opts = DiscoverOptions {
+        vpc: Some(vpc.to_string()),
+        concurrency: global.concurrency,
+    };
+    let inv = match aws::discover(&aws, &opts).await {
+        Ok(i) => i,
+        Err(e) => return fail(&e),
+    };
+    let text = match eks_private_tui::spec::starter::starter(&inv, vpc, cluster) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match &global.spec {
+        None => print!("{text}"),
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!(
+                    "error: cannot write {}: {e} — pass a writable --spec path",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `check`: exit 0 without error findings, 1 with, 2 on usage or AWS failure.
+async fn check(global: &Global, args: &CheckArgs) -> ExitCode {
+    let spec = match &global.spec {
+        None => None,
+        Some(path) => match Spec::load(path) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: {e} — fix the spec file (docs/spec.md describes every field)");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut opts = global.aws_options();
+    if let Some(s) = &spec {
+        match &opts.region {
+            Some(r) if r != &s.region => {
+                eprintln!(
+                    "error: --region {r} but the spec is for {} — drop --region or use the spec's region",
+                    s.region
+                );
+                return ExitCode::from(2);
+            }
+            _ => opts.region = Some(s.region.clone()),
+        }
+        if let Some(v) = &args.vpc
+            && v != &s.vpc_id
+        {
+            eprintln!(
+                "error: --vpc {v} but the spec is for {} — drop --vpc or use the spec's VPC",
+                s.vpc_id
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let aws = match aws::connect(&opts).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let vpc = spec.as_ref().map(|s| s.vpc_id.clone()).or(args.vpc.clone());
+    let discover = DiscoverOptions {
+        // With a spec or --vpc, the reads are limited to that VPC.
+        vpc: vpc.clone().filter(|v| aws::valid_vpc_id(v)),
+        concurrency: global.concurrency,
+    };
+    let inv = match aws::discover(&aws, &discover).await {
+        Ok(i) => i,
+        Err(e) if e.kind == aws::ErrorKind::NotFound && spec.is_some() => {
+            eprintln!("error: the spec's vpcId: {e}");
+            return ExitCode::from(2);
+        }
+        Err(e) => return fail(&e),
+    };
+    if let Some(c) = &args.cluster
+        && !inv.clusters.iter().any(|x| &x.name == c)
+    {
+        eprintln!(
+            "error: no cluster {c:?} in {}{} — `eks-private-tui inventory` lists the clusters",
+            inv.region,
+            vpc.as_deref()
+                .map(|v| format!(" ({v})"))
+                .unwrap_or_default()
+        );
+        return ExitCode::from(2);
+    }
+    let findings = rules::evaluate(&inv, spec.as_ref(), vpc.as_deref(), args.cluster.as_deref());
+    match args.output {
+        CheckOutput::Text => print!(
+            "{}",
+            report::findings_text(
+                &findings,
+                global.color() && std::io::IsTerminal::is_terminal(&std::io::stdout())
+            )
+        ),
+        CheckOutput::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report::findings_json(&findings)).expect("json")
+        ),
+    }
+    if rules::summary(&findings).0 > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

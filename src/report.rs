@@ -205,6 +205,52 @@ pub fn cluster_line(c: &crate::inventory::Cluster) -> String {
     )
 }
 
+/// `check` as text: grouped by severity, each finding with its ID, subject and fix.
+pub fn findings_text(findings: &[crate::rules::Finding], color: bool) -> String {
+    use crate::rules::Severity;
+    let mut o = String::new();
+    for (sev, sym, noun, ansi) in [
+        (Severity::Error, "✗", "error", "\x1b[1;31m"),
+        (Severity::Warn, "!", "warning", "\x1b[1;33m"),
+        (Severity::Info, "i", "info", "\x1b[36m"),
+    ] {
+        let group: Vec<_> = findings.iter().filter(|f| f.severity == sev).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let (on, off) = if color { (ansi, "\x1b[0m") } else { ("", "") };
+        let plural = if group.len() == 1 || sev == Severity::Info {
+            ""
+        } else {
+            "s"
+        };
+        let _ = writeln!(o, "{on}{sym} {} {noun}{plural}{off}", group.len());
+        for f in group {
+            let _ = writeln!(o, "  {on}{:<3}{off} {}: {}", f.id, f.subject, f.message);
+            let _ = writeln!(o, "      fix: {}", f.fix);
+        }
+        let _ = writeln!(o);
+    }
+    let (e, w, i) = crate::rules::summary(findings);
+    let _ = writeln!(o, "Summary: {e} error(s), {w} warning(s), {i} info");
+    o
+}
+
+/// `check -o json`: {"findings":[{id,severity,subject,message,fix}], "summary":{error,warn,info}}.
+pub fn findings_json(findings: &[crate::rules::Finding]) -> serde_json::Value {
+    let (e, w, i) = crate::rules::summary(findings);
+    serde_json::json!({
+        "findings": findings.iter().map(|f| serde_json::json!({
+            "id": f.id,
+            "severity": f.severity,
+            "subject": f.subject,
+            "message": f.message,
+            "fix": f.fix,
+        })).collect::<Vec<_>>(),
+        "summary": {"error": e, "warn": w, "info": i},
+    })
+}
+
 /// Cut to `n` characters, marking the cut with an ellipsis.
 pub fn trunc(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

@@ -93,3 +93,55 @@ fn captures_in_docs_match_the_snapshots() {
     }
     assert!(checked >= 3, "only {checked} captures found");
 }
+
+/// The rules table of docs/rules.md, as the catalog renders it.
+fn rules_table() -> String {
+    let mut t = String::from("| ID | severity | rule | why | fix |\n|---|---|---|---|---|\n");
+    for r in eks_private_tui::rules::CATALOG {
+        let cell = |s: &str| s.replace('|', "\\|");
+        t.push_str(&format!(
+            "| {} | {} | {} | {} | {} ([docs]({})) |\n",
+            r.id,
+            r.severity.as_str(),
+            cell(r.title),
+            cell(r.why),
+            cell(r.fix),
+            r.docs
+        ));
+    }
+    t
+}
+
+#[test]
+fn rules_page_matches_the_catalog() {
+    let doc = read("docs/rules.md");
+    let start = "<!-- rules:begin -->\n";
+    let end = "<!-- rules:end -->";
+    let body = doc
+        .split(start)
+        .nth(1)
+        .and_then(|b| b.split(end).next())
+        .expect("docs/rules.md has the rules:begin/end markers");
+    let expected = rules_table();
+    assert_eq!(
+        body, expected,
+        "docs/rules.md is out of date; the table between the markers should be:\n{expected}"
+    );
+}
+
+#[test]
+fn spec_example_loads_and_round_trips() {
+    let doc = read("docs/spec.md");
+    let example = doc
+        .split("<!-- spec:full -->\n```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("docs/spec.md has the full example");
+    let spec = eks_private_tui::spec::Spec::parse(example, "docs/spec.md").unwrap();
+    assert_eq!(
+        spec.to_yaml(),
+        example,
+        "the example is not in canonical form"
+    );
+    assert!(spec.dns.is_some() && spec.secondary_cidr.is_some() && spec.cluster_endpoint.is_some());
+}

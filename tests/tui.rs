@@ -28,7 +28,11 @@ fn ctx(color: bool, read_only: bool) -> Context {
 
 /// A wizard whose first load has answered with the fixture.
 fn loaded(spec: Option<&str>) -> App {
-    let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("spec.yaml"), Ok(spec.map(str::to_string)));
+    let (mut app, fx) = App::new(
+        ctx(true, false),
+        PathBuf::from("spec.yaml"),
+        Ok(spec.map(str::to_string)),
+    );
     let request = fx
         .iter()
         .find_map(|e| match e {
@@ -362,7 +366,13 @@ fn an_existing_spec_preselects_and_a_foreign_one_is_not_loaded() {
         request: 1,
         result: Ok(Arc::new(fixture())),
     });
-    assert!(app.flash.as_ref().unwrap().text.contains("Permission denied"));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Permission denied")
+    );
     choose_prod(&mut app);
     let fx = app.update(ch('w'));
     assert!(!fx.iter().any(|e| matches!(e, Effect::SaveSpec { .. })));

@@ -1,9 +1,16 @@
-//! The spec: the wizard's choices, saved as YAML. The single source of truth that
-//! `plan`, `apply` and `export` read (docs/spec.md). This is its first part: where
-//! (region, VPC, cluster) and the node subnets; later sections extend it.
+//! The spec: the desired state, saved as YAML. The single source of truth that the wizard
+//! edits and `check`, `plan`, `apply` and `export` read (docs/spec.md). Users keep it in
+//! git, so field names are a public format.
+//!
+//! Loading is strict (unknown fields are errors) and says where: file, line, column and
+//! field path. Values are kept as written (CIDRs as text): whether they make sense for
+//! the account is for the rules to say, naming the field.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::path::Path;
+
+pub mod starter;
 
 pub const API_VERSION: &str = "eks-private-tui/v1alpha1";
 pub const KIND: &str = "PrivateNetwork";
@@ -16,11 +23,22 @@ pub struct Spec {
     pub metadata: Metadata,
     pub region: String,
     pub vpc_id: String,
+    /// Optional: cluster endpoint access, DNS and the eksctl export need it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// AZ name → subnet ID: one private or isolated subnet per AZ.
     #[serde(default)]
     pub node_subnets: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Endpoints>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secondary_cidr: Option<SecondaryCidr>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_networking: Option<CustomNetworking>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_endpoint: Option<ClusterEndpoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Dns>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +47,146 @@ pub struct Metadata {
     /// Used in tags, client tokens and resource names.
     pub name: String,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Endpoints {
+    /// Short service names (`sts`, `ecr.dkr`); `s3` means the gateway endpoint.
+    pub services: Vec<String>,
+    /// false = self-managed DNS: CNAME records get exported instead.
+    #[serde(default = "yes")]
+    pub private_dns: bool,
+    pub security_group: SecurityGroupChoice,
+    /// The S3 gateway also goes on these (node and pod subnets' tables are automatic).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_route_table_ids: Vec<String>,
+}
+
+/// Exactly one of `id` (use this group) or `create` (make one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecurityGroupChoice {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create: Option<CreateSecurityGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSecurityGroup {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecondaryCidr {
+    pub cidr: String,
+    /// AZ name → pod subnet CIDR inside `cidr`.
+    #[serde(default)]
+    pub pod_subnets: BTreeMap<String, String>,
+}
+
+pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+pub const LABEL_ZONE_ID: &str = "topology.k8s.aws/zone-id";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomNetworking {
+    /// `topology.kubernetes.io/zone`, or `topology.k8s.aws/zone-id` for shared VPCs.
+    #[serde(default = "zone_label")]
+    pub eni_config_label: String,
+    /// Empty: the node's primary ENI groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_group_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterEndpoint {
+    pub private_access: bool,
+    pub public_access: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_access_cidrs: Vec<String>,
+    /// tcp/443 on the cluster security group from these (bastions, peers, on-prem).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow_https_from_cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Dns {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound_endpoint: Option<InboundEndpoint>,
+    /// Only for client VPCs in AWS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_endpoint: Option<OutboundEndpoint>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_rule: Option<ForwardRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InboundEndpoint {
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub allow_from_cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutboundEndpoint {
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ForwardRule {
+    /// `auto`: the cluster API hostname from DescribeCluster.
+    #[serde(default = "auto")]
+    pub domain: String,
+    #[serde(default)]
+    pub associate_vpc_ids: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn zone_label() -> String {
+    LABEL_ZONE.into()
+}
+
+fn auto() -> String {
+    "auto".into()
+}
+
+/// A spec that could not be loaded: where and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// Dotted field path (`endpoints.securityGroup.create`), empty at the top.
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        if !self.path.is_empty() && self.path != "." {
+            write!(f, ": {}", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
 
 impl Spec {
     pub fn new(name: &str, region: &str, vpc_id: &str) -> Self {
@@ -40,6 +198,11 @@ impl Spec {
             vpc_id: vpc_id.into(),
             cluster_name: None,
             node_subnets: BTreeMap::new(),
+            endpoints: None,
+            secondary_cidr: None,
+            custom_networking: None,
+            cluster_endpoint: None,
+            dns: None,
         }
     }
 
@@ -47,22 +210,83 @@ impl Spec {
         serde_yaml::to_string(self).expect("a spec always serializes")
     }
 
-    /// Parse a spec; errors name the line, column and what is wrong.
+    /// Parse a spec; errors name the line, column, field path and what is wrong.
     pub fn from_yaml(text: &str) -> Result<Spec, String> {
-        let spec: Spec = serde_yaml::from_str(text).map_err(|e| match e.location() {
-            Some(l) => format!("line {}, column {}: {e}", l.line(), l.column()),
-            None => e.to_string(),
+        Self::parse(text, "spec").map_err(|e| {
+            // Without the file name: the caller knows it.
+            let mut e = e;
+            e.file.clear();
+            e.to_string()
+                .trim_start_matches(':')
+                .trim_start()
+                .to_string()
+        })
+    }
+
+    /// Parse `text` read from `file` (named in errors).
+    pub fn parse(text: &str, file: &str) -> Result<Spec, LoadError> {
+        let de = serde_yaml::Deserializer::from_str(text);
+        let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let loc = inner.location();
+            let mut message = strip_location(&inner.to_string());
+            // serde_yaml starts its message with the parent's path; we show ours.
+            if let Some((prefix, rest)) = message.split_once(": ")
+                && !prefix.contains(' ')
+                && path.starts_with(prefix)
+            {
+                message = rest.to_string();
+            }
+            LoadError {
+                file: file.into(),
+                line: loc.as_ref().map(|l| l.line()),
+                column: loc.as_ref().map(|l| l.column()),
+                path,
+                message,
+            }
         })?;
+        let at = |path: &str, message: String| LoadError {
+            file: file.into(),
+            line: None,
+            column: None,
+            path: path.into(),
+            message,
+        };
         if spec.api_version != API_VERSION {
-            return Err(format!(
-                "apiVersion is {:?}; this version reads {API_VERSION:?}",
-                spec.api_version
+            return Err(at(
+                "apiVersion",
+                format!(
+                    "is {:?}; this version reads {API_VERSION:?}",
+                    spec.api_version
+                ),
             ));
         }
         if spec.kind != KIND {
-            return Err(format!("kind is {:?}; expected {KIND:?}", spec.kind));
+            return Err(at("kind", format!("is {:?}; expected {KIND:?}", spec.kind)));
         }
         Ok(spec)
+    }
+
+    /// Read and parse a spec file.
+    pub fn load(path: &Path) -> Result<Spec, LoadError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+            file: file.clone(),
+            line: None,
+            column: None,
+            path: String::new(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Self::parse(&text, &file)
+    }
+}
+
+/// serde_yaml appends " at line L column C" to its messages; we report them separately.
+fn strip_location(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
     }
 }
 
@@ -90,8 +314,84 @@ pub fn slug(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The complete example of docs/spec.md (kept in sync by tests/docs.rs).
+    pub const FULL: &str = r#"apiVersion: eks-private-tui/v1alpha1
+kind: PrivateNetwork
+metadata:
+  name: prod-private
+region: eu-west-1
+vpcId: vpc-0123
+clusterName: prod
+nodeSubnets:
+  eu-west-1a: subnet-aaa
+  eu-west-1b: subnet-bbb
+endpoints:
+  services:
+  - ec2
+  - ecr.api
+  - ecr.dkr
+  - sts
+  - s3
+  - eks
+  - logs
+  privateDns: true
+  securityGroup:
+    create:
+      name: prod-private-endpoints
+secondaryCidr:
+  cidr: 100.64.0.0/16
+  podSubnets:
+    eu-west-1a: 100.64.0.0/19
+    eu-west-1b: 100.64.32.0/19
+customNetworking:
+  eniConfigLabel: topology.kubernetes.io/zone
+clusterEndpoint:
+  privateAccess: true
+  publicAccess: false
+  allowHttpsFromCidrs:
+  - 10.99.0.0/16
+dns:
+  inboundEndpoint:
+    subnetIds:
+    - subnet-aaa
+    - subnet-bbb
+    allowFromCidrs:
+    - 10.99.0.0/16
+    - 192.168.0.0/16
+  outboundEndpoint:
+    vpcId: vpc-0999
+    subnetIds:
+    - subnet-xxx
+    - subnet-yyy
+  forwardRule:
+    domain: auto
+    associateVpcIds:
+    - vpc-0999
+"#;
+
     #[test]
-    fn round_trip_and_errors() {
+    fn full_spec_round_trips_unchanged() {
+        let s = Spec::from_yaml(FULL).unwrap();
+        assert_eq!(s.to_yaml(), FULL);
+        assert_eq!(s.endpoints.as_ref().unwrap().services.len(), 7);
+        assert_eq!(
+            s.secondary_cidr.as_ref().unwrap().pod_subnets["eu-west-1b"],
+            "100.64.32.0/19"
+        );
+        assert_eq!(
+            s.dns
+                .as_ref()
+                .unwrap()
+                .forward_rule
+                .as_ref()
+                .unwrap()
+                .domain,
+            "auto"
+        );
+    }
+
+    #[test]
+    fn minimal_spec_and_defaults() {
         let mut s = Spec::new("prod-private", "eu-west-1", "vpc-0123");
         s.cluster_name = Some("prod".into());
         s.node_subnets
@@ -99,10 +399,52 @@ mod tests {
         let y = s.to_yaml();
         assert_eq!(Spec::from_yaml(&y).unwrap(), s);
         assert!(y.starts_with("apiVersion: eks-private-tui/v1alpha1\nkind: PrivateNetwork\n"));
-        let err = Spec::from_yaml(&y.replace("vpcId", "vpcID")).unwrap_err();
-        assert!(err.contains("line") && err.contains("vpcID"), "{err}");
-        let err = Spec::from_yaml(&y.replace("v1alpha1", "v9")).unwrap_err();
-        assert!(err.contains("apiVersion"), "{err}");
+        let with_defaults = Spec::from_yaml(&format!(
+            "{y}endpoints:\n  services: [sts]\n  securityGroup: {{id: sg-1}}\ncustomNetworking: {{}}\n"
+        ))
+        .unwrap();
+        let ep = with_defaults.endpoints.unwrap();
+        assert!(ep.private_dns, "privateDns defaults to true");
+        assert_eq!(
+            with_defaults.custom_networking.unwrap().eni_config_label,
+            LABEL_ZONE
+        );
+    }
+
+    #[test]
+    fn errors_name_line_column_and_field_path() {
+        let e = Spec::parse(&FULL.replace("privateDns", "privateDNS"), "prod.yaml").unwrap_err();
+        assert_eq!(e.path, "endpoints.privateDNS");
+        assert!(e.message.contains("unknown field `privateDNS`"), "{e}");
+        assert_eq!(e.line, Some(20));
+        let shown = e.to_string();
+        assert!(shown.starts_with("prod.yaml:20:"), "{shown}");
+
+        let e = Spec::parse(
+            &FULL.replace("privateAccess: true", "privateAccess: yes please"),
+            "p.yaml",
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "clusterEndpoint.privateAccess");
+        assert!(e.message.contains("invalid type"), "{e}");
+
+        let e = Spec::parse(
+            &FULL.replace(
+                "    create:\n      name: prod-private-endpoints\n",
+                "    create: {}\n",
+            ),
+            "p.yaml",
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "endpoints.securityGroup.create");
+        assert!(e.message.contains("missing field `name`"), "{e}");
+
+        let e = Spec::parse(&FULL.replace("v1alpha1", "v9"), "p.yaml").unwrap_err();
+        assert_eq!(e.path, "apiVersion");
+        let e = Spec::parse("apiVersion: [", "p.yaml").unwrap_err();
+        assert!(e.line.is_some(), "{e}");
+        let e = Spec::from_yaml(&FULL.replace("vpcId", "vpcID")).unwrap_err();
+        assert!(e.contains("vpcID") && e.contains(':'), "{e}");
     }
 
     #[test]

@@ -1,0 +1,529 @@
+//! The rules that break private EKS clusters (../shared/rules.md), as pure functions of
+//! (inventory, spec) → findings. Each rule has a stable ID used in code, tests and docs;
+//! [`CATALOG`] holds its severity, why and fix, and docs/rules.md is checked against it.
+
+pub mod cidr;
+mod secondary;
+mod subnets;
+mod vpc;
+
+use crate::inventory::{Cluster, Inventory, Vpc};
+use crate::spec::Spec;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks apply.
+    Error,
+    /// Shown in the preview and the check report.
+    Warn,
+    /// Explains.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warn => "warn",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// One rule: what it guards, why, and the usual fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+    /// An AWS documentation page.
+    pub docs: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub id: &'static str,
+    pub severity: Severity,
+    /// What it is about: a resource ID or a spec field path.
+    pub subject: String,
+    pub message: String,
+    pub why: &'static str,
+    pub fix: String,
+    pub docs: &'static str,
+}
+
+impl Rule {
+    /// A finding of this rule with its usual severity and fix.
+    pub fn at(&self, subject: impl Into<String>, message: impl Into<String>) -> Finding {
+        Finding {
+            id: self.id,
+            severity: self.severity,
+            subject: subject.into(),
+            message: message.into(),
+            why: self.why,
+            fix: self.fix.to_string(),
+            docs: self.docs,
+        }
+    }
+}
+
+impl Finding {
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = fix.into();
+        self
+    }
+
+    pub fn severity(mut self, s: Severity) -> Self {
+        self.severity = s;
+        self
+    }
+}
+
+const EKS_VPC_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html";
+const PRIVATE_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html";
+const CIDR_DOCS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
+const CUSTOM_NET_DOCS: &str =
+    "https://docs.aws.amazon.com/eks/latest/best-practices/custom-networking.html";
+
+/// Every rule this version checks.
+pub const CATALOG: &[Rule] = &[
+    Rule {
+        id: "V1",
+        severity: Severity::Error,
+        title: "VPC DNS support and DNS hostnames are on",
+        why: "The cluster's private API hostname and the interface endpoints' private DNS names resolve only when enableDnsSupport and enableDnsHostnames are both true.",
+        fix: "aws ec2 modify-vpc-attribute --vpc-id VPC --enable-dns-support '{\"Value\":true}' and again with --enable-dns-hostnames",
+        docs: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+    },
+    Rule {
+        id: "V2",
+        severity: Severity::Warn,
+        title: "DHCP options use AmazonProvidedDNS",
+        why: "With self-built DNS the endpoints' private hosted zones are invisible: every interface endpoint needs CNAME records or conditional forwarding to the VPC resolver.",
+        fix: "add AmazonProvidedDNS to the DHCP options' domain-name-servers, or set endpoints.privateDns: false and forward the exported CNAME records",
+        docs: "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html",
+    },
+    Rule {
+        id: "V3",
+        severity: Severity::Warn,
+        title: "a custom DHCP domain name needs the ec2 endpoint",
+        why: "Node names come from the EC2 private DNS name; with a custom domain-name the kubelet asks the EC2 API for it, which needs the ec2 interface endpoint.",
+        fix: "add ec2 to endpoints.services",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "V4",
+        severity: Severity::Error,
+        title: "the Kubernetes service CIDR is RFC 1918, /24–/12, and overlaps nothing",
+        why: "Service IPs that overlap the VPC or a peered network are unreachable from pods, and EKS accepts only RFC 1918 ranges between /24 and /12.",
+        fix: "create the cluster with a service CIDR (kubernetesNetworkConfig.serviceIpv4Cidr) that overlaps no VPC or peered CIDR",
+        docs: EKS_VPC_DOCS,
+    },
+    Rule {
+        id: "S1",
+        severity: Severity::Error,
+        title: "node subnets in at least two AZs, one per AZ, with free IPs",
+        why: "EKS places its control-plane network interfaces in at least two AZs and needs at least 6 free addresses (16 recommended) in each subnet.",
+        fix: "choose one private subnet in each of at least two AZs, with at least 16 free addresses",
+        docs: EKS_VPC_DOCS,
+    },
+    Rule {
+        id: "S2",
+        severity: Severity::Error,
+        title: "node subnets are in AZs EKS supports",
+        why: "EKS does not support the AZ IDs use1-az3, usw1-az2 and cac1-az3, nor Local Zones, Wavelength Zones or Outposts for the cluster.",
+        fix: "choose a subnet in another AZ",
+        docs: EKS_VPC_DOCS,
+    },
+    Rule {
+        id: "S3",
+        severity: Severity::Error,
+        title: "node subnets are private or isolated subnets of the VPC",
+        why: "A subnet with 0.0.0.0/0 to an internet gateway puts nodes on the internet; a fully private cluster uses private (NAT) or isolated (no default route) subnets of its own VPC.",
+        fix: "choose a subnet whose route table has no route to an internet gateway",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "S4",
+        severity: Severity::Warn,
+        title: "node subnets have an explicit route table",
+        why: "The S3 gateway route is added per route table, and eksctl refuses subnets on the main route table: a change to the main table would silently change the nodes' paths.",
+        fix: "create a route table for the node subnets and associate it explicitly",
+        docs: "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
+    },
+    Rule {
+        id: "S5",
+        severity: Severity::Warn,
+        title: "node subnets carry kubernetes.io/role/internal-elb=1",
+        why: "The AWS Load Balancer Controller places internal load balancers only in subnets with this tag; in a private cluster every load balancer is internal.",
+        fix: "tag the node subnets kubernetes.io/role/internal-elb=1",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html",
+    },
+    Rule {
+        id: "C1",
+        severity: Severity::Error,
+        title: "the secondary CIDR is one AWS accepts for this VPC",
+        why: "AWS refuses an additional CIDR that overlaps the VPC, its routes or peers, is outside /16–/28, or falls in a range restricted by the CIDRs already there.",
+        fix: "use a range from 100.64.0.0/10 (e.g. 100.64.0.0/16) that overlaps nothing",
+        docs: CIDR_DOCS,
+    },
+    Rule {
+        id: "C2",
+        severity: Severity::Warn,
+        title: "the VPC has room for another IPv4 CIDR",
+        why: "A VPC holds 5 IPv4 CIDR blocks by default (quota L-83CA0A9D, adjustable to 50).",
+        fix: "request a higher 'IPv4 CIDR blocks per VPC' quota, or disassociate an unused CIDR",
+        docs: CIDR_DOCS,
+    },
+    Rule {
+        id: "C4",
+        severity: Severity::Error,
+        title: "one pod subnet per node AZ, inside the secondary CIDR",
+        why: "Custom networking takes pod IPs from the ENIConfig subnet of the node's AZ: an AZ with nodes and no pod subnet leaves its pods without addresses.",
+        fix: "give secondaryCidr.podSubnets one non-overlapping CIDR inside secondaryCidr.cidr for every AZ of nodeSubnets",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "C5",
+        severity: Severity::Info,
+        title: "EKS needs time to learn a new CIDR",
+        why: "EKS can take up to about an hour to recognise a new VPC CIDR; exec, logs and webhooks to pods in it fail meanwhile.",
+        fix: "add the CIDR well before moving pods onto it",
+        docs: CUSTOM_NET_DOCS,
+    },
+];
+
+/// The catalog entry of a rule. Panics on an unknown ID (a bug, caught by tests).
+pub fn rule(id: &str) -> &'static Rule {
+    CATALOG
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("rule {id} is not in the catalog"))
+}
+
+/// What the rules look at.
+pub struct Context<'a> {
+    pub inv: &'a Inventory,
+    pub spec: Option<&'a Spec>,
+    /// The VPC under audit (the spec's, or `--vpc`), if it exists.
+    pub vpc: Option<&'a Vpc>,
+    /// The cluster under audit (the spec's clusterName, or `--cluster`), if it exists.
+    pub cluster: Option<&'a Cluster>,
+}
+
+/// Run every rule. `vpc` / `cluster` choose what to audit when there is no spec (a spec
+/// names its own); with neither, every VPC that holds a cluster is audited.
+pub fn evaluate(
+    inv: &Inventory,
+    spec: Option<&Spec>,
+    vpc: Option<&str>,
+    cluster: Option<&str>,
+) -> Vec<Finding> {
+    let mut out = vec![];
+    let vpc_id = spec.map(|s| s.vpc_id.as_str()).or(vpc);
+    let cluster_name = spec.and_then(|s| s.cluster_name.as_deref()).or(cluster);
+    let targets: Vec<&Vpc> = match vpc_id {
+        Some(id) => match inv.vpc(id) {
+            Some(v) => vec![v],
+            None => {
+                out.push(Finding {
+                    id: "S3",
+                    severity: Severity::Error,
+                    subject: if spec.is_some() {
+                        "vpcId".into()
+                    } else {
+                        id.into()
+                    },
+                    message: format!("VPC {id} does not exist in {}", inv.region),
+                    why: rule("S3").why,
+                    fix: "check vpcId and the region; `eks-private-tui inventory` lists the VPCs"
+                        .into(),
+                    docs: rule("S3").docs,
+                });
+                vec![]
+            }
+        },
+        None => inv
+            .vpcs
+            .iter()
+            .filter(|v| inv.clusters_in(&v.id).next().is_some())
+            .collect(),
+    };
+    for v in targets {
+        let cluster = match cluster_name {
+            Some(n) => inv.clusters.iter().find(|c| c.name == n),
+            None => inv.clusters_in(&v.id).next(),
+        };
+        let ctx = Context {
+            inv,
+            spec,
+            vpc: Some(v),
+            cluster,
+        };
+        vpc::check(&ctx, &mut out);
+        subnets::check(&ctx, &mut out);
+        secondary::check(&ctx, &mut out);
+    }
+    out.sort_by(|a, b| {
+        (a.severity, a.id, &a.subject, &a.message).cmp(&(b.severity, b.id, &b.subject, &b.message))
+    });
+    out.dedup();
+    out
+}
+
+/// Counts by severity.
+pub fn summary(findings: &[Finding]) -> (usize, usize, usize) {
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    (
+        count(Severity::Error),
+        count(Severity::Warn),
+        count(Severity::Info),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod testkit {
+    //! A small inventory to test rules against, and helpers to change it.
+    use crate::inventory::*;
+
+    pub fn route(dest: &str, target: &str) -> Route {
+        Route {
+            destination: dest.into(),
+            target: target.into(),
+            state: "active".into(),
+        }
+    }
+
+    pub fn subnet(
+        id: &str,
+        az: &str,
+        az_id: &str,
+        cidr: &str,
+        kind: SubnetKind,
+        rt: &str,
+    ) -> Subnet {
+        Subnet {
+            id: id.into(),
+            name: id.into(),
+            az: az.into(),
+            az_id: az_id.into(),
+            cidr: cidr.into(),
+            available_ips: 250,
+            route_table_id: Some(rt.into()),
+            main_route_table: rt == "rtb-main",
+            kind,
+            map_public_ip_on_launch: false,
+            owner_id: "123456789012".into(),
+            tags: [(
+                "kubernetes.io/role/internal-elb".to_string(),
+                "1".to_string(),
+            )]
+            .into(),
+        }
+    }
+
+    /// prod VPC 10.0.0.0/16 in 3 AZs: public-a/b, private-a/b/c (NAT), data-a (isolated,
+    /// main route table); cluster prod (service CIDR 172.20.0.0/16); peered with
+    /// 10.99.0.0/16.
+    pub fn inventory() -> Inventory {
+        let subnets = vec![
+            subnet(
+                "subnet-pub-a",
+                "eu-west-1a",
+                "euw1-az3",
+                "10.0.0.0/20",
+                SubnetKind::Public,
+                "rtb-pub",
+            ),
+            subnet(
+                "subnet-pub-b",
+                "eu-west-1b",
+                "euw1-az1",
+                "10.0.16.0/20",
+                SubnetKind::Public,
+                "rtb-pub",
+            ),
+            subnet(
+                "subnet-priv-a",
+                "eu-west-1a",
+                "euw1-az3",
+                "10.0.64.0/19",
+                SubnetKind::Private,
+                "rtb-priv-a",
+            ),
+            subnet(
+                "subnet-priv-b",
+                "eu-west-1b",
+                "euw1-az1",
+                "10.0.96.0/19",
+                SubnetKind::Private,
+                "rtb-priv-b",
+            ),
+            subnet(
+                "subnet-priv-c",
+                "eu-west-1c",
+                "euw1-az2",
+                "10.0.128.0/19",
+                SubnetKind::Private,
+                "rtb-priv-c",
+            ),
+            subnet(
+                "subnet-data-a",
+                "eu-west-1a",
+                "euw1-az3",
+                "10.0.192.0/24",
+                SubnetKind::Isolated,
+                "rtb-main",
+            ),
+        ];
+        let rt = |id: &str, main: bool, routes: Vec<Route>| RouteTable {
+            id: id.into(),
+            name: id.into(),
+            main,
+            subnet_ids: vec![],
+            routes,
+        };
+        let local = route("10.0.0.0/16", "local");
+        let vpc = Vpc {
+            id: "vpc-prod".into(),
+            name: "prod".into(),
+            owner_id: "123456789012".into(),
+            cidrs: vec![VpcCidr {
+                cidr: "10.0.0.0/16".into(),
+                state: "associated".into(),
+                association_id: "vpc-cidr-assoc-1".into(),
+            }],
+            dns_support: true,
+            dns_hostnames: true,
+            dhcp_options: Some(DhcpOptions {
+                id: "dopt-1".into(),
+                domain_name: Some("eu-west-1.compute.internal".into()),
+                domain_name_servers: vec!["AmazonProvidedDNS".into()],
+            }),
+            subnets,
+            route_tables: vec![
+                rt("rtb-main", true, vec![local.clone()]),
+                rt(
+                    "rtb-pub",
+                    false,
+                    vec![local.clone(), route("0.0.0.0/0", "igw-1")],
+                ),
+                rt(
+                    "rtb-priv-a",
+                    false,
+                    vec![
+                        local.clone(),
+                        route("0.0.0.0/0", "nat-1"),
+                        route("10.99.0.0/16", "pcx-1"),
+                    ],
+                ),
+                rt(
+                    "rtb-priv-b",
+                    false,
+                    vec![local.clone(), route("0.0.0.0/0", "nat-1")],
+                ),
+                rt(
+                    "rtb-priv-c",
+                    false,
+                    vec![local, route("0.0.0.0/0", "nat-1")],
+                ),
+            ],
+            peerings: vec![Peering {
+                id: "pcx-1".into(),
+                status: "active".into(),
+                requester_vpc_id: "vpc-client".into(),
+                requester_cidrs: vec!["10.99.0.0/16".into()],
+                accepter_vpc_id: "vpc-prod".into(),
+                accepter_cidrs: vec!["10.0.0.0/16".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        Inventory {
+            region: "eu-west-1".into(),
+            account: "123456789012".into(),
+            availability_zones: ["a:euw1-az3", "b:euw1-az1", "c:euw1-az2"]
+                .iter()
+                .map(|s| AvailabilityZone {
+                    name: format!("eu-west-1{}", &s[..1]),
+                    zone_id: s[2..].into(),
+                    state: "available".into(),
+                    zone_type: "availability-zone".into(),
+                })
+                .collect(),
+            vpcs: vec![vpc],
+            clusters: vec![Cluster {
+                name: "prod".into(),
+                vpc_id: Some("vpc-prod".into()),
+                status: "ACTIVE".into(),
+                public_access: true,
+                service_cidr: Some("172.20.0.0/16".into()),
+                ip_family: "ipv4".into(),
+                subnet_ids: vec!["subnet-priv-a".into(), "subnet-priv-b".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    /// A spec choosing private-a and private-b for cluster prod.
+    pub fn spec() -> crate::spec::Spec {
+        let mut s = crate::spec::Spec::new("prod-private", "eu-west-1", "vpc-prod");
+        s.cluster_name = Some("prod".into());
+        s.node_subnets
+            .insert("eu-west-1a".into(), "subnet-priv-a".into());
+        s.node_subnets
+            .insert("eu-west-1b".into(), "subnet-priv-b".into());
+        s
+    }
+
+    pub fn vpc_mut(inv: &mut Inventory) -> &mut Vpc {
+        &mut inv.vpcs[0]
+    }
+
+    /// The IDs of the findings for (inventory, spec).
+    pub fn ids(inv: &Inventory, spec: Option<&crate::spec::Spec>) -> Vec<&'static str> {
+        super::evaluate(inv, spec, None, None)
+            .into_iter()
+            .map(|f| f.id)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::*;
+    use super::*;
+
+    #[test]
+    fn a_sound_setup_has_no_errors_or_warnings() {
+        let inv = inventory();
+        let f = evaluate(&inv, Some(&spec()), None, None);
+        let noisy: Vec<_> = f.iter().filter(|f| f.severity != Severity::Info).collect();
+        assert!(noisy.is_empty(), "{noisy:#?}");
+    }
+
+    #[test]
+    fn catalog_ids_are_unique_and_documented_in_rules_md() {
+        let mut seen = std::collections::HashSet::new();
+        for r in CATALOG {
+            assert!(seen.insert(r.id), "duplicate {}", r.id);
+            assert!(!r.why.is_empty() && !r.fix.is_empty() && r.docs.starts_with("https://"));
+        }
+    }
+
+    #[test]
+    fn a_missing_vpc_is_an_error_naming_the_field() {
+        let inv = inventory();
+        let mut s = spec();
+        s.vpc_id = "vpc-gone".into();
+        let f = evaluate(&inv, Some(&s), None, None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].subject, "vpcId");
+        assert!(f[0].message.contains("vpc-gone does not exist"));
+    }
+}

@@ -1,0 +1,288 @@
+//! S rules: the node subnets (the spec's nodeSubnets, or without a spec the cluster's
+//! subnets).
+
+use super::{Context, Finding, Severity, rule};
+use crate::inventory::{Subnet, SubnetKind};
+
+/// AZ IDs where EKS cannot place a cluster (rules.md S2).
+pub const UNSUPPORTED_AZ_IDS: &[&str] = &["use1-az3", "usw1-az2", "cac1-az3"];
+
+/// Free addresses EKS needs per subnet for its network interfaces, and the recommendation.
+pub const MIN_FREE_IPS: i64 = 6;
+pub const RECOMMENDED_FREE_IPS: i64 = 16;
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(v) = ctx.vpc else { return };
+    // (field path or subject, declared AZ, subnet ID)
+    let chosen: Vec<(String, Option<&str>, &str)> = match ctx.spec {
+        Some(s) => s
+            .node_subnets
+            .iter()
+            .map(|(az, id)| (format!("nodeSubnets.{az}"), Some(az.as_str()), id.as_str()))
+            .collect(),
+        None => match ctx.cluster {
+            Some(c) => c
+                .subnet_ids
+                .iter()
+                .map(|id| (format!("cluster {} subnet {id}", c.name), None, id.as_str()))
+                .collect(),
+            None => return,
+        },
+    };
+    let mut found: Vec<(&str, &Subnet)> = vec![];
+    for (field, az, id) in &chosen {
+        match v.subnet(id) {
+            Some(sn) => {
+                if let Some(az) = az
+                    && *az != sn.az
+                {
+                    out.push(
+                        rule("S1")
+                            .at(field, format!("{id} is in {}, not {az}", sn.az))
+                            .fix(format!("list {id} under {} (one subnet per AZ)", sn.az)),
+                    );
+                }
+                found.push((field.as_str(), sn));
+            }
+            None => {
+                let elsewhere = ctx
+                    .inv
+                    .vpcs
+                    .iter()
+                    .find(|o| o.subnet(id).is_some())
+                    .map(|o| format!("{id} belongs to {}, not {}", o.id, v.id));
+                out.push(rule("S3").at(
+                    field,
+                    elsewhere.unwrap_or_else(|| format!("{id} does not exist in {}", v.id)),
+                ).fix("choose a private subnet of the cluster's VPC (`eks-private-tui inventory --vpc VPC`)"));
+            }
+        }
+    }
+
+    // S1: at least two AZs, one subnet per AZ, free addresses.
+    let mut azs: Vec<&str> = found.iter().map(|(_, s)| s.az.as_str()).collect();
+    azs.sort_unstable();
+    let distinct = {
+        let mut d = azs.clone();
+        d.dedup();
+        d
+    };
+    let subject = if ctx.spec.is_some() {
+        "nodeSubnets".to_string()
+    } else {
+        v.id.clone()
+    };
+    if ctx.spec.is_some() && distinct.len() < 2 {
+        out.push(rule("S1").at(
+            &subject,
+            format!(
+                "node subnets cover {} AZ(s); EKS needs at least 2",
+                distinct.len()
+            ),
+        ));
+    }
+    if ctx.spec.is_some() {
+        for az in &distinct {
+            let n = azs.iter().filter(|a| *a == az).count();
+            if n > 1 {
+                out.push(rule("S1").at(&subject, format!("{n} node subnets in {az}: one per AZ")));
+            }
+        }
+    }
+    for (field, sn) in &found {
+        if sn.available_ips < MIN_FREE_IPS {
+            out.push(rule("S1").at(
+                *field,
+                format!(
+                    "{} has {} free IPs; EKS needs at least {MIN_FREE_IPS}",
+                    sn.id, sn.available_ips
+                ),
+            ));
+        } else if sn.available_ips < RECOMMENDED_FREE_IPS {
+            out.push(
+                rule("S1")
+                    .at(
+                        *field,
+                        format!(
+                            "{} has {} free IPs; {RECOMMENDED_FREE_IPS} are recommended",
+                            sn.id, sn.available_ips
+                        ),
+                    )
+                    .severity(Severity::Warn),
+            );
+        }
+        // S2
+        if UNSUPPORTED_AZ_IDS.contains(&sn.az_id.as_str()) {
+            out.push(rule("S2").at(
+                *field,
+                format!(
+                    "{} is in {} ({}), where EKS cannot run",
+                    sn.id, sn.az, sn.az_id
+                ),
+            ));
+        }
+        let zone_type = ctx
+            .inv
+            .availability_zones
+            .iter()
+            .find(|z| z.name == sn.az)
+            .map(|z| z.zone_type.as_str())
+            .unwrap_or("availability-zone");
+        if zone_type != "availability-zone" {
+            out.push(rule("S2").at(
+                *field,
+                format!(
+                    "{} is in {} ({zone_type}); node subnets must be in a regular AZ",
+                    sn.id, sn.az
+                ),
+            ));
+        }
+        // S3
+        if sn.kind == SubnetKind::Public {
+            out.push(rule("S3").at(
+                *field,
+                format!(
+                    "{} is public: its route table sends 0.0.0.0/0 to an internet gateway",
+                    sn.id
+                ),
+            ));
+        }
+        // S4
+        if sn.main_route_table {
+            out.push(rule("S4").at(*field, format!("{} uses the VPC's main route table", sn.id)));
+        }
+        // S5
+        if sn
+            .tags
+            .get("kubernetes.io/role/internal-elb")
+            .map(String::as_str)
+            != Some("1")
+        {
+            out.push(rule("S5").at(
+                *field,
+                format!("{} lacks kubernetes.io/role/internal-elb=1", sn.id),
+            ).fix(format!("aws ec2 create-tags --resources {} --tags Key=kubernetes.io/role/internal-elb,Value=1", sn.id)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::super::{Severity, evaluate};
+    use crate::inventory::SubnetKind;
+
+    fn with(f: impl FnOnce(&mut crate::spec::Spec)) -> crate::spec::Spec {
+        let mut s = spec();
+        f(&mut s);
+        s
+    }
+
+    #[test]
+    fn s1_two_azs_one_per_az_free_ips() {
+        let inv = inventory();
+        let one_az = with(|s| {
+            s.node_subnets.remove("eu-west-1b");
+        });
+        assert!(ids(&inv, Some(&one_az)).contains(&"S1"));
+        let wrong_az = with(|s| {
+            s.node_subnets
+                .insert("eu-west-1c".into(), "subnet-data-a".into());
+        });
+        let f = evaluate(&inv, Some(&wrong_az), None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "S1" && f.message.contains("is in eu-west-1a, not eu-west-1c"))
+        );
+        assert!(
+            f.iter()
+                .any(|f| f.id == "S1" && f.message.contains("2 node subnets in eu-west-1a"))
+        );
+        let mut low = inventory();
+        vpc_mut(&mut low).subnets[2].available_ips = 4;
+        vpc_mut(&mut low).subnets[3].available_ips = 10;
+        let f = evaluate(&low, Some(&spec()), None, None);
+        let s1: Vec<_> = f.iter().filter(|f| f.id == "S1").collect();
+        assert_eq!(s1.len(), 2, "{s1:#?}");
+        assert_eq!(
+            s1.iter().filter(|f| f.severity == Severity::Error).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn s2_unsupported_zones() {
+        let mut inv = inventory();
+        vpc_mut(&mut inv).subnets[2].az_id = "use1-az3".into();
+        assert!(ids(&inv, Some(&spec())).contains(&"S2"));
+        let mut inv = inventory();
+        inv.availability_zones[1].zone_type = "local-zone".into();
+        assert!(ids(&inv, Some(&spec())).contains(&"S2"));
+    }
+
+    #[test]
+    fn s3_public_foreign_and_unknown_subnets() {
+        let inv = inventory();
+        let public = with(|s| {
+            s.node_subnets
+                .insert("eu-west-1a".into(), "subnet-pub-a".into());
+        });
+        assert!(ids(&inv, Some(&public)).contains(&"S3"));
+        let mut inv2 = inventory();
+        let mut other = inv2.vpcs[0].clone();
+        other.id = "vpc-other".into();
+        other.subnets = vec![subnet(
+            "subnet-x",
+            "eu-west-1c",
+            "euw1-az2",
+            "10.5.0.0/24",
+            SubnetKind::Private,
+            "rtb-x",
+        )];
+        inv2.vpcs.push(other);
+        let foreign = with(|s| {
+            s.node_subnets
+                .insert("eu-west-1c".into(), "subnet-x".into());
+        });
+        let f = evaluate(&inv2, Some(&foreign), None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "S3" && f.message.contains("belongs to vpc-other"))
+        );
+        let unknown = with(|s| {
+            s.node_subnets
+                .insert("eu-west-1c".into(), "subnet-nope".into());
+        });
+        let f = evaluate(&inv, Some(&unknown), None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "S3" && f.subject == "nodeSubnets.eu-west-1c")
+        );
+    }
+
+    #[test]
+    fn s4_main_route_table_and_s5_tag() {
+        let inv = inventory();
+        let main = with(|s| {
+            s.node_subnets
+                .insert("eu-west-1a".into(), "subnet-data-a".into());
+        });
+        assert!(ids(&inv, Some(&main)).contains(&"S4"));
+        let mut untagged = inventory();
+        vpc_mut(&mut untagged).subnets[2].tags.clear();
+        let f = evaluate(&untagged, Some(&spec()), None, None);
+        let s5 = f.iter().find(|f| f.id == "S5").unwrap();
+        assert!(s5.fix.contains("create-tags --resources subnet-priv-a"));
+    }
+
+    #[test]
+    fn without_a_spec_the_cluster_subnets_are_audited() {
+        let mut inv = inventory();
+        inv.clusters[0].subnet_ids = vec!["subnet-pub-a".into(), "subnet-priv-b".into()];
+        let f = evaluate(&inv, None, None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "S3" && f.subject.contains("cluster prod"))
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! V rules: the VPC's DNS attributes, DHCP options and the cluster's service CIDR.
+
+use super::cidr::{is_rfc1918, overlaps, parse_v4};
+use super::{Context, Finding, rule};
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(v) = ctx.vpc else { return };
+    // V1
+    let off: Vec<&str> = [
+        (!v.dns_support).then_some("enableDnsSupport"),
+        (!v.dns_hostnames).then_some("enableDnsHostnames"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !off.is_empty() {
+        out.push(
+            rule("V1")
+                .at(&v.id, format!("{} off in {}", off.join(" and "), v.id))
+                .fix(format!(
+                    "aws ec2 modify-vpc-attribute --vpc-id {} {}",
+                    v.id,
+                    off.iter()
+                        .map(|a| format!(
+                            "--{} '{{\"Value\":true}}'",
+                            if *a == "enableDnsSupport" {
+                                "enable-dns-support"
+                            } else {
+                                "enable-dns-hostnames"
+                            }
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(" (then) ")
+                )),
+        );
+    }
+    // V2, V3
+    if let Some(d) = &v.dhcp_options {
+        let amazon = d
+            .domain_name_servers
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"));
+        if !amazon {
+            out.push(rule("V2").at(
+                &d.id,
+                format!(
+                    "DHCP options {} of {} use {} instead of AmazonProvidedDNS",
+                    d.id,
+                    v.id,
+                    if d.domain_name_servers.is_empty() {
+                        "no name servers".to_string()
+                    } else {
+                        d.domain_name_servers.join(", ")
+                    }
+                ),
+            ));
+        }
+        if let Some(domain) = &d.domain_name
+            && !is_default_domain(domain, &ctx.inv.region)
+        {
+            let has_ec2 = ctx
+                .spec
+                .and_then(|s| s.endpoints.as_ref())
+                .is_some_and(|e| e.services.iter().any(|s| s == "ec2"));
+            if !has_ec2 {
+                out.push(rule("V3").at(
+                    &d.id,
+                    format!(
+                        "DHCP domain-name {domain:?} is custom and the spec plans no ec2 endpoint"
+                    ),
+                ));
+            }
+        }
+    }
+    // V4
+    if let Some(c) = ctx.cluster
+        && let Some(text) = &c.service_cidr
+        && c.ip_family != "ipv6"
+    {
+        let subject = format!("cluster {}", c.name);
+        match parse_v4(text) {
+            Err(e) => out.push(rule("V4").at(subject, e)),
+            Ok(svc) => {
+                if !is_rfc1918(&svc) {
+                    out.push(
+                        rule("V4").at(&subject, format!("service CIDR {svc} is not RFC 1918")),
+                    );
+                }
+                if !(12..=24).contains(&svc.prefix_len()) {
+                    out.push(rule("V4").at(
+                        &subject,
+                        format!(
+                            "service CIDR {svc} is a /{}: it must be /12 to /24",
+                            svc.prefix_len()
+                        ),
+                    ));
+                }
+                let vpc_cidrs = v.active_cidrs().map(str::to_string);
+                let peer_cidrs = v.peerings.iter().flat_map(|p| {
+                    let other = if p.requester_vpc_id == v.id {
+                        &p.accepter_cidrs
+                    } else {
+                        &p.requester_cidrs
+                    };
+                    other.iter().cloned()
+                });
+                for other in vpc_cidrs.chain(peer_cidrs) {
+                    if let Ok(o) = parse_v4(&other)
+                        && overlaps(&svc, &o)
+                    {
+                        out.push(rule("V4").at(
+                            &subject,
+                            format!("service CIDR {svc} overlaps {o} (VPC or peered network)"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The domain names AWS sets by default: ec2.internal in us-east-1, else
+/// <region>.compute.internal.
+fn is_default_domain(domain: &str, region: &str) -> bool {
+    let d = domain.trim_end_matches('.');
+    d == "ec2.internal" || d == format!("{region}.compute.internal")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+
+    #[test]
+    fn v1_dns_attributes() {
+        let mut inv = inventory();
+        vpc_mut(&mut inv).dns_hostnames = false;
+        let f = super::super::evaluate(&inv, Some(&spec()), None, None);
+        let v1: Vec<_> = f.iter().filter(|f| f.id == "V1").collect();
+        assert_eq!(v1.len(), 1);
+        assert!(v1[0].message.contains("enableDnsHostnames off"));
+        assert!(v1[0].fix.contains("--enable-dns-hostnames"));
+        assert!(!v1[0].fix.contains("--enable-dns-support"));
+    }
+
+    #[test]
+    fn v2_v3_dhcp_options() {
+        let mut inv = inventory();
+        let d = vpc_mut(&mut inv).dhcp_options.as_mut().unwrap();
+        d.domain_name_servers = vec!["10.0.0.53".into()];
+        d.domain_name = Some("corp.example".into());
+        let found = ids(&inv, Some(&spec()));
+        assert!(found.contains(&"V2") && found.contains(&"V3"), "{found:?}");
+        // With the ec2 endpoint planned, V3 is satisfied.
+        let mut s = spec();
+        s.endpoints = Some(crate::spec::Endpoints {
+            services: vec!["ec2".into()],
+            private_dns: true,
+            security_group: crate::spec::SecurityGroupChoice {
+                id: Some("sg-1".into()),
+                create: None,
+            },
+            extra_route_table_ids: vec![],
+        });
+        assert!(!ids_of(&inv, &s).contains(&"V3"));
+        // The region's default domain is not custom.
+        let mut inv = inventory();
+        vpc_mut(&mut inv).dhcp_options.as_mut().unwrap().domain_name = Some("ec2.internal".into());
+        assert!(!ids(&inv, Some(&spec())).contains(&"V3"));
+    }
+
+    fn ids_of(inv: &crate::inventory::Inventory, s: &crate::spec::Spec) -> Vec<&'static str> {
+        ids(inv, Some(s))
+    }
+
+    #[test]
+    fn v4_service_cidr() {
+        for (cidr, bad) in [
+            ("172.20.0.0/16", false),
+            ("10.100.0.0/16", false),
+            ("10.0.0.0/16", true),   // overlaps the VPC
+            ("10.99.0.0/20", true),  // overlaps the peer
+            ("100.64.0.0/16", true), // not RFC 1918
+            ("172.20.0.0/25", true), // too small
+            ("172.16.0.0/11", true), // too big (and not inside 172.16/12)
+            ("not-a-cidr", true),
+        ] {
+            let mut inv = inventory();
+            inv.clusters[0].service_cidr = Some(cidr.into());
+            assert_eq!(ids(&inv, Some(&spec())).contains(&"V4"), bad, "{cidr}");
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! `check` against the demo account on moto: the right rule IDs, exit codes, both
+//! output formats, and bad input.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn check(m: &Moto, args: &[&str]) -> (i32, String, String) {
+    let out = bin(Some(&m.url)).arg("check").args(args).output().unwrap();
+    (out.status.code().unwrap(), stdout(&out), stderr(&out))
+}
+
+fn ids(json: &str) -> Vec<String> {
+    let v: Value = serde_json::from_str(json).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn write_spec(name: &str, text: &str) -> std::path::PathBuf {
+    let p = unique_temp(&format!("ept-spec-{name}")).with_extension("yaml");
+    write(&p, text);
+    p
+}
+
+fn spec_text(region: &str, vpc: &str, nodes: &[(&str, &str)], extra: &str) -> String {
+    let mut s = format!(
+        "apiVersion: eks-private-tui/v1alpha1\nkind: PrivateNetwork\nmetadata:\n  name: prod-private\nregion: {region}\nvpcId: {vpc}\nclusterName: prod\nnodeSubnets:\n"
+    );
+    for (az, id) in nodes {
+        s.push_str(&format!("  {az}: {id}\n"));
+    }
+    s.push_str(extra);
+    s
+}
+
+#[test]
+fn audit_of_what_exists() {
+    let m = moto();
+    m.seed("demo", "eu-west-3", &[]);
+    let (code, out, err) = check(m, &["--region", "eu-west-3", "-o", "json"]);
+    assert_eq!(code, 1, "error findings exit 1: {err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    for f in v["findings"].as_array().unwrap() {
+        for key in ["id", "severity", "subject", "message", "fix"] {
+            assert!(f.get(key).is_some(), "finding without {key}: {f}");
+        }
+    }
+    let ids = ids(&out);
+    assert!(
+        ids.contains(&"V1".to_string()),
+        "DNS hostnames are off: {ids:?}"
+    );
+    assert!(
+        ids.contains(&"S5".to_string()),
+        "private subnets lack internal-elb: {ids:?}"
+    );
+    assert!(
+        !ids.contains(&"S3".to_string()),
+        "the cluster's subnets are private: {ids:?}"
+    );
+    assert!(v["summary"]["error"].as_u64().unwrap() >= 1);
+
+    let (code, text, _) = check(m, &["--region", "eu-west-3"]);
+    assert_eq!(code, 1);
+    assert!(
+        text.contains("✗ ")
+            && text.contains("V1 ")
+            && text.contains("fix: aws ec2 modify-vpc-attribute"),
+        "{text}"
+    );
+    assert!(text.contains("Summary: "), "{text}");
+}
+
+#[test]
+fn audit_of_a_spec_names_the_fields() {
+    let m = moto();
+    let seed = m.seed("demo", "ap-southeast-1", &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    let sn = |n: &str| seed["subnets"][n].as_str().unwrap().to_string();
+    let (pub_a, priv_b, legacy_a) = (
+        sn("prod-public-a"),
+        sn("prod-private-b"),
+        sn("prod-legacy-a"),
+    );
+    let spec = write_spec(
+        "bad",
+        &spec_text(
+            "ap-southeast-1",
+            vpc,
+            &[("ap-southeast-1a", &pub_a), ("ap-southeast-1b", &priv_b)],
+            "secondaryCidr:\n  cidr: 172.16.0.0/16\n  podSubnets:\n    ap-southeast-1c: 172.16.0.0/19\n",
+        ),
+    );
+    let (code, out, err) = check(m, &["--spec", spec.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let has = |id: &str, subject: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == id && f["subject"] == subject)
+    };
+    assert!(has("S3", "nodeSubnets.ap-southeast-1a"), "{out}");
+    assert!(has("C1", "secondaryCidr.cidr"), "{out}");
+    assert!(
+        has("C4", "secondaryCidr.podSubnets.ap-southeast-1c"),
+        "{out}"
+    );
+
+    // The main route table is flagged (S4).
+    let spec = write_spec(
+        "main",
+        &spec_text(
+            "ap-southeast-1",
+            vpc,
+            &[("ap-southeast-1a", &legacy_a), ("ap-southeast-1b", &priv_b)],
+            "",
+        ),
+    );
+    let (_, out, _) = check(m, &["--spec", spec.to_str().unwrap(), "-o", "json"]);
+    assert!(ids(&out).contains(&"S4".to_string()), "{out}");
+}
+
+#[test]
+fn a_sound_account_passes() {
+    let m = moto();
+    let seed = m.seed("demo", "ap-south-1", &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    let sn = |n: &str| seed["subnets"][n].as_str().unwrap().to_string();
+    let (a, b, c) = (
+        sn("prod-private-a"),
+        sn("prod-private-b"),
+        sn("prod-private-c"),
+    );
+    m.python(&format!(
+        r#"
+import boto3, sys
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="ap-south-1",
+                   aws_access_key_id="test", aws_secret_access_key="test")
+ec2.modify_vpc_attribute(VpcId="{vpc}", EnableDnsHostnames={{"Value": True}})
+ec2.create_tags(Resources=["{a}", "{b}", "{c}"], Tags=[{{"Key": "kubernetes.io/role/internal-elb", "Value": "1"}}])
+"#
+    ));
+    let spec = write_spec(
+        "good",
+        &spec_text(
+            "ap-south-1",
+            vpc,
+            &[("ap-south-1a", &a), ("ap-south-1b", &b)],
+            "secondaryCidr:\n  cidr: 100.64.0.0/16\n  podSubnets:\n    ap-south-1a: 100.64.0.0/19\n    ap-south-1b: 100.64.32.0/19\ncustomNetworking: {}\n",
+        ),
+    );
+    let (code, out, err) = check(m, &["--spec", spec.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["error"], 0);
+    assert_eq!(v["summary"]["warn"], 0, "{out}");
+    assert!(
+        ids(&out).contains(&"C5".to_string()),
+        "the new CIDR is explained: {out}"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    let m = moto();
+    let seed = m.seed("demo", "us-east-2", &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    let one_line = |code: i32, err: &str, needle: &str| {
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "expected {needle:?} in {err}");
+    };
+    // A spec that does not load: file, line, column, field.
+    let spec = write_spec(
+        "typo",
+        &spec_text("us-east-2", vpc, &[], "endpoints:\n  servcies: [sts]\n"),
+    );
+    let (code, out, err) = check(m, &["--spec", spec.to_str().unwrap()]);
+    assert!(out.is_empty());
+    one_line(code, &err, "unknown field `servcies`");
+    assert!(
+        err.contains(&format!(
+            "{}:10:3: endpoints.servcies: unknown field",
+            spec.display()
+        )),
+        "{err}"
+    );
+    // Region and VPC that contradict the spec.
+    let spec = write_spec("ok", &spec_text("us-east-2", vpc, &[], ""));
+    let (code, _, err) = check(
+        m,
+        &["--spec", spec.to_str().unwrap(), "--region", "eu-west-1"],
+    );
+    one_line(code, &err, "the spec is for us-east-2");
+    let (code, _, err) = check(
+        m,
+        &[
+            "--spec",
+            spec.to_str().unwrap(),
+            "--vpc",
+            "vpc-0123456789abcdef0",
+        ],
+    );
+    one_line(code, &err, "drop --vpc");
+    // A cluster or VPC that does not exist.
+    let (code, _, err) = check(m, &["--region", "us-east-2", "--cluster", "nope"]);
+    one_line(code, &err, "no cluster \"nope\"");
+    let gone = write_spec(
+        "gone",
+        &spec_text("us-east-2", "vpc-0123456789abcdef0", &[], ""),
+    );
+    let (code, _, err) = check(m, &["--spec", gone.to_str().unwrap()]);
+    one_line(code, &err, "vpcId");
+    let (code, _, err) = check(m, &["--spec", "/nonexistent/spec.yaml"]);
+    one_line(code, &err, "cannot read");
+}
+
+#[test]
+fn spec_new_writes_a_starter_that_check_reads() {
+    let m = moto();
+    let seed = m.seed("demo", "eu-north-1", &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    let out = bin(Some(&m.url))
+        .args(["spec", "new", "--region", "eu-north-1", "--vpc", vpc])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let spec = eks_private_tui::spec::Spec::parse(&text, "starter").unwrap();
+    assert_eq!(spec.cluster_name.as_deref(), Some("prod"));
+    for az in ["a", "b", "c"] {
+        assert_eq!(
+            spec.node_subnets[&format!("eu-north-1{az}")],
+            seed["subnets"][format!("prod-private-{az}")]
+                .as_str()
+                .unwrap(),
+            "the cluster's private subnet in {az}"
+        );
+    }
+    assert!(text.contains("# "), "commented");
+
+    let path = unique_temp("ept-starter").with_extension("yaml");
+    let p = path.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        bin(Some(&m.url))
+            .args([
+                "spec",
+                "new",
+                "--region",
+                "eu-north-1",
+                "--vpc",
+                vpc,
+                "--spec",
+                p,
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&[]).status.success());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    let again = run(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("--force"));
+    assert!(run(&["--force"]).status.success());
+    // check reads it: only V1 (DNS hostnames off in the demo) is an error.
+    let (code, json, _) = check(m, &["--spec", p, "-o", "json"]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let errors: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors, ["V1"], "{json}");
+}
