@@ -2,7 +2,10 @@
 //! (inventory, spec) → findings. Each rule has a stable ID used in code, tests and docs;
 //! [`CATALOG`] holds its severity, why and fix, and docs/rules.md is checked against it.
 
+mod access;
 pub mod cidr;
+mod dns;
+mod endpoints;
 mod secondary;
 mod subnets;
 mod vpc;
@@ -86,11 +89,32 @@ impl Finding {
 const EKS_VPC_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html";
 const PRIVATE_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html";
 const CIDR_DOCS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
+const ENDPOINT_DOCS: &str =
+    "https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html";
+const ACCESS_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html";
+const RESOLVER_DOCS: &str =
+    "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver.html";
 const CUSTOM_NET_DOCS: &str =
     "https://docs.aws.amazon.com/eks/latest/best-practices/custom-networking.html";
 
 /// Every rule this version checks.
 pub const CATALOG: &[Rule] = &[
+    Rule {
+        id: "E3",
+        severity: Severity::Warn,
+        title: "kubectl clients may reach tcp/443 on the cluster security group",
+        why: "A private endpoint answers only what its security group lets in: bastions, peered networks and on-prem need tcp/443 from their CIDRs.",
+        fix: "list the clients' CIDRs in clusterEndpoint.allowHttpsFromCidrs",
+        docs: ACCESS_DOCS,
+    },
+    Rule {
+        id: "E4",
+        severity: Severity::Warn,
+        title: "turning public access off keeps an operator path",
+        why: "With public access off, only clients with a network path into the VPC (in-VPC, peered, VPN/DX) reach the API; private access must be on first.",
+        fix: "run kubectl from inside the VPC or a peered network before turning public access off",
+        docs: ACCESS_DOCS,
+    },
     Rule {
         id: "V1",
         severity: Severity::Error,
@@ -162,6 +186,118 @@ pub const CATALOG: &[Rule] = &[
         why: "The AWS Load Balancer Controller places internal load balancers only in subnets with this tag; in a private cluster every load balancer is internal.",
         fix: "tag the node subnets kubernetes.io/role/internal-elb=1",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html",
+    },
+    Rule {
+        id: "P1",
+        severity: Severity::Error,
+        title: "endpoint services are ones the region offers",
+        why: "Service names differ by partition and region; a service the region does not offer cannot get an endpoint.",
+        fix: "use the short names `eks-private-tui inventory -o json` lists under endpointServices",
+        docs: ENDPOINT_DOCS,
+    },
+    Rule {
+        id: "P2",
+        severity: Severity::Warn,
+        title: "interface endpoints cover the node AZs",
+        why: "An interface endpoint takes one subnet per AZ, only in AZs the service supports; nodes in other AZs reach it across AZs.",
+        fix: "accept the cross-AZ path, or move nodes to AZs the service supports",
+        docs: ENDPOINT_DOCS,
+    },
+    Rule {
+        id: "P3",
+        severity: Severity::Info,
+        title: "existing endpoints are adopted",
+        why: "A second endpoint for a service with private DNS fails with a conflicting DNS domain; an existing one is reused.",
+        fix: "nothing: the plan adopts it",
+        docs: ENDPOINT_DOCS,
+    },
+    Rule {
+        id: "P4",
+        severity: Severity::Error,
+        title: "S3 is a gateway endpoint on the node and pod route tables",
+        why: "ECR keeps image layers in S3: without the S3 gateway route on every node and pod subnet's route table, image pulls fail.",
+        fix: "add s3 to endpoints.services (route tables come from the node and pod subnets)",
+        docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+    },
+    Rule {
+        id: "P7",
+        severity: Severity::Warn,
+        title: "the base endpoint set is planned",
+        why: "Every private cluster needs ec2, ecr.api, ecr.dkr, s3 (gateway) and sts; features add eks, eks-auth, logs, elasticloadbalancing, autoscaling, xray, ssm, kms.",
+        fix: "add the missing base services to endpoints.services",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "G1",
+        severity: Severity::Warn,
+        title: "the endpoint security group allows tcp/443 from every VPC CIDR",
+        why: "Pods on a secondary CIDR call endpoints with their own addresses: the group must allow 443 from the primary and every secondary CIDR.",
+        fix: "allow tcp/443 from each VPC CIDR (the plan adds the missing rules)",
+        docs: ENDPOINT_DOCS,
+    },
+    Rule {
+        id: "G2",
+        severity: Severity::Error,
+        title: "endpoints get one explicit security group, never open to 0.0.0.0/0",
+        why: "An endpoint without an explicit group gets the VPC's default group; 0.0.0.0/0 opens it to any peered or routed network.",
+        fix: "give endpoints.securityGroup exactly one of id or create, without 0.0.0.0/0",
+        docs: ENDPOINT_DOCS,
+    },
+    Rule {
+        id: "G4",
+        severity: Severity::Error,
+        title: "the Resolver inbound endpoint accepts DNS from the client CIDRs",
+        why: "The inbound endpoint's group needs tcp and udp 53 from the clients, and a Resolver endpoint's groups cannot change after creation.",
+        fix: "list the client CIDRs (valid IPv4 CIDRs) in dns.inboundEndpoint.allowFromCidrs",
+        docs: RESOLVER_DOCS,
+    },
+    Rule {
+        id: "A1",
+        severity: Severity::Error,
+        title: "private endpoint access is on for nodes without egress",
+        why: "Nodes without internet egress reach the API only through private access; with both accesses off nothing can.",
+        fix: "set clusterEndpoint.privateAccess: true",
+        docs: ACCESS_DOCS,
+    },
+    Rule {
+        id: "A2",
+        severity: Severity::Error,
+        title: "the public access allow-list is valid and does not shut the nodes out",
+        why: "EKS accepts only public IPv4 CIDRs; with private access off the nodes' NAT egress IPs must be listed, and 0.0.0.0/0 exposes the API to the internet.",
+        fix: "list public CIDRs only, including the NAT gateways' egress IPs when private access is off",
+        docs: ACCESS_DOCS,
+    },
+    Rule {
+        id: "D2",
+        severity: Severity::Error,
+        title: "Resolver endpoints have IPs in at least two AZs of their VPC",
+        why: "Route 53 Resolver endpoints need at least two IP addresses, in different AZs, in subnets of their own VPC.",
+        fix: "give the endpoint subnets of its VPC in at least two AZs",
+        docs: RESOLVER_DOCS,
+    },
+    Rule {
+        id: "D3",
+        severity: Severity::Error,
+        title: "the forward rule is never associated with the cluster VPC",
+        why: "Associated with the cluster VPC, the rule forwards the API name out of the VPC and back in: a resolution loop.",
+        fix: "associate the rule only with the client VPCs",
+        docs: RESOLVER_DOCS,
+    },
+    Rule {
+        id: "D4",
+        severity: Severity::Error,
+        title: "the outbound endpoint and rule sit in client VPCs with a path to the cluster",
+        why: "Clients resolve the private API name through an outbound endpoint in their own VPC, and reach the endpoint over peering or a transit gateway.",
+        fix: "put dns.outboundEndpoint in a client VPC (its own subnets) that routes to the cluster VPC",
+        docs: RESOLVER_DOCS,
+    },
+    Rule {
+        id: "D5",
+        severity: Severity::Error,
+        title: "exactly the cluster API hostname is forwarded",
+        why: "Forwarding a wider domain hijacks other names; forwarding another name leaves the API unresolved.",
+        fix: "use dns.forwardRule.domain: auto (the hostname from DescribeCluster)",
+        docs: RESOLVER_DOCS,
     },
     Rule {
         id: "C1",
@@ -267,6 +403,9 @@ pub fn evaluate(
         vpc::check(&ctx, &mut out);
         subnets::check(&ctx, &mut out);
         secondary::check(&ctx, &mut out);
+        endpoints::check(&ctx, &mut out);
+        access::check(&ctx, &mut out);
+        dns::check(&ctx, &mut out);
     }
     out.sort_by(|a, b| {
         (a.severity, a.id, &a.subject, &a.message).cmp(&(b.severity, b.id, &b.subject, &b.message))

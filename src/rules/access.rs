@@ -1,0 +1,288 @@
+//! A and E rules: cluster endpoint access (spec.clusterEndpoint) and the operator's path.
+
+use super::cidr::{is_rfc1918, parse_v4};
+use super::{Context, Finding, Severity, rule};
+use crate::inventory::SubnetKind;
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(spec) = ctx.spec else { return };
+    let Some(ep) = &spec.cluster_endpoint else {
+        return;
+    };
+    let Some(v) = ctx.vpc else { return };
+    if spec.cluster_name.is_none() {
+        out.push(
+            rule("A1")
+                .at(
+                    "clusterEndpoint",
+                    "clusterEndpoint needs clusterName: there is no cluster to configure",
+                )
+                .fix("set clusterName, or remove clusterEndpoint"),
+        );
+    }
+
+    // A1: private access for nodes without internet egress; never both off.
+    if !ep.private_access && !ep.public_access {
+        out.push(rule("A1").at(
+            "clusterEndpoint",
+            "private and public access are both off: nothing could reach the API",
+        ));
+    }
+    let isolated_nodes: Vec<&str> = spec
+        .node_subnets
+        .values()
+        .filter(|id| v.subnet(id).is_some_and(|s| s.kind == SubnetKind::Isolated))
+        .map(String::as_str)
+        .collect();
+    if !ep.private_access && !isolated_nodes.is_empty() {
+        out.push(rule("A1").at(
+            "clusterEndpoint.privateAccess",
+            format!(
+                "private access is off but node subnets {} have no internet egress: nodes could not join",
+                isolated_nodes.join(", ")
+            ),
+        ));
+    }
+
+    // A2: the public allow-list.
+    for (i, c) in ep.public_access_cidrs.iter().enumerate() {
+        let field = format!("clusterEndpoint.publicAccessCidrs[{i}]");
+        match parse_v4(c) {
+            Err(e) => out.push(rule("A2").at(field, e)),
+            Ok(n) if is_rfc1918(&n) => out.push(rule("A2").at(
+                field,
+                format!("{n} is a private range: EKS accepts only public CIDRs here (private clients use private access)"),
+            )),
+            Ok(n) if n.prefix_len() == 0 && ep.public_access => out.push(
+                rule("A2")
+                    .at(field, "public access is open to the whole internet (0.0.0.0/0)")
+                    .severity(Severity::Warn)
+                    .fix("list the operators' and CI's public CIDRs instead of 0.0.0.0/0"),
+            ),
+            Ok(_) => {}
+        }
+    }
+    if ep.public_access && ep.public_access_cidrs.is_empty() {
+        out.push(
+            rule("A2")
+                .at(
+                    "clusterEndpoint.publicAccessCidrs",
+                    "public access with no allow-list means 0.0.0.0/0",
+                )
+                .severity(Severity::Warn)
+                .fix("list the operators' and CI's public CIDRs"),
+        );
+    }
+    if ep.public_access && !ep.private_access && !ep.public_access_cidrs.is_empty() {
+        // Nodes reach a public-only endpoint through NAT: its egress IPs must be allowed.
+        let nat_ips: Vec<&str> = v
+            .nat_gateways
+            .iter()
+            .flat_map(|n| n.public_ips.iter().map(String::as_str))
+            .collect();
+        for ip in nat_ips {
+            let allowed = ep.public_access_cidrs.iter().any(|c| {
+                parse_v4(c).is_ok_and(|n| {
+                    ip.parse::<std::net::Ipv4Addr>()
+                        .is_ok_and(|a| n.contains(&a))
+                })
+            });
+            if !allowed {
+                out.push(rule("A2").at(
+                    "clusterEndpoint.publicAccessCidrs",
+                    format!("private access is off and the NAT egress IP {ip} is not allowed: nodes could not reach the API"),
+                ));
+            }
+        }
+    }
+
+    // E3: who may call the private endpoint.
+    for (i, c) in ep.allow_https_from_cidrs.iter().enumerate() {
+        let field = format!("clusterEndpoint.allowHttpsFromCidrs[{i}]");
+        match parse_v4(c) {
+            Err(e) => out.push(rule("E3").at(field, e).severity(Severity::Error)),
+            Ok(n) if n.prefix_len() == 0 => out.push(
+                rule("E3")
+                    .at(
+                        field,
+                        "0.0.0.0/0 opens the control plane's security group to everything",
+                    )
+                    .severity(Severity::Error)
+                    .fix("list the bastion, peer and on-prem CIDRs that run kubectl"),
+            ),
+            Ok(_) => {}
+        }
+    }
+    if ep.private_access && !ep.public_access && ep.allow_https_from_cidrs.is_empty() {
+        out.push(rule("E3").at(
+            "clusterEndpoint.allowHttpsFromCidrs",
+            "a private-only endpoint and no CIDR allowed on tcp/443: kubectl works only from inside the cluster's security group",
+        ));
+    }
+
+    // E4: turning public access off.
+    if let Some(c) = ctx.cluster
+        && c.public_access
+        && !ep.public_access
+    {
+        if !c.private_access && !ep.private_access {
+            out.push(
+                rule("E4")
+                    .at(
+                        "clusterEndpoint.publicAccess",
+                        "public access would go off with private access off: a lock-out",
+                    )
+                    .severity(Severity::Error),
+            );
+        } else {
+            out.push(rule("E4").at(
+                "clusterEndpoint.publicAccess",
+                format!(
+                    "public access of {} goes off: only clients with a path into {} (in-VPC, peered, VPN/DX) keep kubectl",
+                    c.name, v.id
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::super::{Severity, evaluate};
+    use crate::spec::ClusterEndpoint;
+
+    fn with(ep: ClusterEndpoint) -> crate::spec::Spec {
+        let mut s = spec();
+        s.cluster_endpoint = Some(ep);
+        s
+    }
+
+    fn ep(private: bool, public: bool, cidrs: &[&str], https: &[&str]) -> ClusterEndpoint {
+        ClusterEndpoint {
+            private_access: private,
+            public_access: public,
+            public_access_cidrs: cidrs.iter().map(|s| s.to_string()).collect(),
+            allow_https_from_cidrs: https.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn found(s: &crate::spec::Spec) -> Vec<(&'static str, Severity, String)> {
+        evaluate(&inventory(), Some(s), None, None)
+            .into_iter()
+            .map(|f| (f.id, f.severity, f.message))
+            .collect()
+    }
+
+    fn has(s: &crate::spec::Spec, id: &str, sev: Severity, needle: &str) -> bool {
+        found(s)
+            .iter()
+            .any(|(i, v, m)| *i == id && *v == sev && m.contains(needle))
+    }
+
+    #[test]
+    fn a1_private_access() {
+        assert!(has(
+            &with(ep(false, false, &[], &[])),
+            "A1",
+            Severity::Error,
+            "both off"
+        ));
+        let mut s = with(ep(false, true, &["54.1.2.0/24"], &[]));
+        s.node_subnets
+            .insert("eu-west-1a".into(), "subnet-data-a".into());
+        assert!(has(&s, "A1", Severity::Error, "no internet egress"));
+        let mut no_cluster = with(ep(true, false, &[], &["10.99.0.0/16"]));
+        no_cluster.cluster_name = None;
+        assert!(has(&no_cluster, "A1", Severity::Error, "needs clusterName"));
+    }
+
+    #[test]
+    fn a2_public_allow_list() {
+        assert!(has(
+            &with(ep(true, true, &["0.0.0.0/0"], &[])),
+            "A2",
+            Severity::Warn,
+            "whole internet"
+        ));
+        assert!(has(
+            &with(ep(true, true, &[], &[])),
+            "A2",
+            Severity::Warn,
+            "no allow-list"
+        ));
+        assert!(has(
+            &with(ep(true, true, &["10.0.0.0/8"], &[])),
+            "A2",
+            Severity::Error,
+            "private range"
+        ));
+        assert!(has(
+            &with(ep(true, true, &["54.1.2.3/24"], &[])),
+            "A2",
+            Severity::Error,
+            "host bits"
+        ));
+        let mut inv = inventory();
+        vpc_mut(&mut inv)
+            .nat_gateways
+            .push(crate::inventory::NatGateway {
+                id: "nat-1".into(),
+                public_ips: vec!["52.1.1.1".into()],
+                ..Default::default()
+            });
+        let s = with(ep(false, true, &["54.1.2.0/24"], &[]));
+        let f = evaluate(&inv, Some(&s), None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "A2" && f.message.contains("52.1.1.1")),
+            "{f:#?}"
+        );
+        let s = with(ep(false, true, &["52.1.1.0/24"], &[]));
+        assert!(
+            !evaluate(&inv, Some(&s), None, None)
+                .iter()
+                .any(|f| f.id == "A2")
+        );
+    }
+
+    #[test]
+    fn e3_e4_operator_path() {
+        assert!(has(
+            &with(ep(true, false, &[], &[])),
+            "E3",
+            Severity::Warn,
+            "kubectl works only"
+        ));
+        assert!(has(
+            &with(ep(true, false, &[], &["0.0.0.0/0"])),
+            "E3",
+            Severity::Error,
+            "opens"
+        ));
+        assert!(has(
+            &with(ep(true, false, &[], &["10.99.0.0/33"])),
+            "E3",
+            Severity::Error,
+            "not an IPv4 CIDR"
+        ));
+        // The demo cluster is public-only: going private-only is the E4 warning.
+        assert!(has(
+            &with(ep(true, false, &[], &["10.99.0.0/16"])),
+            "E4",
+            Severity::Warn,
+            "goes off"
+        ));
+        assert!(has(
+            &with(ep(false, false, &[], &[])),
+            "E4",
+            Severity::Error,
+            "lock-out"
+        ));
+        assert!(
+            !found(&with(ep(true, true, &["54.1.2.0/24"], &["10.99.0.0/16"])))
+                .iter()
+                .any(|(i, _, _)| *i == "E4")
+        );
+    }
+}

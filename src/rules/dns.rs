@@ -1,0 +1,348 @@
+//! D rules: Route 53 Resolver for the private API endpoint (spec.dns).
+
+use super::cidr::parse_v4;
+use super::{Context, Finding, Severity, rule};
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
+        return;
+    };
+    let Some(dns) = &spec.dns else { return };
+    let inv = ctx.inv;
+    if spec.cluster_name.is_none() {
+        out.push(
+            rule("D5")
+                .at(
+                    "dns",
+                    "dns needs clusterName: the rule forwards the cluster's API hostname",
+                )
+                .severity(Severity::Error)
+                .fix("set clusterName, or remove dns"),
+        );
+    }
+
+    // D2: inbound endpoint in the cluster VPC, two or more AZs.
+    if let Some(inb) = &dns.inbound_endpoint {
+        let mut azs = vec![];
+        for (i, id) in inb.subnet_ids.iter().enumerate() {
+            match v.subnet(id) {
+                Some(s) => azs.push(s.az.as_str()),
+                None => out.push(rule("D2").at(
+                    format!("dns.inboundEndpoint.subnetIds[{i}]"),
+                    format!("{id} is not a subnet of the cluster VPC {}", v.id),
+                )),
+            }
+        }
+        azs.sort_unstable();
+        azs.dedup();
+        if azs.len() < 2 {
+            out.push(rule("D2").at(
+                "dns.inboundEndpoint.subnetIds",
+                format!("the inbound endpoint spans {} AZ(s); Route 53 Resolver needs IPs in at least 2", azs.len()),
+            ));
+        }
+        // G4: who may query it.
+        for (i, c) in inb.allow_from_cidrs.iter().enumerate() {
+            if let Err(e) = parse_v4(c) {
+                out.push(rule("G4").at(format!("dns.inboundEndpoint.allowFromCidrs[{i}]"), e));
+            }
+        }
+        if inb.allow_from_cidrs.is_empty() {
+            out.push(
+                rule("G4")
+                    .at(
+                        "dns.inboundEndpoint.allowFromCidrs",
+                        "no client CIDR may query the inbound endpoint (tcp+udp 53)",
+                    )
+                    .severity(Severity::Warn),
+            );
+        }
+    }
+
+    // D3, D4: the outbound side and the rule's associations.
+    if let Some(rule_spec) = &dns.forward_rule {
+        for (i, id) in rule_spec.associate_vpc_ids.iter().enumerate() {
+            let field = format!("dns.forwardRule.associateVpcIds[{i}]");
+            if id == &v.id {
+                out.push(rule("D3").at(
+                    field,
+                    format!(
+                        "{id} is the cluster VPC: forwarding its own API name out and back in loops"
+                    ),
+                ));
+            } else if !inv.vpcs.is_empty() && inv.vpc(id).is_none() && inv.vpc_filter.is_none() {
+                out.push(rule("D4").at(field, format!("{id} is not a VPC of {}", inv.region)));
+            }
+        }
+        if rule_spec.domain != "auto" {
+            let host = ctx.cluster.map(|c| {
+                c.endpoint
+                    .trim_start_matches("https://")
+                    .trim_end_matches('/')
+                    .to_lowercase()
+            });
+            let domain = rule_spec.domain.trim_end_matches('.').to_lowercase();
+            if let Some(h) = host.filter(|h| !h.is_empty())
+                && domain != h
+            {
+                out.push(
+                    rule("D5")
+                        .at(
+                            "dns.forwardRule.domain",
+                            format!("{domain} is not the cluster's API hostname {h}"),
+                        )
+                        .fix("use domain: auto"),
+                );
+            }
+        }
+    }
+    if let Some(outb) = &dns.outbound_endpoint {
+        if outb.vpc_id == v.id {
+            out.push(rule("D4").at(
+                "dns.outboundEndpoint.vpcId",
+                "the outbound endpoint belongs in the client VPCs, not the cluster VPC",
+            ));
+        } else if let Some(client) = inv.vpc(&outb.vpc_id) {
+            let mut azs = vec![];
+            for (i, id) in outb.subnet_ids.iter().enumerate() {
+                match client.subnet(id) {
+                    Some(s) => azs.push(s.az.as_str()),
+                    None => out.push(rule("D4").at(
+                        format!("dns.outboundEndpoint.subnetIds[{i}]"),
+                        format!("{id} is not a subnet of {}", client.id),
+                    )),
+                }
+            }
+            azs.sort_unstable();
+            azs.dedup();
+            if azs.len() < 2 {
+                out.push(rule("D2").at(
+                    "dns.outboundEndpoint.subnetIds",
+                    format!(
+                        "the outbound endpoint spans {} AZ(s); it needs at least 2",
+                        azs.len()
+                    ),
+                ));
+            }
+            let peered = v.peerings.iter().any(|p| {
+                p.status == "active"
+                    && (p.requester_vpc_id == client.id || p.accepter_vpc_id == client.id)
+            });
+            if !peered {
+                out.push(rule("D4").at(
+                    "dns.outboundEndpoint.vpcId",
+                    format!("{} has no active peering with {}: check its transit gateway route to the cluster VPC", client.id, v.id),
+                ).severity(Severity::Warn));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::super::{Severity, evaluate};
+    use crate::spec::{Dns, ForwardRule, InboundEndpoint, OutboundEndpoint};
+
+    fn with(dns: Dns) -> crate::spec::Spec {
+        let mut s = spec();
+        s.dns = Some(dns);
+        s
+    }
+
+    fn inbound(subnets: &[&str], allow: &[&str]) -> Option<InboundEndpoint> {
+        Some(InboundEndpoint {
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            allow_from_cidrs: allow.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    fn client_inventory() -> crate::inventory::Inventory {
+        let mut inv = inventory();
+        let mut client = inv.vpcs[0].clone();
+        client.id = "vpc-client".into();
+        client.subnets = vec![
+            subnet(
+                "subnet-c1",
+                "eu-west-1a",
+                "euw1-az3",
+                "10.99.0.0/24",
+                crate::inventory::SubnetKind::Private,
+                "rtb-c",
+            ),
+            subnet(
+                "subnet-c2",
+                "eu-west-1b",
+                "euw1-az1",
+                "10.99.1.0/24",
+                crate::inventory::SubnetKind::Private,
+                "rtb-c",
+            ),
+        ];
+        inv.vpcs.push(client);
+        inv
+    }
+
+    fn has(
+        inv: &crate::inventory::Inventory,
+        s: &crate::spec::Spec,
+        id: &str,
+        sev: Severity,
+        needle: &str,
+    ) -> bool {
+        evaluate(inv, Some(s), None, None)
+            .iter()
+            .any(|f| f.id == id && f.severity == sev && f.message.contains(needle))
+    }
+
+    #[test]
+    fn d2_g4_inbound_endpoint() {
+        let inv = inventory();
+        let ok = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a", "subnet-priv-b"], &["10.99.0.0/16"]),
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        assert!(
+            !evaluate(&inv, Some(&ok), None, None)
+                .iter()
+                .any(|f| f.id.starts_with('D') || f.id == "G4")
+        );
+        let one_az = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a", "subnet-data-a"], &["10.99.0.0/16"]),
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        assert!(has(&inv, &one_az, "D2", Severity::Error, "spans 1 AZ"));
+        let foreign = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a", "subnet-x"], &["10.99.0.0/16"]),
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        assert!(has(
+            &inv,
+            &foreign,
+            "D2",
+            Severity::Error,
+            "not a subnet of the cluster VPC"
+        ));
+        let bad_cidr = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a", "subnet-priv-b"], &["10.99.0.0/8"]),
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        assert!(has(&inv, &bad_cidr, "G4", Severity::Error, "host bits"));
+        let nobody = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a", "subnet-priv-b"], &[]),
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        assert!(has(&inv, &nobody, "G4", Severity::Warn, "no client CIDR"));
+    }
+
+    #[test]
+    fn d3_d4_d5_forwarding() {
+        let inv = client_inventory();
+        let rule = |vpcs: &[&str], domain: &str| ForwardRule {
+            domain: domain.into(),
+            associate_vpc_ids: vpcs.iter().map(|s| s.to_string()).collect(),
+        };
+        let loop_ = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: None,
+            forward_rule: Some(rule(&["vpc-prod"], "auto")),
+        });
+        assert!(has(&inv, &loop_, "D3", Severity::Error, "loops"));
+        let unknown = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: None,
+            forward_rule: Some(rule(&["vpc-gone"], "auto")),
+        });
+        assert!(has(&inv, &unknown, "D4", Severity::Error, "is not a VPC"));
+        let mut inv2 = inv.clone();
+        inv2.clusters[0].endpoint = "https://ABC.gr7.eu-west-1.eks.amazonaws.com".into();
+        let wrong = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: None,
+            forward_rule: Some(rule(&["vpc-client"], "eks.amazonaws.com")),
+        });
+        assert!(has(
+            &inv2,
+            &wrong,
+            "D5",
+            Severity::Error,
+            "is not the cluster's API hostname"
+        ));
+        let right = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: None,
+            forward_rule: Some(rule(
+                &["vpc-client"],
+                "abc.gr7.eu-west-1.eks.amazonaws.com.",
+            )),
+        });
+        assert!(
+            !evaluate(&inv2, Some(&right), None, None)
+                .iter()
+                .any(|f| f.id == "D5")
+        );
+        let mut no_cluster = right.clone();
+        no_cluster.cluster_name = None;
+        assert!(has(
+            &inv2,
+            &no_cluster,
+            "D5",
+            Severity::Error,
+            "needs clusterName"
+        ));
+    }
+
+    #[test]
+    fn d4_outbound_endpoint() {
+        let inv = client_inventory();
+        let out = |vpc: &str, subnets: &[&str]| {
+            Some(OutboundEndpoint {
+                vpc_id: vpc.into(),
+                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            })
+        };
+        let ok = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: out("vpc-client", &["subnet-c1", "subnet-c2"]),
+            forward_rule: None,
+        });
+        assert!(
+            !evaluate(&inv, Some(&ok), None, None)
+                .iter()
+                .any(|f| f.id.starts_with('D')),
+            "peered through pcx-1"
+        );
+        let in_cluster = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: out("vpc-prod", &["subnet-priv-a", "subnet-priv-b"]),
+            forward_rule: None,
+        });
+        assert!(has(&inv, &in_cluster, "D4", Severity::Error, "client VPCs"));
+        let wrong_subnet = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: out("vpc-client", &["subnet-c1", "subnet-priv-a"]),
+            forward_rule: None,
+        });
+        assert!(has(
+            &inv,
+            &wrong_subnet,
+            "D4",
+            Severity::Error,
+            "not a subnet of vpc-client"
+        ));
+        let mut unpeered = inv.clone();
+        unpeered.vpcs[0].peerings.clear();
+        assert!(has(
+            &unpeered,
+            &ok,
+            "D4",
+            Severity::Warn,
+            "no active peering"
+        ));
+    }
+}

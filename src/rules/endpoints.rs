@@ -1,0 +1,424 @@
+//! P and G rules: VPC endpoints (spec.endpoints) and their security group.
+
+use super::cidr::parse_v4;
+use super::{Context, Finding, Severity, rule};
+use crate::spec::starter::BASE_SERVICES;
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
+        return;
+    };
+    let Some(ep) = &spec.endpoints else { return };
+    let inv = ctx.inv;
+
+    // P7: the base set.
+    let missing: Vec<&str> = BASE_SERVICES
+        .iter()
+        .copied()
+        .filter(|b| !ep.services.iter().any(|s| s == b))
+        .collect();
+    if !missing.is_empty() {
+        out.push(
+            rule("P7")
+                .at(
+                    "endpoints.services",
+                    format!("the base set lacks {}", missing.join(", ")),
+                )
+                .fix(format!("add {} to endpoints.services", missing.join(", "))),
+        );
+    }
+
+    let mut seen = std::collections::HashSet::new();
+    for (i, svc) in ep.services.iter().enumerate() {
+        let field = format!("endpoints.services[{i}]");
+        if !seen.insert(svc.as_str()) {
+            out.push(
+                rule("P1")
+                    .at(&field, format!("{svc} is listed twice"))
+                    .fix("list each service once"),
+            );
+            continue;
+        }
+        // P1: the region's service list is the truth (prefixes differ by partition).
+        let offered: Vec<_> = inv
+            .endpoint_services
+            .iter()
+            .filter(|e| &e.service == svc)
+            .collect();
+        if !inv.endpoint_services.is_empty() && offered.is_empty() {
+            let close: Vec<&str> = inv
+                .endpoint_services
+                .iter()
+                .map(|e| e.service.as_str())
+                .filter(|s| s.contains(svc.as_str()) || svc.contains(*s))
+                .take(4)
+                .collect();
+            out.push(rule("P1").at(
+                &field,
+                format!(
+                    "{svc} is not an endpoint service of {}{}",
+                    inv.region,
+                    if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", close.join(", "))
+                    }
+                ),
+            ));
+            continue;
+        }
+        let interface = offered
+            .iter()
+            .find(|e| e.types.iter().any(|t| t == "Interface"));
+        // P2: only AZs the service supports.
+        if svc != "s3"
+            && let Some(e) = interface
+            && !e.availability_zones.is_empty()
+        {
+            let uncovered: Vec<&str> = spec
+                .node_subnets
+                .keys()
+                .filter(|az| !e.availability_zones.contains(az))
+                .map(String::as_str)
+                .collect();
+            if !uncovered.is_empty() {
+                out.push(rule("P2").at(
+                    &field,
+                    format!(
+                        "{svc} is not offered in {}: its endpoint skips them",
+                        uncovered.join(", ")
+                    ),
+                ));
+            }
+        }
+        // P3: adopt what exists.
+        let existing: Vec<_> = v
+            .endpoints
+            .iter()
+            .filter(|e| {
+                &e.service == svc
+                    && !matches!(
+                        e.state.as_str(),
+                        "deleted" | "deleting" | "failed" | "rejected"
+                    )
+            })
+            .collect();
+        if existing.len() > 1 && svc != "s3" {
+            out.push(rule("P3").at(
+                &field,
+                format!(
+                    "{} endpoints for {svc} already exist ({}): a second with private DNS fails",
+                    existing.len(),
+                    existing.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            ).severity(Severity::Warn).fix("delete the extra endpoints, keeping one"));
+        } else if let Some(e) = existing.first() {
+            out.push(rule("P3").at(
+                &field,
+                format!(
+                    "{svc} is served by the existing {} (adopted, not created again)",
+                    e.id
+                ),
+            ));
+        }
+    }
+
+    // P4: S3 as a gateway endpoint.
+    if !ep.services.iter().any(|s| s == "s3") {
+        out.push(rule("P4").at(
+            "endpoints.services",
+            "no s3 gateway endpoint: nodes cannot pull image layers from ECR's S3 bucket",
+        ));
+    }
+    for (i, rt) in ep.extra_route_table_ids.iter().enumerate() {
+        if !v.route_tables.iter().any(|t| &t.id == rt) {
+            out.push(rule("P4").at(
+                format!("endpoints.extraRouteTableIds[{i}]"),
+                format!("{rt} is not a route table of {}", v.id),
+            ));
+        }
+    }
+
+    // G2: exactly one of id / create; an existing group must be in the VPC.
+    let sg = &ep.security_group;
+    match (&sg.id, &sg.create) {
+        (Some(_), Some(_)) | (None, None) => out.push(rule("G2").at(
+            "endpoints.securityGroup",
+            "give exactly one of id (an existing group) or create (a new one)",
+        )),
+        (None, Some(c)) if c.name.trim().is_empty() => out.push(rule("G2").at(
+            "endpoints.securityGroup.create.name",
+            "the group needs a name",
+        )),
+        (None, Some(c)) => {
+            if v.security_groups.iter().any(|g| g.name == c.name) {
+                out.push(
+                    rule("G2")
+                        .at(
+                            "endpoints.securityGroup.create.name",
+                            format!("{} already has a group named {:?}", v.id, c.name),
+                        )
+                        .fix("use its id instead, or choose another name"),
+                );
+            }
+        }
+        (Some(id), None) => match v.security_groups.iter().find(|g| &g.id == id) {
+            None => out.push(rule("G2").at(
+                "endpoints.securityGroup.id",
+                format!("{id} is not a security group of {}", v.id),
+            )),
+            Some(g) => {
+                if g.ingress
+                    .iter()
+                    .any(|r| r.cidrs.iter().any(|c| c == "0.0.0.0/0"))
+                {
+                    out.push(
+                        rule("G2")
+                            .at(
+                                "endpoints.securityGroup.id",
+                                format!("{id} accepts 0.0.0.0/0"),
+                            )
+                            .fix("remove the 0.0.0.0/0 rule; allow the VPC CIDRs on tcp/443"),
+                    );
+                }
+                // G1: 443 from every VPC CIDR, the planned secondary one included.
+                let mut cidrs: Vec<String> = v.active_cidrs().map(str::to_string).collect();
+                if let Some(sec) = &spec.secondary_cidr {
+                    cidrs.push(sec.cidr.clone());
+                }
+                for c in cidrs {
+                    let Ok(net) = parse_v4(&c) else { continue };
+                    let covered = g.ingress.iter().any(|r| {
+                        let port_ok = r.protocol == "-1"
+                            || (r.protocol == "tcp"
+                                && r.from_port.unwrap_or(0) <= 443
+                                && r.to_port.unwrap_or(65535) >= 443);
+                        port_ok
+                            && r.cidrs
+                                .iter()
+                                .any(|x| parse_v4(x).is_ok_and(|x| x.contains(&net)))
+                    });
+                    if !covered {
+                        out.push(rule("G1").at(
+                            "endpoints.securityGroup.id",
+                            format!("{id} does not allow tcp/443 from {net}"),
+                        ).fix(format!(
+                            "aws ec2 authorize-security-group-ingress --group-id {id} --protocol tcp --port 443 --cidr {net}"
+                        )));
+                    }
+                }
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::super::{Severity, evaluate};
+    use crate::inventory::{Endpoint, EndpointService, SecurityGroup, SgRule};
+    use crate::spec::{CreateSecurityGroup, Endpoints, SecurityGroupChoice};
+
+    fn inv() -> crate::inventory::Inventory {
+        let mut inv = inventory();
+        inv.endpoint_services = ["ec2", "ecr.api", "ecr.dkr", "sts", "eks", "logs"]
+            .iter()
+            .map(|s| EndpointService {
+                service: s.to_string(),
+                service_name: format!("com.amazonaws.eu-west-1.{s}"),
+                types: vec!["Interface".into()],
+                availability_zones: if *s == "eks" {
+                    vec!["eu-west-1a".into()]
+                } else {
+                    vec![
+                        "eu-west-1a".into(),
+                        "eu-west-1b".into(),
+                        "eu-west-1c".into(),
+                    ]
+                },
+                ..Default::default()
+            })
+            .chain([EndpointService {
+                service: "s3".into(),
+                types: vec!["Gateway".into(), "Interface".into()],
+                ..Default::default()
+            }])
+            .collect();
+        vpc_mut(&mut inv).security_groups.push(SecurityGroup {
+            id: "sg-ep".into(),
+            name: "endpoints".into(),
+            ingress: vec![SgRule {
+                protocol: "tcp".into(),
+                from_port: Some(443),
+                to_port: Some(443),
+                cidrs: vec!["10.0.0.0/16".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        inv
+    }
+
+    fn with(services: &[&str], id: Option<&str>, create: Option<&str>) -> crate::spec::Spec {
+        let mut s = spec();
+        s.endpoints = Some(Endpoints {
+            services: services.iter().map(|s| s.to_string()).collect(),
+            private_dns: true,
+            security_group: SecurityGroupChoice {
+                id: id.map(str::to_string),
+                create: create.map(|n| CreateSecurityGroup { name: n.into() }),
+            },
+            extra_route_table_ids: vec![],
+        });
+        s
+    }
+
+    const BASE: &[&str] = &["ec2", "ecr.api", "ecr.dkr", "s3", "sts"];
+
+    fn found(
+        inv: &crate::inventory::Inventory,
+        s: &crate::spec::Spec,
+    ) -> Vec<(&'static str, Severity, String, String)> {
+        evaluate(inv, Some(s), None, None)
+            .into_iter()
+            .map(|f| (f.id, f.severity, f.subject, f.message))
+            .collect()
+    }
+
+    fn has(s: &crate::spec::Spec, id: &str, needle: &str) -> bool {
+        found(&inv(), s)
+            .iter()
+            .any(|(i, _, _, m)| *i == id && m.contains(needle))
+    }
+
+    #[test]
+    fn a_good_endpoint_set_is_clean() {
+        let s = with(BASE, Some("sg-ep"), None);
+        let f: Vec<_> = found(&inv(), &s)
+            .into_iter()
+            .filter(|f| f.1 != Severity::Info)
+            .collect();
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn p1_p7_p4_service_names() {
+        assert!(has(
+            &with(
+                &["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "ecr"],
+                Some("sg-ep"),
+                None
+            ),
+            "P1",
+            "did you mean ecr.api, ecr.dkr"
+        ));
+        assert!(has(
+            &with(
+                &["ec2", "ec2", "ecr.api", "ecr.dkr", "s3", "sts"],
+                Some("sg-ep"),
+                None
+            ),
+            "P1",
+            "listed twice"
+        ));
+        assert!(has(
+            &with(
+                &["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "xray"],
+                Some("sg-ep"),
+                None
+            ),
+            "P1",
+            "not an endpoint service"
+        ));
+        assert!(has(
+            &with(&["ec2", "ecr.api", "s3"], Some("sg-ep"), None),
+            "P7",
+            "lacks ecr.dkr, sts"
+        ));
+        assert!(has(
+            &with(&["ec2", "ecr.api", "ecr.dkr", "sts"], Some("sg-ep"), None),
+            "P4",
+            "no s3 gateway"
+        ));
+        let mut s = with(BASE, Some("sg-ep"), None);
+        s.endpoints.as_mut().unwrap().extra_route_table_ids = vec!["rtb-nope".into()];
+        assert!(has(&s, "P4", "not a route table"));
+    }
+
+    #[test]
+    fn p2_unsupported_azs_and_p3_adoption() {
+        let mut svc = BASE.to_vec();
+        svc.push("eks");
+        assert!(has(
+            &with(&svc, Some("sg-ep"), None),
+            "P2",
+            "not offered in eu-west-1b"
+        ));
+        let mut inventory = inv();
+        for id in ["vpce-1", "vpce-2"] {
+            vpc_mut(&mut inventory).endpoints.push(Endpoint {
+                id: id.into(),
+                service: "sts".into(),
+                state: "available".into(),
+                ..Default::default()
+            });
+        }
+        let f = found(&inventory, &with(BASE, Some("sg-ep"), None));
+        assert!(
+            f.iter().any(|(i, sev, _, m)| *i == "P3"
+                && *sev == Severity::Warn
+                && m.contains("2 endpoints for sts")),
+            "{f:#?}"
+        );
+        vpc_mut(&mut inventory).endpoints.pop();
+        let f = found(&inventory, &with(BASE, Some("sg-ep"), None));
+        assert!(
+            f.iter().any(|(i, sev, _, m)| *i == "P3"
+                && *sev == Severity::Info
+                && m.contains("adopted")),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn g1_g2_security_group() {
+        assert!(has(
+            &with(BASE, Some("sg-ep"), Some("x")),
+            "G2",
+            "exactly one"
+        ));
+        assert!(has(&with(BASE, None, None), "G2", "exactly one"));
+        assert!(has(
+            &with(BASE, Some("sg-nope"), None),
+            "G2",
+            "not a security group"
+        ));
+        assert!(has(
+            &with(BASE, None, Some("endpoints")),
+            "G2",
+            "already has a group"
+        ));
+        assert!(has(&with(BASE, None, Some(" ")), "G2", "needs a name"));
+        // G1: the planned secondary CIDR needs 443 too.
+        let mut s = with(BASE, Some("sg-ep"), None);
+        s.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: Default::default(),
+        });
+        assert!(has(&s, "G1", "does not allow tcp/443 from 100.64.0.0/16"));
+        let mut open = inv();
+        vpc_mut(&mut open)
+            .security_groups
+            .last_mut()
+            .unwrap()
+            .ingress[0]
+            .cidrs
+            .push("0.0.0.0/0".into());
+        let f = found(&open, &with(BASE, Some("sg-ep"), None));
+        assert!(
+            f.iter()
+                .any(|(i, _, _, m)| *i == "G2" && m.contains("0.0.0.0/0")),
+            "{f:#?}"
+        );
+    }
+}
