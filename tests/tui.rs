@@ -472,3 +472,63 @@ fn monochrome_uses_no_colour() {
         "choice marks are symbols"
     );
 }
+
+// ---- findings in the wizard (issue 3) -------------------------------------------------
+
+#[test]
+fn checks_view_lists_findings_with_why_and_fix() {
+    let mut app = loaded(None);
+    // prod is highlighted: its DNS hostnames are off (V1) in the demo account.
+    app.update(ch('j'));
+    let (findings, scope) = app.findings_for(None);
+    assert_eq!(scope, vpc_id("prod"));
+    assert!(findings.iter().any(|f| f.id == "V1"), "{findings:#?}");
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("Checks 1 error(s)"), "{text}");
+    assert!(text.contains("✗ V1"), "{text}");
+
+    app.update(ch('c'));
+    assert!(matches!(app.modal, Some(Modal::Checks(_))));
+    insta::assert_snapshot!("checks_80x24", render_text(&app, 80, 24));
+    let text = render_text(&app, 120, 40);
+    assert!(
+        text.contains("Why: ") && text.contains("Fix: aws ec2 modify-vpc-attribute"),
+        "{text}"
+    );
+    // f filters by severity: errors only, then warnings only (none here: S5 needs a
+    // cluster subnet without the tag, and the demo's are untagged, so there are some).
+    app.update(ch('f'));
+    let only_errors = render_text(&app, 120, 40);
+    assert!(only_errors.contains("error only"), "{only_errors}");
+    assert!(!only_errors.contains("! S5"), "{only_errors}");
+    app.update(ch('f'));
+    assert!(render_text(&app, 120, 40).contains("warn only"));
+    // q closes the view, it does not quit.
+    app.update(ch('q'));
+    assert_eq!(app.modal, None);
+    assert!(!app.quit);
+}
+
+#[test]
+fn node_subnet_findings_show_inline() {
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-legacy-a");
+    app.update(ch(' '));
+    cursor_to(&mut app, "prod-private-b");
+    app.update(ch(' '));
+    let text = render_text(&app, 80, 24);
+    assert!(
+        text.contains("! S4"),
+        "the main route table is flagged: {text}"
+    );
+    insta::assert_snapshot!("subnets_with_findings_80x24", text);
+    // The Checks view now audits the choices (the spec they make).
+    let (findings, scope) = app.findings_for(None);
+    assert_eq!(scope, "choices for prod");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.id == "S4" && f.subject == "nodeSubnets.eu-west-1a")
+    );
+}

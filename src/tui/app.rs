@@ -2,9 +2,10 @@
 //! model and returns [`Effect`]s that the runtime runs in spawned tasks, which answer with
 //! [`Action`]s carrying the request id; answers to superseded requests are dropped.
 
-use super::screens::{subnets::SubnetsScreen, vpcs::VpcsScreen};
+use super::screens::{checks::ChecksView, subnets::SubnetsScreen, vpcs::VpcsScreen};
 use crate::aws::AwsError;
 use crate::inventory::{Inventory, SubnetKind};
+use crate::rules::{self, Finding};
 use crate::spec::{self, Spec};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
@@ -74,6 +75,8 @@ pub struct Flash {
 pub enum Modal {
     Help,
     ConfirmQuit,
+    /// Every finding for the current choices (`c`).
+    Checks(ChecksView),
 }
 
 /// The wizard's choices so far (become the spec on `w`).
@@ -378,6 +381,13 @@ impl App {
             self.quit = true;
             return vec![];
         }
+        if let Some(Modal::Checks(view)) = &self.modal {
+            let mut view = view.clone();
+            let (all, _) = self.findings_for(None);
+            let keep = view.handle_key(k, &all);
+            self.modal = keep.then_some(Modal::Checks(view));
+            return vec![];
+        }
         if let Some(modal) = &self.modal {
             return match (modal, k.code) {
                 (Modal::Help, _) => {
@@ -393,6 +403,7 @@ impl App {
                     self.modal = None;
                     vec![]
                 }
+                (Modal::Checks(_), _) => unreachable!("handled above"),
             };
         }
         // A screen in a text field (the VPC filter) takes every key but Ctrl-C.
@@ -415,6 +426,10 @@ impl App {
                     return self.reload();
                 }
                 KeyCode::Char('w') => return self.save(),
+                KeyCode::Char('c') if self.inventory().is_some() => {
+                    self.modal = Some(Modal::Checks(ChecksView::default()));
+                    return vec![];
+                }
                 KeyCode::Esc => return self.back(),
                 _ => {}
             }
@@ -540,6 +555,38 @@ impl App {
                 // The last screen of this build: Enter saves the choices.
                 self.save()
             }
+        }
+    }
+
+    /// The findings for the current choices and what they are about: the spec the choices
+    /// make, else `vpc` (the highlighted VPC), else every VPC holding a cluster.
+    pub fn findings_for(&self, vpc: Option<&str>) -> (Vec<Finding>, String) {
+        let Some(inv) = self.inventory() else {
+            return (vec![], String::new());
+        };
+        if let Some(spec) = self.spec() {
+            let scope = inv
+                .vpc(&spec.vpc_id)
+                .map(|v| {
+                    if v.name.is_empty() {
+                        v.id.clone()
+                    } else {
+                        v.name.clone()
+                    }
+                })
+                .unwrap_or_else(|| spec.vpc_id.clone());
+            return (
+                rules::evaluate(inv, Some(&spec), None, None),
+                format!("choices for {scope}"),
+            );
+        }
+        let vpc = vpc.map(str::to_string).or_else(|| match &self.screen {
+            Screen::Vpcs(s) => s.rows(inv).get(s.selected).map(|v| v.id.clone()),
+            _ => None,
+        });
+        match vpc {
+            Some(id) => (rules::evaluate(inv, None, Some(&id), None), id),
+            None => (rules::evaluate(inv, None, None, None), inv.region.clone()),
         }
     }
 

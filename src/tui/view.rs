@@ -106,15 +106,22 @@ pub fn draw(f: &mut Frame, app: &App) {
                 centered(inner, w, h),
             );
         }
-        LoadState::Ready(inv) => match &app.screen {
-            Screen::Vpcs(s) => s.render(f, inner, inv, &app.choices, &t),
-            Screen::Subnets(s) => s.render(f, inner, inv, &app.choices, &t),
-        },
+        LoadState::Ready(inv) => {
+            let (findings, _) = app.findings_for(None);
+            match &app.screen {
+                Screen::Vpcs(s) => s.render(f, inner, inv, &app.choices, &findings, &t),
+                Screen::Subnets(s) => s.render(f, inner, inv, &app.choices, &findings, &t),
+            }
+        }
     }
     draw_footer(f, footer, app, &t);
-    match app.modal {
+    match &app.modal {
         Some(Modal::Help) => draw_help(f, body, app, &t),
         Some(Modal::ConfirmQuit) => draw_confirm_quit(f, body, app, &t),
+        Some(Modal::Checks(view)) => {
+            let (findings, scope) = app.findings_for(None);
+            view.render(f, body, &findings, &scope, &t);
+        }
         None => {}
     }
 }
@@ -290,6 +297,7 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     for (k, d) in keys.into_iter().chain([
         ("w", "save the spec file"),
         ("r", "read the account again"),
+        ("c", "checks: every finding, with why and fix"),
         ("q", "quit (asks when choices are unsaved)"),
         ("Ctrl-C", "quit now"),
     ]) {

@@ -1,6 +1,7 @@
 //! One module per wizard step. Each screen keeps its own UI state (cursor, filter), turns
 //! keys into [`Intent`](super::app::Intent)s for `App::update`, and renders itself.
 
+pub mod checks;
 pub mod subnets;
 pub mod vpcs;
 

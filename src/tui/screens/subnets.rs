@@ -5,6 +5,7 @@
 use super::{clamp_offset, nav_key};
 use crate::inventory::{Inventory, Subnet, SubnetKind, Vpc};
 use crate::report::trunc;
+use crate::rules::{Finding, Severity};
 use crate::tui::app::{Choices, Intent};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -77,13 +78,22 @@ impl SubnetsScreen {
             ("Enter", "save"),
             ("Esc", "back"),
             ("Tab", "cluster"),
+            ("c", "checks"),
             ("?", "help"),
             ("q", "quit"),
             ("r", "reload"),
         ]
     }
 
-    pub fn render(&self, f: &mut Frame, area: Rect, inv: &Inventory, choices: &Choices, t: &Theme) {
+    pub fn render(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        inv: &Inventory,
+        choices: &Choices,
+        findings: &[Finding],
+        t: &Theme,
+    ) {
         let Some(vpc) = choices.vpc_id.as_deref().and_then(|v| inv.vpc(v)) else {
             f.render_widget(
                 Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
@@ -91,12 +101,33 @@ impl SubnetsScreen {
             );
             return;
         };
-        let [intro, status, table_area] = Layout::vertical([
+        // Findings about the node subnets (S rules), the worst two inline.
+        let ours: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.id.starts_with('S') && f.severity != Severity::Info)
+            .collect();
+        let shown = ours.len().min(2) as u16;
+        let [intro, status, checks_area, table_area] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
+            Constraint::Length(shown),
             Constraint::Min(3),
         ])
         .areas(area);
+        let mut lines: Vec<Line> = ours
+            .iter()
+            .take(shown as usize)
+            .map(|x| super::checks::finding_line_short(x, t))
+            .collect();
+        if ours.len() > 2
+            && let Some(last) = lines.last_mut()
+        {
+            last.spans.push(Span::styled(
+                format!("  (+{} more: c)", ours.len() - 2),
+                t.dim(),
+            ));
+        }
+        f.render_widget(Paragraph::new(lines), checks_area);
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(

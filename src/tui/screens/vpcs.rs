@@ -4,6 +4,7 @@
 use super::{clamp_offset, nav_key};
 use crate::inventory::{Inventory, SubnetKind, Vpc};
 use crate::report::{dhcp_summary, trunc};
+use crate::rules::Finding;
 use crate::tui::app::{Choices, Intent};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -122,15 +123,24 @@ impl VpcsScreen {
             ("r", "reload"),
             ("?", "help"),
             ("q", "quit"),
+            ("c", "checks"),
             ("g/G", "first/last"),
             ("w", "save"),
         ]
     }
 
-    pub fn render(&self, f: &mut Frame, area: Rect, inv: &Inventory, choices: &Choices, t: &Theme) {
+    pub fn render(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        inv: &Inventory,
+        choices: &Choices,
+        findings: &[Finding],
+        t: &Theme,
+    ) {
         let rows = self.rows(inv);
         let filter_h = u16::from(self.filtering || !self.filter.value().is_empty());
-        let detail_h: u16 = if area.height >= 30 { 9 } else { 7 };
+        let detail_h: u16 = if area.height >= 30 { 11 } else { 9 };
         let [intro, table_area, filter_area, detail_area] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(3),
@@ -263,7 +273,7 @@ impl VpcsScreen {
         }
 
         if let Some(v) = rows.get(self.selected) {
-            render_detail(f, detail_area, inv, v, t);
+            render_detail(f, detail_area, inv, v, findings, t);
         }
     }
 }
@@ -285,7 +295,14 @@ fn mark(on: bool, t: &Theme) -> Span<'static> {
     }
 }
 
-fn render_detail(f: &mut Frame, area: Rect, inv: &Inventory, v: &Vpc, t: &Theme) {
+fn render_detail(
+    f: &mut Frame,
+    area: Rect,
+    inv: &Inventory,
+    v: &Vpc,
+    findings: &[Finding],
+    t: &Theme,
+) {
     let title = format!(
         " {} {} ",
         if v.name.is_empty() { "-" } else { &v.name },
@@ -383,6 +400,26 @@ fn render_detail(f: &mut Frame, area: Rect, inv: &Inventory, v: &Vpc, t: &Theme)
         ),
         area.width as usize * 2,
     )));
+    // The audit of this VPC as it is (or of the choices, once made): the worst first.
+    let (e, w, _) = crate::rules::summary(findings);
+    lines.push(Line::from(vec![
+        Span::styled("Checks ", t.bold()),
+        if e + w == 0 {
+            Span::styled("✓ nothing blocks a private cluster so far", t.ok())
+        } else {
+            Span::styled(
+                format!("{e} error(s), {w} warning(s)"),
+                if e > 0 { t.error() } else { t.warn() },
+            )
+        },
+        Span::styled(" · c lists them with why and fix", t.dim()),
+    ]));
+    if let Some(first) = findings
+        .iter()
+        .find(|f| f.severity != crate::rules::Severity::Info)
+    {
+        lines.push(super::checks::finding_line_short(first, t));
+    }
     f.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,

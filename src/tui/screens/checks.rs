@@ -1,0 +1,160 @@
+//! The Checks view (`c`): every finding for the current choices, filterable by severity,
+//! with the why and fix of the selected one. Findings are a pure function of the inventory
+//! and the choices (rules::evaluate), so the view recomputes them when it draws.
+
+use super::{clamp_offset, nav_key};
+use crate::rules::{Finding, Severity};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use std::cell::Cell;
+
+#[derive(Debug, Clone, Default)]
+pub struct ChecksView {
+    pub selected: usize,
+    offset: Cell<usize>,
+    /// None: all severities.
+    pub only: Option<Severity>,
+}
+
+impl PartialEq for ChecksView {
+    fn eq(&self, other: &Self) -> bool {
+        self.selected == other.selected && self.only == other.only
+    }
+}
+
+/// Symbol and style of a severity (meaning never rests on colour).
+pub fn mark(s: Severity, t: &Theme) -> Span<'static> {
+    match s {
+        Severity::Error => Span::styled("✗", t.error()),
+        Severity::Warn => Span::styled("!", t.warn()),
+        Severity::Info => Span::styled("i", t.dim()),
+    }
+}
+
+/// One line per finding: symbol, ID, subject, message.
+pub fn finding_line(f: &Finding, t: &Theme) -> Line<'static> {
+    Line::from(vec![
+        mark(f.severity, t),
+        Span::raw(" "),
+        Span::styled(format!("{:<3}", f.id), t.bold()),
+        Span::raw(format!(" {}: {}", f.subject, f.message)),
+    ])
+}
+
+/// Inline, where the screen already says what it is about: symbol, ID, message.
+pub fn finding_line_short(f: &Finding, t: &Theme) -> Line<'static> {
+    Line::from(vec![
+        mark(f.severity, t),
+        Span::raw(" "),
+        Span::styled(format!("{:<3}", f.id), t.bold()),
+        Span::raw(format!(" {}", f.message)),
+    ])
+}
+
+impl ChecksView {
+    pub fn visible<'a>(&self, all: &'a [Finding]) -> Vec<&'a Finding> {
+        all.iter()
+            .filter(|f| self.only.is_none_or(|s| f.severity == s))
+            .collect()
+    }
+
+    /// Keys while the view is open; returns false when it should close.
+    pub fn handle_key(&mut self, k: KeyEvent, all: &[Finding]) -> bool {
+        let n = self.visible(all).len();
+        if let Some(nav) = nav_key(&k) {
+            self.selected = nav.apply(self.selected, n, 10);
+            return true;
+        }
+        match k.code {
+            KeyCode::Esc | KeyCode::Char('c') | KeyCode::Char('q') => return false,
+            KeyCode::Char('f') => {
+                self.only = match self.only {
+                    None => Some(Severity::Error),
+                    Some(Severity::Error) => Some(Severity::Warn),
+                    Some(Severity::Warn) => Some(Severity::Info),
+                    Some(Severity::Info) => None,
+                };
+                self.selected = 0;
+            }
+            _ => {}
+        }
+        true
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, all: &[Finding], scope: &str, t: &Theme) {
+        let rows = self.visible(all);
+        let sel = self.selected.min(rows.len().saturating_sub(1));
+        let (e, w, i) = crate::rules::summary(all);
+        let filter = match self.only {
+            None => "all".to_string(),
+            Some(s) => format!("{} only", s.as_str()),
+        };
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(
+            format!(" Checks · {scope} · {e} error(s), {w} warning(s), {i} info · {filter} "),
+            t.title(),
+        ));
+        let r = area.inner(ratatui::layout::Margin::new(1, 0));
+        f.render_widget(Clear, r);
+        let inner = block.inner(r);
+        f.render_widget(block, r);
+        let [list_area, detail_area, keys_area] = Layout::vertical([
+            Constraint::Min(3),
+            Constraint::Length(6),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        if rows.is_empty() {
+            let msg = if all.is_empty() {
+                "✓ No findings: nothing checked so far breaks a private cluster."
+            } else {
+                "No finding of this severity (f changes the filter)."
+            };
+            f.render_widget(Paragraph::new(msg).style(t.ok()), list_area);
+        } else {
+            let items: Vec<ListItem> = rows
+                .iter()
+                .map(|x| ListItem::new(finding_line(x, t)))
+                .collect();
+            let offset = clamp_offset(self.offset.get(), sel, list_area.height as usize);
+            self.offset.set(offset);
+            let mut state = ListState::default()
+                .with_selected(Some(sel))
+                .with_offset(offset);
+            f.render_stateful_widget(
+                List::new(items).highlight_style(t.selected()),
+                list_area,
+                &mut state,
+            );
+            let x = rows[sel];
+            let detail = vec![
+                Line::from(vec![Span::styled("Why: ", t.bold()), Span::raw(x.why)]),
+                Line::from(vec![
+                    Span::styled("Fix: ", t.bold()),
+                    Span::raw(x.fix.clone()),
+                ]),
+                Line::from(Span::styled(x.docs, t.dim())),
+            ];
+            f.render_widget(
+                Paragraph::new(detail)
+                    .wrap(Wrap { trim: true })
+                    .block(Block::default().borders(Borders::TOP)),
+                detail_area,
+            );
+        }
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("↑↓", t.bold()),
+                Span::styled(" move  ", t.dim()),
+                Span::styled("f", t.bold()),
+                Span::styled(" filter by severity  ", t.dim()),
+                Span::styled("Esc", t.bold()),
+                Span::styled(" close", t.dim()),
+            ])),
+            keys_area,
+        );
+    }
+}
