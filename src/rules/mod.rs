@@ -4,7 +4,9 @@
 
 mod access;
 pub mod cidr;
+pub mod cni;
 mod dns;
+mod egress;
 mod endpoints;
 mod secondary;
 mod subnets;
@@ -99,6 +101,22 @@ const CUSTOM_NET_DOCS: &str =
 
 /// Every rule this version checks.
 pub const CATALOG: &[Rule] = &[
+    Rule {
+        id: "E1",
+        severity: Severity::Error,
+        title: "nodes without an internet path have a regional STS endpoint",
+        why: "Global STS is unreachable without egress: node credentials, IRSA and aws-iam-authenticator need the regional sts interface endpoint.",
+        fix: "add sts to endpoints.services",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "E2",
+        severity: Severity::Warn,
+        title: "nodes without an internet path reach the EKS API through an eks endpoint",
+        why: "Self-managed node bootstrap and in-VPC tools call DescribeCluster; without egress that needs the eks interface endpoint, which not every region offers.",
+        fix: "add eks to endpoints.services where the region offers it; otherwise use managed node groups",
+        docs: PRIVATE_DOCS,
+    },
     Rule {
         id: "E3",
         severity: Severity::Warn,
@@ -316,6 +334,14 @@ pub const CATALOG: &[Rule] = &[
         docs: CIDR_DOCS,
     },
     Rule {
+        id: "C3",
+        severity: Severity::Info,
+        title: "pod subnets come after the CIDR association",
+        why: "A subnet in a new CIDR can be created only once the association is `associated`.",
+        fix: "nothing: the plan waits for the association",
+        docs: CIDR_DOCS,
+    },
+    Rule {
         id: "C4",
         severity: Severity::Error,
         title: "one pod subnet per node AZ, inside the secondary CIDR",
@@ -330,6 +356,110 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS can take up to about an hour to recognise a new VPC CIDR; exec, logs and webhooks to pods in it fail meanwhile.",
         fix: "add the CIDR well before moving pods onto it",
         docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "C6",
+        severity: Severity::Info,
+        title: "prefix delegation needs unfragmented pod subnets",
+        why: "With prefix delegation each ENI slot takes a /28; scattered addresses leave no free /28 even when many IPs are free.",
+        fix: "create subnet CIDR reservations of type prefix in the pod subnets",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html",
+    },
+    Rule {
+        id: "N1",
+        severity: Severity::Error,
+        title: "custom networking is for IPv4 clusters",
+        why: "IPv6 clusters give pods IPv6 addresses from the node's subnet; custom networking does not apply.",
+        fix: "remove customNetworking for an IPv6 cluster",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "N2",
+        severity: Severity::Error,
+        title: "an ENIConfig for every node AZ, with its subnet and groups in the VPC",
+        why: "A node whose AZ has no ENIConfig gets no pod addresses; ENIConfigs point at the pod subnets and security groups of the cluster's VPC.",
+        fix: "plan secondaryCidr with one pod subnet per node AZ, and security groups of the VPC",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "N3",
+        severity: Severity::Info,
+        title: "how a node picks its ENIConfig",
+        why: "The label vpc.amazonaws.com/externalEniConfig wins, then the annotation (ENI_CONFIG_ANNOTATION_DEF), then the label (ENI_CONFIG_LABEL_DEF), then an ENIConfig named default: a stray annotation overrides the zone label.",
+        fix: "remove stray k8s.amazonaws.com/eniConfig annotations from nodes",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "N4",
+        severity: Severity::Error,
+        title: "aws-node selects ENIConfigs by a zone label",
+        why: "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true with ENI_CONFIG_LABEL_DEF set to a label every node carries: topology.kubernetes.io/zone or topology.k8s.aws/zone-id.",
+        fix: "set customNetworking.eniConfigLabel to topology.kubernetes.io/zone (or topology.k8s.aws/zone-id)",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "N5",
+        severity: Severity::Info,
+        title: "configure before nodes, then replace existing nodes",
+        why: "aws-node reads the ENIConfig when a node starts: existing nodes keep their old pod addresses until they are replaced; node groups use node subnets, never pod subnets.",
+        fix: "apply aws-node settings and ENIConfigs, then cordon, drain and replace the nodes",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "N6",
+        severity: Severity::Info,
+        title: "max pods drop with custom networking",
+        why: "The primary ENI carries no pods: (ENIs - 1) x (IPv4 per ENI - 1) + 2 instead of ENIs x (IPv4 per ENI - 1) + 2 (assets/eni-limits.tsv).",
+        fix: "set the node groups' maxPods accordingly, or use prefix delegation",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "N7",
+        severity: Severity::Warn,
+        title: "shared VPCs select ENIConfigs by AZ ID",
+        why: "AZ names map to different zones in each account: in a shared VPC only AZ IDs (topology.k8s.aws/zone-id) are stable.",
+        fix: "set customNetworking.eniConfigLabel: topology.k8s.aws/zone-id",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "N8",
+        severity: Severity::Info,
+        title: "custom networking wins over enhanced subnet discovery",
+        why: "Since VPC CNI 1.18, subnets tagged kubernetes.io/role/cni=1 are used for pods; with custom networking on, the ENIConfigs decide instead.",
+        fix: "use one mechanism: custom networking, or the cni tag without it",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "X4",
+        severity: Severity::Info,
+        title: "IRSA workloads use regional STS",
+        why: "Without an internet path only the regional STS endpoint answers; older SDKs default to the global one.",
+        fix: "set AWS_STS_REGIONAL_ENDPOINTS=regional on IRSA workloads",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "X5",
+        severity: Severity::Info,
+        title: "add-ons run without internet lookups",
+        why: "The AWS Load Balancer Controller calls Shield and WAF, the Cluster Autoscaler fetches the instance price list: both fail without an internet path.",
+        fix: "Load Balancer Controller: --enable-shield=false --enable-waf=false --enable-wafv2=false; Cluster Autoscaler: --aws-use-static-instance-list=true",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "X6",
+        severity: Severity::Info,
+        title: "every image comes from ECR",
+        why: "Public registries are unreachable: images must come from ECR (pull-through cache, replication) or a registry inside the VPC.",
+        fix: "mirror the images into ECR and point the workloads and add-ons at it",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "X7",
+        severity: Severity::Info,
+        title: "HTTP proxies leave AWS traffic direct",
+        why: "Through a proxy, node and pod calls to the endpoints and the instance metadata break unless excluded; SSL interception breaks OIDC.",
+        fix: "no_proxy: .eks.amazonaws.com, the VPC CIDRs, 169.254.169.254 and the endpoint DNS names; never intercept oidc.<region>.amazonaws.com",
+        docs: PRIVATE_DOCS,
     },
 ];
 
@@ -406,6 +536,8 @@ pub fn evaluate(
         endpoints::check(&ctx, &mut out);
         access::check(&ctx, &mut out);
         dns::check(&ctx, &mut out);
+        cni::check(&ctx, &mut out);
+        egress::check(&ctx, &mut out);
     }
     out.sort_by(|a, b| {
         (a.severity, a.id, &a.subject, &a.message).cmp(&(b.severity, b.id, &b.subject, &b.message))

@@ -68,6 +68,21 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ));
     }
 
+    if !sec.pod_subnets.is_empty() {
+        if !already {
+            out.push(rule("C3").at(
+                "secondaryCidr.podSubnets",
+                format!(
+                    "the pod subnets are created once {new} is associated (the plan waits for it)"
+                ),
+            ));
+        }
+        out.push(rule("C6").at(
+            "secondaryCidr.podSubnets",
+            "with prefix delegation pods take /28 blocks: reserve them with subnet CIDR reservations to avoid fragmentation",
+        ));
+    }
+
     // C4: pod subnets inside the CIDR, one per node AZ, not overlapping, sized /16–/28.
     let mut pods: Vec<(String, Ipv4Net)> = vec![];
     for (az, text) in &sec.pod_subnets {

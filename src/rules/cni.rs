@@ -1,0 +1,264 @@
+//! N rules: VPC CNI custom networking (spec.customNetworking).
+
+use super::{Context, Finding, rule};
+use crate::spec::{LABEL_ZONE, LABEL_ZONE_ID};
+
+/// ENIs and IPv4 addresses per ENI for the instance types of assets/eni-limits.tsv.
+pub fn eni_limits() -> Vec<(&'static str, u32, u32)> {
+    include_str!("../../assets/eni-limits.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut it = l.split('\t');
+            Some((
+                it.next()?,
+                it.next()?.parse().ok()?,
+                it.next()?.parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// Pods a node of `instance_type` holds with the VPC CNI in secondary-IP mode:
+/// ENIs × (IPv4 per ENI − 1) + 2; with custom networking the primary ENI carries no pods:
+/// (ENIs − 1) × (IPv4 per ENI − 1) + 2 (rule N6).
+pub fn max_pods(instance_type: &str, custom_networking: bool) -> Option<u32> {
+    let (_, enis, ips) = eni_limits()
+        .into_iter()
+        .find(|(t, _, _)| *t == instance_type)?;
+    let usable = if custom_networking { enis - 1 } else { enis };
+    Some(usable * (ips - 1) + 2)
+}
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
+        return;
+    };
+    let Some(cn) = &spec.custom_networking else {
+        return;
+    };
+    // N1
+    if let Some(c) = ctx.cluster
+        && c.ip_family == "ipv6"
+    {
+        out.push(rule("N1").at(
+            "customNetworking",
+            format!(
+                "cluster {} is IPv6: custom networking is for IPv4 clusters",
+                c.name
+            ),
+        ));
+    }
+    // N2: ENIConfigs come from the pod subnets.
+    if spec.secondary_cidr.is_none() {
+        out.push(rule("N2").at(
+            "customNetworking",
+            "custom networking needs secondaryCidr: the ENIConfigs point at its pod subnets",
+        ));
+    }
+    // N4, N7: the label that selects ENIConfigs.
+    if cn.eni_config_label != LABEL_ZONE && cn.eni_config_label != LABEL_ZONE_ID {
+        out.push(rule("N4").at(
+            "customNetworking.eniConfigLabel",
+            format!(
+                "{:?} is not a label the nodes carry: use {LABEL_ZONE} or {LABEL_ZONE_ID}",
+                cn.eni_config_label
+            ),
+        ));
+    }
+    let shared = spec
+        .node_subnets
+        .values()
+        .filter_map(|id| v.subnet(id))
+        .any(|s| !s.owner_id.is_empty() && s.owner_id != ctx.inv.account);
+    if shared && cn.eni_config_label == LABEL_ZONE {
+        out.push(rule("N7").at(
+            "customNetworking.eniConfigLabel",
+            "the node subnets are shared from another account, where AZ names differ: select ENIConfigs by zone ID",
+        ).fix(format!("set eniConfigLabel: {LABEL_ZONE_ID} (ENIConfigs are then named after AZ IDs)")));
+    }
+    // ENIConfig security groups exist in the VPC.
+    for (i, sg) in cn.security_group_ids.iter().enumerate() {
+        if !v.security_groups.iter().any(|g| &g.id == sg) {
+            out.push(rule("N2").at(
+                format!("customNetworking.securityGroupIds[{i}]"),
+                format!("{sg} is not a security group of {}", v.id),
+            ));
+        }
+    }
+    // N3, N5, N6, N8: what the operator must know.
+    out.push(rule("N3").at(
+        "customNetworking",
+        "a node picks its ENIConfig by label vpc.amazonaws.com/externalEniConfig, then the annotation k8s.amazonaws.com/eniConfig, then the label, then an ENIConfig named default",
+    ));
+    if ctx.cluster.is_some() {
+        out.push(rule("N5").at(
+            "customNetworking",
+            "existing nodes keep their pod addresses: after aws-node and the ENIConfigs, cordon, drain and replace them",
+        ));
+    }
+    let examples: Vec<String> = ["t3.large", "m5.large", "m5.xlarge", "m5.4xlarge"]
+        .iter()
+        .filter_map(|t| {
+            Some(format!(
+                "{t} {} → {}",
+                max_pods(t, false)?,
+                max_pods(t, true)?
+            ))
+        })
+        .collect();
+    out.push(rule("N6").at(
+        "customNetworking",
+        format!("max pods per node drop: {}", examples.join(", ")),
+    ));
+    let cni_tagged = v
+        .subnets
+        .iter()
+        .any(|s| s.tags.get("kubernetes.io/role/cni").map(String::as_str) == Some("1"));
+    if cni_tagged {
+        out.push(rule("N8").at(
+            "customNetworking",
+            "subnets tagged kubernetes.io/role/cni=1 exist: custom networking wins over enhanced subnet discovery",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::super::{Severity, evaluate};
+    use super::max_pods;
+    use crate::spec::{CustomNetworking, SecondaryCidr};
+
+    fn with(label: &str, sgs: &[&str], secondary: bool) -> crate::spec::Spec {
+        let mut s = spec();
+        s.custom_networking = Some(CustomNetworking {
+            eni_config_label: label.into(),
+            security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+        });
+        if secondary {
+            s.secondary_cidr = Some(SecondaryCidr {
+                cidr: "100.64.0.0/16".into(),
+                pod_subnets: [
+                    ("eu-west-1a".to_string(), "100.64.0.0/19".to_string()),
+                    ("eu-west-1b".to_string(), "100.64.32.0/19".to_string()),
+                ]
+                .into(),
+            });
+        }
+        s
+    }
+
+    fn has(
+        inv: &crate::inventory::Inventory,
+        s: &crate::spec::Spec,
+        id: &str,
+        sev: Severity,
+        needle: &str,
+    ) -> bool {
+        evaluate(inv, Some(s), None, None)
+            .iter()
+            .any(|f| f.id == id && f.severity == sev && f.message.contains(needle))
+    }
+
+    #[test]
+    fn n6_max_pods_formula_and_table() {
+        // The published values (ENIs x (IPv4 - 1) + 2) and the custom-networking ones.
+        for (t, plain, custom) in [
+            ("t3.medium", 17, 12),
+            ("t3.large", 35, 24),
+            ("m5.large", 29, 20),
+            ("m5.xlarge", 58, 44),
+            ("m5.4xlarge", 234, 205),
+            ("m5.16xlarge", 737, 688),
+            ("c5.large", 29, 20),
+        ] {
+            assert_eq!(max_pods(t, false), Some(plain), "{t}");
+            assert_eq!(max_pods(t, true), Some(custom), "{t}");
+        }
+        assert_eq!(max_pods("x9.huge", false), None);
+        assert!(has(
+            &inventory(),
+            &with(crate::spec::LABEL_ZONE, &[], true),
+            "N6",
+            Severity::Info,
+            "m5.large 29 → 20"
+        ));
+    }
+
+    #[test]
+    fn n1_n2_n4_n7_configuration() {
+        let inv = inventory();
+        assert!(has(
+            &inv,
+            &with(crate::spec::LABEL_ZONE, &[], false),
+            "N2",
+            Severity::Error,
+            "needs secondaryCidr"
+        ));
+        assert!(has(
+            &inv,
+            &with("zone", &[], true),
+            "N4",
+            Severity::Error,
+            "not a label"
+        ));
+        assert!(has(
+            &inv,
+            &with(crate::spec::LABEL_ZONE, &["sg-nope"], true),
+            "N2",
+            Severity::Error,
+            "not a security group"
+        ));
+        let mut v6 = inventory();
+        v6.clusters[0].ip_family = "ipv6".into();
+        assert!(has(
+            &v6,
+            &with(crate::spec::LABEL_ZONE, &[], true),
+            "N1",
+            Severity::Error,
+            "IPv6"
+        ));
+        let mut shared = inventory();
+        vpc_mut(&mut shared).subnets[2].owner_id = "999999999999".into();
+        assert!(has(
+            &shared,
+            &with(crate::spec::LABEL_ZONE, &[], true),
+            "N7",
+            Severity::Warn,
+            "zone ID"
+        ));
+        assert!(!has(
+            &shared,
+            &with(crate::spec::LABEL_ZONE_ID, &[], true),
+            "N7",
+            Severity::Warn,
+            "zone ID"
+        ));
+    }
+
+    #[test]
+    fn n3_n5_n8_explanations() {
+        let mut inv = inventory();
+        let s = with(crate::spec::LABEL_ZONE, &[], true);
+        assert!(has(&inv, &s, "N3", Severity::Info, "externalEniConfig"));
+        assert!(has(&inv, &s, "N5", Severity::Info, "drain and replace"));
+        assert!(!has(
+            &inv,
+            &s,
+            "N8",
+            Severity::Info,
+            "enhanced subnet discovery"
+        ));
+        vpc_mut(&mut inv).subnets[4]
+            .tags
+            .insert("kubernetes.io/role/cni".into(), "1".into());
+        assert!(has(
+            &inv,
+            &s,
+            "N8",
+            Severity::Info,
+            "enhanced subnet discovery"
+        ));
+    }
+}

@@ -1,0 +1,139 @@
+//! E1, E2 and X4–X7: what nodes and workloads without an internet path still need.
+
+use super::{Context, Finding, Severity, rule};
+use crate::inventory::SubnetKind;
+
+/// Whether the setup ends with no internet path: isolated node subnets, or the public
+/// endpoint turned off.
+fn goes_private(ctx: &Context) -> bool {
+    let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
+        return false;
+    };
+    let isolated = spec
+        .node_subnets
+        .values()
+        .any(|id| v.subnet(id).is_some_and(|s| s.kind == SubnetKind::Isolated));
+    isolated
+        || spec
+            .cluster_endpoint
+            .as_ref()
+            .is_some_and(|e| !e.public_access)
+}
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
+        return;
+    };
+    let no_egress: Vec<&str> = spec
+        .node_subnets
+        .values()
+        .filter(|id| v.subnet(id).is_some_and(|s| s.kind == SubnetKind::Isolated))
+        .map(String::as_str)
+        .collect();
+    let planned = |svc: &str| {
+        spec.endpoints
+            .as_ref()
+            .is_some_and(|e| e.services.iter().any(|s| s == svc))
+            || v.endpoints
+                .iter()
+                .any(|e| e.service == svc && e.state == "available")
+    };
+    let offered = |svc: &str| {
+        ctx.inv.endpoint_services.is_empty()
+            || ctx.inv.endpoint_services.iter().any(|e| e.service == svc)
+    };
+    if !no_egress.is_empty() {
+        // E1
+        if !planned("sts") {
+            out.push(rule("E1").at(
+                "endpoints.services",
+                format!("node subnets {} have no internet path and no sts endpoint is planned or present", no_egress.join(", ")),
+            ));
+        }
+        // E2
+        if !offered("eks") {
+            out.push(rule("E2").at(
+                "endpoints.services",
+                format!("EKS API PrivateLink is not offered in {}: self-managed nodes cannot call DescribeCluster from the VPC (managed node groups do not need it)", ctx.inv.region),
+            ).severity(Severity::Info));
+        } else if !planned("eks") {
+            out.push(rule("E2").at(
+                "endpoints.services",
+                "no eks endpoint: self-managed node bootstrap and in-VPC EKS API calls fail without an internet path",
+            ));
+        }
+    }
+    if goes_private(ctx) {
+        for id in ["X4", "X5", "X6", "X7"] {
+            let r = rule(id);
+            out.push(r.at("cluster", r.title));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::super::{Severity, evaluate};
+    use crate::inventory::EndpointService;
+
+    fn isolated_spec() -> crate::spec::Spec {
+        let mut s = spec();
+        s.node_subnets
+            .insert("eu-west-1a".into(), "subnet-data-a".into());
+        s
+    }
+
+    fn has(
+        inv: &crate::inventory::Inventory,
+        s: &crate::spec::Spec,
+        id: &str,
+        sev: Severity,
+    ) -> bool {
+        evaluate(inv, Some(s), None, None)
+            .iter()
+            .any(|f| f.id == id && f.severity == sev)
+    }
+
+    #[test]
+    fn e1_e2_for_nodes_without_egress() {
+        let inv = inventory();
+        let s = isolated_spec();
+        assert!(has(&inv, &s, "E1", Severity::Error));
+        assert!(has(&inv, &s, "E2", Severity::Warn));
+        // NAT subnets have an internet path: neither applies.
+        assert!(!has(&inv, &spec(), "E1", Severity::Error));
+        // Planned endpoints satisfy them.
+        let mut s2 = s.clone();
+        s2.endpoints = Some(crate::spec::Endpoints {
+            services: vec!["sts".into(), "eks".into()],
+            private_dns: true,
+            security_group: crate::spec::SecurityGroupChoice {
+                id: None,
+                create: Some(crate::spec::CreateSecurityGroup { name: "ep".into() }),
+            },
+            extra_route_table_ids: vec![],
+        });
+        assert!(!has(&inv, &s2, "E1", Severity::Error));
+        assert!(!has(&inv, &s2, "E2", Severity::Warn));
+        // A region without EKS PrivateLink: said, as information.
+        let mut no_eks = inventory();
+        no_eks.endpoint_services = vec![EndpointService {
+            service: "sts".into(),
+            ..Default::default()
+        }];
+        assert!(has(&no_eks, &s, "E2", Severity::Info));
+    }
+
+    #[test]
+    fn x4_to_x7_once_private() {
+        let inv = inventory();
+        for id in ["X4", "X5", "X6", "X7"] {
+            assert!(has(&inv, &isolated_spec(), id, Severity::Info), "{id}");
+            assert!(
+                !has(&inv, &spec(), id, Severity::Info),
+                "{id} with NAT egress and public access"
+            );
+        }
+    }
+}
