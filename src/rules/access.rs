@@ -175,9 +175,7 @@ mod tests {
     }
 
     fn has(s: &crate::spec::Spec, id: &str, sev: Severity, needle: &str) -> bool {
-        found(s)
-            .iter()
-            .any(|(i, v, m)| *i == id && *v == sev && m.contains(needle))
+        super::super::testkit::has(&inventory(), s, id, sev, needle)
     }
 
     #[test]

@@ -125,8 +125,8 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Severity;
     use super::super::testkit::*;
-    use super::super::{Severity, evaluate};
     use super::max_pods;
     use crate::spec::{CustomNetworking, SecondaryCidr};
 
@@ -147,18 +147,6 @@ mod tests {
             });
         }
         s
-    }
-
-    fn has(
-        inv: &crate::inventory::Inventory,
-        s: &crate::spec::Spec,
-        id: &str,
-        sev: Severity,
-        needle: &str,
-    ) -> bool {
-        evaluate(inv, Some(s), None, None)
-            .iter()
-            .any(|f| f.id == id && f.severity == sev && f.message.contains(needle))
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use super::cidr::parse_v4;
 use super::{Context, Finding, Severity, rule};
+use crate::inventory::Vpc;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
@@ -21,24 +22,44 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         );
     }
 
+    // D1: say what the resolver is for, given the endpoint access it will serve.
+    let access = spec
+        .cluster_endpoint
+        .as_ref()
+        .map(|e| (e.public_access, e.private_access))
+        .or(ctx.cluster.map(|c| (c.public_access, c.private_access)));
+    match access {
+        Some((false, true)) => out.push(rule("D1").at(
+            "dns",
+            "with a private-only endpoint the API name already resolves to private IPs in public DNS: the Resolver is needed only for clients that cannot use public DNS",
+        )),
+        Some((true, true)) => out.push(rule("D1").at(
+            "dns",
+            "with public and private access, resolvers outside the VPC get the public IPs: clients in other VPCs or on-prem need the forward rule to reach the private endpoint",
+        )),
+        Some((true, false)) => out.push(
+            rule("D1")
+                .at("dns", "public access only: there is no private endpoint for the Resolver to point at")
+                .severity(Severity::Warn)
+                .fix("turn on clusterEndpoint.privateAccess, or remove dns"),
+        ),
+        _ => {}
+    }
+
     // D2: inbound endpoint in the cluster VPC, two or more AZs.
     if let Some(inb) = &dns.inbound_endpoint {
-        let mut azs = vec![];
-        for (i, id) in inb.subnet_ids.iter().enumerate() {
-            match v.subnet(id) {
-                Some(s) => azs.push(s.az.as_str()),
-                None => out.push(rule("D2").at(
-                    format!("dns.inboundEndpoint.subnetIds[{i}]"),
-                    format!("{id} is not a subnet of the cluster VPC {}", v.id),
-                )),
-            }
-        }
-        azs.sort_unstable();
-        azs.dedup();
-        if azs.len() < 2 {
+        let azs = subnet_azs(
+            v,
+            &inb.subnet_ids,
+            "dns.inboundEndpoint.subnetIds",
+            "D2",
+            "the cluster VPC",
+            out,
+        );
+        if azs < 2 {
             out.push(rule("D2").at(
                 "dns.inboundEndpoint.subnetIds",
-                format!("the inbound endpoint spans {} AZ(s); Route 53 Resolver needs IPs in at least 2", azs.len()),
+                format!("the inbound endpoint spans {azs} AZ(s); Route 53 Resolver needs IPs in at least 2"),
             ));
         }
         // G4: who may query it.
@@ -103,25 +124,18 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "the outbound endpoint belongs in the client VPCs, not the cluster VPC",
             ));
         } else if let Some(client) = inv.vpc(&outb.vpc_id) {
-            let mut azs = vec![];
-            for (i, id) in outb.subnet_ids.iter().enumerate() {
-                match client.subnet(id) {
-                    Some(s) => azs.push(s.az.as_str()),
-                    None => out.push(rule("D4").at(
-                        format!("dns.outboundEndpoint.subnetIds[{i}]"),
-                        format!("{id} is not a subnet of {}", client.id),
-                    )),
-                }
-            }
-            azs.sort_unstable();
-            azs.dedup();
-            if azs.len() < 2 {
+            let azs = subnet_azs(
+                client,
+                &outb.subnet_ids,
+                "dns.outboundEndpoint.subnetIds",
+                "D4",
+                &client.id,
+                out,
+            );
+            if azs < 2 {
                 out.push(rule("D2").at(
                     "dns.outboundEndpoint.subnetIds",
-                    format!(
-                        "the outbound endpoint spans {} AZ(s); it needs at least 2",
-                        azs.len()
-                    ),
+                    format!("the outbound endpoint spans {azs} AZ(s); it needs at least 2"),
                 ));
             }
             let peered = v.peerings.iter().any(|p| {
@@ -136,6 +150,31 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// How many AZs the subnets `ids` of `vpc` span; an ID that is not a subnet of `vpc`
+/// becomes a finding of `rule_id` at `field[i]`.
+fn subnet_azs(
+    vpc: &Vpc,
+    ids: &[String],
+    field: &str,
+    rule_id: &str,
+    vpc_label: &str,
+    out: &mut Vec<Finding>,
+) -> usize {
+    let mut azs = vec![];
+    for (i, id) in ids.iter().enumerate() {
+        match vpc.subnet(id) {
+            Some(s) => azs.push(s.az.as_str()),
+            None => out.push(rule(rule_id).at(
+                format!("{field}[{i}]"),
+                format!("{id} is not a subnet of {vpc_label}"),
+            )),
+        }
+    }
+    azs.sort_unstable();
+    azs.dedup();
+    azs.len()
 }
 
 #[cfg(test)]
@@ -183,16 +222,28 @@ mod tests {
         inv
     }
 
-    fn has(
-        inv: &crate::inventory::Inventory,
-        s: &crate::spec::Spec,
-        id: &str,
-        sev: Severity,
-        needle: &str,
-    ) -> bool {
-        evaluate(inv, Some(s), None, None)
-            .iter()
-            .any(|f| f.id == id && f.severity == sev && f.message.contains(needle))
+    #[test]
+    fn d1_explains_what_the_resolver_is_for() {
+        let inv = inventory();
+        let mut s = with(Dns {
+            inbound_endpoint: None,
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        // The demo cluster is public-only.
+        assert!(has(&inv, &s, "D1", Severity::Warn, "no private endpoint"));
+        for (public, private, needle) in [
+            (false, true, "already resolves"),
+            (true, true, "get the public IPs"),
+        ] {
+            s.cluster_endpoint = Some(crate::spec::ClusterEndpoint {
+                private_access: private,
+                public_access: public,
+                public_access_cidrs: vec!["54.1.2.0/24".into()],
+                allow_https_from_cidrs: vec!["10.99.0.0/16".into()],
+            });
+            assert!(has(&inv, &s, "D1", Severity::Info, needle), "{needle}");
+        }
     }
 
     #[test]
@@ -206,7 +257,7 @@ mod tests {
         assert!(
             !evaluate(&inv, Some(&ok), None, None)
                 .iter()
-                .any(|f| f.id.starts_with('D') || f.id == "G4")
+                .any(|f| (f.id.starts_with('D') && f.id != "D1") || f.id == "G4")
         );
         let one_az = with(Dns {
             inbound_endpoint: inbound(&["subnet-priv-a", "subnet-data-a"], &["10.99.0.0/16"]),
@@ -314,7 +365,7 @@ mod tests {
         assert!(
             !evaluate(&inv, Some(&ok), None, None)
                 .iter()
-                .any(|f| f.id.starts_with('D')),
+                .any(|f| f.id.starts_with('D') && f.id != "D1"),
             "peered through pcx-1"
         );
         let in_cluster = with(Dns {

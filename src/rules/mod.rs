@@ -318,6 +318,22 @@ pub const CATALOG: &[Rule] = &[
         docs: RESOLVER_DOCS,
     },
     Rule {
+        id: "S6",
+        severity: Severity::Warn,
+        title: "shared (RAM) subnets are used from the participant account",
+        why: "With subnets shared by another account, the participant creates the cluster and its security groups, and AZ names map to different zones in each account.",
+        fix: "refer to AZs by ID (topology.k8s.aws/zone-id for ENIConfigs) and create the cluster from this account",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-shared",
+    },
+    Rule {
+        id: "D1",
+        severity: Severity::Info,
+        title: "a Resolver is needed only where public DNS does not serve",
+        why: "A private-only endpoint's name resolves to private IPs in public DNS already; with public and private access, outside resolvers get public IPs and need forwarding.",
+        fix: "create the Resolver endpoints and rule only for clients that cannot resolve the name through public DNS",
+        docs: RESOLVER_DOCS,
+    },
+    Rule {
         id: "C1",
         severity: Severity::Error,
         title: "the secondary CIDR is one AWS accepts for this VPC",
@@ -754,6 +770,20 @@ pub(crate) mod testkit {
 
     pub fn vpc_mut(inv: &mut Inventory) -> &mut Vpc {
         &mut inv.vpcs[0]
+    }
+
+    /// Whether (inventory, spec) yields a finding of rule `id` with severity `sev` whose
+    /// message contains `needle`.
+    pub fn has(
+        inv: &Inventory,
+        spec: &crate::spec::Spec,
+        id: &str,
+        sev: super::Severity,
+        needle: &str,
+    ) -> bool {
+        super::evaluate(inv, Some(spec), None, None)
+            .iter()
+            .any(|f| f.id == id && f.severity == sev && f.message.contains(needle))
     }
 
     /// The IDs of the findings for (inventory, spec).

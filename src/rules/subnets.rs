@@ -111,6 +111,17 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .severity(Severity::Warn),
             );
         }
+        // S6: shared (RAM) subnets.
+        if !sn.owner_id.is_empty() && !ctx.inv.account.is_empty() && sn.owner_id != ctx.inv.account
+        {
+            out.push(rule("S6").at(
+                *field,
+                format!(
+                    "{} is shared from account {} (RAM): this account creates the cluster and its security groups, and AZ names differ between the accounts",
+                    sn.id, sn.owner_id
+                ),
+            ));
+        }
         // S2
         if UNSUPPORTED_AZ_IDS.contains(&sn.az_id.as_str()) {
             out.push(rule("S2").at(
@@ -258,6 +269,17 @@ mod tests {
             f.iter()
                 .any(|f| f.id == "S3" && f.subject == "nodeSubnets.eu-west-1c")
         );
+    }
+
+    #[test]
+    fn s6_shared_subnets() {
+        let mut inv = inventory();
+        assert!(!ids(&inv, Some(&spec())).contains(&"S6"));
+        vpc_mut(&mut inv).subnets[3].owner_id = "999999999999".into();
+        let f = evaluate(&inv, Some(&spec()), None, None);
+        assert!(f.iter().any(|f| f.id == "S6"
+            && f.severity == Severity::Warn
+            && f.message.contains("999999999999")));
     }
 
     #[test]
