@@ -3,6 +3,8 @@
 //! [`CATALOG`] holds its severity, why and fix, and docs/rules.md is checked against it.
 
 mod access;
+#[cfg(test)]
+mod cases;
 pub mod cidr;
 pub mod cni;
 mod dns;

@@ -51,6 +51,18 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for p in secondary_cidr_problems(&new, &existing, &routes, &peers) {
             out.push(rule("C1").at("secondaryCidr.cidr", p));
         }
+        // Pods on addresses that are also Service IPs would be unreachable.
+        if let Some(svc) = ctx
+            .cluster
+            .and_then(|c| c.service_cidr.as_deref())
+            .and_then(|s| parse_v4(s).ok())
+            && overlaps(&new, &svc)
+        {
+            out.push(rule("C1").at(
+                "secondaryCidr.cidr",
+                format!("{new} overlaps the cluster's service CIDR {svc}"),
+            ));
+        }
         // C2
         if existing.len() >= DEFAULT_CIDR_QUOTA {
             out.push(rule("C2").at(
