@@ -55,7 +55,36 @@ pub struct Vpc {
     pub endpoints: Vec<Endpoint>,
     pub security_groups: Vec<SecurityGroup>,
     pub peerings: Vec<Peering>,
+    /// Network ACLs with their entries; a subnet without an explicit one uses the default.
+    #[serde(default)]
+    pub network_acls: Vec<NetworkAcl>,
     pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkAcl {
+    pub id: String,
+    pub is_default: bool,
+    pub subnet_ids: Vec<String>,
+    pub entries: Vec<NaclEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NaclEntry {
+    pub rule_number: i32,
+    pub egress: bool,
+    /// -1 (all), 6 (tcp), 17 (udp), 1 (icmp) as AWS sends it.
+    pub protocol: String,
+    /// allow or deny.
+    pub action: String,
+    /// IPv4 CIDR (IPv6 entries are kept with `cidr` empty and `ipv6Cidr` set).
+    pub cidr: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<String>,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -166,6 +195,9 @@ pub struct Endpoint {
     pub private_dns: bool,
     pub route_table_ids: Vec<String>,
     pub dns_names: Vec<String>,
+    /// The endpoint policy (JSON text), as AWS returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_document: Option<String>,
     pub tags: Tags,
 }
 
@@ -227,6 +259,9 @@ pub struct Cluster {
     pub ip_family: String,
     /// Enabled control-plane log types.
     pub logging: Vec<String>,
+    /// Hybrid nodes: the remote node networks' CIDRs (empty without hybrid nodes).
+    #[serde(default)]
+    pub remote_node_networks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

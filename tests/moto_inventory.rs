@@ -125,6 +125,12 @@ fn demo_account_is_discovered_and_classified() {
     assert_eq!(s3["state"], "available");
     assert_eq!(s3["serviceName"], "com.amazonaws.eu-west-1.s3");
     assert_eq!(s3["routeTableIds"][0], seed["privateRouteTables"][0]);
+    assert!(s3["policyDocument"].as_str().unwrap().contains("Statement"));
+    // Network ACLs: moto's default ACL covers every subnet, allowing all.
+    let acl = &prod["networkAcls"][0];
+    assert_eq!(acl["isDefault"], true);
+    assert_eq!(acl["subnetIds"].as_array().unwrap().len(), 10);
+    assert!(acl["entries"].as_array().unwrap().iter().any(|e| e["action"] == "allow" && e["cidr"] == "0.0.0.0/0"));
     let sts = eps.iter().find(|e| e["service"] == "sts").unwrap();
     assert_eq!(sts["type"], "Interface");
     assert_eq!(sts["privateDns"], true);

@@ -75,6 +75,7 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         nats,
         endpoints,
         sgs,
+        nacls,
         peerings,
         services,
         clusters,
@@ -93,6 +94,7 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         aws.nat_gateways(vpc),
         aws.vpc_endpoints(vpc, region),
         aws.security_groups(vpc),
+        aws.network_acls(vpc),
         aws.peerings(),
         aws.endpoint_services(region),
         aws.clusters(conc),
@@ -221,6 +223,11 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
     for (vpc_id, g) in sgs? {
         if let Some(v) = by_id.get_mut(&vpc_id) {
             v.security_groups.push(g);
+        }
+    }
+    for (vpc_id, n) in nacls? {
+        if let Some(v) = by_id.get_mut(&vpc_id) {
+            v.network_acls.push(n);
         }
     }
     for p in peerings? {

@@ -377,6 +377,7 @@ impl Aws {
                             .iter()
                             .filter_map(|d| d.dns_name().map(str::to_string))
                             .collect(),
+                        policy_document: e.policy_document().map(str::to_string),
                         tags,
                     },
                 )
@@ -410,6 +411,55 @@ impl Aws {
                         ingress: g.ip_permissions().iter().map(sg_rule).collect(),
                         egress: g.ip_permissions_egress().iter().map(sg_rule).collect(),
                         tags,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub(super) async fn network_acls(
+        &self,
+        vpc: Option<&str>,
+    ) -> Result<Vec<(String, inv::NetworkAcl)>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeNetworkAcls",
+            self.ec2
+                .describe_network_acls()
+                .set_filters(scope("vpc-id", vpc))
+                .max_results(PAGE),
+            network_acls
+        );
+        Ok(items
+            .into_iter()
+            .map(|n| {
+                (
+                    s(n.vpc_id()),
+                    inv::NetworkAcl {
+                        id: s(n.network_acl_id()),
+                        is_default: n.is_default().unwrap_or(false),
+                        subnet_ids: n
+                            .associations()
+                            .iter()
+                            .filter_map(|a| a.subnet_id().map(str::to_string))
+                            .collect(),
+                        entries: n
+                            .entries()
+                            .iter()
+                            .map(|e| inv::NaclEntry {
+                                rule_number: e.rule_number().unwrap_or(32767),
+                                egress: e.egress().unwrap_or(false),
+                                protocol: s(e.protocol()),
+                                action: e
+                                    .rule_action()
+                                    .map(|a| a.as_str().to_string())
+                                    .unwrap_or_default(),
+                                cidr: s(e.cidr_block()),
+                                ipv6_cidr: e.ipv6_cidr_block().map(str::to_string),
+                                from_port: e.port_range().and_then(|p| p.from()),
+                                to_port: e.port_range().and_then(|p| p.to()),
+                            })
+                            .collect(),
                     },
                 )
             })

@@ -79,6 +79,15 @@ impl Aws {
                         .collect()
                 })
                 .unwrap_or_default(),
+            remote_node_networks: c
+                .remote_network_config()
+                .map(|r| {
+                    r.remote_node_networks()
+                        .iter()
+                        .flat_map(|n| n.cidrs().iter().cloned())
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 

@@ -5,6 +5,29 @@ use super::{Context, Finding, Severity, rule};
 use crate::inventory::SubnetKind;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // A3: hybrid nodes, with the access planned (or, without a plan, as it is).
+    if let Some(c) = ctx.cluster
+        && !c.remote_node_networks.is_empty()
+    {
+        let planned = ctx.spec.and_then(|s| s.cluster_endpoint.as_ref());
+        let (public, private) = planned
+            .map(|e| (e.public_access, e.private_access))
+            .unwrap_or((c.public_access, c.private_access));
+        if public && private {
+            out.push(rule("A3").at(
+                if planned.is_some() {
+                    "clusterEndpoint".to_string()
+                } else {
+                    format!("cluster {}", c.name)
+                },
+                format!(
+                    "cluster {} has hybrid nodes ({}) and both public and private access",
+                    c.name,
+                    c.remote_node_networks.join(", ")
+                ),
+            ));
+        }
+    }
     let Some(spec) = ctx.spec else { return };
     let Some(ep) = &spec.cluster_endpoint else {
         return;
@@ -241,6 +264,33 @@ mod tests {
             !evaluate(&inv, Some(&s), None, None)
                 .iter()
                 .any(|f| f.id == "A2")
+        );
+    }
+
+    #[test]
+    fn a3_hybrid_nodes() {
+        let mut inv = inventory();
+        inv.clusters[0].remote_node_networks = vec!["192.168.100.0/24".into()];
+        let both = with(ep(true, true, &["54.1.2.0/24"], &["10.99.0.0/16"]));
+        let f = evaluate(&inv, Some(&both), None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "A3" && f.subject == "clusterEndpoint"),
+            "{f:#?}"
+        );
+        let private = with(ep(true, false, &[], &["10.99.0.0/16"]));
+        assert!(
+            !evaluate(&inv, Some(&private), None, None)
+                .iter()
+                .any(|f| f.id == "A3")
+        );
+        // Without a spec: the cluster as it is.
+        inv.clusters[0].private_access = true;
+        let f = evaluate(&inv, None, None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "A3" && f.subject == "cluster prod"),
+            "{f:#?}"
         );
     }
 

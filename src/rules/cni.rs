@@ -86,6 +86,24 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
+    // G3: the ENIConfig groups carry pod traffic.
+    for (i, id) in cn.security_group_ids.iter().enumerate() {
+        let Some(g) = v.security_groups.iter().find(|g| &g.id == id) else {
+            continue;
+        };
+        let vpc_cidrs: Vec<&str> = v.active_cidrs().collect();
+        let open_inside = g.ingress.iter().any(|r| {
+            r.protocol == "-1"
+                && (r.group_ids.iter().any(|x| x == &g.id)
+                    || r.cidrs.iter().any(|c| vpc_cidrs.contains(&c.as_str())))
+        });
+        if !open_inside {
+            out.push(rule("G3").at(
+                format!("customNetworking.securityGroupIds[{i}]"),
+                format!("{id} does not allow all traffic from itself or the VPC: pod-to-node, webhooks and DNS may be blocked"),
+            ));
+        }
+    }
     // N3, N5, N6, N8: what the operator must know.
     out.push(rule("N3").at(
         "customNetworking",
@@ -223,6 +241,37 @@ mod tests {
             Severity::Warn,
             "zone ID"
         ));
+    }
+
+    #[test]
+    fn g3_eniconfig_groups() {
+        let mut inv = inventory();
+        vpc_mut(&mut inv)
+            .security_groups
+            .push(crate::inventory::SecurityGroup {
+                id: "sg-pods".into(),
+                name: "pods".into(),
+                ..Default::default()
+            });
+        let s = with(crate::spec::LABEL_ZONE, &["sg-pods"], true);
+        assert!(has(
+            &inv,
+            &s,
+            "G3",
+            Severity::Warn,
+            "does not allow all traffic"
+        ));
+        vpc_mut(&mut inv)
+            .security_groups
+            .last_mut()
+            .unwrap()
+            .ingress
+            .push(crate::inventory::SgRule {
+                protocol: "-1".into(),
+                group_ids: vec!["sg-pods".into()],
+                ..Default::default()
+            });
+        assert!(!has(&inv, &s, "G3", Severity::Warn, ""));
     }
 
     #[test]

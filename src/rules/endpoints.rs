@@ -4,7 +4,90 @@ use super::cidr::parse_v4;
 use super::{Context, Finding, Severity, rule};
 use crate::spec::starter::BASE_SERVICES;
 
+/// Largest endpoint policy AWS accepts (rule P6).
+pub const MAX_POLICY_CHARS: usize = 20_480;
+
+fn statements(doc: &serde_json::Value) -> Vec<serde_json::Value> {
+    match &doc["Statement"] {
+        serde_json::Value::Array(a) => a.clone(),
+        s @ serde_json::Value::Object(_) => vec![s.clone()],
+        _ => vec![],
+    }
+}
+
+/// What is wrong with an endpoint policy (P6): too long, not JSON, a statement without
+/// a Principal.
+pub fn policy_problems(policy: &str) -> Vec<String> {
+    let mut out = vec![];
+    let n = policy.chars().count();
+    if n > MAX_POLICY_CHARS {
+        out.push(format!(
+            "the policy has {n} characters; the limit is {MAX_POLICY_CHARS}"
+        ));
+    }
+    match serde_json::from_str::<serde_json::Value>(policy) {
+        Err(e) => out.push(format!("the policy is not JSON: {e}")),
+        Ok(doc) => {
+            let st = statements(&doc);
+            if st.is_empty() {
+                out.push("the policy has no Statement".into());
+            }
+            for (i, s) in st.iter().enumerate() {
+                if s.get("Principal").is_none() && s.get("NotPrincipal").is_none() {
+                    out.push(format!("statement {i} names no Principal"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether an S3 gateway policy lets nodes fetch ECR image layers (P5): full access, or a
+/// statement naming the region's layer bucket.
+pub fn s3_policy_allows_ecr_layers(policy: &str, region: &str) -> bool {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(policy) else {
+        return false;
+    };
+    let bucket = format!("prod-{region}-starport-layer-bucket");
+    let is_star = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s == "*",
+        serde_json::Value::Array(a) => a.iter().any(|x| x == "*"),
+        _ => false,
+    };
+    statements(&doc).iter().any(|s| {
+        s["Effect"] == "Allow"
+            && ((is_star(&s["Resource"]) && (is_star(&s["Action"]) || s["Action"] == "s3:*"))
+                || s["Resource"].to_string().contains(&bucket))
+    })
+}
+
+/// P5, P6 on the endpoints that exist (with or without a spec: they are adopted as is).
+fn check_existing(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(v) = ctx.vpc else { return };
+    for e in &v.endpoints {
+        let Some(policy) = &e.policy_document else {
+            continue;
+        };
+        for p in policy_problems(policy) {
+            out.push(rule("P6").at(&e.id, format!("{} ({}): {p}", e.id, e.service)));
+        }
+        if e.service == "s3"
+            && e.kind.eq_ignore_ascii_case("gateway")
+            && !s3_policy_allows_ecr_layers(policy, &ctx.inv.region)
+        {
+            out.push(rule("P5").at(
+                &e.id,
+                format!(
+                    "the S3 gateway endpoint {} restricts access without allowing arn:aws:s3:::prod-{}-starport-layer-bucket/*",
+                    e.id, ctx.inv.region
+                ),
+            ));
+        }
+    }
+}
+
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    check_existing(ctx, out);
     let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
         return;
     };
@@ -376,6 +459,51 @@ mod tests {
             f.iter().any(|(i, sev, _, m)| *i == "P3"
                 && *sev == Severity::Info
                 && m.contains("adopted")),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn p5_p6_existing_policies() {
+        use super::{policy_problems, s3_policy_allows_ecr_layers};
+        let full = r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
+        assert!(policy_problems(full).is_empty());
+        assert!(s3_policy_allows_ecr_layers(full, "eu-west-1"));
+        let restricted = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::my-bucket/*"}]}"#;
+        assert!(!s3_policy_allows_ecr_layers(restricted, "eu-west-1"));
+        let with_layers = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*"]}]}"#;
+        assert!(s3_policy_allows_ecr_layers(with_layers, "eu-west-1"));
+        assert!(
+            policy_problems(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)[0]
+                .contains("no Principal")
+        );
+        assert!(policy_problems("{nope")[0].contains("not JSON"));
+        let long = format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Sid":"{}"}}]}}"#,
+            "x".repeat(20_500)
+        );
+        assert!(policy_problems(&long)[0].contains("20480"));
+
+        let mut inventory = inv();
+        vpc_mut(&mut inventory).endpoints.push(Endpoint {
+            id: "vpce-s3".into(),
+            service: "s3".into(),
+            kind: "Gateway".into(),
+            state: "available".into(),
+            policy_document: Some(restricted.into()),
+            ..Default::default()
+        });
+        let f = evaluate(&inventory, None, Some("vpc-prod"), None);
+        assert!(
+            f.iter().any(|f| f.id == "P5" && f.subject == "vpce-s3"),
+            "{f:#?}"
+        );
+        vpc_mut(&mut inventory).endpoints[0].policy_document =
+            Some(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into());
+        let f = evaluate(&inventory, None, Some("vpc-prod"), None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "P6" && f.message.contains("no Principal")),
             "{f:#?}"
         );
     }

@@ -10,6 +10,7 @@ pub mod cni;
 mod dns;
 mod egress;
 mod endpoints;
+pub mod nacl;
 mod secondary;
 mod subnets;
 mod vpc;
@@ -240,6 +241,22 @@ pub const CATALOG: &[Rule] = &[
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
     },
     Rule {
+        id: "P5",
+        severity: Severity::Warn,
+        title: "a restricted S3 gateway policy allows the ECR layer bucket",
+        why: "Image layers come from arn:aws:s3:::prod-<region>-starport-layer-bucket; a gateway policy that does not allow it breaks image pulls.",
+        fix: "add arn:aws:s3:::prod-<region>-starport-layer-bucket/* (s3:GetObject) to the S3 endpoint policy",
+        docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+    },
+    Rule {
+        id: "P6",
+        severity: Severity::Error,
+        title: "endpoint policies are valid",
+        why: "An endpoint policy is at most 20 480 characters of JSON and every statement names a Principal.",
+        fix: "shorten the policy and add a Principal to each statement",
+        docs: ENDPOINT_DOCS,
+    },
+    Rule {
         id: "P7",
         severity: Severity::Warn,
         title: "the base endpoint set is planned",
@@ -264,6 +281,22 @@ pub const CATALOG: &[Rule] = &[
         docs: ENDPOINT_DOCS,
     },
     Rule {
+        id: "G3",
+        severity: Severity::Warn,
+        title: "ENIConfig security groups let pods, nodes and the control plane talk",
+        why: "Pods on custom networking use the ENIConfig's groups: they must allow pod-to-node, control-plane-to-pod (webhooks, exec) and DNS (53) traffic.",
+        fix: "allow all traffic from the group itself and the VPC CIDRs, or list the node security group in customNetworking.securityGroupIds",
+        docs: CUSTOM_NET_DOCS,
+    },
+    Rule {
+        id: "G5",
+        severity: Severity::Error,
+        title: "network ACLs pass endpoint, DNS and return traffic",
+        why: "Network ACLs are stateless: the node subnets need tcp/443 to and from the endpoints, udp/53 to the VPC resolver and the replies on the ephemeral ports.",
+        fix: "allow tcp 443, udp 53 and tcp/udp 1024-65535 to and from the VPC CIDRs in the subnets' network ACL",
+        docs: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+    },
+    Rule {
         id: "G4",
         severity: Severity::Error,
         title: "the Resolver inbound endpoint accepts DNS from the client CIDRs",
@@ -278,6 +311,14 @@ pub const CATALOG: &[Rule] = &[
         why: "Nodes without internet egress reach the API only through private access; with both accesses off nothing can.",
         fix: "set clusterEndpoint.privateAccess: true",
         docs: ACCESS_DOCS,
+    },
+    Rule {
+        id: "A3",
+        severity: Severity::Error,
+        title: "clusters with hybrid nodes do not use public and private access together",
+        why: "Hybrid nodes resolve the API endpoint from outside the VPC: with both accesses on they get the public addresses and bypass the private path.",
+        fix: "use either public or private endpoint access for a cluster with hybrid nodes",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html",
     },
     Rule {
         id: "A2",
@@ -556,6 +597,7 @@ pub fn evaluate(
         dns::check(&ctx, &mut out);
         cni::check(&ctx, &mut out);
         egress::check(&ctx, &mut out);
+        nacl::check(&ctx, &mut out);
     }
     out.sort_by(|a, b| {
         (a.severity, a.id, &a.subject, &a.message).cmp(&(b.severity, b.id, &b.subject, &b.message))
