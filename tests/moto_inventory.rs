@@ -130,7 +130,13 @@ fn demo_account_is_discovered_and_classified() {
     let acl = &prod["networkAcls"][0];
     assert_eq!(acl["isDefault"], true);
     assert_eq!(acl["subnetIds"].as_array().unwrap().len(), 10);
-    assert!(acl["entries"].as_array().unwrap().iter().any(|e| e["action"] == "allow" && e["cidr"] == "0.0.0.0/0"));
+    assert!(
+        acl["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "allow" && e["cidr"] == "0.0.0.0/0")
+    );
     let sts = eps.iter().find(|e| e["service"] == "sts").unwrap();
     assert_eq!(sts["type"], "Interface");
     assert_eq!(sts["privateDns"], true);

@@ -549,8 +549,12 @@ pub fn evaluate(
     cluster: Option<&str>,
 ) -> Vec<Finding> {
     let mut out = vec![];
-    let vpc_id = spec.map(|s| s.vpc_id.as_str()).or(vpc);
     let cluster_name = spec.and_then(|s| s.cluster_name.as_deref()).or(cluster);
+    // Without a spec or --vpc, a named cluster chooses its own VPC.
+    let cluster_vpc = cluster_name
+        .and_then(|n| inv.clusters.iter().find(|c| c.name == n))
+        .and_then(|c| c.vpc_id.as_deref());
+    let vpc_id = spec.map(|s| s.vpc_id.as_str()).or(vpc).or(cluster_vpc);
     let targets: Vec<&Vpc> = match vpc_id {
         Some(id) => match inv.vpc(id) {
             Some(v) => vec![v],
@@ -859,6 +863,30 @@ mod tests {
             assert!(seen.insert(r.id), "duplicate {}", r.id);
             assert!(!r.why.is_empty() && !r.fix.is_empty() && r.docs.starts_with("https://"));
         }
+    }
+
+    #[test]
+    fn a_named_cluster_is_audited_in_its_own_vpc_only() {
+        let mut inv = inventory();
+        let mut other = inv.vpcs[0].clone();
+        other.id = "vpc-other".into();
+        other.dns_support = false;
+        inv.vpcs.push(other);
+        let mut c2 = inv.clusters[0].clone();
+        c2.name = "other".into();
+        c2.vpc_id = Some("vpc-other".into());
+        inv.clusters.push(c2);
+        // Auditing "prod" must not report vpc-other's V1.
+        let f = evaluate(&inv, None, None, Some("prod"));
+        assert!(!f.iter().any(|f| f.id == "V1"), "{f:#?}");
+        let f = evaluate(&inv, None, None, Some("other"));
+        assert!(
+            f.iter().any(|f| f.id == "V1" && f.subject == "vpc-other"),
+            "{f:#?}"
+        );
+        // With neither, every VPC that holds a cluster.
+        let f = evaluate(&inv, None, None, None);
+        assert!(f.iter().any(|f| f.id == "V1"));
     }
 
     #[test]
