@@ -58,9 +58,19 @@ pub enum Command {
     /// Audit what exists (and, with --spec, what is intended) against every rule.
     /// Exit 0: no error findings; 1: error findings; 2: usage or AWS failure
     Check(CheckArgs),
+    /// Show what apply would change to make the account match --spec (reads only).
+    /// Exit 0: a plan (or no changes); 1: error findings block it; 2: usage or AWS failure
+    Plan(PlanArgs),
     /// Work with spec files
     #[command(subcommand)]
     Spec(SpecCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = CheckOutput::Text)]
+    pub output: CheckOutput,
 }
 
 #[derive(Debug, Subcommand)]

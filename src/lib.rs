@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod cli;
 pub mod inventory;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod spec;

@@ -1,6 +1,8 @@
 use clap::Parser;
 use eks_private_tui::aws::{self, DiscoverOptions};
-use eks_private_tui::cli::{CheckArgs, CheckOutput, Cli, Command, Global, Output, SpecCommand};
+use eks_private_tui::cli::{
+    CheckArgs, CheckOutput, Cli, Command, Global, Output, PlanArgs, SpecCommand,
+};
 use eks_private_tui::spec::Spec;
 use eks_private_tui::{report, rules, tui};
 use std::process::ExitCode;
@@ -32,6 +34,7 @@ async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         None | Some(Command::Tui) => tui_main(&cli.global).await,
         Some(Command::Check(ref args)) => check(&cli.global, args).await,
+        Some(Command::Plan(ref args)) => plan(&cli.global, args).await,
         Some(Command::Spec(SpecCommand::New {
             ref vpc,
             ref cluster,
@@ -126,6 +129,96 @@ async fn spec_new(global: &Global, vpc: &str, cluster: Option<&str>, force: bool
             }
             eprintln!("wrote {}", path.display());
         }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `plan`: the rules first (error findings block), then the actions.
+async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
+    let Some(path) = &global.spec else {
+        eprintln!(
+            "error: plan needs --spec FILE — write one with `eks-private-tui spec new --vpc VPC --spec FILE`"
+        );
+        return ExitCode::from(2);
+    };
+    let spec = match Spec::load(path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e} — fix the spec file (docs/spec.md describes every field)");
+            return ExitCode::from(2);
+        }
+    };
+    let mut opts = global.aws_options();
+    if let Some(r) = &opts.region
+        && r != &spec.region
+    {
+        eprintln!(
+            "error: --region {r} but the spec is for {} — drop --region or use the spec's region",
+            spec.region
+        );
+        return ExitCode::from(2);
+    }
+    opts.region = Some(spec.region.clone());
+    let aws = match aws::connect(&opts).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let discover = DiscoverOptions {
+        vpc: Some(spec.vpc_id.clone()).filter(|v| aws::valid_vpc_id(v)),
+        concurrency: global.concurrency,
+    };
+    let inv = match aws::discover(&aws, &discover).await {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: the spec's vpcId: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let findings = rules::evaluate(&inv, Some(&spec), None, None);
+    let color = global.color() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == rules::Severity::Error)
+        .filter(|f| !eks_private_tui::plan::REMEDIES.contains(&f.id))
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        match args.output {
+            CheckOutput::Text => {
+                println!("The spec cannot be planned: fix these first.\n");
+                print!("{}", report::findings_text(&errors, color));
+            }
+            CheckOutput::Json => println!(
+                "{}",
+                serde_json::to_string_pretty(&report::findings_json(&errors)).expect("json")
+            ),
+        }
+        return ExitCode::from(1);
+    }
+    let p = eks_private_tui::plan::plan(&spec, &inv);
+    match args.output {
+        CheckOutput::Text => {
+            let notes: Vec<_> = findings
+                .iter()
+                .filter(|f| f.severity != rules::Severity::Info)
+                .collect();
+            for f in &notes {
+                let (sym, tail) = if f.severity == rules::Severity::Error {
+                    ("~", " (fixed by this plan)")
+                } else {
+                    ("!", "")
+                };
+                println!("{sym} {} {}: {}{tail}", f.id, f.subject, f.message);
+            }
+            if !notes.is_empty() {
+                println!();
+            }
+            print!("{}", eks_private_tui::plan::render::text(&p, color));
+        }
+        CheckOutput::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&eks_private_tui::plan::render::json(&p)).expect("json")
+        ),
     }
     ExitCode::SUCCESS
 }

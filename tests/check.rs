@@ -283,3 +283,84 @@ fn spec_new_writes_a_starter_that_check_reads() {
         .collect();
     assert_eq!(errors, ["V1"], "{json}");
 }
+
+#[test]
+fn plan_shows_what_apply_would_do() {
+    let m = moto();
+    let seed = m.seed("demo", "eu-south-1", &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    let path = unique_temp("ept-plan").with_extension("yaml");
+    let p = path.to_str().unwrap();
+    let out = bin(Some(&m.url))
+        .args([
+            "spec",
+            "new",
+            "--region",
+            "eu-south-1",
+            "--vpc",
+            vpc,
+            "--spec",
+            p,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = |extra: &[&str]| {
+        bin(Some(&m.url))
+            .args(["plan", "--spec", p])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // V1 is an error, but the plan fixes it: planning goes on and says so.
+    let out = plan(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("(fixed by this plan)"), "{text}");
+    assert!(text.contains("~ value = false -> true"), "{text}");
+    assert!(text.contains("# endpoint.sts will be created"), "{text}");
+    assert!(
+        text.contains("security_group_id = (known after apply)"),
+        "{text}"
+    );
+    // The demo's S3 gateway is on one table: it is extended, never created again.
+    assert!(
+        text.contains("# endpoint.s3 will be updated in-place"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Plan: 6 to add, 5 to change, 0 to destroy."),
+        "{text}"
+    );
+    let json: Value = serde_json::from_slice(&plan(&["-o", "json"]).stdout).unwrap();
+    assert_eq!(json["summary"]["add"], 6);
+    assert_eq!(json["summary"]["change"], 5);
+    let s3 = json["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["address"] == "endpoint.s3")
+        .unwrap();
+    assert_eq!(s3["op"], "update");
+    assert_eq!(s3["id"], seed["s3Endpoint"]);
+
+    // An error the plan does not fix blocks it: exit 1, the findings instead of a plan.
+    let bad = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("services: [", "services: [ecr, ");
+    std::fs::write(&path, bad).unwrap();
+    let out = plan(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("cannot be planned") && stdout(&out).contains("P1"),
+        "{}",
+        stdout(&out)
+    );
+    // No spec: a usage error.
+    let out = bin(Some(&m.url))
+        .args(["plan", "--region", "eu-south-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("spec new"));
+}

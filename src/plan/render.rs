@@ -1,0 +1,164 @@
+//! The plan as text, in Terraform's conventions: a legend of the symbols present,
+//! `# addr will be created`, `"old" -> "new"`, `(known after apply)`, unchanged
+//! attributes folded, and `Plan: X to add, Y to change, Z to destroy.` (or `No changes.`).
+//! Meaning never rests on colour: the same text is printed with or without it.
+
+use super::{Action, Attr, Op, Plan};
+use std::fmt::Write;
+
+/// Quote plain values; lists, maps, booleans and numbers stay as they are.
+fn show(v: &Option<String>) -> String {
+    match v {
+        None => "(known after apply)".into(),
+        Some(s)
+            if s.starts_with('[')
+                || s.starts_with('{')
+                || s.starts_with('"')
+                || s == "true"
+                || s == "false"
+                || s.parse::<i64>().is_ok() =>
+        {
+            s.clone()
+        }
+        Some(s) => format!("{s:?}"),
+    }
+}
+
+fn verb(op: Op) -> &'static str {
+    match op {
+        Op::Create => "will be created",
+        Op::Update => "will be updated in-place",
+        Op::Delete => "will be destroyed",
+        Op::Replace => "must be replaced",
+    }
+}
+
+fn paint(s: &str, op: Op, color: bool) -> String {
+    if !color {
+        return s.to_string();
+    }
+    let code = match op {
+        Op::Create => "32",
+        Op::Update => "33",
+        Op::Delete | Op::Replace => "31",
+    };
+    format!("\x1b[{code}m{s}\x1b[0m")
+}
+
+fn action(o: &mut String, a: &Action, color: bool) {
+    let _ = writeln!(o, "  # {} {}", a.address, verb(a.op));
+    let _ = writeln!(
+        o,
+        "  {} {} {:?} {{",
+        paint(a.op.symbol(), a.op, color),
+        a.kind,
+        a.address
+    );
+    let shown: Vec<&Attr> = match a.op {
+        Op::Update => a.attrs.iter().filter(|x| x.changed()).collect(),
+        _ => a.attrs.iter().collect(),
+    };
+    let width = shown.iter().map(|x| x.name.len()).max().unwrap_or(0);
+    for x in &shown {
+        let line = match (a.op, &x.before) {
+            (Op::Update, Some(_)) => format!(
+                "~ {:<width$} = {} -> {}",
+                x.name,
+                show(&x.before),
+                show(&x.after)
+            ),
+            (Op::Update, None) => format!("+ {:<width$} = {}", x.name, show(&x.after)),
+            (Op::Delete, _) => format!("- {:<width$} = {}", x.name, show(&x.before)),
+            _ => format!("+ {:<width$} = {}", x.name, show(&x.after)),
+        };
+        let sym = line[..1].to_string();
+        let op = match sym.as_str() {
+            "~" => Op::Update,
+            "-" => Op::Delete,
+            _ => Op::Create,
+        };
+        let _ = writeln!(o, "      {}{}", paint(&sym, op, color), &line[1..]);
+    }
+    let hidden = a.attrs.len() - shown.len();
+    if hidden > 0 {
+        let _ = writeln!(
+            o,
+            "        # ({hidden} unchanged attribute{} hidden)",
+            if hidden == 1 { "" } else { "s" }
+        );
+    }
+    let _ = writeln!(o, "    }}");
+    if !a.depends_on.is_empty() {
+        let _ = writeln!(o, "    # after {}", a.depends_on.join(", "));
+    }
+    let _ = writeln!(o);
+}
+
+/// `plan -o json`: the actions with their attributes, what is adopted, and the counts.
+pub fn json(plan: &Plan) -> serde_json::Value {
+    let (add, change, destroy) = plan.counts();
+    serde_json::json!({
+        "name": plan.name,
+        "actions": plan.actions.iter().map(|a| serde_json::json!({
+            "address": a.address,
+            "kind": a.kind,
+            "op": match a.op { Op::Create => "create", Op::Update => "update", Op::Delete => "delete", Op::Replace => "replace" },
+            "id": a.id,
+            "attributes": a.attrs.iter().map(|x| serde_json::json!({
+                "name": x.name, "before": x.before, "after": x.after,
+            })).collect::<Vec<_>>(),
+            "dependsOn": a.depends_on,
+        })).collect::<Vec<_>>(),
+        "adopted": plan.adopted.iter().map(|(a, id)| serde_json::json!({"address": a, "id": id})).collect::<Vec<_>>(),
+        "summary": {"add": add, "change": change, "destroy": destroy},
+    })
+}
+
+pub fn text(plan: &Plan, color: bool) -> String {
+    let mut o = String::new();
+    if plan.actions.is_empty() {
+        let _ = writeln!(
+            o,
+            "No changes. The account matches the spec {:?} ({} existing resource(s) adopted).",
+            plan.name,
+            plan.adopted.len()
+        );
+        return o;
+    }
+    let _ = writeln!(
+        o,
+        "Resource actions are indicated with the following symbols:"
+    );
+    for op in [Op::Create, Op::Update, Op::Delete, Op::Replace] {
+        if plan.actions.iter().any(|a| a.op == op) {
+            let what = match op {
+                Op::Create => "create",
+                Op::Update => "update in-place",
+                Op::Delete => "destroy",
+                Op::Replace => "destroy and then create replacement",
+            };
+            let _ = writeln!(o, "  {} {what}", paint(op.symbol(), op, color));
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "eks-private-tui will perform the following actions:");
+    let _ = writeln!(o);
+    for a in &plan.actions {
+        action(&mut o, a, color);
+    }
+    if !plan.adopted.is_empty() {
+        let adopted: Vec<String> = plan
+            .adopted
+            .iter()
+            .map(|(a, id)| format!("{a} = {id}"))
+            .collect();
+        let _ = writeln!(o, "Adopted as they are: {}", adopted.join(", "));
+        let _ = writeln!(o);
+    }
+    let (add, change, destroy) = plan.counts();
+    let _ = writeln!(
+        o,
+        "Plan: {add} to add, {change} to change, {destroy} to destroy."
+    );
+    o
+}

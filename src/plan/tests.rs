@@ -1,0 +1,242 @@
+use super::*;
+use crate::inventory::{Endpoint, EndpointService, SecurityGroup, SgRule};
+use crate::rules::testkit::{inventory, spec, vpc_mut};
+use crate::spec::{
+    ClusterEndpoint, CreateSecurityGroup, Endpoints, SecondaryCidr, SecurityGroupChoice,
+};
+
+fn addresses(p: &Plan) -> Vec<(&str, Op)> {
+    p.actions
+        .iter()
+        .map(|a| (a.address.as_str(), a.op))
+        .collect()
+}
+
+fn with_endpoints(services: &[&str]) -> crate::spec::Spec {
+    let mut s = spec();
+    s.endpoints = Some(Endpoints {
+        services: services.iter().map(|s| s.to_string()).collect(),
+        private_dns: true,
+        security_group: SecurityGroupChoice {
+            id: None,
+            create: Some(CreateSecurityGroup { name: "ep".into() }),
+        },
+        extra_route_table_ids: vec![],
+    });
+    s
+}
+
+#[test]
+fn nothing_to_do_is_no_changes() {
+    let p = plan(&spec(), &inventory());
+    assert!(p.actions.is_empty(), "{:#?}", p.actions);
+    assert!(render::text(&p, false).starts_with("No changes."));
+}
+
+#[test]
+fn dns_attributes_are_updated_in_place() {
+    let mut inv = inventory();
+    vpc_mut(&mut inv).dns_hostnames = false;
+    let p = plan(&spec(), &inv);
+    assert_eq!(
+        addresses(&p),
+        [("vpc_attribute.enable_dns_hostnames", Op::Update)]
+    );
+    let t = render::text(&p, false);
+    assert!(t.contains("~ value = false -> true"), "{t}");
+    assert!(t.contains("# (1 unchanged attribute hidden)"), "{t}");
+    assert!(
+        t.contains("~ update in-place") && !t.contains("+ create"),
+        "legend of present symbols only: {t}"
+    );
+    assert!(
+        t.ends_with("Plan: 0 to add, 1 to change, 0 to destroy.\n"),
+        "{t}"
+    );
+}
+
+#[test]
+fn endpoints_security_group_and_s3() {
+    let mut inv = inventory();
+    inv.endpoint_services = vec![EndpointService {
+        service: "eks".into(),
+        service_name: "com.amazonaws.eu-west-1.eks".into(),
+        availability_zones: vec!["eu-west-1a".into()],
+        ..Default::default()
+    }];
+    vpc_mut(&mut inv).endpoints.push(Endpoint {
+        id: "vpce-sts".into(),
+        service: "sts".into(),
+        state: "available".into(),
+        ..Default::default()
+    });
+    let p = plan(&with_endpoints(&["sts", "eks", "s3"]), &inv);
+    assert_eq!(
+        addresses(&p),
+        [
+            ("security_group.endpoints", Op::Create),
+            (
+                "security_group_rule.endpoints_443[\"10.0.0.0/16\"]",
+                Op::Create
+            ),
+            ("endpoint.eks", Op::Create),
+            ("endpoint.s3", Op::Create),
+        ]
+    );
+    assert!(
+        p.adopted
+            .contains(&("endpoint.sts".into(), "vpce-sts".into()))
+    );
+    let eks = &p.actions[2];
+    let subnets = eks.attrs.iter().find(|a| a.name == "subnet_ids").unwrap();
+    assert_eq!(
+        subnets.after.as_deref(),
+        Some("[\"subnet-priv-a\"]"),
+        "only AZs the service supports (P2)"
+    );
+    assert_eq!(eks.depends_on, ["security_group.endpoints"]);
+    let s3 = &p.actions[3];
+    let rts = s3
+        .attrs
+        .iter()
+        .find(|a| a.name == "route_table_ids")
+        .unwrap();
+    assert_eq!(
+        rts.after.as_deref(),
+        Some("[\"rtb-priv-a\", \"rtb-priv-b\"]")
+    );
+    let t = render::text(&p, false);
+    assert!(
+        t.contains("+ id") && t.contains("(known after apply)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Plan: 4 to add, 0 to change, 0 to destroy."),
+        "{t}"
+    );
+
+    // An existing S3 gateway on fewer tables is modified, never created twice.
+    vpc_mut(&mut inv).endpoints.push(Endpoint {
+        id: "vpce-s3".into(),
+        service: "s3".into(),
+        service_name: "com.amazonaws.eu-west-1.s3".into(),
+        kind: "Gateway".into(),
+        state: "available".into(),
+        route_table_ids: vec!["rtb-priv-a".into()],
+        ..Default::default()
+    });
+    let p = plan(&with_endpoints(&["s3"]), &inv);
+    let s3 = p
+        .actions
+        .iter()
+        .find(|a| a.address == "endpoint.s3")
+        .unwrap();
+    assert_eq!(s3.op, Op::Update);
+    assert_eq!(s3.id.as_deref(), Some("vpce-s3"));
+    assert!(
+        render::text(&p, false)
+            .contains("~ route_table_ids = [\"rtb-priv-a\"] -> [\"rtb-priv-a\", \"rtb-priv-b\"]")
+    );
+}
+
+#[test]
+fn an_existing_group_gets_only_the_missing_rules() {
+    let mut inv = inventory();
+    vpc_mut(&mut inv).security_groups.push(SecurityGroup {
+        id: "sg-ep".into(),
+        name: "ep".into(),
+        ingress: vec![SgRule {
+            protocol: "tcp".into(),
+            from_port: Some(443),
+            to_port: Some(443),
+            cidrs: vec!["10.0.0.0/16".into()],
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let mut s = with_endpoints(&[]);
+    s.secondary_cidr = Some(SecondaryCidr {
+        cidr: "100.64.0.0/16".into(),
+        pod_subnets: Default::default(),
+    });
+    let p = plan(&s, &inv);
+    assert_eq!(
+        addresses(&p),
+        [
+            ("vpc_cidr.secondary", Op::Create),
+            (
+                "security_group_rule.endpoints_443[\"100.64.0.0/16\"]",
+                Op::Create
+            )
+        ]
+    );
+    assert!(
+        p.adopted
+            .contains(&("security_group.endpoints".into(), "sg-ep".into()))
+    );
+    assert_eq!(p.actions[1].depends_on, ["vpc_cidr.secondary"]);
+}
+
+#[test]
+fn secondary_cidr_pod_subnets_and_their_route_tables() {
+    let mut s = spec();
+    s.secondary_cidr = Some(SecondaryCidr {
+        cidr: "100.64.0.0/16".into(),
+        pod_subnets: [("eu-west-1a", "100.64.0.0/19")]
+            .map(|(a, c)| (a.to_string(), c.to_string()))
+            .into(),
+    });
+    let p = plan(&s, &inventory());
+    assert_eq!(
+        addresses(&p),
+        [
+            ("vpc_cidr.secondary", Op::Create),
+            ("subnet.pod[\"eu-west-1a\"]", Op::Create),
+            ("route_table_association.pod[\"eu-west-1a\"]", Op::Create),
+        ]
+    );
+    assert_eq!(p.actions[1].depends_on, ["vpc_cidr.secondary"]);
+    assert_eq!(p.actions[2].depends_on, ["subnet.pod[\"eu-west-1a\"]"]);
+    let rt = p.actions[2]
+        .attrs
+        .iter()
+        .find(|a| a.name == "route_table_id")
+        .unwrap();
+    assert_eq!(
+        rt.after.as_deref(),
+        Some("rtb-priv-a"),
+        "the node subnet's table (C4)"
+    );
+}
+
+#[test]
+fn cluster_access_and_node_tags() {
+    let mut inv = inventory();
+    vpc_mut(&mut inv).subnets[2].tags.clear();
+    inv.clusters[0].public_access_cidrs = vec!["0.0.0.0/0".into()];
+    let mut s = spec();
+    s.cluster_endpoint = Some(ClusterEndpoint {
+        private_access: true,
+        public_access: false,
+        public_access_cidrs: vec![],
+        allow_https_from_cidrs: vec![],
+    });
+    let p = plan(&s, &inv);
+    assert_eq!(
+        addresses(&p),
+        [
+            ("subnet_tag.node[\"eu-west-1a\"]", Op::Update),
+            ("cluster.endpoint_access", Op::Update)
+        ]
+    );
+    let t = render::text(&p, false);
+    assert!(
+        t.contains("~ endpoint_private_access = false -> true"),
+        "{t}"
+    );
+    assert!(
+        t.contains("~ endpoint_public_access  = true -> false"),
+        "{t}"
+    );
+    assert!(t.contains("+ kubernetes.io/role/internal-elb"), "{t}");
+}
