@@ -366,6 +366,26 @@ pub fn name_tag(tags: &Tags) -> String {
     tags.get("Name").cloned().unwrap_or_default()
 }
 
+impl SecurityGroup {
+    /// Whether an ingress rule lets tcp `port` in from all of `cidr`: a rule for all
+    /// protocols counts, and so does a wider CIDR. An unparsable `cidr` is not covered.
+    pub fn allows_tcp_from(&self, port: i32, cidr: &str) -> bool {
+        let Ok(net) = cidr.parse::<ipnet::Ipv4Net>() else {
+            return false;
+        };
+        self.ingress.iter().any(|r| {
+            let port_ok = r.protocol == "-1"
+                || (r.protocol == "tcp"
+                    && r.from_port.unwrap_or(0) <= port
+                    && r.to_port.unwrap_or(65535) >= port);
+            port_ok
+                && r.cidrs
+                    .iter()
+                    .any(|x| x.parse::<ipnet::Ipv4Net>().is_ok_and(|x| x.contains(&net)))
+        })
+    }
+}
+
 impl Inventory {
     pub fn vpc(&self, id: &str) -> Option<&Vpc> {
         self.vpcs.iter().find(|v| v.id == id)
@@ -457,6 +477,33 @@ mod tests {
         let mut dead = route("0.0.0.0/0", "nat-gone");
         dead.state = "blackhole".into();
         assert_eq!(classify_routes(&[local, dead]), SubnetKind::Isolated);
+    }
+
+    #[test]
+    fn security_group_coverage() {
+        let rule = |proto: &str, from: i32, to: i32, cidr: &str| SgRule {
+            protocol: proto.into(),
+            from_port: Some(from),
+            to_port: Some(to),
+            cidrs: vec![cidr.into()],
+            ..Default::default()
+        };
+        let g = SecurityGroup {
+            ingress: vec![
+                rule("tcp", 443, 443, "10.0.0.0/16"),
+                rule("-1", -1, -1, "100.64.0.0/10"),
+            ],
+            ..Default::default()
+        };
+        assert!(g.allows_tcp_from(443, "10.0.0.0/16"));
+        assert!(g.allows_tcp_from(443, "10.0.5.0/24"), "a wider rule covers");
+        assert!(
+            !g.allows_tcp_from(443, "10.0.0.0/8"),
+            "a narrower rule does not"
+        );
+        assert!(!g.allows_tcp_from(22, "10.0.0.0/16"));
+        assert!(g.allows_tcp_from(22, "100.64.0.0/16"), "all protocols");
+        assert!(!g.allows_tcp_from(443, "nonsense"));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 pub mod render;
 
 use crate::inventory::{Inventory, Vpc};
-use crate::rules::cidr::parse_v4;
 use crate::spec::Spec;
 use std::collections::BTreeSet;
 
@@ -366,21 +365,7 @@ fn endpoints(
         cidrs.push(s.to_string());
     }
     for cidr in cidrs {
-        let covered = existing_sg.is_some_and(|g| {
-            let net = parse_v4(&cidr).ok();
-            g.ingress.iter().any(|r| {
-                (r.protocol == "-1"
-                    || (r.protocol == "tcp"
-                        && r.from_port.unwrap_or(0) <= 443
-                        && r.to_port.unwrap_or(65535) >= 443))
-                    && r.cidrs.iter().any(|x| {
-                        parse_v4(x)
-                            .ok()
-                            .zip(net)
-                            .is_some_and(|(x, n)| x.contains(&n))
-                    })
-            })
-        });
+        let covered = existing_sg.is_some_and(|g| g.allows_tcp_from(443, &cidr));
         if !covered {
             let mut deps = vec![];
             if existing_sg.is_none() {
@@ -571,15 +556,7 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
         .flat_map(|v| &v.security_groups)
         .find(|g| &g.id == sg_id);
     for cidr in &ep.allow_https_from_cidrs {
-        let covered = sg.is_some_and(|g| {
-            g.ingress.iter().any(|r| {
-                (r.protocol == "-1"
-                    || (r.protocol == "tcp"
-                        && r.from_port.unwrap_or(0) <= 443
-                        && r.to_port.unwrap_or(65535) >= 443))
-                    && r.cidrs.iter().any(|x| x == cidr)
-            })
-        });
+        let covered = sg.is_some_and(|g| g.allows_tcp_from(443, cidr));
         if !covered {
             out.push(Action {
                 address: format!("security_group_rule.cluster_443[{cidr:?}]"),

@@ -1,37 +1,15 @@
 //! Bad input, table-driven: a complete, sound spec, broken one way per row; each row names
 //! the rule and the field the finding must carry. Nothing here calls AWS.
 
-use super::testkit::{inventory, spec, subnet, vpc_mut};
+use super::testkit::{client_vpc, inventory, spec, vpc_mut};
 use super::{Severity, evaluate};
-use crate::inventory::{EndpointService, Inventory, SubnetKind};
+use crate::inventory::{EndpointService, Inventory};
 use crate::spec::*;
 
 /// The test inventory plus a peered client VPC and the region's endpoint services.
 fn inv() -> Inventory {
     let mut inv = inventory();
-    let mut client = inv.vpcs[0].clone();
-    client.id = "vpc-client".into();
-    client.name = "client".into();
-    client.cidrs[0].cidr = "10.99.0.0/16".into();
-    client.subnets = vec![
-        subnet(
-            "subnet-c1",
-            "eu-west-1a",
-            "euw1-az3",
-            "10.99.0.0/24",
-            SubnetKind::Private,
-            "rtb-c",
-        ),
-        subnet(
-            "subnet-c2",
-            "eu-west-1b",
-            "euw1-az1",
-            "10.99.1.0/24",
-            SubnetKind::Private,
-            "rtb-c",
-        ),
-    ];
-    client.security_groups.clear();
+    let client = client_vpc(&inv);
     inv.vpcs.push(client);
     vpc_mut(&mut inv)
         .security_groups

@@ -198,26 +198,7 @@ mod tests {
 
     fn client_inventory() -> crate::inventory::Inventory {
         let mut inv = inventory();
-        let mut client = inv.vpcs[0].clone();
-        client.id = "vpc-client".into();
-        client.subnets = vec![
-            subnet(
-                "subnet-c1",
-                "eu-west-1a",
-                "euw1-az3",
-                "10.99.0.0/24",
-                crate::inventory::SubnetKind::Private,
-                "rtb-c",
-            ),
-            subnet(
-                "subnet-c2",
-                "eu-west-1b",
-                "euw1-az1",
-                "10.99.1.0/24",
-                crate::inventory::SubnetKind::Private,
-                "rtb-c",
-            ),
-        ];
+        let client = client_vpc(&inv);
         inv.vpcs.push(client);
         inv
     }

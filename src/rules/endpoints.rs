@@ -271,16 +271,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 }
                 for c in cidrs {
                     let Ok(net) = parse_v4(&c) else { continue };
-                    let covered = g.ingress.iter().any(|r| {
-                        let port_ok = r.protocol == "-1"
-                            || (r.protocol == "tcp"
-                                && r.from_port.unwrap_or(0) <= 443
-                                && r.to_port.unwrap_or(65535) >= 443);
-                        port_ok
-                            && r.cidrs
-                                .iter()
-                                .any(|x| parse_v4(x).is_ok_and(|x| x.contains(&net)))
-                    });
+                    let covered = g.allows_tcp_from(443, &net.to_string());
                     if !covered {
                         out.push(rule("G1").at(
                             "endpoints.securityGroup.id",

@@ -816,6 +816,34 @@ pub(crate) mod testkit {
         s
     }
 
+    /// The peered client VPC vpc-client (10.99.0.0/16) with subnet-c1 and subnet-c2.
+    pub fn client_vpc(inv: &Inventory) -> Vpc {
+        let mut client = inv.vpcs[0].clone();
+        client.id = "vpc-client".into();
+        client.name = "client".into();
+        client.cidrs[0].cidr = "10.99.0.0/16".into();
+        client.security_groups.clear();
+        client.subnets = vec![
+            subnet(
+                "subnet-c1",
+                "eu-west-1a",
+                "euw1-az3",
+                "10.99.0.0/24",
+                SubnetKind::Private,
+                "rtb-c",
+            ),
+            subnet(
+                "subnet-c2",
+                "eu-west-1b",
+                "euw1-az1",
+                "10.99.1.0/24",
+                SubnetKind::Private,
+                "rtb-c",
+            ),
+        ];
+        client
+    }
+
     pub fn vpc_mut(inv: &mut Inventory) -> &mut Vpc {
         &mut inv.vpcs[0]
     }
