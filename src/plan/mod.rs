@@ -150,6 +150,7 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
         );
     }
     cluster_access(spec, inv, &mut actions);
+    resolver(spec, inv, v, &mut actions, &mut adopted);
     Plan {
         name: spec.metadata.name.clone(),
         actions,
@@ -572,6 +573,200 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
                 ],
                 depends_on: vec![],
             });
+        }
+    }
+}
+
+/// The cluster's API hostname (`https://X.gr7.eu-west-1.eks.amazonaws.com` → the host).
+fn api_host(endpoint: &str) -> String {
+    endpoint
+        .trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_lowercase()
+}
+
+/// Route 53 Resolver: the inbound endpoint in the cluster VPC, the outbound endpoint in a
+/// client VPC, the FORWARD rule for the API hostname and its associations.
+fn resolver(
+    spec: &Spec,
+    inv: &Inventory,
+    v: &Vpc,
+    out: &mut Vec<Action>,
+    adopted: &mut Vec<(String, String)>,
+) {
+    let Some(dns) = &spec.dns else { return };
+    let r = &inv.resolver;
+    let name = &spec.metadata.name;
+    let endpoint = |direction: &str, vpc: &str| {
+        r.endpoints
+            .iter()
+            .find(|e| e.direction == direction && e.vpc_id == vpc && e.status != "DELETING")
+    };
+    let mut inbound_ips: Option<Vec<String>> = None;
+    if let Some(inb) = &dns.inbound_endpoint {
+        match endpoint("INBOUND", &v.id) {
+            Some(e) => {
+                adopted.push(("resolver_endpoint.inbound".into(), e.id.clone()));
+                inbound_ips = Some(e.ips.iter().map(|i| format!("{}:53", i.ip)).collect());
+            }
+            None => {
+                out.push(Action {
+                    address: "security_group.resolver_inbound".into(),
+                    kind: "security_group",
+                    op: Op::Create,
+                    id: None,
+                    attrs: vec![
+                        Attr::new("name", format!("{name}-dns-inbound")),
+                        Attr::new("vpc_id", &v.id),
+                        Attr::new(
+                            "ingress",
+                            format!("tcp+udp 53 from {}", list(&inb.allow_from_cidrs)),
+                        ),
+                        Attr::unknown("id"),
+                    ],
+                    depends_on: vec![],
+                });
+                out.push(Action {
+                    address: "resolver_endpoint.inbound".into(),
+                    kind: "route53_resolver_endpoint",
+                    op: Op::Create,
+                    id: None,
+                    attrs: vec![
+                        Attr::new("name", format!("{name}-inbound")),
+                        Attr::new("direction", "INBOUND"),
+                        Attr::new("subnet_ids", list(&inb.subnet_ids)),
+                        Attr::unknown("security_group_ids"),
+                        Attr::unknown("ip_addresses"),
+                    ],
+                    depends_on: vec!["security_group.resolver_inbound".into()],
+                });
+            }
+        }
+    }
+    let mut outbound_id: Option<String> = None;
+    if let Some(outb) = &dns.outbound_endpoint {
+        match endpoint("OUTBOUND", &outb.vpc_id) {
+            Some(e) => {
+                adopted.push(("resolver_endpoint.outbound".into(), e.id.clone()));
+                outbound_id = Some(e.id.clone());
+            }
+            None => {
+                out.push(Action {
+                    address: "security_group.resolver_outbound".into(),
+                    kind: "security_group",
+                    op: Op::Create,
+                    id: None,
+                    attrs: vec![
+                        Attr::new("name", format!("{name}-dns-outbound")),
+                        Attr::new("vpc_id", &outb.vpc_id),
+                        Attr::new("egress", "tcp+udp 53 to the inbound endpoint"),
+                        Attr::unknown("id"),
+                    ],
+                    depends_on: vec![],
+                });
+                out.push(Action {
+                    address: "resolver_endpoint.outbound".into(),
+                    kind: "route53_resolver_endpoint",
+                    op: Op::Create,
+                    id: None,
+                    attrs: vec![
+                        Attr::new("name", format!("{name}-outbound")),
+                        Attr::new("direction", "OUTBOUND"),
+                        Attr::new("subnet_ids", list(&outb.subnet_ids)),
+                        Attr::unknown("security_group_ids"),
+                        Attr::unknown("id"),
+                    ],
+                    depends_on: vec!["security_group.resolver_outbound".into()],
+                });
+            }
+        }
+    }
+    let Some(fr) = &dns.forward_rule else { return };
+    let domain = if fr.domain == "auto" {
+        match spec
+            .cluster_name
+            .as_ref()
+            .and_then(|n| inv.clusters.iter().find(|c| &c.name == n))
+            .map(|c| api_host(&c.endpoint))
+            .filter(|h| !h.is_empty())
+        {
+            Some(h) => h,
+            None => return, // no cluster to forward for: the rules say so (D5)
+        }
+    } else {
+        fr.domain.trim_end_matches('.').to_lowercase()
+    };
+    let rule_address = "resolver_rule.forward".to_string();
+    let existing = r.rules.iter().find(|x| {
+        x.rule_type == "FORWARD"
+            && x.domain_name
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case(&domain)
+    });
+    let rule_id = match existing {
+        Some(x) => {
+            adopted.push((rule_address.clone(), x.id.clone()));
+            Some(x.id.clone())
+        }
+        None => {
+            let mut deps = vec![];
+            if inbound_ips.is_none() && dns.inbound_endpoint.is_some() {
+                deps.push("resolver_endpoint.inbound".into());
+            }
+            if outbound_id.is_none() && dns.outbound_endpoint.is_some() {
+                deps.push("resolver_endpoint.outbound".into());
+            }
+            out.push(Action {
+                address: rule_address.clone(),
+                kind: "route53_resolver_rule",
+                op: Op::Create,
+                id: None,
+                attrs: vec![
+                    Attr::new("name", format!("{name}-api")),
+                    Attr::new("rule_type", "FORWARD"),
+                    Attr::new("domain_name", &domain),
+                    match &inbound_ips {
+                        Some(ips) => Attr::new("target_ips", list(ips)),
+                        None => Attr::unknown("target_ips"),
+                    },
+                    match &outbound_id {
+                        Some(id) => Attr::new("resolver_endpoint_id", id),
+                        None => Attr::unknown("resolver_endpoint_id"),
+                    },
+                ],
+                depends_on: deps,
+            });
+            None
+        }
+    };
+    for vpc in &fr.associate_vpc_ids {
+        let address = format!("resolver_rule_association[{vpc:?}]");
+        let associated = rule_id.as_ref().and_then(|id| {
+            r.rule_associations
+                .iter()
+                .find(|a| &a.rule_id == id && &a.vpc_id == vpc && a.status != "DELETING")
+        });
+        match associated {
+            Some(a) => adopted.push((address, a.id.clone())),
+            None => out.push(Action {
+                address,
+                kind: "route53_resolver_rule_association",
+                op: Op::Create,
+                id: None,
+                attrs: vec![
+                    match &rule_id {
+                        Some(id) => Attr::new("resolver_rule_id", id),
+                        None => Attr::unknown("resolver_rule_id"),
+                    },
+                    Attr::new("vpc_id", vpc),
+                    Attr::unknown("id"),
+                ],
+                depends_on: if rule_id.is_none() {
+                    vec![rule_address.clone()]
+                } else {
+                    vec![]
+                },
+            }),
         }
     }
 }

@@ -240,3 +240,119 @@ fn cluster_access_and_node_tags() {
     );
     assert!(t.contains("+ kubernetes.io/role/internal-elb"), "{t}");
 }
+
+fn dns_spec() -> crate::spec::Spec {
+    use crate::spec::{Dns, ForwardRule, InboundEndpoint, OutboundEndpoint};
+    let mut s = spec();
+    s.dns = Some(Dns {
+        inbound_endpoint: Some(InboundEndpoint {
+            subnet_ids: vec!["subnet-priv-a".into(), "subnet-priv-b".into()],
+            allow_from_cidrs: vec!["10.99.0.0/16".into()],
+        }),
+        outbound_endpoint: Some(OutboundEndpoint {
+            vpc_id: "vpc-client".into(),
+            subnet_ids: vec!["subnet-c1".into(), "subnet-c2".into()],
+        }),
+        forward_rule: Some(ForwardRule {
+            domain: "auto".into(),
+            associate_vpc_ids: vec!["vpc-client".into()],
+        }),
+    });
+    s
+}
+
+fn dns_inventory() -> crate::inventory::Inventory {
+    let mut inv = inventory();
+    let client = crate::rules::testkit::client_vpc(&inv);
+    inv.vpcs.push(client);
+    inv.clusters[0].endpoint = "https://ABC.gr7.eu-west-1.eks.amazonaws.com/".into();
+    inv
+}
+
+#[test]
+fn resolver_endpoints_rule_and_associations() {
+    let p = plan(&dns_spec(), &dns_inventory());
+    assert_eq!(
+        addresses(&p),
+        [
+            ("security_group.resolver_inbound", Op::Create),
+            ("resolver_endpoint.inbound", Op::Create),
+            ("security_group.resolver_outbound", Op::Create),
+            ("resolver_endpoint.outbound", Op::Create),
+            ("resolver_rule.forward", Op::Create),
+            ("resolver_rule_association[\"vpc-client\"]", Op::Create),
+        ]
+    );
+    let rule = &p.actions[4];
+    assert_eq!(
+        rule.depends_on,
+        ["resolver_endpoint.inbound", "resolver_endpoint.outbound"]
+    );
+    let domain = rule.attrs.iter().find(|a| a.name == "domain_name").unwrap();
+    assert_eq!(
+        domain.after.as_deref(),
+        Some("abc.gr7.eu-west-1.eks.amazonaws.com"),
+        "auto = the API hostname (D5)"
+    );
+    assert_eq!(p.actions[5].depends_on, ["resolver_rule.forward"]);
+    assert!(render::text(&p, false).contains("+ target_ips           = (known after apply)"));
+}
+
+#[test]
+fn existing_resolver_pieces_are_adopted() {
+    use crate::inventory::{ResolverEndpoint, ResolverIp, ResolverRule, ResolverRuleAssociation};
+    let mut inv = dns_inventory();
+    inv.resolver.endpoints = vec![
+        ResolverEndpoint {
+            id: "rslvr-in-1".into(),
+            direction: "INBOUND".into(),
+            vpc_id: "vpc-prod".into(),
+            status: "OPERATIONAL".into(),
+            ips: vec![ResolverIp {
+                ip: "10.0.64.4".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+        ResolverEndpoint {
+            id: "rslvr-out-1".into(),
+            direction: "OUTBOUND".into(),
+            vpc_id: "vpc-client".into(),
+            status: "OPERATIONAL".into(),
+            ..Default::default()
+        },
+    ];
+    // Only the rule is missing: it targets the existing endpoints' addresses.
+    let p = plan(&dns_spec(), &inv);
+    assert_eq!(
+        addresses(&p),
+        [
+            ("resolver_rule.forward", Op::Create),
+            ("resolver_rule_association[\"vpc-client\"]", Op::Create)
+        ]
+    );
+    let targets = p.actions[0]
+        .attrs
+        .iter()
+        .find(|a| a.name == "target_ips")
+        .unwrap();
+    assert_eq!(targets.after.as_deref(), Some("[\"10.0.64.4:53\"]"));
+    assert!(p.actions[0].depends_on.is_empty());
+    // Rule and association present too: nothing to do.
+    inv.resolver.rules = vec![ResolverRule {
+        id: "rslvr-rr-1".into(),
+        rule_type: "FORWARD".into(),
+        domain_name: "abc.gr7.eu-west-1.eks.amazonaws.com.".into(),
+        ..Default::default()
+    }];
+    inv.resolver.rule_associations = vec![ResolverRuleAssociation {
+        id: "rslvr-rrassoc-1".into(),
+        rule_id: "rslvr-rr-1".into(),
+        vpc_id: "vpc-client".into(),
+        status: "COMPLETE".into(),
+        ..Default::default()
+    }];
+    let p = plan(&dns_spec(), &inv);
+    assert!(p.actions.is_empty(), "{:#?}", p.actions);
+    assert_eq!(p.adopted.len(), 4);
+}
