@@ -398,6 +398,13 @@ impl Inventory {
             .filter(move |c| c.vpc_id.as_deref() == Some(vpc_id))
     }
 
+    /// Whether the region offers an endpoint service (by short name). An inventory that
+    /// did not read the services (empty list) is taken to offer everything.
+    pub fn offers(&self, service: &str) -> bool {
+        self.endpoint_services.is_empty()
+            || self.endpoint_services.iter().any(|e| e.service == service)
+    }
+
     /// The zone ID of an AZ name, if known.
     pub fn zone_id(&self, az: &str) -> Option<&str> {
         self.availability_zones

@@ -38,10 +38,6 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .iter()
                 .any(|e| e.service == svc && e.state == "available")
     };
-    let offered = |svc: &str| {
-        ctx.inv.endpoint_services.is_empty()
-            || ctx.inv.endpoint_services.iter().any(|e| e.service == svc)
-    };
     if !no_egress.is_empty() {
         // E1
         if !planned("sts") {
@@ -51,7 +47,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
         // E2
-        if !offered("eks") {
+        if !ctx.inv.offers("eks") {
             out.push(rule("E2").at(
                 "endpoints.services",
                 format!("EKS API PrivateLink is not offered in {}: self-managed nodes cannot call DescribeCluster from the VPC (managed node groups do not need it)", ctx.inv.region),

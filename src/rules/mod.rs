@@ -540,6 +540,41 @@ pub struct Context<'a> {
     pub cluster: Option<&'a Cluster>,
 }
 
+/// A node subnet under audit: the field or subject findings name, the AZ the spec
+/// declares for it (none for a cluster's own subnets), and the subnet ID.
+pub struct NodeSubnet<'a> {
+    pub field: String,
+    pub declared_az: Option<&'a str>,
+    pub id: &'a str,
+}
+
+impl<'a> Context<'a> {
+    /// The spec's node subnets, or without a spec the cluster's subnets.
+    pub fn node_subnets(&self) -> Vec<NodeSubnet<'a>> {
+        match (self.spec, self.cluster) {
+            (Some(s), _) => s
+                .node_subnets
+                .iter()
+                .map(|(az, id)| NodeSubnet {
+                    field: format!("nodeSubnets.{az}"),
+                    declared_az: Some(az.as_str()),
+                    id: id.as_str(),
+                })
+                .collect(),
+            (None, Some(c)) => c
+                .subnet_ids
+                .iter()
+                .map(|id| NodeSubnet {
+                    field: format!("cluster {} subnet {id}", c.name),
+                    declared_az: None,
+                    id: id.as_str(),
+                })
+                .collect(),
+            (None, None) => vec![],
+        }
+    }
+}
+
 /// Run every rule. `vpc` / `cluster` choose what to audit when there is no spec (a spec
 /// names its own); with neither, every VPC that holds a cluster is audited.
 pub fn evaluate(

@@ -67,20 +67,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(primary) = v.active_cidrs().next().and_then(|c| parse_v4(c).ok()) else {
         return;
     };
-    let subnets: Vec<(String, &str)> = match (ctx.spec, ctx.cluster) {
-        (Some(s), _) => s
-            .node_subnets
-            .iter()
-            .map(|(az, id)| (format!("nodeSubnets.{az}"), id.as_str()))
-            .collect(),
-        (None, Some(c)) => c
-            .subnet_ids
-            .iter()
-            .map(|id| (format!("cluster {} subnet {id}", c.name), id.as_str()))
-            .collect(),
-        (None, None) => return,
-    };
-    for (field, id) in subnets {
+    for super::NodeSubnet { field, id, .. } in ctx.node_subnets() {
         let Some(acl) = acl_of(v, id) else { continue };
         let blocked: Vec<&str> = NEEDED
             .iter()

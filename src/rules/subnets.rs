@@ -13,22 +13,14 @@ pub const RECOMMENDED_FREE_IPS: i64 = 16;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
-    // (field path or subject, declared AZ, subnet ID)
-    let chosen: Vec<(String, Option<&str>, &str)> = match ctx.spec {
-        Some(s) => s
-            .node_subnets
-            .iter()
-            .map(|(az, id)| (format!("nodeSubnets.{az}"), Some(az.as_str()), id.as_str()))
-            .collect(),
-        None => match ctx.cluster {
-            Some(c) => c
-                .subnet_ids
-                .iter()
-                .map(|id| (format!("cluster {} subnet {id}", c.name), None, id.as_str()))
-                .collect(),
-            None => return,
-        },
-    };
+    let chosen: Vec<(String, Option<&str>, &str)> = ctx
+        .node_subnets()
+        .into_iter()
+        .map(|n| (n.field, n.declared_az, n.id))
+        .collect();
+    if chosen.is_empty() && ctx.spec.is_none() {
+        return;
+    }
     let mut found: Vec<(&str, &Subnet)> = vec![];
     for (field, az, id) in &chosen {
         match v.subnet(id) {

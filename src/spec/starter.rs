@@ -57,18 +57,15 @@ pub fn starter(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Result<S
             chosen.push(best);
         }
     }
-    let offered = |svc: &str| {
-        inv.endpoint_services.is_empty() || inv.endpoint_services.iter().any(|e| e.service == svc)
-    };
     let services: Vec<&str> = BASE_SERVICES
         .iter()
         .copied()
-        .filter(|s| offered(s))
+        .filter(|s| inv.offers(s))
         .collect();
     let missing: Vec<&str> = BASE_SERVICES
         .iter()
         .copied()
-        .filter(|s| !offered(s))
+        .filter(|s| !inv.offers(s))
         .collect();
 
     let mut o = String::new();
