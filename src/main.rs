@@ -98,17 +98,9 @@ async fn spec_new(global: &Global, vpc: &str, cluster: Option<&str>, force: bool
         );
         return ExitCode::from(2);
     }
-    let aws = match aws::connect(&global.aws_options()).await {
-        Ok(a) => a,
-        Err(e) => return fail(&e),
-    };
-    let opts = DiscoverOptions {
-        vpc: Some(vpc.to_string()),
-        concurrency: global.concurrency,
-    };
-    let inv = match aws::discover(&aws, &opts).await {
+    let inv = match read_account(global, None, Some(vpc.to_string())).await {
         Ok(i) => i,
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
     let text = match eks_private_tui::spec::starter::starter(&inv, vpc, cluster) {
         Ok(t) => t,
@@ -133,6 +125,50 @@ async fn spec_new(global: &Global, vpc: &str, cluster: Option<&str>, force: bool
     ExitCode::SUCCESS
 }
 
+/// Load a spec file; on failure say what is wrong and exit 2.
+fn load_spec(path: &std::path::Path) -> Result<Spec, ExitCode> {
+    Spec::load(path).map_err(|e| {
+        eprintln!("error: {e} — fix the spec file (docs/spec.md describes every field)");
+        ExitCode::from(2)
+    })
+}
+
+/// Read the account for `spec` (its region; reads limited to its VPC) or, without one,
+/// for `vpc` (or the whole region). A `--region` that contradicts the spec is refused.
+async fn read_account(
+    global: &Global,
+    spec: Option<&Spec>,
+    vpc: Option<String>,
+) -> Result<eks_private_tui::inventory::Inventory, ExitCode> {
+    let mut opts = global.aws_options();
+    if let Some(s) = spec {
+        if let Some(r) = &opts.region
+            && r != &s.region
+        {
+            eprintln!(
+                "error: --region {r} but the spec is for {} — drop --region or use the spec's region",
+                s.region
+            );
+            return Err(ExitCode::from(2));
+        }
+        opts.region = Some(s.region.clone());
+    }
+    let aws = aws::connect(&opts).await.map_err(|e| fail(&e))?;
+    let vpc = spec.map(|s| s.vpc_id.clone()).or(vpc);
+    let discover = DiscoverOptions {
+        vpc,
+        concurrency: global.concurrency,
+    };
+    aws::discover(&aws, &discover).await.map_err(|e| {
+        if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
+            eprintln!("error: the spec's vpcId: {e}");
+            ExitCode::from(2)
+        } else {
+            fail(&e)
+        }
+    })
+}
+
 /// `plan`: the rules first (error findings block), then the actions.
 async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
     let Some(path) = &global.spec else {
@@ -141,38 +177,13 @@ async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let spec = match Spec::load(path) {
+    let spec = match load_spec(path) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e} — fix the spec file (docs/spec.md describes every field)");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    let mut opts = global.aws_options();
-    if let Some(r) = &opts.region
-        && r != &spec.region
-    {
-        eprintln!(
-            "error: --region {r} but the spec is for {} — drop --region or use the spec's region",
-            spec.region
-        );
-        return ExitCode::from(2);
-    }
-    opts.region = Some(spec.region.clone());
-    let aws = match aws::connect(&opts).await {
-        Ok(a) => a,
-        Err(e) => return fail(&e),
-    };
-    let discover = DiscoverOptions {
-        vpc: Some(spec.vpc_id.clone()).filter(|v| aws::valid_vpc_id(v)),
-        concurrency: global.concurrency,
-    };
-    let inv = match aws::discover(&aws, &discover).await {
+    let inv = match read_account(global, Some(&spec), None).await {
         Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: the spec's vpcId: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let findings = rules::evaluate(&inv, Some(&spec), None, None);
     let color = global.color() && std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -225,55 +236,23 @@ async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
 
 /// `check`: exit 0 without error findings, 1 with, 2 on usage or AWS failure.
 async fn check(global: &Global, args: &CheckArgs) -> ExitCode {
-    let spec = match &global.spec {
-        None => None,
-        Some(path) => match Spec::load(path) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                eprintln!("error: {e} — fix the spec file (docs/spec.md describes every field)");
-                return ExitCode::from(2);
-            }
-        },
+    let spec = match global.spec.as_deref().map(load_spec).transpose() {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    let mut opts = global.aws_options();
-    if let Some(s) = &spec {
-        match &opts.region {
-            Some(r) if r != &s.region => {
-                eprintln!(
-                    "error: --region {r} but the spec is for {} — drop --region or use the spec's region",
-                    s.region
-                );
-                return ExitCode::from(2);
-            }
-            _ => opts.region = Some(s.region.clone()),
-        }
-        if let Some(v) = &args.vpc
-            && v != &s.vpc_id
-        {
-            eprintln!(
-                "error: --vpc {v} but the spec is for {} — drop --vpc or use the spec's VPC",
-                s.vpc_id
-            );
-            return ExitCode::from(2);
-        }
+    if let (Some(s), Some(v)) = (&spec, &args.vpc)
+        && v != &s.vpc_id
+    {
+        eprintln!(
+            "error: --vpc {v} but the spec is for {} — drop --vpc or use the spec's VPC",
+            s.vpc_id
+        );
+        return ExitCode::from(2);
     }
-    let aws = match aws::connect(&opts).await {
-        Ok(a) => a,
-        Err(e) => return fail(&e),
-    };
     let vpc = spec.as_ref().map(|s| s.vpc_id.clone()).or(args.vpc.clone());
-    let discover = DiscoverOptions {
-        // With a spec or --vpc, the reads are limited to that VPC.
-        vpc: vpc.clone().filter(|v| aws::valid_vpc_id(v)),
-        concurrency: global.concurrency,
-    };
-    let inv = match aws::discover(&aws, &discover).await {
+    let inv = match read_account(global, spec.as_ref(), args.vpc.clone()).await {
         Ok(i) => i,
-        Err(e) if e.kind == aws::ErrorKind::NotFound && spec.is_some() => {
-            eprintln!("error: the spec's vpcId: {e}");
-            return ExitCode::from(2);
-        }
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
     if let Some(c) = &args.cluster
         && !inv.clusters.iter().any(|x| &x.name == c)

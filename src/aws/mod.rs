@@ -8,7 +8,7 @@ mod eks;
 pub mod error;
 mod resolver;
 
-pub use discover::{DiscoverOptions, discover, valid_vpc_id};
+pub use discover::{DiscoverOptions, discover};
 pub use error::{AwsError, ErrorKind};
 
 use aws_config::retry::RetryConfig;
