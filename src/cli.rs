@@ -41,12 +41,20 @@ pub struct Global {
     #[arg(long, global = true, default_value_t = 20, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub read_timeout: u64,
+    /// Keep retrying a call AWS throttles (or fails with 5xx) for this long before giving up
+    #[arg(long, global = true, default_value_t = 90, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub retry_for: u64,
     /// The spec file (the wizard loads it if present and saves it with `w`)
     #[arg(long, global = true, value_name = "FILE")]
     pub spec: Option<PathBuf>,
     /// Bound on concurrent per-VPC / per-cluster calls during discovery
     #[arg(long, global = true, default_value_t = 64, hide = true)]
     pub concurrency: usize,
+    /// Test hook: end the process (as kill -9 would) right after N mutating calls took
+    /// effect. The reliability tests cut apply at every step with it.
+    #[arg(long, global = true, hide = true, value_name = "N")]
+    pub abort_after_mutations: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,9 +69,28 @@ pub enum Command {
     /// Show what apply would change to make the account match --spec (reads only).
     /// Exit 0: a plan (or no changes); 1: error findings block it; 2: usage or AWS failure
     Plan(PlanArgs),
+    /// Make the account match --spec: shows the plan, asks for `yes`, then applies it.
+    /// Resumable: an interrupted apply continues where it stopped (journal next to the spec).
+    /// Exit 0: applied (or no changes); 1: cancelled, blocked by error findings, or a step
+    /// failed; 2: usage or AWS failure before anything changed
+    Apply(ApplyArgs),
+    /// Delete what apply created for --spec (found by its tags), dependents first, with the
+    /// same preview and confirmation. Nothing else is touched
+    Destroy(ApplyArgs),
     /// Work with spec files
     #[command(subcommand)]
     Spec(SpecCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Do not ask: apply the plan as shown
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Steps in flight at once
+    #[arg(long, default_value_t = 8, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub parallelism: u16,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +163,8 @@ impl Global {
             region: self.region.clone(),
             endpoint_url: self.endpoint_url.clone(),
             read_timeout: Some(std::time::Duration::from_secs(self.read_timeout)),
+            abort_after_mutations: self.abort_after_mutations,
+            retry_for: Some(std::time::Duration::from_secs(self.retry_for)),
             ..Default::default()
         }
     }

@@ -4,6 +4,7 @@
 //! edits a [`spec::Spec`] → rules, plan, apply and export read them. Only `aws` touches the
 //! SDK; `inventory` and `spec` are plain data.
 
+pub mod apply;
 pub mod aws;
 pub mod cli;
 pub mod inventory;

@@ -1,7 +1,7 @@
 use clap::Parser;
 use eks_private_tui::aws::{self, DiscoverOptions};
 use eks_private_tui::cli::{
-    CheckArgs, CheckOutput, Cli, Command, Global, Output, PlanArgs, SpecCommand,
+    ApplyArgs, CheckArgs, CheckOutput, Cli, Command, Global, Output, PlanArgs, SpecCommand,
 };
 use eks_private_tui::spec::Spec;
 use eks_private_tui::{report, rules, tui};
@@ -35,6 +35,8 @@ async fn run(cli: Cli) -> ExitCode {
         None | Some(Command::Tui) => tui_main(&cli.global).await,
         Some(Command::Check(ref args)) => check(&cli.global, args).await,
         Some(Command::Plan(ref args)) => plan(&cli.global, args).await,
+        Some(Command::Apply(ref args)) => apply(&cli.global, args, false).await,
+        Some(Command::Destroy(ref args)) => apply(&cli.global, args, true).await,
         Some(Command::Spec(SpecCommand::New {
             ref vpc,
             ref cluster,
@@ -140,6 +142,33 @@ async fn read_account(
     spec: Option<&Spec>,
     vpc: Option<String>,
 ) -> Result<eks_private_tui::inventory::Inventory, ExitCode> {
+    let aws = connect_for(global, spec).await?;
+    discover_for(global, &aws, spec, vpc).await
+}
+
+async fn discover_for(
+    global: &Global,
+    aws: &aws::Aws,
+    spec: Option<&Spec>,
+    vpc: Option<String>,
+) -> Result<eks_private_tui::inventory::Inventory, ExitCode> {
+    let vpc = spec.map(|s| s.vpc_id.clone()).or(vpc);
+    let discover = DiscoverOptions {
+        vpc,
+        concurrency: global.concurrency,
+    };
+    aws::discover(aws, &discover).await.map_err(|e| {
+        if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
+            eprintln!("error: the spec's vpcId: {e}");
+            ExitCode::from(2)
+        } else {
+            fail(&e)
+        }
+    })
+}
+
+/// Clients for the spec's region (or the configured one).
+async fn connect_for(global: &Global, spec: Option<&Spec>) -> Result<aws::Aws, ExitCode> {
     let mut opts = global.aws_options();
     if let Some(s) = spec {
         if let Some(r) = &opts.region
@@ -153,20 +182,7 @@ async fn read_account(
         }
         opts.region = Some(s.region.clone());
     }
-    let aws = aws::connect(&opts).await.map_err(|e| fail(&e))?;
-    let vpc = spec.map(|s| s.vpc_id.clone()).or(vpc);
-    let discover = DiscoverOptions {
-        vpc,
-        concurrency: global.concurrency,
-    };
-    aws::discover(&aws, &discover).await.map_err(|e| {
-        if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
-            eprintln!("error: the spec's vpcId: {e}");
-            ExitCode::from(2)
-        } else {
-            fail(&e)
-        }
-    })
+    aws::connect(&opts).await.map_err(|e| fail(&e))
 }
 
 /// `plan`: the rules first (error findings block), then the actions.
@@ -187,12 +203,7 @@ async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
     };
     let findings = rules::evaluate(&inv, Some(&spec), None, None);
     let color = global.color() && std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let errors: Vec<_> = findings
-        .iter()
-        .filter(|f| f.severity == rules::Severity::Error)
-        .filter(|f| !eks_private_tui::plan::REMEDIES.contains(&f.id))
-        .cloned()
-        .collect();
+    let errors = blocking(&findings);
     if !errors.is_empty() {
         match args.output {
             CheckOutput::Text => {
@@ -209,21 +220,7 @@ async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
     let p = eks_private_tui::plan::plan(&spec, &inv);
     match args.output {
         CheckOutput::Text => {
-            let notes: Vec<_> = findings
-                .iter()
-                .filter(|f| f.severity != rules::Severity::Info)
-                .collect();
-            for f in &notes {
-                let (sym, tail) = if f.severity == rules::Severity::Error {
-                    ("~", " (fixed by this plan)")
-                } else {
-                    ("!", "")
-                };
-                println!("{sym} {} {}: {}{tail}", f.id, f.subject, f.message);
-            }
-            if !notes.is_empty() {
-                println!();
-            }
+            print!("{}", notes(&findings));
             print!("{}", eks_private_tui::plan::render::text(&p, color));
         }
         CheckOutput::Json => println!(
@@ -232,6 +229,220 @@ async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
         ),
     }
     ExitCode::SUCCESS
+}
+
+/// Error findings that block a plan (those the plan itself fixes do not).
+fn blocking(findings: &[rules::Finding]) -> Vec<rules::Finding> {
+    findings
+        .iter()
+        .filter(|f| f.severity == rules::Severity::Error)
+        .filter(|f| !eks_private_tui::plan::REMEDIES.contains(&f.id))
+        .cloned()
+        .collect()
+}
+
+/// Warnings (and errors the plan fixes) printed above the plan.
+fn notes(findings: &[rules::Finding]) -> String {
+    let mut o = String::new();
+    for f in findings
+        .iter()
+        .filter(|f| f.severity != rules::Severity::Info)
+    {
+        let (sym, tail) = if f.severity == rules::Severity::Error {
+            ("~", " (fixed by this plan)")
+        } else {
+            ("!", "")
+        };
+        o.push_str(&format!(
+            "{sym} {} {}: {}{tail}\n",
+            f.id, f.subject, f.message
+        ));
+    }
+    if !o.is_empty() {
+        o.push('\n');
+    }
+    o
+}
+
+/// `apply` and `destroy`: preview, confirmation, then the engine with a journal next to
+/// the spec. Nothing changes before the operator typed `yes` (or passed --auto-approve).
+async fn apply(global: &Global, args: &ApplyArgs, destroy: bool) -> ExitCode {
+    use eks_private_tui::apply::{self as engine, journal, printer};
+    use eks_private_tui::plan::{Deletable, destroy::Created};
+    let (cmd, verb) = if destroy {
+        ("destroy", "Destroy")
+    } else {
+        ("apply", "Apply")
+    };
+    if global.read_only {
+        eprintln!(
+            "error: --read-only forbids {cmd}: it changes the account — drop --read-only, or run `plan` to see what it would do"
+        );
+        return ExitCode::from(2);
+    }
+    let Some(path) = &global.spec else {
+        eprintln!(
+            "error: {cmd} needs --spec FILE — write one with `eks-private-tui spec new --vpc VPC --spec FILE`"
+        );
+        return ExitCode::from(2);
+    };
+    let spec = match load_spec(path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let journal_path = journal::path_for(path);
+    let records = match journal::read(&journal_path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let aws = match connect_for(global, Some(&spec)).await {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let inv = match discover_for(global, &aws, Some(&spec), None).await {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
+    let color = global.color() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let name = &spec.metadata.name;
+    let plan = if destroy {
+        let mut vpcs = vec![spec.vpc_id.clone()];
+        if let Some(o) = spec.dns.as_ref().and_then(|d| d.outbound_endpoint.as_ref()) {
+            vpcs.push(o.vpc_id.clone());
+        }
+        let mut created = match aws.created_by(name, &vpcs).await {
+            Ok(c) => c,
+            Err(e) => return fail(&e),
+        };
+        // A CIDR association takes no tag: the journal says which one apply made.
+        for (address, (kind, id)) in journal::created(&records) {
+            if kind != "vpc_cidr_association" {
+                continue;
+            }
+            if let Some(c) = inv.vpc(&spec.vpc_id).and_then(|v| {
+                v.cidrs
+                    .iter()
+                    .find(|c| c.association_id == id && c.state == "associated")
+            }) {
+                created.push(Created {
+                    what: Deletable::VpcCidrAssociation,
+                    id,
+                    parent: Some(spec.vpc_id.clone()),
+                    address,
+                    name: c.cidr.clone(),
+                });
+            }
+        }
+        eks_private_tui::plan::destroy::destroy(name, &created)
+    } else {
+        let findings = rules::evaluate(&inv, Some(&spec), None, None);
+        let errors = blocking(&findings);
+        if !errors.is_empty() {
+            println!("The spec cannot be applied: fix these first. Nothing was changed.\n");
+            print!("{}", report::findings_text(&errors, color));
+            return ExitCode::from(1);
+        }
+        print!("{}", notes(&findings));
+        eks_private_tui::plan::plan(&spec, &inv)
+    };
+    if destroy && plan.actions.is_empty() {
+        println!(
+            "Nothing to destroy: no resource in {} carries the tag {}={name}.",
+            spec.vpc_id,
+            engine::PLAN_TAG
+        );
+    } else {
+        print!("{}", eks_private_tui::plan::render::text(&plan, color));
+    }
+    let interrupted = journal::interrupted(&records).is_some();
+    if plan.actions.is_empty() {
+        if interrupted {
+            // An interrupted run whose every step is in the account now: close it.
+            if let Ok(mut j) = journal::Journal::open(&journal_path, name, cmd, 0) {
+                let _ = j.write(&journal::Record::End {
+                    at: journal::now(),
+                    ok: true,
+                });
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    if !args.auto_approve {
+        use std::io::Write;
+        print!(
+            "\nDo you want to perform these actions?\n  eks-private-tui will {} the actions described above in {} ({}).\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+            if destroy { "destroy what" } else { "perform" },
+            spec.vpc_id,
+            spec.region
+        );
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if answer.trim() != "yes" {
+            println!("\n{verb} cancelled. Nothing was changed.");
+            return ExitCode::from(1);
+        }
+    }
+    println!();
+    let mut journal = match journal::Journal::open(&journal_path, name, cmd, plan.actions.len()) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let verb_owned = verb.to_string();
+    let print = tokio::spawn(async move {
+        while let Some(e) = rx.recv().await {
+            if let Some(l) = printer::line(&e, &verb_owned) {
+                println!("{l}");
+            }
+        }
+    });
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "\nStopping: running steps finish, nothing new starts. Ctrl-C again quits at once (the journal allows resuming either way)."
+            );
+            let _ = stop_tx.send(true);
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    let opts = engine::Options {
+        parallelism: usize::from(args.parallelism),
+        ..Default::default()
+    };
+    let summary = engine::run(&plan, &aws, &mut journal, &opts, &tx, stop_rx).await;
+    drop(tx);
+    let _ = print.await;
+    ctrl_c.abort();
+    tracing::info!(
+        mutating_calls = aws.mutating_calls(),
+        actions = plan.actions.len(),
+        wall_ms = summary.wall.as_millis() as u64,
+        "{cmd} finished"
+    );
+    if std::env::var_os("EKS_PRIVATE_TUI_STATS").is_some() {
+        eprintln!(
+            "stats: {} mutating calls for {} actions, {} AWS calls, {} ms",
+            aws.mutating_calls(),
+            plan.actions.len(),
+            aws.calls(),
+            summary.wall.as_millis()
+        );
+    }
+    if summary.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// `check`: exit 0 without error findings, 1 with, 2 on usage or AWS failure.

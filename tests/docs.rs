@@ -13,8 +13,17 @@ fn read(p: impl AsRef<Path>) -> String {
 fn calls_in_code() -> BTreeSet<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
     let mut out = BTreeSet::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    let mut files = vec![];
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            // src/aws/apply/tests.rs and the like: mocks, not calls
+            continue;
+        }
+        files.push(p);
+    }
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
         for part in text.split("from_sdk(").skip(1) {
             let quoted: Vec<&str> = part.split('"').collect();
             // from_sdk("svc", "Op", …): quoted[1] = svc, quoted[3] = Op

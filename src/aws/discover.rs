@@ -5,14 +5,14 @@
 //! cluster and ListResolverEndpoints → ListResolverEndpointIpAddresses per endpoint, each
 //! fanned out `concurrency` at a time. Pages within one list are sequential (NextToken).
 
-use super::{Aws, AwsError, ErrorKind, THROTTLE_PATIENCE};
+use super::{Aws, AwsError, ErrorKind};
 use crate::inventory::{self as inv, Inventory};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
-    /// Limit the per-VPC reads to this VPC (clusters: those in it; resolver: its endpoints).
+    /// Limit the per-VPC reads to this VPC (clusters: those in it; resolver: its endpoints and the outbound ones).
     pub vpc: Option<String>,
     /// Fan-out bound for per-VPC / per-cluster / per-endpoint calls. EC2's Describe* token
     /// bucket holds 100 requests, so the default stays well under it.
@@ -48,14 +48,20 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
     let conc = opts.concurrency.max(1);
     let region = aws.region.as_str();
 
+    // Every read is retried while AWS throttles it or fails on its side (5xx).
+    macro_rules! p {
+        ($call:expr) => {
+            super::patiently(|| $call, aws.patience)
+        };
+    }
     let (owned, vpc_owned) = (aws.clone(), opts.vpc.clone());
     let vpcs_with_dns = async move {
-        let vpcs = owned.vpcs(vpc_owned.as_deref()).await?;
+        let vpcs = p!(owned.vpcs(vpc_owned.as_deref())).await?;
         let ids: Vec<String> = vpcs.iter().map(|(v, _)| v.id.clone()).collect();
         let dns: Vec<(bool, bool)> = futures::stream::iter(ids)
             .map(move |id| {
                 let aws = owned.clone();
-                async move { super::patiently(|| aws.dns_attributes(&id), THROTTLE_PATIENCE).await }
+                async move { super::patiently(|| aws.dns_attributes(&id), aws.patience).await }
             })
             .buffered(conc)
             .try_collect()
@@ -83,24 +89,24 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         r_rules,
         r_assocs,
     ) = tokio::join!(
-        aws.regions(None),
-        aws.caller_identity(),
-        aws.availability_zones(),
+        p!(aws.regions(None)),
+        p!(aws.caller_identity()),
+        p!(aws.availability_zones()),
         vpcs_with_dns,
-        aws.dhcp_options(),
-        aws.subnets(vpc),
-        aws.route_tables(vpc),
-        aws.internet_gateways(vpc),
-        aws.nat_gateways(vpc),
-        aws.vpc_endpoints(vpc, region),
-        aws.security_groups(vpc),
-        aws.network_acls(vpc),
-        aws.peerings(),
-        aws.endpoint_services(region),
-        aws.clusters(conc),
-        aws.resolver_endpoints(vpc, conc),
-        aws.resolver_rules(),
-        aws.resolver_rule_associations(),
+        p!(aws.dhcp_options()),
+        p!(aws.subnets(vpc)),
+        p!(aws.route_tables(vpc)),
+        p!(aws.internet_gateways(vpc)),
+        p!(aws.nat_gateways(vpc)),
+        p!(aws.vpc_endpoints(vpc, region)),
+        p!(aws.security_groups(vpc)),
+        p!(aws.network_acls(vpc)),
+        p!(aws.peerings()),
+        p!(aws.endpoint_services(region)),
+        p!(aws.clusters(conc)),
+        p!(aws.resolver_endpoints(vpc, conc)),
+        p!(aws.resolver_rules()),
+        p!(aws.resolver_rule_associations()),
     );
 
     // Most telling error first: a region AWS does not know makes every other call fail in
@@ -111,7 +117,10 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         Err(e)
             if matches!(
                 e.kind,
-                ErrorKind::Service | ErrorKind::Unreachable | ErrorKind::Timeout
+                ErrorKind::Service
+                    | ErrorKind::Unavailable
+                    | ErrorKind::Unreachable
+                    | ErrorKind::Timeout
             ) =>
         {
             aws.regions(Some(anchor_region(region))).await.ok()

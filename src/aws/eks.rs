@@ -98,7 +98,7 @@ impl Aws {
         let mut clusters: Vec<inv::Cluster> = futures::stream::iter(names)
             .map(move |n| {
                 let aws = me.clone();
-                async move { super::patiently(|| aws.cluster(&n), super::THROTTLE_PATIENCE).await }
+                async move { super::patiently(|| aws.cluster(&n), aws.patience).await }
             })
             .buffer_unordered(concurrency.max(1))
             .try_collect()

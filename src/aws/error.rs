@@ -21,6 +21,9 @@ pub enum ErrorKind {
     Unreachable,
     Timeout,
     Throttled,
+    /// InternalError, ServiceUnavailable (AWS's 5xx codes): the service failed this time.
+    /// A 5xx without an AWS error code is not AWS speaking (a wrong endpoint): Service.
+    Unavailable,
     /// Any other service error or an unreadable response.
     Service,
 }
@@ -209,6 +212,12 @@ impl AwsError {
                 ErrorKind::Throttled,
                 "AWS is throttling this account: wait a minute and retry".into(),
             ),
+            "InternalError" | "InternalFailure" | "ServiceUnavailable" | "Unavailable"
+            | "InternalServiceErrorException" | "ServiceUnavailableException"
+            | "ServerException" => (
+                ErrorKind::Unavailable,
+                "AWS failed this call on its side; it was retried for a while: run the command again (apply resumes where it stopped)".into(),
+            ),
             c if c.ends_with(".NotFound") || c == "ResourceNotFoundException" => (
                 ErrorKind::NotFound,
                 "check the ID and the region (--region)".into(),
@@ -236,7 +245,11 @@ impl AwsError {
     pub fn transient(&self) -> bool {
         matches!(
             self.kind,
-            ErrorKind::Timeout | ErrorKind::Throttled | ErrorKind::Unreachable | ErrorKind::Service
+            ErrorKind::Timeout
+                | ErrorKind::Throttled
+                | ErrorKind::Unavailable
+                | ErrorKind::Unreachable
+                | ErrorKind::Service
         )
     }
 }

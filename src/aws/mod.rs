@@ -2,11 +2,14 @@
 //! ([`connect`]) and clients into an [`Inventory`](crate::inventory::Inventory)
 //! ([`discover`]); errors come out as [`AwsError`].
 
+mod apply;
+mod created;
 mod discover;
 mod ec2;
 mod eks;
 pub mod error;
 mod resolver;
+pub mod wait;
 
 pub use discover::{DiscoverOptions, discover};
 pub use error::{AwsError, ErrorKind};
@@ -34,6 +37,12 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
     pub connect_timeout: Option<Duration>,
     pub read_timeout: Option<Duration>,
+    /// Test hook (hidden `--abort-after-mutations`): end the process, as kill -9 would,
+    /// right after this many mutating calls have taken effect.
+    pub abort_after_mutations: Option<u64>,
+    /// How long calls AWS throttles (or fails with 5xx) keep being retried (`--retry-for`;
+    /// default [`THROTTLE_PATIENCE`]).
+    pub retry_for: Option<Duration>,
 }
 
 /// Connected clients for one region.
@@ -47,15 +56,49 @@ pub struct Aws {
     resolver: aws_sdk_route53resolver::Client,
     sts: aws_sdk_sts::Client,
     calls: CallCounter,
+    /// See [`AwsOptions::retry_for`].
+    patience: Duration,
 }
 
-/// Counts HTTP attempts (retries included) across all clients.
+/// Counts HTTP attempts (retries included) across all clients, and mutating operations.
 #[derive(Debug, Clone, Default)]
-struct CallCounter(Arc<AtomicU64>);
+struct CallCounter(Arc<Counters>);
+
+#[derive(Debug, Default)]
+struct Counters {
+    attempts: AtomicU64,
+    mutating: AtomicU64,
+    mutated: AtomicU64,
+    abort_after: Option<u64>,
+}
+
+/// Everything but Describe*/List*/Get* changes something.
+pub fn is_mutating(operation: &str) -> bool {
+    !["Describe", "List", "Get"]
+        .iter()
+        .any(|p| operation.starts_with(p))
+}
+
+fn operation_name(cfg: &ConfigBag) -> String {
+    cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+        .map(|m| m.name().to_string())
+        .unwrap_or_default()
+}
 
 impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
         "CallCounter"
+    }
+    fn read_before_serialization(
+        &self,
+        _ctx: &aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if is_mutating(&operation_name(cfg)) {
+            self.0.mutating.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
     }
     fn read_before_transmit(
         &self,
@@ -63,7 +106,26 @@ impl Intercept for CallCounter {
         _rc: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+    fn read_after_execution(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<
+            '_,
+        >,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let ok = matches!(ctx.output_or_error(), Some(Ok(_)));
+        if ok && is_mutating(&operation_name(cfg)) {
+            let n = self.0.mutated.fetch_add(1, Ordering::SeqCst) + 1;
+            if self.0.abort_after == Some(n) {
+                // The call took effect and its answer is here; nothing after it runs.
+                eprintln!("aborting after {n} mutating calls (--abort-after-mutations)");
+                std::process::exit(137);
+            }
+        }
         Ok(())
     }
 }
@@ -77,7 +139,30 @@ pub const THROTTLE_PATIENCE: Duration = Duration::from_secs(90);
 /// (100 requests, refilled at 20/s for non-mutating calls), so hundreds of VPCs exceed it
 /// whatever the concurrency, and the SDK's 3 attempts would give up. With this the read
 /// settles at the refill rate instead; unthrottled, it costs nothing.
-pub async fn patiently<T, F, Fut>(mut call: F, patience: Duration) -> Result<T, AwsError>
+pub async fn patiently<T, F, Fut>(call: F, patience: Duration) -> Result<T, AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AwsError>>,
+{
+    retrying(call, patience, |e, waited| match e.kind {
+        ErrorKind::Throttled => true,
+        // 5xx: AWS failed this one on its side. Retried for a shorter while: a server
+        // that always fails should not keep the operator waiting. Safe for creations too,
+        // because every mutating call carries an idempotency token or is read first.
+        ErrorKind::Unavailable => waited < UNAVAILABLE_PATIENCE.min(patience),
+        _ => false,
+    })
+    .await
+}
+
+/// How long 5xx answers are retried.
+pub const UNAVAILABLE_PATIENCE: Duration = Duration::from_secs(30);
+
+async fn retrying<T, F, Fut>(
+    mut call: F,
+    patience: Duration,
+    retry: impl Fn(&AwsError, Duration) -> bool,
+) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, AwsError>>,
@@ -86,7 +171,7 @@ where
     let mut delay = Duration::from_millis(250);
     loop {
         match call().await {
-            Err(e) if e.kind == ErrorKind::Throttled && start.elapsed() + delay < patience => {
+            Err(e) if retry(&e, start.elapsed()) && start.elapsed() + delay < patience => {
                 // Jitter (50–100 %) so throttled callers do not come back in step.
                 let nanos = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -166,7 +251,10 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
     }
     check_credentials(&config).await?;
 
-    let calls = CallCounter::default();
+    let calls = CallCounter(Arc::new(Counters {
+        abort_after: opts.abort_after_mutations,
+        ..Default::default()
+    }));
     let ec2 = aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(&config)
             .interceptor(calls.clone())
@@ -202,6 +290,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
         resolver,
         sts,
         calls,
+        patience: opts.retry_for.unwrap_or(THROTTLE_PATIENCE),
     })
 }
 
@@ -271,7 +360,12 @@ async fn check_credentials(config: &aws_config::SdkConfig) -> Result<(), AwsErro
 impl Aws {
     /// HTTP attempts made so far through these clients (retries included).
     pub fn calls(&self) -> u64 {
-        self.calls.0.load(Ordering::Relaxed)
+        self.calls.0.attempts.load(Ordering::Relaxed)
+    }
+
+    /// Mutating operations issued so far (each counted once, whatever its retries).
+    pub fn mutating_calls(&self) -> u64 {
+        self.calls.0.mutating.load(Ordering::Relaxed)
     }
 
     /// Account and caller ARN.

@@ -42,15 +42,16 @@ impl Aws {
                 security_group_ids: e.security_group_ids().to_vec(),
                 ips: vec![],
             })
-            .filter(|e| vpc.is_none_or(|v| e.vpc_id == v))
+            // With a VPC: its endpoints, and outbound ones anywhere (they live in the
+            // client VPCs that forward to this one).
+            .filter(|e| vpc.is_none_or(|v| e.vpc_id == v || e.direction == "OUTBOUND"))
             .collect();
         let me = self.clone();
         let mut endpoints: Vec<inv::ResolverEndpoint> = futures::stream::iter(endpoints)
             .map(move |mut e| {
                 let aws = me.clone();
                 async move {
-                    e.ips = super::patiently(|| aws.resolver_ips(&e.id), super::THROTTLE_PATIENCE)
-                        .await?;
+                    e.ips = super::patiently(|| aws.resolver_ips(&e.id), aws.patience).await?;
                     Ok::<_, AwsError>(e)
                 }
             })
@@ -61,7 +62,10 @@ impl Aws {
         Ok(endpoints)
     }
 
-    async fn resolver_ips(&self, endpoint: &str) -> Result<Vec<inv::ResolverIp>, AwsError> {
+    pub(super) async fn resolver_ips(
+        &self,
+        endpoint: &str,
+    ) -> Result<Vec<inv::ResolverIp>, AwsError> {
         let pages: Vec<_> = self
             .resolver
             .list_resolver_endpoint_ip_addresses()

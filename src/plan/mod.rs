@@ -2,7 +2,11 @@
 //! kind, before/after attributes and the addresses it depends on. Pure: what already
 //! matches is adopted (no action), so a plan after a successful apply is empty.
 
+pub mod change;
+pub mod destroy;
 pub mod render;
+
+pub use change::{Change, Deletable, Ref, Targets, VpcAttribute};
 
 use crate::inventory::{Inventory, Vpc};
 use crate::spec::Spec;
@@ -82,6 +86,8 @@ pub struct Action {
     pub id: Option<String>,
     pub attrs: Vec<Attr>,
     pub depends_on: Vec<String>,
+    /// What apply does for it.
+    pub change: Change,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +112,9 @@ impl Plan {
 /// Rules whose findings the plan itself fixes (V1: it turns the DNS attributes on), so
 /// they do not block planning.
 pub const REMEDIES: &[&str] = &["V1"];
+
+const ENDPOINT_SG_DESCRIPTION: &str = "VPC endpoints of eks-private-tui";
+const RESOLVER_SG_DESCRIPTION: &str = "Route 53 Resolver endpoint of eks-private-tui";
 
 /// `ecr.dkr` → `ecr_dkr`: the address part of a service.
 fn ident(s: &str) -> String {
@@ -149,8 +158,22 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
             &mut adopted,
         );
     }
-    cluster_access(spec, inv, &mut actions);
     resolver(spec, inv, v, &mut actions, &mut adopted);
+    cluster_access(spec, inv, &mut actions);
+    // Public access goes off last: the private path (endpoints, routes, DNS) is in place
+    // before the public endpoint disappears, so an apply cut half-way never leaves the
+    // operator with neither.
+    let others: Vec<String> = actions
+        .iter()
+        .filter(|a| a.address != "cluster.endpoint_access")
+        .map(|a| a.address.clone())
+        .collect();
+    if let Some(a) = actions
+        .iter_mut()
+        .find(|a| a.address == "cluster.endpoint_access")
+    {
+        a.depends_on = others;
+    }
     Plan {
         name: spec.metadata.name.clone(),
         actions,
@@ -159,9 +182,17 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
 }
 
 fn vpc_dns(v: &Vpc, out: &mut Vec<Action>) {
-    for (name, on) in [
-        ("enable_dns_support", v.dns_support),
-        ("enable_dns_hostnames", v.dns_hostnames),
+    for (name, on, attribute) in [
+        (
+            "enable_dns_support",
+            v.dns_support,
+            VpcAttribute::EnableDnsSupport,
+        ),
+        (
+            "enable_dns_hostnames",
+            v.dns_hostnames,
+            VpcAttribute::EnableDnsHostnames,
+        ),
     ] {
         if !on {
             out.push(Action {
@@ -174,6 +205,10 @@ fn vpc_dns(v: &Vpc, out: &mut Vec<Action>) {
                     Attr::change("value", "false", "true"),
                 ],
                 depends_on: vec![],
+                change: Change::SetVpcAttribute {
+                    vpc_id: v.id.clone(),
+                    attribute,
+                },
             });
         }
     }
@@ -206,6 +241,10 @@ fn secondary_cidr(
                 Attr::unknown("association_id"),
             ],
             depends_on: vec![],
+            change: Change::AssociateVpcCidr {
+                vpc_id: v.id.clone(),
+                cidr: sec.cidr.clone(),
+            },
         }),
     }
     for (az, cidr) in &sec.pod_subnets {
@@ -247,6 +286,12 @@ fn secondary_cidr(
                         Attr::unknown("id"),
                     ],
                     depends_on: vec![assoc.clone()],
+                    change: Change::CreateSubnet {
+                        vpc_id: v.id.clone(),
+                        az: az.clone(),
+                        cidr: cidr.clone(),
+                        name: format!("{}-pods-{az}", spec.metadata.name),
+                    },
                 });
                 if let Some(rt) = &node_rt {
                     out.push(rt_association(az, rt, None, &address, None));
@@ -282,7 +327,18 @@ fn rt_association(
         },
         id: subnet.map(str::to_string),
         attrs,
-        depends_on: vec![subnet_address.to_string()],
+        depends_on: if subnet.is_some() {
+            vec![]
+        } else {
+            vec![subnet_address.to_string()]
+        },
+        change: Change::AssociateRouteTable {
+            route_table_id: rt.to_string(),
+            subnet: match subnet {
+                Some(s) => Ref::Id(s.to_string()),
+                None => Ref::Output(subnet_address.to_string()),
+            },
+        },
     }
 }
 
@@ -309,6 +365,11 @@ fn node_subnet_tags(spec: &Spec, v: &Vpc, out: &mut Vec<Action>) {
                     },
                 ],
                 depends_on: vec![],
+                change: Change::TagSubnet {
+                    subnet_id: id.clone(),
+                    key: "kubernetes.io/role/internal-elb".into(),
+                    value: "1".into(),
+                },
             });
         }
     }
@@ -349,10 +410,15 @@ fn endpoints(
                         attrs: vec![
                             Attr::new("name", &c.name),
                             Attr::new("vpc_id", &v.id),
-                            Attr::new("description", "VPC endpoints of eks-private-tui"),
+                            Attr::new("description", ENDPOINT_SG_DESCRIPTION),
                             Attr::unknown("id"),
                         ],
                         depends_on: vec![],
+                        change: Change::CreateSecurityGroup {
+                            vpc_id: v.id.clone(),
+                            name: c.name.clone(),
+                            description: ENDPOINT_SG_DESCRIPTION.into(),
+                        },
                     });
                     (None, None)
                 }
@@ -391,6 +457,16 @@ fn endpoints(
                     Attr::new("cidr", &cidr),
                 ],
                 depends_on: deps,
+                change: Change::AuthorizeIngress {
+                    group: match &sg_ref {
+                        Some(id) => Ref::Id(id.clone()),
+                        None => Ref::Output(sg_address.clone()),
+                    },
+                    protocols: vec!["tcp".into()],
+                    port: 443,
+                    cidrs: vec![cidr.clone()],
+                    description: "HTTPS to the VPC endpoints".into(),
+                },
             });
         }
     }
@@ -441,6 +517,17 @@ fn endpoints(
                 Attr::unknown("id"),
             ],
             depends_on: deps,
+            change: Change::CreateInterfaceEndpoint {
+                vpc_id: v.id.clone(),
+                service_name: service_name.clone(),
+                subnet_ids: subnets.clone(),
+                security_group: match &sg_ref {
+                    Some(id) => Ref::Id(id.clone()),
+                    None => Ref::Output(sg_address.clone()),
+                },
+                private_dns: ep.private_dns,
+                name: format!("{}-{svc}", spec.metadata.name),
+            },
         });
     }
 
@@ -474,25 +561,36 @@ fn endpoints(
                             Attr::change("route_table_ids", list(&e.route_table_ids), list(&after)),
                         ],
                         depends_on: vec![],
+                        change: Change::AddGatewayRouteTables {
+                            endpoint_id: e.id.clone(),
+                            route_table_ids: tables.difference(&have).cloned().collect(),
+                        },
                     });
                 }
             }
-            None => out.push(Action {
-                address,
-                kind: "vpc_endpoint",
-                op: Op::Create,
-                id: None,
-                attrs: vec![
-                    Attr::new("service_name", format!("com.amazonaws.{}.s3", inv.region)),
-                    Attr::new("type", "Gateway"),
-                    Attr::new(
-                        "route_table_ids",
-                        list(&tables.into_iter().collect::<Vec<_>>()),
-                    ),
-                    Attr::unknown("id"),
-                ],
-                depends_on: vec![],
-            }),
+            None => {
+                let tables: Vec<String> = tables.into_iter().collect();
+                let service_name = format!("com.amazonaws.{}.s3", inv.region);
+                out.push(Action {
+                    address,
+                    kind: "vpc_endpoint",
+                    op: Op::Create,
+                    id: None,
+                    attrs: vec![
+                        Attr::new("service_name", &service_name),
+                        Attr::new("type", "Gateway"),
+                        Attr::new("route_table_ids", list(&tables)),
+                        Attr::unknown("id"),
+                    ],
+                    depends_on: vec![],
+                    change: Change::CreateGatewayEndpoint {
+                        vpc_id: v.id.clone(),
+                        service_name,
+                        route_table_ids: tables,
+                        name: format!("{}-s3", spec.metadata.name),
+                    },
+                })
+            }
         }
     }
 }
@@ -546,6 +644,16 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
             id: Some(c.name.clone()),
             attrs,
             depends_on: vec![],
+            change: Change::UpdateClusterAccess {
+                cluster: c.name.clone(),
+                private_access: ep.private_access,
+                public_access: ep.public_access,
+                public_access_cidrs: if ep.public_access {
+                    want_cidrs.clone()
+                } else {
+                    vec![]
+                },
+            },
         });
     }
     let Some(sg_id) = &c.cluster_security_group_id else {
@@ -572,6 +680,13 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
                     Attr::new("cidr", cidr),
                 ],
                 depends_on: vec![],
+                change: Change::AuthorizeIngress {
+                    group: Ref::Id(sg_id.clone()),
+                    protocols: vec!["tcp".into()],
+                    port: 443,
+                    cidrs: vec![cidr.clone()],
+                    description: "HTTPS to the cluster API".into(),
+                },
             });
         }
     }
@@ -610,21 +725,45 @@ fn resolver(
                 inbound_ips = Some(e.ips.iter().map(|i| format!("{}:53", i.ip)).collect());
             }
             None => {
+                let sg = "security_group.resolver_inbound".to_string();
                 out.push(Action {
-                    address: "security_group.resolver_inbound".into(),
+                    address: sg.clone(),
                     kind: "security_group",
                     op: Op::Create,
                     id: None,
                     attrs: vec![
                         Attr::new("name", format!("{name}-dns-inbound")),
                         Attr::new("vpc_id", &v.id),
-                        Attr::new(
-                            "ingress",
-                            format!("tcp+udp 53 from {}", list(&inb.allow_from_cidrs)),
-                        ),
+                        Attr::new("description", RESOLVER_SG_DESCRIPTION),
                         Attr::unknown("id"),
                     ],
                     depends_on: vec![],
+                    change: Change::CreateSecurityGroup {
+                        vpc_id: v.id.clone(),
+                        name: format!("{name}-dns-inbound"),
+                        description: RESOLVER_SG_DESCRIPTION.into(),
+                    },
+                });
+                out.push(Action {
+                    address: "security_group_rule.resolver_inbound_53".into(),
+                    kind: "security_group_rule",
+                    op: Op::Create,
+                    id: None,
+                    attrs: vec![
+                        Attr::unknown("security_group_id"),
+                        Attr::new("type", "ingress"),
+                        Attr::new("protocol", "[\"tcp\", \"udp\"]"),
+                        Attr::new("port", "53"),
+                        Attr::new("cidrs", list(&inb.allow_from_cidrs)),
+                    ],
+                    depends_on: vec![sg.clone()],
+                    change: Change::AuthorizeIngress {
+                        group: Ref::Output(sg.clone()),
+                        protocols: vec!["tcp".into(), "udp".into()],
+                        port: 53,
+                        cidrs: inb.allow_from_cidrs.clone(),
+                        description: "DNS to the Resolver inbound endpoint".into(),
+                    },
                 });
                 out.push(Action {
                     address: "resolver_endpoint.inbound".into(),
@@ -638,7 +777,13 @@ fn resolver(
                         Attr::unknown("security_group_ids"),
                         Attr::unknown("ip_addresses"),
                     ],
-                    depends_on: vec!["security_group.resolver_inbound".into()],
+                    depends_on: vec![sg.clone()],
+                    change: Change::CreateResolverEndpoint {
+                        name: format!("{name}-inbound"),
+                        direction: "INBOUND".into(),
+                        subnet_ids: inb.subnet_ids.clone(),
+                        security_group: Ref::Output(sg),
+                    },
                 });
             }
         }
@@ -651,18 +796,26 @@ fn resolver(
                 outbound_id = Some(e.id.clone());
             }
             None => {
+                let sg = "security_group.resolver_outbound".to_string();
                 out.push(Action {
-                    address: "security_group.resolver_outbound".into(),
+                    address: sg.clone(),
                     kind: "security_group",
                     op: Op::Create,
                     id: None,
                     attrs: vec![
                         Attr::new("name", format!("{name}-dns-outbound")),
                         Attr::new("vpc_id", &outb.vpc_id),
-                        Attr::new("egress", "tcp+udp 53 to the inbound endpoint"),
+                        Attr::new("description", RESOLVER_SG_DESCRIPTION),
+                        // A new group allows all egress: DNS to the inbound endpoint's IPs.
+                        Attr::new("egress", "all (the default)"),
                         Attr::unknown("id"),
                     ],
                     depends_on: vec![],
+                    change: Change::CreateSecurityGroup {
+                        vpc_id: outb.vpc_id.clone(),
+                        name: format!("{name}-dns-outbound"),
+                        description: RESOLVER_SG_DESCRIPTION.into(),
+                    },
                 });
                 out.push(Action {
                     address: "resolver_endpoint.outbound".into(),
@@ -676,12 +829,21 @@ fn resolver(
                         Attr::unknown("security_group_ids"),
                         Attr::unknown("id"),
                     ],
-                    depends_on: vec!["security_group.resolver_outbound".into()],
+                    depends_on: vec![sg.clone()],
+                    change: Change::CreateResolverEndpoint {
+                        name: format!("{name}-outbound"),
+                        direction: "OUTBOUND".into(),
+                        subnet_ids: outb.subnet_ids.clone(),
+                        security_group: Ref::Output(sg),
+                    },
                 });
             }
         }
     }
     let Some(fr) = &dns.forward_rule else { return };
+    if dns.inbound_endpoint.is_none() || dns.outbound_endpoint.is_none() {
+        return; // a FORWARD rule needs both ends; the rules say so
+    }
     let domain = if fr.domain == "auto" {
         match spec
             .cluster_name
@@ -735,6 +897,20 @@ fn resolver(
                     },
                 ],
                 depends_on: deps,
+                change: Change::CreateResolverRule {
+                    name: format!("{name}-api"),
+                    domain: domain.clone(),
+                    targets: match &inbound_ips {
+                        Some(ips) => Targets::Ips(ips.clone()),
+                        None => {
+                            Targets::EndpointIps(Ref::Output("resolver_endpoint.inbound".into()))
+                        }
+                    },
+                    endpoint: match &outbound_id {
+                        Some(id) => Ref::Id(id.clone()),
+                        None => Ref::Output("resolver_endpoint.outbound".into()),
+                    },
+                },
             });
             None
         }
@@ -765,6 +941,14 @@ fn resolver(
                     vec![rule_address.clone()]
                 } else {
                     vec![]
+                },
+                change: Change::AssociateResolverRule {
+                    rule: match &rule_id {
+                        Some(id) => Ref::Id(id.clone()),
+                        None => Ref::Output(rule_address.clone()),
+                    },
+                    vpc_id: vpc.clone(),
+                    name: format!("{name}-api-{vpc}"),
                 },
             }),
         }

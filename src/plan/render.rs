@@ -88,8 +88,14 @@ fn action(o: &mut String, a: &Action, color: bool) {
         );
     }
     let _ = writeln!(o, "    }}");
-    if !a.depends_on.is_empty() {
-        let _ = writeln!(o, "    # after {}", a.depends_on.join(", "));
+    match a.depends_on.len() {
+        0 => {}
+        n if n > 4 => {
+            let _ = writeln!(o, "    # after the {n} other actions");
+        }
+        _ => {
+            let _ = writeln!(o, "    # after {}", a.depends_on.join(", "));
+        }
     }
     let _ = writeln!(o);
 }

@@ -276,6 +276,7 @@ fn resolver_endpoints_rule_and_associations() {
         addresses(&p),
         [
             ("security_group.resolver_inbound", Op::Create),
+            ("security_group_rule.resolver_inbound_53", Op::Create),
             ("resolver_endpoint.inbound", Op::Create),
             ("security_group.resolver_outbound", Op::Create),
             ("resolver_endpoint.outbound", Op::Create),
@@ -283,9 +284,14 @@ fn resolver_endpoints_rule_and_associations() {
             ("resolver_rule_association[\"vpc-client\"]", Op::Create),
         ]
     );
-    let rule = &p.actions[4];
+    let rule = &p.actions[5];
     assert_eq!(
         rule.depends_on,
+        ["resolver_endpoint.inbound", "resolver_endpoint.outbound"]
+    );
+    // Its targets are the inbound endpoint's IPs, known after apply.
+    assert_eq!(
+        rule.change.refs(),
         ["resolver_endpoint.inbound", "resolver_endpoint.outbound"]
     );
     let domain = rule.attrs.iter().find(|a| a.name == "domain_name").unwrap();
@@ -294,7 +300,7 @@ fn resolver_endpoints_rule_and_associations() {
         Some("abc.gr7.eu-west-1.eks.amazonaws.com"),
         "auto = the API hostname (D5)"
     );
-    assert_eq!(p.actions[5].depends_on, ["resolver_rule.forward"]);
+    assert_eq!(p.actions[6].depends_on, ["resolver_rule.forward"]);
     assert!(render::text(&p, false).contains("+ target_ips           = (known after apply)"));
 }
 

@@ -82,6 +82,21 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
     // D3, D4: the outbound side and the rule's associations.
     if let Some(rule_spec) = &dns.forward_rule {
+        for (part, field) in [
+            (dns.inbound_endpoint.is_none(), "dns.inboundEndpoint"),
+            (dns.outbound_endpoint.is_none(), "dns.outboundEndpoint"),
+        ] {
+            if part {
+                out.push(
+                    rule("D4")
+                        .at(
+                            field,
+                            "a FORWARD rule needs both Resolver endpoints: it sends from the outbound one to the inbound one's IPs",
+                        )
+                        .fix(format!("add {field} to the spec, or remove dns.forwardRule")),
+                );
+            }
+        }
         for (i, id) in rule_spec.associate_vpc_ids.iter().enumerate() {
             let field = format!("dns.forwardRule.associateVpcIds[{i}]");
             if id == &v.id {
@@ -291,6 +306,14 @@ mod tests {
             forward_rule: Some(rule(&["vpc-gone"], "auto")),
         });
         assert!(has(&inv, &unknown, "D4", Severity::Error, "is not a VPC"));
+        // A rule without both endpoints cannot be made.
+        assert!(has(
+            &inv,
+            &loop_,
+            "D4",
+            Severity::Error,
+            "needs both Resolver endpoints"
+        ));
         let mut inv2 = inv.clone();
         inv2.clusters[0].endpoint = "https://ABC.gr7.eu-west-1.eks.amazonaws.com".into();
         let wrong = with(Dns {

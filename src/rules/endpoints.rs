@@ -234,7 +234,10 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "the group needs a name",
         )),
         (None, Some(c)) => {
-            if v.security_groups.iter().any(|g| g.name == c.name) {
+            // One this tool created for this spec is adopted; anyone else's is not.
+            if v.security_groups.iter().any(|g| {
+                g.name == c.name && g.tags.get(crate::apply::PLAN_TAG) != Some(&spec.metadata.name)
+            }) {
                 out.push(
                     rule("G2")
                         .at(
@@ -496,6 +499,41 @@ mod tests {
             f.iter()
                 .any(|f| f.id == "P6" && f.message.contains("no Principal")),
             "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn g2_adopts_the_group_this_tool_created_for_the_spec() {
+        let s = with(BASE, None, Some("endpoints"));
+        let mut inventory = inv();
+        let g = vpc_mut(&mut inventory)
+            .security_groups
+            .iter_mut()
+            .find(|g| g.name == "endpoints")
+            .unwrap();
+        g.tags
+            .insert(crate::apply::PLAN_TAG.into(), s.metadata.name.clone());
+        assert!(
+            !found(&inventory, &s).iter().any(|(i, _, _, _)| *i == "G2"),
+            "ours: adopted"
+        );
+        g_other_plan(&s);
+    }
+
+    /// Another spec's group of that name is not adopted.
+    fn g_other_plan(s: &crate::spec::Spec) {
+        let mut inventory = inv();
+        vpc_mut(&mut inventory)
+            .security_groups
+            .iter_mut()
+            .find(|g| g.name == "endpoints")
+            .unwrap()
+            .tags
+            .insert(crate::apply::PLAN_TAG.into(), "someone-else".into());
+        assert!(
+            found(&inventory, s)
+                .iter()
+                .any(|(i, _, _, m)| *i == "G2" && m.contains("already has a group"))
         );
     }
 

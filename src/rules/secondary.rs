@@ -128,12 +128,12 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         ));
                     }
                 }
-                // An existing subnet of the VPC in the same range would collide at create.
-                if let Some(s) = v
-                    .subnets
-                    .iter()
-                    .find(|s| parse_v4(&s.cidr).is_ok_and(|c| overlaps(&c, &p)))
-                {
+                // An existing subnet of the VPC in the same range would collide at create;
+                // one with exactly this CIDR in this AZ is the pod subnet itself (adopted).
+                if let Some(s) = v.subnets.iter().find(|s| {
+                    parse_v4(&s.cidr).is_ok_and(|c| overlaps(&c, &p))
+                        && !(s.cidr == p.to_string() && &s.az == az)
+                }) {
                     out.push(rule("C4").at(
                         &field,
                         format!("{p} overlaps the existing subnet {} ({})", s.id, s.cidr),
@@ -177,6 +177,41 @@ mod tests {
             });
         }
         s
+    }
+
+    #[test]
+    fn c4_an_existing_pod_subnet_is_adopted_not_an_overlap() {
+        let s = spec_with("100.64.0.0/16", GOOD, false);
+        let with_subnet = |az: &str| {
+            let mut inv = inventory();
+            let v = vpc_mut(&mut inv);
+            v.cidrs.push(crate::inventory::VpcCidr {
+                cidr: "100.64.0.0/16".into(),
+                association_id: "vpc-cidr-assoc-2".into(),
+                state: "associated".into(),
+            });
+            v.subnets.push(subnet(
+                "subnet-pod-a",
+                az,
+                "euw1-az1",
+                "100.64.0.0/19",
+                crate::inventory::SubnetKind::Private,
+                "rtb-priv-a",
+            ));
+            evaluate(&inv, Some(&s), None, None)
+                .into_iter()
+                .filter(|f| f.id == "C4")
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+        };
+        // The one apply made (same CIDR, same AZ): adopted.
+        assert_eq!(with_subnet("eu-west-1a"), Vec::<String>::new());
+        // Same CIDR in another AZ: it would collide.
+        let e = with_subnet("eu-west-1b");
+        assert!(
+            e.iter().any(|m| m.contains("overlaps the existing subnet")),
+            "{e:?}"
+        );
     }
 
     fn errors(s: &crate::spec::Spec) -> Vec<(&'static str, String, String)> {

@@ -1,0 +1,318 @@
+//! What moto cannot show (every state is final at once there): pending states, backoff,
+//! deadlines and retried tokens, against the SDK's own mocks (`aws-smithy-mocks`). The
+//! clock is paused, so 40 simulated minutes take no time.
+
+use super::*;
+use crate::aws::{CallCounter, ErrorKind};
+use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::Credentials;
+use aws_sdk_ec2::operation::create_vpc_endpoint::{
+    CreateVpcEndpointError, CreateVpcEndpointOutput,
+};
+use aws_sdk_ec2::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput;
+use aws_sdk_eks::operation::describe_update::DescribeUpdateOutput;
+use aws_sdk_eks::operation::update_cluster_config::UpdateClusterConfigOutput;
+use aws_sdk_route53resolver::operation::create_resolver_endpoint::CreateResolverEndpointOutput;
+use aws_sdk_route53resolver::operation::get_resolver_endpoint::GetResolverEndpointOutput;
+use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
+use aws_smithy_types::error::ErrorMetadata;
+use std::time::Duration;
+
+fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
+    let mut i = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
+    for r in rules {
+        i = i.with_rule(r);
+    }
+    i
+}
+
+/// An `Aws` whose clients answer from `rules` (each client takes the rules of its service).
+fn mocked(ec2: &[&Rule], eks: &[&Rule], r53: &[&Rule]) -> Aws {
+    let creds = Credentials::new("test", "test", None, None, "mocks");
+    let region = Region::new("eu-west-1");
+    macro_rules! client {
+        ($krate:ident, $rules:expr) => {
+            $krate::Client::from_conf(
+                $krate::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(region.clone())
+                    .credentials_provider(creds.clone())
+                    .retry_config(aws_config::retry::RetryConfig::disabled())
+                    .http_client(create_mock_http_client())
+                    .interceptor(interceptor($rules))
+                    .build(),
+            )
+        };
+    }
+    Aws {
+        region: "eu-west-1".into(),
+        profile: None,
+        endpoint_url: None,
+        ec2: client!(aws_sdk_ec2, ec2),
+        eks: client!(aws_sdk_eks, eks),
+        resolver: client!(aws_sdk_route53resolver, r53),
+        sts: client!(aws_sdk_sts, &[]),
+        calls: CallCounter::default(),
+        patience: Duration::from_secs(90),
+    }
+}
+
+fn step() -> Step {
+    Step {
+        address: "endpoint.sts".into(),
+        token: "ept-token".into(),
+        tags: vec![("eks-private-tui:plan".into(), "prod".into())],
+    }
+}
+
+fn endpoint_in(state: &'static str) -> DescribeVpcEndpointsOutput {
+    DescribeVpcEndpointsOutput::builder()
+        .vpc_endpoints(
+            ec2t::VpcEndpoint::builder()
+                .vpc_endpoint_id("vpce-1")
+                .state(ec2t::State::from(state))
+                .build(),
+        )
+        .build()
+}
+
+fn interface_endpoint() -> Change {
+    Change::CreateInterfaceEndpoint {
+        vpc_id: "vpc-1".into(),
+        service_name: "com.amazonaws.eu-west-1.sts".into(),
+        subnet_ids: vec!["subnet-1".into()],
+        security_group: Ref::Id("sg-1".into()),
+        private_dns: true,
+        name: "prod-sts".into(),
+    }
+}
+
+fn created_endpoint() -> Rule {
+    mock!(aws_sdk_ec2::Client::create_vpc_endpoint)
+        .match_requests(|r| r.client_token() == Some("ept-token"))
+        .then_output(|| {
+            CreateVpcEndpointOutput::builder()
+                .vpc_endpoint(
+                    ec2t::VpcEndpoint::builder()
+                        .vpc_endpoint_id("vpce-1")
+                        .state(ec2t::State::from("pending"))
+                        .build(),
+                )
+                .build()
+        })
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_endpoint_is_waited_for_through_pending_with_backoff() {
+    let create = created_endpoint();
+    let describe = mock!(aws_sdk_ec2::Client::describe_vpc_endpoints)
+        .sequence()
+        .output(|| endpoint_in("pending"))
+        .times(3)
+        .output(|| endpoint_in("available"))
+        .build();
+    let aws = mocked(&[&create, &describe], &[], &[]);
+    let t0 = tokio::time::Instant::now();
+    let id = aws.execute(&interface_endpoint(), &step()).await.unwrap();
+    assert_eq!(id, "vpce-1");
+    assert_eq!(create.num_calls(), 1);
+    assert_eq!(describe.num_calls(), 4);
+    // polls at 0, +2, +4, +8 s (RESOURCE policy: first 2 s, doubling)
+    assert_eq!(t0.elapsed().as_secs(), 14);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_endpoint_is_an_error_that_names_it() {
+    let create = created_endpoint();
+    let describe = mock!(aws_sdk_ec2::Client::describe_vpc_endpoints)
+        .sequence()
+        .output(|| endpoint_in("pending"))
+        .output(|| endpoint_in("failed"))
+        .build();
+    let aws = mocked(&[&create, &describe], &[], &[]);
+    let e = aws
+        .execute(&interface_endpoint(), &step())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code.as_deref(), Some("failed"));
+    assert!(
+        e.message
+            .contains("VPC endpoint vpce-1 went to state failed"),
+        "{e}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_create_is_retried_with_the_same_token() {
+    let create = mock!(aws_sdk_ec2::Client::create_vpc_endpoint)
+        .match_requests(|r| r.client_token() == Some("ept-token"))
+        .sequence()
+        .error(|| {
+            CreateVpcEndpointError::generic(
+                ErrorMetadata::builder()
+                    .code("RequestLimitExceeded")
+                    .message("Request limit exceeded.")
+                    .build(),
+            )
+        })
+        .times(2)
+        .output(|| {
+            CreateVpcEndpointOutput::builder()
+                .vpc_endpoint(
+                    ec2t::VpcEndpoint::builder()
+                        .vpc_endpoint_id("vpce-1")
+                        .build(),
+                )
+                .build()
+        })
+        .build();
+    let describe =
+        mock!(aws_sdk_ec2::Client::describe_vpc_endpoints).then_output(|| endpoint_in("available"));
+    let aws = mocked(&[&create, &describe], &[], &[]);
+    let id = aws.execute(&interface_endpoint(), &step()).await.unwrap();
+    assert_eq!(id, "vpce-1");
+    assert_eq!(
+        create.num_calls(),
+        3,
+        "two throttled tries, then the same token again"
+    );
+}
+
+fn update_in(status: &'static str) -> DescribeUpdateOutput {
+    let mut u = aws_sdk_eks::types::Update::builder()
+        .id("u-1")
+        .status(aws_sdk_eks::types::UpdateStatus::from(status));
+    if status == "Failed" {
+        u = u.errors(
+            aws_sdk_eks::types::ErrorDetail::builder()
+                .error_message("subnet-9 is not in the cluster's VPC")
+                .build(),
+        );
+    }
+    DescribeUpdateOutput::builder().update(u.build()).build()
+}
+
+fn update_started() -> Rule {
+    mock!(aws_sdk_eks::Client::update_cluster_config)
+        .match_requests(|r| {
+            r.client_request_token() == Some("ept-token")
+                && r.resources_vpc_config()
+                    .is_some_and(|c| c.endpoint_private_access() == Some(true))
+        })
+        .then_output(|| {
+            UpdateClusterConfigOutput::builder()
+                .update(
+                    aws_sdk_eks::types::Update::builder()
+                        .id("u-1")
+                        .status(aws_sdk_eks::types::UpdateStatus::InProgress)
+                        .build(),
+                )
+                .build()
+        })
+}
+
+fn access() -> Change {
+    Change::UpdateClusterAccess {
+        cluster: "prod".into(),
+        private_access: true,
+        public_access: false,
+        public_access_cidrs: vec![],
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cluster_update_is_followed_with_describe_update_until_successful() {
+    let update = update_started();
+    let describe = mock!(aws_sdk_eks::Client::describe_update)
+        .match_requests(|r| r.update_id() == Some("u-1") && r.name() == Some("prod"))
+        .sequence()
+        .output(|| update_in("InProgress"))
+        .times(5)
+        .output(|| update_in("Successful"))
+        .build();
+    let aws = mocked(&[], &[&update, &describe], &[]);
+    let t0 = tokio::time::Instant::now();
+    assert_eq!(aws.execute(&access(), &step()).await.unwrap(), "u-1");
+    assert_eq!(describe.num_calls(), 6);
+    // CLUSTER policy: 5, 10, 20, 30, 30 s
+    assert_eq!(t0.elapsed().as_secs(), 95);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_cluster_update_says_why() {
+    let update = update_started();
+    let describe = mock!(aws_sdk_eks::Client::describe_update).then_output(|| update_in("Failed"));
+    let aws = mocked(&[], &[&update, &describe], &[]);
+    let e = aws.execute(&access(), &step()).await.unwrap_err();
+    assert!(
+        e.message
+            .contains("Failed: subnet-9 is not in the cluster's VPC"),
+        "{e}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cluster_update_that_never_ends_hits_the_deadline() {
+    let update = update_started();
+    let describe = mock!(aws_sdk_eks::Client::describe_update)
+        .sequence()
+        .output(|| update_in("InProgress"))
+        .repeatedly()
+        .build();
+    let aws = mocked(&[], &[&update, &describe], &[]);
+    let t0 = tokio::time::Instant::now();
+    let e = aws.execute(&access(), &step()).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Timeout);
+    assert!(
+        e.message
+            .contains("cluster prod is still InProgress after 2400 s"),
+        "{e}"
+    );
+    assert!(e.hint.contains("run apply again"), "{e}");
+    assert!(t0.elapsed() <= Duration::from_secs(2400));
+    assert!(describe.num_calls() > 70, "{}", describe.num_calls());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_resolver_endpoint_is_waited_for_until_operational() {
+    use aws_sdk_route53resolver::types::{ResolverEndpoint, ResolverEndpointStatus};
+    let in_status = |s: ResolverEndpointStatus| {
+        GetResolverEndpointOutput::builder()
+            .resolver_endpoint(
+                ResolverEndpoint::builder()
+                    .id("rslvr-in-1")
+                    .status(s)
+                    .build(),
+            )
+            .build()
+    };
+    let create = mock!(aws_sdk_route53resolver::Client::create_resolver_endpoint)
+        .match_requests(|r| {
+            r.creator_request_id() == Some("ept-token") && r.ip_addresses().len() == 2
+        })
+        .then_output(|| {
+            CreateResolverEndpointOutput::builder()
+                .resolver_endpoint(
+                    aws_sdk_route53resolver::types::ResolverEndpoint::builder()
+                        .id("rslvr-in-1")
+                        .build(),
+                )
+                .build()
+        });
+    let get = mock!(aws_sdk_route53resolver::Client::get_resolver_endpoint)
+        .sequence()
+        .output(move || in_status(ResolverEndpointStatus::Creating))
+        .times(2)
+        .output(move || in_status(ResolverEndpointStatus::Operational))
+        .build();
+    let aws = mocked(&[], &[], &[&create, &get]);
+    let change = Change::CreateResolverEndpoint {
+        name: "prod-inbound".into(),
+        direction: "INBOUND".into(),
+        // one subnet: two IPs in it (Resolver needs two)
+        subnet_ids: vec!["subnet-1".into()],
+        security_group: Ref::Id("sg-1".into()),
+    };
+    assert_eq!(aws.execute(&change, &step()).await.unwrap(), "rslvr-in-1");
+    assert_eq!(get.num_calls(), 3);
+}

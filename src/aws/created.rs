@@ -1,0 +1,206 @@
+//! What the tool created for a plan, found by the `eks-private-tui:plan` tag (destroy).
+
+use super::{Aws, AwsError};
+use crate::apply::{ADDRESS_TAG, PLAN_TAG};
+use crate::plan::Deletable;
+use crate::plan::destroy::Created;
+use aws_sdk_ec2::types as ec2t;
+
+fn tag<'a>(tags: &'a [ec2t::Tag], key: &str) -> &'a str {
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+        .unwrap_or_default()
+}
+
+impl Aws {
+    /// Everything tagged `eks-private-tui:plan=<plan>` in these VPCs, and the associations
+    /// of its Resolver rules.
+    pub async fn created_by(&self, plan: &str, vpcs: &[String]) -> Result<Vec<Created>, AwsError> {
+        let f = |n: &str, v: &[String]| {
+            ec2t::Filter::builder()
+                .name(n)
+                .set_values(Some(v.to_vec()))
+                .build()
+        };
+        let ours = f(&format!("tag:{PLAN_TAG}"), &[plan.to_string()]);
+        let in_vpcs = f("vpc-id", vpcs);
+        let mut out = vec![];
+        let eps = self
+            .ec2
+            .describe_vpc_endpoints()
+            .filters(ours.clone())
+            .filters(in_vpcs.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeVpcEndpoints", e))?;
+        for e in eps.vpc_endpoints() {
+            let state = e
+                .state()
+                .map(|s| s.as_str().to_lowercase())
+                .unwrap_or_default();
+            if state == "deleted" {
+                continue;
+            }
+            out.push(Created {
+                what: Deletable::VpcEndpoint,
+                id: e.vpc_endpoint_id().unwrap_or_default().into(),
+                parent: None,
+                address: tag(e.tags(), ADDRESS_TAG).into(),
+                name: tag(e.tags(), "Name").into(),
+            });
+        }
+        let subnets = self
+            .ec2
+            .describe_subnets()
+            .filters(ours.clone())
+            .filters(in_vpcs.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeSubnets", e))?;
+        for s in subnets.subnets() {
+            out.push(Created {
+                what: Deletable::Subnet,
+                id: s.subnet_id().unwrap_or_default().into(),
+                parent: None,
+                address: tag(s.tags(), ADDRESS_TAG).into(),
+                name: tag(s.tags(), "Name").into(),
+            });
+        }
+        let groups = self
+            .ec2
+            .describe_security_groups()
+            .filters(ours.clone())
+            .filters(in_vpcs.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeSecurityGroups", e))?;
+        let group_ids: Vec<String> = groups
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_string))
+            .collect();
+        for g in groups.security_groups() {
+            out.push(Created {
+                what: Deletable::SecurityGroup,
+                id: g.group_id().unwrap_or_default().into(),
+                parent: None,
+                address: tag(g.tags(), ADDRESS_TAG).into(),
+                name: g.group_name().unwrap_or_default().into(),
+            });
+        }
+        // Rules the tool added to groups it did not create (the cluster's); rules of its
+        // own groups go with them.
+        let rules = self
+            .ec2
+            .describe_security_group_rules()
+            .filters(ours.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeSecurityGroupRules", e))?;
+        for r in rules.security_group_rules() {
+            let group = r.group_id().unwrap_or_default().to_string();
+            if group_ids.contains(&group) {
+                continue;
+            }
+            out.push(Created {
+                what: Deletable::SecurityGroupRule,
+                id: r.security_group_rule_id().unwrap_or_default().into(),
+                parent: Some(group),
+                address: tag(r.tags(), ADDRESS_TAG).into(),
+                name: String::new(),
+            });
+        }
+        out.extend(self.created_resolver(plan, vpcs).await?);
+        Ok(out)
+    }
+
+    async fn created_resolver(
+        &self,
+        plan: &str,
+        vpcs: &[String],
+    ) -> Result<Vec<Created>, AwsError> {
+        let tags_of = |arn: String| async move {
+            let out = self
+                .resolver
+                .list_tags_for_resource()
+                .resource_arn(arn)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("resolver", "ListTagsForResource", e))?;
+            let get = |k: &str| {
+                out.tags()
+                    .iter()
+                    .find(|t| t.key() == k)
+                    .map(|t| t.value().to_string())
+            };
+            Ok::<_, AwsError>((get(PLAN_TAG), get(ADDRESS_TAG)))
+        };
+        let mut out = vec![];
+        let eps = self
+            .resolver
+            .list_resolver_endpoints()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("resolver", "ListResolverEndpoints", e))?;
+        for e in eps.resolver_endpoints() {
+            if !vpcs.iter().any(|v| Some(v.as_str()) == e.host_vpc_id()) {
+                continue;
+            }
+            let (p, address) = tags_of(e.arn().unwrap_or_default().to_string()).await?;
+            if p.as_deref() == Some(plan) {
+                out.push(Created {
+                    what: Deletable::ResolverEndpoint,
+                    id: e.id().unwrap_or_default().into(),
+                    parent: None,
+                    address: address.unwrap_or_default(),
+                    name: e.name().unwrap_or_default().into(),
+                });
+            }
+        }
+        let rules = self
+            .resolver
+            .list_resolver_rules()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("resolver", "ListResolverRules", e))?;
+        for r in rules.resolver_rules() {
+            let (p, address) = tags_of(r.arn().unwrap_or_default().to_string()).await?;
+            if p.as_deref() != Some(plan) {
+                continue;
+            }
+            let rule = r.id().unwrap_or_default().to_string();
+            out.push(Created {
+                what: Deletable::ResolverRule,
+                id: rule.clone(),
+                parent: None,
+                address: address.unwrap_or_default(),
+                name: r.name().unwrap_or_default().into(),
+            });
+            // Its associations must go first, whoever made them.
+            let assocs = self
+                .resolver
+                .list_resolver_rule_associations()
+                .filters(
+                    aws_sdk_route53resolver::types::Filter::builder()
+                        .name("ResolverRuleId")
+                        .values(&rule)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("resolver", "ListResolverRuleAssociations", e))?;
+            for a in assocs.resolver_rule_associations() {
+                let vpc = a.vpc_id().unwrap_or_default().to_string();
+                out.push(Created {
+                    what: Deletable::ResolverRuleAssociation,
+                    id: vpc.clone(),
+                    parent: Some(rule.clone()),
+                    address: format!("resolver_rule_association[{vpc:?}]"),
+                    name: a.name().unwrap_or_default().into(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}

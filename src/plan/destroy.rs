@@ -1,0 +1,152 @@
+//! The destroy plan: delete what the tool created for a spec (found by its tags, and the
+//! journal for what takes no tag), in the reverse of the order apply made it.
+
+use super::{Action, Attr, Change, Deletable, Op, Plan};
+
+/// A resource the tool created, as discovery found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub what: Deletable,
+    pub id: String,
+    /// A rule's security group; a rule association's resolver rule.
+    pub parent: Option<String>,
+    /// The plan address it was created under (its `eks-private-tui:address` tag).
+    pub address: String,
+    pub name: String,
+}
+
+impl Deletable {
+    fn kind(self) -> &'static str {
+        match self {
+            Deletable::ResolverRuleAssociation => "route53_resolver_rule_association",
+            Deletable::ResolverRule => "route53_resolver_rule",
+            Deletable::ResolverEndpoint => "route53_resolver_endpoint",
+            Deletable::VpcEndpoint => "vpc_endpoint",
+            Deletable::SecurityGroupRule => "security_group_rule",
+            Deletable::SecurityGroup => "security_group",
+            Deletable::Subnet => "subnet",
+            Deletable::VpcCidrAssociation => "vpc_cidr_association",
+        }
+    }
+
+    /// What must be gone before this can be deleted.
+    fn after(self) -> &'static [Deletable] {
+        use Deletable::*;
+        match self {
+            ResolverRuleAssociation | VpcEndpoint | SecurityGroupRule => &[],
+            ResolverRule => &[ResolverRuleAssociation],
+            ResolverEndpoint => &[ResolverRule],
+            SecurityGroup => &[VpcEndpoint, ResolverEndpoint, SecurityGroupRule],
+            Subnet => &[VpcEndpoint, ResolverEndpoint],
+            VpcCidrAssociation => &[Subnet],
+        }
+    }
+}
+
+/// Delete every `created` resource, dependents first.
+pub fn destroy(name: &str, created: &[Created]) -> Plan {
+    let mut items: Vec<&Created> = created.iter().collect();
+    items.sort_by(|a, b| (a.what as u8, &a.address).cmp(&(b.what as u8, &b.address)));
+    let mut seen = std::collections::BTreeSet::new();
+    let address = |c: &Created| {
+        if c.address.is_empty() {
+            format!("{}[{:?}]", c.what.kind(), c.id)
+        } else {
+            c.address.clone()
+        }
+    };
+    let actions = items
+        .iter()
+        .filter(|c| seen.insert((c.what as u8, c.id.clone(), c.parent.clone())))
+        .map(|c| {
+            let depends_on = created
+                .iter()
+                .filter(|o| c.what.after().contains(&o.what))
+                .map(address)
+                .collect();
+            let mut attrs = vec![Attr {
+                name: "id",
+                before: Some(c.id.clone()),
+                after: None,
+            }];
+            if !c.name.is_empty() {
+                attrs.push(Attr {
+                    name: "name",
+                    before: Some(c.name.clone()),
+                    after: None,
+                });
+            }
+            Action {
+                address: address(c),
+                kind: c.what.kind(),
+                op: Op::Delete,
+                id: Some(c.id.clone()),
+                attrs,
+                depends_on,
+                change: Change::Delete {
+                    what: c.what,
+                    id: c.id.clone(),
+                    parent: c.parent.clone(),
+                },
+            }
+        })
+        .collect();
+    Plan {
+        name: name.to_string(),
+        actions,
+        adopted: vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(what: Deletable, id: &str, address: &str) -> Created {
+        Created {
+            what,
+            id: id.into(),
+            parent: None,
+            address: address.into(),
+            name: String::new(),
+        }
+    }
+
+    #[test]
+    fn dependents_go_first() {
+        let created = vec![
+            c(
+                Deletable::VpcCidrAssociation,
+                "vpc-cidr-assoc-1",
+                "vpc_cidr.secondary",
+            ),
+            c(Deletable::Subnet, "subnet-1", "subnet.pod[\"a\"]"),
+            c(Deletable::SecurityGroup, "sg-1", "security_group.endpoints"),
+            c(Deletable::VpcEndpoint, "vpce-1", "endpoint.sts"),
+            c(
+                Deletable::ResolverRule,
+                "rslvr-rr-1",
+                "resolver_rule.forward",
+            ),
+            c(Deletable::ResolverRuleAssociation, "vpc-c", ""),
+        ];
+        let p = destroy("prod", &created);
+        assert_eq!(p.counts(), (0, 0, 6));
+        let deps = |a: &str| {
+            p.actions
+                .iter()
+                .find(|x| x.address == a)
+                .unwrap()
+                .depends_on
+                .clone()
+        };
+        assert_eq!(deps("vpc_cidr.secondary"), vec!["subnet.pod[\"a\"]"]);
+        assert_eq!(deps("subnet.pod[\"a\"]"), vec!["endpoint.sts"]);
+        assert_eq!(deps("security_group.endpoints"), vec!["endpoint.sts"]);
+        assert_eq!(
+            deps("resolver_rule.forward"),
+            vec!["route53_resolver_rule_association[\"vpc-c\"]"]
+        );
+        assert!(deps("endpoint.sts").is_empty());
+    }
+}
