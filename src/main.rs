@@ -336,7 +336,7 @@ async fn apply(global: &Global, args: &ApplyArgs, destroy: bool) -> ExitCode {
                 });
             }
         }
-        eks_private_tui::plan::destroy::destroy(name, &created)
+        eks_private_tui::plan::destroy::destroy(name, &spec.region, &created)
     } else {
         let findings = rules::evaluate(&inv, Some(&spec), None, None);
         let errors = blocking(&findings);

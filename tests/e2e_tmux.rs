@@ -227,3 +227,47 @@ impl Spec {
         eks_private_tui::spec::Spec::from_yaml(&text).unwrap()
     }
 }
+
+#[test]
+fn preview_and_apply_from_the_wizard() {
+    let m = Moto::start_with("e2e-apply", &[]);
+    let seed = m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("apply");
+    let spec = dir.join("prod.yaml");
+    let out = common::bin(Some(&m.url))
+        .args(["spec", "new", "--region", "eu-west-1", "--vpc"])
+        .arg(seed["vpc"].as_str().unwrap())
+        .arg("--spec")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let t = Tmux::new("apply", &launch(&m.url, &spec, ""), 100, 32);
+    t.wait_for("Choose the cluster's VPC");
+    // The spec's VPC and subnets are preselected: Enter, Enter reaches the preview.
+    t.keys(&["Enter"]);
+    t.wait_for("3 of 3 AZs chosen");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("a to apply");
+    assert!(s.contains("3 Preview & apply"), "{s}");
+    t.keys(&["a"]);
+    t.wait_for("Only 'yes' will be accepted");
+    t.keys(&["y", "e", "s", "Enter"]);
+    let s = t.wait_for("Apply · complete");
+    assert!(s.contains("Apply complete! Resources:"), "{s}");
+    // Back on the preview, the account is read again: nothing left to do.
+    t.keys(&["Escape"]);
+    t.wait_for("Preview · no changes");
+    t.keys(&["q"]);
+    assert_restored(&t);
+    let out = common::bin(Some(&m.url))
+        .args(["plan", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("No changes."),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

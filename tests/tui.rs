@@ -532,3 +532,200 @@ fn node_subnet_findings_show_inline() {
             .any(|f| f.id == "S4" && f.subject == "nodeSubnets.eu-west-1a")
     );
 }
+
+// ---- preview and apply ----------------------------------------------------------------
+
+/// prod with its three private subnets chosen, then Enter: saved, and on the preview.
+fn on_preview(app: &mut App) {
+    choose_prod(app);
+    for s in ["prod-private-a", "prod-private-b", "prod-private-c"] {
+        cursor_to(app, s);
+        app.update(ch(' '));
+    }
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
+    assert!(matches!(app.screen, Screen::Preview(_)));
+}
+
+fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut fx = press(app, text);
+    fx.extend(app.update(key(KeyCode::Enter)));
+    fx
+}
+
+#[test]
+fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
+    let mut app = loaded(None);
+    on_preview(&mut app);
+    let p = app.preview();
+    assert!(!p.blocked);
+    // The demo: DNS hostnames off (V1, fixed by the plan), node subnets untagged (S5).
+    assert!(
+        p.lines.iter().any(|l| l.contains("(fixed by this plan)")),
+        "{p:?}"
+    );
+    assert!(p.lines.iter().any(|l| l.starts_with("Plan: ")), "{p:?}");
+    insta::assert_snapshot!("preview_80x24", render_text(&app, 80, 24));
+    // Scrolling reaches the summary.
+    app.update(ch('G'));
+    let bottom = render_text(&app, 80, 24);
+    assert!(bottom.contains("Plan: "), "{bottom}");
+    // Anything but yes cancels, and nothing is asked of AWS.
+    app.update(ch('a'));
+    assert_eq!(app.modal, Some(Modal::ConfirmApply(String::new())));
+    let fx = type_text(&mut app, "y");
+    assert!(
+        fx.iter()
+            .all(|e| matches!(e, Effect::ClearFlashAfter { .. })),
+        "{fx:?}"
+    );
+    assert_eq!(app.modal, None);
+    app.update(ch('a'));
+    press(&mut app, "yes");
+    insta::assert_snapshot!("confirm_apply_80x24", render_text(&app, 80, 24));
+    let fx = app.update(key(KeyCode::Enter));
+    let [
+        Effect::Apply {
+            request,
+            yaml,
+            expected,
+            ..
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(expected.len(), p.actions);
+    assert_eq!(Spec::from_yaml(yaml).unwrap().node_subnets.len(), 3);
+    assert!(matches!(app.screen, Screen::Progress(_)));
+    assert!(app.busy(), "the spinner ticks while it runs");
+    // Events move the rows; q is refused while it runs.
+    use eks_private_tui::apply::{Event, Summary};
+    use eks_private_tui::plan::Op;
+    let (first, op) = expected[0].clone();
+    app.update(Action::ApplyEvent {
+        request: *request,
+        event: Event::Started {
+            address: first.clone(),
+            op,
+        },
+    });
+    app.update(ch('q'));
+    assert!(!app.quit);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("apply is running")
+    );
+    app.update(Action::ApplyEvent {
+        request: *request,
+        event: Event::Done {
+            address: first,
+            op,
+            id: "vpc-0prod".into(),
+            elapsed: std::time::Duration::from_secs(2),
+        },
+    });
+    let (second, op2) = expected[1].clone();
+    app.update(Action::ApplyEvent {
+        request: *request,
+        event: Event::Failed {
+            address: second,
+            op: op2,
+            error: AwsError::new(
+                ErrorKind::AccessDenied,
+                "ec2",
+                "CreateTags",
+                "not authorized",
+                "attach a policy",
+            ),
+        },
+    });
+    // A stale request's events are dropped.
+    app.update(Action::ApplyEvent {
+        request: request + 7,
+        event: Event::Finished(Summary::default()),
+    });
+    assert!(app.busy());
+    app.update(Action::ApplyEvent {
+        request: *request,
+        event: Event::Finished(Summary {
+            changed: 1,
+            failed: vec![(
+                expected[1].0.clone(),
+                AwsError::new(
+                    ErrorKind::AccessDenied,
+                    "ec2",
+                    "CreateTags",
+                    "not authorized",
+                    "attach a policy",
+                ),
+            )],
+            not_started: expected[2..].iter().map(|(a, _)| a.clone()).collect(),
+            journal: "spec.yaml.journal".into(),
+            ..Default::default()
+        }),
+    });
+    assert!(!app.busy());
+    let _ = Op::Create;
+    insta::assert_snapshot!("apply_stopped_80x24", render_text(&app, 80, 24));
+    // Esc: back to the preview, reading the account again.
+    let fx = app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Preview(_)));
+    assert!(
+        matches!(fx.as_slice(), [Effect::LoadInventory { .. }]),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
+    let (mut app, fx) = App::new(
+        ctx(true, true),
+        PathBuf::from("spec.yaml"),
+        Ok(Some(format!(
+            "apiVersion: eks-private-tui/v1alpha1\nkind: PrivateNetwork\nmetadata:\n  name: prod-private\nregion: eu-west-1\nvpcId: {}\nclusterName: prod\nnodeSubnets:\n  eu-west-1a: {}\n  eu-west-1b: {}\nendpoints:\n  services: [ec2, ecr.api, ecr.dkr, s3, sts]\n  securityGroup:\n    create: {{ name: prod-eps }}\n",
+            vpc_id("prod"),
+            subnet_id("prod-private-a"),
+            subnet_id("prod-private-b")
+        ))),
+    );
+    let Some(Effect::LoadInventory { request }) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    app.update(Action::InventoryLoaded {
+        request: *request,
+        result: Ok(Arc::new(fixture())),
+    });
+    choose_prod(&mut app);
+    let fx = app.update(key(KeyCode::Enter));
+    let [Effect::SaveSpec { yaml, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let saved = Spec::from_yaml(yaml).unwrap();
+    assert_eq!(
+        saved.endpoints.as_ref().map(|e| e.services.clone()),
+        Some(
+            ["ec2", "ecr.api", "ecr.dkr", "s3", "sts"]
+                .map(String::from)
+                .to_vec()
+        ),
+        "the endpoints section survives a save from the wizard"
+    );
+    assert!(matches!(app.screen, Screen::Preview(_)));
+    let p = app.preview();
+    assert!(
+        p.lines.iter().any(|l| l.contains("endpoint.sts")),
+        "{:#?}",
+        p.lines
+    );
+    let fx = app.update(ch('a'));
+    assert_eq!(app.modal, None);
+    assert!(app.flash.as_ref().unwrap().text.contains("READ-ONLY"));
+    assert!(
+        fx.iter()
+            .all(|e| matches!(e, Effect::ClearFlashAfter { .. }))
+    );
+}

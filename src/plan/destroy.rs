@@ -44,7 +44,7 @@ impl Deletable {
 }
 
 /// Delete every `created` resource, dependents first.
-pub fn destroy(name: &str, created: &[Created]) -> Plan {
+pub fn destroy(name: &str, region: &str, created: &[Created]) -> Plan {
     let mut items: Vec<&Created> = created.iter().collect();
     items.sort_by(|a, b| (a.what as u8, &a.address).cmp(&(b.what as u8, &b.address)));
     let mut seen = std::collections::BTreeSet::new();
@@ -93,6 +93,7 @@ pub fn destroy(name: &str, created: &[Created]) -> Plan {
         .collect();
     Plan {
         name: name.to_string(),
+        region: region.to_string(),
         actions,
         adopted: vec![],
     }
@@ -130,7 +131,7 @@ mod tests {
             ),
             c(Deletable::ResolverRuleAssociation, "vpc-c", ""),
         ];
-        let p = destroy("prod", &created);
+        let p = destroy("prod", "eu-west-1", &created);
         assert_eq!(p.counts(), (0, 0, 6));
         let deps = |a: &str| {
             p.actions

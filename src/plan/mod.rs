@@ -3,6 +3,7 @@
 //! matches is adopted (no action), so a plan after a successful apply is empty.
 
 pub mod change;
+pub mod cost;
 pub mod destroy;
 pub mod render;
 
@@ -93,6 +94,8 @@ pub struct Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub name: String,
+    /// The region it applies to (prices, messages).
+    pub region: String,
     pub actions: Vec<Action>,
     /// Existing resources the spec wants, used as they are: (address, id).
     pub adopted: Vec<(String, String)>,
@@ -140,6 +143,7 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
     let Some(v) = inv.vpc(&spec.vpc_id) else {
         return Plan {
             name: spec.metadata.name.clone(),
+            region: spec.region.clone(),
             actions,
             adopted,
         };
@@ -176,6 +180,7 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
     }
     Plan {
         name: spec.metadata.name.clone(),
+        region: spec.region.clone(),
         actions,
         adopted,
     }

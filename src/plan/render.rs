@@ -117,6 +117,15 @@ pub fn json(plan: &Plan) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "adopted": plan.adopted.iter().map(|(a, id)| serde_json::json!({"address": a, "id": id})).collect::<Vec<_>>(),
         "summary": {"add": add, "change": change, "destroy": destroy},
+        "cost": super::cost::estimate(plan, &plan.region).map(|c| serde_json::json!({
+            "monthlyUsd": (c.monthly * 100.0).round() / 100.0,
+            "endpointAzs": c.endpoint_azs,
+            "resolverEnis": c.resolver_enis,
+            "endpointAzHourUsd": c.endpoint_az_hour,
+            "resolverEniHourUsd": c.resolver_eni_hour,
+            "priceRow": c.row,
+            "hoursPerMonth": super::cost::HOURS_PER_MONTH,
+        })),
     })
 }
 
@@ -166,5 +175,8 @@ pub fn text(plan: &Plan, color: bool) -> String {
         o,
         "Plan: {add} to add, {change} to change, {destroy} to destroy."
     );
+    if let Some(c) = super::cost::estimate(plan, &plan.region) {
+        let _ = writeln!(o, "{}", c.line(&plan.region));
+    }
     o
 }

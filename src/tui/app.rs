@@ -2,6 +2,7 @@
 //! model and returns [`Effect`]s that the runtime runs in spawned tasks, which answer with
 //! [`Action`]s carrying the request id; answers to superseded requests are dropped.
 
+use super::screens::preview::{Preview, PreviewKey, PreviewScreen, ProgressScreen};
 use super::screens::{checks::ChecksView, subnets::SubnetsScreen, vpcs::VpcsScreen};
 use crate::aws::AwsError;
 use crate::inventory::{Inventory, SubnetKind};
@@ -14,12 +15,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The wizard's steps, in order. Later issues add screens here.
-pub const STEPS: &[Step] = &[Step::Vpc, Step::Subnets];
+pub const STEPS: &[Step] = &[Step::Vpc, Step::Subnets, Step::Preview];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Vpc,
     Subnets,
+    Preview,
 }
 
 impl Step {
@@ -27,6 +29,7 @@ impl Step {
         match self {
             Step::Vpc => "VPC",
             Step::Subnets => "Node subnets",
+            Step::Preview => "Preview & apply",
         }
     }
 }
@@ -36,6 +39,9 @@ impl Step {
 pub enum Screen {
     Vpcs(VpcsScreen),
     Subnets(SubnetsScreen),
+    Preview(PreviewScreen),
+    /// An apply in progress, or its outcome.
+    Progress(ProgressScreen),
 }
 
 impl Screen {
@@ -43,6 +49,7 @@ impl Screen {
         match self {
             Screen::Vpcs(_) => Step::Vpc,
             Screen::Subnets(_) => Step::Subnets,
+            Screen::Preview(_) | Screen::Progress(_) => Step::Preview,
         }
     }
 }
@@ -77,6 +84,8 @@ pub enum Modal {
     ConfirmQuit,
     /// Every finding for the current choices (`c`).
     Checks(ChecksView),
+    /// Apply? Only the typed word `yes` confirms.
+    ConfirmApply(String),
 }
 
 /// The wizard's choices so far (become the spec on `w`).
@@ -111,6 +120,16 @@ pub enum Action {
         result: Result<(), String>,
     },
     ClearFlash(u64),
+    /// One event of the apply started by request `request`.
+    ApplyEvent {
+        request: u64,
+        event: crate::apply::Event,
+    },
+    /// The apply did not start: why.
+    ApplyAborted {
+        request: u64,
+        message: String,
+    },
     /// SIGTERM / SIGHUP: leave now, restoring the terminal.
     Terminate,
 }
@@ -128,6 +147,14 @@ pub enum Effect {
     ClearFlashAfter {
         id: u64,
         after: Duration,
+    },
+    /// Save the spec, read the account again, and apply its plan if it is still the one
+    /// previewed (`expected`: addresses and operations).
+    Apply {
+        request: u64,
+        path: PathBuf,
+        yaml: String,
+        expected: Vec<(String, crate::plan::Op)>,
     },
 }
 
@@ -151,6 +178,9 @@ pub struct App {
     pub spec_error: Option<String>,
     /// The region of the loaded spec file, until the inventory confirms it.
     spec_region: Option<String>,
+    /// The loaded spec: the sections no screen edits yet (endpoints, DNS, …) are kept
+    /// from it, and the choices are laid over it.
+    base: Option<Spec>,
     pub dirty: bool,
     pub flash: Option<Flash>,
     pub modal: Option<Modal>,
@@ -160,6 +190,7 @@ pub struct App {
     request: u64,
     save_request: u64,
     flash_seq: u64,
+    apply_request: u64,
 }
 
 pub const FLASH_TTL: Duration = Duration::from_secs(5);
@@ -182,6 +213,7 @@ impl App {
             spec_path,
             spec_error: None,
             spec_region: None,
+            base: None,
             dirty: false,
             flash: None,
             modal: None,
@@ -191,6 +223,7 @@ impl App {
             request: 0,
             save_request: 0,
             flash_seq: 0,
+            apply_request: 0,
         };
         let mut effects = vec![];
         let parsed = match spec_file {
@@ -202,13 +235,14 @@ impl App {
             match parsed {
                 Ok(s) => {
                     // Checked against the region actually read, in after_load.
-                    app.spec_region = Some(s.region);
+                    app.spec_region = Some(s.region.clone());
                     app.choices = Choices {
-                        name: Some(s.metadata.name),
-                        vpc_id: Some(s.vpc_id),
-                        cluster_name: s.cluster_name,
-                        node_subnets: s.node_subnets,
+                        name: Some(s.metadata.name.clone()),
+                        vpc_id: Some(s.vpc_id.clone()),
+                        cluster_name: s.cluster_name.clone(),
+                        node_subnets: s.node_subnets.clone(),
                     };
+                    app.base = Some(s);
                 }
                 Err(e) => {
                     let msg = format!("cannot read {}: {e}", app.spec_path.display());
@@ -231,6 +265,7 @@ impl App {
     /// Something is in flight: the runtime ticks the spinner only then.
     pub fn busy(&self) -> bool {
         matches!(self.load, LoadState::Loading)
+            || matches!(&self.screen, Screen::Progress(p) if p.running())
     }
 
     pub fn too_small(&self) -> bool {
@@ -316,6 +351,34 @@ impl App {
                 }
                 vec![]
             }
+            Action::ApplyEvent { request, event } => {
+                if let Screen::Progress(p) = &mut self.screen
+                    && p.request == request
+                {
+                    let finished = matches!(event, crate::apply::Event::Finished(_));
+                    p.on_event(event);
+                    if finished {
+                        let ok = p.summary.as_ref().is_some_and(|s| s.ok());
+                        return if ok {
+                            self.flash(Level::Info, "apply complete: Esc reads the account again")
+                        } else {
+                            self.flash(
+                                Level::Error,
+                                "apply stopped: see the failed step; Esc, then a, resumes it",
+                            )
+                        };
+                    }
+                }
+                vec![]
+            }
+            Action::ApplyAborted { request, message } => {
+                if let Screen::Progress(p) = &mut self.screen
+                    && p.request == request
+                {
+                    p.aborted = Some(message);
+                }
+                vec![]
+            }
             Action::Terminate => {
                 self.quit = true;
                 vec![]
@@ -338,6 +401,7 @@ impl App {
                 ),
             ));
             self.choices = Choices::default();
+            self.base = None;
         }
         if let Some(vpc_id) = self.choices.vpc_id.clone() {
             match inv.vpc(&vpc_id) {
@@ -388,6 +452,37 @@ impl App {
             self.modal = keep.then_some(Modal::Checks(view));
             return vec![];
         }
+        if let Some(Modal::ConfirmApply(typed)) = &self.modal {
+            let mut typed = typed.clone();
+            return match k.code {
+                KeyCode::Esc => {
+                    self.modal = None;
+                    self.flash(Level::Info, "apply cancelled: nothing was changed")
+                }
+                KeyCode::Enter if typed == "yes" => {
+                    self.modal = None;
+                    self.start_apply()
+                }
+                KeyCode::Enter => {
+                    self.modal = None;
+                    self.flash(
+                        Level::Info,
+                        "apply cancelled (only yes is accepted): nothing was changed",
+                    )
+                }
+                KeyCode::Backspace => {
+                    typed.pop();
+                    self.modal = Some(Modal::ConfirmApply(typed));
+                    vec![]
+                }
+                KeyCode::Char(c) if typed.len() < 8 => {
+                    typed.push(c);
+                    self.modal = Some(Modal::ConfirmApply(typed));
+                    vec![]
+                }
+                _ => vec![],
+            };
+        }
         if let Some(modal) = &self.modal {
             return match (modal, k.code) {
                 (Modal::Help, _) => {
@@ -403,11 +498,28 @@ impl App {
                     self.modal = None;
                     vec![]
                 }
-                (Modal::Checks(_), _) => unreachable!("handled above"),
+                (Modal::Checks(_) | Modal::ConfirmApply(_), _) => unreachable!("handled above"),
             };
         }
         // A screen in a text field (the VPC filter) takes every key but Ctrl-C.
         let capturing = matches!(&self.screen, Screen::Vpcs(s) if s.filtering);
+        if let Screen::Progress(p) = &self.screen
+            && p.running()
+        {
+            // Nothing may start or leave mid-apply but Ctrl-C (the journal resumes it).
+            if let Screen::Progress(p) = &mut self.screen {
+                let page = self.size.1.saturating_sub(6) as usize;
+                p.handle_key(k, page);
+            }
+            return if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) {
+                self.flash(
+                    Level::Warn,
+                    "apply is running: wait for it, or Ctrl-C to leave (a later apply resumes it)",
+                )
+            } else {
+                vec![]
+            };
+        }
         if !capturing {
             match k.code {
                 KeyCode::Char('q') => {
@@ -437,9 +549,22 @@ impl App {
         let Some(inv) = self.inventory().cloned() else {
             return vec![];
         };
+        let page = self.size.1.saturating_sub(6) as usize;
+        let total = match &self.screen {
+            Screen::Preview(_) => self.preview().lines.len(),
+            _ => 0,
+        };
         let intent = match &mut self.screen {
             Screen::Vpcs(s) => s.handle_key(k, &inv),
             Screen::Subnets(s) => s.handle_key(k, &inv, &self.choices),
+            Screen::Preview(s) => match s.handle_key(k, total, page) {
+                PreviewKey::Apply => return self.confirm_apply(),
+                PreviewKey::None => None,
+            },
+            Screen::Progress(p) => {
+                p.handle_key(k, page);
+                None
+            }
         };
         match intent {
             Some(i) => self.apply(i, &inv),
@@ -458,7 +583,116 @@ impl App {
                 self.screen = Screen::Vpcs(s);
                 vec![]
             }
+            Screen::Preview(_) => {
+                let mut s = SubnetsScreen::default();
+                if let (Some(inv), Some(v)) = (self.inventory(), self.choices.vpc_id.as_deref()) {
+                    s.clamp(inv, v);
+                }
+                self.screen = Screen::Subnets(s);
+                vec![]
+            }
+            Screen::Progress(_) => {
+                // The account changed: read it again for the preview.
+                self.screen = Screen::Preview(PreviewScreen::default());
+                self.reload()
+            }
         }
+    }
+
+    /// The preview of the spec the choices make: warnings and the plan, or the error
+    /// findings that block it.
+    pub fn preview(&self) -> Preview {
+        let (Some(inv), Some(spec)) = (self.inventory(), self.spec()) else {
+            return Preview {
+                lines: vec!["Choose a VPC and its node subnets first.".into()],
+                actions: 0,
+                blocked: true,
+            };
+        };
+        let findings = rules::evaluate(inv, Some(&spec), None, None);
+        let blocking: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity == rules::Severity::Error)
+            .filter(|f| !crate::plan::REMEDIES.contains(&f.id))
+            .collect();
+        let mut lines = vec![];
+        if !blocking.is_empty() {
+            lines.push("The spec cannot be applied: fix these first (c lists why and how).".into());
+            lines.push(String::new());
+            for f in &blocking {
+                lines.push(format!("✗ {} {}: {}", f.id, f.subject, f.message));
+            }
+            return Preview {
+                lines,
+                actions: 0,
+                blocked: true,
+            };
+        }
+        for f in findings
+            .iter()
+            .filter(|f| f.severity != rules::Severity::Info)
+        {
+            let (sym, tail) = if f.severity == rules::Severity::Error {
+                ("~", " (fixed by this plan)")
+            } else {
+                ("!", "")
+            };
+            lines.push(format!("{sym} {} {}: {}{tail}", f.id, f.subject, f.message));
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        let plan = crate::plan::plan(&spec, inv);
+        lines.extend(
+            crate::plan::render::text(&plan, false)
+                .lines()
+                .map(str::to_string),
+        );
+        Preview {
+            lines,
+            actions: plan.actions.len(),
+            blocked: false,
+        }
+    }
+
+    fn confirm_apply(&mut self) -> Vec<Effect> {
+        if self.ctx.read_only {
+            return self.flash(
+                Level::Warn,
+                "READ-ONLY: apply is off (started with --read-only)",
+            );
+        }
+        let p = self.preview();
+        if p.blocked {
+            return self.flash(Level::Error, "error findings block the apply: c lists them");
+        }
+        if p.actions == 0 {
+            return self.flash(Level::Info, "no changes: the account matches the spec");
+        }
+        self.modal = Some(Modal::ConfirmApply(String::new()));
+        vec![]
+    }
+
+    fn start_apply(&mut self) -> Vec<Effect> {
+        let (Some(inv), Some(spec)) = (self.inventory(), self.spec()) else {
+            return vec![];
+        };
+        let plan = crate::plan::plan(&spec, inv);
+        let expected: Vec<(String, crate::plan::Op)> = plan
+            .actions
+            .iter()
+            .map(|a| (a.address.clone(), a.op))
+            .collect();
+        self.apply_request += 1;
+        self.screen = Screen::Progress(ProgressScreen::new(self.apply_request, &expected));
+        // Apply saves the spec first: the journal lives next to it.
+        self.dirty = false;
+        vec![Effect::Apply {
+            request: self.apply_request,
+            path: self.spec_path.clone(),
+            yaml: spec.to_yaml(),
+            expected,
+        }]
     }
 
     fn apply(&mut self, intent: Intent, inv: &Inventory) -> Vec<Effect> {
@@ -552,8 +786,12 @@ impl App {
                 vec![]
             }
             Intent::Next => {
-                // The last screen of this build: Enter saves the choices.
-                self.save()
+                // Enter on the node subnets: save the choices and preview the plan.
+                let fx = self.save();
+                if self.spec().is_some() && self.spec_error.is_none() {
+                    self.screen = Screen::Preview(PreviewScreen::default());
+                }
+                fx
             }
         }
     }
@@ -601,7 +839,16 @@ impl App {
         let region = self
             .inventory()
             .map_or(self.ctx.region.as_str(), |i| i.region.as_str());
-        let mut s = Spec::new(&name, region, vpc);
+        let mut s = match &self.base {
+            Some(b) => {
+                let mut b = b.clone();
+                b.metadata.name = name;
+                b.region = region.to_string();
+                b.vpc_id = vpc.to_string();
+                b
+            }
+            None => Spec::new(&name, region, vpc),
+        };
         s.cluster_name = self.choices.cluster_name.clone();
         s.node_subnets = self.choices.node_subnets.clone();
         Some(s)

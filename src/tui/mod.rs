@@ -158,6 +158,21 @@ impl Runner {
                         });
                     });
                 }
+                Effect::Apply {
+                    request,
+                    path,
+                    yaml,
+                    expected,
+                } => {
+                    let global = self.global.clone();
+                    tokio::spawn(async move {
+                        if let Err(message) =
+                            apply(&global, request, &path, &yaml, &expected, &tx).await
+                        {
+                            let _ = tx.send(Action::ApplyAborted { request, message });
+                        }
+                    });
+                }
                 Effect::ClearFlashAfter { id, after } => {
                     tokio::spawn(async move {
                         tokio::time::sleep(after).await;
@@ -176,6 +191,79 @@ async fn load(global: &Global) -> Result<crate::inventory::Inventory, AwsError> 
         concurrency: global.concurrency,
     };
     aws::discover(&aws, &opts).await
+}
+
+/// Apply from the wizard: save the spec, read the account again, and run the plan if it is
+/// still the one previewed; the engine's events come back as actions.
+async fn apply(
+    global: &Global,
+    request: u64,
+    path: &std::path::Path,
+    yaml: &str,
+    expected: &[(String, crate::plan::Op)],
+    tx: &mpsc::UnboundedSender<Action>,
+) -> Result<(), String> {
+    use crate::apply::{self as engine, journal};
+    write_atomic(path, yaml)
+        .await
+        .map_err(|e| format!("could not save {}: {e}", path.display()))?;
+    let spec =
+        crate::spec::Spec::parse(yaml, &path.display().to_string()).map_err(|e| e.to_string())?;
+    let mut opts = global.aws_options();
+    opts.region = Some(spec.region.clone());
+    let aws = aws::connect(&opts).await.map_err(|e| e.to_string())?;
+    let inv = aws::discover(
+        &aws,
+        &DiscoverOptions {
+            vpc: Some(spec.vpc_id.clone()),
+            concurrency: global.concurrency,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let plan = crate::plan::plan(&spec, &inv);
+    let now: Vec<(String, crate::plan::Op)> = plan
+        .actions
+        .iter()
+        .map(|a| (a.address.clone(), a.op))
+        .collect();
+    if now != expected {
+        return Err(format!(
+            "the account changed since the preview ({} action(s) now, {} previewed): nothing was applied — Esc reads it again and shows the new plan",
+            now.len(),
+            expected.len()
+        ));
+    }
+    let mut journal = journal::Journal::open(
+        &journal::path_for(path),
+        &plan.name,
+        "apply",
+        plan.actions.len(),
+    )
+    .map_err(|e| e.0)?;
+    let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+    let forward = {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(event) = ev_rx.recv().await {
+                let _ = tx.send(Action::ApplyEvent { request, event });
+            }
+        })
+    };
+    // The wizard stops an apply only by quitting (Ctrl-C): the journal resumes it.
+    let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    engine::run(
+        &plan,
+        &aws,
+        &mut journal,
+        &engine::Options::default(),
+        &ev_tx,
+        stop_rx,
+    )
+    .await;
+    drop(ev_tx);
+    let _ = forward.await;
+    Ok(())
 }
 
 /// Write via a temporary file and rename, so a crash never leaves half a spec.

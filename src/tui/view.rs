@@ -2,7 +2,7 @@
 //! account, region, READ-ONLY), breadcrumb, and the footer (key hints or the flash line).
 
 use super::app::{App, Level, LoadState, MIN_SIZE, Modal, STEPS, Screen};
-use super::screens::{subnets, vpcs};
+use super::screens::{preview, subnets, vpcs};
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -111,6 +111,8 @@ pub fn draw(f: &mut Frame, app: &App) {
             match &app.screen {
                 Screen::Vpcs(s) => s.render(f, inner, inv, &app.choices, &findings, &t),
                 Screen::Subnets(s) => s.render(f, inner, inv, &app.choices, &findings, &t),
+                Screen::Preview(s) => s.render(f, inner, &app.preview(), &t),
+                Screen::Progress(p) => p.render(f, inner, SPINNER[app.spinner % SPINNER.len()], &t),
             }
         }
     }
@@ -122,6 +124,7 @@ pub fn draw(f: &mut Frame, app: &App) {
             let (findings, scope) = app.findings_for(None);
             view.render(f, body, &findings, &scope, &t);
         }
+        Some(Modal::ConfirmApply(typed)) => draw_confirm_apply(f, body, app, typed, &t),
         None => {}
     }
 }
@@ -205,6 +208,9 @@ fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         let done = match step {
             super::app::Step::Vpc => app.choices.vpc_id.is_some(),
             super::app::Step::Subnets => app.choices.node_subnets.len() >= 2,
+            super::app::Step::Preview => {
+                matches!(&app.screen, Screen::Progress(p) if p.summary.as_ref().is_some_and(|s| s.ok()))
+            }
         };
         let label = format!("{} {}{}", i + 1, step.title(), if done { " ✓" } else { "" });
         let style = if *step == current {
@@ -232,6 +238,8 @@ fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
     match (&app.load, &app.screen) {
         (LoadState::Ready(_), Screen::Vpcs(s)) => s.hints(),
         (LoadState::Ready(_), Screen::Subnets(s)) => s.hints(),
+        (LoadState::Ready(_), Screen::Preview(s)) => s.hints(),
+        (LoadState::Ready(_), Screen::Progress(p)) => p.hints(),
         (LoadState::Failed(_), _) => vec![("r", "retry"), ("?", "help"), ("q", "quit")],
         (LoadState::Loading, _) => vec![("q", "quit"), ("?", "help")],
     }
@@ -288,8 +296,21 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 ("g G", "first / last"),
                 ("Space or x", "choose / unchoose (one per AZ)"),
                 ("Tab", "cycle the cluster of this VPC"),
-                ("Enter", "save the choices"),
+                ("Enter", "save the choices and preview the plan"),
                 ("Esc", "back to the VPCs"),
+            ],
+        ),
+        Screen::Preview(_) | Screen::Progress(_) => (
+            "Step 3 · Preview and apply",
+            preview::WHY,
+            vec![
+                ("↑↓ j k", "scroll"),
+                ("g G", "top / bottom"),
+                ("a", "apply (type yes to confirm; refused with --read-only)"),
+                (
+                    "Esc",
+                    "back to the node subnets (after an apply: read the account again)",
+                ),
             ],
         ),
     };
@@ -347,6 +368,43 @@ fn draw_confirm_quit(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(Span::styled(" Quit? ", t.warn())),
+        ),
+        r,
+    );
+}
+
+fn draw_confirm_apply(f: &mut Frame, area: Rect, app: &App, typed: &str, t: &Theme) {
+    let p = app.preview();
+    let target = app
+        .spec()
+        .map(|s| format!("{} in {}", s.vpc_id, s.region))
+        .unwrap_or_default();
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("Apply {} action(s) to {target}?", p.actions),
+            t.bold(),
+        )),
+        Line::from(""),
+        Line::from(format!(
+            "The spec is saved to {} first; a journal next to it makes the apply resumable.",
+            app.spec_path.display()
+        )),
+        Line::from("Only 'yes' will be accepted to approve."),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("Enter a value: ", t.bold()),
+            Span::styled(typed.to_string(), t.selected()),
+            Span::styled("▏", t.dim()),
+        ]),
+        Line::from(Span::styled("Enter confirms · Esc cancels", t.dim())),
+    ];
+    let r = centered(area, 70.min(area.width), 10);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(" Apply? ", t.warn())),
         ),
         r,
     );

@@ -2,6 +2,7 @@
 //! keys into [`Intent`](super::app::Intent)s for `App::update`, and renders itself.
 
 pub mod checks;
+pub mod preview;
 pub mod subnets;
 pub mod vpcs;
 

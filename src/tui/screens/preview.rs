@@ -1,0 +1,287 @@
+//! Step 3, the preview: the plan for the spec the choices make, in the same text as
+//! `plan --spec` (Terraform's conventions), with the rule warnings above it; error findings
+//! are listed instead. `a` applies it (after typing `yes`), and the progress screen follows
+//! the apply engine's events.
+
+use super::super::theme::Theme;
+use super::{Nav, nav_key};
+use crate::apply::{Event, Summary};
+use crate::plan::Op;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use std::time::Duration;
+
+pub const WHY: &str = "Nothing changes until you apply: this is every call apply would make, read against the account as it is now. `+` creates, `~` changes in place; what already matches is adopted. Apply asks you to type yes, runs the steps in dependency order, and can be resumed if it is cut.";
+
+/// What the preview shows: its text lines, and whether they are a plan that can be applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub lines: Vec<String>,
+    /// Actions to apply (0: nothing to do, or blocked).
+    pub actions: usize,
+    pub blocked: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PreviewScreen {
+    pub offset: usize,
+}
+
+/// What a key on the preview asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PreviewKey {
+    Apply,
+    None,
+}
+
+impl PreviewScreen {
+    pub fn handle_key(&mut self, k: KeyEvent, total: usize, page: usize) -> PreviewKey {
+        if let Some(nav) = nav_key(&k) {
+            let last = total.saturating_sub(page.max(1));
+            self.offset = match nav {
+                Nav::Up => self.offset.saturating_sub(1),
+                Nav::Down => (self.offset + 1).min(last),
+                Nav::First => 0,
+                Nav::Last => last,
+                Nav::PageUp => self.offset.saturating_sub(page),
+                Nav::PageDown => (self.offset + page).min(last),
+            };
+            return PreviewKey::None;
+        }
+        match k.code {
+            KeyCode::Char('a') => PreviewKey::Apply,
+            _ => PreviewKey::None,
+        }
+    }
+
+    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("a", "apply"),
+            ("↑↓/jk", "scroll"),
+            ("Esc", "back"),
+            ("w", "save"),
+            ("c", "checks"),
+            ("?", "help"),
+            ("q", "quit"),
+            ("r", "reload"),
+        ]
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, p: &Preview, t: &Theme) {
+        let title = if p.blocked {
+            " Preview · blocked by error findings ".to_string()
+        } else if p.actions == 0 {
+            " Preview · no changes ".to_string()
+        } else {
+            format!(" Preview · {} action(s) · a to apply ", p.actions)
+        };
+        let height = area.height.saturating_sub(2) as usize;
+        let lines: Vec<Line> = p
+            .lines
+            .iter()
+            .skip(self.offset)
+            .take(height)
+            .map(|l| styled(l, t))
+            .collect();
+        f.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(Span::styled(title, t.title())),
+            ),
+            area,
+        );
+    }
+}
+
+/// Colour by the plan symbol a line starts with; the symbols carry the meaning.
+fn styled<'a>(l: &'a str, t: &Theme) -> Line<'a> {
+    let trimmed = l.trim_start();
+    let style = if trimmed.starts_with("+ ") {
+        t.ok()
+    } else if trimmed.starts_with("~ ") {
+        t.warn()
+    } else if trimmed.starts_with("- ") || trimmed.starts_with("✗") {
+        t.error()
+    } else if trimmed.starts_with('#') || trimmed.starts_with("! ") {
+        t.dim()
+    } else if trimmed.starts_with("Plan:") || trimmed.starts_with("Cost:") {
+        t.bold()
+    } else {
+        ratatui::style::Style::default()
+    };
+    Line::from(Span::styled(l, style))
+}
+
+/// One action's progress.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepState {
+    Waiting,
+    Running(Duration),
+    Done(String, Duration),
+    Failed(String),
+    NotStarted,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressScreen {
+    pub request: u64,
+    pub rows: Vec<(String, Op, StepState)>,
+    pub resumed: Option<usize>,
+    pub summary: Option<Summary>,
+    /// Set when apply could not start (the account changed since the preview, …).
+    pub aborted: Option<String>,
+    pub offset: usize,
+}
+
+impl ProgressScreen {
+    pub fn new(request: u64, actions: &[(String, Op)]) -> ProgressScreen {
+        ProgressScreen {
+            request,
+            rows: actions
+                .iter()
+                .map(|(a, op)| (a.clone(), *op, StepState::Waiting))
+                .collect(),
+            resumed: None,
+            summary: None,
+            aborted: None,
+            offset: 0,
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        self.summary.is_none() && self.aborted.is_none()
+    }
+
+    pub fn on_event(&mut self, e: Event) {
+        let mut set = |address: &str, s: StepState| {
+            if let Some(r) = self.rows.iter_mut().find(|r| r.0 == address) {
+                r.2 = s;
+            }
+        };
+        match e {
+            Event::Begin { resumed, .. } => self.resumed = resumed,
+            Event::Started { address, .. } => set(&address, StepState::Running(Duration::ZERO)),
+            Event::StillRunning {
+                address, elapsed, ..
+            } => set(&address, StepState::Running(elapsed)),
+            Event::Done {
+                address,
+                id,
+                elapsed,
+                ..
+            } => set(&address, StepState::Done(id, elapsed)),
+            Event::Failed { address, error, .. } => {
+                set(&address, StepState::Failed(error.to_string()))
+            }
+            Event::Finished(s) => {
+                for a in &s.not_started {
+                    set(a, StepState::NotStarted);
+                }
+                self.summary = Some(s);
+            }
+        }
+    }
+
+    pub fn handle_key(&mut self, k: KeyEvent, page: usize) {
+        if let Some(nav) = nav_key(&k) {
+            let last = self.rows.len().saturating_sub(page.max(1));
+            self.offset = match nav {
+                Nav::Up => self.offset.saturating_sub(1),
+                Nav::Down => (self.offset + 1).min(last),
+                Nav::First => 0,
+                Nav::Last => last,
+                Nav::PageUp => self.offset.saturating_sub(page),
+                Nav::PageDown => (self.offset + page).min(last),
+            };
+        }
+    }
+
+    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.running() {
+            vec![("↑↓/jk", "scroll"), ("Ctrl-C", "leave (resumable)")]
+        } else {
+            vec![
+                ("Esc", "back to the preview"),
+                ("↑↓/jk", "scroll"),
+                ("q", "quit"),
+            ]
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, spinner: &str, t: &Theme) {
+        let done = self
+            .rows
+            .iter()
+            .filter(|r| matches!(r.2, StepState::Done(..)))
+            .count();
+        let title = match (&self.summary, &self.aborted) {
+            (_, Some(_)) => " Apply · not started ".to_string(),
+            (Some(s), _) if s.ok() => " Apply · complete ".to_string(),
+            (Some(_), _) => " Apply · stopped ".to_string(),
+            (None, _) => format!(" Apply · {done} of {} done ", self.rows.len()),
+        };
+        let mut lines: Vec<Line> = vec![];
+        if let Some(why) = &self.aborted {
+            lines.push(Line::from(Span::styled(format!("✗ {why}"), t.error())));
+            lines.push(Line::from(""));
+        }
+        if let Some(n) = self.resumed {
+            lines.push(Line::from(Span::styled(
+                format!("Resuming an interrupted apply: {n} step(s) were recorded done."),
+                t.warn(),
+            )));
+        }
+        let footer_rows = if self.summary.is_some() { 5 } else { 0 };
+        let height =
+            (area.height.saturating_sub(2) as usize).saturating_sub(lines.len() + footer_rows);
+        for (address, op, state) in self.rows.iter().skip(self.offset).take(height) {
+            let (sym, style, tail) = match state {
+                StepState::Waiting => ("·", t.dim(), String::new()),
+                StepState::Running(e) => (spinner, t.title(), format!("{} s", e.as_secs())),
+                StepState::Done(id, e) => ("✓", t.ok(), format!("{} s  {id}", e.as_secs())),
+                StepState::Failed(msg) => ("✗", t.error(), msg.clone()),
+                StepState::NotStarted => ("-", t.dim(), "not started".into()),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{sym} "), style),
+                Span::styled(format!("{} ", op.symbol()), t.dim()),
+                Span::raw(address.clone()),
+                Span::styled(format!("  {tail}"), t.dim()),
+            ]));
+        }
+        if let Some(s) = &self.summary {
+            lines.push(Line::from(""));
+            for l in crate::apply::printer::summary(s, "Apply")
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(2)
+            {
+                let style = if s.ok() { t.ok() } else { t.error() };
+                lines.push(Line::from(Span::styled(l.to_string(), style)));
+            }
+            if !s.ok() {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "Esc, then a on the preview, resumes it: what exists is adopted (journal {}).",
+                        s.journal
+                    ),
+                    t.dim(),
+                )));
+            }
+        }
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(Span::styled(title, t.title())),
+                ),
+            area,
+        );
+    }
+}
