@@ -373,8 +373,12 @@ async fn apply(global: &Global, args: &ApplyArgs, destroy: bool) -> ExitCode {
     if !args.auto_approve {
         use std::io::Write;
         print!(
-            "\nDo you want to perform these actions?\n  eks-private-tui will {} the actions described above in {} ({}).\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
-            if destroy { "destroy what" } else { "perform" },
+            "\nDo you want to perform these actions?\n  eks-private-tui will {} described above in {} ({}).\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+            if destroy {
+                "destroy the resources"
+            } else {
+                "perform the actions"
+            },
             spec.vpc_id,
             spec.region
         );

@@ -77,30 +77,33 @@ impl Cost {
         let mut parts = vec![];
         if self.endpoint_azs > 0 {
             parts.push(format!(
-                "{} interface endpoint-AZ(s) × ${:.3}/h",
+                "{} interface endpoint-AZs × ${:.3}",
                 self.endpoint_azs, self.endpoint_az_hour
             ));
         }
         if self.resolver_enis > 0 {
             parts.push(format!(
-                "{} Resolver endpoint IP(s) × ${:.3}/h",
+                "{} Resolver endpoint IPs × ${:.3}",
                 self.resolver_enis, self.resolver_eni_hour
             ));
         }
-        let prices = if self.row == region {
-            format!("{region} prices")
+        let row = if self.row == region {
+            format!("the {region} row")
         } else {
             format!(
-                "no {region} row, default prices; endpoints cost up to ~30 % more in some regions"
+                "the default row (no {region} row; endpoints cost up to ~30 % more in some regions)"
             )
         };
         format!(
-            "Cost: about ${:.2}/month more: {} × {HOURS_PER_MONTH} h ({prices} from assets/prices.tsv, 2026-11-23; data processed not included).",
+            "Cost: about ${:.2}/month more: ({}) per hour × {HOURS_PER_MONTH} h. Prices: {row} of assets/prices.tsv, recorded {PRICES_DATE}; data processed not included.",
             self.monthly,
             parts.join(" + ")
         )
     }
 }
+
+/// When assets/prices.tsv was recorded (its header says so too).
+pub const PRICES_DATE: &str = "2026-11-23";
 
 #[cfg(test)]
 mod tests {
@@ -148,11 +151,17 @@ mod tests {
         // (5 × 0.01 + 2 × 0.125) × 730 = 219.00
         assert!((c.monthly - 219.0).abs() < 1e-9, "{}", c.monthly);
         let line = c.line("us-east-1");
-        assert!(line.starts_with("Cost: about $219.00/month more: 5 interface endpoint-AZ(s) × $0.010/h + 2 Resolver endpoint IP(s) × $0.125/h"), "{line}");
+        assert!(
+            line.starts_with(
+                "Cost: about $219.00/month more: (5 interface endpoint-AZs × $0.010 + 2 Resolver endpoint IPs × $0.125) per hour × 730 h. Prices: the us-east-1 row"
+            ),
+            "{line}"
+        );
         assert!(
             c.line("eu-west-1")
-                .contains("no eu-west-1 row, default prices")
+                .contains("the default row (no eu-west-1 row")
         );
+        assert!(PRICES.contains(&format!("Recorded {PRICES_DATE}")));
         assert_eq!(
             estimate(
                 &Plan {

@@ -75,7 +75,7 @@ impl SubnetsScreen {
         vec![
             ("↑↓/jk", "move"),
             ("Space", "choose"),
-            ("Enter", "save"),
+            ("Enter", "preview"),
             ("Esc", "back"),
             ("Tab", "cluster"),
             ("c", "checks"),
