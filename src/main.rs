@@ -203,7 +203,7 @@ async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
     };
     let findings = rules::evaluate(&inv, Some(&spec), None, None);
     let color = global.color() && std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let errors = blocking(&findings);
+    let errors = report::blocking(&findings);
     if !errors.is_empty() {
         match args.output {
             CheckOutput::Text => {
@@ -231,37 +231,14 @@ async fn plan(global: &Global, args: &PlanArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Error findings that block a plan (those the plan itself fixes do not).
-fn blocking(findings: &[rules::Finding]) -> Vec<rules::Finding> {
-    findings
-        .iter()
-        .filter(|f| f.severity == rules::Severity::Error)
-        .filter(|f| !eks_private_tui::plan::REMEDIES.contains(&f.id))
-        .cloned()
-        .collect()
-}
-
 /// Warnings (and errors the plan fixes) printed above the plan.
 fn notes(findings: &[rules::Finding]) -> String {
-    let mut o = String::new();
-    for f in findings
-        .iter()
-        .filter(|f| f.severity != rules::Severity::Info)
-    {
-        let (sym, tail) = if f.severity == rules::Severity::Error {
-            ("~", " (fixed by this plan)")
-        } else {
-            ("!", "")
-        };
-        o.push_str(&format!(
-            "{sym} {} {}: {}{tail}\n",
-            f.id, f.subject, f.message
-        ));
+    let lines = report::plan_notes(findings);
+    if lines.is_empty() {
+        String::new()
+    } else {
+        lines.join("\n") + "\n\n"
     }
-    if !o.is_empty() {
-        o.push('\n');
-    }
-    o
 }
 
 /// `apply` and `destroy`: preview, confirmation, then the engine with a journal next to
@@ -339,7 +316,7 @@ async fn apply(global: &Global, args: &ApplyArgs, destroy: bool) -> ExitCode {
         eks_private_tui::plan::destroy::destroy(name, &spec.region, &created)
     } else {
         let findings = rules::evaluate(&inv, Some(&spec), None, None);
-        let errors = blocking(&findings);
+        let errors = report::blocking(&findings);
         if !errors.is_empty() {
             println!("The spec cannot be applied: fix these first. Nothing was changed.\n");
             print!("{}", report::findings_text(&errors, color));

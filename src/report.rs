@@ -261,3 +261,30 @@ pub fn trunc(s: &str, n: usize) -> String {
         t
     }
 }
+
+/// Error findings that block a plan (those the plan itself fixes, [`crate::plan::REMEDIES`],
+/// do not).
+pub fn blocking(findings: &[crate::rules::Finding]) -> Vec<crate::rules::Finding> {
+    findings
+        .iter()
+        .filter(|f| f.severity == crate::rules::Severity::Error)
+        .filter(|f| !crate::plan::REMEDIES.contains(&f.id))
+        .cloned()
+        .collect()
+}
+
+/// The lines above a plan: warnings (`!`) and the errors the plan fixes (`~`).
+pub fn plan_notes(findings: &[crate::rules::Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.severity != crate::rules::Severity::Info)
+        .map(|f| {
+            let (sym, tail) = if f.severity == crate::rules::Severity::Error {
+                ("~", " (fixed by this plan)")
+            } else {
+                ("!", "")
+            };
+            format!("{sym} {} {}: {}{tail}", f.id, f.subject, f.message)
+        })
+        .collect()
+}

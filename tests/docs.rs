@@ -35,6 +35,17 @@ fn calls_in_code() -> BTreeSet<String> {
                 out.insert(format!("{svc}:{}", quoted[3]));
             }
         }
+        // apply.rs's done!("svc", "Op", call) does the same.
+        for part in text.split("done!(").skip(1) {
+            let quoted: Vec<&str> = part.split('"').collect();
+            if quoted.len() > 3 && quoted[2].trim() == "," && !quoted[1].contains(' ') {
+                let svc = match quoted[1] {
+                    "resolver" => "route53resolver",
+                    s => s,
+                };
+                out.insert(format!("{svc}:{}", quoted[3]));
+            }
+        }
         // ec2.rs's paged!(self, "Op", call, items) passes the name on to from_sdk.
         for part in text.split("paged!(").skip(1) {
             if let Some(op) = part.split('"').nth(1).filter(|op| !op.contains(' ')) {

@@ -10,6 +10,18 @@ use crate::plan::{Change, Deletable, Ref, Targets, VpcAttribute};
 use aws_sdk_ec2::types as ec2t;
 use aws_sdk_route53resolver::types as r53t;
 
+/// Send `call`, drop the answer, and name the call in the error. The permissions page
+/// test (tests/docs.rs) reads the service and operation from here too.
+macro_rules! done {
+    ($svc:literal, $op:literal, $call:expr) => {
+        $call
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::from_sdk($svc, $op, e))
+    };
+}
+
 fn id(r: &Ref) -> Result<&str, AwsError> {
     match r {
         Ref::Id(i) => Ok(i),
@@ -233,8 +245,15 @@ impl Backend for Aws {
                 Ok(assoc)
             }
             Change::CreateSubnet {
-                vpc_id, az, cidr, ..
+                vpc_id,
+                az,
+                cidr,
+                tags,
+                ..
             } => {
+                let mut with_tags = step.clone();
+                with_tags.tags.extend(tags.iter().cloned());
+                let step = &with_tags;
                 let r = patiently(
                     || async {
                         self.ec2
@@ -982,31 +1001,26 @@ impl Aws {
         };
         let call = || async {
             match what {
-                Deletable::ResolverRuleAssociation => self
-                    .resolver
-                    .disassociate_resolver_rule()
-                    .resolver_rule_id(parent.unwrap_or_default())
-                    .vpc_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("resolver", "DisassociateResolverRule", e)),
-                Deletable::ResolverRule => self
-                    .resolver
-                    .delete_resolver_rule()
-                    .resolver_rule_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("resolver", "DeleteResolverRule", e)),
-                Deletable::ResolverEndpoint => self
-                    .resolver
-                    .delete_resolver_endpoint()
-                    .resolver_endpoint_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("resolver", "DeleteResolverEndpoint", e)),
+                Deletable::ResolverRuleAssociation => done!(
+                    "resolver",
+                    "DisassociateResolverRule",
+                    self.resolver
+                        .disassociate_resolver_rule()
+                        .resolver_rule_id(parent.unwrap_or_default())
+                        .vpc_id(id)
+                ),
+                Deletable::ResolverRule => done!(
+                    "resolver",
+                    "DeleteResolverRule",
+                    self.resolver.delete_resolver_rule().resolver_rule_id(id)
+                ),
+                Deletable::ResolverEndpoint => done!(
+                    "resolver",
+                    "DeleteResolverEndpoint",
+                    self.resolver
+                        .delete_resolver_endpoint()
+                        .resolver_endpoint_id(id)
+                ),
                 Deletable::VpcEndpoint => {
                     let out = self
                         .ec2
@@ -1025,39 +1039,29 @@ impl Aws {
                         None => Ok(()),
                     }
                 }
-                Deletable::SecurityGroupRule => self
-                    .ec2
-                    .revoke_security_group_ingress()
-                    .group_id(parent.unwrap_or_default())
-                    .security_group_rule_ids(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("ec2", "RevokeSecurityGroupIngress", e)),
-                Deletable::SecurityGroup => self
-                    .ec2
-                    .delete_security_group()
-                    .group_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("ec2", "DeleteSecurityGroup", e)),
-                Deletable::Subnet => self
-                    .ec2
-                    .delete_subnet()
-                    .subnet_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("ec2", "DeleteSubnet", e)),
-                Deletable::VpcCidrAssociation => self
-                    .ec2
-                    .disassociate_vpc_cidr_block()
-                    .association_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("ec2", "DisassociateVpcCidrBlock", e)),
+                Deletable::SecurityGroupRule => done!(
+                    "ec2",
+                    "RevokeSecurityGroupIngress",
+                    self.ec2
+                        .revoke_security_group_ingress()
+                        .group_id(parent.unwrap_or_default())
+                        .security_group_rule_ids(id)
+                ),
+                Deletable::SecurityGroup => done!(
+                    "ec2",
+                    "DeleteSecurityGroup",
+                    self.ec2.delete_security_group().group_id(id)
+                ),
+                Deletable::Subnet => done!(
+                    "ec2",
+                    "DeleteSubnet",
+                    self.ec2.delete_subnet().subnet_id(id)
+                ),
+                Deletable::VpcCidrAssociation => done!(
+                    "ec2",
+                    "DisassociateVpcCidrBlock",
+                    self.ec2.disassociate_vpc_cidr_block().association_id(id)
+                ),
             }
         };
         // DependencyViolation / ResourceInUse while ENIs drain: wait and try again.

@@ -85,6 +85,8 @@ pub enum Change {
         az: String,
         cidr: String,
         name: String,
+        /// Tags besides the plan's (the pod subnets' `kubernetes.io/role/cni`).
+        tags: Vec<(String, String)>,
     },
     /// AssociateRouteTable, or ReplaceRouteTableAssociation when the subnet already has
     /// an explicit association with another table.

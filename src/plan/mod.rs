@@ -116,6 +116,9 @@ impl Plan {
 /// they do not block planning.
 pub const REMEDIES: &[&str] = &["V1"];
 
+/// The VPC CNI's enhanced subnet discovery tag.
+const CNI_TAG: &str = "kubernetes.io/role/cni";
+
 const ENDPOINT_SG_DESCRIPTION: &str = "VPC endpoints of eks-private-tui";
 const RESOLVER_SG_DESCRIPTION: &str = "Route 53 Resolver endpoint of eks-private-tui";
 
@@ -252,6 +255,10 @@ fn secondary_cidr(
             },
         }),
     }
+    // Without custom networking the VPC CNI finds pod subnets by this tag (enhanced subnet
+    // discovery, VPC CNI 1.18+); with it the ENIConfigs decide and the tag would only
+    // confuse (N8).
+    let cni_tag = spec.custom_networking.is_none();
     for (az, cidr) in &sec.pod_subnets {
         let address = format!("subnet.pod[{az:?}]");
         let node_rt = spec
@@ -262,6 +269,28 @@ fn secondary_cidr(
         match v.subnets.iter().find(|s| &s.cidr == cidr) {
             Some(s) => {
                 adopted.push((address.clone(), s.id.clone()));
+                if cni_tag && s.tags.get(CNI_TAG).map(String::as_str) != Some("1") {
+                    out.push(Action {
+                        address: format!("subnet_tag.pod[{az:?}]"),
+                        kind: "subnet_tag",
+                        op: Op::Update,
+                        id: Some(s.id.clone()),
+                        attrs: vec![
+                            Attr::same("subnet_id", &s.id),
+                            Attr {
+                                name: CNI_TAG,
+                                before: None,
+                                after: Some("\"1\"".into()),
+                            },
+                        ],
+                        depends_on: vec![],
+                        change: Change::TagSubnet {
+                            subnet_id: s.id.clone(),
+                            key: CNI_TAG.into(),
+                            value: "1".into(),
+                        },
+                    });
+                }
                 if let Some(rt) = &node_rt
                     && s.route_table_id.as_ref() != Some(rt)
                 {
@@ -286,7 +315,14 @@ fn secondary_cidr(
                         Attr::new("cidr_block", cidr),
                         Attr::new(
                             "tags",
-                            format!("{{Name = \"{}-pods-{az}\"}}", spec.metadata.name),
+                            if cni_tag {
+                                format!(
+                                    "{{Name = \"{}-pods-{az}\", \"{CNI_TAG}\" = \"1\"}}",
+                                    spec.metadata.name
+                                )
+                            } else {
+                                format!("{{Name = \"{}-pods-{az}\"}}", spec.metadata.name)
+                            },
                         ),
                         Attr::unknown("id"),
                     ],
@@ -296,6 +332,11 @@ fn secondary_cidr(
                         az: az.clone(),
                         cidr: cidr.clone(),
                         name: format!("{}-pods-{az}", spec.metadata.name),
+                        tags: if cni_tag {
+                            vec![(CNI_TAG.into(), "1".into())]
+                        } else {
+                            vec![]
+                        },
                     },
                 });
                 if let Some(rt) = &node_rt {

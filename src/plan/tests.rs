@@ -207,6 +207,46 @@ fn secondary_cidr_pod_subnets_and_their_route_tables() {
         Some("rtb-priv-a"),
         "the node subnet's table (C4)"
     );
+    // Without custom networking the new pod subnet carries the CNI discovery tag.
+    let tags_of = |p: &Plan| match &p.actions[1].change {
+        Change::CreateSubnet { tags, .. } => tags.clone(),
+        c => panic!("{c:?}"),
+    };
+    assert_eq!(
+        tags_of(&p),
+        [("kubernetes.io/role/cni".to_string(), "1".to_string())]
+    );
+    let mut custom = s.clone();
+    custom.custom_networking = Some(crate::spec::CustomNetworking {
+        eni_config_label: "topology.kubernetes.io/zone".into(),
+        security_group_ids: vec![],
+    });
+    assert!(
+        tags_of(&plan(&custom, &inventory())).is_empty(),
+        "N8: one mechanism"
+    );
+    // An existing pod subnet without the tag gets it; with custom networking it does not.
+    let mut inv = inventory();
+    vpc_mut(&mut inv).cidrs.push(crate::inventory::VpcCidr {
+        cidr: "100.64.0.0/16".into(),
+        association_id: "vpc-cidr-assoc-2".into(),
+        state: "associated".into(),
+    });
+    let mut pod = crate::rules::testkit::subnet(
+        "subnet-pod-a",
+        "eu-west-1a",
+        "euw1-az1",
+        "100.64.0.0/19",
+        crate::inventory::SubnetKind::Private,
+        "rtb-priv-a",
+    );
+    pod.tags.clear();
+    vpc_mut(&mut inv).subnets.push(pod);
+    assert_eq!(
+        addresses(&plan(&s, &inv)),
+        [("subnet_tag.pod[\"eu-west-1a\"]", Op::Update)]
+    );
+    assert!(plan(&custom, &inv).actions.is_empty());
 }
 
 #[test]

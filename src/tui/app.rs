@@ -610,11 +610,7 @@ impl App {
             };
         };
         let findings = rules::evaluate(inv, Some(&spec), None, None);
-        let blocking: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.severity == rules::Severity::Error)
-            .filter(|f| !crate::plan::REMEDIES.contains(&f.id))
-            .collect();
+        let blocking = crate::report::blocking(&findings);
         let mut lines = vec![];
         if !blocking.is_empty() {
             lines.push("The spec cannot be applied: fix these first (c lists why and how).".into());
@@ -628,17 +624,7 @@ impl App {
                 blocked: true,
             };
         }
-        for f in findings
-            .iter()
-            .filter(|f| f.severity != rules::Severity::Info)
-        {
-            let (sym, tail) = if f.severity == rules::Severity::Error {
-                ("~", " (fixed by this plan)")
-            } else {
-                ("!", "")
-            };
-            lines.push(format!("{sym} {} {}: {}{tail}", f.id, f.subject, f.message));
-        }
+        lines.extend(crate::report::plan_notes(&findings));
         if !lines.is_empty() {
             lines.push(String::new());
         }

@@ -16,6 +16,19 @@ use std::time::Duration;
 
 pub const WHY: &str = "Nothing changes until you apply: this is every call apply would make, read against the account as it is now. `+` creates, `~` changes in place; what already matches is adopted. Apply asks you to type yes, runs the steps in dependency order, and can be resumed if it is cut.";
 
+/// The first line shown after `nav`, for `total` lines in a window of `page`.
+fn scroll(offset: usize, nav: Nav, total: usize, page: usize) -> usize {
+    let last = total.saturating_sub(page.max(1));
+    match nav {
+        Nav::Up => offset.saturating_sub(1),
+        Nav::Down => (offset + 1).min(last),
+        Nav::First => 0,
+        Nav::Last => last,
+        Nav::PageUp => offset.saturating_sub(page),
+        Nav::PageDown => (offset + page).min(last),
+    }
+}
+
 /// What the preview shows: its text lines, and whether they are a plan that can be applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preview {
@@ -40,15 +53,7 @@ pub enum PreviewKey {
 impl PreviewScreen {
     pub fn handle_key(&mut self, k: KeyEvent, total: usize, page: usize) -> PreviewKey {
         if let Some(nav) = nav_key(&k) {
-            let last = total.saturating_sub(page.max(1));
-            self.offset = match nav {
-                Nav::Up => self.offset.saturating_sub(1),
-                Nav::Down => (self.offset + 1).min(last),
-                Nav::First => 0,
-                Nav::Last => last,
-                Nav::PageUp => self.offset.saturating_sub(page),
-                Nav::PageDown => (self.offset + page).min(last),
-            };
+            self.offset = scroll(self.offset, nav, total, page);
             return PreviewKey::None;
         }
         match k.code {
@@ -188,15 +193,7 @@ impl ProgressScreen {
 
     pub fn handle_key(&mut self, k: KeyEvent, page: usize) {
         if let Some(nav) = nav_key(&k) {
-            let last = self.rows.len().saturating_sub(page.max(1));
-            self.offset = match nav {
-                Nav::Up => self.offset.saturating_sub(1),
-                Nav::Down => (self.offset + 1).min(last),
-                Nav::First => 0,
-                Nav::Last => last,
-                Nav::PageUp => self.offset.saturating_sub(page),
-                Nav::PageDown => (self.offset + page).min(last),
-            };
+            self.offset = scroll(self.offset, nav, self.rows.len(), page);
         }
     }
 
