@@ -262,6 +262,9 @@ pub struct Cluster {
     /// Hybrid nodes: the remote node networks' CIDRs (empty without hybrid nodes).
     #[serde(default)]
     pub remote_node_networks: Vec<String>,
+    /// `AWS_MANAGED`, `CUSTOMER_ROUTED` or `CUSTOMER_ISOLATED`; absent when EKS does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_plane_egress_mode: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ use super::wait::{Poll, WaitPolicy, wait_for};
 use super::{Aws, AwsError, ErrorKind, patiently};
 use crate::apply::{Backend, Step};
 use crate::plan::{Change, Deletable, Ref, Targets, VpcAttribute};
+use aws_sdk_ec2::operation::create_vpc_endpoint::builders::CreateVpcEndpointFluentBuilder;
 use aws_sdk_ec2::types as ec2t;
 use aws_sdk_route53resolver::types as r53t;
 
@@ -368,32 +369,15 @@ impl Backend for Aws {
                 ..
             } => {
                 let sg = id(security_group)?;
-                let out = patiently(
-                    || async {
-                        self.ec2
-                            .create_vpc_endpoint()
-                            .vpc_id(vpc_id)
-                            .service_name(service_name)
-                            .vpc_endpoint_type(ec2t::VpcEndpointType::Interface)
-                            .set_subnet_ids(Some(subnet_ids.clone()))
-                            .security_group_ids(sg)
-                            .private_dns_enabled(*private_dns)
-                            .client_token(&step.token)
-                            .tag_specifications(ec2_tags(ec2t::ResourceType::VpcEndpoint, step))
-                            .send()
-                            .await
-                            .map_err(|e| AwsError::from_sdk("ec2", "CreateVpcEndpoint", e))
-                    },
-                    self.patience,
-                )
-                .await?;
-                let ep = out
-                    .vpc_endpoint()
-                    .and_then(|e| e.vpc_endpoint_id())
-                    .map(str::to_string)
-                    .ok_or_else(|| missing("ec2", "CreateVpcEndpoint", "VpcEndpointId"))?;
-                self.wait_endpoint(&ep).await?;
-                Ok(ep)
+                self.create_endpoint(step, |c| {
+                    c.vpc_id(vpc_id)
+                        .service_name(service_name)
+                        .vpc_endpoint_type(ec2t::VpcEndpointType::Interface)
+                        .set_subnet_ids(Some(subnet_ids.clone()))
+                        .security_group_ids(sg)
+                        .private_dns_enabled(*private_dns)
+                })
+                .await
             }
             Change::CreateGatewayEndpoint {
                 vpc_id,
@@ -401,30 +385,13 @@ impl Backend for Aws {
                 route_table_ids,
                 ..
             } => {
-                let out = patiently(
-                    || async {
-                        self.ec2
-                            .create_vpc_endpoint()
-                            .vpc_id(vpc_id)
-                            .service_name(service_name)
-                            .vpc_endpoint_type(ec2t::VpcEndpointType::Gateway)
-                            .set_route_table_ids(Some(route_table_ids.clone()))
-                            .client_token(&step.token)
-                            .tag_specifications(ec2_tags(ec2t::ResourceType::VpcEndpoint, step))
-                            .send()
-                            .await
-                            .map_err(|e| AwsError::from_sdk("ec2", "CreateVpcEndpoint", e))
-                    },
-                    self.patience,
-                )
-                .await?;
-                let ep = out
-                    .vpc_endpoint()
-                    .and_then(|e| e.vpc_endpoint_id())
-                    .map(str::to_string)
-                    .ok_or_else(|| missing("ec2", "CreateVpcEndpoint", "VpcEndpointId"))?;
-                self.wait_endpoint(&ep).await?;
-                Ok(ep)
+                self.create_endpoint(step, |c| {
+                    c.vpc_id(vpc_id)
+                        .service_name(service_name)
+                        .vpc_endpoint_type(ec2t::VpcEndpointType::Gateway)
+                        .set_route_table_ids(Some(route_table_ids.clone()))
+                })
+                .await
             }
             Change::AddGatewayRouteTables {
                 endpoint_id,
@@ -791,6 +758,34 @@ impl Aws {
                         .to_string(),
                 )
             }))
+    }
+
+    /// CreateVpcEndpoint (`fill` sets the kind-specific fields) with the step's token and
+    /// tags, then the wait for `available`.
+    async fn create_endpoint(
+        &self,
+        step: &Step,
+        fill: impl Fn(CreateVpcEndpointFluentBuilder) -> CreateVpcEndpointFluentBuilder,
+    ) -> Result<String, AwsError> {
+        let out = patiently(
+            || async {
+                fill(self.ec2.create_vpc_endpoint())
+                    .client_token(&step.token)
+                    .tag_specifications(ec2_tags(ec2t::ResourceType::VpcEndpoint, step))
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("ec2", "CreateVpcEndpoint", e))
+            },
+            self.patience,
+        )
+        .await?;
+        let ep = out
+            .vpc_endpoint()
+            .and_then(|e| e.vpc_endpoint_id())
+            .map(str::to_string)
+            .ok_or_else(|| missing("ec2", "CreateVpcEndpoint", "VpcEndpointId"))?;
+        self.wait_endpoint(&ep).await?;
+        Ok(ep)
     }
 
     async fn wait_endpoint(&self, ep: &str) -> Result<(), AwsError> {

@@ -88,6 +88,9 @@ impl Aws {
                         .collect()
                 })
                 .unwrap_or_default(),
+            control_plane_egress_mode: vpc
+                .and_then(|v| v.control_plane_egress_mode())
+                .map(|m| m.as_str().to_string()),
         })
     }
 

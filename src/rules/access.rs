@@ -28,6 +28,30 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
+    // A4: customer-routed control-plane egress: one-way, and the VPC must carry it.
+    if let Some(c) = ctx.cluster
+        && c.control_plane_egress_mode.as_deref() == Some("CUSTOMER_ROUTED")
+    {
+        let dns = ctx.vpc.and_then(|v| v.dhcp_options.as_ref()).filter(|d| {
+            !d.domain_name_servers
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"))
+        });
+        out.push(rule("A4").at(
+            format!("cluster {}", c.name),
+            format!(
+                "the control plane of {} sends its egress through the VPC's subnets (CUSTOMER_ROUTED, which cannot be undone): they need a path to AWS (NAT or the interface endpoints) and AmazonProvidedDNS{}",
+                c.name,
+                match dns {
+                    Some(d) => format!(
+                        ", but the DHCP options use {}",
+                        d.domain_name_servers.join(", ")
+                    ),
+                    None => String::new(),
+                }
+            ),
+        ));
+    }
     let Some(spec) = ctx.spec else { return };
     let Some(ep) = &spec.cluster_endpoint else {
         return;
@@ -290,6 +314,39 @@ mod tests {
         assert!(
             f.iter()
                 .any(|f| f.id == "A3" && f.subject == "cluster prod"),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn a4_customer_routed_egress() {
+        let mut inv = inventory();
+        assert!(
+            !evaluate(&inv, None, None, None)
+                .iter()
+                .any(|f| f.id == "A4")
+        );
+        inv.clusters[0].control_plane_egress_mode = Some("AWS_MANAGED".into());
+        assert!(
+            !evaluate(&inv, None, None, None)
+                .iter()
+                .any(|f| f.id == "A4")
+        );
+        inv.clusters[0].control_plane_egress_mode = Some("CUSTOMER_ROUTED".into());
+        let f = evaluate(&inv, None, None, None);
+        let a4 = f.iter().find(|f| f.id == "A4").expect("A4");
+        assert_eq!(a4.severity, Severity::Warn);
+        assert!(a4.message.contains("cannot be undone"), "{a4:?}");
+        assert!(!a4.message.contains("DHCP"), "{a4:?}");
+        vpc_mut(&mut inv)
+            .dhcp_options
+            .as_mut()
+            .unwrap()
+            .domain_name_servers = vec!["10.0.0.2".into()];
+        let f = evaluate(&inv, None, None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "A4" && f.message.contains("DHCP options use 10.0.0.2")),
             "{f:#?}"
         );
     }

@@ -313,6 +313,14 @@ pub const CATALOG: &[Rule] = &[
         docs: ACCESS_DOCS,
     },
     Rule {
+        id: "A4",
+        severity: Severity::Warn,
+        title: "customer-routed control-plane egress has a path and AmazonProvidedDNS",
+        why: "With controlPlaneEgressMode CUSTOMER_ROUTED the control plane reaches AWS services through the cluster's subnets; the switch is one-way, and without an egress path (NAT or interface endpoints) or with custom DNS servers the control plane loses AWS APIs.",
+        fix: "keep a NAT path or the interface endpoints (sts, ecr, logs, …) in the cluster subnets and AmazonProvidedDNS in the DHCP options",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html",
+    },
+    Rule {
         id: "A3",
         severity: Severity::Error,
         title: "clusters with hybrid nodes do not use public and private access together",
