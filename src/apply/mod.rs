@@ -6,7 +6,8 @@
 //! safe is, in order: the plan itself (re-read from the account, it adopts what exists),
 //! the tags on everything created (`eks-private-tui:plan`, `eks-private-tui:address`,
 //! `Name`), and idempotency tokens derived from the plan name, the address and the run's
-//! epoch (kept in the journal, so a resumed run sends the same tokens).
+//! epoch (kept in the journal, so a resumed run sends the same tokens): rule X1. Each step
+//! waits for its resource's state before the next may use it (rule X2, `aws::wait`).
 //!
 //! The engine never touches the SDK: a [`Backend`] (the `aws` module's, or a test's) makes
 //! the calls.

@@ -1,5 +1,5 @@
-//! Waiting for a resource to reach a state: poll at once, then with doubling delays up to
-//! a cap, until the state is good, bad, or the deadline passes. moto answers every state
+//! Waiting for a resource to reach a state (rule X2): poll at once, then with doubling
+//! delays up to a cap, until the state is good, bad, or the deadline passes. moto answers every state
 //! final at once, so the pending paths are tested with `aws-smithy-mocks`
 //! (tests in src/aws/apply.rs).
 
