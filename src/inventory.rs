@@ -389,6 +389,17 @@ impl SecurityGroup {
     }
 }
 
+impl Cluster {
+    /// The API hostname (`https://X.gr7.eu-west-1.eks.amazonaws.com/` → the host, lowercase):
+    /// what the Resolver FORWARD rule forwards (D5).
+    pub fn api_host(&self) -> String {
+        self.endpoint
+            .trim_start_matches("https://")
+            .trim_end_matches('/')
+            .to_lowercase()
+    }
+}
+
 impl Inventory {
     pub fn vpc(&self, id: &str) -> Option<&Vpc> {
         self.vpcs.iter().find(|v| v.id == id)

@@ -375,16 +375,12 @@ async fn apply(global: &Global, args: &ApplyArgs, destroy: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let verb_owned = verb.to_string();
-    let print = tokio::spawn(async move {
-        while let Some(e) = rx.recv().await {
-            if let Some(l) = printer::line(&e, &verb_owned) {
-                println!("{l}");
-            }
+    let print = |e: engine::Event| {
+        if let Some(l) = printer::line(&e, verb) {
+            println!("{l}");
         }
-    });
+    };
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!(
@@ -400,9 +396,7 @@ async fn apply(global: &Global, args: &ApplyArgs, destroy: bool) -> ExitCode {
         parallelism: usize::from(args.parallelism),
         ..Default::default()
     };
-    let summary = engine::run(&plan, &aws, &mut journal, &opts, &tx, stop_rx).await;
-    drop(tx);
-    let _ = print.await;
+    let summary = engine::run(&plan, &aws, &mut journal, &opts, &print, stop_rx).await;
     ctrl_c.abort();
     tracing::info!(
         mutating_calls = aws.mutating_calls(),

@@ -86,16 +86,22 @@ pub fn path_for(spec: &Path) -> PathBuf {
 /// Every record of the file. A torn last line (the process died mid-write) is ignored;
 /// a damaged line elsewhere is an error.
 pub fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-        Err(e) => {
-            return Err(JournalError(format!(
-                "cannot read the journal {}: {e}",
-                path.display()
-            )));
-        }
-    };
+    parse(&text_of(path)?, path)
+}
+
+/// The file's text; empty when there is none yet.
+fn text_of(path: &Path) -> Result<String, JournalError> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(JournalError(format!(
+            "cannot read the journal {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn parse(text: &str, path: &Path) -> Result<Vec<Record>, JournalError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = vec![];
     for (i, line) in lines.iter().enumerate() {
@@ -199,7 +205,8 @@ impl Journal {
         mode: &str,
         actions: usize,
     ) -> Result<Journal, JournalError> {
-        let records = read(path)?;
+        let text = text_of(path)?;
+        let records = parse(&text, path)?;
         let (epoch, resumed) = match interrupted(&records) {
             Some((epoch, p, m, done)) if p == plan && m == mode => (epoch, Some(done)),
             _ => (new_epoch(), None),
@@ -218,11 +225,8 @@ impl Journal {
             ))
         })?;
         // A torn last line would glue onto the next record: cut it off.
-        if let Ok(bytes) = std::fs::read(path)
-            && !bytes.is_empty()
-            && !bytes.ends_with(b"\n")
-        {
-            let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        if !text.is_empty() && !text.ends_with('\n') {
+            let keep = text.rfind('\n').map_or(0, |i| i + 1);
             let _ = file.set_len(keep as u64);
         }
         let mut j = Journal {

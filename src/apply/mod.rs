@@ -23,7 +23,6 @@ use journal::{Journal, Record};
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedSender;
 
 /// The tag every created resource carries, with the plan (spec) name as value.
 pub const PLAN_TAG: &str = "eks-private-tui:plan";
@@ -197,20 +196,18 @@ fn op_name(op: Op) -> &'static str {
     }
 }
 
-/// Run `plan` against `backend`. Events go to `events` (a closed receiver is fine).
+/// Run `plan` against `backend`, handing each event to `emit` as it happens (the headless
+/// printer prints it, the wizard turns it into an action).
 /// `stop` turning true (Ctrl-C) launches nothing new; running steps finish.
 pub async fn run<B: Backend>(
     plan: &Plan,
     backend: &B,
     journal: &mut Journal,
     opts: &Options,
-    events: &UnboundedSender<Event>,
+    emit: &(dyn Fn(Event) + Sync),
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Summary {
     let started = tokio::time::Instant::now();
-    let emit = |e: Event| {
-        let _ = events.send(e);
-    };
     let mut outputs: BTreeMap<String, String> = plan.adopted.iter().cloned().collect();
     let resumed = journal.resumed.clone().unwrap_or_default();
     let mut summary = Summary {
@@ -298,7 +295,6 @@ pub async fn run<B: Backend>(
                         op: a.op,
                     });
                     let tick = opts.tick;
-                    let events = events.clone();
                     running.push(async move {
                         let t0 = tokio::time::Instant::now();
                         let call = backend.execute(&change, &step);
@@ -308,7 +304,7 @@ pub async fn run<B: Backend>(
                             tokio::select! {
                                 r = &mut call => break r,
                                 _ = ticker.tick() => {
-                                    let _ = events.send(Event::StillRunning {
+                                    emit(Event::StillRunning {
                                         address: a.address.clone(),
                                         op: a.op,
                                         elapsed: t0.elapsed(),

@@ -75,15 +75,19 @@ fn journal(name: &str) -> Journal {
 }
 
 async fn go(plan: &Plan, b: &Script, opts: Options) -> (Summary, Vec<Event>) {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let events = Mutex::new(vec![]);
     let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut j = journal("run");
-    let s = run(plan, b, &mut j, &opts, &tx, stop_rx).await;
-    drop(tx);
-    let mut events = vec![];
-    while let Some(e) = rx.recv().await {
-        events.push(e);
-    }
+    let s = run(
+        plan,
+        b,
+        &mut j,
+        &opts,
+        &|e| events.lock().unwrap().push(e),
+        stop_rx,
+    )
+    .await;
+    let events = events.into_inner().unwrap();
     let _ = std::fs::remove_file(j.path());
     (s, events)
 }
@@ -236,7 +240,6 @@ async fn stop_launches_nothing_new() {
         delay: Duration::from_secs(1),
         ..Default::default()
     };
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut j = journal("stop");
     let stopper = async {
@@ -244,7 +247,7 @@ async fn stop_launches_nothing_new() {
         stop_tx.send(true).unwrap();
     };
     let opts = Options::default();
-    let (s, _) = tokio::join!(run(&p, &b, &mut j, &opts, &tx, stop_rx), stopper);
+    let (s, _) = tokio::join!(run(&p, &b, &mut j, &opts, &|_| {}, stop_rx), stopper);
     assert!(s.interrupted);
     assert_eq!(s.added, 1, "a finished");
     assert_eq!(s.not_started, vec!["b"]);

@@ -738,12 +738,55 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
     }
 }
 
-/// The cluster's API hostname (`https://X.gr7.eu-west-1.eks.amazonaws.com` → the host).
-fn api_host(endpoint: &str) -> String {
-    endpoint
-        .trim_start_matches("https://")
-        .trim_end_matches('/')
-        .to_lowercase()
+/// `security_group.resolver_<side>`: the group of a Resolver endpoint. A new group allows
+/// all egress, which the outbound endpoint needs to reach the inbound one's IPs.
+fn resolver_group(name: &str, side: &str, vpc_id: &str) -> Action {
+    Action {
+        address: format!("security_group.resolver_{side}"),
+        kind: "security_group",
+        op: Op::Create,
+        id: None,
+        attrs: vec![
+            Attr::new("name", format!("{name}-dns-{side}")),
+            Attr::new("vpc_id", vpc_id),
+            Attr::new("description", RESOLVER_SG_DESCRIPTION),
+            Attr::new("egress", "all (the default)"),
+            Attr::unknown("id"),
+        ],
+        depends_on: vec![],
+        change: Change::CreateSecurityGroup {
+            vpc_id: vpc_id.to_string(),
+            name: format!("{name}-dns-{side}"),
+            description: RESOLVER_SG_DESCRIPTION.into(),
+        },
+    }
+}
+
+/// `resolver_endpoint.<inbound|outbound>` in its group.
+fn resolver_endpoint(name: &str, direction: &str, subnet_ids: &[String]) -> Action {
+    let side = direction.to_lowercase();
+    let sg = format!("security_group.resolver_{side}");
+    Action {
+        address: format!("resolver_endpoint.{side}"),
+        kind: "route53_resolver_endpoint",
+        op: Op::Create,
+        id: None,
+        attrs: vec![
+            Attr::new("name", format!("{name}-{side}")),
+            Attr::new("direction", direction),
+            Attr::new("subnet_ids", list(subnet_ids)),
+            Attr::unknown("security_group_ids"),
+            Attr::unknown("ip_addresses"),
+            Attr::unknown("id"),
+        ],
+        depends_on: vec![sg.clone()],
+        change: Change::CreateResolverEndpoint {
+            name: format!("{name}-{side}"),
+            direction: direction.into(),
+            subnet_ids: subnet_ids.to_vec(),
+            security_group: Ref::Output(sg),
+        },
+    }
 }
 
 /// Route 53 Resolver: the inbound endpoint in the cluster VPC, the outbound endpoint in a
@@ -772,24 +815,7 @@ fn resolver(
             }
             None => {
                 let sg = "security_group.resolver_inbound".to_string();
-                out.push(Action {
-                    address: sg.clone(),
-                    kind: "security_group",
-                    op: Op::Create,
-                    id: None,
-                    attrs: vec![
-                        Attr::new("name", format!("{name}-dns-inbound")),
-                        Attr::new("vpc_id", &v.id),
-                        Attr::new("description", RESOLVER_SG_DESCRIPTION),
-                        Attr::unknown("id"),
-                    ],
-                    depends_on: vec![],
-                    change: Change::CreateSecurityGroup {
-                        vpc_id: v.id.clone(),
-                        name: format!("{name}-dns-inbound"),
-                        description: RESOLVER_SG_DESCRIPTION.into(),
-                    },
-                });
+                out.push(resolver_group(name, "inbound", &v.id));
                 out.push(Action {
                     address: "security_group_rule.resolver_inbound_53".into(),
                     kind: "security_group_rule",
@@ -804,33 +830,14 @@ fn resolver(
                     ],
                     depends_on: vec![sg.clone()],
                     change: Change::AuthorizeIngress {
-                        group: Ref::Output(sg.clone()),
+                        group: Ref::Output(sg),
                         protocols: vec!["tcp".into(), "udp".into()],
                         port: 53,
                         cidrs: inb.allow_from_cidrs.clone(),
                         description: "DNS to the Resolver inbound endpoint".into(),
                     },
                 });
-                out.push(Action {
-                    address: "resolver_endpoint.inbound".into(),
-                    kind: "route53_resolver_endpoint",
-                    op: Op::Create,
-                    id: None,
-                    attrs: vec![
-                        Attr::new("name", format!("{name}-inbound")),
-                        Attr::new("direction", "INBOUND"),
-                        Attr::new("subnet_ids", list(&inb.subnet_ids)),
-                        Attr::unknown("security_group_ids"),
-                        Attr::unknown("ip_addresses"),
-                    ],
-                    depends_on: vec![sg.clone()],
-                    change: Change::CreateResolverEndpoint {
-                        name: format!("{name}-inbound"),
-                        direction: "INBOUND".into(),
-                        subnet_ids: inb.subnet_ids.clone(),
-                        security_group: Ref::Output(sg),
-                    },
-                });
+                out.push(resolver_endpoint(name, "INBOUND", &inb.subnet_ids));
             }
         }
     }
@@ -842,47 +849,8 @@ fn resolver(
                 outbound_id = Some(e.id.clone());
             }
             None => {
-                let sg = "security_group.resolver_outbound".to_string();
-                out.push(Action {
-                    address: sg.clone(),
-                    kind: "security_group",
-                    op: Op::Create,
-                    id: None,
-                    attrs: vec![
-                        Attr::new("name", format!("{name}-dns-outbound")),
-                        Attr::new("vpc_id", &outb.vpc_id),
-                        Attr::new("description", RESOLVER_SG_DESCRIPTION),
-                        // A new group allows all egress: DNS to the inbound endpoint's IPs.
-                        Attr::new("egress", "all (the default)"),
-                        Attr::unknown("id"),
-                    ],
-                    depends_on: vec![],
-                    change: Change::CreateSecurityGroup {
-                        vpc_id: outb.vpc_id.clone(),
-                        name: format!("{name}-dns-outbound"),
-                        description: RESOLVER_SG_DESCRIPTION.into(),
-                    },
-                });
-                out.push(Action {
-                    address: "resolver_endpoint.outbound".into(),
-                    kind: "route53_resolver_endpoint",
-                    op: Op::Create,
-                    id: None,
-                    attrs: vec![
-                        Attr::new("name", format!("{name}-outbound")),
-                        Attr::new("direction", "OUTBOUND"),
-                        Attr::new("subnet_ids", list(&outb.subnet_ids)),
-                        Attr::unknown("security_group_ids"),
-                        Attr::unknown("id"),
-                    ],
-                    depends_on: vec![sg.clone()],
-                    change: Change::CreateResolverEndpoint {
-                        name: format!("{name}-outbound"),
-                        direction: "OUTBOUND".into(),
-                        subnet_ids: outb.subnet_ids.clone(),
-                        security_group: Ref::Output(sg),
-                    },
-                });
+                out.push(resolver_group(name, "outbound", &outb.vpc_id));
+                out.push(resolver_endpoint(name, "OUTBOUND", &outb.subnet_ids));
             }
         }
     }
@@ -895,7 +863,7 @@ fn resolver(
             .cluster_name
             .as_ref()
             .and_then(|n| inv.clusters.iter().find(|c| &c.name == n))
-            .map(|c| api_host(&c.endpoint))
+            .map(|c| c.api_host())
             .filter(|h| !h.is_empty())
         {
             Some(h) => h,

@@ -111,12 +111,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
         if rule_spec.domain != "auto" {
-            let host = ctx.cluster.map(|c| {
-                c.endpoint
-                    .trim_start_matches("https://")
-                    .trim_end_matches('/')
-                    .to_lowercase()
-            });
+            let host = ctx.cluster.map(|c| c.api_host());
             let domain = rule_spec.domain.trim_end_matches('.').to_lowercase();
             if let Some(h) = host.filter(|h| !h.is_empty())
                 && domain != h

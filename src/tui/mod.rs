@@ -241,28 +241,20 @@ async fn apply(
         plan.actions.len(),
     )
     .map_err(|e| e.0)?;
-    let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
-    let forward = {
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            while let Some(event) = ev_rx.recv().await {
-                let _ = tx.send(Action::ApplyEvent { request, event });
-            }
-        })
-    };
     // The wizard stops an apply only by quitting (Ctrl-C): the journal resumes it.
     let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let emit = |event| {
+        let _ = tx.send(Action::ApplyEvent { request, event });
+    };
     engine::run(
         &plan,
         &aws,
         &mut journal,
         &engine::Options::default(),
-        &ev_tx,
+        &emit,
         stop_rx,
     )
     .await;
-    drop(ev_tx);
-    let _ = forward.await;
     Ok(())
 }
 
