@@ -7,7 +7,10 @@
 pub mod apply;
 pub mod aws;
 pub mod cli;
+pub mod commands;
+pub mod error;
 pub mod inventory;
+pub mod ops;
 pub mod plan;
 pub mod report;
 pub mod rules;

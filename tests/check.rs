@@ -347,7 +347,7 @@ fn plan_shows_what_apply_would_do() {
     // An error the plan does not fix blocks it: exit 1, the findings instead of a plan.
     let bad = std::fs::read_to_string(&path)
         .unwrap()
-        .replace("services: [", "services: [ecr, ");
+        .replace("  services:\n", "  services:\n  - ecr\n");
     std::fs::write(&path, bad).unwrap();
     let out = plan(&[]);
     assert_eq!(out.status.code(), Some(1));

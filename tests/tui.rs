@@ -4,10 +4,12 @@
 
 use eks_private_tui::aws::{AwsError, ErrorKind};
 use eks_private_tui::inventory::Inventory;
+use eks_private_tui::ops::spec_file::SaveError;
 use eks_private_tui::spec::Spec;
 use eks_private_tui::tui::app::{Action, App, Context, Effect, LoadState, Modal, Screen};
 use eks_private_tui::tui::view::{self, render_text};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -47,6 +49,24 @@ fn loaded(spec: Option<&str>) -> App {
     app
 }
 
+fn vpc_of(app: &App) -> Option<String> {
+    app.draft().map(|d| d.vpc_id.clone())
+}
+
+fn cluster_of(app: &App) -> Option<String> {
+    app.draft().and_then(|d| d.cluster_name.clone())
+}
+
+fn name_of(app: &App) -> Option<String> {
+    app.draft().map(|d| d.metadata.name.clone())
+}
+
+fn subnets_of(app: &App) -> BTreeMap<String, String> {
+    app.draft()
+        .map(|d| d.node_subnets.clone())
+        .unwrap_or_default()
+}
+
 fn key(c: KeyCode) -> Action {
     Action::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
@@ -83,7 +103,7 @@ fn subnet_id(name: &str) -> String {
 /// Move the cursor on the subnets screen to the subnet called `name`.
 fn cursor_to(app: &mut App, name: &str) {
     let inv = fixture();
-    let vpc = inv.vpc(app.choices.vpc_id.as_deref().unwrap()).unwrap();
+    let vpc = inv.vpc(&vpc_of(app).unwrap()).unwrap();
     let target = vpc.subnets.iter().position(|s| s.name == name).unwrap();
     app.update(ch('g'));
     for _ in 0..target {
@@ -96,7 +116,7 @@ fn choose_prod(app: &mut App) {
     press(app, "gj");
     app.update(key(KeyCode::Enter));
     assert!(matches!(app.screen, Screen::Subnets(_)));
-    assert_eq!(app.choices.vpc_id, Some(vpc_id("prod")));
+    assert_eq!(vpc_of(app), Some(vpc_id("prod")));
 }
 
 // ---- update ---------------------------------------------------------------------------
@@ -107,8 +127,13 @@ fn first_frame_loads_and_stale_answers_are_dropped() {
     assert_eq!(fx, vec![Effect::LoadInventory { request: 1 }]);
     assert!(app.busy());
     // r while loading: a new request; the first answer is now stale.
+    // r reads the spec file again too.
     let fx = app.update(ch('r'));
-    assert_eq!(fx, vec![Effect::LoadInventory { request: 2 }]);
+    assert!(fx.contains(&Effect::LoadInventory { request: 2 }), "{fx:?}");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::ReadSpec { .. })),
+        "{fx:?}"
+    );
     app.update(Action::InventoryLoaded {
         request: 1,
         result: Ok(Arc::new(Inventory::default())),
@@ -142,9 +167,9 @@ fn a_failed_load_shows_the_error_and_retries() {
     assert!(matches!(app.load, LoadState::Failed(_)));
     assert!(!app.quit, "a failed call never ends the TUI");
     insta::assert_snapshot!("error_80x24", render_text(&app, 80, 24));
-    assert_eq!(
-        app.update(ch('r')),
-        vec![Effect::LoadInventory { request: 2 }]
+    assert!(
+        app.update(ch('r'))
+            .contains(&Effect::LoadInventory { request: 2 })
     );
     assert!(app.busy());
 }
@@ -153,17 +178,14 @@ fn a_failed_load_shows_the_error_and_retries() {
 fn choosing_a_vpc_then_node_subnets() {
     let mut app = loaded(None);
     choose_prod(&mut app);
-    assert_eq!(app.choices.cluster_name.as_deref(), Some("prod"));
-    assert_eq!(app.choices.name.as_deref(), Some("prod-private"));
-    assert!(app.dirty);
+    assert_eq!(cluster_of(&app).as_deref(), Some("prod"));
+    assert_eq!(name_of(&app).as_deref(), Some("prod-private"));
+    assert!(app.dirty());
 
     // The cursor starts on the first choosable subnet (public-a is first in AZ a).
     cursor_to(&mut app, "prod-public-a");
     let fx = app.update(ch(' '));
-    assert!(
-        app.choices.node_subnets.is_empty(),
-        "public subnets are refused"
-    );
+    assert!(subnets_of(&app).is_empty(), "public subnets are refused");
     assert!(matches!(fx.as_slice(), [Effect::ClearFlashAfter { .. }]));
     assert!(app.flash.as_ref().unwrap().text.contains("S3"));
 
@@ -171,12 +193,12 @@ fn choosing_a_vpc_then_node_subnets() {
     app.update(ch(' '));
     cursor_to(&mut app, "prod-private-b");
     app.update(ch(' '));
-    assert_eq!(app.choices.node_subnets.len(), 2);
+    assert_eq!(subnets_of(&app).len(), 2);
     // One per AZ: another subnet of AZ a replaces the first.
     cursor_to(&mut app, "prod-data-a");
     app.update(ch(' '));
     assert_eq!(
-        app.choices.node_subnets.get("eu-west-1a"),
+        subnets_of(&app).get("eu-west-1a"),
         Some(&subnet_id("prod-data-a"))
     );
     assert!(
@@ -188,13 +210,13 @@ fn choosing_a_vpc_then_node_subnets() {
     );
     // Space again unchooses.
     app.update(ch(' '));
-    assert!(!app.choices.node_subnets.contains_key("eu-west-1a"));
+    assert!(!subnets_of(&app).contains_key("eu-west-1a"));
 
     // Tab cycles the cluster, then none.
     app.update(key(KeyCode::Tab));
-    assert_eq!(app.choices.cluster_name, None);
+    assert_eq!(cluster_of(&app), None);
     app.update(key(KeyCode::Tab));
-    assert_eq!(app.choices.cluster_name.as_deref(), Some("prod"));
+    assert_eq!(cluster_of(&app).as_deref(), Some("prod"));
 
     // Esc goes back, never quits.
     app.update(key(KeyCode::Esc));
@@ -222,6 +244,7 @@ fn save_writes_the_spec_through_an_effect() {
             request,
             path,
             yaml,
+            ..
         },
     ] = fx.as_slice()
     else {
@@ -234,14 +257,23 @@ fn save_writes_the_spec_through_an_effect() {
     assert_eq!(spec.metadata.name, "prod-private");
     assert_eq!(spec.node_subnets["eu-west-1a"], subnet_id("prod-private-a"));
     assert_eq!(spec.node_subnets["eu-west-1c"], subnet_id("prod-private-c"));
-    assert!(app.dirty, "dirty until the write is confirmed");
+    assert!(app.dirty(), "dirty until the write is confirmed");
     app.update(Action::Saved {
         request: *request,
         path: path.clone(),
-        result: Ok(()),
+        result: Ok(1),
     });
-    assert!(!app.dirty);
-    // Enter on the last screen saves too.
+    assert!(!app.dirty());
+    // Enter on the last screen saves too, but only what changed: nothing changed, nothing
+    // is written.
+    assert!(
+        !app.update(key(KeyCode::Enter))
+            .iter()
+            .any(|e| matches!(e, Effect::SaveSpec { .. }))
+    );
+    app.update(key(KeyCode::Esc));
+    cursor_to(&mut app, "prod-private-b");
+    app.update(ch(' '));
     assert!(matches!(
         app.update(key(KeyCode::Enter)).as_slice(),
         [Effect::SaveSpec { .. }]
@@ -272,7 +304,7 @@ fn quitting_asks_when_choices_are_unsaved() {
     app.update(Action::Saved {
         request: *request,
         path: path.clone(),
-        result: Ok(()),
+        result: Ok(1),
     });
     assert!(app.quit);
     // A failed save keeps the wizard open and says why.
@@ -286,7 +318,7 @@ fn quitting_asks_when_choices_are_unsaved() {
     app.update(Action::Saved {
         request: *request,
         path: path.clone(),
-        result: Err("permission denied".into()),
+        result: Err(SaveError::Io("permission denied".into())),
     });
     assert!(!app.quit);
     assert!(
@@ -325,8 +357,8 @@ fn filter_narrows_the_vpc_list() {
     app.update(key(KeyCode::Enter));
     insta::assert_snapshot!("vpcs_filtered_80x24", render_text(&app, 80, 24));
     app.update(key(KeyCode::Enter));
-    assert_eq!(app.choices.vpc_id, Some(vpc_id("corp-client")));
-    assert_eq!(app.choices.cluster_name, None);
+    assert_eq!(vpc_of(&app), Some(vpc_id("corp-client")));
+    assert_eq!(cluster_of(&app), None);
 }
 
 #[test]
@@ -335,14 +367,14 @@ fn an_existing_spec_preselects_and_a_foreign_one_is_not_loaded() {
     s.node_subnets
         .insert("eu-west-1b".into(), subnet_id("prod-private-b"));
     let app = loaded(Some(&s.to_yaml()));
-    assert_eq!(app.choices.vpc_id, Some(vpc_id("prod")));
-    assert_eq!(app.choices.name.as_deref(), Some("mine"));
-    assert_eq!(app.choices.node_subnets.len(), 1);
-    assert!(!app.dirty);
+    assert_eq!(vpc_of(&app), Some(vpc_id("prod")));
+    assert_eq!(name_of(&app).as_deref(), Some("mine"));
+    assert_eq!(subnets_of(&app).len(), 1);
+    assert!(!app.dirty());
 
     let other = Spec::new("x", "us-east-1", "vpc-1234abcd");
     let app = loaded(Some(&other.to_yaml()));
-    assert_eq!(app.choices.vpc_id, None);
+    assert_eq!(vpc_of(&app), None);
     assert!(app.flash.as_ref().unwrap().text.contains("us-east-1"));
 
     let mut app = loaded(Some(
@@ -480,7 +512,7 @@ fn checks_view_lists_findings_with_why_and_fix() {
     let mut app = loaded(None);
     // prod is highlighted: its DNS hostnames are off (V1) in the demo account.
     app.update(ch('j'));
-    let (findings, scope) = app.findings_for(None);
+    let (findings, scope) = (app.derived.findings.clone(), app.derived.scope.clone());
     assert_eq!(scope, vpc_id("prod"));
     assert!(findings.iter().any(|f| f.id == "V1"), "{findings:#?}");
     let text = render_text(&app, 80, 24);
@@ -524,7 +556,7 @@ fn node_subnet_findings_show_inline() {
     );
     insta::assert_snapshot!("subnets_with_findings_80x24", text);
     // The Checks view now audits the choices (the spec they make).
-    let (findings, scope) = app.findings_for(None);
+    let (findings, scope) = (app.derived.findings.clone(), app.derived.scope.clone());
     assert_eq!(scope, "choices for prod");
     assert!(
         findings
@@ -557,7 +589,7 @@ fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
 fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
     let mut app = loaded(None);
     on_preview(&mut app);
-    let p = app.preview();
+    let p = app.derived.preview.clone();
     assert!(!p.blocked);
     // The demo: DNS hostnames off (V1, fixed by the plan), node subnets untagged (S5).
     assert!(
@@ -583,11 +615,30 @@ fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
     app.update(ch('a'));
     press(&mut app, "yes");
     insta::assert_snapshot!("confirm_apply_80x24", render_text(&app, 80, 24));
+    // Unsaved choices: the spec is saved first (the journal lives next to it), and the
+    // apply starts once the save is confirmed.
     let fx = app.update(key(KeyCode::Enter));
+    let [
+        Effect::SaveSpec {
+            request: save,
+            path,
+            yaml,
+            ..
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(Spec::from_yaml(yaml).unwrap().node_subnets.len(), 3);
+    let fx = app.update(Action::Saved {
+        request: *save,
+        path: path.clone(),
+        result: Ok(7),
+    });
     let [
         Effect::Apply {
             request,
-            yaml,
+            spec,
             expected,
             ..
         },
@@ -596,7 +647,7 @@ fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
         panic!("{fx:?}")
     };
     assert_eq!(expected.len(), p.actions);
-    assert_eq!(Spec::from_yaml(yaml).unwrap().node_subnets.len(), 3);
+    assert_eq!(spec.node_subnets.len(), 3);
     assert!(matches!(app.screen, Screen::Progress(_)));
     assert!(app.busy(), "the spinner ticks while it runs");
     // Events move the rows; q is refused while it runs.
@@ -675,7 +726,7 @@ fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
     let fx = app.update(key(KeyCode::Esc));
     assert!(matches!(app.screen, Screen::Preview(_)));
     assert!(
-        matches!(fx.as_slice(), [Effect::LoadInventory { .. }]),
+        fx.iter().any(|e| matches!(e, Effect::LoadInventory { .. })),
         "{fx:?}"
     );
 }
@@ -700,6 +751,9 @@ fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
         result: Ok(Arc::new(fixture())),
     });
     choose_prod(&mut app);
+    assert!(!app.dirty(), "the loaded spec is the draft");
+    cursor_to(&mut app, "prod-private-c");
+    app.update(ch(' '));
     let fx = app.update(key(KeyCode::Enter));
     let [Effect::SaveSpec { yaml, .. }] = fx.as_slice() else {
         panic!("{fx:?}")
@@ -715,7 +769,7 @@ fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
         "the endpoints section survives a save from the wizard"
     );
     assert!(matches!(app.screen, Screen::Preview(_)));
-    let p = app.preview();
+    let p = app.derived.preview.clone();
     assert!(
         p.lines.iter().any(|l| l.contains("endpoint.sts")),
         "{:#?}",
@@ -728,4 +782,296 @@ fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
         fx.iter()
             .all(|e| matches!(e, Effect::ClearFlashAfter { .. }))
     );
+}
+
+// ---- the spec file: never lose the user's data ---------------------------------------
+
+/// A temporary directory, removed when dropped. Relative to the package (cargo runs
+/// tests there), so the paths in snapshots do not depend on where the checkout is.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let d = PathBuf::from(format!("target/tmp/ept-tui-{tag}"));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        TempDir(d)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Run the file effects as the runtime does (the same `spec_file` functions), answer
+/// loads with the fixture, and feed the answers back until nothing is left.
+fn settle(app: &mut App, mut fx: Vec<Effect>) {
+    use eks_private_tui::ops::spec_file;
+    while !fx.is_empty() {
+        let mut next = vec![];
+        for e in fx {
+            let answer = match e {
+                Effect::LoadInventory { request } => Action::InventoryLoaded {
+                    request,
+                    result: Ok(Arc::new(fixture())),
+                },
+                Effect::ReadSpec { request, path } => Action::SpecRead {
+                    request,
+                    result: spec_file::read(&path),
+                },
+                Effect::SaveSpec {
+                    request,
+                    path,
+                    yaml,
+                    expect,
+                } => Action::Saved {
+                    request,
+                    result: spec_file::save(&path, &yaml, expect),
+                    path,
+                },
+                Effect::ClearFlashAfter { .. } | Effect::Apply { .. } => continue,
+            };
+            next.extend(app.update(answer));
+        }
+        fx = next;
+    }
+}
+
+/// The wizard on the spec file at `path`, as the runtime starts it.
+fn open(path: &std::path::Path) -> App {
+    let (mut app, fx) = App::new(
+        ctx(true, false),
+        path.to_path_buf(),
+        eks_private_tui::ops::spec_file::read(path),
+    );
+    settle(&mut app, fx);
+    app
+}
+
+fn keys(app: &mut App, actions: Vec<Action>) {
+    for a in actions {
+        let fx = app.update(a);
+        settle(app, fx);
+    }
+}
+
+/// A spec for the prod VPC as `spec new` writes it.
+fn starter_file(dir: &TempDir) -> (PathBuf, String) {
+    let text = eks_private_tui::spec::starter::starter(&fixture(), &vpc_id("prod"), None).unwrap();
+    let path = dir.0.join("prod.yaml");
+    std::fs::write(&path, &text).unwrap();
+    (path, text)
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn an_edit_on_disk_is_reloaded_by_r_and_never_overwritten() {
+    let dir = TempDir::new("edit");
+    let (path, text) = starter_file(&dir);
+    let mut app = open(&path);
+    assert!(!app.dirty());
+    // Edited in an editor while the wizard runs; r then w keeps the edit.
+    let edited = text.replace("  - sts\n", "  - sts\n  - logs\n# ticket OPS-42\n");
+    assert_ne!(edited, text);
+    std::fs::write(&path, &edited).unwrap();
+    keys(&mut app, vec![ch('r'), ch('w')]);
+    assert_eq!(read(&path), edited, "r then w lost the edit on disk");
+    assert!(
+        app.draft()
+            .unwrap()
+            .endpoints
+            .as_ref()
+            .unwrap()
+            .services
+            .contains(&"logs".to_string()),
+        "r loads the file when nothing is unsaved"
+    );
+    // With unsaved choices, an edit on disk is asked about, never overwritten silently.
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-data-b");
+    keys(&mut app, vec![ch(' ')]);
+    assert!(app.dirty());
+    let edited2 = edited.replace("# ticket OPS-42", "# ticket OPS-43");
+    std::fs::write(&path, &edited2).unwrap();
+    keys(&mut app, vec![ch('w')]);
+    // The comment the editor added is the user's: asked about first (as read).
+    assert!(
+        matches!(&app.modal, Some(Modal::DropComments(c)) if c == &["ticket OPS-42".to_string()]),
+        "{:?}",
+        app.modal
+    );
+    keys(&mut app, vec![ch('y')]);
+    // The write finds the file changed since.
+    assert_eq!(app.modal, Some(Modal::DiskChanged { saving: true }));
+    insta::assert_snapshot!("disk_changed_80x24", render_text(&app, 80, 24));
+    keys(&mut app, vec![key(KeyCode::Esc)]);
+    assert_eq!(read(&path), edited2, "Esc wrote over the edit");
+    assert!(app.dirty(), "the draft is kept");
+    // w again asks again; o overwrites (the user's comment is asked about too: y).
+    keys(&mut app, vec![ch('w')]);
+    assert_eq!(app.modal, Some(Modal::DiskChanged { saving: true }));
+    keys(&mut app, vec![ch('o')]);
+    assert!(
+        matches!(&app.modal, Some(Modal::DropComments(c)) if c == &["ticket OPS-43".to_string()]),
+        "{:?}",
+        app.modal
+    );
+    keys(&mut app, vec![ch('y')]);
+    let saved = Spec::from_yaml(&read(&path)).unwrap();
+    assert_eq!(saved.node_subnets["eu-west-1b"], subnet_id("prod-data-b"));
+    assert!(!app.dirty());
+    // r with unsaved choices and a changed file: asked; l loads the file.
+    cursor_to(&mut app, "prod-private-b");
+    keys(&mut app, vec![ch(' ')]);
+    std::fs::write(&path, &edited2).unwrap();
+    keys(&mut app, vec![ch('r')]);
+    assert_eq!(app.modal, Some(Modal::DiskChanged { saving: false }));
+    keys(&mut app, vec![ch('l')]);
+    assert_eq!(app.draft(), Some(&Spec::from_yaml(&edited2).unwrap()));
+    assert!(!app.dirty());
+}
+
+#[test]
+fn enter_without_a_change_writes_nothing_and_comments_survive_a_save() {
+    let dir = TempDir::new("enter");
+    let (path, text) = starter_file(&dir);
+    let mut app = open(&path);
+    choose_prod(&mut app);
+    keys(&mut app, vec![key(KeyCode::Enter)]);
+    assert!(matches!(app.screen, Screen::Preview(_)));
+    assert_eq!(read(&path), text, "Enter rewrote an unchanged spec");
+    assert!(app.flash.is_none() || !app.flash.as_ref().unwrap().text.contains("saved"));
+    // A change is saved with the starter's explanatory comments written again.
+    keys(&mut app, vec![key(KeyCode::Esc)]);
+    cursor_to(&mut app, "prod-data-c");
+    keys(&mut app, vec![ch(' '), key(KeyCode::Enter)]);
+    let saved = read(&path);
+    assert_ne!(saved, text);
+    for c in [
+        "# eks-private-tui spec (docs/spec.md",
+        "name: prod-private   # used in tags",
+        "# The base set (P7)",
+        "privateDns: true   # false: self-managed DNS",
+    ] {
+        assert!(saved.contains(c), "{c:?} missing from\n{saved}");
+    }
+    assert_eq!(
+        Spec::from_yaml(&saved).unwrap().node_subnets["eu-west-1c"],
+        subnet_id("prod-data-c")
+    );
+    // A comment of the user's: the save says it would drop it, and Esc writes nothing.
+    let mine = saved.replace(
+        "region: eu-west-1\n",
+        "# owned by team-net\nregion: eu-west-1\n",
+    );
+    std::fs::write(&path, &mine).unwrap();
+    keys(&mut app, vec![ch('r')]);
+    assert!(
+        matches!(app.screen, Screen::Preview(_)),
+        "same VPC: same screen"
+    );
+    keys(&mut app, vec![key(KeyCode::Esc)]);
+    cursor_to(&mut app, "prod-private-c");
+    keys(&mut app, vec![ch(' '), ch('w')]);
+    assert!(
+        matches!(&app.modal, Some(Modal::DropComments(c)) if c == &["owned by team-net".to_string()]),
+        "{:?}",
+        app.modal
+    );
+    keys(&mut app, vec![key(KeyCode::Esc)]);
+    assert_eq!(read(&path), mine);
+}
+
+#[test]
+fn a_spec_for_another_region_is_replaced_only_after_typing_overwrite() {
+    let dir = TempDir::new("region");
+    let path = dir.0.join("other.yaml");
+    let mut other = Spec::from_yaml(
+        &eks_private_tui::spec::starter::starter(&fixture(), &vpc_id("prod"), None).unwrap(),
+    )
+    .unwrap();
+    other.region = "us-east-1".into();
+    other.vpc_id = "vpc-0aaa1111bbbb2222c".into();
+    other.secondary_cidr = Some(eks_private_tui::spec::SecondaryCidr {
+        cidr: "100.64.0.0/16".into(),
+        pod_subnets: BTreeMap::new(),
+    });
+    let text = other.to_yaml();
+    std::fs::write(&path, &text).unwrap();
+    let mut app = open(&path);
+    assert_eq!(vpc_of(&app), None, "a foreign spec is not loaded");
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-private-a");
+    keys(&mut app, vec![ch(' '), ch('w')]);
+    assert!(
+        matches!(app.modal, Some(Modal::ConfirmForeign { .. })),
+        "{:?}",
+        app.modal
+    );
+    insta::assert_snapshot!("confirm_foreign_80x24", render_text(&app, 80, 24));
+    // Anything but the word cancels.
+    for a in "yes".chars().map(ch).chain([key(KeyCode::Enter)]) {
+        keys(&mut app, vec![a]);
+    }
+    assert_eq!(app.modal, None);
+    assert_eq!(read(&path), text, "replaced without the typed word");
+    // q then y (save and quit) asks the same.
+    keys(&mut app, vec![ch('q'), ch('y')]);
+    assert!(matches!(app.modal, Some(Modal::ConfirmForeign { .. })));
+    keys(&mut app, vec![key(KeyCode::Esc)]);
+    assert_eq!(read(&path), text);
+    assert!(!app.quit);
+    keys(&mut app, vec![ch('w')]);
+    let mut typed: Vec<Action> = "overwrite".chars().map(ch).collect();
+    typed.push(key(KeyCode::Enter));
+    keys(&mut app, typed);
+    let saved = Spec::from_yaml(&read(&path)).unwrap();
+    assert_eq!(saved.region, "eu-west-1");
+    assert_eq!(saved.vpc_id, vpc_id("prod"));
+}
+
+#[test]
+fn switching_vpc_and_back_keeps_the_choices_for_each() {
+    let dir = TempDir::new("switch");
+    let (path, text) = starter_file(&dir);
+    let mut app = open(&path);
+    let before = subnets_of(&app);
+    assert_eq!(before.len(), 3);
+    // Another VPC (corp-client is first by name), Esc, the first again: nothing lost.
+    keys(&mut app, vec![ch('g'), key(KeyCode::Enter)]);
+    assert_eq!(vpc_of(&app), Some(vpc_id("corp-client")));
+    assert!(subnets_of(&app).is_empty());
+    assert!(app.dirty());
+    keys(&mut app, vec![key(KeyCode::Esc)]);
+    choose_prod(&mut app);
+    assert_eq!(subnets_of(&app), before, "the prod choices were dropped");
+    assert!(!app.dirty());
+    keys(&mut app, vec![ch('q')]);
+    assert!(app.quit, "nothing unsaved: q quits without asking");
+    assert_eq!(read(&path), text);
+    // And the choices made in the other VPC come back too.
+    let mut app = open(&path);
+    keys(&mut app, vec![ch('g'), key(KeyCode::Enter)]);
+    let corp = fixture();
+    let corp_subnet = corp
+        .vpc(&vpc_id("corp-client"))
+        .unwrap()
+        .subnets
+        .iter()
+        .find(|s| s.kind != eks_private_tui::inventory::SubnetKind::Public)
+        .unwrap()
+        .clone();
+    cursor_to(&mut app, &corp_subnet.name);
+    keys(&mut app, vec![ch(' '), key(KeyCode::Esc)]);
+    choose_prod(&mut app);
+    keys(
+        &mut app,
+        vec![key(KeyCode::Esc), ch('g'), key(KeyCode::Enter)],
+    );
+    assert_eq!(subnets_of(&app).get(&corp_subnet.az), Some(&corp_subnet.id));
 }

@@ -15,7 +15,7 @@
 pub mod journal;
 pub mod printer;
 
-use crate::aws::AwsError;
+use crate::error::AwsError;
 use crate::plan::{Action, Change, Op, Plan, Ref, Targets};
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -24,10 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::Duration;
 
-/// The tag every created resource carries, with the plan (spec) name as value.
-pub const PLAN_TAG: &str = "eks-private-tui:plan";
-/// The plan address of a created resource.
-pub const ADDRESS_TAG: &str = "eks-private-tui:address";
+pub use crate::spec::{ADDRESS_TAG, PLAN_TAG};
 
 /// What a backend gets for one step besides the change.
 #[derive(Debug, Clone, PartialEq, Eq)]

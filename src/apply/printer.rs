@@ -102,7 +102,7 @@ pub fn summary(s: &Summary, verb: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::{AwsError, ErrorKind};
+    use crate::error::{AwsError, ErrorKind};
 
     #[test]
     fn terraform_like_lines() {

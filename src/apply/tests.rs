@@ -1,7 +1,7 @@
 //! The engine against a scripted backend: order, bound, failure, stop, tokens, journal.
 
 use super::*;
-use crate::aws::ErrorKind;
+use crate::error::ErrorKind;
 use crate::plan::{Action, Attr, Change, Op, Plan, Ref, VpcAttribute};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

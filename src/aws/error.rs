@@ -3,92 +3,10 @@
 
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use serde::Serialize;
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorKind {
-    /// Bad options: no region, malformed IDs, unknown region.
-    Usage,
-    NoCredentials,
-    ExpiredCredentials,
-    InvalidCredentials,
-    AccessDenied,
-    /// A resource named on the command line does not exist.
-    NotFound,
-    /// Connection refused, DNS failure, TLS failure.
-    Unreachable,
-    Timeout,
-    Throttled,
-    /// InternalError, ServiceUnavailable (AWS's 5xx codes): the service failed this time.
-    /// A 5xx without an AWS error code is not AWS speaking (a wrong endpoint): Service.
-    Unavailable,
-    /// Any other service error or an unreadable response.
-    Service,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AwsError {
-    pub kind: ErrorKind,
-    pub service: &'static str,
-    pub operation: &'static str,
-    /// The AWS error code (`UnauthorizedOperation`, `ExpiredToken`, …) when AWS sent one.
-    pub code: Option<String>,
-    pub message: String,
-    /// What the operator does about it.
-    pub hint: String,
-}
-
-impl fmt::Display for AwsError {
-    /// One line: cause, the call, the fix.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.message)?;
-        if !self.service.is_empty() {
-            write!(f, " [{} {}", self.service, self.operation)?;
-            if let Some(code) = &self.code {
-                write!(f, ": {code}")?;
-            }
-            write!(f, "]")?;
-        }
-        if !self.hint.is_empty() {
-            write!(f, " — {}", self.hint)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for AwsError {}
+pub use crate::error::{AwsError, ErrorKind};
 
 impl AwsError {
-    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        AwsError {
-            kind: ErrorKind::Usage,
-            service: "",
-            operation: "",
-            code: None,
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    pub fn new(
-        kind: ErrorKind,
-        service: &'static str,
-        operation: &'static str,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Self {
-        AwsError {
-            kind,
-            service,
-            operation,
-            code: None,
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
     /// Convert any SDK error. `service` is the short service name (`ec2`, `eks`, …).
     pub fn from_sdk<E>(
         service: &'static str,
@@ -239,18 +157,6 @@ impl AwsError {
             message,
             hint,
         }
-    }
-
-    /// Whether retrying the same call may succeed (the TUI offers a retry key either way).
-    pub fn transient(&self) -> bool {
-        matches!(
-            self.kind,
-            ErrorKind::Timeout
-                | ErrorKind::Throttled
-                | ErrorKind::Unavailable
-                | ErrorKind::Unreachable
-                | ErrorKind::Service
-        )
     }
 }
 

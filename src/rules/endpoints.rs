@@ -236,7 +236,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         (None, Some(c)) => {
             // One this tool created for this spec is adopted; anyone else's is not.
             if v.security_groups.iter().any(|g| {
-                g.name == c.name && g.tags.get(crate::apply::PLAN_TAG) != Some(&spec.metadata.name)
+                g.name == c.name && g.tags.get(crate::spec::PLAN_TAG) != Some(&spec.metadata.name)
             }) {
                 out.push(
                     rule("G2")
@@ -512,7 +512,7 @@ mod tests {
             .find(|g| g.name == "endpoints")
             .unwrap();
         g.tags
-            .insert(crate::apply::PLAN_TAG.into(), s.metadata.name.clone());
+            .insert(crate::spec::PLAN_TAG.into(), s.metadata.name.clone());
         assert!(
             !found(&inventory, &s).iter().any(|(i, _, _, _)| *i == "G2"),
             "ours: adopted"
@@ -529,7 +529,7 @@ mod tests {
             .find(|g| g.name == "endpoints")
             .unwrap()
             .tags
-            .insert(crate::apply::PLAN_TAG.into(), "someone-else".into());
+            .insert(crate::spec::PLAN_TAG.into(), "someone-else".into());
         assert!(
             found(&inventory, s)
                 .iter()

@@ -10,7 +10,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod commented;
 pub mod starter;
+
+/// The tag every resource apply creates carries, with the spec's `metadata.name` as value.
+pub const PLAN_TAG: &str = "eks-private-tui:plan";
+/// The plan address of a created resource.
+pub const ADDRESS_TAG: &str = "eks-private-tui:address";
 
 pub const API_VERSION: &str = "eks-private-tui/v1alpha1";
 pub const KIND: &str = "PrivateNetwork";

@@ -1,13 +1,22 @@
-//! `spec new`: a commented starter spec filled from the inventory.
+//! `spec new`: a commented starter spec filled from the inventory. It is the spec the
+//! wizard would make, written by [`super::commented::render`] like every save.
 
+use super::Spec;
 use crate::inventory::{Inventory, Subnet, SubnetKind};
-use std::fmt::Write;
 
-/// The endpoint set every private cluster needs (rule P7): `s3` is the gateway endpoint.
-pub const BASE_SERVICES: &[&str] = &["ec2", "ecr.api", "ecr.dkr", "s3", "sts"];
+pub use super::commented::BASE_SERVICES;
 
 /// The starter spec for `vpc_id` (and `cluster`, or the VPC's only cluster).
 pub fn starter(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Result<String, String> {
+    Ok(super::commented::render(
+        &starter_spec(inv, vpc_id, cluster)?,
+        Some(inv),
+    ))
+}
+
+/// The starter as data: the VPC's cluster (or the named one), one subnet per AZ and the
+/// base endpoint set the region offers.
+pub fn starter_spec(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Result<Spec, String> {
     let vpc = inv.vpc(vpc_id).ok_or_else(|| {
         format!(
             "VPC {vpc_id} is not in {}: `eks-private-tui inventory` lists the VPCs",
@@ -46,7 +55,8 @@ pub fn starter(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Result<S
             -s.available_ips,
         )
     };
-    let mut chosen: Vec<&Subnet> = vec![];
+    let mut spec = Spec::new(&format!("{name}-private"), &inv.region, &vpc.id);
+    spec.cluster_name = cluster.map(|c| c.name.clone());
     for az in vpc.azs() {
         if let Some(best) = vpc
             .subnets
@@ -54,125 +64,25 @@ pub fn starter(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Result<S
             .filter(|s| s.az == az && s.kind != SubnetKind::Public)
             .min_by_key(|s| rank(s))
         {
-            chosen.push(best);
+            spec.node_subnets.insert(az.to_string(), best.id.clone());
         }
     }
-    let services: Vec<&str> = BASE_SERVICES
-        .iter()
-        .copied()
-        .filter(|s| inv.offers(s))
-        .collect();
-    let missing: Vec<&str> = BASE_SERVICES
-        .iter()
-        .copied()
-        .filter(|s| !inv.offers(s))
-        .collect();
-
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "# eks-private-tui spec (docs/spec.md describes every field)."
-    );
-    let _ = writeln!(o, "# Check it with: eks-private-tui check --spec FILE");
-    let _ = writeln!(o, "apiVersion: {}", super::API_VERSION);
-    let _ = writeln!(o, "kind: {}", super::KIND);
-    let _ = writeln!(o, "metadata:");
-    let _ = writeln!(
-        o,
-        "  name: {name}-private   # used in tags, client tokens and resource names"
-    );
-    let _ = writeln!(o, "region: {}", inv.region);
-    let _ = writeln!(
-        o,
-        "vpcId: {}   # {}",
-        vpc.id,
-        if vpc.name.is_empty() {
-            "(no Name tag)"
-        } else {
-            &vpc.name
-        }
-    );
-    match cluster {
-        Some(c) => {
-            let _ = writeln!(
-                o,
-                "clusterName: {}   # cluster access, DNS and the eksctl export need it",
-                c.name
-            );
-        }
-        None if clusters.is_empty() => {
-            let _ = writeln!(o, "# clusterName: NAME   # no EKS cluster in this VPC yet");
-        }
-        None => {
-            let names: Vec<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
-            let _ = writeln!(o, "# clusterName: NAME   # one of: {}", names.join(", "));
-        }
-    }
-    if chosen.is_empty() {
-        let _ = writeln!(
-            o,
-            "nodeSubnets: {{}}   # no private or isolated subnet in this VPC: create them first"
-        );
-    } else {
-        let _ = writeln!(
-            o,
-            "nodeSubnets:   # one private or isolated subnet per AZ (S1, S3)"
-        );
-        for s in &chosen {
-            let _ = writeln!(
-                o,
-                "  {}: {}   # {}{}, {} free IPs{}",
-                s.az,
-                s.id,
-                if s.name.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}, ", s.name)
-                },
-                s.kind.as_str(),
-                s.available_ips,
-                if s.main_route_table {
-                    ", main route table (S4)"
-                } else {
-                    ""
-                }
-            );
-        }
-    }
-    let _ = writeln!(o, "endpoints:");
-    let _ = writeln!(
-        o,
-        "  # The base set (P7); add eks, eks-auth, logs, elasticloadbalancing, autoscaling, ssm... as features need."
-    );
-    if !missing.is_empty() {
-        let _ = writeln!(
-            o,
-            "  # Not offered in {}: {}",
-            inv.region,
-            missing.join(", ")
-        );
-    }
-    let _ = writeln!(o, "  services: [{}]", services.join(", "));
-    let _ = writeln!(
-        o,
-        "  privateDns: true   # false: self-managed DNS, CNAME records get exported"
-    );
-    let _ = writeln!(o, "  securityGroup:");
-    let _ = writeln!(
-        o,
-        "    create: {{ name: {name}-private-endpoints }}   # or  id: sg-..."
-    );
-    let _ = writeln!(
-        o,
-        "# secondaryCidr:        # pods on their own range (C1-C5), e.g."
-    );
-    let _ = writeln!(o, "#   cidr: 100.64.0.0/16");
-    let _ = writeln!(
-        o,
-        "#   podSubnets: {{ {}: 100.64.0.0/19 }}",
-        chosen.first().map_or("AZ", |s| s.az.as_str())
-    );
-    Ok(o)
+    spec.endpoints = Some(super::Endpoints {
+        services: BASE_SERVICES
+            .iter()
+            .filter(|s| inv.offers(s))
+            .map(|s| s.to_string())
+            .collect(),
+        private_dns: true,
+        security_group: super::SecurityGroupChoice {
+            id: None,
+            create: Some(super::CreateSecurityGroup {
+                name: format!("{name}-private-endpoints"),
+            }),
+        },
+        extra_route_table_ids: vec![],
+    });
+    Ok(spec)
 }
 
 #[cfg(test)]

@@ -1,13 +1,20 @@
 //! The wizard's model and its update function (TEA). `update` never awaits: it changes the
 //! model and returns [`Effect`]s that the runtime runs in spawned tasks, which answer with
 //! [`Action`]s carrying the request id; answers to superseded requests are dropped.
+//!
+//! The model holds one draft [`Spec`] (loaded from the file or new) and what the file on
+//! disk was when last read or written ([`SpecFile`]). Screens return [`Intent`]s; only
+//! `update` changes the draft. Derived state (findings, the preview's plan) is recomputed
+//! in `update` when the inventory or the draft changes, never while drawing.
 
+pub use super::intent::{Intent, Level};
 use super::screens::preview::{Preview, PreviewKey, PreviewScreen, ProgressScreen};
 use super::screens::{checks::ChecksView, subnets::SubnetsScreen, vpcs::VpcsScreen};
-use crate::aws::AwsError;
+use crate::error::AwsError;
 use crate::inventory::{Inventory, SubnetKind};
+use crate::ops::{self, spec_file};
 use crate::rules::{self, Finding};
-use crate::spec::{self, Spec};
+use crate::spec::{self, Spec, commented};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -64,19 +71,15 @@ pub struct Context {
     pub color: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warn,
-    Error,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flash {
     pub id: u64,
     pub level: Level,
     pub text: String,
 }
+
+/// The word to type before a spec for another region is overwritten.
+pub const OVERWRITE_WORD: &str = "overwrite";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Modal {
@@ -86,15 +89,67 @@ pub enum Modal {
     Checks(ChecksView),
     /// Apply? Only the typed word `yes` confirms.
     ConfirmApply(String),
+    /// The spec file changed on disk since it was read (found by a save, or by `r`).
+    /// `o` overwrites it (only when saving), `l` loads it, Esc keeps the draft.
+    DiskChanged {
+        saving: bool,
+    },
+    /// The file holds a spec for another region: type [`OVERWRITE_WORD`] to replace it.
+    ConfirmForeign {
+        region: String,
+        typed: String,
+    },
+    /// A save would drop these comments of the user's: `y` saves anyway.
+    DropComments(Vec<String>),
 }
 
-/// The wizard's choices so far (become the spec on `w`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Choices {
-    pub name: Option<String>,
-    pub vpc_id: Option<String>,
-    pub cluster_name: Option<String>,
-    pub node_subnets: BTreeMap<String, String>,
+/// What the spec file was when last read or written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disk {
+    /// No file: a save creates it.
+    Absent,
+    /// It exists but cannot be read or parsed: never overwritten.
+    Unusable(String),
+    Spec {
+        fingerprint: u64,
+        text: String,
+        spec: Box<Spec>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecFile {
+    pub path: PathBuf,
+    pub disk: Disk,
+    /// The file's text on disk now, when it differs from `disk` and was not loaded
+    /// (`Some(None)`: it was deleted).
+    pub changed: Option<Option<String>>,
+}
+
+impl SpecFile {
+    fn fingerprint(&self) -> spec_file::Fingerprint {
+        match &self.disk {
+            Disk::Spec { fingerprint, .. } => Some(*fingerprint),
+            _ => None,
+        }
+    }
+}
+
+/// What a save is for, besides writing the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSave {
+    Nothing,
+    Quit,
+    Apply,
+}
+
+/// Confirmations already given for the save under way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct SaveOk {
+    foreign: bool,
+    comments: bool,
+    /// Overwrite the file that changed on disk.
+    changed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,10 +169,15 @@ pub enum Action {
         request: u64,
         result: Result<Arc<Inventory>, AwsError>,
     },
+    /// The spec file as read again (`r`).
+    SpecRead {
+        request: u64,
+        result: Result<Option<String>, String>,
+    },
     Saved {
         request: u64,
         path: PathBuf,
-        result: Result<(), String>,
+        result: Result<u64, spec_file::SaveError>,
     },
     ClearFlash(u64),
     /// One event of the apply started by request `request`.
@@ -139,55 +199,70 @@ pub enum Effect {
     LoadInventory {
         request: u64,
     },
+    /// Read the spec file again.
+    ReadSpec {
+        request: u64,
+        path: PathBuf,
+    },
+    /// Write `yaml` if the file is still the one read (`expect`).
     SaveSpec {
         request: u64,
         path: PathBuf,
         yaml: String,
+        expect: spec_file::Fingerprint,
     },
     ClearFlashAfter {
         id: u64,
         after: Duration,
     },
-    /// Save the spec, read the account again, and apply its plan if it is still the one
-    /// previewed (`expected`: addresses and operations).
+    /// Read the account again, check the saved spec against it, and apply its plan if it
+    /// is still the one previewed (`expected`).
     Apply {
         request: u64,
         path: PathBuf,
-        yaml: String,
-        expected: Vec<(String, crate::plan::Op)>,
+        spec: Box<Spec>,
+        expected: ops::Signature,
     },
 }
 
-/// What a screen's key handler asks the app to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Intent {
-    ChooseVpc(String),
-    ToggleSubnet(String),
-    CycleCluster,
-    Next,
-    Flash(Level, String),
+/// Findings and the preview, computed from the inventory and the draft when either
+/// changes (and, without a draft, for the highlighted VPC).
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    key: Option<(u64, Option<String>)>,
+    pub findings: Vec<Finding>,
+    /// What the findings are about.
+    pub scope: String,
+    pub preview: Preview,
+    /// The plan the preview shows, as addresses and operations.
+    pub signature: ops::Signature,
 }
 
 pub struct App {
     pub ctx: Context,
     pub screen: Screen,
     pub load: LoadState,
-    pub choices: Choices,
-    pub spec_path: PathBuf,
-    /// Set when the spec file existed but could not be read: `w` refuses to overwrite it.
-    pub spec_error: Option<String>,
-    /// The region of the loaded spec file, until the inventory confirms it.
-    spec_region: Option<String>,
-    /// The loaded spec: the sections no screen edits yet (endpoints, DNS, …) are kept
-    /// from it, and the choices are laid over it.
-    base: Option<Spec>,
-    pub dirty: bool,
+    /// The spec being edited: loaded from the file, or made when a VPC is chosen.
+    draft: Option<Spec>,
+    pub file: SpecFile,
+    /// Node subnets and cluster chosen for VPCs left this session, restored on return.
+    per_vpc: BTreeMap<String, (BTreeMap<String, String>, Option<String>)>,
+    /// The name for a new draft (a loaded spec whose VPC is gone keeps its name).
+    name_hint: Option<String>,
+    /// Bumped whenever the draft or the inventory changes.
+    rev: u64,
+    pub derived: Derived,
+    /// The save in flight: its request, the spec it writes, and what follows it.
+    pending_save: Option<(u64, Spec, AfterSave, SaveOk)>,
+    /// A save waiting for the operator's answer to a modal, and what was confirmed so far.
+    save_flow: Option<(AfterSave, SaveOk)>,
     pub flash: Option<Flash>,
     pub modal: Option<Modal>,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
     request: u64,
+    spec_request: u64,
     save_request: u64,
     flash_seq: u64,
     apply_request: u64,
@@ -209,49 +284,32 @@ impl App {
             ctx,
             screen: Screen::Vpcs(VpcsScreen::default()),
             load: LoadState::Loading,
-            choices: Choices::default(),
-            spec_path,
-            spec_error: None,
-            spec_region: None,
-            base: None,
-            dirty: false,
+            draft: None,
+            file: SpecFile {
+                path: spec_path,
+                disk: Disk::Absent,
+                changed: None,
+            },
+            per_vpc: BTreeMap::new(),
+            name_hint: None,
+            rev: 0,
+            derived: Derived::default(),
+            pending_save: None,
+            save_flow: None,
             flash: None,
             modal: None,
             spinner: 0,
             size: (80, 24),
             quit: false,
             request: 0,
+            spec_request: 0,
             save_request: 0,
             flash_seq: 0,
             apply_request: 0,
         };
-        let mut effects = vec![];
-        let parsed = match spec_file {
-            Ok(None) => None,
-            Ok(Some(text)) => Some(Spec::from_yaml(&text)),
-            Err(e) => Some(Err(e)),
-        };
-        if let Some(parsed) = parsed {
-            match parsed {
-                Ok(s) => {
-                    // Checked against the region actually read, in after_load.
-                    app.spec_region = Some(s.region.clone());
-                    app.choices = Choices {
-                        name: Some(s.metadata.name.clone()),
-                        vpc_id: Some(s.vpc_id.clone()),
-                        cluster_name: s.cluster_name.clone(),
-                        node_subnets: s.node_subnets.clone(),
-                    };
-                    app.base = Some(s);
-                }
-                Err(e) => {
-                    let msg = format!("cannot read {}: {e}", app.spec_path.display());
-                    app.spec_error = Some(msg.clone());
-                    effects.extend(app.flash(Level::Error, msg));
-                }
-            }
-        }
-        effects.extend(app.reload());
+        let mut effects = app.adopt_file(spec_file);
+        effects.extend(app.reload_inventory());
+        app.refresh();
         (app, effects)
     }
 
@@ -259,6 +317,25 @@ impl App {
         match &self.load {
             LoadState::Ready(i) => Some(i),
             _ => None,
+        }
+    }
+
+    /// The spec being edited, if a VPC is chosen (or a spec was loaded).
+    pub fn draft(&self) -> Option<&Spec> {
+        self.draft.as_ref()
+    }
+
+    /// The spec path (shown in help and confirmations).
+    pub fn spec_path(&self) -> &std::path::Path {
+        &self.file.path
+    }
+
+    /// The draft differs from the file on disk.
+    pub fn dirty(&self) -> bool {
+        match (&self.draft, &self.file.disk) {
+            (None, _) => false,
+            (Some(d), Disk::Spec { spec, .. }) => d != &**spec,
+            (Some(_), _) => true,
         }
     }
 
@@ -272,12 +349,76 @@ impl App {
         self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
     }
 
-    fn reload(&mut self) -> Vec<Effect> {
+    /// Change the draft (and so the derived state).
+    fn set_draft(&mut self, draft: Option<Spec>) {
+        self.draft = draft;
+        self.rev += 1;
+    }
+
+    fn edit(&mut self, f: impl FnOnce(&mut Spec)) {
+        if let Some(d) = &mut self.draft {
+            f(d);
+            self.rev += 1;
+        }
+    }
+
+    fn reload_inventory(&mut self) -> Vec<Effect> {
         self.request += 1;
         self.load = LoadState::Loading;
         vec![Effect::LoadInventory {
             request: self.request,
         }]
+    }
+
+    /// `r`: the account and the spec file, both read again.
+    fn reload(&mut self) -> Vec<Effect> {
+        self.spec_request += 1;
+        let mut fx = vec![Effect::ReadSpec {
+            request: self.spec_request,
+            path: self.file.path.clone(),
+        }];
+        fx.extend(self.reload_inventory());
+        fx
+    }
+
+    /// Take the file's text as what is on disk, and its spec as the draft when it is for
+    /// the region read (checked again when the inventory answers).
+    fn adopt_file(&mut self, text: Result<Option<String>, String>) -> Vec<Effect> {
+        self.file.changed = None;
+        self.per_vpc.clear();
+        self.name_hint = None;
+        let disk = match text {
+            Ok(None) => Disk::Absent,
+            Err(e) => Disk::Unusable(format!("cannot read {}: {e}", self.file.path.display())),
+            Ok(Some(text)) => match Spec::from_yaml(&text) {
+                Ok(spec) => Disk::Spec {
+                    fingerprint: spec_file::fingerprint(&text),
+                    text,
+                    spec: Box::new(spec),
+                },
+                Err(e) => Disk::Unusable(format!("cannot read {}: {e}", self.file.path.display())),
+            },
+        };
+        self.file.disk = disk;
+        match &self.file.disk {
+            Disk::Spec { spec, .. } => {
+                let spec = (**spec).clone();
+                self.set_draft(Some(spec));
+                match self.inventory().cloned() {
+                    Some(inv) => self.check_draft(&inv),
+                    None => vec![],
+                }
+            }
+            Disk::Unusable(msg) => {
+                let msg = msg.clone();
+                self.set_draft(None);
+                self.flash(Level::Error, msg)
+            }
+            Disk::Absent => {
+                self.set_draft(None);
+                vec![]
+            }
+        }
     }
 
     fn flash(&mut self, level: Level, text: impl Into<String>) -> Vec<Effect> {
@@ -294,6 +435,12 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let fx = self.update_model(action);
+        self.refresh();
+        fx
+    }
+
+    fn update_model(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Key(k) => self.on_key(k),
             Action::Resize(w, h) => {
@@ -308,6 +455,7 @@ impl App {
                 if request != self.request {
                     return vec![]; // stale: a newer load is in flight or done
                 }
+                self.rev += 1;
                 match result {
                     Ok(inv) => {
                         self.load = LoadState::Ready(inv.clone());
@@ -319,25 +467,65 @@ impl App {
                     }
                 }
             }
+            Action::SpecRead { request, result } => {
+                if request != self.spec_request {
+                    return vec![];
+                }
+                self.on_spec_read(result)
+            }
             Action::Saved {
                 request,
                 path,
                 result,
             } => {
-                if request != self.save_request {
+                let Some((r, spec, after, ok)) = self.pending_save.take() else {
+                    return vec![];
+                };
+                if r != request {
+                    self.pending_save = Some((r, spec, after, ok));
                     return vec![];
                 }
                 match result {
-                    Ok(()) => {
-                        self.dirty = false;
-                        let fx = self.flash(Level::Info, format!("✓ saved {}", path.display()));
-                        if self.modal == Some(Modal::ConfirmQuit) {
-                            self.quit = true;
+                    Ok(fingerprint) => {
+                        let text = commented::render(&spec, self.inventory().map(|i| &**i));
+                        self.file.disk = Disk::Spec {
+                            fingerprint,
+                            text,
+                            spec: Box::new(spec.clone()),
+                        };
+                        self.file.changed = None;
+                        match after {
+                            AfterSave::Quit => {
+                                self.quit = true;
+                                vec![]
+                            }
+                            AfterSave::Apply => self.launch_apply(spec),
+                            AfterSave::Nothing => {
+                                self.flash(Level::Info, format!("✓ saved {}", path.display()))
+                            }
                         }
-                        fx
                     }
-                    Err(e) => {
+                    Err(spec_file::SaveError::Changed(now)) => {
+                        self.file.changed = Some(now);
+                        self.modal = Some(Modal::DiskChanged { saving: true });
+                        // What was confirmed stands, but the comments are asked about
+                        // again against the file as it is now.
+                        self.save_flow = Some((
+                            after,
+                            SaveOk {
+                                comments: false,
+                                ..ok
+                            },
+                        ));
+                        vec![]
+                    }
+                    Err(spec_file::SaveError::Io(e)) => {
                         self.modal = None;
+                        if let Screen::Progress(p) = &mut self.screen
+                            && after == AfterSave::Apply
+                        {
+                            p.aborted = Some(format!("could not save {}: {e}", path.display()));
+                        }
                         self.flash(
                             Level::Error,
                             format!("✗ could not save {}: {e}", path.display()),
@@ -386,57 +574,172 @@ impl App {
         }
     }
 
-    /// Keep choices that still make sense against a fresh inventory; place the cursor.
-    fn after_load(&mut self, inv: &Inventory) -> Vec<Effect> {
-        let mut fx = vec![];
-        if let Some(r) = self.spec_region.take()
-            && r != inv.region
-        {
-            fx.extend(self.flash(
-                Level::Warn,
-                format!(
-                    "{} is for {r}, not {}: its choices were not loaded",
-                    self.spec_path.display(),
-                    inv.region
-                ),
-            ));
-            self.choices = Choices::default();
-            self.base = None;
-        }
-        if let Some(vpc_id) = self.choices.vpc_id.clone() {
-            match inv.vpc(&vpc_id) {
-                None => {
-                    fx.extend(self.flash(
-                        Level::Warn,
-                        format!("VPC {vpc_id} from the spec no longer exists: choose again"),
-                    ));
-                    self.choices = Choices {
-                        name: self.choices.name.take(),
-                        ..Default::default()
-                    };
-                }
-                Some(vpc) => {
-                    let before = self.choices.node_subnets.len();
-                    self.choices
-                        .node_subnets
-                        .retain(|_, s| vpc.subnet(s).is_some());
-                    if self.choices.node_subnets.len() != before {
-                        self.dirty = true;
-                        fx.extend(self.flash(
-                            Level::Warn,
-                            "some node subnets from the spec no longer exist: check them",
-                        ));
-                    }
-                }
+    /// The file as read again by `r`: unchanged, loaded (nothing unsaved), or asked about.
+    fn on_spec_read(&mut self, result: Result<Option<String>, String>) -> Vec<Effect> {
+        let now = match result {
+            Ok(t) => t,
+            Err(e) => {
+                return self.flash(
+                    Level::Error,
+                    format!("cannot read {}: {e}", self.file.path.display()),
+                );
             }
+        };
+        let same = match (&self.file.disk, &now) {
+            (Disk::Spec { fingerprint, .. }, Some(t)) => *fingerprint == spec_file::fingerprint(t),
+            (Disk::Absent, None) => true,
+            _ => false,
+        };
+        if same {
+            self.file.changed = None;
+            return vec![];
         }
+        if self.dirty() {
+            self.file.changed = Some(now);
+            self.modal = Some(Modal::DiskChanged { saving: false });
+            return vec![];
+        }
+        let before = self.draft.as_ref().map(|d| d.vpc_id.clone());
+        let mut fx = self.adopt_file(Ok(now));
+        fx.extend(self.flash(
+            Level::Info,
+            format!("{} changed on disk: loaded it", self.file.path.display()),
+        ));
+        self.reset_screen(before);
+        fx
+    }
+
+    /// After the draft was replaced by the file's: stay on the node subnets or the preview
+    /// when the VPC is the same, else back to the VPC list.
+    fn reset_screen(&mut self, vpc_before: Option<String>) {
+        let same =
+            vpc_before.is_some() && vpc_before == self.draft.as_ref().map(|d| d.vpc_id.clone());
+        if same && matches!(self.screen, Screen::Subnets(_) | Screen::Preview(_)) {
+            let inv = self.inventory().cloned();
+            if let (Screen::Subnets(s), Some(inv), Some(d)) = (&mut self.screen, inv, &self.draft) {
+                s.clamp(&inv, &d.vpc_id);
+            }
+            return;
+        }
+        let mut s = VpcsScreen::default();
+        if let Some(inv) = self.inventory() {
+            s.place_cursor(inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
+        }
+        self.screen = Screen::Vpcs(s);
+    }
+
+    /// Keep a draft that still makes sense against a fresh inventory; place the cursor.
+    fn after_load(&mut self, inv: &Inventory) -> Vec<Effect> {
+        let fx = self.check_draft(inv);
         if let Screen::Vpcs(s) = &mut self.screen {
-            s.place_cursor(inv, self.choices.vpc_id.as_deref());
+            s.place_cursor(inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
         }
-        if let Screen::Subnets(s) = &mut self.screen {
-            s.clamp(inv, self.choices.vpc_id.as_deref().unwrap_or_default());
+        if let (Screen::Subnets(s), Some(d)) = (&mut self.screen, &self.draft) {
+            s.clamp(inv, &d.vpc_id);
         }
         fx
+    }
+
+    /// A draft for another region is not used (the file stays as it is: a save asks); a
+    /// VPC that is gone drops the draft; node subnets that are gone are dropped from it.
+    fn check_draft(&mut self, inv: &Inventory) -> Vec<Effect> {
+        let Some(d) = self.draft.clone() else {
+            return vec![];
+        };
+        if d.region != inv.region {
+            self.set_draft(None);
+            return self.flash(
+                Level::Warn,
+                format!(
+                    "{} is for {}, not {}: its choices were not loaded (saving asks first)",
+                    self.file.path.display(),
+                    d.region,
+                    inv.region
+                ),
+            );
+        }
+        let Some(vpc) = inv.vpc(&d.vpc_id) else {
+            self.name_hint = Some(d.metadata.name.clone());
+            self.set_draft(None);
+            return self.flash(
+                Level::Warn,
+                format!(
+                    "VPC {} from the spec no longer exists: choose again",
+                    d.vpc_id
+                ),
+            );
+        };
+        let gone: Vec<String> = d
+            .node_subnets
+            .iter()
+            .filter(|(_, s)| vpc.subnet(s).is_none())
+            .map(|(az, _)| az.clone())
+            .collect();
+        if gone.is_empty() {
+            return vec![];
+        }
+        self.edit(|d| d.node_subnets.retain(|az, _| !gone.contains(az)));
+        self.flash(
+            Level::Warn,
+            "some node subnets from the spec no longer exist: check them",
+        )
+    }
+
+    /// Recompute the derived state if its inputs changed.
+    fn refresh(&mut self) {
+        let highlighted = match (&self.draft, &self.screen, self.inventory()) {
+            (None, Screen::Vpcs(s), Some(inv)) => s.rows(inv).get(s.selected).map(|v| v.id.clone()),
+            _ => None,
+        };
+        let key = Some((self.rev, highlighted.clone()));
+        if self.derived.key == key {
+            return;
+        }
+        let Some(inv) = self.inventory().cloned() else {
+            self.derived = Derived {
+                key,
+                ..Default::default()
+            };
+            return;
+        };
+        let (findings, scope) = match (&self.draft, &highlighted) {
+            (Some(spec), _) => {
+                let scope = inv
+                    .vpc(&spec.vpc_id)
+                    .map(|v| {
+                        if v.name.is_empty() {
+                            v.id.clone()
+                        } else {
+                            v.name.clone()
+                        }
+                    })
+                    .unwrap_or_else(|| spec.vpc_id.clone());
+                (
+                    rules::evaluate(&inv, Some(spec), None, None),
+                    format!("choices for {scope}"),
+                )
+            }
+            (None, Some(id)) => (rules::evaluate(&inv, None, Some(id), None), id.clone()),
+            (None, None) => (rules::evaluate(&inv, None, None, None), inv.region.clone()),
+        };
+        let (preview, signature) = match &self.draft {
+            None => (
+                Preview {
+                    lines: vec!["Choose a VPC and its node subnets first.".into()],
+                    actions: 0,
+                    blocked: true,
+                },
+                vec![],
+            ),
+            Some(spec) => preview_of(spec, &inv, &findings),
+        };
+        self.derived = Derived {
+            key,
+            findings,
+            scope,
+            preview,
+            signature,
+        };
     }
 
     fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
@@ -445,16 +748,84 @@ impl App {
             self.quit = true;
             return vec![];
         }
-        if let Some(Modal::Checks(view)) = &self.modal {
-            let mut view = view.clone();
-            let (all, _) = self.findings_for(None);
-            let keep = view.handle_key(k, &all);
-            self.modal = keep.then_some(Modal::Checks(view));
-            return vec![];
+        if let Some(modal) = self.modal.clone() {
+            return self.on_modal_key(modal, k);
         }
-        if let Some(Modal::ConfirmApply(typed)) = &self.modal {
-            let mut typed = typed.clone();
-            return match k.code {
+        // A screen in a text field (the VPC filter) takes every key but Ctrl-C.
+        let capturing = matches!(&self.screen, Screen::Vpcs(s) if s.filtering);
+        if let Screen::Progress(p) = &mut self.screen
+            && p.running()
+        {
+            // Nothing may start or leave mid-apply but Ctrl-C (the journal resumes it).
+            let page = self.size.1.saturating_sub(6) as usize;
+            p.handle_key(k, page);
+            return if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) {
+                self.flash(
+                    Level::Warn,
+                    "apply is running: wait for it, or Ctrl-C to leave (a later apply resumes it)",
+                )
+            } else {
+                vec![]
+            };
+        }
+        if !capturing {
+            match k.code {
+                KeyCode::Char('q') => {
+                    if self.dirty() {
+                        self.modal = Some(Modal::ConfirmQuit);
+                    } else {
+                        self.quit = true;
+                    }
+                    return vec![];
+                }
+                KeyCode::Char('?') => {
+                    self.modal = Some(Modal::Help);
+                    return vec![];
+                }
+                KeyCode::Char('r') => return self.reload(),
+                KeyCode::Char('w') => return self.save(AfterSave::Nothing),
+                KeyCode::Char('c') if self.inventory().is_some() => {
+                    self.modal = Some(Modal::Checks(ChecksView::default()));
+                    return vec![];
+                }
+                KeyCode::Esc => return self.back(),
+                _ => {}
+            }
+        }
+        let Some(inv) = self.inventory().cloned() else {
+            return vec![];
+        };
+        let page = self.size.1.saturating_sub(6) as usize;
+        let total = self.derived.preview.lines.len();
+        let intent = match &mut self.screen {
+            Screen::Vpcs(s) => s.handle_key(k, &inv),
+            Screen::Subnets(s) => match &self.draft {
+                Some(d) => s.handle_key(k, &inv, d),
+                None => None,
+            },
+            Screen::Preview(s) => match s.handle_key(k, total, page) {
+                PreviewKey::Apply => return self.confirm_apply(),
+                PreviewKey::None => None,
+            },
+            Screen::Progress(p) => {
+                p.handle_key(k, page);
+                None
+            }
+        };
+        match intent {
+            Some(i) => self.apply_intent(i, &inv),
+            None => vec![],
+        }
+    }
+
+    fn on_modal_key(&mut self, modal: Modal, k: KeyEvent) -> Vec<Effect> {
+        match modal {
+            Modal::Checks(mut view) => {
+                let keep = view.handle_key(k, &self.derived.findings);
+                self.modal = keep.then_some(Modal::Checks(view));
+                vec![]
+            }
+            Modal::ConfirmApply(mut typed) => match k.code {
                 KeyCode::Esc => {
                     self.modal = None;
                     self.flash(Level::Info, "apply cancelled: nothing was changed")
@@ -481,94 +852,107 @@ impl App {
                     vec![]
                 }
                 _ => vec![],
-            };
-        }
-        if let Some(modal) = &self.modal {
-            return match (modal, k.code) {
-                (Modal::Help, _) => {
+            },
+            Modal::Help => {
+                self.modal = None;
+                vec![]
+            }
+            Modal::ConfirmQuit => match k.code {
+                KeyCode::Char('y') | KeyCode::Char('w') => {
                     self.modal = None;
-                    vec![]
+                    self.save(AfterSave::Quit)
                 }
-                (Modal::ConfirmQuit, KeyCode::Char('y') | KeyCode::Char('w')) => self.save(),
-                (Modal::ConfirmQuit, KeyCode::Char('n') | KeyCode::Char('q')) => {
+                KeyCode::Char('n') | KeyCode::Char('q') => {
                     self.quit = true;
                     vec![]
                 }
-                (Modal::ConfirmQuit, _) => {
+                _ => {
                     self.modal = None;
                     vec![]
                 }
-                (Modal::Checks(_) | Modal::ConfirmApply(_), _) => unreachable!("handled above"),
-            };
-        }
-        // A screen in a text field (the VPC filter) takes every key but Ctrl-C.
-        let capturing = matches!(&self.screen, Screen::Vpcs(s) if s.filtering);
-        if let Screen::Progress(p) = &self.screen
-            && p.running()
-        {
-            // Nothing may start or leave mid-apply but Ctrl-C (the journal resumes it).
-            if let Screen::Progress(p) = &mut self.screen {
-                let page = self.size.1.saturating_sub(6) as usize;
-                p.handle_key(k, page);
-            }
-            return if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) {
-                self.flash(
-                    Level::Warn,
-                    "apply is running: wait for it, or Ctrl-C to leave (a later apply resumes it)",
-                )
-            } else {
-                vec![]
-            };
-        }
-        if !capturing {
-            match k.code {
-                KeyCode::Char('q') => {
-                    if self.dirty {
-                        self.modal = Some(Modal::ConfirmQuit);
-                    } else {
-                        self.quit = true;
-                    }
-                    return vec![];
-                }
-                KeyCode::Char('?') => {
-                    self.modal = Some(Modal::Help);
-                    return vec![];
-                }
-                KeyCode::Char('r') => {
-                    return self.reload();
-                }
-                KeyCode::Char('w') => return self.save(),
-                KeyCode::Char('c') if self.inventory().is_some() => {
-                    self.modal = Some(Modal::Checks(ChecksView::default()));
-                    return vec![];
-                }
-                KeyCode::Esc => return self.back(),
-                _ => {}
-            }
-        }
-        let Some(inv) = self.inventory().cloned() else {
-            return vec![];
-        };
-        let page = self.size.1.saturating_sub(6) as usize;
-        let total = match &self.screen {
-            Screen::Preview(_) => self.preview().lines.len(),
-            _ => 0,
-        };
-        let intent = match &mut self.screen {
-            Screen::Vpcs(s) => s.handle_key(k, &inv),
-            Screen::Subnets(s) => s.handle_key(k, &inv, &self.choices),
-            Screen::Preview(s) => match s.handle_key(k, total, page) {
-                PreviewKey::Apply => return self.confirm_apply(),
-                PreviewKey::None => None,
             },
-            Screen::Progress(p) => {
-                p.handle_key(k, page);
-                None
-            }
-        };
-        match intent {
-            Some(i) => self.apply(i, &inv),
-            None => vec![],
+            Modal::DiskChanged { saving } => match k.code {
+                KeyCode::Char('o') if saving => {
+                    self.modal = None;
+                    let (after, mut ok) = self
+                        .save_flow
+                        .take()
+                        .unwrap_or((AfterSave::Nothing, SaveOk::default()));
+                    ok.changed = true;
+                    self.save_with(after, ok)
+                }
+                KeyCode::Char('l') => {
+                    self.modal = None;
+                    self.save_flow = None;
+                    let now = self.file.changed.take().unwrap_or(None);
+                    let before = self.draft.as_ref().map(|d| d.vpc_id.clone());
+                    let mut fx = self.adopt_file(Ok(now));
+                    fx.extend(self.flash(
+                        Level::Info,
+                        format!("loaded {} as it is on disk now", self.file.path.display()),
+                    ));
+                    self.reset_screen(before);
+                    fx
+                }
+                KeyCode::Esc | KeyCode::Char('k') => {
+                    self.modal = None;
+                    self.save_flow = None;
+                    self.flash(
+                        Level::Info,
+                        "kept your choices: nothing was written (w asks again)",
+                    )
+                }
+                _ => vec![],
+            },
+            Modal::ConfirmForeign { region, mut typed } => match k.code {
+                KeyCode::Enter if typed == OVERWRITE_WORD => {
+                    self.modal = None;
+                    let (after, mut ok) = self
+                        .save_flow
+                        .take()
+                        .unwrap_or((AfterSave::Nothing, SaveOk::default()));
+                    ok.foreign = true;
+                    self.save_with(after, ok)
+                }
+                KeyCode::Enter | KeyCode::Esc => {
+                    self.modal = None;
+                    self.save_flow = None;
+                    self.flash(
+                        Level::Info,
+                        format!(
+                            "not saved: {} still holds the {region} spec",
+                            self.file.path.display()
+                        ),
+                    )
+                }
+                KeyCode::Backspace => {
+                    typed.pop();
+                    self.modal = Some(Modal::ConfirmForeign { region, typed });
+                    vec![]
+                }
+                KeyCode::Char(c) if typed.len() < 16 => {
+                    typed.push(c);
+                    self.modal = Some(Modal::ConfirmForeign { region, typed });
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Modal::DropComments(_) => match k.code {
+                KeyCode::Char('y') => {
+                    self.modal = None;
+                    let (after, mut ok) = self
+                        .save_flow
+                        .take()
+                        .unwrap_or((AfterSave::Nothing, SaveOk::default()));
+                    ok.comments = true;
+                    self.save_with(after, ok)
+                }
+                _ => {
+                    self.modal = None;
+                    self.save_flow = None;
+                    self.flash(Level::Info, "not saved: your comments are kept")
+                }
+            },
         }
     }
 
@@ -576,17 +960,13 @@ impl App {
         match &self.screen {
             Screen::Vpcs(_) => vec![], // Esc never quits
             Screen::Subnets(_) => {
-                let mut s = VpcsScreen::default();
-                if let Some(inv) = self.inventory() {
-                    s.place_cursor(inv, self.choices.vpc_id.as_deref());
-                }
-                self.screen = Screen::Vpcs(s);
+                self.reset_screen(None);
                 vec![]
             }
             Screen::Preview(_) => {
                 let mut s = SubnetsScreen::default();
-                if let (Some(inv), Some(v)) = (self.inventory(), self.choices.vpc_id.as_deref()) {
-                    s.clamp(inv, v);
+                if let (Some(inv), Some(d)) = (self.inventory(), &self.draft) {
+                    s.clamp(inv, &d.vpc_id);
                 }
                 self.screen = Screen::Subnets(s);
                 vec![]
@@ -599,48 +979,6 @@ impl App {
         }
     }
 
-    /// The preview of the spec the choices make: warnings and the plan, or the error
-    /// findings that block it.
-    pub fn preview(&self) -> Preview {
-        let (Some(inv), Some(spec)) = (self.inventory(), self.spec()) else {
-            return Preview {
-                lines: vec!["Choose a VPC and its node subnets first.".into()],
-                actions: 0,
-                blocked: true,
-            };
-        };
-        let findings = rules::evaluate(inv, Some(&spec), None, None);
-        let blocking = crate::report::blocking(&findings);
-        let mut lines = vec![];
-        if !blocking.is_empty() {
-            lines.push("The spec cannot be applied: fix these first (c lists why and how).".into());
-            lines.push(String::new());
-            for f in &blocking {
-                lines.push(format!("✗ {} {}: {}", f.id, f.subject, f.message));
-            }
-            return Preview {
-                lines,
-                actions: 0,
-                blocked: true,
-            };
-        }
-        lines.extend(crate::report::plan_notes(&findings));
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        let plan = crate::plan::plan(&spec, inv);
-        lines.extend(
-            crate::plan::render::text(&plan, false)
-                .lines()
-                .map(str::to_string),
-        );
-        Preview {
-            lines,
-            actions: plan.actions.len(),
-            blocked: false,
-        }
-    }
-
     fn confirm_apply(&mut self) -> Vec<Effect> {
         if self.ctx.read_only {
             return self.flash(
@@ -648,7 +986,7 @@ impl App {
                 "READ-ONLY: apply is off (started with --read-only)",
             );
         }
-        let p = self.preview();
+        let p = &self.derived.preview;
         if p.blocked {
             return self.flash(Level::Error, "error findings block the apply: c lists them");
         }
@@ -659,55 +997,77 @@ impl App {
         vec![]
     }
 
+    /// `yes` typed: the progress screen, then save the draft (if it changed) and apply.
     fn start_apply(&mut self) -> Vec<Effect> {
-        let (Some(inv), Some(spec)) = (self.inventory(), self.spec()) else {
+        let Some(spec) = self.draft.clone() else {
             return vec![];
         };
-        let plan = crate::plan::plan(&spec, inv);
-        let expected: Vec<(String, crate::plan::Op)> = plan
-            .actions
-            .iter()
-            .map(|a| (a.address.clone(), a.op))
-            .collect();
         self.apply_request += 1;
-        self.screen = Screen::Progress(ProgressScreen::new(self.apply_request, &expected));
-        // Apply saves the spec first: the journal lives next to it.
-        self.dirty = false;
+        self.screen = Screen::Progress(ProgressScreen::new(
+            self.apply_request,
+            &self.derived.signature,
+        ));
+        // The journal lives next to the spec: apply what the file says.
+        if self.dirty() {
+            self.save(AfterSave::Apply)
+        } else {
+            self.launch_apply(spec)
+        }
+    }
+
+    fn launch_apply(&mut self, spec: Spec) -> Vec<Effect> {
         vec![Effect::Apply {
             request: self.apply_request,
-            path: self.spec_path.clone(),
-            yaml: spec.to_yaml(),
-            expected,
+            path: self.file.path.clone(),
+            spec: Box::new(spec),
+            expected: self.derived.signature.clone(),
         }]
     }
 
-    fn apply(&mut self, intent: Intent, inv: &Inventory) -> Vec<Effect> {
+    fn apply_intent(&mut self, intent: Intent, inv: &Inventory) -> Vec<Effect> {
         match intent {
             Intent::Flash(level, text) => self.flash(level, text),
             Intent::ChooseVpc(id) => {
                 let Some(vpc) = inv.vpc(&id) else {
                     return vec![];
                 };
-                if self.choices.vpc_id.as_deref() != Some(id.as_str()) {
-                    self.choices.vpc_id = Some(id.clone());
-                    self.choices.node_subnets.clear();
-                    self.choices.cluster_name = inv.clusters_in(&id).next().map(|c| c.name.clone());
-                    self.dirty = true;
-                }
-                if self.choices.name.is_none() {
-                    let base = self
-                        .choices
-                        .cluster_name
-                        .clone()
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or_else(|| {
-                            if vpc.name.is_empty() {
-                                vpc.id.clone()
-                            } else {
-                                vpc.name.clone()
-                            }
-                        });
-                    self.choices.name = Some(format!("{}-private", spec::slug(&base)));
+                if self.draft.as_ref().map(|d| d.vpc_id.as_str()) != Some(id.as_str()) {
+                    // Remember what was chosen for the VPC left; restore what was chosen
+                    // for this one.
+                    if let Some(d) = &self.draft {
+                        self.per_vpc.insert(
+                            d.vpc_id.clone(),
+                            (d.node_subnets.clone(), d.cluster_name.clone()),
+                        );
+                    }
+                    let (subnets, cluster) = self.per_vpc.remove(&id).unwrap_or_else(|| {
+                        (
+                            BTreeMap::new(),
+                            inv.clusters_in(&id).next().map(|c| c.name.clone()),
+                        )
+                    });
+                    let mut d = self.draft.take().unwrap_or_else(|| {
+                        let base = cluster
+                            .clone()
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or_else(|| {
+                                if vpc.name.is_empty() {
+                                    vpc.id.clone()
+                                } else {
+                                    vpc.name.clone()
+                                }
+                            });
+                        let name = self
+                            .name_hint
+                            .take()
+                            .unwrap_or_else(|| format!("{}-private", spec::slug(&base)));
+                        Spec::new(&name, &inv.region, &id)
+                    });
+                    d.region = inv.region.clone();
+                    d.vpc_id = id.clone();
+                    d.node_subnets = subnets;
+                    d.cluster_name = cluster;
+                    self.set_draft(Some(d));
                 }
                 let mut s = SubnetsScreen::default();
                 s.clamp(inv, &id);
@@ -715,7 +1075,7 @@ impl App {
                 vec![]
             }
             Intent::ToggleSubnet(subnet_id) => {
-                let Some(vpc) = self.choices.vpc_id.as_deref().and_then(|v| inv.vpc(v)) else {
+                let Some(vpc) = self.draft.as_ref().and_then(|d| inv.vpc(&d.vpc_id)) else {
                     return vec![];
                 };
                 let Some(sn) = vpc.subnet(&subnet_id) else {
@@ -731,23 +1091,29 @@ impl App {
                     );
                 }
                 let az = sn.az.clone();
-                self.dirty = true;
-                if self.choices.node_subnets.get(&az) == Some(&subnet_id) {
-                    self.choices.node_subnets.remove(&az);
-                    vec![]
-                } else {
-                    let replaced = self.choices.node_subnets.insert(az.clone(), subnet_id);
-                    match replaced {
-                        Some(old) => self.flash(
-                            Level::Info,
-                            format!("one node subnet per AZ: replaced {old} in {az}"),
-                        ),
-                        None => vec![],
-                    }
+                let current = self
+                    .draft
+                    .as_ref()
+                    .and_then(|d| d.node_subnets.get(&az).cloned());
+                if current.as_deref() == Some(subnet_id.as_str()) {
+                    self.edit(|d| {
+                        d.node_subnets.remove(&az);
+                    });
+                    return vec![];
+                }
+                self.edit(|d| {
+                    d.node_subnets.insert(az.clone(), subnet_id);
+                });
+                match current {
+                    Some(old) => self.flash(
+                        Level::Info,
+                        format!("one node subnet per AZ: replaced {old} in {az}"),
+                    ),
+                    None => vec![],
                 }
             }
             Intent::CycleCluster => {
-                let Some(vpc_id) = self.choices.vpc_id.clone() else {
+                let Some(vpc_id) = self.draft.as_ref().map(|d| d.vpc_id.clone()) else {
                     return vec![];
                 };
                 let names: Vec<String> = inv.clusters_in(&vpc_id).map(|c| c.name.clone()).collect();
@@ -759,22 +1125,26 @@ impl App {
                 }
                 // Cycle through the clusters, then "none".
                 let pos = self
-                    .choices
-                    .cluster_name
+                    .draft
                     .as_ref()
+                    .and_then(|d| d.cluster_name.as_ref())
                     .and_then(|c| names.iter().position(|n| n == c));
-                self.choices.cluster_name = match pos {
+                let next = match pos {
                     None => Some(names[0].clone()),
                     Some(i) if i + 1 < names.len() => Some(names[i + 1].clone()),
                     Some(_) => None,
                 };
-                self.dirty = true;
+                self.edit(|d| d.cluster_name = next);
                 vec![]
             }
             Intent::Next => {
-                // Enter on the node subnets: save the choices and preview the plan.
-                let fx = self.save();
-                if self.spec().is_some() && self.spec_error.is_none() {
+                // Enter on the node subnets: save what changed and preview the plan.
+                let fx = if self.dirty() {
+                    self.save(AfterSave::Nothing)
+                } else {
+                    vec![]
+                };
+                if self.draft.is_some() && !matches!(self.file.disk, Disk::Unusable(_)) {
                     self.screen = Screen::Preview(PreviewScreen::default());
                 }
                 fx
@@ -782,79 +1152,133 @@ impl App {
         }
     }
 
-    /// The findings for the current choices and what they are about: the spec the choices
-    /// make, else `vpc` (the highlighted VPC), else every VPC holding a cluster.
-    pub fn findings_for(&self, vpc: Option<&str>) -> (Vec<Finding>, String) {
-        let Some(inv) = self.inventory() else {
-            return (vec![], String::new());
-        };
-        if let Some(spec) = self.spec() {
-            let scope = inv
-                .vpc(&spec.vpc_id)
-                .map(|v| {
-                    if v.name.is_empty() {
-                        v.id.clone()
-                    } else {
-                        v.name.clone()
-                    }
-                })
-                .unwrap_or_else(|| spec.vpc_id.clone());
-            return (
-                rules::evaluate(inv, Some(&spec), None, None),
-                format!("choices for {scope}"),
-            );
-        }
-        let vpc = vpc.map(str::to_string).or_else(|| match &self.screen {
-            Screen::Vpcs(s) => s.rows(inv).get(s.selected).map(|v| v.id.clone()),
-            _ => None,
-        });
-        match vpc {
-            Some(id) => (rules::evaluate(inv, None, Some(&id), None), id),
-            None => (rules::evaluate(inv, None, None, None), inv.region.clone()),
-        }
+    /// `w` (and the saves before quitting and applying).
+    fn save(&mut self, after: AfterSave) -> Vec<Effect> {
+        self.save_with(after, SaveOk::default())
     }
 
-    /// The spec the current choices make, if a VPC is chosen.
-    pub fn spec(&self) -> Option<Spec> {
-        let vpc = self.choices.vpc_id.as_deref()?;
-        let name = self
-            .choices
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("{}-private", spec::slug(vpc)));
-        let region = self
-            .inventory()
-            .map_or(self.ctx.region.as_str(), |i| i.region.as_str());
-        let mut s = match &self.base {
-            Some(b) => {
-                let mut b = b.clone();
-                b.metadata.name = name;
-                b.region = region.to_string();
-                b.vpc_id = vpc.to_string();
-                b
-            }
-            None => Spec::new(&name, region, vpc),
-        };
-        s.cluster_name = self.choices.cluster_name.clone();
-        s.node_subnets = self.choices.node_subnets.clone();
-        Some(s)
-    }
-
-    fn save(&mut self) -> Vec<Effect> {
-        if let Some(e) = &self.spec_error {
+    /// Save the draft unless something needs the operator's word first: nothing changed
+    /// (nothing is written), a file that cannot be read (never overwritten), a spec for
+    /// another region (typed confirmation), comments of the user's that the save drops.
+    /// That the file did not change on disk since it was read is checked by the write.
+    fn save_with(&mut self, after: AfterSave, ok: SaveOk) -> Vec<Effect> {
+        if let Disk::Unusable(e) = &self.file.disk {
             let msg = format!("{e} — nothing was written: fix or move the file and start again");
-            self.modal = None;
             return self.flash(Level::Error, msg);
         }
-        let Some(spec) = self.spec() else {
-            self.modal = None;
+        let Some(spec) = self.draft.clone() else {
             return self.flash(Level::Warn, "choose a VPC first (Enter on a row)");
         };
+        if !self.dirty() && !ok.changed && self.file.changed.is_none() {
+            return match after {
+                AfterSave::Quit => {
+                    self.quit = true;
+                    vec![]
+                }
+                AfterSave::Apply => self.launch_apply(spec),
+                AfterSave::Nothing => self.flash(
+                    Level::Info,
+                    format!(
+                        "nothing changed: {} is up to date",
+                        self.file.path.display()
+                    ),
+                ),
+            };
+        }
+        // Known to have changed on disk since it was read: ask before anything else.
+        if self.file.changed.is_some() && !ok.changed {
+            self.modal = Some(Modal::DiskChanged { saving: true });
+            self.save_flow = Some((after, ok));
+            return vec![];
+        }
+        let inv = self.inventory().cloned();
+        let yaml = commented::render(&spec, inv.as_deref());
+        // What is on disk now: the file as read, or as it changed since.
+        let now = match (&self.file.changed, &self.file.disk) {
+            (Some(Some(text)), _) => Spec::from_yaml(text).ok().map(|s| (s, text.clone())),
+            (Some(None), _) => None,
+            (None, Disk::Spec { spec, text, .. }) => Some(((**spec).clone(), text.clone())),
+            (None, _) => None,
+        };
+        if let Some((on_disk, text)) = &now {
+            if on_disk.region != spec.region && !ok.foreign {
+                self.modal = Some(Modal::ConfirmForeign {
+                    region: on_disk.region.clone(),
+                    typed: String::new(),
+                });
+                self.save_flow = Some((after, ok));
+                return vec![];
+            }
+            let theirs = commented::render(on_disk, inv.as_deref());
+            let dropped = commented::user_comments(text, &[yaml.as_str(), theirs.as_str()]);
+            if !dropped.is_empty() && !ok.comments {
+                self.modal = Some(Modal::DropComments(dropped));
+                self.save_flow = Some((after, ok));
+                return vec![];
+            }
+        }
+        // Overwriting a file that changed on disk: expect what is there now.
+        let expect = match (&self.file.changed, ok.changed) {
+            (Some(now), true) => now.as_deref().map(spec_file::fingerprint),
+            _ => self.file.fingerprint(),
+        };
         self.save_request += 1;
+        self.pending_save = Some((self.save_request, spec, after, ok));
         vec![Effect::SaveSpec {
             request: self.save_request,
-            path: self.spec_path.clone(),
-            yaml: spec.to_yaml(),
+            path: self.file.path.clone(),
+            yaml,
+            expect,
         }]
+    }
+}
+
+/// The preview of `spec`: warnings and the plan, or the error findings that block it.
+fn preview_of(spec: &Spec, inv: &Inventory, findings: &[Finding]) -> (Preview, ops::Signature) {
+    match ops::prepare_from(findings.to_vec(), spec, inv) {
+        Err(ops::Failure::Blocked(blocking)) => {
+            let mut lines = vec![
+                "The spec cannot be applied: fix these first (c lists why and how).".into(),
+                String::new(),
+            ];
+            for f in &blocking {
+                lines.push(format!("✗ {} {}: {}", f.id, f.subject, f.message));
+            }
+            (
+                Preview {
+                    lines,
+                    actions: 0,
+                    blocked: true,
+                },
+                vec![],
+            )
+        }
+        Err(other) => (
+            Preview {
+                lines: vec![other.to_string()],
+                actions: 0,
+                blocked: true,
+            },
+            vec![],
+        ),
+        Ok(prepared) => {
+            let mut lines = prepared.notes();
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.extend(
+                crate::plan::render::text(&prepared.plan, false)
+                    .lines()
+                    .map(str::to_string),
+            );
+            (
+                Preview {
+                    lines,
+                    actions: prepared.plan.actions.len(),
+                    blocked: false,
+                },
+                prepared.signature(),
+            )
+        }
     }
 }

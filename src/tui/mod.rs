@@ -4,13 +4,15 @@
 //! for every byte, so nothing redraws when idle).
 
 pub mod app;
+pub mod intent;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
 pub mod view;
 
-use crate::aws::{self, AwsError, DiscoverOptions};
 use crate::cli::Global;
+use crate::error::AwsError;
+use crate::ops::{self, spec_file};
 use app::{Action, App, Context, Effect};
 use futures::StreamExt;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
@@ -39,12 +41,7 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
         read_only: global.read_only,
         color: global.color(),
     };
-    let spec_file = match std::fs::read_to_string(&spec_path) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.to_string()),
-    };
-    let (mut app, effects) = App::new(ctx, spec_path.clone(), spec_file);
+    let (mut app, effects) = App::new(ctx, spec_path.clone(), spec_file::read(&spec_path));
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let runner = Runner {
         tx,
@@ -144,13 +141,20 @@ impl Runner {
                         let _ = tx.send(Action::InventoryLoaded { request, result });
                     });
                 }
+                Effect::ReadSpec { request, path } => {
+                    tokio::task::spawn_blocking(move || {
+                        let result = spec_file::read(&path);
+                        let _ = tx.send(Action::SpecRead { request, result });
+                    });
+                }
                 Effect::SaveSpec {
                     request,
                     path,
                     yaml,
+                    expect,
                 } => {
-                    tokio::spawn(async move {
-                        let result = write_atomic(&path, &yaml).await.map_err(|e| e.to_string());
+                    tokio::task::spawn_blocking(move || {
+                        let result = spec_file::save(&path, &yaml, expect);
                         let _ = tx.send(Action::Saved {
                             request,
                             path,
@@ -161,15 +165,17 @@ impl Runner {
                 Effect::Apply {
                     request,
                     path,
-                    yaml,
+                    spec,
                     expected,
                 } => {
                     let global = self.global.clone();
                     tokio::spawn(async move {
-                        if let Err(message) =
-                            apply(&global, request, &path, &yaml, &expected, &tx).await
+                        if let Err(f) = apply(&global, request, &path, &spec, &expected, &tx).await
                         {
-                            let _ = tx.send(Action::ApplyAborted { request, message });
+                            let _ = tx.send(Action::ApplyAborted {
+                                request,
+                                message: f.to_string(),
+                            });
                         }
                     });
                 }
@@ -184,83 +190,55 @@ impl Runner {
     }
 }
 
+/// The wizard reads the whole region: the VPC list needs every VPC.
 async fn load(global: &Global) -> Result<crate::inventory::Inventory, AwsError> {
-    let aws = aws::connect(&global.aws_options()).await?;
-    let opts = DiscoverOptions {
-        vpc: None,
-        concurrency: global.concurrency,
-    };
-    aws::discover(&aws, &opts).await
+    let aws = ops::connect(global.aws_options(), None)
+        .await
+        .map_err(aws_error)?;
+    ops::read_account(&aws, None, None, global.concurrency)
+        .await
+        .map_err(aws_error)
 }
 
-/// Apply from the wizard: save the spec, read the account again, and run the plan if it is
-/// still the one previewed; the engine's events come back as actions.
+fn aws_error(f: ops::Failure) -> AwsError {
+    match f {
+        ops::Failure::Aws(e) => e,
+        other => AwsError::usage(other.to_string(), ""),
+    }
+}
+
+/// Apply from the wizard, through the same operations as `apply --spec`: read the
+/// account again, check the rules, and run the plan if it is still the one previewed;
+/// the engine's events come back as actions.
 async fn apply(
     global: &Global,
     request: u64,
     path: &std::path::Path,
-    yaml: &str,
-    expected: &[(String, crate::plan::Op)],
+    spec: &crate::spec::Spec,
+    expected: &ops::Signature,
     tx: &mpsc::UnboundedSender<Action>,
-) -> Result<(), String> {
-    use crate::apply::{self as engine, journal};
-    write_atomic(path, yaml)
-        .await
-        .map_err(|e| format!("could not save {}: {e}", path.display()))?;
-    let spec =
-        crate::spec::Spec::parse(yaml, &path.display().to_string()).map_err(|e| e.to_string())?;
+) -> Result<(), ops::Failure> {
     let mut opts = global.aws_options();
+    // The wizard's spec is for the region it read.
     opts.region = Some(spec.region.clone());
-    let aws = aws::connect(&opts).await.map_err(|e| e.to_string())?;
-    let inv = aws::discover(
-        &aws,
-        &DiscoverOptions {
-            vpc: Some(spec.vpc_id.clone()),
-            concurrency: global.concurrency,
-        },
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let plan = crate::plan::plan(&spec, &inv);
-    let now: Vec<(String, crate::plan::Op)> = plan
-        .actions
-        .iter()
-        .map(|a| (a.address.clone(), a.op))
-        .collect();
-    if now != expected {
-        return Err(format!(
-            "the account changed since the preview ({} action(s) now, {} previewed): nothing was applied — Esc reads it again and shows the new plan",
-            now.len(),
-            expected.len()
-        ));
-    }
-    let mut journal = journal::Journal::open(
-        &journal::path_for(path),
-        &plan.name,
-        "apply",
-        plan.actions.len(),
-    )
-    .map_err(|e| e.0)?;
+    let aws = ops::connect(opts, Some(spec)).await?;
+    let inv = ops::read_account(&aws, Some(spec), None, global.concurrency).await?;
+    let prepared = ops::prepare(spec, &inv)?;
+    ops::unchanged(&prepared.plan, expected)?;
     // The wizard stops an apply only by quitting (Ctrl-C): the journal resumes it.
     let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let emit = |event| {
         let _ = tx.send(Action::ApplyEvent { request, event });
     };
-    engine::run(
-        &plan,
+    ops::execute(
         &aws,
-        &mut journal,
-        &engine::Options::default(),
+        &prepared.plan,
+        path,
+        ops::Mode::Apply,
+        &crate::apply::Options::default(),
         &emit,
         stop_rx,
     )
-    .await;
+    .await?;
     Ok(())
-}
-
-/// Write via a temporary file and rename, so a crash never leaves half a spec.
-async fn write_atomic(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension("yaml.tmp");
-    tokio::fs::write(&tmp, text).await?;
-    tokio::fs::rename(&tmp, path).await
 }

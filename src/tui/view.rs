@@ -1,7 +1,7 @@
 //! Drawing: a pure function of the [`App`]. Chrome is three rows: header (title, profile,
 //! account, region, READ-ONLY), breadcrumb, and the footer (key hints or the flash line).
 
-use super::app::{App, Level, LoadState, MIN_SIZE, Modal, STEPS, Screen};
+use super::app::{App, Level, LoadState, MIN_SIZE, Modal, OVERWRITE_WORD, STEPS, Screen};
 use super::screens::{preview, subnets, vpcs};
 use super::theme::Theme;
 use ratatui::Frame;
@@ -107,11 +107,18 @@ pub fn draw(f: &mut Frame, app: &App) {
             );
         }
         LoadState::Ready(inv) => {
-            let (findings, _) = app.findings_for(None);
+            let findings = &app.derived.findings;
             match &app.screen {
-                Screen::Vpcs(s) => s.render(f, inner, inv, &app.choices, &findings, &t),
-                Screen::Subnets(s) => s.render(f, inner, inv, &app.choices, &findings, &t),
-                Screen::Preview(s) => s.render(f, inner, &app.preview(), &t),
+                Screen::Vpcs(s) => s.render(
+                    f,
+                    inner,
+                    inv,
+                    app.draft().map(|d| d.vpc_id.as_str()),
+                    findings,
+                    &t,
+                ),
+                Screen::Subnets(s) => s.render(f, inner, inv, app.draft(), findings, &t),
+                Screen::Preview(s) => s.render(f, inner, &app.derived.preview, &t),
                 Screen::Progress(p) => p.render(f, inner, SPINNER[app.spinner % SPINNER.len()], &t),
             }
         }
@@ -121,10 +128,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Modal::Help) => draw_help(f, body, app, &t),
         Some(Modal::ConfirmQuit) => draw_confirm_quit(f, body, app, &t),
         Some(Modal::Checks(view)) => {
-            let (findings, scope) = app.findings_for(None);
-            view.render(f, body, &findings, &scope, &t);
+            view.render(f, body, &app.derived.findings, &app.derived.scope, &t);
         }
         Some(Modal::ConfirmApply(typed)) => draw_confirm_apply(f, body, app, typed, &t),
+        Some(Modal::DiskChanged { saving }) => draw_disk_changed(f, body, app, *saving, &t),
+        Some(Modal::ConfirmForeign { region, typed }) => {
+            draw_confirm_foreign(f, body, app, region, typed, &t)
+        }
+        Some(Modal::DropComments(comments)) => draw_drop_comments(f, body, app, comments, &t),
         None => {}
     }
 }
@@ -206,8 +217,8 @@ fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             spans.push(Span::styled(" › ", t.dim()));
         }
         let done = match step {
-            super::app::Step::Vpc => app.choices.vpc_id.is_some(),
-            super::app::Step::Subnets => app.choices.node_subnets.len() >= 2,
+            super::app::Step::Vpc => app.draft().is_some(),
+            super::app::Step::Subnets => app.draft().is_some_and(|d| d.node_subnets.len() >= 2),
             super::app::Step::Preview => {
                 matches!(&app.screen, Screen::Progress(p) if p.summary.as_ref().is_some_and(|s| s.ok()))
             }
@@ -222,7 +233,7 @@ fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         };
         spans.push(Span::styled(label, style));
     }
-    if app.dirty {
+    if app.dirty() {
         spans.push(Span::styled("  ● unsaved", t.warn()));
     }
     f.render_widget(
@@ -329,7 +340,7 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        format!("Spec file: {} · any key closes", app.spec_path.display()),
+        format!("Spec file: {} · any key closes", app.spec_path().display()),
         t.dim(),
     )));
     let w = area.width.saturating_sub(4).min(90);
@@ -353,7 +364,7 @@ fn draw_confirm_quit(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Line::from(""),
         Line::from(vec![
             Span::styled("y", t.bold()),
-            Span::raw(format!(" save to {} and quit", app.spec_path.display())),
+            Span::raw(format!(" save to {} and quit", app.spec_path().display())),
         ]),
         Line::from(vec![
             Span::styled("n", t.bold()),
@@ -374,9 +385,9 @@ fn draw_confirm_quit(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 }
 
 fn draw_confirm_apply(f: &mut Frame, area: Rect, app: &App, typed: &str, t: &Theme) {
-    let p = app.preview();
+    let p = &app.derived.preview;
     let target = app
-        .spec()
+        .draft()
         .map(|s| format!("{} in {}", s.vpc_id, s.region))
         .unwrap_or_default();
     let lines = vec![
@@ -387,7 +398,7 @@ fn draw_confirm_apply(f: &mut Frame, area: Rect, app: &App, typed: &str, t: &The
         Line::from(""),
         Line::from(format!(
             "The spec is saved to {} first; a journal next to it makes the apply resumable.",
-            app.spec_path.display()
+            app.spec_path().display()
         )),
         Line::from("Only 'yes' will be accepted to approve."),
         Line::from(""),
@@ -407,6 +418,138 @@ fn draw_confirm_apply(f: &mut Frame, area: Rect, app: &App, typed: &str, t: &The
                 .title(Span::styled(" Apply? ", t.warn())),
         ),
         r,
+    );
+}
+
+/// A small modal: a title, lines, and the keys (each `(key, what it does)`).
+fn draw_modal(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    mut lines: Vec<Line<'static>>,
+    keys: &[(&str, String)],
+    t: &Theme,
+) {
+    lines.push(Line::from(""));
+    for (k, d) in keys {
+        lines.push(Line::from(vec![
+            Span::styled(k.to_string(), t.bold()),
+            Span::raw(format!(" {d}")),
+        ]));
+    }
+    let w = 72.min(area.width);
+    let text_w = w.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(text_w).max(1))
+        .sum();
+    let r = centered(area, w, (rows as u16 + 2).min(area.height));
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(format!(" {title} "), t.warn())),
+        ),
+        r,
+    );
+}
+
+fn draw_disk_changed(f: &mut Frame, area: Rect, app: &App, saving: bool, t: &Theme) {
+    let path = app.spec_path().display().to_string();
+    let deleted = matches!(app.file.changed, Some(None));
+    let lines = vec![
+        Line::from(Span::styled(
+            if deleted {
+                format!("{path} was deleted since the wizard read it.")
+            } else {
+                format!("{path} changed on disk since the wizard read it.")
+            },
+            t.bold(),
+        )),
+        Line::from("Your choices in the wizard are not saved yet."),
+    ];
+    let mut keys = vec![];
+    if saving {
+        keys.push(("o", format!("overwrite {path} with your choices")));
+    }
+    keys.push((
+        "l",
+        "load the file as it is now (drops your unsaved choices)".to_string(),
+    ));
+    keys.push(("Esc", "keep your choices, write nothing".to_string()));
+    draw_modal(f, area, "Spec changed on disk", lines, &keys, t);
+}
+
+fn draw_confirm_foreign(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    region: &str,
+    typed: &str,
+    t: &Theme,
+) {
+    let lines = vec![
+        Line::from(Span::styled(
+            format!(
+                "{} holds a spec for {region}; saving replaces it with one for {}.",
+                app.spec_path().display(),
+                app.draft().map_or("", |d| d.region.as_str())
+            ),
+            t.bold(),
+        )),
+        Line::from("Pass another --spec to keep both."),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled(format!("Type {OVERWRITE_WORD} to replace it: "), t.bold()),
+            Span::styled(typed.to_string(), t.selected()),
+            Span::styled("▏", t.dim()),
+        ]),
+    ];
+    draw_modal(
+        f,
+        area,
+        "Replace a spec for another region?",
+        lines,
+        &[
+            ("Enter", "confirm".into()),
+            ("Esc", "cancel, write nothing".into()),
+        ],
+        t,
+    );
+}
+
+fn draw_drop_comments(f: &mut Frame, area: Rect, app: &App, comments: &[String], t: &Theme) {
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "Saving rewrites {} and drops {} comment(s) of yours:",
+            app.spec_path().display(),
+            comments.len()
+        ),
+        t.bold(),
+    ))];
+    for c in comments.iter().take(4) {
+        lines.push(Line::from(Span::styled(
+            format!("  # {}", crate::report::trunc(c, 60)),
+            t.dim(),
+        )));
+    }
+    if comments.len() > 4 {
+        lines.push(Line::from(format!("  … and {} more", comments.len() - 4)));
+    }
+    draw_modal(
+        f,
+        area,
+        "Drop your comments?",
+        lines,
+        &[
+            ("y", "save anyway".into()),
+            (
+                "Esc",
+                "cancel, write nothing (copy them elsewhere first)".into(),
+            ),
+        ],
+        t,
     );
 }
 

@@ -30,7 +30,7 @@ fn scroll(offset: usize, nav: Nav, total: usize, page: usize) -> usize {
 }
 
 /// What the preview shows: its text lines, and whether they are a plan that can be applied.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Preview {
     pub lines: Vec<String>,
     /// Actions to apply (0: nothing to do, or blocked).

@@ -6,7 +6,8 @@ use super::{clamp_offset, nav_key};
 use crate::inventory::{Inventory, Subnet, SubnetKind, Vpc};
 use crate::report::trunc;
 use crate::rules::{Finding, Severity};
-use crate::tui::app::{Choices, Intent};
+use crate::spec::Spec;
+use crate::tui::intent::Intent;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -48,13 +49,8 @@ impl SubnetsScreen {
         self.cursor = self.cursor.min(n.saturating_sub(1));
     }
 
-    pub fn handle_key(
-        &mut self,
-        k: KeyEvent,
-        inv: &Inventory,
-        choices: &Choices,
-    ) -> Option<Intent> {
-        let vpc = inv.vpc(choices.vpc_id.as_deref()?)?;
+    pub fn handle_key(&mut self, k: KeyEvent, inv: &Inventory, draft: &Spec) -> Option<Intent> {
+        let vpc = inv.vpc(&draft.vpc_id)?;
         let n = vpc.subnets.len();
         if let Some(nav) = nav_key(&k) {
             self.cursor = nav.apply(self.cursor, n, 10);
@@ -90,11 +86,11 @@ impl SubnetsScreen {
         f: &mut Frame,
         area: Rect,
         inv: &Inventory,
-        choices: &Choices,
+        draft: Option<&Spec>,
         findings: &[Finding],
         t: &Theme,
     ) {
-        let Some(vpc) = choices.vpc_id.as_deref().and_then(|v| inv.vpc(v)) else {
+        let Some((vpc, choices)) = draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
             f.render_widget(
                 Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
                 area,
@@ -195,7 +191,7 @@ impl SubnetsScreen {
         &self,
         vpc: &Vpc,
         inv: &Inventory,
-        choices: &Choices,
+        choices: &Spec,
         t: &Theme,
         wide: bool,
         width: u16,
@@ -278,7 +274,7 @@ fn columns(wide: bool, width: u16, names: [&str; 7]) -> String {
 fn subnet_line(
     vpc: &Vpc,
     s: &Subnet,
-    choices: &Choices,
+    choices: &Spec,
     t: &Theme,
     wide: bool,
     width: u16,
@@ -338,7 +334,7 @@ fn subnet_line(
     Line::from(spans)
 }
 
-fn status_line<'a>(vpc: &'a Vpc, inv: &Inventory, choices: &Choices, t: &Theme) -> Line<'a> {
+fn status_line<'a>(vpc: &'a Vpc, inv: &Inventory, choices: &Spec, t: &Theme) -> Line<'a> {
     let azs = vpc.azs();
     let chosen = choices.node_subnets.len();
     let (sym, style) = if chosen >= 2 {

@@ -5,7 +5,7 @@ use super::{clamp_offset, nav_key};
 use crate::inventory::{Inventory, SubnetKind, Vpc};
 use crate::report::{dhcp_summary, trunc};
 use crate::rules::Finding;
-use crate::tui::app::{Choices, Intent};
+use crate::tui::intent::Intent;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -134,7 +134,7 @@ impl VpcsScreen {
         f: &mut Frame,
         area: Rect,
         inv: &Inventory,
-        choices: &Choices,
+        chosen: Option<&str>,
         findings: &[Finding],
         t: &Theme,
     ) {
@@ -170,7 +170,7 @@ impl VpcsScreen {
         let body_rows: Vec<Row> = rows
             .iter()
             .map(|v| {
-                let chosen = choices.vpc_id.as_deref() == Some(v.id.as_str());
+                let chosen = chosen == Some(v.id.as_str());
                 let cidrs: Vec<&str> = v.active_cidrs().collect();
                 let clusters: Vec<&str> = inv.clusters_in(&v.id).map(|c| c.name.as_str()).collect();
                 let dns = Line::from(vec![

@@ -1,0 +1,264 @@
+//! The operations every front end shares: the CLI commands and the wizard call these and
+//! nothing else, so they cannot drift apart. Each operation is a step of the one data
+//! flow: connect → read the account → prepare (rules, then the plan) → apply (journal,
+//! engine) or destroy. Printing stays with the caller (`commands`, `tui`).
+
+pub mod spec_file;
+
+use crate::apply::{self as engine, journal};
+use crate::aws::{self, Aws, AwsError, AwsOptions, DiscoverOptions};
+use crate::inventory::Inventory;
+use crate::plan::{Deletable, Op, Plan, destroy::Created};
+use crate::rules::{self, Finding};
+use crate::spec::Spec;
+use std::path::Path;
+
+/// Why an operation did not run; nothing was changed. Exit code 2 (usage, AWS) or 1
+/// (findings).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The operator's input is wrong: one line, what and how to fix it.
+    Usage(String),
+    Aws(AwsError),
+    /// Error findings block the plan.
+    Blocked(Vec<Finding>),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Blocked(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(m) => write!(f, "{m}"),
+            Failure::Aws(e) => write!(f, "{e}"),
+            Failure::Blocked(errors) => {
+                write!(f, "{} error finding(s) block it", errors.len())?;
+                if let Some(e) = errors.first() {
+                    write!(f, ", first {} {}: {}", e.id, e.subject, e.message)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl From<AwsError> for Failure {
+    fn from(e: AwsError) -> Self {
+        Failure::Aws(e)
+    }
+}
+
+/// Clients for the spec's region (or the configured one). A region option that
+/// contradicts the spec is refused.
+pub async fn connect(mut opts: AwsOptions, spec: Option<&Spec>) -> Result<Aws, Failure> {
+    if let Some(s) = spec {
+        if let Some(r) = &opts.region
+            && r != &s.region
+        {
+            return Err(Failure::Usage(format!(
+                "--region {r} but the spec is for {} — drop --region or use the spec's region",
+                s.region
+            )));
+        }
+        opts.region = Some(s.region.clone());
+    }
+    Ok(aws::connect(&opts).await?)
+}
+
+/// Read the account: reads limited to the spec's VPC (else `vpc`, else the whole region).
+pub async fn read_account(
+    aws: &Aws,
+    spec: Option<&Spec>,
+    vpc: Option<String>,
+    concurrency: usize,
+) -> Result<Inventory, Failure> {
+    let opts = DiscoverOptions {
+        vpc: spec.map(|s| s.vpc_id.clone()).or(vpc),
+        concurrency,
+    };
+    aws::discover(aws, &opts).await.map_err(|e| {
+        if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
+            Failure::Usage(format!("the spec's vpcId: {e}"))
+        } else {
+            Failure::Aws(e)
+        }
+    })
+}
+
+/// A spec checked against the account, with the plan that makes the account match it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// Every finding: warnings and infos, and errors the plan itself fixes.
+    pub findings: Vec<Finding>,
+    pub plan: Plan,
+}
+
+/// What the operator confirmed: each action's address and operation, in order.
+pub type Signature = Vec<(String, Op)>;
+
+impl Prepared {
+    /// The notes printed above the plan (warnings, and errors the plan fixes).
+    pub fn notes(&self) -> Vec<String> {
+        crate::report::plan_notes(&self.findings)
+    }
+
+    pub fn signature(&self) -> Signature {
+        signature(&self.plan)
+    }
+}
+
+pub fn signature(plan: &Plan) -> Signature {
+    plan.actions
+        .iter()
+        .map(|a| (a.address.clone(), a.op))
+        .collect()
+}
+
+/// The rules first (error findings block), then the plan. Pure: the wizard's preview,
+/// `plan`, `apply` and the wizard's apply all go through here.
+pub fn prepare(spec: &Spec, inv: &Inventory) -> Result<Prepared, Failure> {
+    prepare_from(rules::evaluate(inv, Some(spec), None, None), spec, inv)
+}
+
+/// [`prepare`] with the spec's findings already evaluated (the wizard keeps them).
+pub fn prepare_from(
+    findings: Vec<Finding>,
+    spec: &Spec,
+    inv: &Inventory,
+) -> Result<Prepared, Failure> {
+    let errors = crate::report::blocking(&findings);
+    if !errors.is_empty() {
+        return Err(Failure::Blocked(errors));
+    }
+    Ok(Prepared {
+        plan: crate::plan::plan(spec, inv),
+        findings,
+    })
+}
+
+/// The plan is still the one the operator confirmed (the account may have changed since).
+pub fn unchanged(plan: &Plan, confirmed: &Signature) -> Result<(), Failure> {
+    let now = signature(plan);
+    if &now == confirmed {
+        return Ok(());
+    }
+    Err(Failure::Usage(format!(
+        "the account changed since the preview ({} action(s) now, {} previewed): nothing was applied — read it again and review the new plan",
+        now.len(),
+        confirmed.len()
+    )))
+}
+
+/// What destroy deletes: what carries this spec's tag in its VPCs, and the CIDR
+/// association the journal says apply made (it takes no tag).
+pub async fn destroy_plan(
+    aws: &Aws,
+    spec: &Spec,
+    inv: &Inventory,
+    records: &[journal::Record],
+) -> Result<Plan, Failure> {
+    let name = &spec.metadata.name;
+    let mut vpcs = vec![spec.vpc_id.clone()];
+    if let Some(o) = spec.dns.as_ref().and_then(|d| d.outbound_endpoint.as_ref()) {
+        vpcs.push(o.vpc_id.clone());
+    }
+    let mut created = aws.created_by(name, &vpcs).await?;
+    for (address, (kind, id)) in journal::created(records) {
+        if kind != "vpc_cidr_association" {
+            continue;
+        }
+        if let Some(c) = inv.vpc(&spec.vpc_id).and_then(|v| {
+            v.cidrs
+                .iter()
+                .find(|c| c.association_id == id && c.state == "associated")
+        }) {
+            created.push(Created {
+                what: Deletable::VpcCidrAssociation,
+                id,
+                parent: Some(spec.vpc_id.clone()),
+                address,
+                name: c.cidr.clone(),
+            });
+        }
+    }
+    Ok(crate::plan::destroy::destroy(name, &spec.region, &created))
+}
+
+/// `apply` or `destroy`: which journal command a run records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Apply,
+    Destroy,
+}
+
+impl Mode {
+    pub fn command(self) -> &'static str {
+        match self {
+            Mode::Apply => "apply",
+            Mode::Destroy => "destroy",
+        }
+    }
+
+    pub fn verb(self) -> &'static str {
+        match self {
+            Mode::Apply => "Apply",
+            Mode::Destroy => "Destroy",
+        }
+    }
+}
+
+/// The journal of the spec at `spec_path`, read (a damaged one is refused, naming the line).
+pub fn read_journal(spec_path: &Path) -> Result<Vec<journal::Record>, Failure> {
+    journal::read(&journal::path_for(spec_path)).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+/// An interrupted run whose every step is in the account now: close its journal.
+pub fn close_if_interrupted(spec_path: &Path, records: &[journal::Record], name: &str, mode: Mode) {
+    if journal::interrupted(records).is_none() {
+        return;
+    }
+    if let Ok(mut j) =
+        journal::Journal::open(&journal::path_for(spec_path), name, mode.command(), 0)
+    {
+        let _ = j.write(&journal::Record::End {
+            at: journal::now(),
+            ok: true,
+        });
+    }
+}
+
+/// Run `plan` with a journal next to the spec; events go to `emit` as they happen.
+/// `stop` turning true launches nothing new (running steps finish).
+pub async fn execute(
+    aws: &Aws,
+    plan: &Plan,
+    spec_path: &Path,
+    mode: Mode,
+    opts: &engine::Options,
+    emit: &(dyn Fn(engine::Event) + Sync),
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<engine::Summary, Failure> {
+    let mut journal = journal::Journal::open(
+        &journal::path_for(spec_path),
+        &plan.name,
+        mode.command(),
+        plan.actions.len(),
+    )
+    .map_err(|e| Failure::Usage(e.to_string()))?;
+    let summary = engine::run(plan, aws, &mut journal, opts, emit, stop).await;
+    tracing::info!(
+        mutating_calls = aws.mutating_calls(),
+        actions = plan.actions.len(),
+        wall_ms = summary.wall.as_millis() as u64,
+        "{} finished",
+        mode.command()
+    );
+    Ok(summary)
+}

@@ -1,0 +1,19 @@
+//! What a screen's key handler asks the app to do. Screens return intents; only
+//! `App::update` changes the draft spec, so no screen imports the app.
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    ChooseVpc(String),
+    ToggleSubnet(String),
+    CycleCluster,
+    Next,
+    Flash(Level, String),
+}
+
+/// How much a flash line matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
