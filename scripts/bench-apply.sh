@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 LAT=${1:-100}; RUNS=${2:-3}; PROFILE=${PROFILE:-debug}
 scripts/moto.sh install
-if [ "$PROFILE" = release ]; then cargo build --quiet --release; else cargo build --quiet; fi
+scripts/build.sh "$PROFILE" >/dev/null
 bin=$PWD/target/$PROFILE/eks-private-tui
 dir=$(mktemp -d)
 pids=()

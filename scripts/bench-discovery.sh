@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VPCS=${1:-200}; PER=${2:-25}; RUNS=${3:-3}; PROFILE=${PROFILE:-release}
 scripts/moto.sh install
-if [ "$PROFILE" = release ]; then cargo build --quiet --release; else cargo build --quiet; fi
+scripts/build.sh "$PROFILE" >/dev/null
 bin=target/$PROFILE/eks-private-tui
 dir=$(mktemp -d)
 pids=()

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/moto.sh install
-cargo build --quiet
+bin=$(scripts/build.sh)
 dir=$(mktemp -d)
 trap 'scripts/moto.sh stop "$dir"; rm -rf "$dir"' EXIT
 url=$(MOTO_WATCH_PID=$$ scripts/moto.sh start "$dir")
@@ -15,4 +15,4 @@ echo "demo account on $url (moto); the spec is saved to ./demo-spec.yaml" >&2
 env -u AWS_PROFILE -u AWS_SESSION_TOKEN \
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \
   AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-  target/debug/eks-private-tui --region eu-west-1 --endpoint-url "$url" --spec demo-spec.yaml "$@"
+  "$bin" --region eu-west-1 --endpoint-url "$url" --spec demo-spec.yaml "$@"

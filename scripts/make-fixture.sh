@@ -8,10 +8,10 @@ trap 'scripts/moto.sh stop "$dir"; rm -rf "$dir"' EXIT
 url=$(scripts/moto.sh start "$dir")
 curl -fsS -X POST "$url/moto-api/seed?a=42" >/dev/null
 scripts/moto.sh python scripts/seed.py demo --extras --endpoint "$url" --region eu-west-1 >/dev/null
-cargo build --quiet
+bin=$(scripts/build.sh)
 mkdir -p tests/fixtures
 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \
   AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-  target/debug/eks-private-tui inventory -o json --region eu-west-1 --endpoint-url "$url" \
+  "$bin" inventory -o json --region eu-west-1 --endpoint-url "$url" \
   > tests/fixtures/demo-inventory.json
 echo "wrote tests/fixtures/demo-inventory.json"
