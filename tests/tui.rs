@@ -565,6 +565,43 @@ fn node_subnet_findings_show_inline() {
     );
 }
 
+#[test]
+fn findings_show_on_the_screen_of_their_area_not_their_id_prefix() {
+    // A network ACL that denies everything on prod-private-a: G5, a G rule about the node
+    // subnets, belongs inline on the node subnets screen.
+    let mut inv = fixture();
+    let private_a = subnet_id("prod-private-a");
+    let vpc = inv.vpcs.iter_mut().find(|v| v.name == "prod").unwrap();
+    for acl in &mut vpc.network_acls {
+        acl.subnet_ids.retain(|s| s != &private_a);
+    }
+    vpc.network_acls
+        .push(eks_private_tui::inventory::NetworkAcl {
+            id: "acl-closed".into(),
+            is_default: false,
+            subnet_ids: vec![private_a.clone()],
+            entries: vec![],
+        });
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("spec.yaml"), Ok(None));
+    let Some(Effect::LoadInventory { request }) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    app.update(Action::InventoryLoaded {
+        request: *request,
+        result: Ok(Arc::new(inv)),
+    });
+    choose_prod(&mut app);
+    cursor_to(&mut app, "prod-private-a");
+    app.update(ch(' '));
+    assert!(
+        app.derived.findings.iter().any(|f| f.id == "G5"),
+        "{:#?}",
+        app.derived.findings
+    );
+    let text = render_text(&app, 120, 40);
+    assert!(text.contains("! G5") || text.contains("✗ G5"), "{text}");
+}
+
 // ---- preview and apply ----------------------------------------------------------------
 
 /// prod with its three private subnets chosen, then Enter: saved, and on the preview.

@@ -1,7 +1,7 @@
 //! A and E rules: cluster endpoint access (spec.clusterEndpoint) and the operator's path.
 
 use super::cidr::{is_rfc1918, parse_v4};
-use super::{Context, Finding, Severity, rule};
+use super::{Context, Finding, Id, Severity, rule};
 use crate::inventory::SubnetKind;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -14,7 +14,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .map(|e| (e.public_access, e.private_access))
             .unwrap_or((c.public_access, c.private_access));
         if public && private {
-            out.push(rule("A3").at(
+            out.push(rule(Id::A3).at(
                 if planned.is_some() {
                     "clusterEndpoint".to_string()
                 } else {
@@ -37,7 +37,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"))
         });
-        out.push(rule("A4").at(
+        out.push(rule(Id::A4).at(
             format!("cluster {}", c.name),
             format!(
                 "the control plane of {} sends its egress through the VPC's subnets (CUSTOMER_ROUTED, which cannot be undone): they need a path to AWS (NAT or the interface endpoints) and AmazonProvidedDNS{}",
@@ -59,7 +59,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
     if spec.cluster_name.is_none() {
         out.push(
-            rule("A1")
+            rule(Id::A1)
                 .at(
                     "clusterEndpoint",
                     "clusterEndpoint needs clusterName: there is no cluster to configure",
@@ -70,7 +70,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
     // A1: private access for nodes without internet egress; never both off.
     if !ep.private_access && !ep.public_access {
-        out.push(rule("A1").at(
+        out.push(rule(Id::A1).at(
             "clusterEndpoint",
             "private and public access are both off: nothing could reach the API",
         ));
@@ -82,7 +82,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .map(String::as_str)
         .collect();
     if !ep.private_access && !isolated_nodes.is_empty() {
-        out.push(rule("A1").at(
+        out.push(rule(Id::A1).at(
             "clusterEndpoint.privateAccess",
             format!(
                 "private access is off but node subnets {} have no internet egress: nodes could not join",
@@ -95,13 +95,13 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (i, c) in ep.public_access_cidrs.iter().enumerate() {
         let field = format!("clusterEndpoint.publicAccessCidrs[{i}]");
         match parse_v4(c) {
-            Err(e) => out.push(rule("A2").at(field, e)),
-            Ok(n) if is_rfc1918(&n) => out.push(rule("A2").at(
+            Err(e) => out.push(rule(Id::A2).at(field, e)),
+            Ok(n) if is_rfc1918(&n) => out.push(rule(Id::A2).at(
                 field,
                 format!("{n} is a private range: EKS accepts only public CIDRs here (private clients use private access)"),
             )),
             Ok(n) if n.prefix_len() == 0 && ep.public_access => out.push(
-                rule("A2")
+                rule(Id::A2)
                     .at(field, "public access is open to the whole internet (0.0.0.0/0)")
                     .severity(Severity::Warn)
                     .fix("list the operators' and CI's public CIDRs instead of 0.0.0.0/0"),
@@ -111,7 +111,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
     if ep.public_access && ep.public_access_cidrs.is_empty() {
         out.push(
-            rule("A2")
+            rule(Id::A2)
                 .at(
                     "clusterEndpoint.publicAccessCidrs",
                     "public access with no allow-list means 0.0.0.0/0",
@@ -135,7 +135,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 })
             });
             if !allowed {
-                out.push(rule("A2").at(
+                out.push(rule(Id::A2).at(
                     "clusterEndpoint.publicAccessCidrs",
                     format!("private access is off and the NAT egress IP {ip} is not allowed: nodes could not reach the API"),
                 ));
@@ -147,9 +147,9 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (i, c) in ep.allow_https_from_cidrs.iter().enumerate() {
         let field = format!("clusterEndpoint.allowHttpsFromCidrs[{i}]");
         match parse_v4(c) {
-            Err(e) => out.push(rule("E3").at(field, e).severity(Severity::Error)),
+            Err(e) => out.push(rule(Id::E3).at(field, e).severity(Severity::Error)),
             Ok(n) if n.prefix_len() == 0 => out.push(
-                rule("E3")
+                rule(Id::E3)
                     .at(
                         field,
                         "0.0.0.0/0 opens the control plane's security group to everything",
@@ -161,7 +161,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     if ep.private_access && !ep.public_access && ep.allow_https_from_cidrs.is_empty() {
-        out.push(rule("E3").at(
+        out.push(rule(Id::E3).at(
             "clusterEndpoint.allowHttpsFromCidrs",
             "a private-only endpoint and no CIDR allowed on tcp/443: kubectl works only from inside the cluster's security group",
         ));
@@ -174,7 +174,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     {
         if !c.private_access && !ep.private_access {
             out.push(
-                rule("E4")
+                rule(Id::E4)
                     .at(
                         "clusterEndpoint.publicAccess",
                         "public access would go off with private access off: a lock-out",
@@ -182,7 +182,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .severity(Severity::Error),
             );
         } else {
-            out.push(rule("E4").at(
+            out.push(rule(Id::E4).at(
                 "clusterEndpoint.publicAccess",
                 format!(
                     "public access of {} goes off: only clients with a path into {} (in-VPC, peered, VPN/DX) keep kubectl",

@@ -1,6 +1,6 @@
 //! N rules: VPC CNI custom networking (spec.customNetworking).
 
-use super::{Context, Finding, rule};
+use super::{Context, Finding, Id, rule};
 use crate::spec::{LABEL_ZONE, LABEL_ZONE_ID};
 
 /// ENIs and IPv4 addresses per ENI for the instance types of assets/eni-limits.tsv.
@@ -41,7 +41,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if let Some(c) = ctx.cluster
         && c.ip_family == "ipv6"
     {
-        out.push(rule("N1").at(
+        out.push(rule(Id::N1).at(
             "customNetworking",
             format!(
                 "cluster {} is IPv6: custom networking is for IPv4 clusters",
@@ -51,14 +51,14 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
     // N2: ENIConfigs come from the pod subnets.
     if spec.secondary_cidr.is_none() {
-        out.push(rule("N2").at(
+        out.push(rule(Id::N2).at(
             "customNetworking",
             "custom networking needs secondaryCidr: the ENIConfigs point at its pod subnets",
         ));
     }
     // N4, N7: the label that selects ENIConfigs.
     if cn.eni_config_label != LABEL_ZONE && cn.eni_config_label != LABEL_ZONE_ID {
-        out.push(rule("N4").at(
+        out.push(rule(Id::N4).at(
             "customNetworking.eniConfigLabel",
             format!(
                 "{:?} is not a label the nodes carry: use {LABEL_ZONE} or {LABEL_ZONE_ID}",
@@ -72,7 +72,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .filter_map(|id| v.subnet(id))
         .any(|s| !s.owner_id.is_empty() && s.owner_id != ctx.inv.account);
     if shared && cn.eni_config_label == LABEL_ZONE {
-        out.push(rule("N7").at(
+        out.push(rule(Id::N7).at(
             "customNetworking.eniConfigLabel",
             "the node subnets are shared from another account, where AZ names differ: select ENIConfigs by zone ID",
         ).fix(format!("set eniConfigLabel: {LABEL_ZONE_ID} (ENIConfigs are then named after AZ IDs)")));
@@ -80,7 +80,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // ENIConfig security groups exist in the VPC.
     for (i, sg) in cn.security_group_ids.iter().enumerate() {
         if !v.security_groups.iter().any(|g| &g.id == sg) {
-            out.push(rule("N2").at(
+            out.push(rule(Id::N2).at(
                 format!("customNetworking.securityGroupIds[{i}]"),
                 format!("{sg} is not a security group of {}", v.id),
             ));
@@ -98,19 +98,19 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     || r.cidrs.iter().any(|c| vpc_cidrs.contains(&c.as_str())))
         });
         if !open_inside {
-            out.push(rule("G3").at(
+            out.push(rule(Id::G3).at(
                 format!("customNetworking.securityGroupIds[{i}]"),
                 format!("{id} does not allow all traffic from itself or the VPC: pod-to-node, webhooks and DNS may be blocked"),
             ));
         }
     }
     // N3, N5, N6, N8: what the operator must know.
-    out.push(rule("N3").at(
+    out.push(rule(Id::N3).at(
         "customNetworking",
         "a node picks its ENIConfig by label vpc.amazonaws.com/externalEniConfig, then the annotation k8s.amazonaws.com/eniConfig, then the label, then an ENIConfig named default",
     ));
     if ctx.cluster.is_some() {
-        out.push(rule("N5").at(
+        out.push(rule(Id::N5).at(
             "customNetworking",
             "existing nodes keep their pod addresses: after aws-node and the ENIConfigs, cordon, drain and replace them",
         ));
@@ -125,7 +125,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ))
         })
         .collect();
-    out.push(rule("N6").at(
+    out.push(rule(Id::N6).at(
         "customNetworking",
         format!("max pods per node drop: {}", examples.join(", ")),
     ));
@@ -134,7 +134,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .iter()
         .any(|s| s.tags.get("kubernetes.io/role/cni").map(String::as_str) == Some("1"));
     if cni_tagged {
-        out.push(rule("N8").at(
+        out.push(rule(Id::N8).at(
             "customNetworking",
             "subnets tagged kubernetes.io/role/cni=1 exist: custom networking wins over enhanced subnet discovery",
         ));

@@ -1,7 +1,7 @@
 //! D rules: Route 53 Resolver for the private API endpoint (spec.dns).
 
 use super::cidr::parse_v4;
-use super::{Context, Finding, Severity, rule};
+use super::{Context, Finding, Id, Severity, rule};
 use crate::inventory::Vpc;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -12,7 +12,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let inv = ctx.inv;
     if spec.cluster_name.is_none() {
         out.push(
-            rule("D5")
+            rule(Id::D5)
                 .at(
                     "dns",
                     "dns needs clusterName: the rule forwards the cluster's API hostname",
@@ -29,16 +29,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .map(|e| (e.public_access, e.private_access))
         .or(ctx.cluster.map(|c| (c.public_access, c.private_access)));
     match access {
-        Some((false, true)) => out.push(rule("D1").at(
+        Some((false, true)) => out.push(rule(Id::D1).at(
             "dns",
             "with a private-only endpoint the API name already resolves to private IPs in public DNS: the Resolver is needed only for clients that cannot use public DNS",
         )),
-        Some((true, true)) => out.push(rule("D1").at(
+        Some((true, true)) => out.push(rule(Id::D1).at(
             "dns",
             "with public and private access, resolvers outside the VPC get the public IPs: clients in other VPCs or on-prem need the forward rule to reach the private endpoint",
         )),
         Some((true, false)) => out.push(
-            rule("D1")
+            rule(Id::D1)
                 .at("dns", "public access only: there is no private endpoint for the Resolver to point at")
                 .severity(Severity::Warn)
                 .fix("turn on clusterEndpoint.privateAccess, or remove dns"),
@@ -52,12 +52,12 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             v,
             &inb.subnet_ids,
             "dns.inboundEndpoint.subnetIds",
-            "D2",
+            Id::D2,
             "the cluster VPC",
             out,
         );
         if azs < 2 {
-            out.push(rule("D2").at(
+            out.push(rule(Id::D2).at(
                 "dns.inboundEndpoint.subnetIds",
                 format!("the inbound endpoint spans {azs} AZ(s); Route 53 Resolver needs IPs in at least 2"),
             ));
@@ -65,12 +65,12 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         // G4: who may query it.
         for (i, c) in inb.allow_from_cidrs.iter().enumerate() {
             if let Err(e) = parse_v4(c) {
-                out.push(rule("G4").at(format!("dns.inboundEndpoint.allowFromCidrs[{i}]"), e));
+                out.push(rule(Id::G4).at(format!("dns.inboundEndpoint.allowFromCidrs[{i}]"), e));
             }
         }
         if inb.allow_from_cidrs.is_empty() {
             out.push(
-                rule("G4")
+                rule(Id::G4)
                     .at(
                         "dns.inboundEndpoint.allowFromCidrs",
                         "no client CIDR may query the inbound endpoint (tcp+udp 53)",
@@ -88,7 +88,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ] {
             if part {
                 out.push(
-                    rule("D4")
+                    rule(Id::D4)
                         .at(
                             field,
                             "a FORWARD rule needs both Resolver endpoints: it sends from the outbound one to the inbound one's IPs",
@@ -100,14 +100,14 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for (i, id) in rule_spec.associate_vpc_ids.iter().enumerate() {
             let field = format!("dns.forwardRule.associateVpcIds[{i}]");
             if id == &v.id {
-                out.push(rule("D3").at(
+                out.push(rule(Id::D3).at(
                     field,
                     format!(
                         "{id} is the cluster VPC: forwarding its own API name out and back in loops"
                     ),
                 ));
             } else if !inv.vpcs.is_empty() && inv.vpc(id).is_none() && inv.vpc_filter.is_none() {
-                out.push(rule("D4").at(field, format!("{id} is not a VPC of {}", inv.region)));
+                out.push(rule(Id::D4).at(field, format!("{id} is not a VPC of {}", inv.region)));
             }
         }
         if rule_spec.domain != "auto" {
@@ -117,7 +117,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 && domain != h
             {
                 out.push(
-                    rule("D5")
+                    rule(Id::D5)
                         .at(
                             "dns.forwardRule.domain",
                             format!("{domain} is not the cluster's API hostname {h}"),
@@ -129,7 +129,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
     if let Some(outb) = &dns.outbound_endpoint {
         if outb.vpc_id == v.id {
-            out.push(rule("D4").at(
+            out.push(rule(Id::D4).at(
                 "dns.outboundEndpoint.vpcId",
                 "the outbound endpoint belongs in the client VPCs, not the cluster VPC",
             ));
@@ -138,12 +138,12 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 client,
                 &outb.subnet_ids,
                 "dns.outboundEndpoint.subnetIds",
-                "D4",
+                Id::D4,
                 &client.id,
                 out,
             );
             if azs < 2 {
-                out.push(rule("D2").at(
+                out.push(rule(Id::D2).at(
                     "dns.outboundEndpoint.subnetIds",
                     format!("the outbound endpoint spans {azs} AZ(s); it needs at least 2"),
                 ));
@@ -153,7 +153,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     && (p.requester_vpc_id == client.id || p.accepter_vpc_id == client.id)
             });
             if !peered {
-                out.push(rule("D4").at(
+                out.push(rule(Id::D4).at(
                     "dns.outboundEndpoint.vpcId",
                     format!("{} has no active peering with {}: check its transit gateway route to the cluster VPC", client.id, v.id),
                 ).severity(Severity::Warn));
@@ -168,7 +168,7 @@ fn subnet_azs(
     vpc: &Vpc,
     ids: &[String],
     field: &str,
-    rule_id: &str,
+    rule_id: Id,
     vpc_label: &str,
     out: &mut Vec<Finding>,
 ) -> usize {

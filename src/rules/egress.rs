@@ -1,6 +1,6 @@
 //! E1, E2 and X4–X7: what nodes and workloads without an internet path still need.
 
-use super::{Context, Finding, Severity, rule};
+use super::{Context, Finding, Id, Severity, rule};
 use crate::inventory::SubnetKind;
 
 /// Whether the setup ends with no internet path: isolated node subnets, or the public
@@ -41,26 +41,26 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if !no_egress.is_empty() {
         // E1
         if !planned("sts") {
-            out.push(rule("E1").at(
+            out.push(rule(Id::E1).at(
                 "endpoints.services",
                 format!("node subnets {} have no internet path and no sts endpoint is planned or present", no_egress.join(", ")),
             ));
         }
         // E2
         if !ctx.inv.offers("eks") {
-            out.push(rule("E2").at(
+            out.push(rule(Id::E2).at(
                 "endpoints.services",
                 format!("EKS API PrivateLink is not offered in {}: self-managed nodes cannot call DescribeCluster from the VPC (managed node groups do not need it)", ctx.inv.region),
             ).severity(Severity::Info));
         } else if !planned("eks") {
-            out.push(rule("E2").at(
+            out.push(rule(Id::E2).at(
                 "endpoints.services",
                 "no eks endpoint: self-managed node bootstrap and in-VPC EKS API calls fail without an internet path",
             ));
         }
     }
     if goes_private(ctx) {
-        for id in ["X4", "X5", "X6", "X7"] {
+        for id in [Id::X4, Id::X5, Id::X6, Id::X7] {
             let r = rule(id);
             out.push(r.at("cluster", r.title));
         }

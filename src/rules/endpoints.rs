@@ -1,7 +1,7 @@
 //! P and G rules: VPC endpoints (spec.endpoints) and their security group.
 
 use super::cidr::parse_v4;
-use super::{Context, Finding, Severity, rule};
+use super::{Context, Finding, Id, Severity, rule};
 use crate::spec::starter::BASE_SERVICES;
 
 /// Largest endpoint policy AWS accepts (rule P6).
@@ -69,13 +69,13 @@ fn check_existing(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         for p in policy_problems(policy) {
-            out.push(rule("P6").at(&e.id, format!("{} ({}): {p}", e.id, e.service)));
+            out.push(rule(Id::P6).at(&e.id, format!("{} ({}): {p}", e.id, e.service)));
         }
         if e.service == "s3"
             && e.kind.eq_ignore_ascii_case("gateway")
             && !s3_policy_allows_ecr_layers(policy, &ctx.inv.region)
         {
-            out.push(rule("P5").at(
+            out.push(rule(Id::P5).at(
                 &e.id,
                 format!(
                     "the S3 gateway endpoint {} restricts access without allowing arn:aws:s3:::prod-{}-starport-layer-bucket/*",
@@ -102,7 +102,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .collect();
     if !missing.is_empty() {
         out.push(
-            rule("P7")
+            rule(Id::P7)
                 .at(
                     "endpoints.services",
                     format!("the base set lacks {}", missing.join(", ")),
@@ -116,7 +116,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let field = format!("endpoints.services[{i}]");
         if !seen.insert(svc.as_str()) {
             out.push(
-                rule("P1")
+                rule(Id::P1)
                     .at(&field, format!("{svc} is listed twice"))
                     .fix("list each service once"),
             );
@@ -136,7 +136,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .filter(|s| s.contains(svc.as_str()) || svc.contains(*s))
                 .take(4)
                 .collect();
-            out.push(rule("P1").at(
+            out.push(rule(Id::P1).at(
                 &field,
                 format!(
                     "{svc} is not an endpoint service of {}{}",
@@ -165,7 +165,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .map(String::as_str)
                 .collect();
             if !uncovered.is_empty() {
-                out.push(rule("P2").at(
+                out.push(rule(Id::P2).at(
                     &field,
                     format!(
                         "{svc} is not offered in {}: its endpoint skips them",
@@ -187,7 +187,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             })
             .collect();
         if existing.len() > 1 && svc != "s3" {
-            out.push(rule("P3").at(
+            out.push(rule(Id::P3).at(
                 &field,
                 format!(
                     "{} endpoints for {svc} already exist ({}): a second with private DNS fails",
@@ -196,7 +196,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 ),
             ).severity(Severity::Warn).fix("delete the extra endpoints, keeping one"));
         } else if let Some(e) = existing.first() {
-            out.push(rule("P3").at(
+            out.push(rule(Id::P3).at(
                 &field,
                 format!(
                     "{svc} is served by the existing {} (adopted, not created again)",
@@ -208,14 +208,14 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
     // P4: S3 as a gateway endpoint.
     if !ep.services.iter().any(|s| s == "s3") {
-        out.push(rule("P4").at(
+        out.push(rule(Id::P4).at(
             "endpoints.services",
             "no s3 gateway endpoint: nodes cannot pull image layers from ECR's S3 bucket",
         ));
     }
     for (i, rt) in ep.extra_route_table_ids.iter().enumerate() {
         if !v.route_tables.iter().any(|t| &t.id == rt) {
-            out.push(rule("P4").at(
+            out.push(rule(Id::P4).at(
                 format!("endpoints.extraRouteTableIds[{i}]"),
                 format!("{rt} is not a route table of {}", v.id),
             ));
@@ -225,11 +225,11 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // G2: exactly one of id / create; an existing group must be in the VPC.
     let sg = &ep.security_group;
     match (&sg.id, &sg.create) {
-        (Some(_), Some(_)) | (None, None) => out.push(rule("G2").at(
+        (Some(_), Some(_)) | (None, None) => out.push(rule(Id::G2).at(
             "endpoints.securityGroup",
             "give exactly one of id (an existing group) or create (a new one)",
         )),
-        (None, Some(c)) if c.name.trim().is_empty() => out.push(rule("G2").at(
+        (None, Some(c)) if c.name.trim().is_empty() => out.push(rule(Id::G2).at(
             "endpoints.securityGroup.create.name",
             "the group needs a name",
         )),
@@ -239,7 +239,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 g.name == c.name && g.tags.get(crate::spec::PLAN_TAG) != Some(&spec.metadata.name)
             }) {
                 out.push(
-                    rule("G2")
+                    rule(Id::G2)
                         .at(
                             "endpoints.securityGroup.create.name",
                             format!("{} already has a group named {:?}", v.id, c.name),
@@ -249,7 +249,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
         (Some(id), None) => match v.security_groups.iter().find(|g| &g.id == id) {
-            None => out.push(rule("G2").at(
+            None => out.push(rule(Id::G2).at(
                 "endpoints.securityGroup.id",
                 format!("{id} is not a security group of {}", v.id),
             )),
@@ -259,7 +259,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .any(|r| r.cidrs.iter().any(|c| c == "0.0.0.0/0"))
                 {
                     out.push(
-                        rule("G2")
+                        rule(Id::G2)
                             .at(
                                 "endpoints.securityGroup.id",
                                 format!("{id} accepts 0.0.0.0/0"),
@@ -276,7 +276,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     let Ok(net) = parse_v4(&c) else { continue };
                     let covered = g.allows_tcp_from(443, &net.to_string());
                     if !covered {
-                        out.push(rule("G1").at(
+                        out.push(rule(Id::G1).at(
                             "endpoints.securityGroup.id",
                             format!("{id} does not allow tcp/443 from {net}"),
                         ).fix(format!(

@@ -2,7 +2,7 @@
 //! through.
 
 use super::cidr::parse_v4;
-use super::{Context, Finding, rule};
+use super::{Context, Finding, Id, rule};
 use crate::inventory::{NaclEntry, NetworkAcl, Vpc};
 use ipnet::Ipv4Net;
 
@@ -77,7 +77,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .map(|(what, ..)| *what)
             .collect();
         if !blocked.is_empty() {
-            out.push(rule("G5").at(
+            out.push(rule(Id::G5).at(
                 field,
                 format!(
                     "{} of {id} blocks {} for {primary}",

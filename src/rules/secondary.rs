@@ -1,7 +1,7 @@
 //! C rules: the secondary CIDR and its pod subnets (spec.secondaryCidr).
 
 use super::cidr::{overlaps, parse_v4, secondary_cidr_problems};
-use super::{Context, Finding, rule};
+use super::{Context, Finding, Id, rule};
 use ipnet::Ipv4Net;
 
 /// IPv4 CIDR blocks a VPC holds by default (quota L-83CA0A9D).
@@ -21,7 +21,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let new = match parse_v4(&sec.cidr) {
         Ok(n) => n,
         Err(e) => {
-            out.push(rule("C1").at("secondaryCidr.cidr", e));
+            out.push(rule(Id::C1).at("secondaryCidr.cidr", e));
             return;
         }
     };
@@ -49,7 +49,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .filter_map(|c| parse_v4(c).ok())
             .collect();
         for p in secondary_cidr_problems(&new, &existing, &routes, &peers) {
-            out.push(rule("C1").at("secondaryCidr.cidr", p));
+            out.push(rule(Id::C1).at("secondaryCidr.cidr", p));
         }
         // Pods on addresses that are also Service IPs would be unreachable.
         if let Some(svc) = ctx
@@ -58,14 +58,14 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .and_then(|s| parse_v4(s).ok())
             && overlaps(&new, &svc)
         {
-            out.push(rule("C1").at(
+            out.push(rule(Id::C1).at(
                 "secondaryCidr.cidr",
                 format!("{new} overlaps the cluster's service CIDR {svc}"),
             ));
         }
         // C2
         if existing.len() >= DEFAULT_CIDR_QUOTA {
-            out.push(rule("C2").at(
+            out.push(rule(Id::C2).at(
                 "secondaryCidr.cidr",
                 format!(
                     "{} already holds {} IPv4 CIDRs, the default quota",
@@ -74,7 +74,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-        out.push(rule("C5").at(
+        out.push(rule(Id::C5).at(
             "secondaryCidr.cidr",
             format!("{new} will be new to the cluster's VPC"),
         ));
@@ -82,14 +82,14 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
 
     if !sec.pod_subnets.is_empty() {
         if !already {
-            out.push(rule("C3").at(
+            out.push(rule(Id::C3).at(
                 "secondaryCidr.podSubnets",
                 format!(
                     "the pod subnets are created once {new} is associated (the plan waits for it)"
                 ),
             ));
         }
-        out.push(rule("C6").at(
+        out.push(rule(Id::C6).at(
             "secondaryCidr.podSubnets",
             "with prefix delegation pods take /28 blocks: reserve them with subnet CIDR reservations to avoid fragmentation",
         ));
@@ -100,29 +100,29 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for (az, text) in &sec.pod_subnets {
         let field = format!("secondaryCidr.podSubnets.{az}");
         match parse_v4(text) {
-            Err(e) => out.push(rule("C4").at(field, e)),
+            Err(e) => out.push(rule(Id::C4).at(field, e)),
             Ok(p) => {
                 if !new.contains(&p) {
                     out.push(
-                        rule("C4").at(&field, format!("{p} is outside the secondary CIDR {new}")),
+                        rule(Id::C4).at(&field, format!("{p} is outside the secondary CIDR {new}")),
                     );
                 }
                 if !(16..=28).contains(&p.prefix_len()) {
-                    out.push(rule("C4").at(
+                    out.push(rule(Id::C4).at(
                         &field,
                         format!("{p} is a /{}: a subnet must be /16 to /28", p.prefix_len()),
                     ));
                 }
                 if !spec.node_subnets.contains_key(az) {
                     out.push(
-                        rule("C4")
+                        rule(Id::C4)
                             .at(&field, format!("{az} has a pod subnet but no node subnet"))
                             .fix("remove it, or add a node subnet in that AZ"),
                     );
                 }
                 for (other_az, o) in &pods {
                     if overlaps(&p, o) {
-                        out.push(rule("C4").at(
+                        out.push(rule(Id::C4).at(
                             &field,
                             format!("{p} overlaps the pod subnet of {other_az} ({o})"),
                         ));
@@ -134,7 +134,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     parse_v4(&s.cidr).is_ok_and(|c| overlaps(&c, &p))
                         && !(s.cidr == p.to_string() && &s.az == az)
                 }) {
-                    out.push(rule("C4").at(
+                    out.push(rule(Id::C4).at(
                         &field,
                         format!("{p} overlaps the existing subnet {} ({})", s.id, s.cidr),
                     ));
@@ -146,7 +146,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if spec.custom_networking.is_some() {
         for az in spec.node_subnets.keys() {
             if !sec.pod_subnets.contains_key(az) {
-                out.push(rule("C4").at(
+                out.push(rule(Id::C4).at(
                     "secondaryCidr.podSubnets",
                     format!("{az} has nodes but no pod subnet"),
                 ));

@@ -1,7 +1,7 @@
 //! S rules: the node subnets (the spec's nodeSubnets, or without a spec the cluster's
 //! subnets).
 
-use super::{Context, Finding, Severity, rule};
+use super::{Context, Finding, Id, Severity, rule};
 use crate::inventory::{Subnet, SubnetKind};
 
 /// AZ IDs where EKS cannot place a cluster (rules.md S2).
@@ -29,7 +29,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     && *az != sn.az
                 {
                     out.push(
-                        rule("S1")
+                        rule(Id::S1)
                             .at(field, format!("{id} is in {}, not {az}", sn.az))
                             .fix(format!("list {id} under {} (one subnet per AZ)", sn.az)),
                     );
@@ -43,7 +43,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .iter()
                     .find(|o| o.subnet(id).is_some())
                     .map(|o| format!("{id} belongs to {}, not {}", o.id, v.id));
-                out.push(rule("S3").at(
+                out.push(rule(Id::S3).at(
                     field,
                     elsewhere.unwrap_or_else(|| format!("{id} does not exist in {}", v.id)),
                 ).fix("choose a private subnet of the cluster's VPC (`eks-private-tui inventory --vpc VPC`)"));
@@ -65,7 +65,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         v.id.clone()
     };
     if ctx.spec.is_some() && distinct.len() < 2 {
-        out.push(rule("S1").at(
+        out.push(rule(Id::S1).at(
             &subject,
             format!(
                 "node subnets cover {} AZ(s); EKS needs at least 2",
@@ -77,13 +77,15 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for az in &distinct {
             let n = azs.iter().filter(|a| *a == az).count();
             if n > 1 {
-                out.push(rule("S1").at(&subject, format!("{n} node subnets in {az}: one per AZ")));
+                out.push(
+                    rule(Id::S1).at(&subject, format!("{n} node subnets in {az}: one per AZ")),
+                );
             }
         }
     }
     for (field, sn) in &found {
         if sn.available_ips < MIN_FREE_IPS {
-            out.push(rule("S1").at(
+            out.push(rule(Id::S1).at(
                 *field,
                 format!(
                     "{} has {} free IPs; EKS needs at least {MIN_FREE_IPS}",
@@ -92,7 +94,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         } else if sn.available_ips < RECOMMENDED_FREE_IPS {
             out.push(
-                rule("S1")
+                rule(Id::S1)
                     .at(
                         *field,
                         format!(
@@ -106,7 +108,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         // S6: shared (RAM) subnets.
         if !sn.owner_id.is_empty() && !ctx.inv.account.is_empty() && sn.owner_id != ctx.inv.account
         {
-            out.push(rule("S6").at(
+            out.push(rule(Id::S6).at(
                 *field,
                 format!(
                     "{} is shared from account {} (RAM): this account creates the cluster and its security groups, and AZ names differ between the accounts",
@@ -116,7 +118,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         // S2
         if UNSUPPORTED_AZ_IDS.contains(&sn.az_id.as_str()) {
-            out.push(rule("S2").at(
+            out.push(rule(Id::S2).at(
                 *field,
                 format!(
                     "{} is in {} ({}), where EKS cannot run",
@@ -132,7 +134,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .map(|z| z.zone_type.as_str())
             .unwrap_or("availability-zone");
         if zone_type != "availability-zone" {
-            out.push(rule("S2").at(
+            out.push(rule(Id::S2).at(
                 *field,
                 format!(
                     "{} is in {} ({zone_type}); node subnets must be in a regular AZ",
@@ -142,7 +144,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         // S3
         if sn.kind == SubnetKind::Public {
-            out.push(rule("S3").at(
+            out.push(rule(Id::S3).at(
                 *field,
                 format!(
                     "{} is public: its route table sends 0.0.0.0/0 to an internet gateway",
@@ -152,7 +154,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         // S4
         if sn.main_route_table {
-            out.push(rule("S4").at(*field, format!("{} uses the VPC's main route table", sn.id)));
+            out.push(rule(Id::S4).at(*field, format!("{} uses the VPC's main route table", sn.id)));
         }
         // S5
         if sn
@@ -161,7 +163,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .map(String::as_str)
             != Some("1")
         {
-            out.push(rule("S5").at(
+            out.push(rule(Id::S5).at(
                 *field,
                 format!("{} lacks kubernetes.io/role/internal-elb=1", sn.id),
             ).fix(format!("aws ec2 create-tags --resources {} --tags Key=kubernetes.io/role/internal-elb,Value=1", sn.id)));

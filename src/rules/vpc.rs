@@ -1,7 +1,7 @@
 //! V rules: the VPC's DNS attributes, DHCP options and the cluster's service CIDR.
 
 use super::cidr::{is_rfc1918, overlaps, parse_v4};
-use super::{Context, Finding, rule};
+use super::{Context, Finding, Id, rule};
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
@@ -15,7 +15,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     .collect();
     if !off.is_empty() {
         out.push(
-            rule("V1")
+            rule(Id::V1)
                 .at(&v.id, format!("{} off in {}", off.join(" and "), v.id))
                 .fix(format!(
                     "aws ec2 modify-vpc-attribute --vpc-id {} {}",
@@ -41,7 +41,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .iter()
             .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"));
         if !amazon {
-            out.push(rule("V2").at(
+            out.push(rule(Id::V2).at(
                 &d.id,
                 format!(
                     "DHCP options {} of {} use {} instead of AmazonProvidedDNS",
@@ -63,7 +63,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .and_then(|s| s.endpoints.as_ref())
                 .is_some_and(|e| e.services.iter().any(|s| s == "ec2"));
             if !has_ec2 {
-                out.push(rule("V3").at(
+                out.push(rule(Id::V3).at(
                     &d.id,
                     format!(
                         "DHCP domain-name {domain:?} is custom and the spec plans no ec2 endpoint"
@@ -79,15 +79,15 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     {
         let subject = format!("cluster {}", c.name);
         match parse_v4(text) {
-            Err(e) => out.push(rule("V4").at(subject, e)),
+            Err(e) => out.push(rule(Id::V4).at(subject, e)),
             Ok(svc) => {
                 if !is_rfc1918(&svc) {
                     out.push(
-                        rule("V4").at(&subject, format!("service CIDR {svc} is not RFC 1918")),
+                        rule(Id::V4).at(&subject, format!("service CIDR {svc} is not RFC 1918")),
                     );
                 }
                 if !(12..=24).contains(&svc.prefix_len()) {
-                    out.push(rule("V4").at(
+                    out.push(rule(Id::V4).at(
                         &subject,
                         format!(
                             "service CIDR {svc} is a /{}: it must be /12 to /24",
@@ -108,7 +108,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     if let Ok(o) = parse_v4(&other)
                         && overlaps(&svc, &o)
                     {
-                        out.push(rule("V4").at(
+                        out.push(rule(Id::V4).at(
                             &subject,
                             format!("service CIDR {svc} overlaps {o} (VPC or peered network)"),
                         ));

@@ -5,7 +5,7 @@
 use super::{clamp_offset, nav_key};
 use crate::inventory::{Inventory, Subnet, SubnetKind, Vpc};
 use crate::report::trunc;
-use crate::rules::{Finding, Severity};
+use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 use crate::tui::intent::Intent;
 use crate::tui::theme::Theme;
@@ -97,10 +97,10 @@ impl SubnetsScreen {
             );
             return;
         };
-        // Findings about the node subnets (S rules), the worst two inline.
+        // Findings about the node subnets (their rules' area), the worst two inline.
         let ours: Vec<&Finding> = findings
             .iter()
-            .filter(|f| f.id.starts_with('S') && f.severity != Severity::Info)
+            .filter(|f| f.area == Area::NodeSubnets && f.severity != Severity::Info)
             .collect();
         let shown = ours.len().min(2) as u16;
         let [intro, status, checks_area, table_area] = Layout::vertical([
