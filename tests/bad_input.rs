@@ -161,3 +161,21 @@ fn unwritable_log_file() {
     cmd.args(["inventory", "--log-file", "/nonexistent-dir/x.log"]);
     fails(cmd, &["cannot open the log file", "--log-file"]);
 }
+
+#[test]
+fn a_bad_key_file_stops_the_wizard_before_it_starts() {
+    let dir = unique_temp("ept-keys");
+    let conf = dir.join("eks-private-tui");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(conf.join("keybindings.toml"), "[global]\nquit = [\"x\"]\n").unwrap();
+    let mut cmd = bin(Some(&closed_port_url()));
+    cmd.env("XDG_CONFIG_HOME", &dir)
+        .args(["--region", "eu-west-1"]);
+    // x toggles a subnet: as quit it would mean two things on that screen.
+    let err = fails(
+        cmd,
+        &["keybindings.toml", "x is bound to both", "docs/keys.md"],
+    );
+    assert!(err.contains("[subnets] toggle"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -172,3 +172,18 @@ fn spec_example_loads_and_round_trips() {
     );
     assert!(spec.dns.is_some() && spec.secondary_cidr.is_some() && spec.cluster_endpoint.is_some());
 }
+
+#[test]
+fn the_keys_page_shows_the_shipped_key_file() {
+    let page = read("docs/keys.md");
+    let shipped = read("assets/keybindings.toml");
+    let block = page
+        .split("<!-- keys:embedded -->\n```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/keys.md has the keys:embedded block");
+    assert_eq!(
+        block, shipped,
+        "docs/keys.md: copy assets/keybindings.toml into it"
+    );
+}

@@ -249,7 +249,7 @@ fn preview_and_apply_from_the_wizard() {
     t.wait_for("3 of 3 AZs chosen");
     t.keys(&["Enter"]);
     let s = t.wait_for("a to apply");
-    assert!(s.contains("3 Preview & apply"), "{s}");
+    assert!(s.contains("[3 Preview and apply]"), "{s}");
     t.keys(&["a"]);
     t.wait_for("Only 'yes' will be accepted");
     t.keys(&["y", "e", "s", "Enter"]);
@@ -270,4 +270,44 @@ fn preview_and_apply_from_the_wizard() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+#[test]
+fn a_user_key_file_changes_the_keys_and_the_hints() {
+    let m = Moto::start_with("e2e-keys", &[]);
+    m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("keys");
+    let conf = dir.join("eks-private-tui");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("keybindings.toml"),
+        "[global]\nquit = [\"Q\"]\n[list]\ndown = [\"down\", \"n\"]\n",
+    )
+    .unwrap();
+    let spec = dir.join("keys.yaml");
+    let line = launch(&m.url, &spec, "").replacen(
+        "AWS_ACCESS_KEY_ID=",
+        &format!("XDG_CONFIG_HOME={} AWS_ACCESS_KEY_ID=", dir.display()),
+        1,
+    );
+    let t = Tmux::new("keys", &line, 100, 30);
+    let s = t.wait_for("Choose the cluster's VPC");
+    assert!(
+        s.contains("Q quit"),
+        "the footer shows the key in effect: {s}"
+    );
+    // q no longer quits; n moves down (corp-client, then prod) and Enter chooses prod.
+    t.keys(&["q", "n", "Enter"]);
+    t.wait_for("One private or isolated subnet per AZ");
+    let s = t.wait_for("VPC prod");
+    assert!(!s.contains("EXIT="), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("Choose the cluster's VPC");
+    // Q quits; prod is chosen but not saved, so it asks first (n: without saving).
+    t.keys(&["Q"]);
+    t.wait_for("Your choices are not saved");
+    t.keys(&["n"]);
+    assert_restored(&t);
+    assert!(!spec.exists(), "nothing was saved");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

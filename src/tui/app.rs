@@ -8,8 +8,12 @@
 //! in `update` when the inventory or the draft changes, never while drawing.
 
 pub use super::intent::{Intent, Level};
-use super::screens::preview::{Preview, PreviewKey, PreviewScreen, ProgressScreen};
-use super::screens::{checks::ChecksView, subnets::SubnetsScreen, vpcs::VpcsScreen};
+use super::keys::{self, Binding, Command, KeyMap, Scope};
+use super::screens::preview::{Preview, PreviewScreen, ProgressScreen};
+use super::screens::{
+    ScreenCtx, WizardScreen, checks::ChecksView, subnets::SubnetsScreen, vpcs::VpcsScreen,
+};
+use super::theme::Theme;
 use crate::error::AwsError;
 use crate::inventory::{Inventory, SubnetKind};
 use crate::ops::{self, spec_file};
@@ -21,25 +25,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The wizard's steps, in order. Later issues add screens here.
-pub const STEPS: &[Step] = &[Step::Vpc, Step::Subnets, Step::Preview];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Vpc,
-    Subnets,
-    Preview,
-}
-
-impl Step {
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Vpc => "VPC",
-            Step::Subnets => "Node subnets",
-            Step::Preview => "Preview & apply",
-        }
-    }
-}
+pub use super::steps::{STEPS, Step};
 
 /// Where the operator is and what they see. Screen-local UI state lives in the variants.
 #[derive(Debug, Clone)]
@@ -52,6 +38,25 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// The screen behind its contract: the one place that lists the screens.
+    pub fn get(&self) -> &dyn WizardScreen {
+        match self {
+            Screen::Vpcs(s) => s,
+            Screen::Subnets(s) => s,
+            Screen::Preview(s) => s,
+            Screen::Progress(s) => s,
+        }
+    }
+
+    pub fn get_mut(&mut self) -> &mut dyn WizardScreen {
+        match self {
+            Screen::Vpcs(s) => s,
+            Screen::Subnets(s) => s,
+            Screen::Preview(s) => s,
+            Screen::Progress(s) => s,
+        }
+    }
+
     pub fn step(&self) -> Step {
         match self {
             Screen::Vpcs(_) => Step::Vpc,
@@ -240,6 +245,8 @@ pub struct Derived {
 
 pub struct App {
     pub ctx: Context,
+    /// The key bindings (the shipped ones, or the user's file over them).
+    pub keys: KeyMap,
     pub screen: Screen,
     pub load: LoadState,
     /// The spec being edited: loaded from the file, or made when a VPC is chosen.
@@ -268,6 +275,26 @@ pub struct App {
     apply_request: u64,
 }
 
+/// Esc, as the app resolves it while an apply runs.
+const BACK: Binding = keys::on(Scope::Global, &[Command::Back], "back", "back");
+const WAIT_LOADING: &[Binding] = &[
+    keys::QUIT,
+    keys::HELP,
+    keys::on(Scope::Global, &[Command::Reload], "", "start reading again"),
+    keys::on(Scope::Global, &[Command::Save], "", "save the spec file"),
+];
+const WAIT_FAILED: &[Binding] = &[
+    keys::on(
+        Scope::Global,
+        &[Command::Reload],
+        "retry",
+        "read the account again",
+    ),
+    keys::HELP,
+    keys::QUIT,
+    keys::on(Scope::Global, &[Command::Save], "", "save the spec file"),
+];
+
 pub const FLASH_TTL: Duration = Duration::from_secs(5);
 pub const MIN_SIZE: (u16, u16) = (80, 24);
 
@@ -282,6 +309,7 @@ impl App {
     ) -> (App, Vec<Effect>) {
         let mut app = App {
             ctx,
+            keys: KeyMap::embedded(),
             screen: Screen::Vpcs(VpcsScreen::default()),
             load: LoadState::Loading,
             draft: None,
@@ -742,6 +770,14 @@ impl App {
         };
     }
 
+    /// The keys while the account is not read yet (or could not be).
+    pub fn waiting_bindings(&self) -> &'static [Binding] {
+        match self.load {
+            LoadState::Failed(_) => WAIT_FAILED,
+            _ => WAIT_LOADING,
+        }
+    }
+
     fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && matches!(k.code, KeyCode::Char('c')) {
@@ -751,77 +787,77 @@ impl App {
         if let Some(modal) = self.modal.clone() {
             return self.on_modal_key(modal, k);
         }
-        // A screen in a text field (the VPC filter) takes every key but Ctrl-C.
-        let capturing = matches!(&self.screen, Screen::Vpcs(s) if s.filtering);
-        if let Screen::Progress(p) = &mut self.screen
+        let inv = match &self.load {
+            LoadState::Ready(inv) => inv.clone(),
+            _ => {
+                return match self.keys.command(self.waiting_bindings(), &k) {
+                    Some(cmd) => self.global(cmd),
+                    None => vec![],
+                };
+            }
+        };
+        if let Screen::Progress(p) = &self.screen
             && p.running()
+            && matches!(
+                self.keys.command(&[keys::QUIT, BACK], &k),
+                Some(Command::Quit | Command::Back)
+            )
         {
             // Nothing may start or leave mid-apply but Ctrl-C (the journal resumes it).
-            let page = self.size.1.saturating_sub(6) as usize;
-            p.handle_key(k, page);
-            return if matches!(k.code, KeyCode::Char('q') | KeyCode::Esc) {
-                self.flash(
-                    Level::Warn,
-                    "apply is running: wait for it, or Ctrl-C to leave (a later apply resumes it)",
-                )
-            } else {
-                vec![]
-            };
+            return self.flash(
+                Level::Warn,
+                "apply is running: wait for it, or Ctrl-C to leave (a later apply resumes it)",
+            );
         }
-        if !capturing {
-            match k.code {
-                KeyCode::Char('q') => {
-                    if self.dirty() {
-                        self.modal = Some(Modal::ConfirmQuit);
-                    } else {
-                        self.quit = true;
-                    }
-                    return vec![];
-                }
-                KeyCode::Char('?') => {
-                    self.modal = Some(Modal::Help);
-                    return vec![];
-                }
-                KeyCode::Char('r') => return self.reload(),
-                KeyCode::Char('w') => return self.save(AfterSave::Nothing),
-                KeyCode::Char('c') if self.inventory().is_some() => {
-                    self.modal = Some(Modal::Checks(ChecksView::default()));
-                    return vec![];
-                }
-                KeyCode::Esc => return self.back(),
-                _ => {}
-            }
-        }
-        let Some(inv) = self.inventory().cloned() else {
-            return vec![];
+        let theme = Theme {
+            color: self.ctx.color,
         };
-        let page = self.size.1.saturating_sub(6) as usize;
-        let total = self.derived.preview.lines.len();
-        let intent = match &mut self.screen {
-            Screen::Vpcs(s) => s.handle_key(k, &inv),
-            Screen::Subnets(s) => match &self.draft {
-                Some(d) => s.handle_key(k, &inv, d),
-                None => None,
-            },
-            Screen::Preview(s) => match s.handle_key(k, total, page) {
-                PreviewKey::Apply => return self.confirm_apply(),
-                PreviewKey::None => None,
-            },
-            Screen::Progress(p) => {
-                p.handle_key(k, page);
-                None
-            }
+        let ctx = ScreenCtx {
+            inv: &inv,
+            draft: self.draft.as_ref(),
+            findings: &self.derived.findings,
+            preview: &self.derived.preview,
+            keys: &self.keys,
+            theme: &theme,
+            page: self.size.1.saturating_sub(6) as usize,
+            spinner: "",
         };
-        match intent {
+        match self.screen.get_mut().handle_key(k, &ctx) {
             Some(i) => self.apply_intent(i, &inv),
             None => vec![],
+        }
+    }
+
+    /// The commands every screen shares.
+    fn global(&mut self, cmd: Command) -> Vec<Effect> {
+        match cmd {
+            Command::Quit => {
+                if self.dirty() {
+                    self.modal = Some(Modal::ConfirmQuit);
+                } else {
+                    self.quit = true;
+                }
+                vec![]
+            }
+            Command::Help => {
+                self.modal = Some(Modal::Help);
+                vec![]
+            }
+            Command::Reload => self.reload(),
+            Command::Save => self.save(AfterSave::Nothing),
+            Command::Checks if self.inventory().is_some() => {
+                self.modal = Some(Modal::Checks(ChecksView::default()));
+                vec![]
+            }
+            Command::Back if !self.screen.get_mut().back() => self.back(),
+            _ => vec![],
         }
     }
 
     fn on_modal_key(&mut self, modal: Modal, k: KeyEvent) -> Vec<Effect> {
         match modal {
             Modal::Checks(mut view) => {
-                let keep = view.handle_key(k, &self.derived.findings);
+                let keep = view.handle_key(k, &self.derived.findings, &self.keys);
                 self.modal = keep.then_some(Modal::Checks(view));
                 vec![]
             }
@@ -1026,6 +1062,8 @@ impl App {
 
     fn apply_intent(&mut self, intent: Intent, inv: &Inventory) -> Vec<Effect> {
         match intent {
+            Intent::Global(cmd) => self.global(cmd),
+            Intent::Apply => self.confirm_apply(),
             Intent::Flash(level, text) => self.flash(level, text),
             Intent::ChooseVpc(id) => {
                 let Some(vpc) = inv.vpc(&id) else {

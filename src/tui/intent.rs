@@ -7,7 +7,11 @@ pub enum Intent {
     ToggleSubnet(String),
     CycleCluster,
     Next,
+    /// `a` on the preview: confirm, then apply.
+    Apply,
     Flash(Level, String),
+    /// A command the app handles on every screen (quit, help, save, reload, checks, back).
+    Global(super::keys::Command),
 }
 
 /// How much a flash line matters.

@@ -5,7 +5,9 @@
 
 pub mod app;
 pub mod intent;
+pub mod keys;
 pub mod screens;
+pub mod steps;
 pub mod terminal;
 pub mod theme;
 pub mod view;
@@ -41,7 +43,14 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
         read_only: global.read_only,
         color: global.color(),
     };
+    // A bad key file is said before the terminal is taken over.
+    let keys = keys::KeyMap::load().map_err(|e| {
+        std::io::Error::other(format!(
+            "{e} — fix the key file or remove it (docs/keys.md lists the keys)"
+        ))
+    })?;
     let (mut app, effects) = App::new(ctx, spec_path.clone(), spec_file::read(&spec_path));
+    app.keys = keys;
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let runner = Runner {
         tx,

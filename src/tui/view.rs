@@ -1,8 +1,10 @@
 //! Drawing: a pure function of the [`App`]. Chrome is three rows: header (title, profile,
 //! account, region, READ-ONLY), breadcrumb, and the footer (key hints or the flash line).
 
-use super::app::{App, Level, LoadState, MIN_SIZE, Modal, OVERWRITE_WORD, STEPS, Screen};
-use super::screens::{preview, subnets, vpcs};
+use super::app::{App, Level, LoadState, MIN_SIZE, Modal, OVERWRITE_WORD, Screen};
+use super::keys::KEY_FILE;
+use super::screens::ScreenCtx;
+use super::steps::{STEPS, StepInput, StepState};
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -107,20 +109,17 @@ pub fn draw(f: &mut Frame, app: &App) {
             );
         }
         LoadState::Ready(inv) => {
-            let findings = &app.derived.findings;
-            match &app.screen {
-                Screen::Vpcs(s) => s.render(
-                    f,
-                    inner,
-                    inv,
-                    app.draft().map(|d| d.vpc_id.as_str()),
-                    findings,
-                    &t,
-                ),
-                Screen::Subnets(s) => s.render(f, inner, inv, app.draft(), findings, &t),
-                Screen::Preview(s) => s.render(f, inner, &app.derived.preview, &t),
-                Screen::Progress(p) => p.render(f, inner, SPINNER[app.spinner % SPINNER.len()], &t),
-            }
+            let ctx = ScreenCtx {
+                inv,
+                draft: app.draft(),
+                findings: &app.derived.findings,
+                preview: &app.derived.preview,
+                keys: &app.keys,
+                theme: &t,
+                page: 0,
+                spinner: SPINNER[app.spinner % SPINNER.len()],
+            };
+            app.screen.get().render(f, inner, &ctx);
         }
     }
     draw_footer(f, footer, app, &t);
@@ -128,7 +127,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Modal::Help) => draw_help(f, body, app, &t),
         Some(Modal::ConfirmQuit) => draw_confirm_quit(f, body, app, &t),
         Some(Modal::Checks(view)) => {
-            view.render(f, body, &app.derived.findings, &app.derived.scope, &t);
+            view.render(
+                f,
+                body,
+                &app.derived.findings,
+                &app.derived.scope,
+                &app.keys,
+                &t,
+            );
         }
         Some(Modal::ConfirmApply(typed)) => draw_confirm_apply(f, body, app, typed, &t),
         Some(Modal::DiskChanged { saving }) => draw_disk_changed(f, body, app, *saving, &t),
@@ -209,29 +215,36 @@ fn fit(line: Line<'_>, width: usize) -> Line<'_> {
     Line::from(out)
 }
 
+/// The steps as numbers with their state, only the current one titled, so eleven steps
+/// fit 80 columns: ` 1✓ 2✗ [3 Preview and apply] 4 5–  ● unsaved`.
 fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let current = app.screen.step();
+    let input = StepInput {
+        draft: app.draft(),
+        inv: app.inventory().map(|i| &**i),
+        findings: &app.derived.findings,
+        applied: matches!(&app.screen, Screen::Progress(p) if p.summary.as_ref().is_some_and(|s| s.ok())),
+    };
     let mut spans = vec![Span::raw(" ")];
-    for (i, step) in STEPS.iter().enumerate() {
+    for (i, def) in STEPS.iter().enumerate() {
         if i > 0 {
-            spans.push(Span::styled(" › ", t.dim()));
+            spans.push(Span::raw(" "));
         }
-        let done = match step {
-            super::app::Step::Vpc => app.draft().is_some(),
-            super::app::Step::Subnets => app.draft().is_some_and(|d| d.node_subnets.len() >= 2),
-            super::app::Step::Preview => {
-                matches!(&app.screen, Screen::Progress(p) if p.summary.as_ref().is_some_and(|s| s.ok()))
-            }
+        let n = i + 1;
+        if def.step == current {
+            spans.push(Span::styled(
+                format!("[{n} {}]", def.title),
+                t.selected().patch(t.bold()),
+            ));
+            continue;
+        }
+        let (mark, style) = match def.state(&input) {
+            StepState::Done => ("✓", t.ok()),
+            StepState::Errors => ("✗", t.error()),
+            StepState::Skipped => ("–", t.dim()),
+            StepState::Todo => ("", t.dim()),
         };
-        let label = format!("{} {}{}", i + 1, step.title(), if done { " ✓" } else { "" });
-        let style = if *step == current {
-            t.selected().patch(t.bold())
-        } else if done {
-            t.ok()
-        } else {
-            t.dim()
-        };
-        spans.push(Span::styled(label, style));
+        spans.push(Span::styled(format!("{n}{mark}"), style));
     }
     if app.dirty() {
         spans.push(Span::styled("  ● unsaved", t.warn()));
@@ -242,18 +255,24 @@ fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     );
 }
 
-fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
+/// The footer's hints, in the table's order: (key label, what it does).
+fn hints(app: &App) -> Vec<(String, &'static str)> {
     if app.modal.is_some() {
         return vec![];
     }
-    match (&app.load, &app.screen) {
-        (LoadState::Ready(_), Screen::Vpcs(s)) => s.hints(),
-        (LoadState::Ready(_), Screen::Subnets(s)) => s.hints(),
-        (LoadState::Ready(_), Screen::Preview(s)) => s.hints(),
-        (LoadState::Ready(_), Screen::Progress(p)) => p.hints(),
-        (LoadState::Failed(_), _) => vec![("r", "retry"), ("?", "help"), ("q", "quit")],
-        (LoadState::Loading, _) => vec![("q", "quit"), ("?", "help")],
-    }
+    let (bindings, fixed) = match &app.load {
+        LoadState::Ready(_) => {
+            let s = app.screen.get();
+            (s.bindings(), s.fixed_hints())
+        }
+        _ => (app.waiting_bindings(), &[][..]),
+    };
+    bindings
+        .iter()
+        .filter(|b| !b.hint.is_empty())
+        .map(|b| (app.keys.hint_label(b), b.hint))
+        .chain(fixed.iter().map(|(k, h)| (k.to_string(), *h)))
+        .collect()
 }
 
 fn draw_footer(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
@@ -280,67 +299,40 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             break;
         }
         used += w;
-        spans.push(Span::styled(key, t.bold()));
+        spans.push(Span::styled(key.clone(), t.bold()));
         spans.push(Span::styled(format!(" {label}  "), t.dim()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let (title, why, keys): (&str, &str, Vec<(&str, &str)>) = match &app.screen {
-        Screen::Vpcs(_) => (
-            "Step 1 · Region and VPC",
-            vpcs::WHY,
-            vec![
-                ("↑↓ j k", "move"),
-                ("g G", "first / last"),
-                ("Ctrl-b Ctrl-f", "page up / down"),
-                ("Enter", "choose this VPC, go to node subnets"),
-                ("/", "filter by name, ID, CIDR or cluster (Esc clears)"),
-            ],
-        ),
-        Screen::Subnets(_) => (
-            "Step 2 · Node subnets",
-            subnets::WHY,
-            vec![
-                ("↑↓ j k", "move"),
-                ("g G", "first / last"),
-                ("Space or x", "choose / unchoose (one per AZ)"),
-                ("Tab", "cycle the cluster of this VPC"),
-                ("Enter", "save the choices and preview the plan"),
-                ("Esc", "back to the VPCs"),
-            ],
-        ),
-        Screen::Preview(_) | Screen::Progress(_) => (
-            "Step 3 · Preview and apply",
-            preview::WHY,
-            vec![
-                ("↑↓ j k", "scroll"),
-                ("g G", "top / bottom"),
-                ("a", "apply (type yes to confirm; refused with --read-only)"),
-                (
-                    "Esc",
-                    "back to the node subnets (after an apply: read the account again)",
-                ),
-            ],
-        ),
+    let step = app.screen.step();
+    let title = format!("Step {} · {}", step.number(), step.def().title);
+    let (why, bindings) = match &app.load {
+        LoadState::Ready(_) => (app.screen.get().why(), app.screen.get().bindings()),
+        _ => (super::screens::vpcs::WHY, app.waiting_bindings()),
     };
     let mut lines = vec![Line::from(Span::raw(why)), Line::from("")];
-    for (k, d) in keys.into_iter().chain([
-        ("w", "save the spec file"),
-        ("r", "read the account again"),
-        ("c", "checks: every finding, with why and fix"),
-        ("q", "quit (asks when choices are unsaved)"),
-        ("Ctrl-C", "quit now"),
-    ]) {
+    let labels: Vec<String> = bindings.iter().map(|b| app.keys.help_label(b)).collect();
+    let col = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 24)
+        + 2;
+    for (b, label) in bindings.iter().zip(labels) {
         lines.push(Line::from(vec![
-            Span::styled(format!("{k:<14}"), t.bold()),
-            Span::raw(d),
+            Span::styled(format!("{label:<col$}"), t.bold()),
+            Span::raw(b.help),
         ]));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        format!("Spec file: {} · any key closes", app.spec_path().display()),
+        format!(
+            "Spec file: {} · keys: {KEY_FILE} · any key closes",
+            app.spec_path().display()
+        ),
         t.dim(),
     )));
     let w = area.width.saturating_sub(4).min(90);

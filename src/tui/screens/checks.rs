@@ -2,15 +2,34 @@
 //! with the why and fix of the selected one. Findings are a pure function of the inventory
 //! and the choices (rules::evaluate), so the view recomputes them when it draws.
 
-use super::{clamp_offset, nav_key};
+use super::{Nav, clamp_offset};
 use crate::rules::{Finding, Severity};
+use crate::tui::keys::{self, Binding, Command, KeyMap, Scope, on};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 use std::cell::Cell;
+
+const BINDINGS: &[Binding] = &[
+    keys::MOVE,
+    on(
+        Scope::Checks,
+        &[Command::Severity],
+        "filter by severity",
+        "filter by severity",
+    ),
+    on(Scope::Checks, &[Command::Close], "close", "close"),
+    on(
+        Scope::List,
+        &[Command::First, Command::Last],
+        "",
+        "first / last",
+    ),
+    keys::PAGE,
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct ChecksView {
@@ -63,15 +82,11 @@ impl ChecksView {
     }
 
     /// Keys while the view is open; returns false when it should close.
-    pub fn handle_key(&mut self, k: KeyEvent, all: &[Finding]) -> bool {
+    pub fn handle_key(&mut self, k: KeyEvent, all: &[Finding], keys: &KeyMap) -> bool {
         let n = self.visible(all).len();
-        if let Some(nav) = nav_key(&k) {
-            self.selected = nav.apply(self.selected, n, 10);
-            return true;
-        }
-        match k.code {
-            KeyCode::Esc | KeyCode::Char('c') | KeyCode::Char('q') => return false,
-            KeyCode::Char('f') => {
+        match keys.command(BINDINGS, &k) {
+            Some(Command::Close) => return false,
+            Some(Command::Severity) => {
                 self.only = match self.only {
                     None => Some(Severity::Error),
                     Some(Severity::Error) => Some(Severity::Warn),
@@ -80,12 +95,25 @@ impl ChecksView {
                 };
                 self.selected = 0;
             }
-            _ => {}
+            Some(cmd) => {
+                if let Some(nav) = Nav::of(cmd) {
+                    self.selected = nav.apply(self.selected, n, 10);
+                }
+            }
+            None => {}
         }
         true
     }
 
-    pub fn render(&self, f: &mut Frame, area: Rect, all: &[Finding], scope: &str, t: &Theme) {
+    pub fn render(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        all: &[Finding],
+        scope: &str,
+        keys: &KeyMap,
+        t: &Theme,
+    ) {
         let rows = self.visible(all);
         let sel = self.selected.min(rows.len().saturating_sub(1));
         let (e, w, i) = crate::rules::summary(all);
@@ -145,16 +173,11 @@ impl ChecksView {
                 detail_area,
             );
         }
-        f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("↑↓", t.bold()),
-                Span::styled(" move  ", t.dim()),
-                Span::styled("f", t.bold()),
-                Span::styled(" filter by severity  ", t.dim()),
-                Span::styled("Esc", t.bold()),
-                Span::styled(" close", t.dim()),
-            ])),
-            keys_area,
-        );
+        let mut hints = vec![];
+        for b in BINDINGS.iter().filter(|b| !b.hint.is_empty()) {
+            hints.push(Span::styled(keys.hint_label(b), t.bold()));
+            hints.push(Span::styled(format!(" {}  ", b.hint), t.dim()));
+        }
+        f.render_widget(Paragraph::new(Line::from(hints)), keys_area);
     }
 }

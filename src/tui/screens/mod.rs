@@ -1,12 +1,95 @@
-//! One module per wizard step. Each screen keeps its own UI state (cursor, filter), turns
-//! keys into [`Intent`](super::app::Intent)s for `App::update`, and renders itself.
+//! One module per wizard step, all with one contract ([`WizardScreen`]): a screen keeps
+//! its own UI state (cursor, filter), turns keys into [`Intent`]s through its binding
+//! table (the same table draws the footer hints and the `?` help), and renders itself
+//! from a [`ScreenCtx`]. Only `App::update` changes the draft spec.
 
 pub mod checks;
 pub mod preview;
 pub mod subnets;
 pub mod vpcs;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::intent::Intent;
+use super::keys::{Binding, Command, KeyMap};
+use super::theme::Theme;
+use crate::inventory::Inventory;
+use crate::rules::Finding;
+use crate::spec::Spec;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+/// What a screen reads: the account, the draft, the derived state, the keys.
+pub struct ScreenCtx<'a> {
+    pub inv: &'a Inventory,
+    pub draft: Option<&'a Spec>,
+    pub findings: &'a [Finding],
+    pub preview: &'a preview::Preview,
+    pub keys: &'a KeyMap,
+    pub theme: &'a Theme,
+    /// Rows a page scroll moves.
+    pub page: usize,
+    /// The spinner frame (for what is running).
+    pub spinner: &'a str,
+}
+
+/// The contract every screen keeps.
+pub trait WizardScreen {
+    /// Why this step matters, in AWS terms (the top of `?`).
+    fn why(&self) -> &'static str;
+
+    /// The keys, in footer order: the screen's own, the list keys, the global keys.
+    fn bindings(&self) -> &'static [Binding];
+
+    /// Keys for which no binding exists (Ctrl-C), shown in the footer after the table.
+    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
+    /// A text field has the keys: every key but Ctrl-C goes to [`Self::text_key`].
+    fn capturing(&self) -> bool {
+        false
+    }
+
+    fn text_key(&mut self, _key: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
+        None
+    }
+
+    /// A command of this screen's table (global ones are the app's).
+    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent>;
+
+    /// Esc: true when the screen used it (an applied filter cleared), else the app goes
+    /// back a step.
+    fn back(&mut self) -> bool {
+        false
+    }
+
+    /// A key: typed into a text field, or looked up in the binding table.
+    fn handle_key(&mut self, key: KeyEvent, ctx: &ScreenCtx) -> Option<Intent> {
+        if self.capturing() {
+            return self.text_key(key, ctx);
+        }
+        let cmd = ctx.keys.command(self.bindings(), &key)?;
+        if is_global(cmd) {
+            return Some(Intent::Global(cmd));
+        }
+        self.on_command(cmd, ctx)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx);
+}
+
+/// The commands the app handles on every screen.
+pub fn is_global(cmd: Command) -> bool {
+    matches!(
+        cmd,
+        Command::Quit
+            | Command::Help
+            | Command::Save
+            | Command::Reload
+            | Command::Checks
+            | Command::Back
+    )
+}
 
 /// Cursor movement shared by every list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,21 +102,19 @@ pub enum Nav {
     PageDown,
 }
 
-/// Arrows and vim keys; g/G and Ctrl-b/Ctrl-f instead of Home/End/PgUp/PgDn, which are
-/// unreliable over SSM (those are accepted too).
-pub fn nav_key(k: &KeyEvent) -> Option<Nav> {
-    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    Some(match k.code {
-        KeyCode::Up | KeyCode::Char('k') if !ctrl => Nav::Up,
-        KeyCode::Down | KeyCode::Char('j') if !ctrl => Nav::Down,
-        KeyCode::Char('g') | KeyCode::Home if !ctrl => Nav::First,
-        KeyCode::Char('G') | KeyCode::End => Nav::Last,
-        KeyCode::Char('b') if ctrl => Nav::PageUp,
-        KeyCode::Char('f') if ctrl => Nav::PageDown,
-        KeyCode::PageUp => Nav::PageUp,
-        KeyCode::PageDown => Nav::PageDown,
-        _ => return None,
-    })
+impl Nav {
+    /// The movement a list command asks for.
+    pub fn of(cmd: Command) -> Option<Nav> {
+        Some(match cmd {
+            Command::Up => Nav::Up,
+            Command::Down => Nav::Down,
+            Command::First => Nav::First,
+            Command::Last => Nav::Last,
+            Command::PageUp => Nav::PageUp,
+            Command::PageDown => Nav::PageDown,
+            _ => return None,
+        })
+    }
 }
 
 impl Nav {

@@ -4,11 +4,12 @@
 //! the apply engine's events.
 
 use super::super::theme::Theme;
-use super::{Nav, nav_key};
+use super::{Nav, ScreenCtx, WizardScreen};
 use crate::apply::{Event, Summary};
 use crate::plan::Op;
+use crate::tui::intent::Intent;
+use crate::tui::keys::{self, Binding, Command, Scope, on};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -43,39 +44,66 @@ pub struct PreviewScreen {
     pub offset: usize,
 }
 
-/// What a key on the preview asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PreviewKey {
-    Apply,
-    None,
+const SCROLL: Binding = on(
+    Scope::List,
+    &[Command::Up, Command::Down],
+    "scroll",
+    "scroll",
+);
+const TOP_BOTTOM: Binding = on(
+    Scope::List,
+    &[Command::First, Command::Last],
+    "",
+    "top / bottom",
+);
+
+const BINDINGS: &[Binding] = &[
+    on(
+        Scope::Preview,
+        &[Command::Apply],
+        "apply",
+        "apply (type yes to confirm; refused with --read-only)",
+    ),
+    SCROLL,
+    on(
+        Scope::Global,
+        &[Command::Back],
+        "back",
+        "back to the node subnets",
+    ),
+    keys::SAVE,
+    keys::CHECKS,
+    keys::HELP,
+    keys::QUIT,
+    keys::RELOAD,
+    TOP_BOTTOM,
+    keys::PAGE,
+];
+
+impl WizardScreen for PreviewScreen {
+    fn why(&self) -> &'static str {
+        WHY
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        BINDINGS
+    }
+
+    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
+        if let Some(nav) = Nav::of(cmd) {
+            self.offset = scroll(self.offset, nav, ctx.preview.lines.len(), ctx.page);
+            return None;
+        }
+        (cmd == Command::Apply).then_some(Intent::Apply)
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        self.draw(f, area, ctx.preview, ctx.theme);
+    }
 }
 
 impl PreviewScreen {
-    pub fn handle_key(&mut self, k: KeyEvent, total: usize, page: usize) -> PreviewKey {
-        if let Some(nav) = nav_key(&k) {
-            self.offset = scroll(self.offset, nav, total, page);
-            return PreviewKey::None;
-        }
-        match k.code {
-            KeyCode::Char('a') => PreviewKey::Apply,
-            _ => PreviewKey::None,
-        }
-    }
-
-    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("a", "apply"),
-            ("↑↓/jk", "scroll"),
-            ("Esc", "back"),
-            ("w", "save"),
-            ("c", "checks"),
-            ("?", "help"),
-            ("q", "quit"),
-            ("r", "reload"),
-        ]
-    }
-
-    pub fn render(&self, f: &mut Frame, area: Rect, p: &Preview, t: &Theme) {
+    fn draw(&self, f: &mut Frame, area: Rect, p: &Preview, t: &Theme) {
         let title = if p.blocked {
             " Preview · blocked by error findings ".to_string()
         } else if p.actions == 0 {
@@ -191,25 +219,7 @@ impl ProgressScreen {
         }
     }
 
-    pub fn handle_key(&mut self, k: KeyEvent, page: usize) {
-        if let Some(nav) = nav_key(&k) {
-            self.offset = scroll(self.offset, nav, self.rows.len(), page);
-        }
-    }
-
-    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.running() {
-            vec![("↑↓/jk", "scroll"), ("Ctrl-C", "leave (resumable)")]
-        } else {
-            vec![
-                ("Esc", "back to the preview"),
-                ("↑↓/jk", "scroll"),
-                ("q", "quit"),
-            ]
-        }
-    }
-
-    pub fn render(&self, f: &mut Frame, area: Rect, spinner: &str, t: &Theme) {
+    fn draw(&self, f: &mut Frame, area: Rect, spinner: &str, t: &Theme) {
         let done = self
             .rows
             .iter()
@@ -280,5 +290,46 @@ impl ProgressScreen {
                 ),
             area,
         );
+    }
+}
+
+const RUNNING: &[Binding] = &[SCROLL, TOP_BOTTOM, keys::PAGE];
+const RUNNING_HINTS: &[(&str, &str)] = &[("Ctrl-C", "leave (resumable)")];
+const FINISHED: &[Binding] = &[
+    on(
+        Scope::Global,
+        &[Command::Back],
+        "back to the preview",
+        "back to the preview (reads the account again)",
+    ),
+    SCROLL,
+    keys::QUIT,
+    keys::HELP,
+    TOP_BOTTOM,
+    keys::PAGE,
+];
+
+impl WizardScreen for ProgressScreen {
+    fn why(&self) -> &'static str {
+        WHY
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        if self.running() { RUNNING } else { FINISHED }
+    }
+
+    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
+        if self.running() { RUNNING_HINTS } else { &[] }
+    }
+
+    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
+        if let Some(nav) = Nav::of(cmd) {
+            self.offset = scroll(self.offset, nav, self.rows.len(), ctx.page);
+        }
+        None
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        self.draw(f, area, ctx.spinner, ctx.theme);
     }
 }

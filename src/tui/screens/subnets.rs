@@ -2,15 +2,15 @@
 //! (from the route table in effect), free IPs and route table (the main one flagged);
 //! only private and isolated subnets can be chosen, one per AZ.
 
-use super::{clamp_offset, nav_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, Subnet, SubnetKind, Vpc};
 use crate::report::trunc;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 use crate::tui::intent::Intent;
+use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
@@ -49,39 +49,7 @@ impl SubnetsScreen {
         self.cursor = self.cursor.min(n.saturating_sub(1));
     }
 
-    pub fn handle_key(&mut self, k: KeyEvent, inv: &Inventory, draft: &Spec) -> Option<Intent> {
-        let vpc = inv.vpc(&draft.vpc_id)?;
-        let n = vpc.subnets.len();
-        if let Some(nav) = nav_key(&k) {
-            self.cursor = nav.apply(self.cursor, n, 10);
-            return None;
-        }
-        match k.code {
-            KeyCode::Char(' ') | KeyCode::Char('x') => vpc
-                .subnets
-                .get(self.cursor)
-                .map(|s| Intent::ToggleSubnet(s.id.clone())),
-            KeyCode::Tab => Some(Intent::CycleCluster),
-            KeyCode::Enter => Some(Intent::Next),
-            _ => None,
-        }
-    }
-
-    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("↑↓/jk", "move"),
-            ("Space", "choose"),
-            ("Enter", "preview"),
-            ("Esc", "back"),
-            ("Tab", "cluster"),
-            ("c", "checks"),
-            ("?", "help"),
-            ("q", "quit"),
-            ("r", "reload"),
-        ]
-    }
-
-    pub fn render(
+    fn draw(
         &self,
         f: &mut Frame,
         area: Rect,
@@ -221,6 +189,67 @@ impl SubnetsScreen {
             rows.push(ListItem::new(subnet_line(vpc, s, choices, t, wide, width)));
         }
         (rows, cursor_row)
+    }
+}
+
+const BINDINGS: &[Binding] = &[
+    keys::MOVE,
+    on(
+        Scope::Subnets,
+        &[Command::Toggle],
+        "choose",
+        "choose / unchoose (one per AZ)",
+    ),
+    on(
+        Scope::Subnets,
+        &[Command::Next],
+        "preview",
+        "save what changed and preview the plan",
+    ),
+    on(Scope::Global, &[Command::Back], "back", "back to the VPCs"),
+    on(
+        Scope::Subnets,
+        &[Command::CycleCluster],
+        "cluster",
+        "cycle the cluster of this VPC",
+    ),
+    keys::CHECKS,
+    keys::HELP,
+    keys::QUIT,
+    keys::RELOAD,
+    keys::ENDS,
+    keys::SAVE,
+    keys::PAGE,
+];
+
+impl WizardScreen for SubnetsScreen {
+    fn why(&self) -> &'static str {
+        WHY
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        BINDINGS
+    }
+
+    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
+        let vpc = ctx.inv.vpc(&ctx.draft?.vpc_id)?;
+        if let Some(nav) = Nav::of(cmd) {
+            self.cursor = nav.apply(self.cursor, vpc.subnets.len(), 10);
+            return None;
+        }
+        match cmd {
+            Command::Toggle => vpc
+                .subnets
+                .get(self.cursor)
+                .map(|s| Intent::ToggleSubnet(s.id.clone())),
+            Command::CycleCluster => Some(Intent::CycleCluster),
+            Command::Next => Some(Intent::Next),
+            _ => None,
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        self.draw(f, area, ctx.inv, ctx.draft, ctx.findings, ctx.theme);
     }
 }
 

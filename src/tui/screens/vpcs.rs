@@ -1,11 +1,12 @@
 //! Step 1: region and VPC. Lists the region's VPCs with what matters for a private
 //! cluster (DNS attributes, subnet kinds, endpoints, clusters); `/` filters.
 
-use super::{clamp_offset, nav_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, SubnetKind, Vpc};
 use crate::report::{dhcp_summary, trunc};
 use crate::rules::Finding;
 use crate::tui::intent::Intent;
+use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -59,77 +60,7 @@ impl VpcsScreen {
         true
     }
 
-    pub fn handle_key(&mut self, k: KeyEvent, inv: &Inventory) -> Option<Intent> {
-        let n = self.rows(inv).len();
-        if self.filtering {
-            match k.code {
-                KeyCode::Enter => self.filtering = false,
-                KeyCode::Esc => {
-                    self.filtering = false;
-                    self.filter.reset();
-                }
-                KeyCode::Backspace => {
-                    self.filter.handle(InputRequest::DeletePrevChar);
-                }
-                KeyCode::Delete => {
-                    self.filter.handle(InputRequest::DeleteNextChar);
-                }
-                KeyCode::Left => {
-                    self.filter.handle(InputRequest::GoToPrevChar);
-                }
-                KeyCode::Right => {
-                    self.filter.handle(InputRequest::GoToNextChar);
-                }
-                KeyCode::Char(c) => {
-                    self.filter.handle(InputRequest::InsertChar(c));
-                }
-                _ => {}
-            }
-            self.selected = 0;
-            return None;
-        }
-        match nav_key(&k) {
-            Some(nav) => {
-                self.selected = nav.apply(self.selected, n, 10);
-                None
-            }
-            None => match k.code {
-                KeyCode::Char('/') => {
-                    self.filtering = true;
-                    None
-                }
-                KeyCode::Enter => {
-                    let rows = self.rows(inv);
-                    rows.get(self.selected)
-                        .map(|v| Intent::ChooseVpc(v.id.clone()))
-                }
-                _ => None,
-            },
-        }
-    }
-
-    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
-        if self.filtering {
-            return vec![
-                ("Enter", "apply filter"),
-                ("Esc", "clear"),
-                ("Ctrl-C", "quit"),
-            ];
-        }
-        vec![
-            ("↑↓/jk", "move"),
-            ("Enter", "choose"),
-            ("/", "filter"),
-            ("r", "reload"),
-            ("?", "help"),
-            ("q", "quit"),
-            ("c", "checks"),
-            ("g/G", "first/last"),
-            ("w", "save"),
-        ]
-    }
-
-    pub fn render(
+    fn draw(
         &self,
         f: &mut Frame,
         area: Rect,
@@ -275,6 +206,121 @@ impl VpcsScreen {
         if let Some(v) = rows.get(self.selected) {
             render_detail(f, detail_area, inv, v, findings, t);
         }
+    }
+}
+
+const BINDINGS: &[Binding] = &[
+    keys::MOVE,
+    on(
+        Scope::Vpcs,
+        &[Command::Choose],
+        "choose",
+        "choose this VPC, go to node subnets",
+    ),
+    on(
+        Scope::Vpcs,
+        &[Command::Filter],
+        "filter",
+        "filter by name, ID, CIDR or cluster (Enter keeps it, Esc clears it)",
+    ),
+    keys::RELOAD,
+    keys::HELP,
+    keys::QUIT,
+    keys::CHECKS,
+    keys::ENDS,
+    keys::SAVE,
+    keys::PAGE,
+    on(
+        Scope::Global,
+        &[Command::Back],
+        "",
+        "clear an applied filter (Esc never quits)",
+    ),
+];
+
+const FILTER_HINTS: &[(&str, &str)] = &[
+    ("Enter", "apply filter"),
+    ("Esc", "clear"),
+    ("Ctrl-C", "quit"),
+];
+
+impl WizardScreen for VpcsScreen {
+    fn why(&self) -> &'static str {
+        WHY
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        if self.filtering { &[] } else { BINDINGS }
+    }
+
+    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
+        if self.filtering { FILTER_HINTS } else { &[] }
+    }
+
+    fn capturing(&self) -> bool {
+        self.filtering
+    }
+
+    /// Typing into the filter (Enter keeps it, Esc clears it).
+    fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
+        match k.code {
+            KeyCode::Enter => self.filtering = false,
+            KeyCode::Esc => {
+                self.filtering = false;
+                self.filter.reset();
+            }
+            KeyCode::Backspace => {
+                self.filter.handle(InputRequest::DeletePrevChar);
+            }
+            KeyCode::Delete => {
+                self.filter.handle(InputRequest::DeleteNextChar);
+            }
+            KeyCode::Left => {
+                self.filter.handle(InputRequest::GoToPrevChar);
+            }
+            KeyCode::Right => {
+                self.filter.handle(InputRequest::GoToNextChar);
+            }
+            KeyCode::Char(c) => {
+                self.filter.handle(InputRequest::InsertChar(c));
+            }
+            _ => {}
+        }
+        self.selected = 0;
+        None
+    }
+
+    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
+        if let Some(nav) = Nav::of(cmd) {
+            self.selected = nav.apply(self.selected, self.rows(ctx.inv).len(), 10);
+            return None;
+        }
+        match cmd {
+            Command::Filter => {
+                self.filtering = true;
+                None
+            }
+            Command::Choose => self
+                .rows(ctx.inv)
+                .get(self.selected)
+                .map(|v| Intent::ChooseVpc(v.id.clone())),
+            _ => None,
+        }
+    }
+
+    fn back(&mut self) -> bool {
+        self.clear_filter()
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        self.draw(
+            f,
+            area,
+            ctx.inv,
+            ctx.draft.map(|d| d.vpc_id.as_str()),
+            ctx.findings,
+            ctx.theme,
+        );
     }
 }
 

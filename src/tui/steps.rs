@@ -1,0 +1,110 @@
+//! The wizard's steps as one table: title, short title, which findings are about it,
+//! when it applies, when it is done. The breadcrumb, the help title and the step states
+//! are read from here; a new step is a row here and its screen's file.
+
+use crate::inventory::Inventory;
+use crate::rules::{Area, Finding, Severity};
+use crate::spec::Spec;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Vpc,
+    Subnets,
+    Preview,
+}
+
+/// What a step's state is computed from.
+pub struct StepInput<'a> {
+    pub draft: Option<&'a Spec>,
+    pub inv: Option<&'a Inventory>,
+    pub findings: &'a [Finding],
+    /// The last apply in this session completed.
+    pub applied: bool,
+}
+
+pub struct StepDef {
+    pub step: Step,
+    pub title: &'static str,
+    pub short: &'static str,
+    /// The findings shown as this step's errors.
+    pub areas: &'static [Area],
+    /// Whether the step applies to this draft (custom networking only with a secondary
+    /// CIDR, DNS only with a cluster: later steps).
+    pub applies: fn(&StepInput) -> bool,
+    pub done: fn(&StepInput) -> bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepState {
+    Todo,
+    Done,
+    Skipped,
+    Errors,
+}
+
+fn always(_: &StepInput) -> bool {
+    true
+}
+
+pub const STEPS: &[StepDef] = &[
+    StepDef {
+        step: Step::Vpc,
+        title: "Region and VPC",
+        short: "VPC",
+        areas: &[Area::Vpc],
+        applies: always,
+        done: |i| i.draft.is_some(),
+    },
+    StepDef {
+        step: Step::Subnets,
+        title: "Node subnets",
+        short: "Subnets",
+        areas: &[Area::NodeSubnets],
+        applies: always,
+        done: |i| i.draft.is_some_and(|d| d.node_subnets.len() >= 2),
+    },
+    StepDef {
+        step: Step::Preview,
+        title: "Preview and apply",
+        short: "Preview",
+        areas: &[],
+        applies: always,
+        done: |i| i.applied,
+    },
+];
+
+impl Step {
+    pub fn def(self) -> &'static StepDef {
+        STEPS
+            .iter()
+            .find(|d| d.step == self)
+            .expect("every step is in STEPS")
+    }
+
+    /// 1-based position in the breadcrumb.
+    pub fn number(self) -> usize {
+        STEPS.iter().position(|d| d.step == self).expect("in STEPS") + 1
+    }
+}
+
+impl StepDef {
+    pub fn state(&self, input: &StepInput) -> StepState {
+        if !(self.applies)(input) {
+            return StepState::Skipped;
+        }
+        // Errors the plan does not fix itself (a V1 the plan turns on is no error here).
+        let errors = input.draft.is_some()
+            && input.findings.iter().any(|f| {
+                f.severity == Severity::Error
+                    && self.areas.contains(&f.area)
+                    && !crate::plan::REMEDIES.contains(&f.id)
+            });
+        if errors {
+            StepState::Errors
+        } else if (self.done)(input) {
+            StepState::Done
+        } else {
+            StepState::Todo
+        }
+    }
+}
