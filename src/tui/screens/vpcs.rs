@@ -98,8 +98,14 @@ impl VpcsScreen {
             ]
             .map(|h| Cell::from(h).style(t.bold())),
         );
+        // Only the rows in the window are built (a region may hold a thousand VPCs).
+        let visible = table_area.height.saturating_sub(1) as usize;
+        let offset = clamp_offset(self.offset.get(), self.selected, visible);
+        self.offset.set(offset);
         let body_rows: Vec<Row> = rows
             .iter()
+            .skip(offset)
+            .take(visible)
             .map(|v| {
                 let chosen = chosen == Some(v.id.as_str());
                 let cidrs: Vec<&str> = v.active_cidrs().collect();
@@ -156,16 +162,13 @@ impl VpcsScreen {
             Constraint::Length(4),
             Constraint::Min(6),
         ];
-        let visible = table_area.height.saturating_sub(1) as usize;
-        let offset = clamp_offset(self.offset.get(), self.selected, visible);
-        self.offset.set(offset);
         let mut state = TableState::default()
             .with_selected(if rows.is_empty() {
                 None
             } else {
-                Some(self.selected)
+                Some(self.selected - offset)
             })
-            .with_offset(offset);
+            .with_offset(0);
         if rows.is_empty() {
             let msg = if inv.vpcs.is_empty() {
                 format!(
