@@ -76,6 +76,11 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs benches too, without --bench: nothing to measure then.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("benches/wizard.rs: run it with `cargo bench --bench wizard`");
+        return;
+    }
     let inv = Arc::new(large());
     let subnets: usize = inv.vpcs.iter().map(|v| v.subnets.len()).sum();
     println!("wizard: {} VPCs, {subnets} subnets, 120x40", inv.vpcs.len());
