@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod aws;
+pub mod calls;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    ExitCode::from(rt.block_on(async {
+    let code = rt.block_on(async {
         match &cli.command {
             None | Some(Command::Tui) => match tui::run(&cli.global).await {
                 Ok(()) => 0,
@@ -33,7 +33,9 @@ fn main() -> ExitCode {
             },
             Some(command) => commands::run(&cli.global, command).await,
         }
-    }))
+    });
+    eks_private_tui::ops::write_calls_made();
+    ExitCode::from(code)
 }
 
 fn init_logging(path: Option<&std::path::Path>) -> std::io::Result<()> {

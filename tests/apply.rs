@@ -7,6 +7,7 @@ mod common;
 
 use common::{Moto, Proxy, bin, moto, stderr, stdout, unique_temp};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -67,6 +68,41 @@ fn run(url: &str, args: &[&str], spec: &Path) -> Output {
         .env("EKS_PRIVATE_TUI_STATS", "1")
         .output()
         .unwrap()
+}
+
+/// `run`, recording every AWS call the process made (EKS_PRIVATE_TUI_CALLS_FILE).
+fn run_recording(url: &str, args: &[&str], spec: &Path) -> (Output, BTreeSet<String>) {
+    let file = common::unique_temp("ept-calls");
+    let out = bin(Some(url))
+        .args(args)
+        .arg("--spec")
+        .arg(spec)
+        .env("EKS_PRIVATE_TUI_CALLS_FILE", &file)
+        .output()
+        .unwrap();
+    let calls = std::fs::read_to_string(&file)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let _ = std::fs::remove_file(&file);
+    (out, calls)
+}
+
+/// Every call made is in the call table for that command: the data the permissions page
+/// and the IAM export read is what the code does.
+fn assert_declared(
+    made: &BTreeSet<String>,
+    declared: BTreeSet<eks_private_tui::calls::Call>,
+    what: &str,
+) {
+    let declared: BTreeSet<String> = declared.iter().map(|c| c.to_string()).collect();
+    let undeclared: Vec<&String> = made.difference(&declared).collect();
+    assert!(
+        undeclared.is_empty(),
+        "{what} made calls src/calls.rs does not list: {undeclared:?}"
+    );
+    assert!(made.len() >= 15, "{what}: too few calls recorded: {made:?}");
 }
 
 /// The end of stdout and all of stderr, for assertion messages.
@@ -506,10 +542,12 @@ fn destroy_removes_what_apply_created_and_nothing_else() {
     let region = "eu-south-2";
     let (spec, seed) = reference(m, region);
     let before = common::inventory_json(m, region, &[]);
-    let out = run(&m.url, &["apply", "--auto-approve"], &spec);
+    let (out, made) = run_recording(&m.url, &["apply", "--auto-approve"], &spec);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = run(&m.url, &["destroy", "--auto-approve"], &spec);
+    assert_declared(&made, eks_private_tui::calls::apply(), "apply");
+    let (out, made) = run_recording(&m.url, &["destroy", "--auto-approve"], &spec);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_declared(&made, eks_private_tui::calls::destroy(), "destroy");
     let text = stdout(&out);
     assert!(
         text.contains("Plan: 0 to add, 0 to change, 15 to destroy."),

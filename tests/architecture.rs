@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 const CORE: &[&str] = &[
     "src/inventory.rs",
     "src/error.rs",
+    "src/calls.rs",
     "src/spec",
     "src/rules",
     "src/plan",

@@ -9,51 +9,13 @@ fn read(p: impl AsRef<Path>) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// `service:Operation` for every `AwsError::from_sdk("svc", "Op", …)` in src/aws.
+/// `service:Operation` for every call in the call table (src/calls.rs); the moto tests
+/// check that the code makes no call outside it.
 fn calls_in_code() -> BTreeSet<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
-    let mut out = BTreeSet::new();
-    let mut files = vec![];
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            // src/aws/apply/tests.rs and the like: mocks, not calls
-            continue;
-        }
-        files.push(p);
-    }
-    for path in files {
-        let text = std::fs::read_to_string(path).unwrap();
-        for part in text.split("from_sdk(").skip(1) {
-            let quoted: Vec<&str> = part.split('"').collect();
-            // from_sdk("svc", "Op", …): quoted[1] = svc, quoted[3] = Op
-            if quoted.len() > 3 && quoted[2].trim() == "," {
-                let svc = match quoted[1] {
-                    "resolver" => "route53resolver",
-                    s => s,
-                };
-                out.insert(format!("{svc}:{}", quoted[3]));
-            }
-        }
-        // apply.rs's done!("svc", "Op", call) does the same.
-        for part in text.split("done!(").skip(1) {
-            let quoted: Vec<&str> = part.split('"').collect();
-            if quoted.len() > 3 && quoted[2].trim() == "," && !quoted[1].contains(' ') {
-                let svc = match quoted[1] {
-                    "resolver" => "route53resolver",
-                    s => s,
-                };
-                out.insert(format!("{svc}:{}", quoted[3]));
-            }
-        }
-        // ec2.rs's paged!(self, "Op", call, items) passes the name on to from_sdk.
-        for part in text.split("paged!(").skip(1) {
-            if let Some(op) = part.split('"').nth(1).filter(|op| !op.contains(' ')) {
-                out.insert(format!("ec2:{op}"));
-            }
-        }
-    }
-    out
+    eks_private_tui::calls::all()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
 }
 
 #[test]

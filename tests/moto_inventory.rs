@@ -331,3 +331,28 @@ fn inventory_json_via(url: &str, region: &str) -> Value {
     assert!(out.status.success(), "inventory failed: {}", stderr(&out));
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+#[test]
+fn discovery_makes_only_the_calls_the_call_table_lists() {
+    let m = moto();
+    m.seed("demo", "sa-east-1", &["--extras"]);
+    let file = unique_temp("ept-discovery-calls");
+    let out = bin(Some(&m.url))
+        .args(["inventory", "-o", "json", "--region", "sa-east-1"])
+        .env("EKS_PRIVATE_TUI_CALLS_FILE", &file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let made: std::collections::BTreeSet<String> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    std::fs::remove_file(&file).unwrap();
+    let declared: std::collections::BTreeSet<String> = eks_private_tui::calls::DISCOVERY
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    // Every read listed is made (the demo has clusters and Resolver endpoints), and no other.
+    assert_eq!(made, declared);
+}

@@ -79,6 +79,27 @@ pub fn is_mutating(operation: &str) -> bool {
         .any(|p| operation.starts_with(p))
 }
 
+/// Every call made in this process, as IAM names it (`ec2:DescribeVpcs`): the moto tests
+/// check it against the call table (`crate::calls`).
+static CALLS_MADE: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// The calls this process made so far, sorted.
+pub fn calls_made() -> Vec<String> {
+    CALLS_MADE
+        .lock()
+        .map(|s| s.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn record_call(cfg: &ConfigBag) {
+    if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+        && let Ok(mut s) = CALLS_MADE.lock()
+    {
+        s.insert(format!("{}:{}", m.service().to_lowercase(), m.name()));
+    }
+}
+
 fn operation_name(cfg: &ConfigBag) -> String {
     cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
         .map(|m| m.name().to_string())
@@ -95,6 +116,7 @@ impl Intercept for CallCounter {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        record_call(cfg);
         if is_mutating(&operation_name(cfg)) {
             self.0.mutating.fetch_add(1, Ordering::Relaxed);
         }
@@ -104,9 +126,10 @@ impl Intercept for CallCounter {
         &self,
         _ctx: &BeforeTransmitInterceptorContextRef<'_>,
         _rc: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(operation = %operation_name(cfg), "sending");
         Ok(())
     }
     fn read_after_execution(
@@ -118,6 +141,7 @@ impl Intercept for CallCounter {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let ok = matches!(ctx.output_or_error(), Some(Ok(_)));
+        tracing::debug!(operation = %operation_name(cfg), ok, "answered");
         if ok && is_mutating(&operation_name(cfg)) {
             let n = self.0.mutated.fetch_add(1, Ordering::SeqCst) + 1;
             if self.0.abort_after == Some(n) {

@@ -82,6 +82,7 @@ pub async fn read_account(
     let opts = DiscoverOptions {
         vpc: spec.map(|s| s.vpc_id.clone()).or(vpc),
         concurrency,
+        cluster: spec.and_then(|s| s.cluster_name.clone()),
     };
     aws::discover(aws, &opts).await.map_err(|e| {
         if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
@@ -261,4 +262,19 @@ pub async fn execute(
         mode.command()
     );
     Ok(summary)
+}
+
+/// With `EKS_PRIVATE_TUI_CALLS_FILE` set, write every AWS call this process made there,
+/// one `service:Operation` a line (the tests check them against [`crate::calls`]).
+pub fn write_calls_made() {
+    if let Some(path) = std::env::var_os("EKS_PRIVATE_TUI_CALLS_FILE") {
+        let mut text = aws::calls_made().join("\n");
+        text.push('\n');
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!(
+                "warning: cannot write {}: {e}",
+                std::path::Path::new(&path).display()
+            );
+        }
+    }
 }

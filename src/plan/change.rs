@@ -2,6 +2,7 @@
 //! action (waits are reads), so "mutating calls == planned actions" can be measured.
 //! IDs not known before apply are [`Ref::Output`]s naming the action that produces them.
 
+use crate::calls::Call;
 use serde::Serialize;
 
 /// An ID: known now, or the output of another action of the same plan.
@@ -147,6 +148,39 @@ pub enum Change {
 }
 
 impl Change {
+    /// The AWS calls this change makes: its mutating call, and the reads it makes to look
+    /// first and to wait (docs/permissions.md, the IAM export).
+    pub fn calls(&self) -> &'static [Call] {
+        use crate::calls as k;
+        match self {
+            Change::SetVpcAttribute { .. } => k::SET_VPC_ATTRIBUTE,
+            Change::TagSubnet { .. } => k::TAG_SUBNET,
+            Change::CreateSecurityGroup { .. } => k::CREATE_SECURITY_GROUP,
+            Change::AuthorizeIngress { .. } => k::AUTHORIZE_INGRESS,
+            Change::AssociateVpcCidr { .. } => k::ASSOCIATE_VPC_CIDR,
+            Change::CreateSubnet { .. } => k::CREATE_SUBNET,
+            Change::AssociateRouteTable { .. } => k::ASSOCIATE_ROUTE_TABLE,
+            Change::CreateInterfaceEndpoint { .. } | Change::CreateGatewayEndpoint { .. } => {
+                k::CREATE_ENDPOINT
+            }
+            Change::AddGatewayRouteTables { .. } => k::ADD_GATEWAY_ROUTE_TABLES,
+            Change::UpdateClusterAccess { .. } => k::UPDATE_CLUSTER_ACCESS,
+            Change::CreateResolverEndpoint { .. } => k::CREATE_RESOLVER_ENDPOINT,
+            Change::CreateResolverRule { .. } => k::CREATE_RESOLVER_RULE,
+            Change::AssociateResolverRule { .. } => k::ASSOCIATE_RESOLVER_RULE,
+            Change::Delete { what, .. } => match what {
+                Deletable::ResolverRuleAssociation => k::DELETE_RESOLVER_RULE_ASSOCIATION,
+                Deletable::ResolverRule => k::DELETE_RESOLVER_RULE,
+                Deletable::ResolverEndpoint => k::DELETE_RESOLVER_ENDPOINT,
+                Deletable::VpcEndpoint => k::DELETE_VPC_ENDPOINT,
+                Deletable::SecurityGroupRule => k::REVOKE_INGRESS,
+                Deletable::SecurityGroup => k::DELETE_SECURITY_GROUP,
+                Deletable::Subnet => k::DELETE_SUBNET,
+                Deletable::VpcCidrAssociation => k::DISASSOCIATE_VPC_CIDR,
+            },
+        }
+    }
+
     /// The actions whose outputs this change needs.
     pub fn refs(&self) -> Vec<&str> {
         let r: Vec<&Ref> = match self {

@@ -1,0 +1,216 @@
+//! The apply backend: each [`Change`] as one mutating call, then a wait for the state the
+//! next step needs. Calls that take an idempotency token get the step's; calls that take
+//! none are made safe to repeat by reading first (route table associations) or by treating
+//! "already so" answers as success (duplicate rules, existing associations, gone on delete).
+
+use super::wait::{Poll, WaitPolicy, wait_for};
+use super::{Aws, AwsError, ErrorKind, patiently};
+use crate::apply::{Backend, Step};
+use crate::plan::{Change, Deletable, Ref, Targets, VpcAttribute};
+use aws_sdk_ec2::operation::create_vpc_endpoint::builders::CreateVpcEndpointFluentBuilder;
+use aws_sdk_ec2::types as ec2t;
+use aws_sdk_route53resolver::types as r53t;
+
+/// Send `call`, drop the answer, and name the call in the error. The permissions page
+/// test (tests/docs.rs) reads the service and operation from here too.
+macro_rules! done {
+    ($svc:literal, $op:literal, $call:expr) => {
+        $call
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::from_sdk($svc, $op, e))
+    };
+}
+
+/// Send one call, retried while AWS throttles it (or fails with 5xx) for the client's
+/// patience, with the service and operation named in the error; `$call` builds the
+/// request anew for each try.
+macro_rules! send {
+    ($aws:expr, $svc:literal, $op:literal, $call:expr) => {
+        patiently(
+            || async {
+                $call
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk($svc, $op, e))
+            },
+            $aws.patience,
+        )
+        .await
+    };
+}
+
+fn id(r: &Ref) -> Result<&str, AwsError> {
+    match r {
+        Ref::Id(i) => Ok(i),
+        Ref::Output(a) => Err(AwsError::usage(
+            format!("{a} has no ID yet"),
+            "this is a bug in the plan's dependencies; please report it",
+        )),
+    }
+}
+
+fn ec2_tags(kind: ec2t::ResourceType, step: &Step) -> ec2t::TagSpecification {
+    ec2t::TagSpecification::builder()
+        .resource_type(kind)
+        .set_tags(Some(
+            step.tags
+                .iter()
+                .map(|(k, v)| ec2t::Tag::builder().key(k).value(v).build())
+                .collect(),
+        ))
+        .build()
+}
+
+fn r53_tags(step: &Step) -> Vec<r53t::Tag> {
+    step.tags
+        .iter()
+        .filter_map(|(k, v)| r53t::Tag::builder().key(k).value(v).build().ok())
+        .collect()
+}
+
+fn is_code(e: &AwsError, codes: &[&str]) -> bool {
+    e.code.as_deref().is_some_and(|c| codes.contains(&c))
+}
+
+/// A missing field in an answer AWS always fills.
+fn missing(service: &'static str, operation: &'static str, what: &str) -> AwsError {
+    AwsError::new(
+        ErrorKind::Service,
+        service,
+        operation,
+        format!("the answer carries no {what}"),
+        "retry; if it persists, run with RUST_LOG=debug and --log-file to see the answer",
+    )
+}
+
+impl Backend for Aws {
+    async fn execute(&self, change: &Change, step: &Step) -> Result<String, AwsError> {
+        match change {
+            Change::SetVpcAttribute { vpc_id, attribute } => {
+                self.set_vpc_attribute(vpc_id, attribute).await
+            }
+            Change::TagSubnet {
+                subnet_id,
+                key,
+                value,
+            } => self.tag_subnet(subnet_id, key, value).await,
+            Change::CreateSecurityGroup {
+                vpc_id,
+                name,
+                description,
+            } => {
+                self.create_security_group(vpc_id, name, description, step)
+                    .await
+            }
+            Change::AuthorizeIngress {
+                group,
+                protocols,
+                port,
+                cidrs,
+                description,
+            } => {
+                self.authorize_ingress(group, protocols, port, cidrs, description, step)
+                    .await
+            }
+            Change::AssociateVpcCidr { vpc_id, cidr } => {
+                self.associate_vpc_cidr(vpc_id, cidr).await
+            }
+            Change::CreateSubnet {
+                vpc_id,
+                az,
+                cidr,
+                tags,
+                ..
+            } => self.create_subnet(vpc_id, az, cidr, tags, step).await,
+            Change::AssociateRouteTable {
+                route_table_id,
+                subnet,
+            } => self.associate_route_table(route_table_id, subnet).await,
+            Change::CreateInterfaceEndpoint {
+                vpc_id,
+                service_name,
+                subnet_ids,
+                security_group,
+                private_dns,
+                ..
+            } => {
+                self.create_interface_endpoint(
+                    vpc_id,
+                    service_name,
+                    subnet_ids,
+                    security_group,
+                    private_dns,
+                    step,
+                )
+                .await
+            }
+            Change::CreateGatewayEndpoint {
+                vpc_id,
+                service_name,
+                route_table_ids,
+                ..
+            } => {
+                self.create_gateway_endpoint(vpc_id, service_name, route_table_ids, step)
+                    .await
+            }
+            Change::AddGatewayRouteTables {
+                endpoint_id,
+                route_table_ids,
+            } => {
+                self.add_gateway_route_tables(endpoint_id, route_table_ids)
+                    .await
+            }
+            Change::UpdateClusterAccess {
+                cluster,
+                private_access,
+                public_access,
+                public_access_cidrs,
+            } => {
+                self.update_cluster_access(
+                    cluster,
+                    *private_access,
+                    *public_access,
+                    public_access_cidrs,
+                    &step.token,
+                    WaitPolicy::CLUSTER,
+                )
+                .await
+            }
+            Change::CreateResolverEndpoint {
+                name,
+                direction,
+                subnet_ids,
+                security_group,
+            } => {
+                self.create_resolver_endpoint(name, direction, subnet_ids, security_group, step)
+                    .await
+            }
+            Change::CreateResolverRule {
+                name,
+                domain,
+                targets,
+                endpoint,
+            } => {
+                self.create_resolver_rule(name, domain, targets, endpoint, step)
+                    .await
+            }
+            Change::AssociateResolverRule { rule, vpc_id, name } => {
+                self.associate_resolver_rule(rule, vpc_id, name).await
+            }
+            Change::Delete { what, id, parent } => self.delete(*what, id, parent.as_deref()).await,
+        }
+    }
+}
+
+mod cluster;
+mod delete;
+mod endpoint;
+mod resolver;
+mod security_group;
+mod subnet;
+mod vpc;
+
+#[cfg(test)]
+mod tests;

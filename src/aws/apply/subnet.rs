@@ -1,0 +1,189 @@
+//! Subnets: tags, creation, route table associations.
+
+use super::*;
+
+impl Aws {
+    pub(super) async fn tag_subnet(
+        &self,
+        subnet_id: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<String, AwsError> {
+        send!(
+            self,
+            "ec2",
+            "CreateTags",
+            self.ec2
+                .create_tags()
+                .resources(subnet_id)
+                .tags(ec2t::Tag::builder().key(key).value(value).build())
+        )?;
+        Ok(subnet_id.to_string())
+    }
+
+    pub(super) async fn create_subnet(
+        &self,
+        vpc_id: &str,
+        az: &str,
+        cidr: &str,
+        tags: &[(String, String)],
+        step: &Step,
+    ) -> Result<String, AwsError> {
+        let mut with_tags = step.clone();
+        with_tags.tags.extend(tags.iter().cloned());
+        let step = &with_tags;
+        let r = send!(
+            self,
+            "ec2",
+            "CreateSubnet",
+            self.ec2
+                .create_subnet()
+                .vpc_id(vpc_id)
+                .availability_zone(az)
+                .cidr_block(cidr)
+                .tag_specifications(ec2_tags(ec2t::ResourceType::Subnet, step))
+        );
+        let subnet = match r {
+            Ok(out) => out
+                .subnet()
+                .and_then(|s| s.subnet_id())
+                .map(str::to_string)
+                .ok_or_else(|| missing("ec2", "CreateSubnet", "SubnetId"))?,
+            // An earlier try's subnet holds the CIDR: ours if it carries our tag.
+            Err(e) if is_code(&e, &["InvalidSubnet.Conflict"]) => {
+                self.tagged_subnet(vpc_id, cidr, step).await?.ok_or(e)?
+            }
+            Err(e) => return Err(e),
+        };
+        let what = format!("subnet {subnet}");
+        wait_for(
+            self.patience,
+            "ec2",
+            "DescribeSubnets",
+            &what,
+            WaitPolicy::QUICK,
+            || async {
+                let out = self
+                    .ec2
+                    .describe_subnets()
+                    .subnet_ids(&subnet)
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("ec2", "DescribeSubnets", e))?;
+                let state = out
+                    .subnets()
+                    .first()
+                    .and_then(|s| s.state())
+                    .map(|s| s.as_str().to_lowercase())
+                    .unwrap_or_else(|| "not yet listed".into());
+                Ok(match state.as_str() {
+                    "available" => Poll::Ready(()),
+                    "failed" | "failed-insufficient-capacity" => Poll::Failed(state),
+                    _ => Poll::Pending(state),
+                })
+            },
+        )
+        .await?;
+        Ok(subnet)
+    }
+
+    pub(super) async fn associate_route_table(
+        &self,
+        route_table_id: &str,
+        subnet: &Ref,
+    ) -> Result<String, AwsError> {
+        let subnet = id(subnet)?;
+        // Read first: AssociateRouteTable takes no token, and a subnet with an
+        // explicit association needs ReplaceRouteTableAssociation instead.
+        match self.subnet_association(subnet).await? {
+            Some((rt, assoc)) if rt == route_table_id => Ok(assoc),
+            Some((_, assoc)) => send!(
+                self,
+                "ec2",
+                "ReplaceRouteTableAssociation",
+                self.ec2
+                    .replace_route_table_association()
+                    .association_id(&assoc)
+                    .route_table_id(route_table_id)
+            )?
+            .new_association_id()
+            .map(str::to_string)
+            .ok_or_else(|| missing("ec2", "ReplaceRouteTableAssociation", "NewAssociationId")),
+            None => send!(
+                self,
+                "ec2",
+                "AssociateRouteTable",
+                self.ec2
+                    .associate_route_table()
+                    .route_table_id(route_table_id)
+                    .subnet_id(subnet)
+            )?
+            .association_id()
+            .map(str::to_string)
+            .ok_or_else(|| missing("ec2", "AssociateRouteTable", "AssociationId")),
+        }
+    }
+
+    /// A subnet with this CIDR that carries this step's address tag (compared here: EC2
+    /// filter values treat `*` and `?` as wildcards, and moto `[`…`]` too).
+    pub(super) async fn tagged_subnet(
+        &self,
+        vpc: &str,
+        cidr: &str,
+        step: &Step,
+    ) -> Result<Option<String>, AwsError> {
+        let f = |n: &str, v: &str| ec2t::Filter::builder().name(n).values(v).build();
+        let out = send!(
+            self,
+            "ec2",
+            "DescribeSubnets",
+            self.ec2
+                .describe_subnets()
+                .filters(f("vpc-id", vpc))
+                .filters(f("cidr-block", cidr))
+        )?;
+        Ok(out
+            .subnets()
+            .iter()
+            .find(|s| {
+                s.cidr_block() == Some(cidr)
+                    && s.tags().iter().any(|t| {
+                        t.key() == Some(crate::apply::ADDRESS_TAG)
+                            && t.value() == Some(step.address.as_str())
+                    })
+            })
+            .and_then(|s| s.subnet_id())
+            .map(str::to_string))
+    }
+
+    /// The subnet's explicit route table association: (route table, association id).
+    pub(super) async fn subnet_association(
+        &self,
+        subnet: &str,
+    ) -> Result<Option<(String, String)>, AwsError> {
+        let out = send!(
+            self,
+            "ec2",
+            "DescribeRouteTables",
+            self.ec2.describe_route_tables().filters(
+                ec2t::Filter::builder()
+                    .name("association.subnet-id")
+                    .values(subnet)
+                    .build(),
+            )
+        )?;
+        Ok(out
+            .route_tables()
+            .iter()
+            .flat_map(|t| t.associations())
+            .find(|a| a.subnet_id() == Some(subnet) && a.main() != Some(true))
+            .map(|a| {
+                (
+                    a.route_table_id().unwrap_or_default().to_string(),
+                    a.route_table_association_id()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            }))
+    }
+}
