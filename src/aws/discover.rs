@@ -17,6 +17,8 @@ pub struct DiscoverOptions {
     /// Fan-out bound for per-VPC / per-cluster / per-endpoint calls. EC2's Describe* token
     /// bucket holds 100 requests, so the default stays well under it.
     pub concurrency: usize,
+    /// A cluster known by name (the spec's): described in the first round of calls.
+    pub cluster: Option<String>,
 }
 
 impl Default for DiscoverOptions {
@@ -24,6 +26,7 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             vpc: None,
             concurrency: 64,
+            cluster: None,
         }
     }
 }
@@ -56,7 +59,23 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
     }
     let (owned, vpc_owned) = (aws.clone(), opts.vpc.clone());
     let vpcs_with_dns = async move {
-        let vpcs = p!(owned.vpcs(vpc_owned.as_deref())).await?;
+        // With a VPC filter its ID is known: its DNS attributes are read in the first round.
+        let (vpcs, early) = tokio::join!(p!(owned.vpcs(vpc_owned.as_deref())), async {
+            match &vpc_owned {
+                Some(id) => Some(p!(owned.dns_attributes(id)).await),
+                None => None,
+            }
+        });
+        let vpcs = vpcs?;
+        if let Some(early) = early {
+            // A VPC that does not exist is said from DescribeVpcs' (empty) answer.
+            let dns = if vpcs.is_empty() {
+                vec![]
+            } else {
+                vec![early?]
+            };
+            return Ok::<_, AwsError>((vpcs, dns));
+        }
         let ids: Vec<String> = vpcs.iter().map(|(v, _)| v.id.clone()).collect();
         let dns: Vec<(bool, bool)> = futures::stream::iter(ids)
             .map(move |id| {
@@ -70,10 +89,12 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
     };
 
     let (
+        vpcs,
+        clusters,
+        r_endpoints,
         regions,
         identity,
         azs,
-        vpcs,
         dhcp,
         subnets,
         route_tables,
@@ -84,15 +105,17 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         nacls,
         peerings,
         services,
-        clusters,
-        r_endpoints,
         r_rules,
         r_assocs,
     ) = tokio::join!(
+        // The heads of the dependent chains go out first: a server that answers in
+        // arrival order then starts the second round sooner.
+        vpcs_with_dns,
+        p!(aws.clusters(conc, opts.cluster.as_deref())),
+        p!(aws.resolver_endpoints(vpc, conc)),
         p!(aws.regions(None)),
         p!(aws.caller_identity()),
         p!(aws.availability_zones()),
-        vpcs_with_dns,
         p!(aws.dhcp_options()),
         p!(aws.subnets(vpc)),
         p!(aws.route_tables(vpc)),
@@ -103,8 +126,6 @@ pub async fn discover(aws: &Aws, opts: &DiscoverOptions) -> Result<Inventory, Aw
         p!(aws.network_acls(vpc)),
         p!(aws.peerings()),
         p!(aws.endpoint_services(region)),
-        p!(aws.clusters(conc)),
-        p!(aws.resolver_endpoints(vpc, conc)),
         p!(aws.resolver_rules()),
         p!(aws.resolver_rule_associations()),
     );

@@ -94,9 +94,31 @@ impl Aws {
         })
     }
 
-    /// Every cluster of the region, described `concurrency` at a time.
-    pub(super) async fn clusters(&self, concurrency: usize) -> Result<Vec<inv::Cluster>, AwsError> {
-        let names = self.cluster_names().await?;
+    /// Every cluster of the region, described `concurrency` at a time. A cluster known
+    /// by name (the spec's) is described while ListClusters runs, so in the common case
+    /// of one cluster the chain is one round trip, not two. A name that does not exist
+    /// is not an error here: the rules say so.
+    pub(super) async fn clusters(
+        &self,
+        concurrency: usize,
+        known: Option<&str>,
+    ) -> Result<Vec<inv::Cluster>, AwsError> {
+        let early = async {
+            match known {
+                Some(n) => match super::patiently(|| self.cluster(n), self.patience).await {
+                    Ok(c) => Ok(Some(c)),
+                    Err(e) if e.kind == super::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(e),
+                },
+                None => Ok(None),
+            }
+        };
+        let (names, early) = tokio::join!(self.cluster_names(), early);
+        let (names, early) = (names?, early?);
+        let names: Vec<String> = names
+            .into_iter()
+            .filter(|n| early.as_ref().is_none_or(|c| &c.name != n))
+            .collect();
         let me = self.clone();
         let mut clusters: Vec<inv::Cluster> = futures::stream::iter(names)
             .map(move |n| {
@@ -106,6 +128,7 @@ impl Aws {
             .buffer_unordered(concurrency.max(1))
             .try_collect()
             .await?;
+        clusters.extend(early);
         clusters.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(clusters)
     }
