@@ -95,7 +95,7 @@ fn main() {
     let request = fx
         .iter()
         .find_map(|e| match e {
-            Effect::LoadInventory { request } => Some(*request),
+            Effect::LoadInventory { request, .. } => Some(*request),
             _ => None,
         })
         .unwrap();

@@ -25,6 +25,34 @@ pub struct Inventory {
     pub resolver: Resolver,
     /// The region's VPC endpoint services (DescribeVpcEndpointServices).
     pub endpoint_services: Vec<EndpointService>,
+    /// Set only on a partial inventory (the wizard shows discovery as it arrives): what
+    /// is not read yet. No rule is evaluated on a partial inventory.
+    #[serde(skip)]
+    pub pending: Option<Pending>,
+}
+
+/// What a partial inventory lacks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pending {
+    /// The per-VPC lists (subnets, route tables, gateways, endpoints, security groups,
+    /// network ACLs, peerings) and the clusters are not read yet.
+    pub lists: bool,
+    /// VPCs whose DNS attributes are not read yet (their `dns_*` fields are false).
+    pub dns: std::collections::BTreeSet<String>,
+    /// Calls still out (for the progress line).
+    pub what: String,
+}
+
+impl Inventory {
+    /// Still being read: show it, but judge nothing by it.
+    pub fn is_partial(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// The VPC's DNS attributes are known.
+    pub fn dns_known(&self, vpc: &str) -> bool {
+        self.pending.as_ref().is_none_or(|p| !p.dns.contains(vpc))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

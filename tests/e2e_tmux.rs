@@ -129,7 +129,9 @@ fn walk_save_resize_quit() {
     let spec = dir.join("prod.yaml");
     let t = Tmux::new("walk", &launch(&m.url, &spec, ""), 120, 40);
 
-    let s = t.wait_for("Choose the cluster's VPC");
+    // The list shows as soon as DescribeVpcs answers; the intro says "? explains why"
+    // once the whole account is read.
+    let s = t.wait_for("? explains why");
     assert!(s.contains("account 123456789012"), "{s}");
     assert!(s.contains("prod") && s.contains("corp-client"));
     assert_eq!(t.display("#{alternate_on}"), "1");
@@ -243,7 +245,7 @@ fn preview_and_apply_from_the_wizard() {
         .unwrap();
     assert!(out.status.success());
     let t = Tmux::new("apply", &launch(&m.url, &spec, ""), 100, 32);
-    t.wait_for("Choose the cluster's VPC");
+    t.wait_for("? explains why");
     // The spec's VPC and subnets are preselected: Enter, Enter reaches the preview.
     t.keys(&["Enter"]);
     t.wait_for("3 of 3 AZs chosen");
@@ -291,7 +293,7 @@ fn a_user_key_file_changes_the_keys_and_the_hints() {
         1,
     );
     let t = Tmux::new("keys", &line, 100, 30);
-    let s = t.wait_for("Choose the cluster's VPC");
+    let s = t.wait_for("? explains why");
     assert!(
         s.contains("Q quit"),
         "the footer shows the key in effect: {s}"
@@ -309,5 +311,34 @@ fn a_user_key_file_changes_the_keys_and_the_hints() {
     t.keys(&["n"]);
     assert_restored(&t);
     assert!(!spec.exists(), "nothing was saved");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_vpc_list_is_usable_before_every_vpc_detail_is_read() {
+    // 40 VPCs (41 with the default one) behind a slow token bucket for DescribeVpcAttribute (2 at once, 2 a second):
+    // the 80 attribute reads take half a minute; the list must not wait for them.
+    let m = Moto::start_with("e2e-progressive", &[]);
+    m.seed("large", "eu-west-1", &["--vpcs", "40", "--subnets", "2"]);
+    let proxy = Proxy::start(&m.url, &["--throttle", "DescribeVpcAttribute=2:2"]);
+    let dir = tempdir("progressive");
+    let spec = dir.join("p.yaml");
+    let t = Tmux::new("progressive", &launch(&proxy.url, &spec, ""), 120, 40);
+    let s = t.wait_for("reading DNS attributes of");
+    assert!(
+        s.contains("bench-000") && s.contains("VPCs in eu-west-1"),
+        "{s}"
+    );
+    // The list answers keys meanwhile: the filter narrows it.
+    t.keys(&["/", "b", "e", "n", "c", "h", "-", "0", "1", "7", "Enter"]);
+    let s = t.wait_for("1 of 41");
+    assert!(s.contains("bench-017"), "{s}");
+    let stats = proxy.stats();
+    assert!(
+        stats["throttled"].as_u64().unwrap() > 0,
+        "the bucket never throttled, so this proved nothing: {stats}"
+    );
+    t.keys(&["q"]);
+    assert_restored(&t);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -38,7 +38,7 @@ fn loaded(spec: Option<&str>) -> App {
     let request = fx
         .iter()
         .find_map(|e| match e {
-            Effect::LoadInventory { request } => Some(*request),
+            Effect::LoadInventory { request, .. } => Some(*request),
             _ => None,
         })
         .expect("the first effect loads the inventory");
@@ -124,12 +124,24 @@ fn choose_prod(app: &mut App) {
 #[test]
 fn first_frame_loads_and_stale_answers_are_dropped() {
     let (mut app, fx) = App::new(ctx(true, false), PathBuf::from("s.yaml"), Ok(None));
-    assert_eq!(fx, vec![Effect::LoadInventory { request: 1 }]);
+    assert_eq!(
+        fx,
+        vec![Effect::LoadInventory {
+            request: 1,
+            first: None
+        }]
+    );
     assert!(app.busy());
     // r while loading: a new request; the first answer is now stale.
     // r reads the spec file again too.
     let fx = app.update(ch('r'));
-    assert!(fx.contains(&Effect::LoadInventory { request: 2 }), "{fx:?}");
+    assert!(
+        fx.contains(&Effect::LoadInventory {
+            request: 2,
+            first: None
+        }),
+        "{fx:?}"
+    );
     assert!(
         fx.iter().any(|e| matches!(e, Effect::ReadSpec { .. })),
         "{fx:?}"
@@ -167,10 +179,10 @@ fn a_failed_load_shows_the_error_and_retries() {
     assert!(matches!(app.load, LoadState::Failed(_)));
     assert!(!app.quit, "a failed call never ends the TUI");
     insta::assert_snapshot!("error_80x24", render_text(&app, 80, 24));
-    assert!(
-        app.update(ch('r'))
-            .contains(&Effect::LoadInventory { request: 2 })
-    );
+    assert!(app.update(ch('r')).contains(&Effect::LoadInventory {
+        request: 2,
+        first: None
+    }));
     assert!(app.busy());
 }
 
@@ -583,7 +595,7 @@ fn findings_show_on_the_screen_of_their_area_not_their_id_prefix() {
             entries: vec![],
         });
     let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("spec.yaml"), Ok(None));
-    let Some(Effect::LoadInventory { request }) = fx.last() else {
+    let Some(Effect::LoadInventory { request, .. }) = fx.last() else {
         panic!("{fx:?}")
     };
     app.update(Action::InventoryLoaded {
@@ -780,7 +792,7 @@ fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
             subnet_id("prod-private-b")
         ))),
     );
-    let Some(Effect::LoadInventory { request }) = fx.last() else {
+    let Some(Effect::LoadInventory { request, .. }) = fx.last() else {
         panic!("{fx:?}")
     };
     app.update(Action::InventoryLoaded {
@@ -850,7 +862,7 @@ fn settle(app: &mut App, mut fx: Vec<Effect>) {
         let mut next = vec![];
         for e in fx {
             let answer = match e {
-                Effect::LoadInventory { request } => Action::InventoryLoaded {
+                Effect::LoadInventory { request, .. } => Action::InventoryLoaded {
                     request,
                     result: Ok(Arc::new(fixture())),
                 },
@@ -1111,4 +1123,136 @@ fn switching_vpc_and_back_keeps_the_choices_for_each() {
         vec![key(KeyCode::Esc), ch('g'), key(KeyCode::Enter)],
     );
     assert_eq!(subnets_of(&app).get(&corp_subnet.az), Some(&corp_subnet.id));
+}
+
+#[test]
+fn the_vpc_list_shows_while_the_rest_of_the_account_is_read() {
+    use eks_private_tui::inventory::Pending;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("spec.yaml"), Ok(None));
+    let Some(Effect::LoadInventory { request, .. }) = fx.last().cloned() else {
+        panic!("{fx:?}")
+    };
+    // DescribeVpcs answered: the VPCs, nothing else yet.
+    let full = fixture();
+    let mut partial = fixture();
+    for v in &mut partial.vpcs {
+        v.subnets.clear();
+        v.endpoints.clear();
+        (v.dns_support, v.dns_hostnames) = (false, false);
+    }
+    partial.pending = Some(Pending {
+        lists: true,
+        dns: partial.vpcs.iter().map(|v| v.id.clone()).collect(),
+        what: "subnets, route tables, endpoints, security groups".into(),
+    });
+    app.update(Action::InventoryPartial {
+        request,
+        inv: Arc::new(partial.clone()),
+    });
+    assert!(app.busy(), "the spinner turns while the rest is read");
+    let text = render_text(&app, 100, 30);
+    assert!(
+        text.contains("prod") && text.contains("corp-client"),
+        "{text}"
+    );
+    assert!(text.contains("reading subnets"), "{text}");
+    assert!(text.contains("… reading"), "DNS not known yet: {text}");
+    assert!(
+        !text.contains("✗ OFF"),
+        "an unknown attribute is not shown as off: {text}"
+    );
+    // Nothing is judged by a partial account.
+    assert!(app.derived.findings.is_empty());
+    assert!(app.derived.preview.blocked);
+    app.update(ch('c'));
+    assert_eq!(app.modal, None);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("once the account is read")
+    );
+    // The list is usable: prod can be chosen already.
+    choose_prod(&mut app);
+    assert!(render_text(&app, 100, 30).contains("Reading the VPC's subnets"));
+    // The lists arrive; DNS still pending for one VPC: that VPC is marked, the others not.
+    let mut lists_in = full.clone();
+    let corp = vpc_id("corp-client");
+    lists_in.pending = Some(Pending {
+        lists: false,
+        dns: [corp.clone()].into(),
+        what: "DNS attributes of 1 of 3 VPCs".into(),
+    });
+    app.update(Action::InventoryPartial {
+        request,
+        inv: Arc::new(lists_in),
+    });
+    assert!(render_text(&app, 100, 30).contains("prod-private-a"));
+    // A stale partial (an older request) is dropped; the complete one ends the load.
+    app.update(Action::InventoryPartial {
+        request: request + 7,
+        inv: Arc::new(partial),
+    });
+    assert!(render_text(&app, 100, 30).contains("prod-private-a"));
+    app.update(Action::InventoryLoaded {
+        request,
+        result: Ok(Arc::new(full)),
+    });
+    assert!(!app.busy());
+    assert!(
+        !app.derived.findings.is_empty(),
+        "the rules run on the complete account"
+    );
+}
+
+#[test]
+fn the_wizard_and_apply_spec_plan_and_refuse_the_same() {
+    use eks_private_tui::ops;
+    let inv = fixture();
+    let good = eks_private_tui::spec::starter::starter(&inv, &vpc_id("prod"), None).unwrap();
+    let mut restricted = Spec::from_yaml(&good).unwrap();
+    restricted.secondary_cidr = Some(eks_private_tui::spec::SecondaryCidr {
+        cidr: "198.19.0.0/16".into(),
+        pod_subnets: BTreeMap::new(),
+    });
+    let mut unknown_service = Spec::from_yaml(&good).unwrap();
+    unknown_service
+        .endpoints
+        .as_mut()
+        .unwrap()
+        .services
+        .push("ecr".into());
+    let (mut planned, mut refused) = (0, 0);
+    for spec in [Spec::from_yaml(&good).unwrap(), restricted, unknown_service] {
+        let app = loaded(Some(&spec.to_yaml()));
+        // What `plan`/`apply --spec` do with the same spec and account.
+        match ops::prepare(&spec, &inv) {
+            Ok(p) => {
+                assert!(!app.derived.preview.blocked, "{:?}", app.derived.preview);
+                assert_eq!(app.derived.signature, p.signature());
+                assert_eq!(app.derived.preview.actions, p.plan.actions.len());
+                planned += 1;
+            }
+            Err(ops::Failure::Blocked(errors)) => {
+                assert!(app.derived.preview.blocked);
+                for e in &errors {
+                    assert!(
+                        app.derived
+                            .preview
+                            .lines
+                            .iter()
+                            .any(|l| l.starts_with(&format!("✗ {} {}", e.id, e.subject))),
+                        "the wizard does not refuse with {} {}: {:#?}",
+                        e.id,
+                        e.subject,
+                        app.derived.preview.lines
+                    );
+                }
+                refused += 1;
+            }
+            Err(other) => panic!("{other}"),
+        }
+    }
+    assert_eq!((planned, refused), (1, 2));
 }

@@ -79,12 +79,26 @@ pub async fn read_account(
     vpc: Option<String>,
     concurrency: usize,
 ) -> Result<Inventory, Failure> {
+    read_account_with(aws, spec, vpc, concurrency, None, &|_| {}).await
+}
+
+/// [`read_account`], handing partial inventories to `progress` as the reads answer
+/// (`first`: the VPC whose details are read first). The wizard shows them.
+pub async fn read_account_with(
+    aws: &Aws,
+    spec: Option<&Spec>,
+    vpc: Option<String>,
+    concurrency: usize,
+    first: Option<String>,
+    progress: &(dyn Fn(Inventory) + Sync),
+) -> Result<Inventory, Failure> {
     let opts = DiscoverOptions {
         vpc: spec.map(|s| s.vpc_id.clone()).or(vpc),
         concurrency,
         cluster: spec.and_then(|s| s.cluster_name.clone()),
+        first,
     };
-    aws::discover(aws, &opts).await.map_err(|e| {
+    aws::discover_with(aws, &opts, progress).await.map_err(|e| {
         if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
             Failure::Usage(format!("the spec's vpcId: {e}"))
         } else {

@@ -174,6 +174,11 @@ pub enum Action {
         request: u64,
         result: Result<Arc<Inventory>, AwsError>,
     },
+    /// What the load `request` has read so far (`inv.pending` says what is missing).
+    InventoryPartial {
+        request: u64,
+        inv: Arc<Inventory>,
+    },
     /// The spec file as read again (`r`).
     SpecRead {
         request: u64,
@@ -203,6 +208,8 @@ pub enum Action {
 pub enum Effect {
     LoadInventory {
         request: u64,
+        /// The VPC whose details are read first (the draft's).
+        first: Option<String>,
     },
     /// Read the spec file again.
     ReadSpec {
@@ -370,6 +377,7 @@ impl App {
     /// Something is in flight: the runtime ticks the spinner only then.
     pub fn busy(&self) -> bool {
         matches!(self.load, LoadState::Loading)
+            || self.inventory().is_some_and(|i| i.is_partial())
             || matches!(&self.screen, Screen::Progress(p) if p.running())
     }
 
@@ -395,6 +403,7 @@ impl App {
         self.load = LoadState::Loading;
         vec![Effect::LoadInventory {
             request: self.request,
+            first: self.draft.as_ref().map(|d| d.vpc_id.clone()),
         }]
     }
 
@@ -494,6 +503,18 @@ impl App {
                         vec![]
                     }
                 }
+            }
+            Action::InventoryPartial { request, inv } => {
+                if request != self.request || matches!(self.load, LoadState::Failed(_)) {
+                    return vec![];
+                }
+                self.rev += 1;
+                self.load = LoadState::Ready(inv.clone());
+                // Shown, but the draft is checked against the complete inventory only.
+                if let Screen::Vpcs(s) = &mut self.screen {
+                    s.place_cursor(&inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
+                }
+                vec![]
             }
             Action::SpecRead { request, result } => {
                 if request != self.spec_request {
@@ -730,6 +751,24 @@ impl App {
             };
             return;
         };
+        if let Some(p) = &inv.pending {
+            // Nothing is judged by a partial account: the rules run once it is read.
+            self.derived = Derived {
+                key,
+                findings: vec![],
+                scope: format!("reading {}", p.what),
+                preview: Preview {
+                    lines: vec![format!(
+                        "Reading the account ({}): the plan follows once it is read.",
+                        p.what
+                    )],
+                    actions: 0,
+                    blocked: true,
+                },
+                signature: vec![],
+            };
+            return;
+        }
         let (findings, scope) = match (&self.draft, &highlighted) {
             (Some(spec), _) => {
                 let scope = inv
@@ -845,6 +884,10 @@ impl App {
             }
             Command::Reload => self.reload(),
             Command::Save => self.save(AfterSave::Nothing),
+            Command::Checks if self.inventory().is_some_and(|i| i.is_partial()) => self.flash(
+                Level::Info,
+                "the checks run once the account is read (a moment)",
+            ),
             Command::Checks if self.inventory().is_some() => {
                 self.modal = Some(Modal::Checks(ChecksView::default()));
                 vec![]

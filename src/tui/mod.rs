@@ -89,7 +89,12 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
                 _ = recv(&mut sighup) => Action::Terminate,
             };
             let loaded = matches!(action, Action::InventoryLoaded { .. });
+            let first_partial =
+                matches!(action, Action::InventoryPartial { .. }) && app.inventory().is_none();
             runner.run(app.update(action));
+            if first_partial {
+                tracing::info!(ms = started.elapsed().as_millis() as u64, "VPC list shown");
+            }
             if loaded {
                 tracing::info!(
                     ms = started.elapsed().as_millis() as u64,
@@ -143,10 +148,18 @@ impl Runner {
         for e in effects {
             let tx = self.tx.clone();
             match e {
-                Effect::LoadInventory { request } => {
+                Effect::LoadInventory { request, first } => {
                     let global = self.global.clone();
                     tokio::spawn(async move {
-                        let result = load(&global).await.map(std::sync::Arc::new);
+                        let partial = |inv| {
+                            let _ = tx.send(Action::InventoryPartial {
+                                request,
+                                inv: std::sync::Arc::new(inv),
+                            });
+                        };
+                        let result = load(&global, first, &partial)
+                            .await
+                            .map(std::sync::Arc::new);
                         let _ = tx.send(Action::InventoryLoaded { request, result });
                     });
                 }
@@ -199,12 +212,17 @@ impl Runner {
     }
 }
 
-/// The wizard reads the whole region: the VPC list needs every VPC.
-async fn load(global: &Global) -> Result<crate::inventory::Inventory, AwsError> {
+/// The wizard reads the whole region (the VPC list needs every VPC), showing what has
+/// answered as it arrives; `first` is the VPC whose details are read first.
+async fn load(
+    global: &Global,
+    first: Option<String>,
+    partial: &(dyn Fn(crate::inventory::Inventory) + Sync),
+) -> Result<crate::inventory::Inventory, AwsError> {
     let aws = ops::connect(global.aws_options(), None)
         .await
         .map_err(aws_error)?;
-    ops::read_account(&aws, None, None, global.concurrency)
+    ops::read_account_with(&aws, None, None, global.concurrency, first, partial)
         .await
         .map_err(aws_error)
 }

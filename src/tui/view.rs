@@ -161,6 +161,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let account = app
         .inventory()
         .map(|i| i.account.clone())
+        .filter(|a| !a.is_empty())
         .unwrap_or_else(|| "…".into());
     let mut spans = vec![
         Span::styled(" eks-private-tui ", t.title()),

@@ -91,33 +91,19 @@ pub fn is_global(cmd: Command) -> bool {
     )
 }
 
-/// Cursor movement shared by every list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Nav {
-    Up,
-    Down,
-    First,
-    Last,
-    PageUp,
-    PageDown,
-}
+/// Cursor movement shared by every list: the list commands of the key table.
+pub use super::keys::Command as Nav;
 
 impl Nav {
-    /// The movement a list command asks for.
+    /// The command, if it moves a cursor.
     pub fn of(cmd: Command) -> Option<Nav> {
-        Some(match cmd {
-            Command::Up => Nav::Up,
-            Command::Down => Nav::Down,
-            Command::First => Nav::First,
-            Command::Last => Nav::Last,
-            Command::PageUp => Nav::PageUp,
-            Command::PageDown => Nav::PageDown,
-            _ => return None,
-        })
+        matches!(
+            cmd,
+            Nav::Up | Nav::Down | Nav::First | Nav::Last | Nav::PageUp | Nav::PageDown
+        )
+        .then_some(cmd)
     }
-}
 
-impl Nav {
     /// The new index in a list of `n` items.
     pub fn apply(self, cur: usize, n: usize, page: usize) -> usize {
         if n == 0 {
@@ -131,6 +117,7 @@ impl Nav {
             Nav::Last => last,
             Nav::PageUp => cur.saturating_sub(page),
             Nav::PageDown => (cur + page).min(last),
+            _ => cur,
         }
     }
 }

@@ -27,6 +27,7 @@ fn scroll(offset: usize, nav: Nav, total: usize, page: usize) -> usize {
         Nav::Last => last,
         Nav::PageUp => offset.saturating_sub(page),
         Nav::PageDown => (offset + page).min(last),
+        _ => offset,
     }
 }
 

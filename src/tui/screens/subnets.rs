@@ -58,6 +58,13 @@ impl SubnetsScreen {
         findings: &[Finding],
         t: &Theme,
     ) {
+        if inv.pending.as_ref().is_some_and(|p| p.lists) {
+            f.render_widget(
+                Paragraph::new("Reading the VPC's subnets and route tables…").style(t.dim()),
+                area,
+            );
+            return;
+        }
         let Some((vpc, choices)) = draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
             f.render_widget(
                 Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),

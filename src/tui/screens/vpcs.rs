@@ -80,16 +80,24 @@ impl VpcsScreen {
         ])
         .areas(area);
 
+        let status = match &inv.pending {
+            // The list is usable while the rest is read; … marks what is not in yet.
+            Some(p) => format!(
+                "{} VPCs in {}; reading {}…",
+                inv.vpcs.len(),
+                inv.region,
+                p.what
+            ),
+            None => format!("{} VPCs in {}; ? explains why.", inv.vpcs.len(), inv.region),
+        };
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("Choose the cluster's VPC. ", t.bold()),
-                Span::styled(
-                    format!("{} VPCs in {}; ? explains why.", inv.vpcs.len(), inv.region),
-                    t.dim(),
-                ),
+                Span::styled(status, t.dim()),
             ])),
             intro,
         );
+        let lists_pending = inv.pending.as_ref().is_some_and(|p| p.lists);
 
         let wide = area.width >= 110;
         let header = Row::new(
@@ -110,11 +118,15 @@ impl VpcsScreen {
                 let chosen = chosen == Some(v.id.as_str());
                 let cidrs: Vec<&str> = v.active_cidrs().collect();
                 let clusters: Vec<&str> = inv.clusters_in(&v.id).map(|c| c.name.as_str()).collect();
-                let dns = Line::from(vec![
-                    mark(v.dns_support, t),
-                    Span::raw(" "),
-                    mark(v.dns_hostnames, t),
-                ]);
+                let dns = if inv.dns_known(&v.id) {
+                    Line::from(vec![
+                        mark(v.dns_support, t),
+                        Span::raw(" "),
+                        mark(v.dns_hostnames, t),
+                    ])
+                } else {
+                    Line::from(Span::styled("…", t.dim()))
+                };
                 let name = if v.name.is_empty() {
                     if v.is_default {
                         "(default)".to_string()
@@ -140,13 +152,21 @@ impl VpcsScreen {
                         }
                     }),
                     Cell::from(dns),
-                    Cell::from(format!(
-                        "{}/{}/{}",
-                        v.count_kind(SubnetKind::Public),
-                        v.count_kind(SubnetKind::Private),
-                        v.count_kind(SubnetKind::Isolated)
-                    )),
-                    Cell::from(v.endpoints.len().to_string()),
+                    Cell::from(if lists_pending {
+                        "…".to_string()
+                    } else {
+                        format!(
+                            "{}/{}/{}",
+                            v.count_kind(SubnetKind::Public),
+                            v.count_kind(SubnetKind::Private),
+                            v.count_kind(SubnetKind::Isolated)
+                        )
+                    }),
+                    Cell::from(if lists_pending {
+                        "…".to_string()
+                    } else {
+                        v.endpoints.len().to_string()
+                    }),
                     Cell::from(clusters.join(",")),
                 ])
             })
@@ -360,7 +380,12 @@ fn render_detail(
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(title, t.bold()));
-    let on = |b: bool| if b { "✓ on" } else { "✗ OFF" };
+    let known = inv.dns_known(&v.id);
+    let on = |b: bool| match (known, b) {
+        (false, _) => "… reading",
+        (true, true) => "✓ on",
+        (true, false) => "✗ OFF",
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::raw("CIDRs "),
@@ -376,12 +401,20 @@ fn render_detail(
             Span::raw("DNS support "),
             Span::styled(
                 on(v.dns_support),
-                if v.dns_support { t.ok() } else { t.error() },
+                match (known, v.dns_support) {
+                    (false, _) => t.dim(),
+                    (true, true) => t.ok(),
+                    (true, false) => t.error(),
+                },
             ),
             Span::raw("  DNS hostnames "),
             Span::styled(
                 on(v.dns_hostnames),
-                if v.dns_hostnames { t.ok() } else { t.error() },
+                match (known, v.dns_hostnames) {
+                    (false, _) => t.dim(),
+                    (true, true) => t.ok(),
+                    (true, false) => t.error(),
+                },
             ),
             Span::raw(format!("  DHCP {}", dhcp_summary(v))),
         ]),
@@ -453,7 +486,9 @@ fn render_detail(
     let (e, w, _) = crate::rules::summary(findings);
     lines.push(Line::from(vec![
         Span::styled("Checks ", t.bold()),
-        if e + w == 0 {
+        if inv.is_partial() {
+            Span::styled("run once the account is read", t.dim())
+        } else if e + w == 0 {
             Span::styled("✓ nothing blocks a private cluster so far", t.ok())
         } else {
             Span::styled(
