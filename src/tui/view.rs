@@ -216,8 +216,9 @@ fn fit(line: Line<'_>, width: usize) -> Line<'_> {
     Line::from(out)
 }
 
-/// The steps as numbers with their state, only the current one titled, so eleven steps
-/// fit 80 columns: ` 1✓ 2✗ [3 Preview and apply] 4 5–  ● unsaved`.
+/// The steps with their state, the current one titled in brackets: the others with their
+/// short titles when that fits the width (` 1 VPC ✓ [2 Node subnets] 3 Preview`), else as
+/// numbers with marks, so eleven steps fit 80 columns (` 1✓ 2✗ [3 Preview and apply] 4 5–`).
 fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let current = app.screen.step();
     let input = StepInput {
@@ -226,34 +227,44 @@ fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         findings: &app.derived.findings,
         applied: matches!(&app.screen, Screen::Progress(p) if p.summary.as_ref().is_some_and(|s| s.ok())),
     };
-    let mut spans = vec![Span::raw(" ")];
-    for (i, def) in STEPS.iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::raw(" "));
+    let unsaved = if app.dirty() { "  ● unsaved" } else { "" };
+    let crumbs = |titled: bool| {
+        let mut spans = vec![Span::raw(" ")];
+        for (i, def) in STEPS.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" "));
+            }
+            let n = i + 1;
+            if def.step == current {
+                spans.push(Span::styled(
+                    format!("[{n} {}]", def.title),
+                    t.selected().patch(t.bold()),
+                ));
+                continue;
+            }
+            let (mark, style) = match def.state(&input) {
+                StepState::Done => ("✓", t.ok()),
+                StepState::Errors => ("✗", t.error()),
+                StepState::Skipped => ("–", t.dim()),
+                StepState::Todo => ("", t.dim()),
+            };
+            let text = match (titled, mark.is_empty()) {
+                (true, true) => format!("{n} {}", def.short),
+                (true, false) => format!("{n} {} {mark}", def.short),
+                (false, _) => format!("{n}{mark}"),
+            };
+            spans.push(Span::styled(text, style));
         }
-        let n = i + 1;
-        if def.step == current {
-            spans.push(Span::styled(
-                format!("[{n} {}]", def.title),
-                t.selected().patch(t.bold()),
-            ));
-            continue;
-        }
-        let (mark, style) = match def.state(&input) {
-            StepState::Done => ("✓", t.ok()),
-            StepState::Errors => ("✗", t.error()),
-            StepState::Skipped => ("–", t.dim()),
-            StepState::Todo => ("", t.dim()),
-        };
-        spans.push(Span::styled(format!("{n}{mark}"), style));
-    }
-    if app.dirty() {
-        spans.push(Span::styled("  ● unsaved", t.warn()));
-    }
-    f.render_widget(
-        Paragraph::new(fit(Line::from(spans), area.width as usize)),
-        area,
-    );
+        spans.push(Span::styled(unsaved, t.warn()));
+        Line::from(spans)
+    };
+    let wide = crumbs(true);
+    let line = if wide.width() <= area.width as usize {
+        wide
+    } else {
+        crumbs(false)
+    };
+    f.render_widget(Paragraph::new(fit(line, area.width as usize)), area);
 }
 
 /// The footer's hints, in the table's order: (key label, what it does).
