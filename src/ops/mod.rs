@@ -98,13 +98,17 @@ pub async fn read_account_with(
         cluster: spec.and_then(|s| s.cluster_name.clone()),
         first,
     };
-    aws::discover_with(aws, &opts, progress).await.map_err(|e| {
-        if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
-            Failure::Usage(format!("the spec's vpcId: {e}"))
-        } else {
-            Failure::Aws(e)
-        }
-    })
+    // Boxed: discovery's state machine (a join of ten reads, each a nested join) is deep
+    // enough that every caller's future would overflow the compiler's layout depth.
+    Box::pin(aws::discover_with(aws, &opts, progress))
+        .await
+        .map_err(|e| {
+            if e.kind == aws::ErrorKind::NotFound && spec.is_some() {
+                Failure::Usage(format!("the spec's vpcId: {e}"))
+            } else {
+                Failure::Aws(e)
+            }
+        })
 }
 
 /// A spec checked against the account, with the plan that makes the account match it.
