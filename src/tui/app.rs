@@ -648,12 +648,15 @@ impl App {
             self.modal = Some(Modal::DiskChanged { saving: false });
             return vec![];
         }
+        let msg = format!("{} changed on disk: loaded it", self.file.path.display());
+        self.load_from_disk(now, msg)
+    }
+
+    /// Take the file's text as it is on disk now as the draft, and say so.
+    fn load_from_disk(&mut self, now: Option<String>, msg: String) -> Vec<Effect> {
         let before = self.draft.as_ref().map(|d| d.vpc_id.clone());
         let mut fx = self.adopt_file(Ok(now));
-        fx.extend(self.flash(
-            Level::Info,
-            format!("{} changed on disk: loaded it", self.file.path.display()),
-        ));
+        fx.extend(self.flash(Level::Info, msg));
         self.reset_screen(before);
         fx
     }
@@ -964,14 +967,8 @@ impl App {
                     self.modal = None;
                     self.save_flow = None;
                     let now = self.file.changed.take().unwrap_or(None);
-                    let before = self.draft.as_ref().map(|d| d.vpc_id.clone());
-                    let mut fx = self.adopt_file(Ok(now));
-                    fx.extend(self.flash(
-                        Level::Info,
-                        format!("loaded {} as it is on disk now", self.file.path.display()),
-                    ));
-                    self.reset_screen(before);
-                    fx
+                    let msg = format!("loaded {} as it is on disk now", self.file.path.display());
+                    self.load_from_disk(now, msg)
                 }
                 KeyCode::Esc | KeyCode::Char('k') => {
                     self.modal = None;
