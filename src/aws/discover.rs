@@ -95,10 +95,10 @@ pub async fn discover_with(
     // Report what is known; `force` for a new stage, else at most every REPORT_EVERY.
     let report = |force: bool| {
         let Ok(mut s) = seen.lock() else { return };
-        let Some(vpcs) = s.vpcs.clone() else { return };
-        if !force && s.last.is_some_and(|t| t.elapsed() < REPORT_EVERY) {
+        if s.vpcs.is_none() || (!force && s.last.is_some_and(|t| t.elapsed() < REPORT_EVERY)) {
             return;
         }
+        let Some(vpcs) = s.vpcs.clone() else { return };
         s.last = Some(std::time::Instant::now());
         let pending: std::collections::BTreeSet<String> = vpcs
             .iter()

@@ -30,10 +30,12 @@ pub async fn run(global: &Global, command: &Command) -> u8 {
     };
     match result {
         Ok(code) => code,
+        Err(Failure::Blocked(errors)) => {
+            println!("Error findings block this: fix these first. Nothing was changed.\n");
+            print!("{}", crate::report::findings_text(&errors, color(global)));
+            1
+        }
         Err(f) => {
-            if let Failure::Blocked(_) = f {
-                unreachable!("commands print their own findings");
-            }
             eprintln!("error: {f}");
             f.exit_code()
         }

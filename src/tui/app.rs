@@ -954,15 +954,7 @@ impl App {
                 }
             },
             Modal::DiskChanged { saving } => match k.code {
-                KeyCode::Char('o') if saving => {
-                    self.modal = None;
-                    let (after, mut ok) = self
-                        .save_flow
-                        .take()
-                        .unwrap_or((AfterSave::Nothing, SaveOk::default()));
-                    ok.changed = true;
-                    self.save_with(after, ok)
-                }
+                KeyCode::Char('o') if saving => self.confirm_save(|ok| ok.changed = true),
                 KeyCode::Char('l') => {
                     self.modal = None;
                     self.save_flow = None;
@@ -982,13 +974,7 @@ impl App {
             },
             Modal::ConfirmForeign { region, mut typed } => match k.code {
                 KeyCode::Enter if typed == OVERWRITE_WORD => {
-                    self.modal = None;
-                    let (after, mut ok) = self
-                        .save_flow
-                        .take()
-                        .unwrap_or((AfterSave::Nothing, SaveOk::default()));
-                    ok.foreign = true;
-                    self.save_with(after, ok)
+                    self.confirm_save(|ok| ok.foreign = true)
                 }
                 KeyCode::Enter | KeyCode::Esc => {
                     self.modal = None;
@@ -1014,15 +1000,7 @@ impl App {
                 _ => vec![],
             },
             Modal::DropComments(_) => match k.code {
-                KeyCode::Char('y') => {
-                    self.modal = None;
-                    let (after, mut ok) = self
-                        .save_flow
-                        .take()
-                        .unwrap_or((AfterSave::Nothing, SaveOk::default()));
-                    ok.comments = true;
-                    self.save_with(after, ok)
-                }
+                KeyCode::Char('y') => self.confirm_save(|ok| ok.comments = true),
                 _ => {
                     self.modal = None;
                     self.save_flow = None;
@@ -1228,6 +1206,17 @@ impl App {
                 fx
             }
         }
+    }
+
+    /// A modal confirmed the save waiting for it: go on with what it confirmed.
+    fn confirm_save(&mut self, confirm: impl FnOnce(&mut SaveOk)) -> Vec<Effect> {
+        self.modal = None;
+        let (after, mut ok) = self
+            .save_flow
+            .take()
+            .unwrap_or((AfterSave::Nothing, SaveOk::default()));
+        confirm(&mut ok);
+        self.save_with(after, ok)
     }
 
     /// `w` (and the saves before quitting and applying).

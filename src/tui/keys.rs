@@ -137,7 +137,8 @@ pub struct Binding {
     pub help: &'static str,
 }
 
-const fn bind(
+/// A binding of `commands` in `scope`, with a screen's words for it.
+pub const fn on(
     scope: Scope,
     commands: &'static [Command],
     hint: &'static str,
@@ -152,14 +153,14 @@ const fn bind(
 }
 
 /// The list keys every list screen shares.
-pub const MOVE: Binding = bind(Scope::List, &[Command::Up, Command::Down], "move", "move");
-pub const ENDS: Binding = bind(
+pub const MOVE: Binding = on(Scope::List, &[Command::Up, Command::Down], "move", "move");
+pub const ENDS: Binding = on(
     Scope::List,
     &[Command::First, Command::Last],
     "first/last",
     "first / last",
 );
-pub const PAGE: Binding = bind(
+pub const PAGE: Binding = on(
     Scope::List,
     &[Command::PageUp, Command::PageDown],
     "",
@@ -168,42 +169,32 @@ pub const PAGE: Binding = bind(
 pub const LIST: &[Binding] = &[MOVE, ENDS, PAGE];
 
 /// The keys of every screen (each screen's table places them).
-pub const SAVE: Binding = bind(
+pub const SAVE: Binding = on(
     Scope::Global,
     &[Command::Save],
     "save",
     "save the spec file (only what changed; asks before overwriting an edit)",
 );
-pub const RELOAD: Binding = bind(
+pub const RELOAD: Binding = on(
     Scope::Global,
     &[Command::Reload],
     "reload",
     "read the account and the spec file again",
 );
-pub const CHECKS: Binding = bind(
+pub const CHECKS: Binding = on(
     Scope::Global,
     &[Command::Checks],
     "checks",
     "checks: every finding, with why and fix",
 );
-pub const HELP: Binding = bind(Scope::Global, &[Command::Help], "help", "this help");
-pub const QUIT: Binding = bind(
+pub const HELP: Binding = on(Scope::Global, &[Command::Help], "help", "this help");
+pub const QUIT: Binding = on(
     Scope::Global,
     &[Command::Quit],
     "quit",
     "quit (asks when choices are unsaved); Ctrl-C quits now",
 );
 pub const GLOBAL: &[Binding] = &[SAVE, RELOAD, CHECKS, HELP, QUIT];
-
-/// A binding of `commands` in `scope` with this screen's words.
-pub const fn on(
-    scope: Scope,
-    commands: &'static [Command],
-    hint: &'static str,
-    help: &'static str,
-) -> Binding {
-    bind(scope, commands, hint, help)
-}
 
 /// A key: a code and whether Control is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,11 +248,9 @@ impl Key {
         if ctrl != self.ctrl {
             return false;
         }
-        match (self.code, k.code) {
-            // Shifted letters arrive as the upper-case char (with or without SHIFT).
-            (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
-            (a, b) => a == b,
-        }
+        // Shifted letters arrive as the upper-case char, with or without SHIFT: the code
+        // alone decides.
+        self.code == k.code
     }
 
     /// As the footer and help show it.

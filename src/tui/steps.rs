@@ -2,7 +2,6 @@
 //! when it applies, when it is done. The breadcrumb, the help title and the step states
 //! are read from here; a new step is a row here and its screen's file.
 
-use crate::inventory::Inventory;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 
@@ -16,7 +15,6 @@ pub enum Step {
 /// What a step's state is computed from.
 pub struct StepInput<'a> {
     pub draft: Option<&'a Spec>,
-    pub inv: Option<&'a Inventory>,
     pub findings: &'a [Finding],
     /// The last apply in this session completed.
     pub applied: bool,

@@ -223,7 +223,6 @@ fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let current = app.screen.step();
     let input = StepInput {
         draft: app.draft(),
-        inv: app.inventory().map(|i| &**i),
         findings: &app.derived.findings,
         applied: matches!(&app.screen, Screen::Progress(p) if p.summary.as_ref().is_some_and(|s| s.ok())),
     };
