@@ -44,7 +44,10 @@ start() {
        kill "$pid" 2>/dev/null) >/dev/null 2>&1 </dev/null &
     fi
     for _ in $(seq 1 100); do
-      if curl -fsS -o /dev/null "$url/moto-api/" 2>/dev/null; then
+      # Ours only: when two starts race for a port, the loser's health check would be
+      # answered by the winner. Werkzeug logs "Running on URL" once it has bound.
+      if grep -q "Running on $url" "$dir/moto.log" 2>/dev/null && kill -0 "$pid" 2>/dev/null \
+        && curl -fsS -o /dev/null "$url/moto-api/" 2>/dev/null; then
         echo "$pid" >"$dir/moto.pid"; echo "$url" >"$dir/moto.url"; echo "$url"; return 0
       fi
       kill -0 "$pid" 2>/dev/null || break
