@@ -13,7 +13,7 @@ fn action(address: &str, deps: &[&str], change: Change) -> Action {
         op: Op::Create,
         id: None,
         attrs: vec![Attr {
-            name: "x",
+            name: "x".into(),
             before: None,
             after: Some("1".into()),
         }],

@@ -2,6 +2,7 @@
 //! action (waits are reads), so "mutating calls == planned actions" can be measured.
 //! IDs not known before apply are [`Ref::Output`]s naming the action that produces them.
 
+use super::Attr;
 use crate::calls::Call;
 use serde::Serialize;
 
@@ -200,6 +201,191 @@ impl Change {
         r.into_iter().filter_map(Ref::output_of).collect()
     }
 
+    /// The resource kind the preview names (`vpc_endpoint`, `subnet`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::SetVpcAttribute { .. } => "vpc_attribute",
+            Change::TagSubnet { .. } => "subnet_tag",
+            Change::CreateSecurityGroup { .. } => "security_group",
+            Change::AuthorizeIngress { .. } => "security_group_rule",
+            Change::AssociateVpcCidr { .. } => "vpc_cidr_association",
+            Change::CreateSubnet { .. } => "subnet",
+            Change::AssociateRouteTable { .. } => "route_table_association",
+            Change::CreateInterfaceEndpoint { .. }
+            | Change::CreateGatewayEndpoint { .. }
+            | Change::AddGatewayRouteTables { .. } => "vpc_endpoint",
+            Change::UpdateClusterAccess { .. } => "eks_cluster_config",
+            Change::CreateResolverEndpoint { .. } => "route53_resolver_endpoint",
+            Change::CreateResolverRule { .. } => "route53_resolver_rule",
+            Change::AssociateResolverRule { .. } => "route53_resolver_rule_association",
+            Change::Delete { what, .. } => what.kind(),
+        }
+    }
+
+    /// What the preview shows of this change: the values it sets (an output of another
+    /// action is "known after apply"), and for a deletion the resource it deletes. The
+    /// values an update replaces are not in the change: the plan adds them
+    /// ([`super::Action::was`]).
+    pub fn attrs(&self) -> Vec<Attr> {
+        let id = |r: &Ref, name: &str| match r {
+            Ref::Id(id) => Attr::new(name, id),
+            Ref::Output(_) => Attr::unknown(name),
+        };
+        match self {
+            Change::SetVpcAttribute { vpc_id, .. } => {
+                vec![Attr::same("vpc_id", vpc_id), Attr::new("value", "true")]
+            }
+            Change::TagSubnet {
+                subnet_id,
+                key,
+                value,
+            } => vec![
+                Attr::same("subnet_id", subnet_id),
+                Attr::new(key, format!("{value:?}")),
+            ],
+            Change::CreateSecurityGroup {
+                vpc_id,
+                name,
+                description,
+            } => vec![
+                Attr::new("name", name),
+                Attr::new("vpc_id", vpc_id),
+                Attr::new("description", description),
+                Attr::unknown("id"),
+            ],
+            Change::AuthorizeIngress {
+                group,
+                protocols,
+                port,
+                cidrs,
+                ..
+            } => vec![
+                id(group, "security_group_id"),
+                Attr::new("type", "ingress"),
+                match protocols.as_slice() {
+                    [one] => Attr::new("protocol", one),
+                    _ => Attr::new("protocol", list(protocols)),
+                },
+                Attr::new("port", port.to_string()),
+                match cidrs.as_slice() {
+                    [one] => Attr::new("cidr", one),
+                    _ => Attr::new("cidrs", list(cidrs)),
+                },
+            ],
+            Change::AssociateVpcCidr { vpc_id, cidr } => vec![
+                Attr::new("vpc_id", vpc_id),
+                Attr::new("cidr_block", cidr),
+                Attr::unknown("association_id"),
+            ],
+            Change::CreateSubnet {
+                vpc_id,
+                az,
+                cidr,
+                name,
+                tags,
+            } => {
+                let tags: String = tags
+                    .iter()
+                    .map(|(k, v)| format!(", \"{k}\" = \"{v}\""))
+                    .collect();
+                vec![
+                    Attr::new("vpc_id", vpc_id),
+                    Attr::new("availability_zone", az),
+                    Attr::new("cidr_block", cidr),
+                    Attr::new("tags", format!("{{Name = \"{name}\"{tags}}}")),
+                    Attr::unknown("id"),
+                ]
+            }
+            Change::AssociateRouteTable {
+                route_table_id,
+                subnet,
+            } => vec![
+                Attr::new("route_table_id", route_table_id),
+                match subnet {
+                    Ref::Id(s) => Attr::same("subnet_id", s),
+                    Ref::Output(_) => Attr::unknown("subnet_id"),
+                },
+            ],
+            Change::CreateInterfaceEndpoint {
+                service_name,
+                subnet_ids,
+                security_group,
+                private_dns,
+                ..
+            } => vec![
+                Attr::new("service_name", service_name),
+                Attr::new("type", "Interface"),
+                Attr::new("subnet_ids", list(subnet_ids)),
+                match security_group {
+                    Ref::Id(id) => Attr::new("security_group_ids", format!("[{id:?}]")),
+                    Ref::Output(_) => Attr::unknown("security_group_ids"),
+                },
+                Attr::new("private_dns_enabled", private_dns.to_string()),
+                Attr::unknown("id"),
+            ],
+            Change::CreateGatewayEndpoint {
+                service_name,
+                route_table_ids,
+                ..
+            } => vec![
+                Attr::new("service_name", service_name),
+                Attr::new("type", "Gateway"),
+                Attr::new("route_table_ids", list(route_table_ids)),
+                Attr::unknown("id"),
+            ],
+            Change::AddGatewayRouteTables {
+                route_table_ids, ..
+            } => vec![Attr::new("route_table_ids", list(route_table_ids))],
+            Change::UpdateClusterAccess {
+                private_access,
+                public_access,
+                public_access_cidrs,
+                ..
+            } => vec![
+                Attr::new("endpoint_private_access", private_access.to_string()),
+                Attr::new("endpoint_public_access", public_access.to_string()),
+                Attr::new("public_access_cidrs", list(public_access_cidrs)),
+            ],
+            Change::CreateResolverEndpoint {
+                name,
+                direction,
+                subnet_ids,
+                security_group,
+            } => vec![
+                Attr::new("name", name),
+                Attr::new("direction", direction),
+                Attr::new("subnet_ids", list(subnet_ids)),
+                match security_group {
+                    Ref::Id(id) => Attr::new("security_group_ids", format!("[{id:?}]")),
+                    Ref::Output(_) => Attr::unknown("security_group_ids"),
+                },
+                Attr::unknown("ip_addresses"),
+                Attr::unknown("id"),
+            ],
+            Change::CreateResolverRule {
+                name,
+                domain,
+                targets,
+                endpoint,
+            } => vec![
+                Attr::new("name", name),
+                Attr::new("rule_type", "FORWARD"),
+                Attr::new("domain_name", domain),
+                match targets {
+                    Targets::Ips(ips) => Attr::new("target_ips", list(ips)),
+                    Targets::EndpointIps(_) => Attr::unknown("target_ips"),
+                },
+                id(endpoint, "resolver_endpoint_id"),
+            ],
+            Change::AssociateResolverRule { rule, vpc_id, .. } => vec![
+                id(rule, "resolver_rule_id"),
+                Attr::new("vpc_id", vpc_id),
+                Attr::unknown("id"),
+            ],
+            Change::Delete { id, .. } => vec![Attr::gone("id", id)],
+        }
+    }
+
     /// The AWS operation this change calls (for messages and the permissions page).
     pub fn operation(&self) -> &'static str {
         match self {
@@ -230,4 +416,16 @@ impl Change {
             },
         }
     }
+}
+
+/// `["a", "b"]`: a list attribute.
+pub(super) fn list(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|i| format!("{i:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }

@@ -16,7 +16,7 @@ pub struct Created {
 }
 
 impl Deletable {
-    fn kind(self) -> &'static str {
+    pub fn kind(self) -> &'static str {
         match self {
             Deletable::ResolverRuleAssociation => "route53_resolver_rule_association",
             Deletable::ResolverRule => "route53_resolver_rule",
@@ -64,31 +64,21 @@ pub fn destroy(name: &str, region: &str, created: &[Created]) -> Plan {
                 .filter(|o| c.what.after().contains(&o.what))
                 .map(address)
                 .collect();
-            let mut attrs = vec![Attr {
-                name: "id",
-                before: Some(c.id.clone()),
-                after: None,
-            }];
-            if !c.name.is_empty() {
-                attrs.push(Attr {
-                    name: "name",
-                    before: Some(c.name.clone()),
-                    after: None,
-                });
-            }
-            Action {
-                address: address(c),
-                kind: c.what.kind(),
-                op: Op::Delete,
-                id: Some(c.id.clone()),
-                attrs,
-                depends_on,
-                change: Change::Delete {
+            let mut a = Action::new(
+                address(c),
+                Op::Delete,
+                Some(c.id.clone()),
+                Change::Delete {
                     what: c.what,
                     id: c.id.clone(),
                     parent: c.parent.clone(),
                 },
+            );
+            if !c.name.is_empty() {
+                a = a.with(Attr::gone("name", &c.name));
             }
+            a.depends_on = depends_on;
+            a
         })
         .collect();
     Plan {

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod destroy;
 pub mod render;
 
+use change::list;
 pub use change::{Change, Deletable, Ref, Targets, VpcAttribute};
 
 use crate::inventory::{Inventory, Vpc};
@@ -36,38 +37,50 @@ impl Op {
 /// `after` of `None` on an update means "(known after apply)".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attr {
-    pub name: &'static str,
+    pub name: String,
     pub before: Option<String>,
     pub after: Option<String>,
 }
 
 impl Attr {
-    fn new(name: &'static str, after: impl Into<String>) -> Attr {
+    pub fn new(name: impl Into<String>, after: impl Into<String>) -> Attr {
         Attr {
-            name,
+            name: name.into(),
             before: None,
             after: Some(after.into()),
         }
     }
-    fn change(name: &'static str, before: impl Into<String>, after: impl Into<String>) -> Attr {
+    pub fn change(
+        name: impl Into<String>,
+        before: impl Into<String>,
+        after: impl Into<String>,
+    ) -> Attr {
         Attr {
-            name,
+            name: name.into(),
             before: Some(before.into()),
             after: Some(after.into()),
         }
     }
-    fn same(name: &'static str, value: impl Into<String>) -> Attr {
+    pub fn same(name: impl Into<String>, value: impl Into<String>) -> Attr {
         let v = value.into();
         Attr {
-            name,
+            name: name.into(),
             before: Some(v.clone()),
             after: Some(v),
         }
     }
-    fn unknown(name: &'static str) -> Attr {
+    pub fn unknown(name: impl Into<String>) -> Attr {
         Attr {
-            name,
+            name: name.into(),
             before: None,
+            after: None,
+        }
+    }
+    /// What a deletion removes.
+    pub fn gone(name: impl Into<String>, before: impl Into<String>) -> Attr {
+        Attr {
+            name: name.into(),
+            before: Some(before.into()),
             after: None,
         }
     }
@@ -89,6 +102,56 @@ pub struct Action {
     pub depends_on: Vec<String>,
     /// What apply does for it.
     pub change: Change,
+}
+
+impl Action {
+    /// An action whose kind and attributes come from its change, and whose dependencies
+    /// are the actions whose outputs the change needs.
+    pub fn new(address: impl Into<String>, op: Op, id: Option<String>, change: Change) -> Action {
+        Action {
+            address: address.into(),
+            kind: change.kind(),
+            op,
+            id,
+            attrs: change.attrs(),
+            depends_on: change.refs().into_iter().map(str::to_string).collect(),
+            change,
+        }
+    }
+
+    /// An ordering the change's references do not imply (a pod subnet waits for the CIDR
+    /// association that makes its range valid).
+    pub fn after(mut self, address: impl Into<String>) -> Action {
+        let address = address.into();
+        if !self.depends_on.contains(&address) {
+            self.depends_on.push(address);
+        }
+        self
+    }
+
+    /// The value an update replaces (the change holds only the new one).
+    pub fn was(mut self, name: &str, before: impl Into<String>) -> Action {
+        if let Some(a) = self.attrs.iter_mut().find(|a| a.name == name) {
+            a.before = Some(before.into());
+        }
+        self
+    }
+
+    /// An attribute shown in place of the change's own of that name, or one the change
+    /// does not hold (before the values known after apply).
+    pub fn with(mut self, attr: Attr) -> Action {
+        if let Some(a) = self.attrs.iter_mut().find(|a| a.name == attr.name) {
+            *a = attr;
+        } else {
+            let at = self
+                .attrs
+                .iter()
+                .position(|a| a.before.is_none() && a.after.is_none())
+                .unwrap_or(self.attrs.len());
+            self.attrs.insert(at, attr);
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,17 +190,6 @@ fn ident(s: &str) -> String {
     s.replace(['.', '-'], "_")
 }
 
-fn list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items
-            .iter()
-            .map(|i| format!("{i:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 /// The plan for `spec` against `inv`. The spec is assumed to have passed the rules
 /// (error findings block planning upstream); unknown references are skipped here.
 pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
@@ -172,14 +224,17 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
     // operator with neither.
     let others: Vec<String> = actions
         .iter()
-        .filter(|a| a.address != "cluster.endpoint_access")
+        .filter(|a| a.address != CLUSTER_ACCESS)
         .map(|a| a.address.clone())
         .collect();
-    if let Some(a) = actions
-        .iter_mut()
-        .find(|a| a.address == "cluster.endpoint_access")
-    {
+    if let Some(a) = actions.iter_mut().find(|a| a.address == CLUSTER_ACCESS) {
         a.depends_on = others;
+    }
+    // An ordering on something adopted (the CIDR association already there) is no
+    // ordering: only actions of this plan are waited for.
+    let planned: BTreeSet<String> = actions.iter().map(|a| a.address.clone()).collect();
+    for a in &mut actions {
+        a.depends_on.retain(|d| planned.contains(d));
     }
     Plan {
         name: spec.metadata.name.clone(),
@@ -188,6 +243,9 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
         adopted,
     }
 }
+
+const CLUSTER_ACCESS: &str = "cluster.endpoint_access";
+const CIDR_ASSOCIATION: &str = "vpc_cidr.secondary";
 
 fn vpc_dns(v: &Vpc, out: &mut Vec<Action>) {
     for (name, on, attribute) in [
@@ -203,21 +261,19 @@ fn vpc_dns(v: &Vpc, out: &mut Vec<Action>) {
         ),
     ] {
         if !on {
-            out.push(Action {
-                address: format!("vpc_attribute.{name}"),
-                kind: "vpc_attribute",
-                op: Op::Update,
-                id: Some(v.id.clone()),
-                attrs: vec![
-                    Attr::same("vpc_id", &v.id),
-                    Attr::change("value", "false", "true"),
-                ],
-                depends_on: vec![],
-                change: Change::SetVpcAttribute {
-                    vpc_id: v.id.clone(),
-                    attribute,
-                },
-            });
+            let change = Change::SetVpcAttribute {
+                vpc_id: v.id.clone(),
+                attribute,
+            };
+            out.push(
+                Action::new(
+                    format!("vpc_attribute.{name}"),
+                    Op::Update,
+                    Some(v.id.clone()),
+                    change,
+                )
+                .was("value", "false"),
+            );
         }
     }
 }
@@ -231,29 +287,21 @@ fn secondary_cidr(
     adopted: &mut Vec<(String, String)>,
 ) -> Option<String> {
     let sec = spec.secondary_cidr.as_ref()?;
-    let assoc = "vpc_cidr.secondary".to_string();
     let existing = v
         .cidrs
         .iter()
         .find(|c| c.cidr == sec.cidr && c.state != "disassociated");
     match existing {
-        Some(c) => adopted.push((assoc.clone(), c.association_id.clone())),
-        None => out.push(Action {
-            address: assoc.clone(),
-            kind: "vpc_cidr_association",
-            op: Op::Create,
-            id: None,
-            attrs: vec![
-                Attr::new("vpc_id", &v.id),
-                Attr::new("cidr_block", &sec.cidr),
-                Attr::unknown("association_id"),
-            ],
-            depends_on: vec![],
-            change: Change::AssociateVpcCidr {
+        Some(c) => adopted.push((CIDR_ASSOCIATION.into(), c.association_id.clone())),
+        None => out.push(Action::new(
+            CIDR_ASSOCIATION,
+            Op::Create,
+            None,
+            Change::AssociateVpcCidr {
                 vpc_id: v.id.clone(),
                 cidr: sec.cidr.clone(),
             },
-        }),
+        )),
     }
     // Without custom networking the VPC CNI finds pod subnets by this tag (enhanced subnet
     // discovery, VPC CNI 1.18+); with it the ENIConfigs decide and the tag would only
@@ -270,26 +318,11 @@ fn secondary_cidr(
             Some(s) => {
                 adopted.push((address.clone(), s.id.clone()));
                 if cni_tag && s.tags.get(CNI_TAG).map(String::as_str) != Some("1") {
-                    out.push(Action {
-                        address: format!("subnet_tag.pod[{az:?}]"),
-                        kind: "subnet_tag",
-                        op: Op::Update,
-                        id: Some(s.id.clone()),
-                        attrs: vec![
-                            Attr::same("subnet_id", &s.id),
-                            Attr {
-                                name: CNI_TAG,
-                                before: None,
-                                after: Some("\"1\"".into()),
-                            },
-                        ],
-                        depends_on: vec![],
-                        change: Change::TagSubnet {
-                            subnet_id: s.id.clone(),
-                            key: CNI_TAG.into(),
-                            value: "1".into(),
-                        },
-                    });
+                    out.push(tag_subnet(
+                        format!("subnet_tag.pod[{az:?}]"),
+                        &s.id,
+                        CNI_TAG,
+                    ));
                 }
                 if let Some(rt) = &node_rt
                     && s.route_table_id.as_ref() != Some(rt)
@@ -297,50 +330,33 @@ fn secondary_cidr(
                     out.push(rt_association(
                         az,
                         rt,
-                        Some(&s.id),
-                        &address,
+                        Ref::Id(s.id.clone()),
                         s.route_table_id.as_deref(),
                     ));
                 }
             }
             None => {
-                out.push(Action {
-                    address: address.clone(),
-                    kind: "subnet",
-                    op: Op::Create,
-                    id: None,
-                    attrs: vec![
-                        Attr::new("vpc_id", &v.id),
-                        Attr::new("availability_zone", az),
-                        Attr::new("cidr_block", cidr),
-                        Attr::new(
-                            "tags",
-                            if cni_tag {
-                                format!(
-                                    "{{Name = \"{}-pods-{az}\", \"{CNI_TAG}\" = \"1\"}}",
-                                    spec.metadata.name
-                                )
+                out.push(
+                    Action::new(
+                        address.clone(),
+                        Op::Create,
+                        None,
+                        Change::CreateSubnet {
+                            vpc_id: v.id.clone(),
+                            az: az.clone(),
+                            cidr: cidr.clone(),
+                            name: format!("{}-pods-{az}", spec.metadata.name),
+                            tags: if cni_tag {
+                                vec![(CNI_TAG.into(), "1".into())]
                             } else {
-                                format!("{{Name = \"{}-pods-{az}\"}}", spec.metadata.name)
+                                vec![]
                             },
-                        ),
-                        Attr::unknown("id"),
-                    ],
-                    depends_on: vec![assoc.clone()],
-                    change: Change::CreateSubnet {
-                        vpc_id: v.id.clone(),
-                        az: az.clone(),
-                        cidr: cidr.clone(),
-                        name: format!("{}-pods-{az}", spec.metadata.name),
-                        tags: if cni_tag {
-                            vec![(CNI_TAG.into(), "1".into())]
-                        } else {
-                            vec![]
                         },
-                    },
-                });
+                    )
+                    .after(CIDR_ASSOCIATION),
+                );
                 if let Some(rt) = &node_rt {
-                    out.push(rt_association(az, rt, None, &address, None));
+                    out.push(rt_association(az, rt, Ref::Output(address), None));
                 }
             }
         }
@@ -348,77 +364,83 @@ fn secondary_cidr(
     Some(sec.cidr.clone())
 }
 
-fn rt_association(
-    az: &str,
-    rt: &str,
-    subnet: Option<&str>,
-    subnet_address: &str,
-    before: Option<&str>,
-) -> Action {
-    let mut attrs = vec![Attr::new("route_table_id", rt)];
-    attrs.push(match subnet {
-        Some(s) => Attr::same("subnet_id", s),
-        None => Attr::unknown("subnet_id"),
-    });
-    if let Some(b) = before {
-        attrs[0] = Attr::change("route_table_id", b, rt);
-    }
-    Action {
-        address: format!("route_table_association.pod[{az:?}]"),
-        kind: "route_table_association",
-        op: if before.is_some() {
+/// `key = "1"` on an existing subnet.
+fn tag_subnet(address: String, subnet_id: &str, key: &str) -> Action {
+    Action::new(
+        address,
+        Op::Update,
+        Some(subnet_id.to_string()),
+        Change::TagSubnet {
+            subnet_id: subnet_id.to_string(),
+            key: key.into(),
+            value: "1".into(),
+        },
+    )
+}
+
+/// The pod subnet of `az` on its node subnet's route table; `before` is the table it is
+/// explicitly associated with now.
+fn rt_association(az: &str, rt: &str, subnet: Ref, before: Option<&str>) -> Action {
+    let id = match &subnet {
+        Ref::Id(s) => Some(s.clone()),
+        Ref::Output(_) => None,
+    };
+    let a = Action::new(
+        format!("route_table_association.pod[{az:?}]"),
+        if before.is_some() {
             Op::Update
         } else {
             Op::Create
         },
-        id: subnet.map(str::to_string),
-        attrs,
-        depends_on: if subnet.is_some() {
-            vec![]
-        } else {
-            vec![subnet_address.to_string()]
-        },
-        change: Change::AssociateRouteTable {
+        id,
+        Change::AssociateRouteTable {
             route_table_id: rt.to_string(),
-            subnet: match subnet {
-                Some(s) => Ref::Id(s.to_string()),
-                None => Ref::Output(subnet_address.to_string()),
-            },
+            subnet,
         },
+    );
+    match before {
+        Some(b) => a.was("route_table_id", b),
+        None => a,
     }
 }
 
 /// kubernetes.io/role/internal-elb=1 on node subnets that lack it (S5).
 fn node_subnet_tags(spec: &Spec, v: &Vpc, out: &mut Vec<Action>) {
+    const INTERNAL_ELB: &str = "kubernetes.io/role/internal-elb";
     for (az, id) in &spec.node_subnets {
         let Some(s) = v.subnet(id) else { continue };
-        if s.tags
-            .get("kubernetes.io/role/internal-elb")
-            .map(String::as_str)
-            != Some("1")
-        {
-            out.push(Action {
-                address: format!("subnet_tag.node[{az:?}]"),
-                kind: "subnet_tag",
-                op: Op::Update,
-                id: Some(id.clone()),
-                attrs: vec![
-                    Attr::same("subnet_id", id),
-                    Attr {
-                        name: "kubernetes.io/role/internal-elb",
-                        before: None,
-                        after: Some("\"1\"".into()),
-                    },
-                ],
-                depends_on: vec![],
-                change: Change::TagSubnet {
-                    subnet_id: id.clone(),
-                    key: "kubernetes.io/role/internal-elb".into(),
-                    value: "1".into(),
-                },
-            });
+        if s.tags.get(INTERNAL_ELB).map(String::as_str) != Some("1") {
+            out.push(tag_subnet(
+                format!("subnet_tag.node[{az:?}]"),
+                id,
+                INTERNAL_ELB,
+            ));
         }
     }
+}
+
+/// A resource's ID when it exists, else the output of the action that creates it.
+fn known_or(id: Option<&String>, address: &str) -> Ref {
+    match id {
+        Some(id) => Ref::Id(id.clone()),
+        None => Ref::Output(address.to_string()),
+    }
+}
+
+/// tcp/443 from one CIDR.
+fn https_from(address: String, group: Ref, cidr: &str, description: &str) -> Action {
+    Action::new(
+        address,
+        Op::Create,
+        None,
+        Change::AuthorizeIngress {
+            group,
+            protocols: vec!["tcp".into()],
+            port: 443,
+            cidrs: vec![cidr.to_string()],
+            description: description.into(),
+        },
+    )
 }
 
 fn endpoints(
@@ -433,7 +455,7 @@ fn endpoints(
     // The security group, and tcp/443 from every VPC CIDR (the planned secondary one too).
     let sg_address = "security_group.endpoints".to_string();
     // The group's ID, or None while it is still to be created (known after apply).
-    let (sg_ref, existing_sg): (Option<String>, _) =
+    let (sg_id, existing_sg): (Option<String>, _) =
         match (&ep.security_group.id, &ep.security_group.create) {
             (Some(id), _) => {
                 adopted.push((sg_address.clone(), id.clone()));
@@ -448,29 +470,22 @@ fn endpoints(
                     (Some(g.id.clone()), Some(g))
                 }
                 None => {
-                    out.push(Action {
-                        address: sg_address.clone(),
-                        kind: "security_group",
-                        op: Op::Create,
-                        id: None,
-                        attrs: vec![
-                            Attr::new("name", &c.name),
-                            Attr::new("vpc_id", &v.id),
-                            Attr::new("description", ENDPOINT_SG_DESCRIPTION),
-                            Attr::unknown("id"),
-                        ],
-                        depends_on: vec![],
-                        change: Change::CreateSecurityGroup {
+                    out.push(Action::new(
+                        sg_address.clone(),
+                        Op::Create,
+                        None,
+                        Change::CreateSecurityGroup {
                             vpc_id: v.id.clone(),
                             name: c.name.clone(),
                             description: ENDPOINT_SG_DESCRIPTION.into(),
                         },
-                    });
+                    ));
                     (None, None)
                 }
             },
             (None, None) => return,
         };
+    let sg = known_or(sg_id.as_ref(), &sg_address);
     let mut cidrs: Vec<String> = v.active_cidrs().map(str::to_string).collect();
     if let Some(s) = secondary
         && !cidrs.iter().any(|c| c == s)
@@ -478,43 +493,20 @@ fn endpoints(
         cidrs.push(s.to_string());
     }
     for cidr in cidrs {
-        let covered = existing_sg.is_some_and(|g| g.allows_tcp_from(443, &cidr));
-        if !covered {
-            let mut deps = vec![];
-            if existing_sg.is_none() {
-                deps.push(sg_address.clone());
-            }
-            if Some(cidr.as_str()) == secondary {
-                deps.push("vpc_cidr.secondary".into());
-            }
-            out.push(Action {
-                address: format!("security_group_rule.endpoints_443[{cidr:?}]"),
-                kind: "security_group_rule",
-                op: Op::Create,
-                id: None,
-                attrs: vec![
-                    match &sg_ref {
-                        Some(id) => Attr::new("security_group_id", id),
-                        None => Attr::unknown("security_group_id"),
-                    },
-                    Attr::new("type", "ingress"),
-                    Attr::new("protocol", "tcp"),
-                    Attr::new("port", "443"),
-                    Attr::new("cidr", &cidr),
-                ],
-                depends_on: deps,
-                change: Change::AuthorizeIngress {
-                    group: match &sg_ref {
-                        Some(id) => Ref::Id(id.clone()),
-                        None => Ref::Output(sg_address.clone()),
-                    },
-                    protocols: vec!["tcp".into()],
-                    port: 443,
-                    cidrs: vec![cidr.clone()],
-                    description: "HTTPS to the VPC endpoints".into(),
-                },
-            });
+        if existing_sg.is_some_and(|g| g.allows_tcp_from(443, &cidr)) {
+            continue;
         }
+        let rule = https_from(
+            format!("security_group_rule.endpoints_443[{cidr:?}]"),
+            sg.clone(),
+            &cidr,
+            "HTTPS to the VPC endpoints",
+        );
+        out.push(if Some(cidr.as_str()) == secondary {
+            rule.after(CIDR_ASSOCIATION)
+        } else {
+            rule
+        });
     }
 
     // Interface endpoints: one subnet per node AZ the service supports.
@@ -542,39 +534,19 @@ fn endpoints(
             })
             .map(|(_, id)| id.clone())
             .collect();
-        let mut deps = vec![];
-        if existing_sg.is_none() {
-            deps.push(sg_address.clone());
-        }
-        out.push(Action {
+        out.push(Action::new(
             address,
-            kind: "vpc_endpoint",
-            op: Op::Create,
-            id: None,
-            attrs: vec![
-                Attr::new("service_name", &service_name),
-                Attr::new("type", "Interface"),
-                Attr::new("subnet_ids", list(&subnets)),
-                match &sg_ref {
-                    Some(id) => Attr::new("security_group_ids", format!("[{id:?}]")),
-                    None => Attr::unknown("security_group_ids"),
-                },
-                Attr::new("private_dns_enabled", ep.private_dns.to_string()),
-                Attr::unknown("id"),
-            ],
-            depends_on: deps,
-            change: Change::CreateInterfaceEndpoint {
+            Op::Create,
+            None,
+            Change::CreateInterfaceEndpoint {
                 vpc_id: v.id.clone(),
-                service_name: service_name.clone(),
-                subnet_ids: subnets.clone(),
-                security_group: match &sg_ref {
-                    Some(id) => Ref::Id(id.clone()),
-                    None => Ref::Output(sg_address.clone()),
-                },
+                service_name,
+                subnet_ids: subnets,
+                security_group: sg.clone(),
                 private_dns: ep.private_dns,
                 name: format!("{}-{svc}", spec.metadata.name),
             },
-        });
+        ));
     }
 
     // The S3 gateway on every node and pod subnet's route table (and the extra ones).
@@ -597,46 +569,37 @@ fn endpoints(
                     adopted.push((address, e.id.clone()));
                 } else {
                     let after: Vec<String> = have.union(&tables).cloned().collect();
-                    out.push(Action {
-                        address,
-                        kind: "vpc_endpoint",
-                        op: Op::Update,
-                        id: Some(e.id.clone()),
-                        attrs: vec![
-                            Attr::same("service_name", &e.service_name),
-                            Attr::change("route_table_ids", list(&e.route_table_ids), list(&after)),
-                        ],
-                        depends_on: vec![],
-                        change: Change::AddGatewayRouteTables {
-                            endpoint_id: e.id.clone(),
-                            route_table_ids: tables.difference(&have).cloned().collect(),
-                        },
-                    });
+                    out.push(
+                        Action::new(
+                            address,
+                            Op::Update,
+                            Some(e.id.clone()),
+                            Change::AddGatewayRouteTables {
+                                endpoint_id: e.id.clone(),
+                                route_table_ids: tables.difference(&have).cloned().collect(),
+                            },
+                        )
+                        // The preview shows the whole set, before and after.
+                        .with(Attr::change(
+                            "route_table_ids",
+                            list(&e.route_table_ids),
+                            list(&after),
+                        ))
+                        .with(Attr::same("service_name", &e.service_name)),
+                    );
                 }
             }
-            None => {
-                let tables: Vec<String> = tables.into_iter().collect();
-                let service_name = format!("com.amazonaws.{}.s3", inv.region);
-                out.push(Action {
-                    address,
-                    kind: "vpc_endpoint",
-                    op: Op::Create,
-                    id: None,
-                    attrs: vec![
-                        Attr::new("service_name", &service_name),
-                        Attr::new("type", "Gateway"),
-                        Attr::new("route_table_ids", list(&tables)),
-                        Attr::unknown("id"),
-                    ],
-                    depends_on: vec![],
-                    change: Change::CreateGatewayEndpoint {
-                        vpc_id: v.id.clone(),
-                        service_name,
-                        route_table_ids: tables,
-                        name: format!("{}-s3", spec.metadata.name),
-                    },
-                })
-            }
+            None => out.push(Action::new(
+                address,
+                Op::Create,
+                None,
+                Change::CreateGatewayEndpoint {
+                    vpc_id: v.id.clone(),
+                    service_name: format!("com.amazonaws.{}.s3", inv.region),
+                    route_table_ids: tables.into_iter().collect(),
+                    name: format!("{}-s3", spec.metadata.name),
+                },
+            )),
         }
     }
 }
@@ -656,51 +619,29 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
     } else {
         c.public_access_cidrs.clone()
     };
-    let mut attrs = vec![];
     let b = |x: bool| x.to_string();
-    attrs.push(if c.private_access != ep.private_access {
-        Attr::change(
-            "endpoint_private_access",
-            b(c.private_access),
-            b(ep.private_access),
-        )
+    let have = list(&c.public_access_cidrs);
+    let update = Action::new(
+        CLUSTER_ACCESS,
+        Op::Update,
+        Some(c.name.clone()),
+        Change::UpdateClusterAccess {
+            cluster: c.name.clone(),
+            private_access: ep.private_access,
+            public_access: ep.public_access,
+            public_access_cidrs: if ep.public_access { want_cidrs } else { vec![] },
+        },
+    )
+    .was("endpoint_private_access", b(c.private_access))
+    .was("endpoint_public_access", b(c.public_access));
+    // With public access off the CIDRs are not sent: AWS keeps them as they are.
+    let update = if ep.public_access {
+        update.was("public_access_cidrs", have)
     } else {
-        Attr::same("endpoint_private_access", b(c.private_access))
-    });
-    attrs.push(if c.public_access != ep.public_access {
-        Attr::change(
-            "endpoint_public_access",
-            b(c.public_access),
-            b(ep.public_access),
-        )
-    } else {
-        Attr::same("endpoint_public_access", b(c.public_access))
-    });
-    let (have, want) = (list(&c.public_access_cidrs), list(&want_cidrs));
-    attrs.push(if ep.public_access && have != want {
-        Attr::change("public_access_cidrs", have, want)
-    } else {
-        Attr::same("public_access_cidrs", have)
-    });
-    if attrs.iter().any(Attr::changed) {
-        out.push(Action {
-            address: "cluster.endpoint_access".into(),
-            kind: "eks_cluster_config",
-            op: Op::Update,
-            id: Some(c.name.clone()),
-            attrs,
-            depends_on: vec![],
-            change: Change::UpdateClusterAccess {
-                cluster: c.name.clone(),
-                private_access: ep.private_access,
-                public_access: ep.public_access,
-                public_access_cidrs: if ep.public_access {
-                    want_cidrs.clone()
-                } else {
-                    vec![]
-                },
-            },
-        });
+        update.with(Attr::same("public_access_cidrs", have))
+    };
+    if update.attrs.iter().any(Attr::changed) {
+        out.push(update);
     }
     let Some(sg_id) = &c.cluster_security_group_id else {
         return;
@@ -711,29 +652,13 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
         .flat_map(|v| &v.security_groups)
         .find(|g| &g.id == sg_id);
     for cidr in &ep.allow_https_from_cidrs {
-        let covered = sg.is_some_and(|g| g.allows_tcp_from(443, cidr));
-        if !covered {
-            out.push(Action {
-                address: format!("security_group_rule.cluster_443[{cidr:?}]"),
-                kind: "security_group_rule",
-                op: Op::Create,
-                id: None,
-                attrs: vec![
-                    Attr::new("security_group_id", sg_id),
-                    Attr::new("type", "ingress"),
-                    Attr::new("protocol", "tcp"),
-                    Attr::new("port", "443"),
-                    Attr::new("cidr", cidr),
-                ],
-                depends_on: vec![],
-                change: Change::AuthorizeIngress {
-                    group: Ref::Id(sg_id.clone()),
-                    protocols: vec!["tcp".into()],
-                    port: 443,
-                    cidrs: vec![cidr.clone()],
-                    description: "HTTPS to the cluster API".into(),
-                },
-            });
+        if !sg.is_some_and(|g| g.allows_tcp_from(443, cidr)) {
+            out.push(https_from(
+                format!("security_group_rule.cluster_443[{cidr:?}]"),
+                Ref::Id(sg_id.clone()),
+                cidr,
+                "HTTPS to the cluster API",
+            ));
         }
     }
 }
@@ -741,52 +666,33 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
 /// `security_group.resolver_<side>`: the group of a Resolver endpoint. A new group allows
 /// all egress, which the outbound endpoint needs to reach the inbound one's IPs.
 fn resolver_group(name: &str, side: &str, vpc_id: &str) -> Action {
-    Action {
-        address: format!("security_group.resolver_{side}"),
-        kind: "security_group",
-        op: Op::Create,
-        id: None,
-        attrs: vec![
-            Attr::new("name", format!("{name}-dns-{side}")),
-            Attr::new("vpc_id", vpc_id),
-            Attr::new("description", RESOLVER_SG_DESCRIPTION),
-            Attr::new("egress", "all (the default)"),
-            Attr::unknown("id"),
-        ],
-        depends_on: vec![],
-        change: Change::CreateSecurityGroup {
+    Action::new(
+        format!("security_group.resolver_{side}"),
+        Op::Create,
+        None,
+        Change::CreateSecurityGroup {
             vpc_id: vpc_id.to_string(),
             name: format!("{name}-dns-{side}"),
             description: RESOLVER_SG_DESCRIPTION.into(),
         },
-    }
+    )
+    .with(Attr::new("egress", "all (the default)"))
 }
 
 /// `resolver_endpoint.<inbound|outbound>` in its group.
 fn resolver_endpoint(name: &str, direction: &str, subnet_ids: &[String]) -> Action {
     let side = direction.to_lowercase();
-    let sg = format!("security_group.resolver_{side}");
-    Action {
-        address: format!("resolver_endpoint.{side}"),
-        kind: "route53_resolver_endpoint",
-        op: Op::Create,
-        id: None,
-        attrs: vec![
-            Attr::new("name", format!("{name}-{side}")),
-            Attr::new("direction", direction),
-            Attr::new("subnet_ids", list(subnet_ids)),
-            Attr::unknown("security_group_ids"),
-            Attr::unknown("ip_addresses"),
-            Attr::unknown("id"),
-        ],
-        depends_on: vec![sg.clone()],
-        change: Change::CreateResolverEndpoint {
+    Action::new(
+        format!("resolver_endpoint.{side}"),
+        Op::Create,
+        None,
+        Change::CreateResolverEndpoint {
             name: format!("{name}-{side}"),
             direction: direction.into(),
             subnet_ids: subnet_ids.to_vec(),
-            security_group: Ref::Output(sg),
+            security_group: Ref::Output(format!("security_group.resolver_{side}")),
         },
-    }
+    )
 }
 
 /// Route 53 Resolver: the inbound endpoint in the cluster VPC, the outbound endpoint in a
@@ -814,29 +720,19 @@ fn resolver(
                 inbound_ips = Some(e.ips.iter().map(|i| format!("{}:53", i.ip)).collect());
             }
             None => {
-                let sg = "security_group.resolver_inbound".to_string();
                 out.push(resolver_group(name, "inbound", &v.id));
-                out.push(Action {
-                    address: "security_group_rule.resolver_inbound_53".into(),
-                    kind: "security_group_rule",
-                    op: Op::Create,
-                    id: None,
-                    attrs: vec![
-                        Attr::unknown("security_group_id"),
-                        Attr::new("type", "ingress"),
-                        Attr::new("protocol", "[\"tcp\", \"udp\"]"),
-                        Attr::new("port", "53"),
-                        Attr::new("cidrs", list(&inb.allow_from_cidrs)),
-                    ],
-                    depends_on: vec![sg.clone()],
-                    change: Change::AuthorizeIngress {
-                        group: Ref::Output(sg),
+                out.push(Action::new(
+                    "security_group_rule.resolver_inbound_53",
+                    Op::Create,
+                    None,
+                    Change::AuthorizeIngress {
+                        group: Ref::Output("security_group.resolver_inbound".into()),
                         protocols: vec!["tcp".into(), "udp".into()],
                         port: 53,
                         cidrs: inb.allow_from_cidrs.clone(),
                         description: "DNS to the Resolver inbound endpoint".into(),
                     },
-                });
+                ));
                 out.push(resolver_endpoint(name, "INBOUND", &inb.subnet_ids));
             }
         }
@@ -885,47 +781,25 @@ fn resolver(
             Some(x.id.clone())
         }
         None => {
-            let mut deps = vec![];
-            if inbound_ips.is_none() && dns.inbound_endpoint.is_some() {
-                deps.push("resolver_endpoint.inbound".into());
-            }
-            if outbound_id.is_none() && dns.outbound_endpoint.is_some() {
-                deps.push("resolver_endpoint.outbound".into());
-            }
-            out.push(Action {
-                address: rule_address.clone(),
-                kind: "route53_resolver_rule",
-                op: Op::Create,
-                id: None,
-                attrs: vec![
-                    Attr::new("name", format!("{name}-api")),
-                    Attr::new("rule_type", "FORWARD"),
-                    Attr::new("domain_name", &domain),
-                    match &inbound_ips {
-                        Some(ips) => Attr::new("target_ips", list(ips)),
-                        None => Attr::unknown("target_ips"),
-                    },
-                    match &outbound_id {
-                        Some(id) => Attr::new("resolver_endpoint_id", id),
-                        None => Attr::unknown("resolver_endpoint_id"),
-                    },
-                ],
-                depends_on: deps,
-                change: Change::CreateResolverRule {
+            out.push(Action::new(
+                rule_address.clone(),
+                Op::Create,
+                None,
+                Change::CreateResolverRule {
                     name: format!("{name}-api"),
-                    domain: domain.clone(),
-                    targets: match &inbound_ips {
-                        Some(ips) => Targets::Ips(ips.clone()),
+                    domain,
+                    targets: match inbound_ips {
+                        Some(ips) => Targets::Ips(ips),
                         None => {
                             Targets::EndpointIps(Ref::Output("resolver_endpoint.inbound".into()))
                         }
                     },
-                    endpoint: match &outbound_id {
-                        Some(id) => Ref::Id(id.clone()),
+                    endpoint: match outbound_id {
+                        Some(id) => Ref::Id(id),
                         None => Ref::Output("resolver_endpoint.outbound".into()),
                     },
                 },
-            });
+            ));
             None
         }
     };
@@ -938,33 +812,16 @@ fn resolver(
         });
         match associated {
             Some(a) => adopted.push((address, a.id.clone())),
-            None => out.push(Action {
+            None => out.push(Action::new(
                 address,
-                kind: "route53_resolver_rule_association",
-                op: Op::Create,
-                id: None,
-                attrs: vec![
-                    match &rule_id {
-                        Some(id) => Attr::new("resolver_rule_id", id),
-                        None => Attr::unknown("resolver_rule_id"),
-                    },
-                    Attr::new("vpc_id", vpc),
-                    Attr::unknown("id"),
-                ],
-                depends_on: if rule_id.is_none() {
-                    vec![rule_address.clone()]
-                } else {
-                    vec![]
-                },
-                change: Change::AssociateResolverRule {
-                    rule: match &rule_id {
-                        Some(id) => Ref::Id(id.clone()),
-                        None => Ref::Output(rule_address.clone()),
-                    },
+                Op::Create,
+                None,
+                Change::AssociateResolverRule {
+                    rule: known_or(rule_id.as_ref(), &rule_address),
                     vpc_id: vpc.clone(),
                     name: format!("{name}-api-{vpc}"),
                 },
-            }),
+            )),
         }
     }
 }

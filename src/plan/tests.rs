@@ -133,10 +133,54 @@ fn endpoints_security_group_and_s3() {
         .unwrap();
     assert_eq!(s3.op, Op::Update);
     assert_eq!(s3.id.as_deref(), Some("vpce-s3"));
+    let t = render::text(&p, false);
     assert!(
-        render::text(&p, false)
-            .contains("~ route_table_ids = [\"rtb-priv-a\"] -> [\"rtb-priv-a\", \"rtb-priv-b\"]")
+        t.contains("~ route_table_ids = [\"rtb-priv-a\"] -> [\"rtb-priv-a\", \"rtb-priv-b\"]"),
+        "{t}"
     );
+    // The service name is shown as unchanged (hidden); the endpoint id is the address's id.
+    assert!(t.contains("# (1 unchanged attribute hidden)"), "{t}");
+    assert_eq!(
+        s3.change,
+        Change::AddGatewayRouteTables {
+            endpoint_id: "vpce-s3".into(),
+            route_table_ids: vec!["rtb-priv-b".into()],
+        }
+    );
+}
+
+/// Dependencies come from what a change refers to: every output an action consumes is an
+/// action before it, and no action waits for one that is not in the plan.
+#[test]
+fn dependencies_are_the_changes_references_and_exist() {
+    let mut s = with_endpoints(&["ec2", "sts", "s3"]);
+    s.secondary_cidr = Some(SecondaryCidr {
+        cidr: "100.64.0.0/16".into(),
+        pod_subnets: [("eu-west-1a".to_string(), "100.64.0.0/19".to_string())]
+            .into_iter()
+            .collect(),
+    });
+    for (spec, inv) in [(s, inventory()), (dns_spec(), dns_inventory())] {
+        let p = plan(&spec, &inv);
+        assert!(!p.actions.is_empty());
+        for (i, a) in p.actions.iter().enumerate() {
+            for r in a.change.refs() {
+                assert!(
+                    a.depends_on.iter().any(|d| d == r),
+                    "{}: {r} not a dependency",
+                    a.address
+                );
+            }
+            for d in &a.depends_on {
+                let at = p.actions.iter().position(|b| &b.address == d);
+                assert!(
+                    at.is_some_and(|at| at < i),
+                    "{} waits for {d}, which is not an earlier action",
+                    a.address
+                );
+            }
+        }
+    }
 }
 
 #[test]
