@@ -1,6 +1,6 @@
 //! Human-readable text for headless commands (`inventory -o text`).
 
-use crate::inventory::{Inventory, SubnetKind, Vpc};
+use crate::inventory::{CidrState, Inventory, SubnetKind, Vpc};
 use std::fmt::Write;
 
 fn on_off(b: bool) -> &'static str {
@@ -50,7 +50,7 @@ pub fn inventory_text(inv: &Inventory) -> String {
             .cidrs
             .iter()
             .map(|c| {
-                if c.state == "associated" {
+                if c.state == CidrState::Associated {
                     c.cidr.clone()
                 } else {
                     format!("{} ({})", c.cidr, c.state)

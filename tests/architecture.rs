@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 const CORE: &[&str] = &[
-    "src/inventory.rs",
+    "src/inventory",
     "src/error.rs",
     "src/calls.rs",
     "src/spec",

@@ -2,6 +2,7 @@
 
 use super::{Aws, AwsError};
 use crate::apply::{ADDRESS_TAG, PLAN_TAG};
+use crate::inventory::EndpointState;
 use crate::plan::Deletable;
 use crate::plan::destroy::Created;
 use aws_sdk_ec2::types as ec2t;
@@ -37,9 +38,9 @@ impl Aws {
         for e in eps.vpc_endpoints() {
             let state = e
                 .state()
-                .map(|s| s.as_str().to_lowercase())
+                .map(|s| EndpointState::parse(s.as_str()))
                 .unwrap_or_default();
-            if state == "deleted" {
+            if state == EndpointState::Deleted {
                 continue;
             }
             out.push(Created {

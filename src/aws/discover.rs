@@ -392,7 +392,7 @@ fn assemble(
     }
     for (vpc_id, n) in l.nats {
         // Deleted NAT gateways linger in DescribeNatGateways for an hour.
-        if n.state == "deleted" {
+        if n.state == inv::NatState::Deleted {
             continue;
         }
         if let Some(v) = by_id.get_mut(&vpc_id) {
@@ -415,10 +415,7 @@ fn assemble(
         }
     }
     for p in l.peerings {
-        if matches!(
-            p.status.as_str(),
-            "deleted" | "rejected" | "expired" | "failed"
-        ) {
+        if p.status.is_ended() {
             continue;
         }
         for side in [&p.requester_vpc_id, &p.accepter_vpc_id] {

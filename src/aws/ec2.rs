@@ -79,7 +79,7 @@ impl Aws {
                 zone_id: s(z.zone_id()),
                 state: z
                     .state()
-                    .map(|s| s.as_str().to_string())
+                    .map(|s| inv::ZoneState::parse(s.as_str()))
                     .unwrap_or_default(),
                 zone_type: z.zone_type().unwrap_or("availability-zone").to_string(),
             })
@@ -119,7 +119,7 @@ impl Aws {
                             state: a
                                 .cidr_block_state()
                                 .and_then(|st| st.state())
-                                .map(|st| st.as_str().to_string())
+                                .map(|st| inv::CidrState::parse(st.as_str()))
                                 .unwrap_or_default(),
                             association_id: s(a.association_id()),
                         })
@@ -311,7 +311,7 @@ impl Aws {
                         subnet_id: s(n.subnet_id()),
                         state: n
                             .state()
-                            .map(|x| x.as_str().to_string())
+                            .map(|x| inv::NatState::parse(x.as_str()))
                             .unwrap_or_default(),
                         connectivity: n
                             .connectivity_type()
@@ -362,7 +362,7 @@ impl Aws {
                         // (aws-sdk-rust#619): keep the text, lowercased.
                         state: e
                             .state()
-                            .map(|x| x.as_str().to_ascii_lowercase())
+                            .map(|x| inv::EndpointState::parse(x.as_str()))
                             .unwrap_or_default(),
                         subnet_ids: e.subnet_ids().to_vec(),
                         security_group_ids: e
@@ -500,7 +500,7 @@ impl Aws {
                     status: p
                         .status()
                         .and_then(|st| st.code())
-                        .map(|c| c.as_str().to_string())
+                        .map(|c| inv::PeeringStatus::parse(c.as_str()))
                         .unwrap_or_default(),
                     requester_vpc_id: s(p.requester_vpc_info().and_then(|i| i.vpc_id())),
                     requester_cidrs: cidrs(p.requester_vpc_info()),
@@ -577,8 +577,8 @@ fn route(r: &t::Route) -> inv::Route {
         target,
         state: r
             .state()
-            .map(|x| x.as_str().to_string())
-            .unwrap_or_else(|| "active".into()),
+            .map(|x| inv::RouteState::parse(x.as_str()))
+            .unwrap_or(inv::RouteState::Active),
     }
 }
 

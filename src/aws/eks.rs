@@ -47,7 +47,7 @@ impl Aws {
             version: c.version().unwrap_or_default().to_string(),
             status: c
                 .status()
-                .map(|s| s.as_str().to_string())
+                .map(|s| inv::ClusterStatus::parse(s.as_str()))
                 .unwrap_or_default(),
             endpoint: c.endpoint().unwrap_or_default().to_string(),
             public_access: vpc.map(|v| v.endpoint_public_access()).unwrap_or(false),

@@ -37,7 +37,7 @@ impl Aws {
                 vpc_id: s(e.host_vpc_id()),
                 status: e
                     .status()
-                    .map(|d| d.as_str().to_string())
+                    .map(|d| inv::ResolverEndpointStatus::parse(d.as_str()))
                     .unwrap_or_default(),
                 security_group_ids: e.security_group_ids().to_vec(),
                 ips: vec![],
@@ -84,7 +84,7 @@ impl Aws {
                 subnet_id: s(a.subnet_id()),
                 status: a
                     .status()
-                    .map(|d| d.as_str().to_string())
+                    .map(|d| inv::ResolverIpStatus::parse(d.as_str()))
                     .unwrap_or_default(),
             })
             .collect())
@@ -113,7 +113,7 @@ impl Aws {
                     .unwrap_or_default(),
                 status: r
                     .status()
-                    .map(|d| d.as_str().to_string())
+                    .map(|d| inv::ResolverRuleStatus::parse(d.as_str()))
                     .unwrap_or_default(),
                 resolver_endpoint_id: r.resolver_endpoint_id().map(str::to_string),
                 target_ips: r
@@ -152,7 +152,7 @@ impl Aws {
                 vpc_id: s(a.vpc_id()),
                 status: a
                     .status()
-                    .map(|d| d.as_str().to_string())
+                    .map(|d| inv::AssociationStatus::parse(d.as_str()))
                     .unwrap_or_default(),
             })
             .collect())

@@ -7,7 +7,7 @@ pub mod spec_file;
 
 use crate::apply::{self as engine, journal};
 use crate::aws::{self, Aws, AwsError, AwsOptions, DiscoverOptions};
-use crate::inventory::Inventory;
+use crate::inventory::{CidrState, Inventory};
 use crate::plan::{Deletable, Op, Plan, destroy::Created};
 use crate::rules::{self, Finding};
 use crate::spec::Spec;
@@ -196,7 +196,7 @@ pub async fn destroy_plan(
         if let Some(c) = inv.vpc(&spec.vpc_id).and_then(|v| {
             v.cidrs
                 .iter()
-                .find(|c| c.association_id == id && c.state == "associated")
+                .find(|c| c.association_id == id && c.state == CidrState::Associated)
         }) {
             created.push(Created {
                 what: Deletable::VpcCidrAssociation,

@@ -10,7 +10,9 @@ pub mod render;
 use change::list;
 pub use change::{Change, Deletable, Ref, Targets, VpcAttribute};
 
-use crate::inventory::{Inventory, Vpc};
+use crate::inventory::{
+    AssociationStatus, CidrState, EndpointState, Inventory, ResolverEndpointStatus, Vpc,
+};
 use crate::spec::Spec;
 use std::collections::BTreeSet;
 
@@ -290,7 +292,7 @@ fn secondary_cidr(
     let existing = v
         .cidrs
         .iter()
-        .find(|c| c.cidr == sec.cidr && c.state != "disassociated");
+        .find(|c| c.cidr == sec.cidr && c.state != CidrState::Disassociated);
     match existing {
         Some(c) => adopted.push((CIDR_ASSOCIATION.into(), c.association_id.clone())),
         None => out.push(Action::new(
@@ -515,7 +517,7 @@ fn endpoints(
         if let Some(e) = v
             .endpoints
             .iter()
-            .find(|e| &e.service == svc && e.state != "deleted" && e.state != "deleting")
+            .find(|e| &e.service == svc && !e.state.is_gone())
         {
             adopted.push((address, e.id.clone()));
             continue;
@@ -560,7 +562,9 @@ fn endpoints(
         tables.extend(ep.extra_route_table_ids.iter().cloned());
         let address = "endpoint.s3".to_string();
         let existing = v.endpoints.iter().find(|e| {
-            e.service == "s3" && e.kind.eq_ignore_ascii_case("gateway") && e.state != "deleted"
+            e.service == "s3"
+                && e.kind.eq_ignore_ascii_case("gateway")
+                && e.state != EndpointState::Deleted
         });
         match existing {
             Some(e) => {
@@ -708,9 +712,11 @@ fn resolver(
     let r = &inv.resolver;
     let name = &spec.metadata.name;
     let endpoint = |direction: &str, vpc: &str| {
-        r.endpoints
-            .iter()
-            .find(|e| e.direction == direction && e.vpc_id == vpc && e.status != "DELETING")
+        r.endpoints.iter().find(|e| {
+            e.direction == direction
+                && e.vpc_id == vpc
+                && e.status != ResolverEndpointStatus::Deleting
+        })
     };
     let mut inbound_ips: Option<Vec<String>> = None;
     if let Some(inb) = &dns.inbound_endpoint {
@@ -806,9 +812,9 @@ fn resolver(
     for vpc in &fr.associate_vpc_ids {
         let address = format!("resolver_rule_association[{vpc:?}]");
         let associated = rule_id.as_ref().and_then(|id| {
-            r.rule_associations
-                .iter()
-                .find(|a| &a.rule_id == id && &a.vpc_id == vpc && a.status != "DELETING")
+            r.rule_associations.iter().find(|a| {
+                &a.rule_id == id && &a.vpc_id == vpc && a.status != AssociationStatus::Deleting
+            })
         });
         match associated {
             Some(a) => adopted.push((address, a.id.clone())),

@@ -2,7 +2,7 @@
 
 use super::cidr::parse_v4;
 use super::{Context, Finding, Id, Severity, rule};
-use crate::inventory::Vpc;
+use crate::inventory::{PeeringStatus, Vpc};
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
@@ -149,7 +149,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 ));
             }
             let peered = v.peerings.iter().any(|p| {
-                p.status == "active"
+                p.status == PeeringStatus::Active
                     && (p.requester_vpc_id == client.id || p.accepter_vpc_id == client.id)
             });
             if !peered {

@@ -1,7 +1,7 @@
 //! E1, E2 and X4–X7: what nodes and workloads without an internet path still need.
 
 use super::{Context, Finding, Id, Severity, rule};
-use crate::inventory::SubnetKind;
+use crate::inventory::{EndpointState, SubnetKind};
 
 /// Whether the setup ends with no internet path: isolated node subnets, or the public
 /// endpoint turned off.
@@ -36,7 +36,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .is_some_and(|e| e.services.iter().any(|s| s == svc))
             || v.endpoints
                 .iter()
-                .any(|e| e.service == svc && e.state == "available")
+                .any(|e| e.service == svc && e.state == EndpointState::Available)
     };
     if !no_egress.is_empty() {
         // E1

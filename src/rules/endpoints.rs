@@ -2,6 +2,7 @@
 
 use super::cidr::parse_v4;
 use super::{Context, Finding, Id, Severity, rule};
+use crate::inventory::EndpointState;
 use crate::spec::starter::BASE_SERVICES;
 
 /// Largest endpoint policy AWS accepts (rule P6).
@@ -180,10 +181,8 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .iter()
             .filter(|e| {
                 &e.service == svc
-                    && !matches!(
-                        e.state.as_str(),
-                        "deleted" | "deleting" | "failed" | "rejected"
-                    )
+                    && !(e.state.is_gone()
+                        || matches!(e.state, EndpointState::Failed | EndpointState::Rejected))
             })
             .collect();
         if existing.len() > 1 && svc != "s3" {

@@ -2,6 +2,7 @@
 
 use super::cidr::{overlaps, parse_v4, secondary_cidr_problems};
 use super::{Context, Finding, Id, rule};
+use crate::inventory::PeeringStatus;
 use ipnet::Ipv4Net;
 
 /// IPv4 CIDR blocks a VPC holds by default (quota L-83CA0A9D).
@@ -38,7 +39,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let peers: Vec<Ipv4Net> = v
             .peerings
             .iter()
-            .filter(|p| p.status == "active")
+            .filter(|p| p.status == PeeringStatus::Active)
             .flat_map(|p| {
                 if p.requester_vpc_id == v.id {
                     &p.accepter_cidrs

@@ -7,6 +7,12 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod state;
+pub use state::{
+    AssociationStatus, CidrState, ClusterStatus, EndpointState, NatState, PeeringStatus,
+    ResolverEndpointStatus, ResolverIpStatus, ResolverRuleStatus, RouteState, ZoneState,
+};
+
 pub type Tags = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -60,7 +66,7 @@ impl Inventory {
 pub struct AvailabilityZone {
     pub name: String,
     pub zone_id: String,
-    pub state: String,
+    pub state: ZoneState,
     /// availability-zone, local-zone or wavelength-zone.
     pub zone_type: String,
 }
@@ -120,7 +126,7 @@ pub struct NaclEntry {
 pub struct VpcCidr {
     pub cidr: String,
     /// associating, associated, disassociating, disassociated, failing, failed.
-    pub state: String,
+    pub state: CidrState,
     pub association_id: String,
 }
 
@@ -191,7 +197,7 @@ pub struct Route {
     /// `local`, `igw-…`, `nat-…`, `pcx-…`, `tgw-…`, `vpce-…`, `eni-…`, `i-…`, `vgw-…`, `eigw-…`.
     pub target: String,
     /// active or blackhole.
-    pub state: String,
+    pub state: RouteState,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -199,7 +205,7 @@ pub struct Route {
 pub struct NatGateway {
     pub id: String,
     pub subnet_id: String,
-    pub state: String,
+    pub state: NatState,
     /// public or private.
     pub connectivity: String,
     pub public_ips: Vec<String>,
@@ -217,7 +223,7 @@ pub struct Endpoint {
     #[serde(rename = "type")]
     pub kind: String,
     /// Lowercase, as AWS sends it: pending, available, deleting, failed, …
-    pub state: String,
+    pub state: EndpointState,
     pub subnet_ids: Vec<String>,
     pub security_group_ids: Vec<String>,
     pub private_dns: bool,
@@ -259,7 +265,7 @@ pub struct Peering {
     pub id: String,
     pub name: String,
     /// active, pending-acceptance, deleted, …
-    pub status: String,
+    pub status: PeeringStatus,
     pub requester_vpc_id: String,
     pub requester_cidrs: Vec<String>,
     pub accepter_vpc_id: String,
@@ -274,7 +280,7 @@ pub struct Cluster {
     /// From DescribeCluster, or derived from the cluster's subnets when absent.
     pub vpc_id: Option<String>,
     pub version: String,
-    pub status: String,
+    pub status: ClusterStatus,
     pub endpoint: String,
     pub public_access: bool,
     pub private_access: bool,
@@ -311,7 +317,7 @@ pub struct ResolverEndpoint {
     /// INBOUND or OUTBOUND.
     pub direction: String,
     pub vpc_id: String,
-    pub status: String,
+    pub status: ResolverEndpointStatus,
     pub security_group_ids: Vec<String>,
     pub ips: Vec<ResolverIp>,
 }
@@ -321,7 +327,7 @@ pub struct ResolverEndpoint {
 pub struct ResolverIp {
     pub ip: String,
     pub subnet_id: String,
-    pub status: String,
+    pub status: ResolverIpStatus,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -332,7 +338,7 @@ pub struct ResolverRule {
     pub domain_name: String,
     /// FORWARD, SYSTEM or RECURSIVE.
     pub rule_type: String,
-    pub status: String,
+    pub status: ResolverRuleStatus,
     pub resolver_endpoint_id: Option<String>,
     /// `ip:port`.
     pub target_ips: Vec<String>,
@@ -346,7 +352,7 @@ pub struct ResolverRuleAssociation {
     pub name: String,
     pub rule_id: String,
     pub vpc_id: String,
-    pub status: String,
+    pub status: AssociationStatus,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -381,7 +387,7 @@ pub fn classify_routes(routes: &[Route]) -> SubnetKind {
     let defaults = routes
         .iter()
         .filter(|r| r.destination == "0.0.0.0/0" || r.destination == "::/0")
-        .filter(|r| !r.state.eq_ignore_ascii_case("blackhole"));
+        .filter(|r| r.state != RouteState::Blackhole);
     let mut kind = SubnetKind::Isolated;
     for r in defaults {
         if r.target.starts_with("igw-") {
@@ -465,7 +471,7 @@ impl Vpc {
     pub fn active_cidrs(&self) -> impl Iterator<Item = &str> {
         self.cidrs
             .iter()
-            .filter(|c| c.state == "associated" || c.state == "associating")
+            .filter(|c| c.state.is_live())
             .map(|c| c.cidr.as_str())
     }
 
