@@ -880,7 +880,9 @@ fn settle(app: &mut App, mut fx: Vec<Effect>) {
                     result: spec_file::save(&path, &yaml, expect),
                     path,
                 },
-                Effect::ClearFlashAfter { .. } | Effect::Apply { .. } => continue,
+                Effect::ClearFlashAfter { .. } | Effect::Apply { .. } | Effect::FocusVpc(_) => {
+                    continue;
+                }
             };
             next.extend(app.update(answer));
         }
@@ -1173,6 +1175,17 @@ fn the_vpc_list_shows_while_the_rest_of_the_account_is_read() {
             .text
             .contains("once the account is read")
     );
+    // The cursor moves while DNS attributes are read: the highlighted VPC is read next.
+    let down = app.update(key(KeyCode::Down));
+    let [Effect::FocusVpc(second)] = down.as_slice() else {
+        panic!("{down:?}")
+    };
+    let up = app.update(key(KeyCode::Up));
+    let [Effect::FocusVpc(first)] = up.as_slice() else {
+        panic!("{up:?}")
+    };
+    assert_ne!(first, second);
+    assert!(app.update(key(KeyCode::Up)).is_empty(), "asked already");
     // The list is usable: prod can be chosen already.
     choose_prod(&mut app);
     assert!(render_text(&app, 100, 30).contains("Reading the VPC's subnets"));

@@ -19,8 +19,39 @@ pub struct DiscoverOptions {
     pub concurrency: usize,
     /// A cluster known by name (the spec's): described in the first round of calls.
     pub cluster: Option<String>,
-    /// The VPC whose DNS attributes are read first (the one the wizard highlights).
-    pub first: Option<String>,
+    /// The VPC whose DNS attributes are read next (the one the wizard highlights); the
+    /// wizard moves it while the reads run.
+    pub first: Focus,
+}
+
+/// The VPC to read next, shared with whoever moves it (the wizard's cursor).
+#[derive(Debug, Clone, Default)]
+pub struct Focus(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl Focus {
+    pub fn new(id: Option<String>) -> Self {
+        Focus(std::sync::Arc::new(std::sync::Mutex::new(id)))
+    }
+
+    pub fn set(&self, id: Option<String>) {
+        if let Ok(mut f) = self.0.lock() {
+            *f = id;
+        }
+    }
+
+    pub fn get(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|f| f.clone())
+    }
+}
+
+/// The next VPC to read: the focused one if it is still to be read, else the first in line.
+fn next_vpc(queue: &mut std::collections::VecDeque<String>, focus: &Focus) -> Option<String> {
+    if let Some(f) = focus.get()
+        && let Some(at) = queue.iter().position(|id| *id == f)
+    {
+        return queue.remove(at);
+    }
+    queue.pop_front()
 }
 
 impl Default for DiscoverOptions {
@@ -29,7 +60,7 @@ impl Default for DiscoverOptions {
             vpc: None,
             concurrency: 64,
             cluster: None,
-            first: None,
+            first: Focus::default(),
         }
     }
 }
@@ -153,20 +184,17 @@ pub async fn discover_with(
             s.vpcs = Some(vpcs.clone());
         }
         report(true);
-        // The highlighted VPC first, then in the order the wizard lists them.
-        let mut ids: Vec<(bool, bool, String, String)> = vpcs
+        // The highlighted VPC first (looked up each time a call can start, so the wizard's
+        // cursor moves it), then in the order the wizard lists them.
+        let mut ids: Vec<(bool, String, String)> = vpcs
             .iter()
-            .map(|(v, _)| {
-                (
-                    opts.first.as_deref() != Some(v.id.as_str()),
-                    v.name.is_empty(),
-                    v.name.clone(),
-                    v.id.clone(),
-                )
-            })
+            .map(|(v, _)| (v.name.is_empty(), v.name.clone(), v.id.clone()))
             .collect();
         ids.sort();
-        let mut answers = futures::stream::iter(ids.into_iter().map(|(.., id)| id))
+        let mut queue: std::collections::VecDeque<String> =
+            ids.into_iter().map(|(.., id)| id).collect();
+        let next = std::iter::from_fn(|| next_vpc(&mut queue, &opts.first));
+        let mut answers = futures::stream::iter(next)
             .map(|id| async move {
                 let r = p!(aws.dns_attributes(&id)).await;
                 r.map(|d| (id, d))
@@ -506,5 +534,22 @@ mod tests {
         ] {
             assert!(!valid_vpc_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_focused_vpc_is_read_next_wherever_it_is_in_line() {
+        let mut queue: std::collections::VecDeque<String> = ["vpc-a", "vpc-b", "vpc-c", "vpc-d"]
+            .map(String::from)
+            .into();
+        let focus = Focus::new(None);
+        assert_eq!(next_vpc(&mut queue, &focus).as_deref(), Some("vpc-a"));
+        // The cursor moves to vpc-d while the reads run: it goes next.
+        focus.set(Some("vpc-d".into()));
+        assert_eq!(next_vpc(&mut queue, &focus).as_deref(), Some("vpc-d"));
+        // Already read (or not in the list): the line goes on in order.
+        assert_eq!(next_vpc(&mut queue, &focus).as_deref(), Some("vpc-b"));
+        focus.set(Some("vpc-x".into()));
+        assert_eq!(next_vpc(&mut queue, &focus).as_deref(), Some("vpc-c"));
+        assert_eq!(next_vpc(&mut queue, &focus), None);
     }
 }

@@ -11,7 +11,7 @@ pub mod error;
 mod resolver;
 pub mod wait;
 
-pub use discover::{DiscoverOptions, discover, discover_with};
+pub use discover::{DiscoverOptions, Focus, discover, discover_with};
 pub use error::{AwsError, ErrorKind};
 
 use aws_config::retry::RetryConfig;

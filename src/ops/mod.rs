@@ -79,17 +79,18 @@ pub async fn read_account(
     vpc: Option<String>,
     concurrency: usize,
 ) -> Result<Inventory, Failure> {
-    read_account_with(aws, spec, vpc, concurrency, None, &|_| {}).await
+    read_account_with(aws, spec, vpc, concurrency, aws::Focus::default(), &|_| {}).await
 }
 
 /// [`read_account`], handing partial inventories to `progress` as the reads answer
-/// (`first`: the VPC whose details are read first). The wizard shows them.
+/// (`first`: the VPC whose details are read next, which the caller may move while the
+/// reads run). The wizard shows them.
 pub async fn read_account_with(
     aws: &Aws,
     spec: Option<&Spec>,
     vpc: Option<String>,
     concurrency: usize,
-    first: Option<String>,
+    first: aws::Focus,
     progress: &(dyn Fn(Inventory) + Sync),
 ) -> Result<Inventory, Failure> {
     let opts = DiscoverOptions {

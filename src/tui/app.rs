@@ -211,6 +211,8 @@ pub enum Effect {
         /// The VPC whose details are read first (the draft's).
         first: Option<String>,
     },
+    /// The highlighted VPC changed while its details are still being read: read it next.
+    FocusVpc(String),
     /// Read the spec file again.
     ReadSpec {
         request: u64,
@@ -280,6 +282,8 @@ pub struct App {
     save_request: u64,
     flash_seq: u64,
     apply_request: u64,
+    /// The VPC last asked to be read next (see [`Effect::FocusVpc`]).
+    focused: Option<String>,
 }
 
 /// Esc, as the app resolves it while an apply runs.
@@ -341,6 +345,7 @@ impl App {
             save_request: 0,
             flash_seq: 0,
             apply_request: 0,
+            focused: None,
         };
         let mut effects = app.adopt_file(spec_file);
         effects.extend(app.reload_inventory());
@@ -401,9 +406,10 @@ impl App {
     fn reload_inventory(&mut self) -> Vec<Effect> {
         self.request += 1;
         self.load = LoadState::Loading;
+        self.focused = self.draft.as_ref().map(|d| d.vpc_id.clone());
         vec![Effect::LoadInventory {
             request: self.request,
-            first: self.draft.as_ref().map(|d| d.vpc_id.clone()),
+            first: self.focused.clone(),
         }]
     }
 
@@ -864,10 +870,25 @@ impl App {
             page: self.size.1.saturating_sub(6) as usize,
             spinner: "",
         };
-        match self.screen.get_mut().handle_key(k, &ctx) {
+        let mut fx = match self.screen.get_mut().handle_key(k, &ctx) {
             Some(i) => self.apply_intent(i, &inv),
             None => vec![],
+        };
+        fx.extend(self.focus());
+        fx
+    }
+
+    /// While DNS attributes are still being read, the highlighted VPC is read next.
+    fn focus(&mut self) -> Option<Effect> {
+        let (Screen::Vpcs(s), Some(inv)) = (&self.screen, self.inventory()) else {
+            return None;
+        };
+        let id = s.rows(inv).get(s.selected)?.id.clone();
+        if !inv.pending.as_ref()?.dns.contains(&id) || self.focused.as_ref() == Some(&id) {
+            return None;
         }
+        self.focused = Some(id.clone());
+        Some(Effect::FocusVpc(id))
     }
 
     /// The commands every screen shares.

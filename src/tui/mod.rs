@@ -55,6 +55,7 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
     let runner = Runner {
         tx,
         global: global.clone(),
+        focus: crate::aws::Focus::default(),
     };
 
     let mut term = terminal::setup()?;
@@ -141,6 +142,8 @@ async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
 struct Runner {
     tx: mpsc::UnboundedSender<Action>,
     global: Global,
+    /// The VPC the running load reads next: the highlighted one.
+    focus: crate::aws::Focus,
 }
 
 impl Runner {
@@ -150,6 +153,8 @@ impl Runner {
             match e {
                 Effect::LoadInventory { request, first } => {
                     let global = self.global.clone();
+                    self.focus.set(first);
+                    let first = self.focus.clone();
                     tokio::spawn(async move {
                         let partial = |inv| {
                             let _ = tx.send(Action::InventoryPartial {
@@ -163,6 +168,7 @@ impl Runner {
                         let _ = tx.send(Action::InventoryLoaded { request, result });
                     });
                 }
+                Effect::FocusVpc(id) => self.focus.set(Some(id)),
                 Effect::ReadSpec { request, path } => {
                     tokio::task::spawn_blocking(move || {
                         let result = spec_file::read(&path);
@@ -213,10 +219,10 @@ impl Runner {
 }
 
 /// The wizard reads the whole region (the VPC list needs every VPC), showing what has
-/// answered as it arrives; `first` is the VPC whose details are read first.
+/// answered as it arrives; `first` is the VPC whose details are read next.
 async fn load(
     global: &Global,
-    first: Option<String>,
+    first: crate::aws::Focus,
     partial: &(dyn Fn(crate::inventory::Inventory) + Sync),
 ) -> Result<crate::inventory::Inventory, AwsError> {
     let aws = ops::connect(global.aws_options(), None)
