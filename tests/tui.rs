@@ -30,6 +30,11 @@ fn ctx(color: bool, read_only: bool) -> Context {
 
 /// A wizard whose first load has answered with the fixture.
 fn loaded(spec: Option<&str>) -> App {
+    loaded_from(fixture(), spec)
+}
+
+/// A wizard whose first load has answered with `inv`.
+fn loaded_from(inv: Inventory, spec: Option<&str>) -> App {
     let (mut app, fx) = App::new(
         ctx(true, false),
         PathBuf::from("spec.yaml"),
@@ -44,7 +49,7 @@ fn loaded(spec: Option<&str>) -> App {
         .expect("the first effect loads the inventory");
     app.update(Action::InventoryLoaded {
         request,
-        result: Ok(Arc::new(fixture())),
+        result: Ok(Arc::new(inv)),
     });
     app
 }
@@ -371,6 +376,61 @@ fn filter_narrows_the_vpc_list() {
     app.update(key(KeyCode::Enter));
     assert_eq!(vpc_of(&app), Some(vpc_id("corp-client")));
     assert_eq!(cluster_of(&app), None);
+}
+
+#[test]
+fn a_pod_subnet_is_never_a_node_subnet() {
+    use eks_private_tui::inventory::{CidrState, VpcCidr};
+    let mut inv = fixture();
+    let prod = inv.vpcs.iter_mut().find(|v| v.name == "prod").unwrap();
+    prod.cidrs.push(VpcCidr {
+        cidr: "100.64.0.0/16".into(),
+        state: CidrState::Associated,
+        association_id: "vpc-cidr-assoc-0pods".into(),
+    });
+    let mut pods = prod.subnets[1].clone();
+    pods.id = "subnet-0a0a0a0a0a0a0a0a0".into();
+    pods.name = "prod-pods-a".into();
+    pods.cidr = "100.64.0.0/19".into();
+    prod.subnets.push(pods);
+    // A hand-edited spec that put the pod subnet under nodeSubnets.
+    let mut s = Spec::new("mine", "eu-west-1", &vpc_id("prod"));
+    s.secondary_cidr = Some(eks_private_tui::spec::SecondaryCidr {
+        cidr: "100.64.0.0/16".into(),
+        pod_subnets: [("eu-west-1a".to_string(), "100.64.0.0/19".to_string())].into(),
+    });
+    s.node_subnets
+        .insert("eu-west-1a".into(), "subnet-0a0a0a0a0a0a0a0a0".into());
+    s.node_subnets
+        .insert("eu-west-1b".into(), subnet_id("prod-private-b"));
+    let mut app = loaded_from(inv, Some(&s.to_yaml()));
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(app.screen, Screen::Subnets(_)));
+    let text = render_text(&app, 120, 40);
+    // The finding is inline, and names the subnet the list shows.
+    assert!(
+        text.contains(
+            "N5  prod-pods-a (subnet-0a0a0a0a0a0a0a0a0) (100.64.0.0/19) lies in the secondary CIDR"
+        ),
+        "{text}"
+    );
+    let row = text.lines().find(|l| l.contains("100.64.0.0/19 ")).unwrap();
+    assert!(row.contains("pods"), "{row}");
+    // Unchoosing it is allowed; choosing it again is refused and says why.
+    press(&mut app, "G ");
+    assert!(!subnets_of(&app).contains_key("eu-west-1a"));
+    press(&mut app, " ");
+    assert!(!subnets_of(&app).contains_key("eu-west-1a"));
+    let flash = &app.flash.as_ref().unwrap().text;
+    assert!(
+        flash.contains("prod-pods-a lies in the secondary CIDR 100.64.0.0/16")
+            && flash.contains("N5"),
+        "{flash}"
+    );
+    // Its row is not choosable any more.
+    let text = render_text(&app, 120, 40);
+    let row = text.lines().find(|l| l.contains("100.64.0.0/19 ")).unwrap();
+    assert!(row.contains(" -  prod-pods-a"), "{row}");
 }
 
 #[test]

@@ -23,6 +23,16 @@ pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
 
+/// The spec's secondary CIDR when `subnet_cidr` lies in it: a pod subnet, which nodes must
+/// never use (N5).
+pub fn in_secondary_cidr<'a>(spec: &'a crate::spec::Spec, subnet_cidr: &str) -> Option<&'a str> {
+    let sec = spec.secondary_cidr.as_ref()?;
+    let (Ok(outer), Ok(inner)) = (parse_v4(&sec.cidr), subnet_cidr.parse::<Ipv4Net>()) else {
+        return None;
+    };
+    overlaps(&outer, &inner).then_some(sec.cidr.as_str())
+}
+
 fn net(a: [u8; 4], len: u8) -> Ipv4Net {
     Ipv4Net::new(Ipv4Addr::from(a), len).expect("valid constant")
 }

@@ -99,6 +99,12 @@ impl Finding {
         self.severity = s;
         self
     }
+
+    /// Show it on another step than its rule's (a rule that spans steps).
+    pub fn area(mut self, a: Area) -> Self {
+        self.area = a;
+        self
+    }
 }
 
 /// What the rules look at.

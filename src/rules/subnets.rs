@@ -84,6 +84,24 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     for (field, sn) in &found {
+        // N5: node groups use node subnets, never pod subnets.
+        if let Some(spec) = ctx.spec
+            && let Some(sec) = super::cidr::in_secondary_cidr(spec, &sn.cidr)
+        {
+            out.push(
+                rule(Id::N5)
+                    .at(
+                        *field,
+                        format!(
+                            "{} ({}) lies in the secondary CIDR {sec}: it is for pods, not nodes",
+                            sn.id, sn.cidr
+                        ),
+                    )
+                    .severity(Severity::Error)
+                    .area(super::Area::NodeSubnets)
+                    .fix("choose a node subnet in the VPC's primary CIDR (nodes need routable addresses)"),
+            );
+        }
         if sn.available_ips < MIN_FREE_IPS {
             out.push(rule(Id::S1).at(
                 *field,
@@ -212,6 +230,41 @@ mod tests {
         assert_eq!(
             s1.iter().filter(|f| f.severity == Severity::Error).count(),
             1
+        );
+    }
+
+    #[test]
+    fn n5_a_pod_subnet_is_never_a_node_subnet() {
+        let mut inv = inventory();
+        let pods = subnet(
+            "subnet-pods-a",
+            "eu-west-1a",
+            "euw1-az3",
+            "100.64.0.0/19",
+            SubnetKind::Private,
+            "rtb-priv-a",
+        );
+        vpc_mut(&mut inv).subnets.push(pods);
+        let mut s = with(|s| {
+            s.node_subnets
+                .insert("eu-west-1a".into(), "subnet-pods-a".into());
+        });
+        // Without a secondary CIDR in the spec, 100.64.0.0/19 is just another subnet.
+        assert!(!ids(&inv, Some(&s)).contains(&"N5"));
+        s.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: Default::default(),
+        });
+        let f = evaluate(&inv, Some(&s), None, None);
+        let n5: Vec<_> = f.iter().filter(|f| f.id == "N5").collect();
+        assert_eq!(n5.len(), 1, "{n5:#?}");
+        assert_eq!(n5[0].severity, Severity::Error);
+        assert_eq!(n5[0].area, super::super::Area::NodeSubnets);
+        assert_eq!(n5[0].subject, "nodeSubnets.eu-west-1a");
+        assert!(
+            n5[0]
+                .message
+                .contains("lies in the secondary CIDR 100.64.0.0/16")
         );
     }
 

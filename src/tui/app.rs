@@ -1158,25 +1158,38 @@ impl App {
                 let Some(sn) = vpc.subnet(&subnet_id) else {
                     return vec![];
                 };
-                if sn.kind == SubnetKind::Public {
-                    return self.flash(
-                        Level::Warn,
-                        format!(
-                            "{} is public (0.0.0.0/0 → internet gateway): nodes of a private cluster need a private or isolated subnet (S3)",
-                            if sn.name.is_empty() { &sn.id } else { &sn.name }
-                        ),
-                    );
-                }
                 let az = sn.az.clone();
                 let current = self
                     .draft
                     .as_ref()
                     .and_then(|d| d.node_subnets.get(&az).cloned());
+                // Unchoosing is always allowed, even a subnet that could not be chosen now.
                 if current.as_deref() == Some(subnet_id.as_str()) {
                     self.edit(|d| {
                         d.node_subnets.remove(&az);
                     });
                     return vec![];
+                }
+                let name = if sn.name.is_empty() { &sn.id } else { &sn.name };
+                if sn.kind == SubnetKind::Public {
+                    return self.flash(
+                        Level::Warn,
+                        format!(
+                            "{name} is public (0.0.0.0/0 → internet gateway): nodes of a private cluster need a private or isolated subnet (S3)"
+                        ),
+                    );
+                }
+                if let Some(sec) = self
+                    .draft
+                    .as_ref()
+                    .and_then(|d| rules::cidr::in_secondary_cidr(d, &sn.cidr))
+                {
+                    return self.flash(
+                        Level::Warn,
+                        format!(
+                            "{name} lies in the secondary CIDR {sec}: it is a pod subnet, and nodes never use pod subnets (N5)"
+                        ),
+                    );
                 }
                 self.edit(|d| {
                     d.node_subnets.insert(az.clone(), subnet_id);

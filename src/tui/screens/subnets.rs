@@ -5,6 +5,7 @@
 use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, Subnet, SubnetKind, Vpc};
 use crate::report::trunc;
+use crate::rules::cidr::in_secondary_cidr;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 use crate::tui::intent::Intent;
@@ -85,19 +86,31 @@ impl SubnetsScreen {
             Constraint::Min(3),
         ])
         .areas(area);
-        let mut lines: Vec<Line> = ours
+        // Each line fits the width, cut with … (c shows every finding whole).
+        let more = match ours.len() {
+            0..=2 => String::new(),
+            n => format!("  (+{} more: c)", n - 2),
+        };
+        let lines: Vec<Line> = ours
             .iter()
             .take(shown as usize)
-            .map(|x| super::checks::finding_line_short(x, t))
+            .enumerate()
+            .map(|(i, x)| {
+                let suffix = if i + 1 == shown as usize {
+                    more.as_str()
+                } else {
+                    ""
+                };
+                let mut x = named(x, vpc, area.width >= 110);
+                let room = (area.width as usize).saturating_sub(6 + suffix.chars().count());
+                x.message = trunc(&x.message, room);
+                let mut line = super::checks::finding_line_short(&x, t);
+                if !suffix.is_empty() {
+                    line.spans.push(Span::styled(suffix.to_string(), t.dim()));
+                }
+                line
+            })
             .collect();
-        if ours.len() > 2
-            && let Some(last) = lines.last_mut()
-        {
-            last.spans.push(Span::styled(
-                format!("  (+{} more: c)", ours.len() - 2),
-                t.dim(),
-            ));
-        }
         f.render_widget(Paragraph::new(lines), checks_area);
         f.render_widget(
             Paragraph::new(Line::from(vec![
@@ -260,6 +273,35 @@ impl WizardScreen for SubnetsScreen {
     }
 }
 
+/// The finding with each named subnet's ID written as its name ("name (id)" when `wide`):
+/// findings speak in IDs, the list in names.
+fn named(f: &Finding, vpc: &Vpc, wide: bool) -> Finding {
+    let mut out = f.clone();
+    out.message = with_names(&f.message, vpc, wide);
+    out
+}
+
+fn with_names(text: &str, vpc: &Vpc, wide: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("subnet-") {
+        out.push_str(&rest[..at]);
+        let token = &rest[at..];
+        let end = token
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(token.len());
+        let id = &token[..end];
+        match vpc.subnet(id).filter(|s| !s.name.is_empty()) {
+            Some(s) if wide => out.push_str(&format!("{} ({id})", s.name)),
+            Some(s) => out.push_str(&s.name),
+            None => out.push_str(id),
+        }
+        rest = &token[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn label(s: &Subnet) -> String {
     if s.name.is_empty() {
         s.id.clone()
@@ -317,9 +359,11 @@ fn subnet_line(
 ) -> Line<'static> {
     let w = widths(wide);
     let chosen = choices.node_subnets.get(&s.az) == Some(&s.id);
+    let pods = in_secondary_cidr(choices, &s.cidr).is_some();
     let mark = match (chosen, s.kind) {
         (true, _) => Span::styled("[x] ", t.ok()),
         (false, SubnetKind::Public) => Span::styled(" -  ", t.dim()),
+        (false, _) if pods => Span::styled(" -  ", t.dim()),
         (false, _) => Span::raw("[ ] "),
     };
     let mut spans = vec![mark, Span::raw(pad(&label(s), w[1]))];
@@ -327,7 +371,12 @@ fn subnet_line(
         spans.push(Span::raw(pad(&s.id, w[2])));
     }
     spans.push(Span::raw(pad(&s.cidr, w[3])));
-    spans.push(Span::styled(pad(s.kind.as_str(), w[4]), t.kind(s.kind)));
+    // A subnet in the spec's secondary CIDR is for pods (N5): said instead of its kind.
+    spans.push(if pods {
+        Span::styled(pad("pods", w[4]), t.dim())
+    } else {
+        Span::styled(pad(s.kind.as_str(), w[4]), t.kind(s.kind))
+    });
     spans.push(Span::styled(
         format!("{:>width$} ", s.available_ips, width = w[5]),
         if s.available_ips < MIN_FREE_IPS {
