@@ -136,8 +136,10 @@ fn walk_save_resize_quit() {
     assert!(s.contains("prod") && s.contains("corp-client"));
     assert_eq!(t.display("#{alternate_on}"), "1");
 
-    // VPCs sort by name: corp-client, prod, (default).
-    t.keys(&["j", "Enter"]);
+    // VPCs sort by name: corp-client, prod, (default); the cursor is on prod, the VPC of
+    // the region's one cluster.
+    assert!(s.contains(" prod vpc-"), "the details are prod's: {s}");
+    t.keys(&["Enter"]);
     t.wait_for("One private or isolated subnet per AZ");
     // The cursor starts on prod-private-a; prod-private-b is four rows down.
     t.keys(&["Space", "j", "j", "j", "j", "Space"]);
@@ -298,8 +300,9 @@ fn a_user_key_file_changes_the_keys_and_the_hints() {
         s.contains("Q quit"),
         "the footer shows the key in effect: {s}"
     );
-    // q no longer quits; n moves down (corp-client, then prod) and Enter chooses prod.
-    t.keys(&["q", "n", "Enter"]);
+    // q no longer quits; n moves down (from corp-client, the top, to prod) and Enter
+    // chooses prod.
+    t.keys(&["q", "g", "n", "Enter"]);
     t.wait_for("One private or isolated subnet per AZ");
     let s = t.wait_for("VPC prod");
     assert!(!s.contains("EXIT="), "{s}");

@@ -379,6 +379,40 @@ fn filter_narrows_the_vpc_list() {
 }
 
 #[test]
+fn the_cursor_starts_on_the_one_clusters_vpc_until_the_operator_moves() {
+    let selected = |app: &App| match &app.screen {
+        Screen::Vpcs(s) => s.selected,
+        _ => panic!("not on the VPC list"),
+    };
+    // corp-client, prod, (default): prod holds the region's one cluster.
+    let mut app = loaded(None);
+    assert_eq!(selected(&app), 1);
+    // A reload keeps where the operator went.
+    press(&mut app, "j");
+    assert_eq!(selected(&app), 2);
+    let fx = app.update(ch('r'));
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadInventory { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    app.update(Action::InventoryLoaded {
+        request,
+        result: Ok(Arc::new(fixture())),
+    });
+    assert_eq!(selected(&app), 2);
+    // Two clusters suggest nothing: the list starts at the top.
+    let mut two = fixture();
+    let mut other = two.clusters[0].clone();
+    other.name = "other".into();
+    other.vpc_id = Some(vpc_id("corp-client"));
+    two.clusters.push(other);
+    assert_eq!(selected(&loaded_from(two, None)), 0);
+}
+
+#[test]
 fn a_pod_subnet_is_never_a_node_subnet() {
     use eks_private_tui::inventory::{CidrState, VpcCidr};
     let mut inv = fixture();
@@ -506,7 +540,7 @@ fn flashes_clear_themselves_but_only_their_own() {
 #[test]
 fn snapshot_vpcs() {
     let mut app = loaded(None);
-    app.update(ch('j'));
+    press(&mut app, "gj");
     insta::assert_snapshot!("vpcs_80x24", render_text(&app, 80, 24));
     insta::assert_snapshot!("vpcs_120x40", render_text(&app, 120, 40));
 }
@@ -583,7 +617,7 @@ fn monochrome_uses_no_colour() {
 fn checks_view_lists_findings_with_why_and_fix() {
     let mut app = loaded(None);
     // prod is highlighted: its DNS hostnames are off (V1) in the demo account.
-    app.update(ch('j'));
+    press(&mut app, "gj");
     let (findings, scope) = (app.derived.findings.clone(), app.derived.scope.clone());
     assert_eq!(scope, vpc_id("prod"));
     assert!(findings.iter().any(|f| f.id == "V1"), "{findings:#?}");
@@ -1236,6 +1270,7 @@ fn the_vpc_list_shows_while_the_rest_of_the_account_is_read() {
             .contains("once the account is read")
     );
     // The cursor moves while DNS attributes are read: the highlighted VPC is read next.
+    app.update(ch('g'));
     let down = app.update(key(KeyCode::Down));
     let [Effect::FocusVpc(second)] = down.as_slice() else {
         panic!("{down:?}")

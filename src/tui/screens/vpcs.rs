@@ -19,6 +19,8 @@ use tui_input::{Input, InputRequest};
 #[derive(Debug, Clone, Default)]
 pub struct VpcsScreen {
     pub selected: usize,
+    /// The operator moved the cursor (or filtered): no suggestion moves it any more.
+    moved: bool,
     offset: StdCell<usize>,
     pub filtering: bool,
     pub filter: Input,
@@ -43,9 +45,16 @@ impl VpcsScreen {
         rows
     }
 
+    /// On the chosen VPC; else, until the operator moves, on the VPC the account suggests:
+    /// the cluster's, when the region has one cluster.
     pub fn place_cursor(&mut self, inv: &Inventory, chosen: Option<&str>) {
+        let suggested = match inv.clusters.as_slice() {
+            [one] if !self.moved => one.vpc_id.as_deref(),
+            _ => None,
+        };
         let rows = self.rows(inv);
         self.selected = chosen
+            .or(suggested)
             .and_then(|c| rows.iter().position(|v| v.id == c))
             .unwrap_or(self.selected.min(rows.len().saturating_sub(1)));
     }
@@ -310,12 +319,14 @@ impl WizardScreen for VpcsScreen {
             _ => {}
         }
         self.selected = 0;
+        self.moved = true;
         None
     }
 
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
         if let Some(nav) = Nav::of(cmd) {
             self.selected = nav.apply(self.selected, self.rows(ctx.inv).len(), 10);
+            self.moved = true;
             return None;
         }
         match cmd {
