@@ -28,6 +28,16 @@ fn ctx(color: bool, read_only: bool) -> Context {
     }
 }
 
+/// The request of the inventory load among `fx`.
+fn load_request(fx: &[Effect]) -> u64 {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::LoadInventory { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("a load of the inventory")
+}
+
 /// A wizard whose first load has answered with the fixture.
 fn loaded(spec: Option<&str>) -> App {
     loaded_from(fixture(), spec)
@@ -40,13 +50,7 @@ fn loaded_from(inv: Inventory, spec: Option<&str>) -> App {
         PathBuf::from("spec.yaml"),
         Ok(spec.map(str::to_string)),
     );
-    let request = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadInventory { request, .. } => Some(*request),
-            _ => None,
-        })
-        .expect("the first effect loads the inventory");
+    let request = load_request(&fx);
     app.update(Action::InventoryLoaded {
         request,
         result: Ok(Arc::new(inv)),
@@ -390,14 +394,7 @@ fn the_cursor_starts_on_the_one_clusters_vpc_until_the_operator_moves() {
     // A reload keeps where the operator went.
     press(&mut app, "j");
     assert_eq!(selected(&app), 2);
-    let fx = app.update(ch('r'));
-    let request = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadInventory { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
+    let request = load_request(&app.update(ch('r')));
     app.update(Action::InventoryLoaded {
         request,
         result: Ok(Arc::new(fixture())),
