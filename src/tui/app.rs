@@ -883,8 +883,13 @@ impl App {
         let (Screen::Vpcs(s), Some(inv)) = (&self.screen, self.inventory()) else {
             return None;
         };
+        // Only while DNS reads are pending: listing the rows sorts every VPC.
+        let pending = &inv.pending.as_ref()?.dns;
+        if pending.is_empty() {
+            return None;
+        }
         let id = s.rows(inv).get(s.selected)?.id.clone();
-        if !inv.pending.as_ref()?.dns.contains(&id) || self.focused.as_ref() == Some(&id) {
+        if !pending.contains(&id) || self.focused.as_ref() == Some(&id) {
             return None;
         }
         self.focused = Some(id.clone());
