@@ -16,6 +16,7 @@ fn with_endpoints(services: &[&str]) -> crate::spec::Spec {
     let mut s = spec();
     s.endpoints = Some(Endpoints {
         services: services.iter().map(|s| s.to_string()).collect(),
+        features: vec![],
         private_dns: true,
         security_group: SecurityGroupChoice {
             id: None,

@@ -43,6 +43,7 @@ fn good() -> Spec {
         services: ["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "eks", "logs"]
             .map(String::from)
             .to_vec(),
+        features: vec![],
         private_dns: true,
         security_group: SecurityGroupChoice {
             id: None,

@@ -40,7 +40,7 @@ macro_rules! ids {
 ids!(
     E1, E2, E3, E4, V1, V2, V3, V4, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6, P7, G1, G2, G3, G5,
     G4, A1, A4, A3, A2, D2, D3, D4, D5, S6, D1, C1, C2, C3, C4, C5, C6, N1, N2, N3, N4, N5, N6, N7,
-    N8, X4, X5, X6, X7
+    N8, X4, X5, X6, X7, P8, P9, P10
 );
 
 /// The catalogue entry of a rule.
@@ -537,6 +537,33 @@ pub const CATALOG: &[Rule] = &[
         why: "Through a proxy, node and pod calls to the endpoints and the instance metadata break unless excluded; SSL interception breaks OIDC.",
         fix: "no_proxy: .eks.amazonaws.com, the VPC CIDRs, 169.254.169.254 and the endpoint DNS names; never intercept oidc.<region>.amazonaws.com",
         docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "P8",
+        area: Area::Endpoints,
+        severity: Severity::Warn,
+        title: "Pod Identity's eks-auth name is answered",
+        why: "The eks-auth endpoint's private DNS name is under api.aws: a self-managed DNS (private DNS off) or a central endpoint setup must answer that domain too, or the Pod Identity agent cannot get credentials.",
+        fix: "keep private DNS on, or add a record for eks-auth.<region>.api.aws to the self-managed zone",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html",
+    },
+    Rule {
+        id: "P9",
+        area: Area::Endpoints,
+        severity: Severity::Warn,
+        title: "the features the spec names have their endpoints",
+        why: "Karpenter, the Load Balancer Controller, Cluster Autoscaler, Pod Identity, SSM sessions, logs, X-Ray and KMS each call AWS APIs that a node without egress reaches only through their endpoints; some need settings no endpoint provides.",
+        fix: "add the feature's services to endpoints.services",
+        docs: PRIVATE_DOCS,
+    },
+    Rule {
+        id: "P10",
+        area: Area::Endpoints,
+        severity: Severity::Info,
+        title: "an ECR pull-through cache needs its first pull from outside",
+        why: "A pull-through cache rule fetches an image from its upstream registry on the first pull; only images already cached pull through the VPC endpoints alone. ECR Public has no endpoint.",
+        fix: "warm the cache from a network with a path to the upstream registry, or copy the images into ECR",
+        docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html",
     },
 ];
 

@@ -92,6 +92,7 @@ mod tests {
         let mut s2 = s.clone();
         s2.endpoints = Some(crate::spec::Endpoints {
             services: vec!["sts".into(), "eks".into()],
+            features: vec![],
             private_dns: true,
             security_group: crate::spec::SecurityGroupChoice {
                 id: None,

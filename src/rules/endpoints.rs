@@ -62,6 +62,148 @@ pub fn s3_policy_allows_ecr_layers(policy: &str, region: &str) -> bool {
     })
 }
 
+/// An adopted interface endpoint is used as it is (the plan does not change it): say where
+/// it falls short of what the spec's nodes and pods need. P2: a node AZ the service
+/// supports without a subnet of the endpoint; G1: a node or pod subnet CIDR none of its
+/// groups lets in on tcp/443.
+fn check_adopted(
+    ctx: &Context,
+    spec: &crate::spec::Spec,
+    e: &crate::inventory::Endpoint,
+    service: Option<&crate::inventory::EndpointService>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(v) = ctx.vpc else { return };
+    let covered: Vec<&str> = e
+        .subnet_ids
+        .iter()
+        .filter_map(|id| v.subnet(id))
+        .map(|s| s.az.as_str())
+        .collect();
+    let missing: Vec<(&String, &String)> = spec
+        .node_subnets
+        .iter()
+        .filter(|(az, _)| !covered.contains(&az.as_str()))
+        .filter(|(az, _)| {
+            service.is_none_or(|x| {
+                x.availability_zones.is_empty() || x.availability_zones.contains(az)
+            })
+        })
+        .collect();
+    if !missing.is_empty() {
+        out.push(
+            rule(Id::P2)
+                .at(
+                    &e.id,
+                    format!(
+                        "the adopted {} ({}) has no subnet in {}: nodes there cross AZs to reach it, and lose it with its AZ",
+                        e.id,
+                        e.service,
+                        missing.iter().map(|(az, _)| az.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .severity(Severity::Warn)
+                .fix(format!(
+                    "aws ec2 modify-vpc-endpoint --vpc-endpoint-id {} --add-subnet-ids {}",
+                    e.id,
+                    missing.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join(" ")
+                )),
+        );
+    }
+    let groups: Vec<&crate::inventory::SecurityGroup> = v
+        .security_groups
+        .iter()
+        .filter(|g| e.security_group_ids.contains(&g.id))
+        .collect();
+    // Groups of another VPC or not read: nothing to judge by.
+    if groups.is_empty() {
+        return;
+    }
+    let mut cidrs: Vec<String> = spec
+        .node_subnets
+        .values()
+        .filter_map(|id| v.subnet(id))
+        .map(|s| s.cidr.clone())
+        .collect();
+    if let Some(sec) = &spec.secondary_cidr {
+        cidrs.extend(sec.pod_subnets.values().cloned());
+    }
+    let shut: Vec<String> = cidrs
+        .into_iter()
+        .filter(|c| !groups.iter().any(|g| g.allows_tcp_from(443, c)))
+        .collect();
+    if let Some(first) = shut.first() {
+        out.push(
+            rule(Id::G1)
+                .at(
+                    &e.id,
+                    format!(
+                        "the adopted {} ({}) does not let tcp/443 in from {}: its groups {} are not changed by the plan",
+                        e.id,
+                        e.service,
+                        shut.join(", "),
+                        e.security_group_ids.join(", ")
+                    ),
+                )
+                .fix(format!(
+                    "aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port 443 --cidr {first} (and each other CIDR)",
+                    e.security_group_ids[0]
+                )),
+        );
+    }
+}
+
+/// P8, P9, P10: the features the spec names need their services, and what no endpoint
+/// provides is said.
+fn features(ep: &crate::spec::Endpoints, out: &mut Vec<Finding>) {
+    let cat = crate::spec::services::catalogue();
+    for (i, id) in ep.features.iter().enumerate() {
+        let field = format!("endpoints.features[{i}]");
+        let Some(f) = cat.feature(id) else {
+            out.push(
+                rule(Id::P9)
+                    .at(
+                        &field,
+                        format!("{id:?} is not a feature this version knows"),
+                    )
+                    .severity(Severity::Error)
+                    .fix(format!("use one of: {}", cat.feature_ids().join(", "))),
+            );
+            continue;
+        };
+        let lacking: Vec<&str> = f
+            .services
+            .iter()
+            .filter(|s| !ep.services.contains(s))
+            .map(String::as_str)
+            .collect();
+        if !lacking.is_empty() {
+            out.push(
+                rule(Id::P9)
+                    .at(
+                        &field,
+                        format!("{} needs {} endpoints", f.title, lacking.join(", ")),
+                    )
+                    .fix(format!("add {} to endpoints.services", lacking.join(", "))),
+            );
+        } else if f.id == "ecr-pull-through" {
+            out.push(rule(Id::P10).at(&field, f.note.clone()));
+        } else if !f.note.is_empty() {
+            out.push(
+                rule(Id::P9)
+                    .at(&field, format!("{}: {}", f.title, f.note))
+                    .severity(Severity::Info),
+            );
+        }
+        if f.id == "pod-identity" && !ep.private_dns {
+            out.push(rule(Id::P8).at(
+                &field,
+                "Pod Identity with self-managed DNS: the eks-auth name is under api.aws, not amazonaws.com",
+            ));
+        }
+    }
+}
+
 /// P5, P6 on the endpoints that exist (with or without a spec: they are adopted as is).
 fn check_existing(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
@@ -202,8 +344,13 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     e.id
                 ),
             ));
+            if svc != "s3" {
+                check_adopted(ctx, spec, e, interface.copied(), out);
+            }
         }
     }
+
+    features(ep, out);
 
     // P4: S3 as a gateway endpoint.
     if !ep.services.iter().any(|s| s == "s3") {
@@ -339,6 +486,7 @@ mod tests {
         let mut s = spec();
         s.endpoints = Some(Endpoints {
             services: services.iter().map(|s| s.to_string()).collect(),
+            features: vec![],
             private_dns: true,
             security_group: SecurityGroupChoice {
                 id: id.map(str::to_string),
@@ -453,6 +601,98 @@ mod tests {
                 && *sev == Severity::Info
                 && m.contains("adopted")),
             "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn an_adopted_endpoint_short_of_the_node_azs_or_cidrs_is_said() {
+        let mut inventory = inv();
+        vpc_mut(&mut inventory).security_groups.push(SecurityGroup {
+            id: "sg-narrow".into(),
+            ingress: vec![SgRule {
+                protocol: "tcp".into(),
+                from_port: Some(443),
+                to_port: Some(443),
+                cidrs: vec!["10.0.64.0/19".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        vpc_mut(&mut inventory).endpoints.push(Endpoint {
+            id: "vpce-sts".into(),
+            service: "sts".into(),
+            state: "available".into(),
+            subnet_ids: vec!["subnet-priv-a".into()],
+            security_group_ids: vec!["sg-narrow".into()],
+            ..Default::default()
+        });
+        let f = found(&inventory, &with(BASE, Some("sg-ep"), None));
+        let about: Vec<_> = f.iter().filter(|x| x.2 == "vpce-sts").collect();
+        assert!(
+            about.iter().any(|(i, sev, _, m)| *i == "P2"
+                && *sev == Severity::Warn
+                && m.contains("no subnet in eu-west-1b")),
+            "{about:#?}"
+        );
+        assert!(
+            about
+                .iter()
+                .any(|(i, _, _, m)| *i == "G1" && m.contains("from 10.0.96.0/19:")),
+            "{about:#?}"
+        );
+        // One that covers both node AZs and lets both CIDRs in is adopted in silence.
+        let e = vpc_mut(&mut inventory).endpoints.last_mut().unwrap();
+        e.subnet_ids.push("subnet-priv-b".into());
+        e.security_group_ids = vec!["sg-ep".into()];
+        let f = found(&inventory, &with(BASE, Some("sg-ep"), None));
+        assert!(!f.iter().any(|x| x.2 == "vpce-sts"), "{f:#?}");
+    }
+
+    #[test]
+    fn p8_p9_p10_features() {
+        let feat = |services: &[&str], features: &[&str], private_dns: bool| {
+            let mut s = with(services, Some("sg-ep"), None);
+            let ep = s.endpoints.as_mut().unwrap();
+            ep.features = features.iter().map(|f| f.to_string()).collect();
+            ep.private_dns = private_dns;
+            found(&inv(), &s)
+        };
+        let f = feat(BASE, &["karpenter"], true);
+        assert!(
+            f.iter().any(|(i, sev, subj, m)| *i == "P9"
+                && *sev == Severity::Warn
+                && subj == "endpoints.features[0]"
+                && m == "Karpenter needs eks, sqs, ssm endpoints"),
+            "{f:#?}"
+        );
+        let f = feat(BASE, &["karpenter-ng"], true);
+        assert!(
+            f.iter().any(|(i, sev, _, m)| *i == "P9"
+                && *sev == Severity::Error
+                && m.contains("not a feature")),
+            "{f:#?}"
+        );
+        // All there: the note, as info.
+        let mut svc = BASE.to_vec();
+        svc.push("logs");
+        let f = feat(&svc, &["logs"], true);
+        assert!(
+            f.iter()
+                .any(|(i, sev, _, _)| *i == "P9" && *sev == Severity::Info),
+            "{f:#?}"
+        );
+        let f = feat(BASE, &["ecr-pull-through"], true);
+        assert!(
+            f.iter()
+                .any(|(i, _, _, m)| *i == "P10" && m.contains("first pull")),
+            "{f:#?}"
+        );
+        let f = feat(BASE, &["pod-identity"], false);
+        assert!(f.iter().any(|(i, _, _, _)| *i == "P8"), "{f:#?}");
+        assert!(
+            !feat(BASE, &["pod-identity"], true)
+                .iter()
+                .any(|x| x.0 == "P8")
         );
     }
 

@@ -154,6 +154,7 @@ mod tests {
         let mut s = spec();
         s.endpoints = Some(crate::spec::Endpoints {
             services: vec!["ec2".into()],
+            features: vec![],
             private_dns: true,
             security_group: crate::spec::SecurityGroupChoice {
                 id: Some("sg-1".into()),

@@ -106,6 +106,7 @@ fn line_comment(spec: &Spec, inv: Option<&Inventory>, path: &[&str]) -> Option<S
                 }
             )
         }
+        ["endpoints", "features"] => "what needs endpoints: their services are checked (P9)".into(),
         ["endpoints", "privateDns"] => "false: self-managed DNS, CNAME records get exported".into(),
         ["endpoints", "securityGroup", "create"] => "or  id: sg-...".into(),
         _ => return None,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub mod commented;
+pub mod services;
 pub mod starter;
 
 /// The tag every resource apply creates carries, with the spec's `metadata.name` as value.
@@ -59,6 +60,10 @@ pub struct Metadata {
 pub struct Endpoints {
     /// Short service names (`sts`, `ecr.dkr`); `s3` means the gateway endpoint.
     pub services: Vec<String>,
+    /// What the cluster runs that needs endpoints (`karpenter`, `pod-identity`, …: the
+    /// catalogue in assets/endpoints.toml): the rules check that their services are listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// false = self-managed DNS: CNAME records get exported instead.
     #[serde(default = "yes")]
     pub private_dns: bool,

@@ -67,22 +67,28 @@ pub fn starter_spec(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Res
             spec.node_subnets.insert(az.to_string(), best.id.clone());
         }
     }
-    spec.endpoints = Some(super::Endpoints {
+    spec.endpoints = Some(base_endpoints(inv, &spec.metadata.name));
+    Ok(spec)
+}
+
+/// The base endpoint set the region offers, with a group to create named after the spec.
+pub fn base_endpoints(inv: &Inventory, spec_name: &str) -> super::Endpoints {
+    super::Endpoints {
         services: BASE_SERVICES
             .iter()
             .filter(|s| inv.offers(s))
             .map(|s| s.to_string())
             .collect(),
+        features: vec![],
         private_dns: true,
         security_group: super::SecurityGroupChoice {
             id: None,
             create: Some(super::CreateSecurityGroup {
-                name: format!("{name}-private-endpoints"),
+                name: format!("{spec_name}-endpoints"),
             }),
         },
         extra_route_table_ids: vec![],
-    });
-    Ok(spec)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,136 @@
+//! The endpoint catalogue (`assets/endpoints.toml`, which states its sources and date): the
+//! services a private cluster reaches through VPC endpoints, one line on what needs each,
+//! and the features (`endpoints.features` in the spec) with the services they need.
+//! Whether the region offers a service is the inventory's to say (rule P1), never this
+//! file's.
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+pub const EMBEDDED: &str = include_str!("../../assets/endpoints.toml");
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    /// Every private cluster needs it (rule P7).
+    #[serde(default)]
+    pub base: bool,
+    /// A gateway endpoint (on route tables), not an interface endpoint.
+    #[serde(default)]
+    pub gateway: bool,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    /// As written in `endpoints.features`.
+    pub id: String,
+    pub title: String,
+    pub services: Vec<String>,
+    /// What no endpoint provides and the operator must still do ("" when nothing).
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    #[serde(rename = "service")]
+    pub services: Vec<Service>,
+    #[serde(rename = "feature")]
+    pub features: Vec<Feature>,
+}
+
+impl Catalogue {
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+
+    pub fn feature(&self, id: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.id == id)
+    }
+
+    pub fn base(&self) -> impl Iterator<Item = &str> {
+        self.services
+            .iter()
+            .filter(|s| s.base)
+            .map(|s| s.name.as_str())
+    }
+
+    pub fn feature_ids(&self) -> Vec<&str> {
+        self.features.iter().map(|f| f.id.as_str()).collect()
+    }
+
+    /// The services `features` need, beyond the base set, in catalogue order.
+    pub fn needed_by<'a>(&'a self, features: &[String]) -> Vec<&'a str> {
+        self.services
+            .iter()
+            .filter(|s| {
+                features
+                    .iter()
+                    .filter_map(|f| self.feature(f))
+                    .any(|f| f.services.contains(&s.name))
+            })
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+}
+
+/// The catalogue as shipped.
+pub fn catalogue() -> &'static Catalogue {
+    static CAT: OnceLock<Catalogue> = OnceLock::new();
+    CAT.get_or_init(|| toml::from_str(EMBEDDED).expect("assets/endpoints.toml parses"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_consistent() {
+        let c = catalogue();
+        // The base set is the one the rules and the starter use.
+        assert_eq!(
+            c.base().collect::<Vec<_>>(),
+            ["ec2", "ecr.api", "ecr.dkr", "s3", "sts"]
+        );
+        let mut base = c.base().collect::<Vec<_>>();
+        base.sort();
+        let mut shipped = crate::spec::commented::BASE_SERVICES.to_vec();
+        shipped.sort();
+        assert_eq!(base, shipped);
+        // Every feature names services of the catalogue, and IDs are unique.
+        for f in &c.features {
+            assert!(!f.services.is_empty(), "{} needs no service", f.id);
+            for s in &f.services {
+                assert!(
+                    c.service(s).is_some(),
+                    "{}: {s} is not in the catalogue",
+                    f.id
+                );
+            }
+            assert_eq!(c.features.iter().filter(|x| x.id == f.id).count(), 1);
+        }
+        assert_eq!(
+            c.needed_by(&["karpenter".into(), "nope".into()]),
+            ["ec2", "sts", "eks", "sqs", "ssm"]
+        );
+        // The feature list is all there.
+        for id in [
+            "eks-api",
+            "pod-identity",
+            "karpenter",
+            "load-balancer-controller",
+            "cluster-autoscaler",
+            "ssm-sessions",
+            "logs",
+            "xray",
+            "kms",
+            "ecr-pull-through",
+        ] {
+            assert!(c.feature(id).is_some(), "{id}");
+        }
+    }
+}
