@@ -141,10 +141,20 @@ fn walk_save_resize_quit() {
     assert!(s.contains(" prod vpc-"), "the details are prod's: {s}");
     t.keys(&["Enter"]);
     t.wait_for("One private or isolated subnet per AZ");
-    // The cursor starts on prod-private-a; prod-private-b is four rows down.
-    t.keys(&["Space", "j", "j", "j", "j", "Space"]);
-    let s = t.wait_for("2 of 3 AZs chosen");
+    // The cluster's own subnets are suggested; the cursor starts on prod-private-a, and
+    // Space there unchooses it (and chooses it again).
+    let s = t.wait_for("3 of 3 AZs chosen");
     assert!(s.contains("unsaved"), "{s}");
+    t.keys(&["Space"]);
+    t.wait_for("2 of 3 AZs chosen");
+    t.keys(&["Space"]);
+    t.wait_for("3 of 3 AZs chosen");
+    // Enter: the endpoints, the base set checked. Karpenter is the third feature.
+    t.keys(&["Enter"]);
+    let s = t.wait_for("VPC endpoints: how nodes reach AWS APIs");
+    assert!(s.contains("5 services · 0 features"), "{s}");
+    t.keys(&["j", "j", "Space"]);
+    t.wait_for("8 services · 1 features");
     t.keys(&["w"]);
     t.wait_for("saved");
 
@@ -152,9 +162,11 @@ fn walk_save_resize_quit() {
     t.cmd(&["resize-window", "-t", "e2e", "-x", "70", "-y", "20"]);
     t.wait_for("terminal too small");
     t.cmd(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
-    t.wait_for("2 of 3 AZs chosen");
+    t.wait_for("8 services · 1 features");
 
-    // Esc goes back to the VPCs and never quits.
+    // Esc goes back a step at a time to the VPCs and never quits.
+    t.keys(&["Escape"]);
+    t.wait_for("3 of 3 AZs chosen");
     t.keys(&["Escape"]);
     t.wait_for("Choose the cluster's VPC");
     t.keys(&["q"]);
@@ -171,13 +183,21 @@ fn walk_save_resize_quit() {
         saved.node_subnets.get("eu-west-1b").map(String::as_str),
         seed["subnets"]["prod-private-b"].as_str()
     );
+    let ep = saved.endpoints.expect("the endpoints are saved");
+    assert_eq!(ep.features, ["karpenter"]);
+    assert_eq!(
+        ep.services,
+        [
+            "ec2", "ecr.api", "ecr.dkr", "s3", "sts", "eks", "sqs", "ssm"
+        ]
+    );
 
     // A second run preselects from the saved spec; q with nothing changed quits at once.
     let t = Tmux::new("again", &launch(&m.url, &spec, ""), 120, 40);
     let s = t.wait_for("Choose the cluster's VPC");
     assert!(s.contains("● prod"), "the saved VPC is marked: {s}");
     t.keys(&["Enter"]);
-    t.wait_for("2 of 3 AZs chosen");
+    t.wait_for("3 of 3 AZs chosen");
     t.keys(&["C-c"]);
     assert_restored(&t);
 }
@@ -248,12 +268,15 @@ fn preview_and_apply_from_the_wizard() {
     assert!(out.status.success());
     let t = Tmux::new("apply", &launch(&m.url, &spec, ""), 100, 32);
     t.wait_for("? explains why");
-    // The spec's VPC and subnets are preselected: Enter, Enter reaches the preview.
+    // The spec's VPC, subnets and endpoints are preselected: Enter three times reaches the
+    // preview.
     t.keys(&["Enter"]);
     t.wait_for("3 of 3 AZs chosen");
     t.keys(&["Enter"]);
+    t.wait_for("5 services · 0 features");
+    t.keys(&["Enter"]);
     let s = t.wait_for("a to apply");
-    assert!(s.contains("[3 Preview and apply]"), "{s}");
+    assert!(s.contains("[4 Preview and apply]"), "{s}");
     t.keys(&["a"]);
     t.wait_for("Only 'yes' will be accepted");
     t.keys(&["y", "e", "s", "Enter"]);

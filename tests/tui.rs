@@ -203,18 +203,36 @@ fn choosing_a_vpc_then_node_subnets() {
     assert_eq!(name_of(&app).as_deref(), Some("prod-private"));
     assert!(app.dirty());
 
-    // The cursor starts on the first choosable subnet (public-a is first in AZ a).
+    // What the account suggests is chosen: the cluster's own private subnet in each AZ,
+    // and the base endpoint set with a group to create.
+    let own: BTreeMap<String, String> = [
+        ("eu-west-1a", "prod-private-a"),
+        ("eu-west-1b", "prod-private-b"),
+        ("eu-west-1c", "prod-private-c"),
+    ]
+    .into_iter()
+    .map(|(az, n)| (az.to_string(), subnet_id(n)))
+    .collect();
+    assert_eq!(subnets_of(&app), own);
+    let ep = app.draft().unwrap().endpoints.clone().unwrap();
+    assert_eq!(ep.services, ["ec2", "ecr.api", "ecr.dkr", "s3", "sts"]);
+    assert_eq!(
+        ep.security_group.create.unwrap().name,
+        "prod-private-endpoints"
+    );
+
     cursor_to(&mut app, "prod-public-a");
     let fx = app.update(ch(' '));
-    assert!(subnets_of(&app).is_empty(), "public subnets are refused");
+    assert_eq!(subnets_of(&app), own, "public subnets are refused");
     assert!(matches!(fx.as_slice(), [Effect::ClearFlashAfter { .. }]));
     assert!(app.flash.as_ref().unwrap().text.contains("S3"));
 
-    cursor_to(&mut app, "prod-private-a");
-    app.update(ch(' '));
-    cursor_to(&mut app, "prod-private-b");
+    // Space unchooses, and chooses again.
+    cursor_to(&mut app, "prod-private-c");
     app.update(ch(' '));
     assert_eq!(subnets_of(&app).len(), 2);
+    app.update(ch(' '));
+    assert_eq!(subnets_of(&app), own);
     // One per AZ: another subnet of AZ a replaces the first.
     cursor_to(&mut app, "prod-data-a");
     app.update(ch(' '));
@@ -255,9 +273,8 @@ fn save_writes_the_spec_through_an_effect() {
         [Effect::ClearFlashAfter { .. }]
     ));
     choose_prod(&mut app);
-    cursor_to(&mut app, "prod-private-a");
-    app.update(ch(' '));
-    cursor_to(&mut app, "prod-private-c");
+    // The suggestion stands but for AZ a, where the isolated subnet is chosen instead.
+    cursor_to(&mut app, "prod-data-a");
     app.update(ch(' '));
     let fx = app.update(ch('w'));
     let [
@@ -276,8 +293,12 @@ fn save_writes_the_spec_through_an_effect() {
     assert_eq!(spec.region, "eu-west-1");
     assert_eq!(spec.cluster_name.as_deref(), Some("prod"));
     assert_eq!(spec.metadata.name, "prod-private");
-    assert_eq!(spec.node_subnets["eu-west-1a"], subnet_id("prod-private-a"));
+    assert_eq!(spec.node_subnets["eu-west-1a"], subnet_id("prod-data-a"));
     assert_eq!(spec.node_subnets["eu-west-1c"], subnet_id("prod-private-c"));
+    assert_eq!(
+        spec.endpoints.unwrap().services,
+        ["ec2", "ecr.api", "ecr.dkr", "s3", "sts"]
+    );
     assert!(app.dirty(), "dirty until the write is confirmed");
     app.update(Action::Saved {
         request: *request,
@@ -285,16 +306,22 @@ fn save_writes_the_spec_through_an_effect() {
         result: Ok(1),
     });
     assert!(!app.dirty());
-    // Enter on the last screen saves too, but only what changed: nothing changed, nothing
-    // is written.
-    assert!(
-        !app.update(key(KeyCode::Enter))
-            .iter()
-            .any(|e| matches!(e, Effect::SaveSpec { .. }))
-    );
+    // Enter goes on to the endpoints, and Enter there (the last step before the preview)
+    // saves too, but only what changed: nothing changed, nothing is written.
+    for _ in 0..2 {
+        assert!(
+            !app.update(key(KeyCode::Enter))
+                .iter()
+                .any(|e| matches!(e, Effect::SaveSpec { .. }))
+        );
+    }
+    assert!(matches!(app.screen, Screen::Preview(_)));
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Endpoints(_)));
     app.update(key(KeyCode::Esc));
     cursor_to(&mut app, "prod-private-b");
     app.update(ch(' '));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(matches!(
         app.update(key(KeyCode::Enter)).as_slice(),
         [Effect::SaveSpec { .. }]
@@ -546,9 +573,8 @@ fn snapshot_vpcs() {
 fn snapshot_subnets() {
     let mut app = loaded(None);
     choose_prod(&mut app);
-    cursor_to(&mut app, "prod-private-a");
-    app.update(ch(' '));
-    cursor_to(&mut app, "prod-private-b");
+    // The suggestion but for AZ c.
+    cursor_to(&mut app, "prod-private-c");
     app.update(ch(' '));
     cursor_to(&mut app, "prod-legacy-a");
     insta::assert_snapshot!("subnets_80x24", render_text(&app, 80, 24));
@@ -693,9 +719,8 @@ fn findings_show_on_the_screen_of_their_area_not_their_id_prefix() {
         request: *request,
         result: Ok(Arc::new(inv)),
     });
+    // prod-private-a is chosen: the cluster's own subnet in its AZ.
     choose_prod(&mut app);
-    cursor_to(&mut app, "prod-private-a");
-    app.update(ch(' '));
     assert!(
         app.derived.findings.iter().any(|f| f.id == "G5"),
         "{:#?}",
@@ -707,13 +732,13 @@ fn findings_show_on_the_screen_of_their_area_not_their_id_prefix() {
 
 // ---- preview and apply ----------------------------------------------------------------
 
-/// prod with its three private subnets chosen, then Enter: saved, and on the preview.
+/// prod with what the account suggests (its three private subnets, the base endpoints),
+/// then Enter twice: on through the endpoints, saved, and on the preview.
 fn on_preview(app: &mut App) {
     choose_prod(app);
-    for s in ["prod-private-a", "prod-private-b", "prod-private-c"] {
-        cursor_to(app, s);
-        app.update(ch(' '));
-    }
+    assert_eq!(subnets_of(app).len(), 3);
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Endpoints(_)));
     let fx = app.update(key(KeyCode::Enter));
     assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
     assert!(matches!(app.screen, Screen::Preview(_)));
@@ -894,6 +919,7 @@ fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
     assert!(!app.dirty(), "the loaded spec is the draft");
     cursor_to(&mut app, "prod-private-c");
     app.update(ch(' '));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
     let fx = app.update(key(KeyCode::Enter));
     let [Effect::SaveSpec { yaml, .. }] = fx.as_slice() else {
         panic!("{fx:?}")
@@ -1084,14 +1110,17 @@ fn enter_without_a_change_writes_nothing_and_comments_survive_a_save() {
     let (path, text) = starter_file(&dir);
     let mut app = open(&path);
     choose_prod(&mut app);
-    keys(&mut app, vec![key(KeyCode::Enter)]);
+    keys(&mut app, vec![key(KeyCode::Enter), key(KeyCode::Enter)]);
     assert!(matches!(app.screen, Screen::Preview(_)));
     assert_eq!(read(&path), text, "Enter rewrote an unchanged spec");
     assert!(app.flash.is_none() || !app.flash.as_ref().unwrap().text.contains("saved"));
     // A change is saved with the starter's explanatory comments written again.
-    keys(&mut app, vec![key(KeyCode::Esc)]);
+    keys(&mut app, vec![key(KeyCode::Esc), key(KeyCode::Esc)]);
     cursor_to(&mut app, "prod-data-c");
-    keys(&mut app, vec![ch(' '), key(KeyCode::Enter)]);
+    keys(
+        &mut app,
+        vec![ch(' '), key(KeyCode::Enter), key(KeyCode::Enter)],
+    );
     let saved = read(&path);
     assert_ne!(saved, text);
     for c in [
@@ -1187,7 +1216,11 @@ fn switching_vpc_and_back_keeps_the_choices_for_each() {
     // Another VPC (corp-client is first by name), Esc, the first again: nothing lost.
     keys(&mut app, vec![ch('g'), key(KeyCode::Enter)]);
     assert_eq!(vpc_of(&app), Some(vpc_id("corp-client")));
-    assert!(subnets_of(&app).is_empty());
+    // No cluster there: the best subnet of each AZ is suggested, as `spec new` does.
+    assert_eq!(
+        subnets_of(&app).values().cloned().collect::<Vec<_>>(),
+        [subnet_id("corp-client-a"), subnet_id("corp-client-b")]
+    );
     assert!(app.dirty());
     keys(&mut app, vec![key(KeyCode::Esc)]);
     choose_prod(&mut app);
@@ -1196,7 +1229,8 @@ fn switching_vpc_and_back_keeps_the_choices_for_each() {
     keys(&mut app, vec![ch('q')]);
     assert!(app.quit, "nothing unsaved: q quits without asking");
     assert_eq!(read(&path), text);
-    // And the choices made in the other VPC come back too.
+    // And the choices made in the other VPC come back too (here: a suggestion unchosen
+    // stays unchosen).
     let mut app = open(&path);
     keys(&mut app, vec![ch('g'), key(KeyCode::Enter)]);
     let corp = fixture();
@@ -1215,7 +1249,9 @@ fn switching_vpc_and_back_keeps_the_choices_for_each() {
         &mut app,
         vec![key(KeyCode::Esc), ch('g'), key(KeyCode::Enter)],
     );
-    assert_eq!(subnets_of(&app).get(&corp_subnet.az), Some(&corp_subnet.id));
+    assert_eq!(vpc_of(&app), Some(vpc_id("corp-client")));
+    assert!(!subnets_of(&app).contains_key(&corp_subnet.az));
+    assert_eq!(subnets_of(&app).len(), 1);
 }
 
 #[test]
@@ -1281,6 +1317,11 @@ fn the_vpc_list_shows_while_the_rest_of_the_account_is_read() {
     // The list is usable: prod can be chosen already.
     choose_prod(&mut app);
     assert!(render_text(&app, 100, 30).contains("Reading the VPC's subnets"));
+    assert!(subnets_of(&app).is_empty(), "nothing to suggest from yet");
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("endpoints_loading_80x24", render_text(&app, 80, 24));
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Subnets(_)));
     // The lists arrive; DNS still pending for one VPC: that VPC is marked, the others not.
     let mut lists_in = full.clone();
     let corp = vpc_id("corp-client");
@@ -1294,6 +1335,11 @@ fn the_vpc_list_shows_while_the_rest_of_the_account_is_read() {
         inv: Arc::new(lists_in),
     });
     assert!(render_text(&app, 100, 30).contains("prod-private-a"));
+    assert_eq!(
+        subnets_of(&app).get("eu-west-1a"),
+        Some(&subnet_id("prod-private-a")),
+        "the cluster's subnets are suggested once they are read"
+    );
     // A stale partial (an older request) is dropped; the complete one ends the load.
     app.update(Action::InventoryPartial {
         request: request + 7,
@@ -1360,4 +1406,272 @@ fn the_wizard_and_apply_spec_plan_and_refuse_the_same() {
         }
     }
     assert_eq!((planned, refused), (1, 2));
+}
+
+// ---- step 3: endpoints ----------------------------------------------------------------
+
+use eks_private_tui::tui::screens::endpoints::{self as eps, Row};
+
+/// prod as the account suggests it, then Enter: on the endpoints step.
+fn on_endpoints(app: &mut App) {
+    choose_prod(app);
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Endpoints(_)));
+}
+
+fn endpoints_of(app: &App) -> eks_private_tui::spec::Endpoints {
+    app.draft().unwrap().endpoints.clone().unwrap()
+}
+
+/// Move the endpoints cursor to `row` (by its position in the screen's rows).
+fn row_to(app: &mut App, row: &Row) {
+    let inv = app.inventory().unwrap().clone();
+    let at = eps::rows(&inv, app.draft())
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("no row {row:?}"));
+    app.update(ch('g'));
+    for _ in 0..at {
+        app.update(ch('j'));
+    }
+}
+
+fn feature(id: &str) -> Row {
+    let at = eks_private_tui::spec::services::catalogue()
+        .features
+        .iter()
+        .position(|f| f.id == id)
+        .unwrap();
+    Row::Feature(at)
+}
+
+fn service(s: &str) -> Row {
+    Row::Service(s.into())
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn the_endpoints_step_edits_features_services_dns_and_route_tables() {
+    let mut app = loaded(None);
+    on_endpoints(&mut app);
+    const BASE: [&str; 5] = ["ec2", "ecr.api", "ecr.dkr", "s3", "sts"];
+    assert_eq!(endpoints_of(&app).services, strings(&BASE));
+    let text = render_text(&app, 120, 40);
+    // The sts endpoint that exists is adopted, and its missing AZ is a finding.
+    assert!(text.contains("exists, adopted · AZs 2/3"), "{text}");
+    assert!(
+        app.derived
+            .findings
+            .iter()
+            .any(|f| f.id == "P2" && f.message.contains("no subnet in eu-west-1c")),
+        "{:#?}",
+        app.derived.findings
+    );
+
+    // Karpenter on: listed, and the services it needs are checked.
+    row_to(&mut app, &feature("karpenter"));
+    app.update(ch(' '));
+    let ep = endpoints_of(&app);
+    assert_eq!(ep.features, strings(&["karpenter"]));
+    assert_eq!(
+        ep.services,
+        strings(&[
+            "ec2", "ecr.api", "ecr.dkr", "s3", "sts", "eks", "sqs", "ssm"
+        ])
+    );
+    // SSM sessions on too, then Karpenter off: ssm stays (SSM needs it), eks and sqs go,
+    // the base set stays.
+    row_to(&mut app, &feature("ssm-sessions"));
+    app.update(ch(' '));
+    row_to(&mut app, &feature("karpenter"));
+    app.update(ch(' '));
+    let ep = endpoints_of(&app);
+    assert_eq!(ep.features, strings(&["ssm-sessions"]));
+    assert_eq!(
+        ep.services,
+        strings(&[
+            "ec2",
+            "ecr.api",
+            "ecr.dkr",
+            "s3",
+            "sts",
+            "ssm",
+            "ssmmessages",
+            "ec2messages"
+        ])
+    );
+    // A service a listed feature needs can be unchecked: said now, and P9 says it after.
+    row_to(&mut app, &service("ssmmessages"));
+    app.update(ch(' '));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("SSM Session Manager to the nodes needs ssmmessages")
+    );
+    assert!(
+        app.derived.findings.iter().any(|f| f.id == "P9"),
+        "{:#?}",
+        app.derived.findings
+    );
+    app.update(ch(' '));
+    // A base service unchecked: warned (P7), and the finding shows on the screen.
+    row_to(&mut app, &service("ecr.dkr"));
+    app.update(ch(' '));
+    assert!(app.flash.as_ref().unwrap().text.contains("base set"));
+    assert!(render_text(&app, 120, 40).contains("P7  the base set lacks ecr.dkr"));
+    app.update(ch(' '));
+    // A service by itself.
+    row_to(&mut app, &service("logs"));
+    app.update(ch(' '));
+    assert!(endpoints_of(&app).services.contains(&"logs".to_string()));
+
+    // Private DNS off and on.
+    row_to(&mut app, &Row::PrivateDns);
+    app.update(ch(' '));
+    assert!(!endpoints_of(&app).private_dns);
+    assert!(render_text(&app, 80, 24).contains("private DNS off"));
+    app.update(ch(' '));
+    assert!(endpoints_of(&app).private_dns);
+
+    // Route tables: a node subnet's is always covered; another one is added and removed.
+    let inv = fixture();
+    let prod = inv.vpc(&vpc_id("prod")).unwrap();
+    let rt = |name: &str| {
+        prod.route_tables
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap()
+            .id
+            .clone()
+    };
+    row_to(&mut app, &Row::RouteTable(rt("prod-private-a")));
+    app.update(ch(' '));
+    assert!(app.flash.as_ref().unwrap().text.contains("always covered"));
+    assert!(endpoints_of(&app).extra_route_table_ids.is_empty());
+    row_to(&mut app, &Row::RouteTable(rt("prod-data")));
+    app.update(ch(' '));
+    assert_eq!(endpoints_of(&app).extra_route_table_ids, [rt("prod-data")]);
+    let plan = app.derived.preview.lines.join("\n");
+    assert!(plan.contains(&rt("prod-data")), "{plan}");
+    app.update(ch(' '));
+    assert!(endpoints_of(&app).extra_route_table_ids.is_empty());
+
+    // Esc back to the node subnets, Enter again: the choices are all still there.
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Subnets(_)));
+    app.update(key(KeyCode::Enter));
+    assert!(endpoints_of(&app).services.contains(&"logs".to_string()));
+}
+
+#[test]
+fn a_service_the_region_does_not_offer_cannot_be_checked() {
+    let mut inv = fixture();
+    inv.endpoint_services.retain(|e| e.service != "sqs");
+    let mut app = loaded_from(inv, None);
+    on_endpoints(&mut app);
+    row_to(&mut app, &service("sqs"));
+    app.update(ch(' '));
+    assert!(!endpoints_of(&app).services.contains(&"sqs".to_string()));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("offers no sqs endpoint")
+    );
+    assert!(render_text(&app, 120, 40).contains("not offered in eu-west-1"));
+    // Karpenter still turns on, with what there is, and says what is missing.
+    row_to(&mut app, &feature("karpenter"));
+    app.update(ch(' '));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("needs sqs, which eu-west-1 does not offer")
+    );
+    assert_eq!(endpoints_of(&app).features, strings(&["karpenter"]));
+}
+
+#[test]
+fn a_spec_without_endpoints_starts_them_on_the_first_toggle() {
+    let text = format!(
+        "apiVersion: eks-private-tui/v1alpha1\nkind: PrivateNetwork\nmetadata:\n  name: prod-private\nregion: eu-west-1\nvpcId: {}\nnodeSubnets:\n  eu-west-1a: {}\n  eu-west-1b: {}\n",
+        vpc_id("prod"),
+        subnet_id("prod-private-a"),
+        subnet_id("prod-private-b")
+    );
+    let mut app = loaded(Some(&text));
+    choose_prod(&mut app);
+    assert!(
+        app.draft().unwrap().endpoints.is_none(),
+        "a loaded spec is kept as it is"
+    );
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("endpoints_empty_80x24", render_text(&app, 80, 24));
+    assert!(render_text(&app, 80, 24).contains("no endpoints in the spec"));
+    row_to(&mut app, &service("ec2"));
+    app.update(ch(' '));
+    let ep = endpoints_of(&app);
+    assert_eq!(ep.services, strings(&["ec2"]));
+    assert_eq!(
+        ep.security_group.create.unwrap().name,
+        "prod-private-endpoints"
+    );
+}
+
+#[test]
+fn snapshot_endpoints() {
+    let mut app = loaded(None);
+    on_endpoints(&mut app);
+    row_to(&mut app, &feature("karpenter"));
+    app.update(ch(' '));
+    row_to(&mut app, &service("sts"));
+    insta::assert_snapshot!("endpoints_80x24", render_text(&app, 80, 24));
+    insta::assert_snapshot!("endpoints_120x40", render_text(&app, 120, 40));
+    row_to(
+        &mut app,
+        &Row::RouteTable(
+            fixture()
+                .vpc(&vpc_id("prod"))
+                .unwrap()
+                .route_tables
+                .iter()
+                .find(|r| r.name == "prod-data")
+                .unwrap()
+                .id
+                .clone(),
+        ),
+    );
+    app.update(ch(' '));
+    insta::assert_snapshot!("endpoints_route_tables_80x24", render_text(&app, 80, 24));
+    app.update(ch('?'));
+    insta::assert_snapshot!("help_endpoints_80x24", render_text(&app, 80, 24));
+}
+
+#[test]
+fn the_endpoints_step_in_monochrome() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    on_endpoints(&mut app);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    for cell in term.backend().buffer().content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "coloured cell {cell:?} in monochrome"
+        );
+    }
+    insta::assert_snapshot!("endpoints_mono_80x24", render_text(&app, 80, 24));
 }

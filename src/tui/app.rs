@@ -11,7 +11,8 @@ pub use super::intent::{Intent, Level};
 use super::keys::{self, Binding, Command, KeyMap, Scope};
 use super::screens::preview::{Preview, PreviewScreen, ProgressScreen};
 use super::screens::{
-    ScreenCtx, WizardScreen, checks::ChecksView, subnets::SubnetsScreen, vpcs::VpcsScreen,
+    ScreenCtx, WizardScreen, checks::ChecksView, endpoints::EndpointsScreen,
+    subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
 use super::theme::Theme;
 use crate::error::AwsError;
@@ -32,6 +33,7 @@ pub use super::steps::{STEPS, Step};
 pub enum Screen {
     Vpcs(VpcsScreen),
     Subnets(SubnetsScreen),
+    Endpoints(EndpointsScreen),
     Preview(PreviewScreen),
     /// An apply in progress, or its outcome.
     Progress(ProgressScreen),
@@ -43,6 +45,7 @@ impl Screen {
         match self {
             Screen::Vpcs(s) => s,
             Screen::Subnets(s) => s,
+            Screen::Endpoints(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -52,6 +55,7 @@ impl Screen {
         match self {
             Screen::Vpcs(s) => s,
             Screen::Subnets(s) => s,
+            Screen::Endpoints(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -61,6 +65,7 @@ impl Screen {
         match self {
             Screen::Vpcs(_) => Step::Vpc,
             Screen::Subnets(_) => Step::Subnets,
+            Screen::Endpoints(_) => Step::Endpoints,
             Screen::Preview(_) | Screen::Progress(_) => Step::Preview,
         }
     }
@@ -261,8 +266,10 @@ pub struct App {
     /// The spec being edited: loaded from the file, or made when a VPC is chosen.
     draft: Option<Spec>,
     pub file: SpecFile,
-    /// Node subnets and cluster chosen for VPCs left this session, restored on return.
-    per_vpc: BTreeMap<String, (BTreeMap<String, String>, Option<String>)>,
+    /// What was chosen for VPCs left this session, restored on return.
+    per_vpc: BTreeMap<String, VpcChoices>,
+    /// A VPC chosen before its subnets were read: its suggestions follow once they are.
+    suggest: Option<String>,
     /// The name for a new draft (a loaded spec whose VPC is gone keeps its name).
     name_hint: Option<String>,
     /// Bumped whenever the draft or the inventory changes.
@@ -330,6 +337,7 @@ impl App {
                 changed: None,
             },
             per_vpc: BTreeMap::new(),
+            suggest: None,
             name_hint: None,
             rev: 0,
             derived: Derived::default(),
@@ -429,6 +437,7 @@ impl App {
     fn adopt_file(&mut self, text: Result<Option<String>, String>) -> Vec<Effect> {
         self.file.changed = None;
         self.per_vpc.clear();
+        self.suggest = None;
         self.name_hint = None;
         let disk = match text {
             Ok(None) => Disk::Absent,
@@ -517,6 +526,7 @@ impl App {
                 self.rev += 1;
                 self.load = LoadState::Ready(inv.clone());
                 // Shown, but the draft is checked against the complete inventory only.
+                self.suggest_when_read(&inv);
                 if let Screen::Vpcs(s) = &mut self.screen {
                     s.place_cursor(&inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
                 }
@@ -672,7 +682,12 @@ impl App {
     fn reset_screen(&mut self, vpc_before: Option<String>) {
         let same =
             vpc_before.is_some() && vpc_before == self.draft.as_ref().map(|d| d.vpc_id.clone());
-        if same && matches!(self.screen, Screen::Subnets(_) | Screen::Preview(_)) {
+        if same
+            && matches!(
+                self.screen,
+                Screen::Subnets(_) | Screen::Endpoints(_) | Screen::Preview(_)
+            )
+        {
             let inv = self.inventory().cloned();
             if let (Screen::Subnets(s), Some(inv), Some(d)) = (&mut self.screen, inv, &self.draft) {
                 s.clamp(&inv, &d.vpc_id);
@@ -689,13 +704,39 @@ impl App {
     /// Keep a draft that still makes sense against a fresh inventory; place the cursor.
     fn after_load(&mut self, inv: &Inventory) -> Vec<Effect> {
         let fx = self.check_draft(inv);
+        self.suggest_when_read(inv);
         if let Screen::Vpcs(s) = &mut self.screen {
             s.place_cursor(inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
         }
         if let (Screen::Subnets(s), Some(d)) = (&mut self.screen, &self.draft) {
             s.clamp(inv, &d.vpc_id);
         }
+        if let Screen::Endpoints(s) = &mut self.screen {
+            s.clamp(inv, self.draft.as_ref());
+        }
         fx
+    }
+
+    /// A VPC chosen while its subnets were still read gets the account's suggestions once
+    /// they are, unless the operator chose subnets meanwhile.
+    fn suggest_when_read(&mut self, inv: &Inventory) {
+        if inv.pending.as_ref().is_some_and(|p| p.lists) {
+            return;
+        }
+        let Some(vpc) = self.suggest.take() else {
+            return;
+        };
+        let untouched = self
+            .draft
+            .as_ref()
+            .is_some_and(|d| d.vpc_id == vpc && d.node_subnets.is_empty());
+        if untouched {
+            let choices = VpcChoices::suggested(inv, &vpc);
+            self.edit(|d| {
+                d.node_subnets = choices.node_subnets;
+                d.cluster_name = choices.cluster_name;
+            });
+        }
     }
 
     /// A draft for another region is not used (the file stays as it is: a save asks); a
@@ -1043,12 +1084,16 @@ impl App {
                 self.reset_screen(None);
                 vec![]
             }
-            Screen::Preview(_) => {
+            Screen::Endpoints(_) => {
                 let mut s = SubnetsScreen::default();
                 if let (Some(inv), Some(d)) = (self.inventory(), &self.draft) {
                     s.clamp(inv, &d.vpc_id);
                 }
                 self.screen = Screen::Subnets(s);
+                vec![]
+            }
+            Screen::Preview(_) => {
+                self.screen = Screen::Endpoints(EndpointsScreen::default());
                 vec![]
             }
             Screen::Progress(_) => {
@@ -1115,21 +1160,16 @@ impl App {
                 };
                 if self.draft.as_ref().map(|d| d.vpc_id.as_str()) != Some(id.as_str()) {
                     // Remember what was chosen for the VPC left; restore what was chosen
-                    // for this one.
+                    // for this one, or start from what the account suggests.
                     if let Some(d) = &self.draft {
-                        self.per_vpc.insert(
-                            d.vpc_id.clone(),
-                            (d.node_subnets.clone(), d.cluster_name.clone()),
-                        );
+                        self.per_vpc.insert(d.vpc_id.clone(), VpcChoices::of(d));
                     }
-                    let (subnets, cluster) = self.per_vpc.remove(&id).unwrap_or_else(|| {
-                        (
-                            BTreeMap::new(),
-                            inv.clusters_in(&id).next().map(|c| c.name.clone()),
-                        )
-                    });
+                    let restored = self.per_vpc.remove(&id);
+                    let fresh = restored.is_none();
+                    let choices = restored.unwrap_or_else(|| VpcChoices::suggested(inv, &id));
                     let mut d = self.draft.take().unwrap_or_else(|| {
-                        let base = cluster
+                        let base = choices
+                            .cluster_name
                             .clone()
                             .filter(|n| !n.is_empty())
                             .unwrap_or_else(|| {
@@ -1147,8 +1187,13 @@ impl App {
                     });
                     d.region = inv.region.clone();
                     d.vpc_id = id.clone();
-                    d.node_subnets = subnets;
-                    d.cluster_name = cluster;
+                    choices.restore(&mut d);
+                    if fresh {
+                        d.endpoints = Some(spec::starter::base_endpoints(inv, &d.metadata.name));
+                    }
+                    // Subnets not read yet: they are suggested once they are.
+                    self.suggest = (fresh && inv.pending.as_ref().is_some_and(|p| p.lists))
+                        .then(|| id.clone());
                     self.set_draft(Some(d));
                 }
                 let mut s = SubnetsScreen::default();
@@ -1232,19 +1277,172 @@ impl App {
                 self.edit(|d| d.cluster_name = next);
                 vec![]
             }
-            Intent::Next => {
-                // Enter on the node subnets: save what changed and preview the plan.
-                let fx = if self.dirty() {
-                    self.save(AfterSave::Nothing)
-                } else {
-                    vec![]
-                };
-                if self.draft.is_some() && !matches!(self.file.disk, Disk::Unusable(_)) {
-                    self.screen = Screen::Preview(PreviewScreen::default());
-                }
-                fx
+            Intent::ToggleFeature(id) => self.toggle_feature(&id, inv),
+            Intent::ToggleService(svc) => self.toggle_service(&svc, inv),
+            Intent::TogglePrivateDns => {
+                self.edit_endpoints(inv, |ep| ep.private_dns = !ep.private_dns);
+                vec![]
             }
+            Intent::ToggleRouteTable(id) => self.toggle_route_table(&id, inv),
+            Intent::Next => match self.screen {
+                Screen::Subnets(_) if self.draft.is_some() => {
+                    self.screen = Screen::Endpoints(EndpointsScreen::default());
+                    vec![]
+                }
+                _ => {
+                    // The last step before the preview: save what changed, then preview.
+                    let fx = if self.dirty() {
+                        self.save(AfterSave::Nothing)
+                    } else {
+                        vec![]
+                    };
+                    if self.draft.is_some() && !matches!(self.file.disk, Disk::Unusable(_)) {
+                        self.screen = Screen::Preview(PreviewScreen::default());
+                    }
+                    fx
+                }
+            },
         }
+    }
+
+    /// Change the draft's endpoints, starting them (the base set's group to create, no
+    /// services) when the spec has none.
+    fn edit_endpoints(&mut self, inv: &Inventory, f: impl FnOnce(&mut spec::Endpoints)) {
+        self.edit(|d| {
+            let ep = d.endpoints.get_or_insert_with(|| {
+                let mut ep = spec::starter::base_endpoints(inv, &d.metadata.name);
+                ep.services.clear();
+                ep
+            });
+            f(ep);
+        });
+    }
+
+    /// A feature on: it is listed and the services it needs that the region offers are
+    /// checked. Off: it is unlisted, and its services go unless the base set or another
+    /// listed feature needs them.
+    fn toggle_feature(&mut self, id: &str, inv: &Inventory) -> Vec<Effect> {
+        let cat = spec::services::catalogue();
+        let Some(feature) = cat.feature(id) else {
+            return vec![];
+        };
+        let on = self
+            .draft
+            .as_ref()
+            .and_then(|d| d.endpoints.as_ref())
+            .is_some_and(|e| e.features.iter().any(|f| f == id));
+        if on {
+            let base: Vec<&str> = cat.base().collect();
+            self.edit_endpoints(inv, |ep| {
+                ep.features.retain(|f| f != id);
+                let kept = cat.needed_by(&ep.features);
+                ep.services.retain(|s| {
+                    !feature.services.contains(s)
+                        || base.contains(&s.as_str())
+                        || kept.contains(&s.as_str())
+                });
+            });
+            return vec![];
+        }
+        let unoffered: Vec<&str> = feature
+            .services
+            .iter()
+            .filter(|s| !inv.offers(s))
+            .map(String::as_str)
+            .collect();
+        self.edit_endpoints(inv, |ep| {
+            ep.features.push(id.to_string());
+            for s in &feature.services {
+                if inv.offers(s) && !ep.services.contains(s) {
+                    ep.services.push(s.clone());
+                }
+            }
+        });
+        if unoffered.is_empty() {
+            vec![]
+        } else {
+            self.flash(
+                Level::Warn,
+                format!(
+                    "{} needs {}, which {} does not offer as an endpoint (P1)",
+                    feature.title,
+                    unoffered.join(", "),
+                    inv.region
+                ),
+            )
+        }
+    }
+
+    fn toggle_service(&mut self, svc: &str, inv: &Inventory) -> Vec<Effect> {
+        let Some(d) = &self.draft else {
+            return vec![];
+        };
+        let listed = d
+            .endpoints
+            .as_ref()
+            .is_some_and(|e| e.services.iter().any(|s| s == svc));
+        if listed {
+            let cat = spec::services::catalogue();
+            let features = d
+                .endpoints
+                .as_ref()
+                .map(|e| e.features.clone())
+                .unwrap_or_default();
+            let users: Vec<String> = features
+                .iter()
+                .filter_map(|f| cat.feature(f))
+                .filter(|f| f.services.iter().any(|s| s == svc))
+                .map(|f| f.title.clone())
+                .collect();
+            let base = cat.service(svc).is_some_and(|s| s.base);
+            self.edit_endpoints(inv, |ep| ep.services.retain(|s| s != svc));
+            return match (base, users.is_empty()) {
+                (true, _) => self.flash(
+                    Level::Warn,
+                    format!("{svc} is in the base set: every private cluster needs it (P7)"),
+                ),
+                (false, false) => self.flash(
+                    Level::Warn,
+                    format!("{} needs {svc} (P9)", users.join(", ")),
+                ),
+                _ => vec![],
+            };
+        }
+        if !inv.offers(svc) {
+            return self.flash(
+                Level::Warn,
+                format!("{} offers no {svc} endpoint (P1)", inv.region),
+            );
+        }
+        self.edit_endpoints(inv, |ep| ep.services.push(svc.to_string()));
+        vec![]
+    }
+
+    fn toggle_route_table(&mut self, id: &str, inv: &Inventory) -> Vec<Effect> {
+        let Some(d) = &self.draft else {
+            return vec![];
+        };
+        let Some(vpc) = inv.vpc(&d.vpc_id) else {
+            return vec![];
+        };
+        if let Some((_, azs)) = super::screens::endpoints::automatic_tables(vpc, d)
+            .into_iter()
+            .find(|(r, _)| r == id)
+        {
+            return self.flash(
+                Level::Info,
+                format!("{id} is the node subnets' route table in {azs}: always covered (P4)"),
+            );
+        }
+        let id = id.to_string();
+        self.edit_endpoints(inv, |ep| {
+            if ep.extra_route_table_ids.contains(&id) {
+                ep.extra_route_table_ids.retain(|r| *r != id);
+            } else {
+                ep.extra_route_table_ids.push(id);
+            }
+        });
+        vec![]
     }
 
     /// A modal confirmed the save waiting for it: go on with what it confirmed.
@@ -1340,6 +1538,45 @@ impl App {
 }
 
 /// The preview of `spec`: warnings and the plan, or the error findings that block it.
+/// The choices of a draft that belong to its VPC: kept when the operator moves to another
+/// VPC, restored on return.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct VpcChoices {
+    node_subnets: BTreeMap<String, String>,
+    cluster_name: Option<String>,
+    endpoints: Option<spec::Endpoints>,
+}
+
+impl VpcChoices {
+    fn of(d: &Spec) -> Self {
+        VpcChoices {
+            node_subnets: d.node_subnets.clone(),
+            cluster_name: d.cluster_name.clone(),
+            endpoints: d.endpoints.clone(),
+        }
+    }
+
+    /// What the account suggests, as `spec new` does: the VPC's only cluster, and per AZ
+    /// that cluster's own subnet, else the best private one (none while subnets are read).
+    /// The endpoints are the caller's (they need the draft's name).
+    fn suggested(inv: &Inventory, vpc_id: &str) -> Self {
+        match spec::starter::starter_spec(inv, vpc_id, None) {
+            Ok(s) => VpcChoices {
+                node_subnets: s.node_subnets,
+                cluster_name: s.cluster_name,
+                endpoints: None,
+            },
+            Err(_) => VpcChoices::default(),
+        }
+    }
+
+    fn restore(&self, d: &mut Spec) {
+        d.node_subnets = self.node_subnets.clone();
+        d.cluster_name = self.cluster_name.clone();
+        d.endpoints = self.endpoints.clone();
+    }
+}
+
 fn preview_of(spec: &Spec, inv: &Inventory, findings: &[Finding]) -> (Preview, ops::Signature) {
     match ops::prepare_from(findings.to_vec(), spec, inv) {
         Err(ops::Failure::Blocked(blocking)) => {

@@ -6,6 +6,13 @@ pub enum Intent {
     ChooseVpc(String),
     ToggleSubnet(String),
     CycleCluster,
+    /// Endpoints: a feature of the catalogue (by ID), a service, private DNS, an extra
+    /// route table for the S3 gateway.
+    ToggleFeature(String),
+    ToggleService(String),
+    TogglePrivateDns,
+    ToggleRouteTable(String),
+    /// Enter: on to the next step (the last one before the preview saves first).
     Next,
     /// `a` on the preview: confirm, then apply.
     Apply,

@@ -9,6 +9,7 @@ use crate::spec::Spec;
 pub enum Step {
     Vpc,
     Subnets,
+    Endpoints,
     Preview,
 }
 
@@ -60,6 +61,19 @@ pub const STEPS: &[StepDef] = &[
         areas: &[Area::NodeSubnets],
         applies: always,
         done: |i| i.draft.is_some_and(|d| d.node_subnets.len() >= 2),
+    },
+    StepDef {
+        step: Step::Endpoints,
+        title: "VPC endpoints",
+        short: "Endpoints",
+        // The group's findings too, until the security group has its own step.
+        areas: &[Area::Endpoints, Area::EndpointGroup],
+        applies: always,
+        done: |i| {
+            i.draft
+                .and_then(|d| d.endpoints.as_ref())
+                .is_some_and(|e| !e.services.is_empty())
+        },
     },
     StepDef {
         step: Step::Preview,

@@ -4,6 +4,7 @@
 //! from a [`ScreenCtx`]. Only `App::update` changes the draft spec.
 
 pub mod checks;
+pub mod endpoints;
 pub mod preview;
 pub mod subnets;
 pub mod vpcs;

@@ -223,8 +223,8 @@ const BINDINGS: &[Binding] = &[
     on(
         Scope::Subnets,
         &[Command::Next],
-        "preview",
-        "save what changed and preview the plan",
+        "endpoints",
+        "on to the VPC endpoints",
     ),
     on(Scope::Global, &[Command::Back], "back", "back to the VPCs"),
     on(
