@@ -306,9 +306,10 @@ fn save_writes_the_spec_through_an_effect() {
         result: Ok(1),
     });
     assert!(!app.dirty());
-    // Enter goes on to the endpoints, and Enter there (the last step before the preview)
-    // saves too, but only what changed: nothing changed, nothing is written.
-    for _ in 0..2 {
+    // Enter goes on to the endpoints and their group, and Enter there (the last step
+    // before the preview) saves too, but only what changed: nothing changed, nothing is
+    // written.
+    for _ in 0..3 {
         assert!(
             !app.update(key(KeyCode::Enter))
                 .iter()
@@ -317,10 +318,13 @@ fn save_writes_the_spec_through_an_effect() {
     }
     assert!(matches!(app.screen, Screen::Preview(_)));
     app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Group(_)));
+    app.update(key(KeyCode::Esc));
     assert!(matches!(app.screen, Screen::Endpoints(_)));
     app.update(key(KeyCode::Esc));
     cursor_to(&mut app, "prod-private-b");
     app.update(ch(' '));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(matches!(
         app.update(key(KeyCode::Enter)).as_slice(),
@@ -732,13 +736,16 @@ fn findings_show_on_the_screen_of_their_area_not_their_id_prefix() {
 
 // ---- preview and apply ----------------------------------------------------------------
 
-/// prod with what the account suggests (its three private subnets, the base endpoints),
-/// then Enter twice: on through the endpoints, saved, and on the preview.
+/// prod with what the account suggests (its three private subnets, the base endpoints, a
+/// group to create), then Enter three times: on through the endpoints and the group,
+/// saved, and on the preview.
 fn on_preview(app: &mut App) {
     choose_prod(app);
     assert_eq!(subnets_of(app).len(), 3);
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(matches!(app.screen, Screen::Endpoints(_)));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Group(_)));
     let fx = app.update(key(KeyCode::Enter));
     assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
     assert!(matches!(app.screen, Screen::Preview(_)));
@@ -919,6 +926,7 @@ fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
     assert!(!app.dirty(), "the loaded spec is the draft");
     cursor_to(&mut app, "prod-private-c");
     app.update(ch(' '));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     let fx = app.update(key(KeyCode::Enter));
     let [Effect::SaveSpec { yaml, .. }] = fx.as_slice() else {
@@ -1110,16 +1118,21 @@ fn enter_without_a_change_writes_nothing_and_comments_survive_a_save() {
     let (path, text) = starter_file(&dir);
     let mut app = open(&path);
     choose_prod(&mut app);
-    keys(&mut app, vec![key(KeyCode::Enter), key(KeyCode::Enter)]);
+    keys(&mut app, (0..3).map(|_| key(KeyCode::Enter)).collect());
     assert!(matches!(app.screen, Screen::Preview(_)));
     assert_eq!(read(&path), text, "Enter rewrote an unchanged spec");
     assert!(app.flash.is_none() || !app.flash.as_ref().unwrap().text.contains("saved"));
     // A change is saved with the starter's explanatory comments written again.
-    keys(&mut app, vec![key(KeyCode::Esc), key(KeyCode::Esc)]);
+    keys(&mut app, (0..3).map(|_| key(KeyCode::Esc)).collect());
     cursor_to(&mut app, "prod-data-c");
     keys(
         &mut app,
-        vec![ch(' '), key(KeyCode::Enter), key(KeyCode::Enter)],
+        vec![
+            ch(' '),
+            key(KeyCode::Enter),
+            key(KeyCode::Enter),
+            key(KeyCode::Enter),
+        ],
     );
     let saved = read(&path);
     assert_ne!(saved, text);
@@ -1674,4 +1687,135 @@ fn the_endpoints_step_in_monochrome() {
         );
     }
     insta::assert_snapshot!("endpoints_mono_80x24", render_text(&app, 80, 24));
+}
+
+// ---- step 4: the endpoints' security group ----------------------------------------------
+
+use eks_private_tui::tui::screens::group::Row as GroupRow;
+
+fn on_group(app: &mut App) {
+    on_endpoints(app);
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Group(_)));
+}
+
+fn group_of(app: &App) -> eks_private_tui::spec::SecurityGroupChoice {
+    endpoints_of(app).security_group
+}
+
+fn group_row_to(app: &mut App, row: &GroupRow) {
+    let inv = app.inventory().unwrap().clone();
+    let vpc = inv.vpc(&vpc_of(app).unwrap()).unwrap();
+    let at = eks_private_tui::tui::screens::group::rows(vpc)
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("no row {row:?}"));
+    app.update(ch('g'));
+    for _ in 0..at {
+        app.update(ch('j'));
+    }
+}
+
+#[test]
+fn the_group_step_creates_or_picks_and_checks_the_name_as_typed() {
+    let mut app = loaded(None);
+    on_group(&mut app);
+    let text = render_text(&app, 120, 40);
+    assert!(
+        text.contains("✓ create prod-private-endpoints · 1 tcp/443 rule(s) · from 10.0.0.0/16"),
+        "{text}"
+    );
+    // An existing group: its rules judged against the CIDRs.
+    assert!(text.contains("✓ 443 from all 1 CIDR(s)"), "{text}");
+    group_row_to(&mut app, &GroupRow::Existing("sg-02f97876f080e4634".into()));
+    app.update(ch(' '));
+    let g = group_of(&app);
+    assert_eq!(g.id.as_deref(), Some("sg-02f97876f080e4634"));
+    assert_eq!(g.create, None);
+    assert!(render_text(&app, 120, 40).contains("use sg-02f97876f080e4634 · the plan adds 0"));
+    // A group without the 443 rule: the plan adds it, and the preview says so.
+    group_row_to(&mut app, &GroupRow::Existing("sg-182a30c25a41c1ae7".into()));
+    app.update(ch(' '));
+    let text = render_text(&app, 120, 40);
+    assert!(text.contains("the plan adds 1 tcp/443 rule(s)"), "{text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("The plan adds tcp/443 from 10.0.0.0/16"),
+        "{text}"
+    );
+    let plan = app.derived.preview.lines.join("\n");
+    assert!(plan.contains("security_group_rule.endpoints_443"), "{plan}");
+
+    // Back to a new group, and rename it: checked as typed, refused while AWS would.
+    group_row_to(&mut app, &GroupRow::Create);
+    app.update(ch(' '));
+    assert_eq!(
+        group_of(&app).create.map(|c| c.name).as_deref(),
+        Some("prod-private-endpoints")
+    );
+    app.update(ch('e'));
+    press(&mut app, "|x");
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("cannot be in a group name"), "{text}");
+    insta::assert_snapshot!("group_editing_80x24", text);
+    app.update(key(KeyCode::Enter));
+    assert!(app.flash.as_ref().unwrap().text.contains("G2"));
+    assert_eq!(
+        group_of(&app).create.map(|c| c.name).as_deref(),
+        Some("prod-private-endpoints"),
+        "a name AWS refuses is never written"
+    );
+    // Keys go to the field while it is open: q is a letter, not quit.
+    app.update(key(KeyCode::Backspace));
+    app.update(key(KeyCode::Backspace));
+    press(&mut app, "-q");
+    assert!(!app.quit);
+    app.update(key(KeyCode::Enter));
+    assert_eq!(
+        group_of(&app).create.map(|c| c.name).as_deref(),
+        Some("prod-private-endpoints-q")
+    );
+    // Esc leaves the field and the name as they were.
+    app.update(ch('e'));
+    press(&mut app, "zz");
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Group(_)));
+    assert_eq!(
+        group_of(&app).create.map(|c| c.name).as_deref(),
+        Some("prod-private-endpoints-q")
+    );
+    // Esc (out of the field) goes back to the endpoints.
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Endpoints(_)));
+}
+
+#[test]
+fn snapshot_group() {
+    let mut app = loaded(None);
+    on_group(&mut app);
+    group_row_to(&mut app, &GroupRow::Existing("sg-182a30c25a41c1ae7".into()));
+    insta::assert_snapshot!("group_80x24", render_text(&app, 80, 24));
+    insta::assert_snapshot!("group_120x40", render_text(&app, 120, 40));
+}
+
+#[test]
+fn the_group_step_in_monochrome() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    on_group(&mut app);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    for cell in term.backend().buffer().content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "coloured cell {cell:?} in monochrome"
+        );
+    }
+    insta::assert_snapshot!("group_mono_80x24", render_text(&app, 80, 24));
 }

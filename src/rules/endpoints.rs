@@ -375,10 +375,14 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "endpoints.securityGroup",
             "give exactly one of id (an existing group) or create (a new one)",
         )),
-        (None, Some(c)) if c.name.trim().is_empty() => out.push(rule(Id::G2).at(
-            "endpoints.securityGroup.create.name",
-            "the group needs a name",
-        )),
+        (None, Some(c)) if super::names::security_group_name(&c.name).is_some() => {
+            let problem = super::names::security_group_name(&c.name).unwrap_or_default();
+            out.push(
+                rule(Id::G2)
+                    .at("endpoints.securityGroup.create.name", problem)
+                    .fix("name the group with letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (at most 255)"),
+            )
+        }
         (None, Some(c)) => {
             // One this tool created for this spec is adopted; anyone else's is not.
             if v.security_groups.iter().any(|g| {
@@ -795,6 +799,16 @@ mod tests {
             "already has a group"
         ));
         assert!(has(&with(BASE, None, Some(" ")), "G2", "needs a name"));
+        assert!(has(
+            &with(BASE, None, Some("sg-mine")),
+            "G2",
+            "may not start with sg-"
+        ));
+        assert!(has(
+            &with(BASE, None, Some("a|b")),
+            "G2",
+            "cannot be in a group name"
+        ));
         // G1: the planned secondary CIDR needs 443 too.
         let mut s = with(BASE, Some("sg-ep"), None);
         s.secondary_cidr = Some(crate::spec::SecondaryCidr {

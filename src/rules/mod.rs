@@ -12,6 +12,7 @@ mod dns;
 mod egress;
 mod endpoints;
 pub mod nacl;
+pub mod names;
 mod secondary;
 mod subnets;
 #[cfg(test)]

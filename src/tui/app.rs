@@ -11,7 +11,7 @@ pub use super::intent::{Intent, Level};
 use super::keys::{self, Binding, Command, KeyMap, Scope};
 use super::screens::preview::{Preview, PreviewScreen, ProgressScreen};
 use super::screens::{
-    ScreenCtx, WizardScreen, checks::ChecksView, endpoints::EndpointsScreen,
+    ScreenCtx, WizardScreen, checks::ChecksView, endpoints::EndpointsScreen, group::GroupScreen,
     subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
 use super::theme::Theme;
@@ -34,6 +34,7 @@ pub enum Screen {
     Vpcs(VpcsScreen),
     Subnets(SubnetsScreen),
     Endpoints(EndpointsScreen),
+    Group(GroupScreen),
     Preview(PreviewScreen),
     /// An apply in progress, or its outcome.
     Progress(ProgressScreen),
@@ -46,6 +47,7 @@ impl Screen {
             Screen::Vpcs(s) => s,
             Screen::Subnets(s) => s,
             Screen::Endpoints(s) => s,
+            Screen::Group(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -56,6 +58,7 @@ impl Screen {
             Screen::Vpcs(s) => s,
             Screen::Subnets(s) => s,
             Screen::Endpoints(s) => s,
+            Screen::Group(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -66,6 +69,7 @@ impl Screen {
             Screen::Vpcs(_) => Step::Vpc,
             Screen::Subnets(_) => Step::Subnets,
             Screen::Endpoints(_) => Step::Endpoints,
+            Screen::Group(_) => Step::Group,
             Screen::Preview(_) | Screen::Progress(_) => Step::Preview,
         }
     }
@@ -685,7 +689,7 @@ impl App {
         if same
             && matches!(
                 self.screen,
-                Screen::Subnets(_) | Screen::Endpoints(_) | Screen::Preview(_)
+                Screen::Subnets(_) | Screen::Endpoints(_) | Screen::Group(_) | Screen::Preview(_)
             )
         {
             let inv = self.inventory().cloned();
@@ -713,6 +717,9 @@ impl App {
         }
         if let Screen::Endpoints(s) = &mut self.screen {
             s.clamp(inv, self.draft.as_ref());
+        }
+        if let Screen::Group(s) = &mut self.screen {
+            s.clamp(self.draft.as_ref().and_then(|d| inv.vpc(&d.vpc_id)));
         }
         fx
     }
@@ -1084,17 +1091,15 @@ impl App {
                 self.reset_screen(None);
                 vec![]
             }
-            Screen::Endpoints(_) => {
-                let mut s = SubnetsScreen::default();
-                if let (Some(inv), Some(d)) = (self.inventory(), &self.draft) {
-                    s.clamp(inv, &d.vpc_id);
-                }
-                self.screen = Screen::Subnets(s);
-                vec![]
-            }
-            Screen::Preview(_) => {
-                self.screen = Screen::Endpoints(EndpointsScreen::default());
-                vec![]
+            Screen::Endpoints(_) | Screen::Group(_) | Screen::Preview(_) => {
+                let here = self.screen.step();
+                let before = STEPS
+                    .iter()
+                    .take_while(|d| d.step != here)
+                    .filter(|d| (d.applies)(&self.step_input()))
+                    .last()
+                    .map_or(Step::Vpc, |d| d.step);
+                self.open_step(before)
             }
             Screen::Progress(_) => {
                 // The account changed: read it again for the preview.
@@ -1284,25 +1289,84 @@ impl App {
                 vec![]
             }
             Intent::ToggleRouteTable(id) => self.toggle_route_table(&id, inv),
-            Intent::Next => match self.screen {
-                Screen::Subnets(_) if self.draft.is_some() => {
-                    self.screen = Screen::Endpoints(EndpointsScreen::default());
-                    vec![]
+            Intent::Next => {
+                if self.draft.is_none() {
+                    return vec![];
                 }
-                _ => {
-                    // The last step before the preview: save what changed, then preview.
-                    let fx = if self.dirty() {
-                        self.save(AfterSave::Nothing)
-                    } else {
-                        vec![]
-                    };
-                    if self.draft.is_some() && !matches!(self.file.disk, Disk::Unusable(_)) {
-                        self.screen = Screen::Preview(PreviewScreen::default());
+                let here = self.screen.step();
+                let next = STEPS
+                    .iter()
+                    .skip_while(|d| d.step != here)
+                    .skip(1)
+                    .find(|d| (d.applies)(&self.step_input()))
+                    .map_or(Step::Preview, |d| d.step);
+                self.open_step(next)
+            }
+            Intent::UseGroup(id) => {
+                let default = self
+                    .draft
+                    .as_ref()
+                    .map(|d| format!("{}-endpoints", d.metadata.name))
+                    .unwrap_or_default();
+                self.edit_endpoints(inv, |ep| {
+                    let sg = &mut ep.security_group;
+                    match id {
+                        Some(id) => (sg.id, sg.create) = (Some(id), None),
+                        None => {
+                            sg.id = None;
+                            sg.create
+                                .get_or_insert(spec::CreateSecurityGroup { name: default });
+                        }
                     }
-                    fx
-                }
-            },
+                });
+                vec![]
+            }
+            Intent::RenameGroup(name) => {
+                self.edit_endpoints(inv, |ep| {
+                    ep.security_group.id = None;
+                    ep.security_group.create = Some(spec::CreateSecurityGroup { name });
+                });
+                vec![]
+            }
         }
+    }
+
+    /// What the step table judges a step by.
+    fn step_input(&self) -> super::steps::StepInput<'_> {
+        super::steps::StepInput {
+            draft: self.draft.as_ref(),
+            findings: &self.derived.findings,
+            applied: false,
+        }
+    }
+
+    /// Show `step`'s screen, fresh. The preview is reached by saving what changed first.
+    fn open_step(&mut self, step: Step) -> Vec<Effect> {
+        let inv = self.inventory().cloned();
+        match step {
+            Step::Vpc => self.reset_screen(None),
+            Step::Subnets => {
+                let mut s = SubnetsScreen::default();
+                if let (Some(inv), Some(d)) = (&inv, &self.draft) {
+                    s.clamp(inv, &d.vpc_id);
+                }
+                self.screen = Screen::Subnets(s);
+            }
+            Step::Endpoints => self.screen = Screen::Endpoints(EndpointsScreen::default()),
+            Step::Group => self.screen = Screen::Group(GroupScreen::default()),
+            Step::Preview => {
+                let fx = if self.dirty() {
+                    self.save(AfterSave::Nothing)
+                } else {
+                    vec![]
+                };
+                if self.draft.is_some() && !matches!(self.file.disk, Disk::Unusable(_)) {
+                    self.screen = Screen::Preview(PreviewScreen::default());
+                }
+                return fx;
+            }
+        }
+        vec![]
     }
 
     /// Change the draft's endpoints, starting them (the base set's group to create, no

@@ -12,6 +12,10 @@ pub enum Intent {
     ToggleService(String),
     TogglePrivateDns,
     ToggleRouteTable(String),
+    /// The endpoints' group: an existing one (its ID), or a new one (None).
+    UseGroup(Option<String>),
+    /// The new group's name (checked already).
+    RenameGroup(String),
     /// Enter: on to the next step (the last one before the preview saves first).
     Next,
     /// `a` on the preview: confirm, then apply.

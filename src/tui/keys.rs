@@ -20,6 +20,7 @@ pub enum Scope {
     List,
     Vpcs,
     Subnets,
+    Group,
     Preview,
     Checks,
 }
@@ -30,6 +31,7 @@ impl Scope {
         Scope::List,
         Scope::Vpcs,
         Scope::Subnets,
+        Scope::Group,
         Scope::Preview,
         Scope::Checks,
     ];
@@ -40,6 +42,7 @@ impl Scope {
             Scope::List => "list",
             Scope::Vpcs => "vpcs",
             Scope::Subnets => "subnets",
+            Scope::Group => "group",
             Scope::Preview => "preview",
             Scope::Checks => "checks",
         }
@@ -66,6 +69,7 @@ pub enum Command {
     Toggle,
     Next,
     CycleCluster,
+    EditName,
     Apply,
     Severity,
     Close,
@@ -90,6 +94,7 @@ impl Command {
         Command::Toggle,
         Command::Next,
         Command::CycleCluster,
+        Command::EditName,
         Command::Apply,
         Command::Severity,
         Command::Close,
@@ -114,6 +119,7 @@ impl Command {
             Command::Toggle => "toggle",
             Command::Next => "next",
             Command::CycleCluster => "cycle_cluster",
+            Command::EditName => "edit_name",
             Command::Apply => "apply",
             Command::Severity => "severity",
             Command::Close => "close",
@@ -301,6 +307,8 @@ type Table = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 const TOGETHER: &[&[Scope]] = &[
     &[Scope::Global, Scope::List, Scope::Vpcs],
     &[Scope::Global, Scope::List, Scope::Subnets],
+    // The endpoint group's screen uses the toggle and next keys of [subnets] too.
+    &[Scope::Global, Scope::List, Scope::Subnets, Scope::Group],
     &[Scope::Global, Scope::List, Scope::Preview],
     &[Scope::List, Scope::Checks],
 ];
@@ -466,6 +474,7 @@ fn default_scope(c: Command) -> Option<Scope> {
         | Command::PageDown => Scope::List,
         Command::Choose | Command::Filter => Scope::Vpcs,
         Command::Toggle | Command::Next | Command::CycleCluster => Scope::Subnets,
+        Command::EditName => Scope::Group,
         Command::Apply => Scope::Preview,
         Command::Severity | Command::Close => Scope::Checks,
     })

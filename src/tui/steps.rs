@@ -10,6 +10,7 @@ pub enum Step {
     Vpc,
     Subnets,
     Endpoints,
+    Group,
     Preview,
 }
 
@@ -66,13 +67,24 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Endpoints,
         title: "VPC endpoints",
         short: "Endpoints",
-        // The group's findings too, until the security group has its own step.
-        areas: &[Area::Endpoints, Area::EndpointGroup],
+        areas: &[Area::Endpoints],
         applies: always,
         done: |i| {
             i.draft
                 .and_then(|d| d.endpoints.as_ref())
                 .is_some_and(|e| !e.services.is_empty())
+        },
+    },
+    StepDef {
+        step: Step::Group,
+        title: "Endpoint security group",
+        short: "Group",
+        areas: &[Area::EndpointGroup],
+        applies: always,
+        done: |i| {
+            i.draft
+                .and_then(|d| d.endpoints.as_ref())
+                .is_some_and(|e| e.security_group.id.is_some() != e.security_group.create.is_some())
         },
     },
     StepDef {

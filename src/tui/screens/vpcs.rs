@@ -9,12 +9,12 @@ use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 use std::cell::Cell as StdCell;
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 #[derive(Debug, Clone, Default)]
 pub struct VpcsScreen {
@@ -295,28 +295,13 @@ impl WizardScreen for VpcsScreen {
 
     /// Typing into the filter (Enter keeps it, Esc clears it).
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
-        match k.code {
-            KeyCode::Enter => self.filtering = false,
-            KeyCode::Esc => {
+        match super::field_key(&mut self.filter, &k) {
+            super::FieldKey::Done => self.filtering = false,
+            super::FieldKey::Cancel => {
                 self.filtering = false;
                 self.filter.reset();
             }
-            KeyCode::Backspace => {
-                self.filter.handle(InputRequest::DeletePrevChar);
-            }
-            KeyCode::Delete => {
-                self.filter.handle(InputRequest::DeleteNextChar);
-            }
-            KeyCode::Left => {
-                self.filter.handle(InputRequest::GoToPrevChar);
-            }
-            KeyCode::Right => {
-                self.filter.handle(InputRequest::GoToNextChar);
-            }
-            KeyCode::Char(c) => {
-                self.filter.handle(InputRequest::InsertChar(c));
-            }
-            _ => {}
+            super::FieldKey::Edited => {}
         }
         self.selected = 0;
         self.moved = true;

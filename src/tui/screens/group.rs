@@ -1,0 +1,480 @@
+//! Step 4: the endpoints' security group. Create one (its name editable, the tcp/443 rules
+//! it gets listed: one per VPC CIDR, the planned secondary one included) or use a group of
+//! the VPC (its rules shown; the CIDRs it lacks, which the plan adds, and 0.0.0.0/0, which
+//! the plan refuses, flagged).
+
+use super::endpoints::wrap;
+use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use crate::inventory::{SecurityGroup, SgRule, Vpc};
+use crate::report::trunc;
+use crate::rules::names::security_group_name;
+use crate::rules::{Area, Finding, Severity};
+use crate::spec::Spec;
+use crate::tui::intent::Intent;
+use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use std::cell::Cell as StdCell;
+use tui_input::Input;
+
+pub const WHY: &str = "Every interface endpoint has network interfaces in the node subnets, \
+and its security group decides who may call it: tcp/443 from every VPC CIDR, the secondary \
+one too, because pods on 100.64.x.x call endpoints with their own addresses (G1). Without \
+an explicit group an endpoint gets the VPC's default group (G2), and 0.0.0.0/0 is never \
+needed (G2). A group you pick keeps its rules; the plan adds the tcp/443 rules it lacks.";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Create,
+    Existing(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupScreen {
+    pub cursor: usize,
+    offset: StdCell<usize>,
+    /// The new group's name being typed (`e`).
+    pub editing: Option<Input>,
+}
+
+/// The CIDRs the group must let in on tcp/443, each with what it is.
+pub fn required_cidrs(vpc: &Vpc, draft: &Spec) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = vpc
+        .active_cidrs()
+        .enumerate()
+        .map(|(i, c)| (c.to_string(), if i == 0 { "VPC" } else { "VPC, secondary" }))
+        .collect();
+    if let Some(sec) = &draft.secondary_cidr
+        && !out.iter().any(|(c, _)| *c == sec.cidr)
+    {
+        out.push((sec.cidr.clone(), "secondary, planned"));
+    }
+    out
+}
+
+pub fn rows(vpc: &Vpc) -> Vec<Row> {
+    std::iter::once(Row::Create)
+        .chain(
+            vpc.security_groups
+                .iter()
+                .map(|g| Row::Existing(g.id.clone())),
+        )
+        .collect()
+}
+
+fn open_to_world(g: &SecurityGroup) -> bool {
+    g.ingress
+        .iter()
+        .any(|r| r.cidrs.iter().any(|c| c == "0.0.0.0/0"))
+}
+
+fn rule_text(r: &SgRule) -> String {
+    let ports = match (r.protocol.as_str(), r.from_port, r.to_port) {
+        ("-1", _, _) => "all traffic".to_string(),
+        (p, Some(a), Some(b)) if a == b => format!("{p}/{a}"),
+        (p, Some(a), Some(b)) => format!("{p}/{a}-{b}"),
+        (p, _, _) => p.to_string(),
+    };
+    let from: Vec<String> = r
+        .cidrs
+        .iter()
+        .chain(&r.ipv6_cidrs)
+        .chain(&r.group_ids)
+        .chain(&r.prefix_list_ids)
+        .cloned()
+        .collect();
+    format!("{ports} from {}", from.join(", "))
+}
+
+impl GroupScreen {
+    pub fn clamp(&mut self, vpc: Option<&Vpc>) {
+        let n = vpc.map_or(1, |v| rows(v).len());
+        self.cursor = self.cursor.min(n.saturating_sub(1));
+    }
+
+    /// The name a new group gets: the spec's, else the default for the spec's name.
+    fn new_name(draft: &Spec) -> String {
+        draft
+            .endpoints
+            .as_ref()
+            .and_then(|e| e.security_group.create.as_ref())
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| format!("{}-endpoints", draft.metadata.name))
+    }
+
+    fn detail(&self, vpc: &Vpc, draft: &Spec, row: &Row) -> String {
+        let need = required_cidrs(vpc, draft);
+        match row {
+            Row::Create => {
+                let rules: Vec<String> = need
+                    .iter()
+                    .map(|(c, what)| format!("tcp/443 from {c} ({what})"))
+                    .collect();
+                format!(
+                    "Creates {:?} in {} with {}; no other ingress. e edits the name.",
+                    Self::new_name(draft),
+                    vpc.id,
+                    rules.join(", ")
+                )
+            }
+            Row::Existing(id) => {
+                let Some(g) = vpc.security_groups.iter().find(|g| &g.id == id) else {
+                    return id.clone();
+                };
+                let mut text = format!("{id} ({}): ", g.name);
+                if g.ingress.is_empty() {
+                    text.push_str("no ingress rules. ");
+                } else {
+                    let rules: Vec<String> = g.ingress.iter().map(rule_text).collect();
+                    text.push_str(&format!("ingress {}. ", rules.join("; ")));
+                }
+                let missing: Vec<&str> = need
+                    .iter()
+                    .filter(|(c, _)| !g.allows_tcp_from(443, c))
+                    .map(|(c, _)| c.as_str())
+                    .collect();
+                if !missing.is_empty() {
+                    text.push_str(&format!(
+                        "The plan adds tcp/443 from {}. ",
+                        missing.join(", ")
+                    ));
+                }
+                if open_to_world(g) {
+                    text.push_str("It accepts 0.0.0.0/0: the plan refuses it until that rule is removed (G2).");
+                }
+                text
+            }
+        }
+    }
+
+    fn line(&self, vpc: &Vpc, draft: &Spec, row: &Row, t: &Theme, width: usize) -> Line<'static> {
+        let choice = draft.endpoints.as_ref().map(|e| &e.security_group);
+        let need = required_cidrs(vpc, draft);
+        let mark = |on: bool| {
+            if on {
+                Span::styled("(•) ", t.ok())
+            } else {
+                Span::raw("( ) ")
+            }
+        };
+        let name_w = if width >= 110 { 40 } else { 24 };
+        match row {
+            Row::Create => {
+                let on = choice.is_some_and(|c| c.id.is_none() && c.create.is_some());
+                let name = match &self.editing {
+                    Some(input) => format!("{}▏", input.value()),
+                    None => Self::new_name(draft),
+                };
+                let rest = width.saturating_sub(4 + 22 + 1 + name_w + 1);
+                Line::from(vec![
+                    mark(on),
+                    Span::styled(format!("{:<22} ", "new group"), t.bold()),
+                    Span::raw(format!("{:<name_w$} ", trunc(&name, name_w))),
+                    Span::styled(
+                        trunc(&format!("+ {} tcp/443 rule(s)", need.len()), rest),
+                        t.dim(),
+                    ),
+                ])
+            }
+            Row::Existing(id) => {
+                let Some(g) = vpc.security_groups.iter().find(|g| &g.id == id) else {
+                    return Line::from(id.clone());
+                };
+                let on = choice.is_some_and(|c| c.id.as_deref() == Some(id.as_str()));
+                let ok = need
+                    .iter()
+                    .filter(|(c, _)| g.allows_tcp_from(443, c))
+                    .count();
+                let (status, style) = if open_to_world(g) {
+                    ("✗ accepts 0.0.0.0/0".to_string(), t.error())
+                } else if ok == need.len() {
+                    (format!("✓ 443 from all {} CIDR(s)", need.len()), t.ok())
+                } else {
+                    (
+                        format!(
+                            "! {ok} of {} CIDRs: +{} rule(s)",
+                            need.len(),
+                            need.len() - ok
+                        ),
+                        t.warn(),
+                    )
+                };
+                let rest = width.saturating_sub(4 + 22 + 1 + name_w + 1);
+                Line::from(vec![
+                    mark(on),
+                    Span::raw(format!("{:<22} ", trunc(id, 22))),
+                    Span::raw(format!("{:<name_w$} ", trunc(&g.name, name_w))),
+                    Span::styled(trunc(&status, rest), style),
+                ])
+            }
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        let t = ctx.theme;
+        let inv = ctx.inv;
+        let Some((vpc, draft)) = ctx.draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
+            f.render_widget(
+                Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
+                area,
+            );
+            return;
+        };
+        if inv.pending.as_ref().is_some_and(|p| p.lists) {
+            f.render_widget(
+                Paragraph::new("Reading the VPC's security groups…").style(t.dim()),
+                area,
+            );
+            return;
+        }
+        let ours: Vec<&Finding> = ctx
+            .findings
+            .iter()
+            .filter(|x| x.area == Area::EndpointGroup && x.severity != Severity::Info)
+            .collect();
+        let shown = ours.len().min(2) as u16;
+        let all = rows(vpc);
+        let mut detail = all
+            .get(self.cursor)
+            .map(|row| wrap(&self.detail(vpc, draft, row), area.width as usize, 4))
+            .unwrap_or_default();
+        // While typing: what AWS would say about the name, as it is typed.
+        if let Some(input) = &self.editing {
+            let verdict = match security_group_name(input.value()) {
+                Some(problem) => format!("✗ {problem}"),
+                None => "✓ a valid group name · Enter keeps it, Esc leaves it".into(),
+            };
+            detail = wrap(&verdict, area.width as usize, 4);
+        }
+        let [intro, status, checks_area, list_area, detail_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(shown),
+            Constraint::Min(3),
+            Constraint::Length(detail.len() as u16),
+        ])
+        .areas(area);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(
+                    "Endpoints' security group: 443 from every VPC CIDR. ",
+                    t.bold(),
+                ),
+                Span::styled("Space picks; ? explains.", t.dim()),
+            ])),
+            intro,
+        );
+        f.render_widget(Paragraph::new(status_line(vpc, draft, t)), status);
+        let lines: Vec<Line> = ours
+            .iter()
+            .take(shown as usize)
+            .map(|x| {
+                let mut x = (*x).clone();
+                x.message = trunc(&x.message, (area.width as usize).saturating_sub(6));
+                super::checks::finding_line_short(&x, t)
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), checks_area);
+        let width = list_area.width as usize;
+        let mut items = vec![ListItem::new(Line::from(Span::styled(
+            trunc("Create", width),
+            t.title(),
+        )))];
+        let mut cursor_line = 0;
+        for (i, row) in all.iter().enumerate() {
+            if i == 1 {
+                items.push(ListItem::new(Line::from(Span::styled(
+                    trunc(&format!("Or use a group of {}", vpc.id), width),
+                    t.title(),
+                ))));
+            }
+            if i == self.cursor {
+                cursor_line = items.len();
+            }
+            items.push(ListItem::new(self.line(vpc, draft, row, t, width)));
+        }
+        let visible = list_area.height as usize;
+        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
+        if cursor_line > 0 && offset == cursor_line && visible > 1 {
+            offset -= 1;
+        }
+        self.offset.set(offset);
+        let mut state = ListState::default()
+            .with_selected(Some(cursor_line))
+            .with_offset(offset);
+        f.render_stateful_widget(
+            List::new(items).highlight_style(t.selected()),
+            list_area,
+            &mut state,
+        );
+        let style = match &self.editing {
+            Some(input) if security_group_name(input.value()).is_some() => t.error(),
+            _ => t.dim(),
+        };
+        f.render_widget(
+            Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>()).style(style),
+            detail_area,
+        );
+    }
+}
+
+fn status_line(vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'static> {
+    let need = required_cidrs(vpc, draft);
+    let Some(ep) = &draft.endpoints else {
+        return Line::from(Span::styled(
+            "! no endpoints in the spec: choose them first (Esc)",
+            t.warn(),
+        ));
+    };
+    let text = match (&ep.security_group.id, &ep.security_group.create) {
+        (Some(id), None) => {
+            let adds = vpc
+                .security_groups
+                .iter()
+                .find(|g| &g.id == id)
+                .map(|g| {
+                    need.iter()
+                        .filter(|(c, _)| !g.allows_tcp_from(443, c))
+                        .count()
+                })
+                .unwrap_or(0);
+            format!("✓ use {id} · the plan adds {adds} tcp/443 rule(s)")
+        }
+        (None, Some(c)) => format!("✓ create {} · {} tcp/443 rule(s)", c.name, need.len()),
+        _ => "! choose one group (G2)".into(),
+    };
+    let style = if text.starts_with('✓') {
+        t.ok()
+    } else {
+        t.warn()
+    };
+    Line::from(vec![
+        Span::styled(text, style),
+        Span::styled(
+            format!(
+                " · from {}",
+                need.iter()
+                    .map(|(c, _)| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            t.dim(),
+        ),
+    ])
+}
+
+const BINDINGS: &[Binding] = &[
+    keys::MOVE,
+    on(
+        Scope::Subnets,
+        &[Command::Toggle],
+        "pick",
+        "use the group under the cursor (or create the new one)",
+    ),
+    on(
+        Scope::Group,
+        &[Command::EditName],
+        "edit name",
+        "edit the new group's name (Enter keeps it, Esc leaves it)",
+    ),
+    on(
+        Scope::Subnets,
+        &[Command::Next],
+        "preview",
+        "save what changed and preview the plan",
+    ),
+    on(
+        Scope::Global,
+        &[Command::Back],
+        "back",
+        "back to the endpoints",
+    ),
+    keys::CHECKS,
+    keys::HELP,
+    keys::QUIT,
+    keys::RELOAD,
+    keys::ENDS,
+    keys::SAVE,
+    keys::PAGE,
+];
+
+const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
+
+impl WizardScreen for GroupScreen {
+    fn why(&self) -> &'static str {
+        WHY
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        if self.editing.is_some() {
+            &[]
+        } else {
+            BINDINGS
+        }
+    }
+
+    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
+        if self.editing.is_some() {
+            EDIT_HINTS
+        } else {
+            &[]
+        }
+    }
+
+    fn capturing(&self) -> bool {
+        self.editing.is_some()
+    }
+
+    fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
+        let input = self.editing.as_mut()?;
+        match field_key(input, &k) {
+            FieldKey::Edited => None,
+            FieldKey::Cancel => {
+                self.editing = None;
+                None
+            }
+            FieldKey::Done => {
+                let name = input.value().to_string();
+                if let Some(problem) = security_group_name(&name) {
+                    // Stays in the field: a name AWS refuses is never written.
+                    return Some(Intent::Flash(
+                        crate::tui::intent::Level::Warn,
+                        format!("{problem} (G2)"),
+                    ));
+                }
+                self.editing = None;
+                Some(Intent::RenameGroup(name))
+            }
+        }
+    }
+
+    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
+        let vpc = ctx.inv.vpc(&ctx.draft?.vpc_id)?;
+        let all = rows(vpc);
+        if let Some(nav) = Nav::of(cmd) {
+            self.cursor = nav.apply(self.cursor, all.len(), ctx.page.max(1));
+            return None;
+        }
+        match cmd {
+            Command::Toggle => Some(match all.get(self.cursor)? {
+                Row::Create => Intent::UseGroup(None),
+                Row::Existing(id) => Intent::UseGroup(Some(id.clone())),
+            }),
+            Command::EditName => {
+                self.cursor = 0;
+                self.editing = Some(Input::new(Self::new_name(ctx.draft?)));
+                None
+            }
+            Command::Next => Some(Intent::Next),
+            _ => None,
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        self.draw(f, area, ctx);
+    }
+}
