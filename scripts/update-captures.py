@@ -1,4 +1,5 @@
-"""Refresh the terminal captures in the docs from the insta snapshots.
+"""Refresh the generated parts of the docs: the terminal captures from the insta
+snapshots, and the key file shown in docs/keys.md.
 
 Every `<!-- capture: NAME -->` marker in README.md and docs/**/*.md is followed by a
 ```text block; this replaces the block with tests/snapshots/NAME.snap (tests/docs.rs
@@ -22,3 +23,14 @@ for page in pages:
     if new != text:
         page.write_text(new)
         print(f"updated {page.relative_to(root)}")
+
+# docs/keys.md carries the shipped key file verbatim (tests/docs.rs checks it too).
+keys_page = root / "docs" / "keys.md"
+text = keys_page.read_text()
+shipped = (root / "assets" / "keybindings.toml").read_text()
+marker = "<!-- keys:embedded -->\n```toml\n"
+head, rest = text.split(marker, 1)
+new = head + marker + shipped + "```" + rest.split("```", 1)[1]
+if new != text:
+    keys_page.write_text(new)
+    print("updated docs/keys.md")

@@ -268,8 +268,8 @@ fn preview_and_apply_from_the_wizard() {
     assert!(out.status.success());
     let t = Tmux::new("apply", &launch(&m.url, &spec, ""), 100, 32);
     t.wait_for("? explains why");
-    // The spec's VPC, subnets, endpoints and group are preselected: Enter four times
-    // reaches the preview.
+    // The spec's VPC, subnets, endpoints and group are preselected, and it has no secondary
+    // CIDR: Enter on each step reaches the preview.
     t.keys(&["Enter"]);
     t.wait_for("3 of 3 AZs chosen");
     t.keys(&["Enter"]);
@@ -277,8 +277,10 @@ fn preview_and_apply_from_the_wizard() {
     t.keys(&["Enter"]);
     t.wait_for("Endpoints' security group: 443 from every VPC CIDR");
     t.keys(&["Enter"]);
+    t.wait_for("skipped: no secondary CIDR");
+    t.keys(&["Enter"]);
     let s = t.wait_for("a to apply");
-    assert!(s.contains("[5 Preview and apply]"), "{s}");
+    assert!(s.contains("[6 Preview and apply]"), "{s}");
     t.keys(&["a"]);
     t.wait_for("Only 'yes' will be accepted");
     t.keys(&["y", "e", "s", "Enter"]);

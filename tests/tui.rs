@@ -58,6 +58,30 @@ fn loaded_from(inv: Inventory, spec: Option<&str>) -> App {
     app
 }
 
+/// Enter on each step up to the preview: the effects of the Enter that reached it (the
+/// steps before it answer with none).
+fn enter_to_preview(app: &mut App) -> Vec<Effect> {
+    for _ in 0..10 {
+        let fx = app.update(key(KeyCode::Enter));
+        if matches!(app.screen, Screen::Preview(_)) {
+            return fx;
+        }
+        assert!(fx.is_empty(), "{fx:?}");
+    }
+    panic!("Enter never reached the preview");
+}
+
+/// Esc on each step back to the node subnets.
+fn esc_to_subnets(app: &mut App) {
+    for _ in 0..10 {
+        if matches!(app.screen, Screen::Subnets(_)) {
+            return;
+        }
+        app.update(key(KeyCode::Esc));
+    }
+    panic!("Esc never reached the node subnets");
+}
+
 fn vpc_of(app: &App) -> Option<String> {
     app.draft().map(|d| d.vpc_id.clone())
 }
@@ -306,17 +330,12 @@ fn save_writes_the_spec_through_an_effect() {
         result: Ok(1),
     });
     assert!(!app.dirty());
-    // Enter goes on to the endpoints and their group, and Enter there (the last step
-    // before the preview) saves too, but only what changed: nothing changed, nothing is
-    // written.
-    for _ in 0..3 {
-        assert!(
-            !app.update(key(KeyCode::Enter))
-                .iter()
-                .any(|e| matches!(e, Effect::SaveSpec { .. }))
-        );
-    }
-    assert!(matches!(app.screen, Screen::Preview(_)));
+    // Enter goes on step by step, and the Enter that reaches the preview saves too, but
+    // only what changed: nothing changed, nothing is written.
+    assert!(enter_to_preview(&mut app).is_empty());
+    // Esc goes back a step at a time: the secondary CIDR, the group, the endpoints.
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Secondary(_)));
     app.update(key(KeyCode::Esc));
     assert!(matches!(app.screen, Screen::Group(_)));
     app.update(key(KeyCode::Esc));
@@ -324,10 +343,8 @@ fn save_writes_the_spec_through_an_effect() {
     app.update(key(KeyCode::Esc));
     cursor_to(&mut app, "prod-private-b");
     app.update(ch(' '));
-    assert!(app.update(key(KeyCode::Enter)).is_empty());
-    assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(matches!(
-        app.update(key(KeyCode::Enter)).as_slice(),
+        enter_to_preview(&mut app).as_slice(),
         [Effect::SaveSpec { .. }]
     ));
 }
@@ -737,8 +754,8 @@ fn findings_show_on_the_screen_of_their_area_not_their_id_prefix() {
 // ---- preview and apply ----------------------------------------------------------------
 
 /// prod with what the account suggests (its three private subnets, the base endpoints, a
-/// group to create), then Enter three times: on through the endpoints and the group,
-/// saved, and on the preview.
+/// group to create, no secondary CIDR), then Enter on each step: saved, and on the
+/// preview.
 fn on_preview(app: &mut App) {
     choose_prod(app);
     assert_eq!(subnets_of(app).len(), 3);
@@ -746,6 +763,8 @@ fn on_preview(app: &mut App) {
     assert!(matches!(app.screen, Screen::Endpoints(_)));
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(matches!(app.screen, Screen::Group(_)));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Secondary(_)));
     let fx = app.update(key(KeyCode::Enter));
     assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
     assert!(matches!(app.screen, Screen::Preview(_)));
@@ -926,9 +945,7 @@ fn read_only_refuses_apply_and_a_loaded_spec_keeps_its_other_sections() {
     assert!(!app.dirty(), "the loaded spec is the draft");
     cursor_to(&mut app, "prod-private-c");
     app.update(ch(' '));
-    assert!(app.update(key(KeyCode::Enter)).is_empty());
-    assert!(app.update(key(KeyCode::Enter)).is_empty());
-    let fx = app.update(key(KeyCode::Enter));
+    let fx = enter_to_preview(&mut app);
     let [Effect::SaveSpec { yaml, .. }] = fx.as_slice() else {
         panic!("{fx:?}")
     };
@@ -1118,22 +1135,16 @@ fn enter_without_a_change_writes_nothing_and_comments_survive_a_save() {
     let (path, text) = starter_file(&dir);
     let mut app = open(&path);
     choose_prod(&mut app);
-    keys(&mut app, (0..3).map(|_| key(KeyCode::Enter)).collect());
-    assert!(matches!(app.screen, Screen::Preview(_)));
+    let fx = enter_to_preview(&mut app);
+    settle(&mut app, fx);
     assert_eq!(read(&path), text, "Enter rewrote an unchanged spec");
     assert!(app.flash.is_none() || !app.flash.as_ref().unwrap().text.contains("saved"));
     // A change is saved with the starter's explanatory comments written again.
-    keys(&mut app, (0..3).map(|_| key(KeyCode::Esc)).collect());
+    esc_to_subnets(&mut app);
     cursor_to(&mut app, "prod-data-c");
-    keys(
-        &mut app,
-        vec![
-            ch(' '),
-            key(KeyCode::Enter),
-            key(KeyCode::Enter),
-            key(KeyCode::Enter),
-        ],
-    );
+    keys(&mut app, vec![ch(' ')]);
+    let fx = enter_to_preview(&mut app);
+    settle(&mut app, fx);
     let saved = read(&path);
     assert_ne!(saved, text);
     for c in [
@@ -1818,4 +1829,167 @@ fn the_group_step_in_monochrome() {
         );
     }
     insta::assert_snapshot!("group_mono_80x24", render_text(&app, 80, 24));
+}
+
+// ---- step 5: the secondary CIDR and pod subnets -----------------------------------------
+
+use eks_private_tui::tui::screens::secondary::Row as CidrRow;
+
+fn on_secondary(app: &mut App) {
+    on_group(app);
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Secondary(_)));
+}
+
+fn secondary_of(app: &App) -> Option<eks_private_tui::spec::SecondaryCidr> {
+    app.draft().unwrap().secondary_cidr.clone()
+}
+
+fn pods_of(app: &App) -> Vec<String> {
+    secondary_of(app)
+        .map(|s| s.pod_subnets.values().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn cidr_row_to(app: &mut App, row: &CidrRow) {
+    // The rows as the screen lists them: none, the ranges, then the pod subnets by AZ.
+    let d = app.draft().unwrap().clone();
+    let inv = app.inventory().unwrap().clone();
+    let vpc = inv.vpc(&d.vpc_id).unwrap();
+    let mut rows = vec![CidrRow::Skip];
+    let mut ranges: Vec<String> = d.secondary_cidr.iter().map(|s| s.cidr.clone()).collect();
+    for c in eks_private_tui::rules::secondary::suggested_cidrs(vpc, inv.clusters.first(), 4) {
+        if !ranges.contains(&c.to_string()) {
+            ranges.push(c.to_string());
+        }
+    }
+    rows.extend(ranges.into_iter().map(CidrRow::Cidr));
+    if d.secondary_cidr.is_some() {
+        rows.extend(d.node_subnets.keys().map(|az| CidrRow::Pod(az.clone())));
+    }
+    let at = rows
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("no row {row:?} in {rows:?}"));
+    app.update(ch('g'));
+    for _ in 0..at {
+        app.update(ch('j'));
+    }
+}
+
+fn retype(app: &mut App, text: &str) {
+    for _ in 0..20 {
+        app.update(key(KeyCode::Backspace));
+    }
+    press(app, text);
+}
+
+#[test]
+fn the_secondary_cidr_step_suggests_splits_and_checks_as_typed() {
+    let mut app = loaded(None);
+    on_secondary(&mut app);
+    let text = render_text(&app, 120, 40);
+    assert!(text.contains("– skipped: no secondary CIDR"), "{text}");
+    app.update(key(KeyCode::Esc));
+    let text = render_text(&app, 120, 40);
+    assert!(
+        text.contains("5 CIDR –"),
+        "the breadcrumb says skipped: {text}"
+    );
+    app.update(key(KeyCode::Enter));
+    // The first suggestion is 100.64.0.0/16; Space takes it and splits it over the AZs.
+    cidr_row_to(&mut app, &CidrRow::Cidr("100.64.0.0/16".into()));
+    app.update(ch(' '));
+    assert_eq!(secondary_of(&app).unwrap().cidr, "100.64.0.0/16");
+    assert_eq!(
+        pods_of(&app),
+        ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]
+    );
+    let text = render_text(&app, 120, 40);
+    assert!(text.contains("✓ 100.64.0.0/16 · 3 pod subnets"), "{text}");
+    assert!(text.contains("█"), "capacity bars: {text}");
+    assert!(
+        text.contains("16 379 pod IPs (node subnet: 8 185 free)"),
+        "{text}"
+    );
+    let plan = app.derived.preview.lines.join("\n");
+    assert!(plan.contains("vpc_cidr.secondary"), "{plan}");
+    assert!(plan.contains("subnet.pod[\"eu-west-1c\"]"), "{plan}");
+
+    // Typed: a range AWS refuses here is said as typed and never written.
+    app.update(ch('e'));
+    retype(&mut app, "172.16.0.0/16");
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("which AWS refuses here"), "{text}");
+    insta::assert_snapshot!("secondary_editing_80x24", text);
+    app.update(key(KeyCode::Enter));
+    assert!(app.flash.as_ref().unwrap().text.contains("AWS refuses"));
+    assert_eq!(secondary_of(&app).unwrap().cidr, "100.64.0.0/16");
+    retype(&mut app, "100.70.0.0/16");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(secondary_of(&app).unwrap().cidr, "100.70.0.0/16");
+    assert_eq!(
+        pods_of(&app),
+        ["100.70.0.0/18", "100.70.64.0/18", "100.70.128.0/18"]
+    );
+    // One pod subnet edited: an overlap with another AZ's is refused, a free block kept.
+    cidr_row_to(&mut app, &CidrRow::Pod("eu-west-1a".into()));
+    app.update(ch('e'));
+    retype(&mut app, "100.70.64.0/18");
+    app.update(key(KeyCode::Enter));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("overlaps the pod subnet of eu-west-1b")
+    );
+    retype(&mut app, "100.70.192.0/19");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(
+        pods_of(&app),
+        ["100.70.192.0/19", "100.70.64.0/18", "100.70.128.0/18"]
+    );
+    // A node subnet can no longer be chosen in the secondary CIDR (N5): it is for pods.
+    // None: the secondary CIDR goes, and with it custom networking.
+    cidr_row_to(&mut app, &CidrRow::Skip);
+    app.update(ch(' '));
+    assert_eq!(secondary_of(&app), None);
+    assert!(render_text(&app, 80, 24).contains("– skipped"));
+}
+
+#[test]
+fn snapshot_secondary() {
+    let mut app = loaded(None);
+    on_secondary(&mut app);
+    insta::assert_snapshot!("secondary_skipped_80x24", render_text(&app, 80, 24));
+    cidr_row_to(&mut app, &CidrRow::Cidr("100.64.0.0/16".into()));
+    app.update(ch(' '));
+    cidr_row_to(&mut app, &CidrRow::Pod("eu-west-1b".into()));
+    insta::assert_snapshot!("secondary_80x24", render_text(&app, 80, 24));
+    insta::assert_snapshot!("secondary_120x40", render_text(&app, 120, 40));
+}
+
+#[test]
+fn the_secondary_cidr_step_in_monochrome() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    on_secondary(&mut app);
+    cidr_row_to(&mut app, &CidrRow::Cidr("100.64.0.0/16".into()));
+    app.update(ch(' '));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    for cell in term.backend().buffer().content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "coloured cell {cell:?} in monochrome"
+        );
+    }
+    insta::assert_snapshot!("secondary_mono_80x24", render_text(&app, 80, 24));
 }

@@ -13,7 +13,7 @@ mod egress;
 mod endpoints;
 pub mod nacl;
 pub mod names;
-mod secondary;
+pub mod secondary;
 mod subnets;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -2,11 +2,165 @@
 
 use super::cidr::{overlaps, parse_v4, secondary_cidr_problems};
 use super::{Context, Finding, Id, rule};
-use crate::inventory::PeeringStatus;
+use crate::inventory::{Cluster, PeeringStatus, Vpc};
 use ipnet::Ipv4Net;
 
 /// IPv4 CIDR blocks a VPC holds by default (quota L-83CA0A9D).
 pub const DEFAULT_CIDR_QUOTA: usize = 5;
+
+/// Why `new` cannot be the VPC's secondary CIDR (C1): the restriction table against its
+/// CIDRs, its routes (but local ones), its active peers, the cluster's service CIDR.
+/// Empty when AWS would accept it.
+pub fn cidr_problems(v: &Vpc, cluster: Option<&Cluster>, new: &Ipv4Net) -> Vec<String> {
+    let existing: Vec<Ipv4Net> = v.active_cidrs().filter_map(|c| parse_v4(c).ok()).collect();
+    let routes: Vec<Ipv4Net> = v
+        .route_tables
+        .iter()
+        .flat_map(|t| &t.routes)
+        .filter(|r| r.target != "local")
+        .filter_map(|r| parse_v4(&r.destination).ok())
+        .collect();
+    let peers: Vec<Ipv4Net> = v
+        .peerings
+        .iter()
+        .filter(|p| p.status == PeeringStatus::Active)
+        .flat_map(|p| {
+            if p.requester_vpc_id == v.id {
+                &p.accepter_cidrs
+            } else {
+                &p.requester_cidrs
+            }
+        })
+        .filter_map(|c| parse_v4(c).ok())
+        .collect();
+    let mut out = secondary_cidr_problems(new, &existing, &routes, &peers);
+    // Pods on addresses that are also Service IPs would be unreachable.
+    if let Some(svc) = cluster
+        .and_then(|c| c.service_cidr.as_deref())
+        .and_then(|s| parse_v4(s).ok())
+        && overlaps(new, &svc)
+    {
+        out.push(format!("{new} overlaps the cluster's service CIDR {svc}"));
+    }
+    out
+}
+
+/// What is wrong with `text` as the pod subnet of `az` inside the secondary CIDR `outer`,
+/// given the pod subnets before it (C4): (problem, fix).
+pub fn pod_subnet_problems(
+    v: &Vpc,
+    outer: &Ipv4Net,
+    az: &str,
+    text: &str,
+    others: &[(String, Ipv4Net)],
+) -> Vec<(String, Option<String>)> {
+    let p = match parse_v4(text) {
+        Ok(p) => p,
+        Err(e) => return vec![(e, None)],
+    };
+    let mut out = vec![];
+    if !outer.contains(&p) {
+        out.push((format!("{p} is outside the secondary CIDR {outer}"), None));
+    }
+    if !(16..=28).contains(&p.prefix_len()) {
+        out.push((
+            format!("{p} is a /{}: a subnet must be /16 to /28", p.prefix_len()),
+            None,
+        ));
+    }
+    for (other_az, o) in others {
+        if other_az != az && overlaps(&p, o) {
+            out.push((
+                format!("{p} overlaps the pod subnet of {other_az} ({o})"),
+                None,
+            ));
+        }
+    }
+    // An existing subnet of the VPC in the same range would collide at create; one with
+    // exactly this CIDR in this AZ is the pod subnet itself (adopted).
+    if let Some(s) = v.subnets.iter().find(|s| {
+        parse_v4(&s.cidr).is_ok_and(|c| overlaps(&c, &p))
+            && !(s.cidr == p.to_string() && s.az == az)
+    }) {
+        out.push((
+            format!("{p} overlaps the existing subnet {} ({})", s.id, s.cidr),
+            None,
+        ));
+    }
+    out
+}
+
+/// Ranges to offer as the secondary CIDR, best first: what the VPC holds already beyond its
+/// primary CIDR (adopted), then the /16s of 100.64.0.0/10 from 100.64.0.0/16 on, then
+/// 198.19.0.0/16; only those AWS would accept (C1). At most `n`.
+pub fn suggested_cidrs(v: &Vpc, cluster: Option<&Cluster>, n: usize) -> Vec<Ipv4Net> {
+    let mut out: Vec<Ipv4Net> = v
+        .active_cidrs()
+        .skip(1)
+        .filter_map(|c| parse_v4(c).ok())
+        .collect();
+    let candidates = (64..128u8)
+        .map(|b| Ipv4Net::new(std::net::Ipv4Addr::new(100, b, 0, 0), 16).expect("valid"))
+        .chain([Ipv4Net::new(std::net::Ipv4Addr::new(198, 19, 0, 0), 16).expect("valid")]);
+    for c in candidates {
+        if out.len() >= n {
+            break;
+        }
+        if !out.contains(&c) && cidr_problems(v, cluster, &c).is_empty() {
+            out.push(c);
+        }
+    }
+    out.truncate(n);
+    out
+}
+
+/// One pod subnet per AZ in `outer`: an existing subnet of the VPC in that AZ inside it
+/// (adopted), else an even split (the smallest power of two of equal blocks that gives
+/// every AZ one, at most /28), in AZ order.
+pub fn split_pod_subnets(
+    v: &Vpc,
+    outer: &Ipv4Net,
+    azs: &[String],
+) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    if azs.is_empty() {
+        return out;
+    }
+    let mut bits = 0u8;
+    while (1usize << bits) < azs.len() {
+        bits += 1;
+    }
+    let len = (outer.prefix_len() + bits).min(28);
+    let mut blocks = outer.subnets(len).into_iter().flatten();
+    let taken: Vec<Ipv4Net> = v
+        .subnets
+        .iter()
+        .filter_map(|s| parse_v4(&s.cidr).ok())
+        .filter(|c| outer.contains(c))
+        .collect();
+    for az in azs {
+        if let Some(s) = v
+            .subnets
+            .iter()
+            .find(|s| &s.az == az && parse_v4(&s.cidr).is_ok_and(|c| outer.contains(&c)))
+        {
+            out.insert(az.clone(), s.cidr.clone());
+            continue;
+        }
+        if let Some(b) = blocks
+            .by_ref()
+            .find(|b| !taken.iter().any(|t| overlaps(t, b)))
+        {
+            out.insert(az.clone(), b.to_string());
+        }
+    }
+    out
+}
+
+/// Addresses a subnet of this size gives pods: all but the 5 AWS keeps.
+pub fn usable_ips(net: &Ipv4Net) -> u64 {
+    (1u64 << (32 - net.prefix_len())).saturating_sub(5)
+}
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
@@ -15,10 +169,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(sec) = &spec.secondary_cidr else {
         return;
     };
-    let parse_all = |it: &mut dyn Iterator<Item = &str>| -> Vec<Ipv4Net> {
-        it.filter_map(|c| parse_v4(c).ok()).collect()
-    };
-    let existing = parse_all(&mut v.active_cidrs());
+    let existing: Vec<Ipv4Net> = v.active_cidrs().filter_map(|c| parse_v4(c).ok()).collect();
     let new = match parse_v4(&sec.cidr) {
         Ok(n) => n,
         Err(e) => {
@@ -28,41 +179,9 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     };
     let already = existing.contains(&new);
     if !already {
-        // C1: against the VPC's CIDRs, routes and active peers.
-        let routes: Vec<Ipv4Net> = v
-            .route_tables
-            .iter()
-            .flat_map(|t| &t.routes)
-            .filter(|r| r.target != "local")
-            .filter_map(|r| parse_v4(&r.destination).ok())
-            .collect();
-        let peers: Vec<Ipv4Net> = v
-            .peerings
-            .iter()
-            .filter(|p| p.status == PeeringStatus::Active)
-            .flat_map(|p| {
-                if p.requester_vpc_id == v.id {
-                    &p.accepter_cidrs
-                } else {
-                    &p.requester_cidrs
-                }
-            })
-            .filter_map(|c| parse_v4(c).ok())
-            .collect();
-        for p in secondary_cidr_problems(&new, &existing, &routes, &peers) {
+        // C1: against the VPC's CIDRs, routes, active peers and the cluster's services.
+        for p in cidr_problems(v, ctx.cluster, &new) {
             out.push(rule(Id::C1).at("secondaryCidr.cidr", p));
-        }
-        // Pods on addresses that are also Service IPs would be unreachable.
-        if let Some(svc) = ctx
-            .cluster
-            .and_then(|c| c.service_cidr.as_deref())
-            .and_then(|s| parse_v4(s).ok())
-            && overlaps(&new, &svc)
-        {
-            out.push(rule(Id::C1).at(
-                "secondaryCidr.cidr",
-                format!("{new} overlaps the cluster's service CIDR {svc}"),
-            ));
         }
         // C2
         if existing.len() >= DEFAULT_CIDR_QUOTA {
@@ -100,48 +219,22 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut pods: Vec<(String, Ipv4Net)> = vec![];
     for (az, text) in &sec.pod_subnets {
         let field = format!("secondaryCidr.podSubnets.{az}");
-        match parse_v4(text) {
-            Err(e) => out.push(rule(Id::C4).at(field, e)),
-            Ok(p) => {
-                if !new.contains(&p) {
-                    out.push(
-                        rule(Id::C4).at(&field, format!("{p} is outside the secondary CIDR {new}")),
-                    );
-                }
-                if !(16..=28).contains(&p.prefix_len()) {
-                    out.push(rule(Id::C4).at(
-                        &field,
-                        format!("{p} is a /{}: a subnet must be /16 to /28", p.prefix_len()),
-                    ));
-                }
-                if !spec.node_subnets.contains_key(az) {
-                    out.push(
-                        rule(Id::C4)
-                            .at(&field, format!("{az} has a pod subnet but no node subnet"))
-                            .fix("remove it, or add a node subnet in that AZ"),
-                    );
-                }
-                for (other_az, o) in &pods {
-                    if overlaps(&p, o) {
-                        out.push(rule(Id::C4).at(
-                            &field,
-                            format!("{p} overlaps the pod subnet of {other_az} ({o})"),
-                        ));
-                    }
-                }
-                // An existing subnet of the VPC in the same range would collide at create;
-                // one with exactly this CIDR in this AZ is the pod subnet itself (adopted).
-                if let Some(s) = v.subnets.iter().find(|s| {
-                    parse_v4(&s.cidr).is_ok_and(|c| overlaps(&c, &p))
-                        && !(s.cidr == p.to_string() && &s.az == az)
-                }) {
-                    out.push(rule(Id::C4).at(
-                        &field,
-                        format!("{p} overlaps the existing subnet {} ({})", s.id, s.cidr),
-                    ));
-                }
-                pods.push((az.clone(), p));
-            }
+        for (p, fix) in pod_subnet_problems(v, &new, az, text, &pods) {
+            let f = rule(Id::C4).at(&field, p);
+            out.push(match fix {
+                Some(fix) => f.fix(fix),
+                None => f,
+            });
+        }
+        if !spec.node_subnets.contains_key(az) {
+            out.push(
+                rule(Id::C4)
+                    .at(&field, format!("{az} has a pod subnet but no node subnet"))
+                    .fix("remove it, or add a node subnet in that AZ"),
+            );
+        }
+        if let Ok(p) = parse_v4(text) {
+            pods.push((az.clone(), p));
         }
     }
     if spec.custom_networking.is_some() {
@@ -178,6 +271,66 @@ mod tests {
             });
         }
         s
+    }
+
+    #[test]
+    fn suggestions_and_the_even_split() {
+        let mut inv = inventory();
+        let n = |s: &str| super::parse_v4(s).unwrap();
+        let v = vpc_mut(&mut inv).clone();
+        assert_eq!(
+            super::suggested_cidrs(&v, None, 3),
+            [n("100.64.0.0/16"), n("100.65.0.0/16"), n("100.66.0.0/16")]
+        );
+        // A route to 100.64.0.0/16 (a peer, a VPN) rules it out; what the VPC holds
+        // already comes first.
+        let mut v2 = v.clone();
+        v2.route_tables[0].routes.push(crate::inventory::Route {
+            destination: "100.64.0.0/16".into(),
+            target: "pcx-1".into(),
+            ..Default::default()
+        });
+        assert_eq!(super::suggested_cidrs(&v2, None, 1), [n("100.65.0.0/16")]);
+        v2.cidrs.push(crate::inventory::VpcCidr {
+            cidr: "100.70.0.0/16".into(),
+            association_id: "a".into(),
+            state: "associated".into(),
+        });
+        assert_eq!(super::suggested_cidrs(&v2, None, 1), [n("100.70.0.0/16")]);
+        // A VPC in 172.16.0.0/12 may not take 198.19.0.0/16: never offered.
+        let mut v3 = v.clone();
+        v3.cidrs[0].cidr = "172.20.0.0/16".into();
+        assert!(!super::suggested_cidrs(&v3, None, 100).contains(&n("198.19.0.0/16")));
+        assert_eq!(super::suggested_cidrs(&v3, None, 100).len(), 64);
+        // Three AZs: /18s (four blocks, three used); two: /17s; an existing pod subnet in
+        // the range is kept for its AZ and the others go around it.
+        let azs = |k: usize| {
+            ["eu-west-1a", "eu-west-1b", "eu-west-1c"][..k]
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+        };
+        let split = super::split_pod_subnets(&v, &n("100.64.0.0/16"), &azs(3));
+        assert_eq!(
+            split.values().cloned().collect::<Vec<_>>(),
+            ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"]
+        );
+        let split = super::split_pod_subnets(&v, &n("100.64.0.0/16"), &azs(2));
+        assert_eq!(split["eu-west-1b"], "100.64.128.0/17");
+        let mut v4 = v.clone();
+        v4.subnets.push(subnet(
+            "subnet-pod-b",
+            "eu-west-1b",
+            "euw1-az1",
+            "100.64.0.0/19",
+            crate::inventory::SubnetKind::Private,
+            "rtb-priv-b",
+        ));
+        let split = super::split_pod_subnets(&v4, &n("100.64.0.0/16"), &azs(3));
+        assert_eq!(split["eu-west-1b"], "100.64.0.0/19");
+        assert_eq!(split["eu-west-1a"], "100.64.64.0/18");
+        assert_eq!(split["eu-west-1c"], "100.64.128.0/18");
+        assert_eq!(super::usable_ips(&n("100.64.0.0/18")), 16_379);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::keys::{self, Binding, Command, KeyMap, Scope};
 use super::screens::preview::{Preview, PreviewScreen, ProgressScreen};
 use super::screens::{
     ScreenCtx, WizardScreen, checks::ChecksView, endpoints::EndpointsScreen, group::GroupScreen,
-    subnets::SubnetsScreen, vpcs::VpcsScreen,
+    secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
 use super::theme::Theme;
 use crate::error::AwsError;
@@ -35,6 +35,7 @@ pub enum Screen {
     Subnets(SubnetsScreen),
     Endpoints(EndpointsScreen),
     Group(GroupScreen),
+    Secondary(SecondaryScreen),
     Preview(PreviewScreen),
     /// An apply in progress, or its outcome.
     Progress(ProgressScreen),
@@ -48,6 +49,7 @@ impl Screen {
             Screen::Subnets(s) => s,
             Screen::Endpoints(s) => s,
             Screen::Group(s) => s,
+            Screen::Secondary(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -59,6 +61,7 @@ impl Screen {
             Screen::Subnets(s) => s,
             Screen::Endpoints(s) => s,
             Screen::Group(s) => s,
+            Screen::Secondary(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -70,6 +73,7 @@ impl Screen {
             Screen::Subnets(_) => Step::Subnets,
             Screen::Endpoints(_) => Step::Endpoints,
             Screen::Group(_) => Step::Group,
+            Screen::Secondary(_) => Step::Secondary,
             Screen::Preview(_) | Screen::Progress(_) => Step::Preview,
         }
     }
@@ -689,7 +693,11 @@ impl App {
         if same
             && matches!(
                 self.screen,
-                Screen::Subnets(_) | Screen::Endpoints(_) | Screen::Group(_) | Screen::Preview(_)
+                Screen::Subnets(_)
+                    | Screen::Endpoints(_)
+                    | Screen::Group(_)
+                    | Screen::Secondary(_)
+                    | Screen::Preview(_)
             )
         {
             let inv = self.inventory().cloned();
@@ -1091,7 +1099,7 @@ impl App {
                 self.reset_screen(None);
                 vec![]
             }
-            Screen::Endpoints(_) | Screen::Group(_) | Screen::Preview(_) => {
+            Screen::Endpoints(_) | Screen::Group(_) | Screen::Secondary(_) | Screen::Preview(_) => {
                 let here = self.screen.step();
                 let before = STEPS
                     .iter()
@@ -1321,6 +1329,53 @@ impl App {
                 });
                 vec![]
             }
+            Intent::SetSecondaryCidr(None) => {
+                let had_custom = self
+                    .draft
+                    .as_ref()
+                    .is_some_and(|d| d.custom_networking.is_some());
+                self.edit(|d| {
+                    d.secondary_cidr = None;
+                    d.custom_networking = None;
+                });
+                if had_custom {
+                    self.flash(
+                        Level::Info,
+                        "no secondary CIDR: custom networking is off too (it needs pod subnets)",
+                    )
+                } else {
+                    vec![]
+                }
+            }
+            Intent::SetSecondaryCidr(Some(cidr)) => {
+                let Some(d) = &self.draft else {
+                    return vec![];
+                };
+                if d.secondary_cidr.as_ref().is_some_and(|s| s.cidr == cidr) {
+                    return vec![];
+                }
+                let (Some(vpc), Ok(net)) = (inv.vpc(&d.vpc_id), rules::cidr::parse_v4(&cidr))
+                else {
+                    return vec![];
+                };
+                let azs: Vec<String> = d.node_subnets.keys().cloned().collect();
+                let pods = rules::secondary::split_pod_subnets(vpc, &net, &azs);
+                self.edit(|d| {
+                    d.secondary_cidr = Some(spec::SecondaryCidr {
+                        cidr: net.to_string(),
+                        pod_subnets: pods,
+                    });
+                });
+                vec![]
+            }
+            Intent::SetPodSubnet(az, cidr) => {
+                self.edit(|d| {
+                    if let Some(s) = &mut d.secondary_cidr {
+                        s.pod_subnets.insert(az, cidr);
+                    }
+                });
+                vec![]
+            }
             Intent::RenameGroup(name) => {
                 self.edit_endpoints(inv, |ep| {
                     ep.security_group.id = None;
@@ -1354,6 +1409,7 @@ impl App {
             }
             Step::Endpoints => self.screen = Screen::Endpoints(EndpointsScreen::default()),
             Step::Group => self.screen = Screen::Group(GroupScreen::default()),
+            Step::Secondary => self.screen = Screen::Secondary(SecondaryScreen::default()),
             Step::Preview => {
                 let fx = if self.dirty() {
                     self.save(AfterSave::Nothing)

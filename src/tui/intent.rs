@@ -16,6 +16,10 @@ pub enum Intent {
     UseGroup(Option<String>),
     /// The new group's name (checked already).
     RenameGroup(String),
+    /// The secondary CIDR (checked already; pod subnets split evenly), or none.
+    SetSecondaryCidr(Option<String>),
+    /// One AZ's pod subnet (checked already).
+    SetPodSubnet(String, String),
     /// Enter: on to the next step (the last one before the preview saves first).
     Next,
     /// `a` on the preview: confirm, then apply.

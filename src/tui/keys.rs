@@ -20,7 +20,7 @@ pub enum Scope {
     List,
     Vpcs,
     Subnets,
-    Group,
+    Edit,
     Preview,
     Checks,
 }
@@ -31,7 +31,7 @@ impl Scope {
         Scope::List,
         Scope::Vpcs,
         Scope::Subnets,
-        Scope::Group,
+        Scope::Edit,
         Scope::Preview,
         Scope::Checks,
     ];
@@ -42,7 +42,7 @@ impl Scope {
             Scope::List => "list",
             Scope::Vpcs => "vpcs",
             Scope::Subnets => "subnets",
-            Scope::Group => "group",
+            Scope::Edit => "edit",
             Scope::Preview => "preview",
             Scope::Checks => "checks",
         }
@@ -69,7 +69,7 @@ pub enum Command {
     Toggle,
     Next,
     CycleCluster,
-    EditName,
+    Edit,
     Apply,
     Severity,
     Close,
@@ -94,7 +94,7 @@ impl Command {
         Command::Toggle,
         Command::Next,
         Command::CycleCluster,
-        Command::EditName,
+        Command::Edit,
         Command::Apply,
         Command::Severity,
         Command::Close,
@@ -119,7 +119,7 @@ impl Command {
             Command::Toggle => "toggle",
             Command::Next => "next",
             Command::CycleCluster => "cycle_cluster",
-            Command::EditName => "edit_name",
+            Command::Edit => "edit",
             Command::Apply => "apply",
             Command::Severity => "severity",
             Command::Close => "close",
@@ -307,8 +307,8 @@ type Table = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 const TOGETHER: &[&[Scope]] = &[
     &[Scope::Global, Scope::List, Scope::Vpcs],
     &[Scope::Global, Scope::List, Scope::Subnets],
-    // The endpoint group's screen uses the toggle and next keys of [subnets] too.
-    &[Scope::Global, Scope::List, Scope::Subnets, Scope::Group],
+    // The later steps use the toggle and next keys of [subnets] and the edit key.
+    &[Scope::Global, Scope::List, Scope::Subnets, Scope::Edit],
     &[Scope::Global, Scope::List, Scope::Preview],
     &[Scope::List, Scope::Checks],
 ];
@@ -474,7 +474,7 @@ fn default_scope(c: Command) -> Option<Scope> {
         | Command::PageDown => Scope::List,
         Command::Choose | Command::Filter => Scope::Vpcs,
         Command::Toggle | Command::Next | Command::CycleCluster => Scope::Subnets,
-        Command::EditName => Scope::Group,
+        Command::Edit => Scope::Edit,
         Command::Apply => Scope::Preview,
         Command::Severity | Command::Close => Scope::Checks,
     })

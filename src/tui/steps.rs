@@ -11,6 +11,7 @@ pub enum Step {
     Subnets,
     Endpoints,
     Group,
+    Secondary,
     Preview,
 }
 
@@ -31,6 +32,8 @@ pub struct StepDef {
     /// Whether the step applies to this draft (custom networking only with a secondary
     /// CIDR, DNS only with a cluster: later steps).
     pub applies: fn(&StepInput) -> bool,
+    /// The operator left it out (no secondary CIDR): shown as skipped, still visited.
+    pub skipped: fn(&StepInput) -> bool,
     pub done: fn(&StepInput) -> bool,
 }
 
@@ -46,6 +49,10 @@ fn always(_: &StepInput) -> bool {
     true
 }
 
+fn never(_: &StepInput) -> bool {
+    false
+}
+
 pub const STEPS: &[StepDef] = &[
     StepDef {
         step: Step::Vpc,
@@ -53,6 +60,7 @@ pub const STEPS: &[StepDef] = &[
         short: "VPC",
         areas: &[Area::Vpc],
         applies: always,
+        skipped: never,
         done: |i| i.draft.is_some(),
     },
     StepDef {
@@ -61,6 +69,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Subnets",
         areas: &[Area::NodeSubnets],
         applies: always,
+        skipped: never,
         done: |i| i.draft.is_some_and(|d| d.node_subnets.len() >= 2),
     },
     StepDef {
@@ -69,6 +78,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Endpoints",
         areas: &[Area::Endpoints],
         applies: always,
+        skipped: never,
         done: |i| {
             i.draft
                 .and_then(|d| d.endpoints.as_ref())
@@ -81,10 +91,28 @@ pub const STEPS: &[StepDef] = &[
         short: "Group",
         areas: &[Area::EndpointGroup],
         applies: always,
+        skipped: never,
         done: |i| {
             i.draft
                 .and_then(|d| d.endpoints.as_ref())
                 .is_some_and(|e| e.security_group.id.is_some() != e.security_group.create.is_some())
+        },
+    },
+    StepDef {
+        step: Step::Secondary,
+        title: "Secondary CIDR and pod subnets",
+        short: "CIDR",
+        areas: &[Area::SecondaryCidr],
+        applies: always,
+        skipped: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_none()),
+        done: |i| {
+            i.draft.is_some_and(|d| {
+                d.secondary_cidr.as_ref().is_some_and(|s| {
+                    d.node_subnets
+                        .keys()
+                        .all(|az| s.pod_subnets.contains_key(az))
+                })
+            })
         },
     },
     StepDef {
@@ -93,6 +121,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Preview",
         areas: &[],
         applies: always,
+        skipped: never,
         done: |i| i.applied,
     },
 ];
@@ -113,7 +142,7 @@ impl Step {
 
 impl StepDef {
     pub fn state(&self, input: &StepInput) -> StepState {
-        if !(self.applies)(input) {
+        if !(self.applies)(input) || (self.skipped)(input) {
             return StepState::Skipped;
         }
         // Errors the plan does not fix itself (a V1 the plan turns on is no error here).

@@ -376,8 +376,8 @@ const BINDINGS: &[Binding] = &[
         "use the group under the cursor (or create the new one)",
     ),
     on(
-        Scope::Group,
-        &[Command::EditName],
+        Scope::Edit,
+        &[Command::Edit],
         "edit name",
         "edit the new group's name (Enter keeps it, Esc leaves it)",
     ),
@@ -464,7 +464,7 @@ impl WizardScreen for GroupScreen {
                 Row::Create => Intent::UseGroup(None),
                 Row::Existing(id) => Intent::UseGroup(Some(id.clone())),
             }),
-            Command::EditName => {
+            Command::Edit => {
                 self.cursor = 0;
                 self.editing = Some(Input::new(Self::new_name(ctx.draft?)));
                 None

@@ -7,6 +7,7 @@ pub mod checks;
 pub mod endpoints;
 pub mod group;
 pub mod preview;
+pub mod secondary;
 pub mod subnets;
 pub mod vpcs;
 

@@ -1,4 +1,4 @@
-//! Step 5, the preview: the plan for the spec the choices make, in the same text as
+//! The last step, the preview: the plan for the spec the choices make, in the same text as
 //! `plan --spec` (Terraform's conventions), with the rule warnings above it; error findings
 //! are listed instead. `a` applies it (after typing `yes`), and the progress screen follows
 //! the apply engine's events.
