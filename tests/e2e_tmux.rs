@@ -372,3 +372,160 @@ fn the_vpc_list_is_usable_before_every_vpc_detail_is_read() {
     assert_restored(&t);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Steps 1 to 6 with keys only, saved and compared with the spec they should make field by
+/// field; then `plan` on it lists what those steps asked for, and `apply` creates it, as
+/// the AWS API (moto, through boto3) shows.
+#[test]
+fn walk_steps_one_to_six_then_plan_and_apply() {
+    let m = Moto::start_with("e2e-six", &[]);
+    let seed = m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("six");
+    let spec = dir.join("prod.yaml");
+    let t = Tmux::new("six", &launch(&m.url, &spec, ""), 120, 40);
+    t.wait_for("? explains why");
+    // 1. The cursor is on prod, the region's one cluster's VPC.
+    t.keys(&["Enter"]);
+    // 2. The cluster's own subnets are suggested.
+    t.wait_for("3 of 3 AZs chosen");
+    t.keys(&["Enter"]);
+    // 3. Karpenter, the third feature.
+    t.wait_for("5 services · 0 features");
+    t.keys(&["j", "j", "Space"]);
+    t.wait_for("8 services · 1 features");
+    t.keys(&["Enter"]);
+    // 4. A new group, renamed.
+    t.wait_for("✓ create prod-private-endpoints ·");
+    t.keys(&["e", "2", "Enter"]);
+    t.wait_for("✓ create prod-private-endpoints2 ·");
+    t.keys(&["Enter"]);
+    // 5. The first suggested range, split over the three AZs.
+    t.wait_for("skipped: no secondary CIDR");
+    t.keys(&["j", "Space"]);
+    t.wait_for("✓ 100.64.0.0/16 · 3 pod subnets");
+    t.keys(&["Enter"]);
+    // 6. Custom networking, ENIConfigs by AZ.
+    t.wait_for("subnet discovery: the plan tags");
+    t.keys(&["Space"]);
+    t.wait_for("✓ custom networking · 3 ENIConfig(s) by AZ");
+    // Enter saves and previews.
+    t.keys(&["Enter"]);
+    let s = t.wait_for("a to apply");
+    assert!(s.contains("[7 Preview and apply]"), "{s}");
+    t.keys(&["q"]);
+    assert_restored(&t);
+
+    let saved = Spec::load(&spec);
+    let id = |k: &str| seed["subnets"][k].as_str().unwrap().to_string();
+    let want = format!(
+        "apiVersion: eks-private-tui/v1alpha1
+kind: PrivateNetwork
+metadata:
+  name: prod-private
+region: eu-west-1
+vpcId: {vpc}
+clusterName: prod
+nodeSubnets:
+  eu-west-1a: {a}
+  eu-west-1b: {b}
+  eu-west-1c: {c}
+endpoints:
+  services: [ec2, ecr.api, ecr.dkr, s3, sts, eks, sqs, ssm]
+  features: [karpenter]
+  privateDns: true
+  securityGroup:
+    create:
+      name: prod-private-endpoints2
+secondaryCidr:
+  cidr: 100.64.0.0/16
+  podSubnets:
+    eu-west-1a: 100.64.0.0/18
+    eu-west-1b: 100.64.64.0/18
+    eu-west-1c: 100.64.128.0/18
+customNetworking:
+  eniConfigLabel: topology.kubernetes.io/zone
+",
+        vpc = seed["vpc"].as_str().unwrap(),
+        a = id("prod-private-a"),
+        b = id("prod-private-b"),
+        c = id("prod-private-c"),
+    );
+    let want = eks_private_tui::spec::Spec::from_yaml(&want).unwrap();
+    assert_eq!(saved.metadata, want.metadata);
+    assert_eq!(saved.region, want.region);
+    assert_eq!(saved.vpc_id, want.vpc_id);
+    assert_eq!(saved.cluster_name, want.cluster_name);
+    assert_eq!(saved.node_subnets, want.node_subnets);
+    assert_eq!(saved.endpoints, want.endpoints);
+    assert_eq!(saved.secondary_cidr, want.secondary_cidr);
+    assert_eq!(saved.custom_networking, want.custom_networking);
+    assert_eq!(saved.cluster_endpoint, want.cluster_endpoint);
+    assert_eq!(saved.dns, want.dns);
+
+    let out = common::bin(Some(&m.url))
+        .args(["plan", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let plan = common::stdout(&out);
+    assert!(out.status.success(), "{plan}{}", common::stderr(&out));
+    for want in [
+        "endpoint.eks",
+        "endpoint.sqs",
+        "endpoint.ssm",
+        "security_group.endpoints",
+        "\"prod-private-endpoints2\"",
+        "security_group_rule.endpoints_443[\"100.64.0.0/16\"]",
+        "vpc_cidr.secondary",
+        "subnet.pod[\"eu-west-1a\"]",
+        "subnet.pod[\"eu-west-1c\"]",
+    ] {
+        assert!(plan.contains(want), "plan lacks {want}:\n{plan}");
+    }
+    let out = common::bin(Some(&m.url))
+        .args(["apply", "--auto-approve", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+    // What AWS holds now.
+    let facts = m.python(&format!(
+        r#"
+import boto3, json, sys
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name="eu-west-1",
+                   aws_access_key_id="test", aws_secret_access_key="test")
+vpc = ec2.describe_vpcs(VpcIds=["{vpc}"])["Vpcs"][0]
+cidrs = [a["CidrBlock"] for a in vpc["CidrBlockAssociationSet"]
+         if a["CidrBlockState"]["State"] == "associated"]
+subnets = [s["CidrBlock"] for s in ec2.describe_subnets(
+    Filters=[{{"Name": "vpc-id", "Values": ["{vpc}"]}}])["Subnets"]]
+eps = [e["ServiceName"].split(".")[-1] for e in ec2.describe_vpc_endpoints(
+    Filters=[{{"Name": "vpc-id", "Values": ["{vpc}"]}}])["VpcEndpoints"]]
+groups = ec2.describe_security_groups(
+    Filters=[{{"Name": "group-name", "Values": ["prod-private-endpoints2"]}}])["SecurityGroups"]
+rules = sorted(r["CidrIp"] for p in groups[0]["IpPermissions"] if p.get("FromPort") == 443
+               for r in p["IpRanges"])
+print(json.dumps({{"cidrs": cidrs, "subnets": subnets, "eps": eps, "rules": rules}}))
+"#,
+        vpc = seed["vpc"].as_str().unwrap()
+    ));
+    let facts: serde_json::Value = serde_json::from_str(&facts).unwrap();
+    let has = |k: &str, v: &str| facts[k].as_array().unwrap().iter().any(|x| x == v);
+    assert!(has("cidrs", "100.64.0.0/16"), "{facts}");
+    for pod in ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"] {
+        assert!(has("subnets", pod), "{facts}");
+    }
+    for svc in ["eks", "sqs", "ssm", "ec2", "sts", "s3"] {
+        assert!(has("eps", svc), "{facts}");
+    }
+    assert_eq!(
+        facts["rules"],
+        serde_json::json!(["10.0.0.0/16", "100.64.0.0/16"]),
+        "{facts}"
+    );
+}

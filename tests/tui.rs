@@ -1993,3 +1993,172 @@ fn the_secondary_cidr_step_in_monochrome() {
     }
     insta::assert_snapshot!("secondary_mono_80x24", render_text(&app, 80, 24));
 }
+
+// ---- step 6: custom networking ----------------------------------------------------------
+
+use eks_private_tui::tui::screens::custom::Row as CniRow;
+
+/// On custom networking, with 100.64.0.0/16 split over the three AZs.
+fn on_custom(app: &mut App) {
+    on_secondary(app);
+    cidr_row_to(app, &CidrRow::Cidr("100.64.0.0/16".into()));
+    app.update(ch(' '));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Custom(_)));
+}
+
+fn cni_row_to(app: &mut App, row: &CniRow) {
+    let d = app.draft().unwrap().clone();
+    let inv = app.inventory().unwrap().clone();
+    let rows = eks_private_tui::tui::screens::custom::rows(inv.vpc(&d.vpc_id).unwrap(), &d);
+    let at = rows
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("no row {row:?} in {rows:?}"));
+    app.update(ch('g'));
+    for _ in 0..at {
+        app.update(ch('j'));
+    }
+}
+
+fn custom_of(app: &App) -> Option<eks_private_tui::spec::CustomNetworking> {
+    app.draft().unwrap().custom_networking.clone()
+}
+
+#[test]
+fn the_custom_networking_step_sets_eniconfigs_groups_and_shows_max_pods() {
+    let mut app = loaded(None);
+    on_custom(&mut app);
+    // Subnet discovery until custom networking is chosen: the plan tags the pod subnets.
+    assert_eq!(custom_of(&app), None);
+    assert!(render_text(&app, 80, 24).contains("subnet discovery: the plan tags"));
+    insta::assert_snapshot!("custom_discovery_80x24", render_text(&app, 80, 24));
+    let plan = app.derived.preview.lines.join("\n");
+    assert!(plan.contains("kubernetes.io/role/cni"), "{plan}");
+
+    cni_row_to(&mut app, &CniRow::Mode(true));
+    app.update(ch(' '));
+    assert_eq!(
+        custom_of(&app).unwrap().eni_config_label,
+        "topology.kubernetes.io/zone"
+    );
+    let text = render_text(&app, 120, 40);
+    assert!(
+        text.contains("eu-west-1a     100.64.0.0/18      node's groups"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone"
+        ),
+        "{text}"
+    );
+    // By AZ ID (the cluster runs 1.31): the ENIConfigs take the zone IDs' names.
+    cni_row_to(&mut app, &CniRow::Label("topology.k8s.aws/zone-id"));
+    app.update(ch(' '));
+    assert_eq!(
+        custom_of(&app).unwrap().eni_config_label,
+        "topology.k8s.aws/zone-id"
+    );
+    assert!(render_text(&app, 120, 40).contains("euw1-az3 "));
+    // A pods' group, added and removed.
+    cni_row_to(&mut app, &CniRow::Group("sg-182a30c25a41c1ae7".into()));
+    app.update(ch(' '));
+    assert_eq!(
+        custom_of(&app).unwrap().security_group_ids,
+        ["sg-182a30c25a41c1ae7"]
+    );
+    assert!(render_text(&app, 120, 40).contains("pods use 1 group(s)"));
+    app.update(ch(' '));
+    assert!(custom_of(&app).unwrap().security_group_ids.is_empty());
+    // The calculator: typed, checked against the table, the spec untouched.
+    let before = app.draft().cloned();
+    app.update(ch('e'));
+    retype(&mut app, "m5.huge");
+    assert!(render_text(&app, 120, 40).contains("is not in the table"));
+    app.update(key(KeyCode::Enter));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not in assets/eni-limits.tsv")
+    );
+    retype(&mut app, "m5.xlarge");
+    app.update(key(KeyCode::Enter));
+    let text = render_text(&app, 120, 40);
+    assert!(
+        text.contains("58 pods → 44 custom · 110 with prefixes"),
+        "{text}"
+    );
+    assert_eq!(app.draft().cloned(), before);
+    insta::assert_snapshot!("custom_120x40", text);
+    // Enter saves and previews; the plan carries no ENIConfig (Kubernetes objects are
+    // exported, not applied) but no CNI tag either: custom networking wins (N8).
+    let fx = enter_to_preview(&mut app);
+    assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
+    let plan = app.derived.preview.lines.join("\n");
+    assert!(!plan.contains("kubernetes.io/role/cni"), "{plan}");
+    // Back, subnet discovery again.
+    app.update(key(KeyCode::Esc));
+    cni_row_to(&mut app, &CniRow::Mode(false));
+    app.update(ch(' '));
+    assert_eq!(custom_of(&app), None);
+}
+
+#[test]
+fn the_zone_id_label_is_refused_below_kubernetes_1_30() {
+    let mut inv = fixture();
+    inv.clusters[0].version = "1.29".into();
+    let mut app = loaded_from(inv, None);
+    on_custom(&mut app);
+    cni_row_to(&mut app, &CniRow::Mode(true));
+    app.update(ch(' '));
+    cni_row_to(&mut app, &CniRow::Label("topology.k8s.aws/zone-id"));
+    app.update(ch(' '));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("only from 1.30 on")
+    );
+    assert_eq!(
+        custom_of(&app).unwrap().eni_config_label,
+        "topology.kubernetes.io/zone"
+    );
+}
+
+#[test]
+fn snapshot_custom() {
+    let mut app = loaded(None);
+    on_custom(&mut app);
+    cni_row_to(&mut app, &CniRow::Mode(true));
+    app.update(ch(' '));
+    cni_row_to(&mut app, &CniRow::Env);
+    insta::assert_snapshot!("custom_80x24", render_text(&app, 80, 24));
+}
+
+#[test]
+fn the_custom_networking_step_in_monochrome() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    on_custom(&mut app);
+    cni_row_to(&mut app, &CniRow::Mode(true));
+    app.update(ch(' '));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    for cell in term.backend().buffer().content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "coloured cell {cell:?} in monochrome"
+        );
+    }
+    insta::assert_snapshot!("custom_mono_80x24", render_text(&app, 80, 24));
+}

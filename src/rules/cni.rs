@@ -30,6 +30,69 @@ pub fn max_pods(instance_type: &str, custom_networking: bool) -> Option<u32> {
     Some(usable * (ips - 1) + 2)
 }
 
+/// Pods a node holds with prefix delegation: every address slot of an ENI carries a /28
+/// (16 addresses) instead of one (N6), before EKS's recommended cap.
+pub fn max_pods_prefix(instance_type: &str, custom_networking: bool) -> Option<u32> {
+    let (_, enis, ips) = eni_limits()
+        .into_iter()
+        .find(|(t, _, _)| *t == instance_type)?;
+    let usable = if custom_networking { enis - 1 } else { enis };
+    Some(usable * (ips - 1) * 16 + 2)
+}
+
+/// EKS's max-pods calculator never recommends more than this for instances under 30 vCPUs,
+/// nor more than [`EKS_CAP_LARGE`] for larger ones (N6).
+pub const EKS_CAP_SMALL: u32 = 110;
+pub const EKS_CAP_LARGE: u32 = 250;
+
+/// The aws-node variable that turns custom networking on, and the one naming the node
+/// label that selects a node's ENIConfig (N4).
+pub const CUSTOM_NETWORK_ENV: &str = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
+pub const LABEL_ENV: &str = "ENI_CONFIG_LABEL_DEF";
+
+/// The aws-node environment custom networking needs, as it is set (N4).
+pub fn aws_node_env(cn: &crate::spec::CustomNetworking) -> Vec<(&'static str, String)> {
+    vec![
+        (CUSTOM_NETWORK_ENV, "true".into()),
+        (LABEL_ENV, cn.eni_config_label.clone()),
+    ]
+}
+
+/// The ENIConfig for `az` is named after what the label carries: the AZ name, or its zone
+/// ID (N2, N7).
+pub fn eni_config_name(inv: &crate::inventory::Inventory, az: &str, label: &str) -> String {
+    if label == LABEL_ZONE_ID {
+        inv.zone_id(az).unwrap_or(az).to_string()
+    } else {
+        az.to_string()
+    }
+}
+
+/// Whether a Kubernetes version ("1.31", "1.29-eks-…") is at least `major.minor`; an
+/// unreadable one is not.
+pub fn version_at_least(version: &str, major: u32, minor: u32) -> bool {
+    let mut it = version
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) => (a, b) >= (major, minor),
+        _ => false,
+    }
+}
+
+/// Nodes carry `topology.k8s.aws/zone-id` from this Kubernetes version on (N4).
+pub const ZONE_ID_LABEL_SINCE: (u32, u32) = (1, 30);
+
+/// The order that moves a running cluster to custom networking (N5).
+pub const ROLLOUT: &[&str] = &[
+    "apply one ENIConfig per AZ (subnet = the AZ's pod subnet, security groups as chosen)",
+    "set the aws-node environment through the vpc-cni add-on's configuration values",
+    "wait for the aws-node pods to restart with it (kubectl -n kube-system rollout status ds/aws-node)",
+    "cordon, drain and replace each existing node (new nodes take their ENIConfig at start)",
+    "check that new pods get addresses in the pod subnets (kubectl get pods -o wide)",
+];
+
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
         return;
@@ -65,6 +128,22 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 cn.eni_config_label
             ),
         ));
+    }
+    if cn.eni_config_label == LABEL_ZONE_ID
+        && let Some(c) = ctx.cluster
+        && !version_at_least(&c.version, ZONE_ID_LABEL_SINCE.0, ZONE_ID_LABEL_SINCE.1)
+    {
+        out.push(
+            rule(Id::N4)
+                .at(
+                    "customNetworking.eniConfigLabel",
+                    format!(
+                        "cluster {} runs Kubernetes {}: nodes carry {LABEL_ZONE_ID} only from 1.30 on, so they would fall back to an ENIConfig named default",
+                        c.name, c.version
+                    ),
+                )
+                .fix(format!("upgrade the cluster to 1.30 or later, or use {LABEL_ZONE}")),
+        );
     }
     let shared = spec
         .node_subnets
@@ -190,6 +269,36 @@ mod tests {
             Severity::Info,
             "m5.large 29 → 20"
         ));
+    }
+
+    #[test]
+    fn n4_the_zone_id_label_needs_kubernetes_1_30_and_prefix_delegation() {
+        let mut inv = inventory();
+        inv.clusters[0].version = "1.29".into();
+        let s = with(crate::spec::LABEL_ZONE_ID, &[], true);
+        assert!(has(&inv, &s, "N4", Severity::Error, "only from 1.30 on"));
+        inv.clusters[0].version = "1.30".into();
+        let f = super::super::evaluate(&inv, Some(&s), None, None);
+        assert!(
+            !f.iter().any(|x| x.message.contains("only from 1.30")),
+            "{f:#?}"
+        );
+        assert!(super::version_at_least("1.31-eks-abc", 1, 30));
+        assert!(!super::version_at_least("1.9", 1, 30));
+        assert!(!super::version_at_least("", 1, 30));
+        // m5.large: 3 ENIs x (10 - 1) slots of 16, plus 2; one ENI fewer with custom
+        // networking.
+        assert_eq!(super::max_pods_prefix("m5.large", false), Some(434));
+        assert_eq!(super::max_pods_prefix("m5.large", true), Some(290));
+        assert_eq!(super::max_pods_prefix("x9.huge", true), None);
+        assert_eq!(
+            super::eni_config_name(&inv, "eu-west-1a", crate::spec::LABEL_ZONE_ID),
+            "euw1-az3"
+        );
+        assert_eq!(
+            super::eni_config_name(&inv, "eu-west-1a", crate::spec::LABEL_ZONE),
+            "eu-west-1a"
+        );
     }
 
     #[test]

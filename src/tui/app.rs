@@ -11,8 +11,8 @@ pub use super::intent::{Intent, Level};
 use super::keys::{self, Binding, Command, KeyMap, Scope};
 use super::screens::preview::{Preview, PreviewScreen, ProgressScreen};
 use super::screens::{
-    ScreenCtx, WizardScreen, checks::ChecksView, endpoints::EndpointsScreen, group::GroupScreen,
-    secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
+    ScreenCtx, WizardScreen, checks::ChecksView, custom::CustomScreen, endpoints::EndpointsScreen,
+    group::GroupScreen, secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
 use super::theme::Theme;
 use crate::error::AwsError;
@@ -36,6 +36,7 @@ pub enum Screen {
     Endpoints(EndpointsScreen),
     Group(GroupScreen),
     Secondary(SecondaryScreen),
+    Custom(CustomScreen),
     Preview(PreviewScreen),
     /// An apply in progress, or its outcome.
     Progress(ProgressScreen),
@@ -50,6 +51,7 @@ impl Screen {
             Screen::Endpoints(s) => s,
             Screen::Group(s) => s,
             Screen::Secondary(s) => s,
+            Screen::Custom(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -62,6 +64,7 @@ impl Screen {
             Screen::Endpoints(s) => s,
             Screen::Group(s) => s,
             Screen::Secondary(s) => s,
+            Screen::Custom(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -74,6 +77,7 @@ impl Screen {
             Screen::Endpoints(_) => Step::Endpoints,
             Screen::Group(_) => Step::Group,
             Screen::Secondary(_) => Step::Secondary,
+            Screen::Custom(_) => Step::Custom,
             Screen::Preview(_) | Screen::Progress(_) => Step::Preview,
         }
     }
@@ -697,6 +701,7 @@ impl App {
                     | Screen::Endpoints(_)
                     | Screen::Group(_)
                     | Screen::Secondary(_)
+                    | Screen::Custom(_)
                     | Screen::Preview(_)
             )
         {
@@ -1099,7 +1104,11 @@ impl App {
                 self.reset_screen(None);
                 vec![]
             }
-            Screen::Endpoints(_) | Screen::Group(_) | Screen::Secondary(_) | Screen::Preview(_) => {
+            Screen::Endpoints(_)
+            | Screen::Group(_)
+            | Screen::Secondary(_)
+            | Screen::Custom(_)
+            | Screen::Preview(_) => {
                 let here = self.screen.step();
                 let before = STEPS
                     .iter()
@@ -1376,6 +1385,39 @@ impl App {
                 });
                 vec![]
             }
+            Intent::SetCustomNetworking(on) => {
+                self.edit(|d| match (on, &d.custom_networking) {
+                    (true, None) => {
+                        d.custom_networking = Some(spec::CustomNetworking {
+                            eni_config_label: spec::LABEL_ZONE.into(),
+                            security_group_ids: vec![],
+                        })
+                    }
+                    (false, _) => d.custom_networking = None,
+                    (true, Some(_)) => {}
+                });
+                vec![]
+            }
+            Intent::SetEniLabel(label) => {
+                self.edit(|d| {
+                    if let Some(cn) = &mut d.custom_networking {
+                        cn.eni_config_label = label;
+                    }
+                });
+                vec![]
+            }
+            Intent::TogglePodGroup(id) => {
+                self.edit(|d| {
+                    if let Some(cn) = &mut d.custom_networking {
+                        if cn.security_group_ids.contains(&id) {
+                            cn.security_group_ids.retain(|g| *g != id);
+                        } else {
+                            cn.security_group_ids.push(id);
+                        }
+                    }
+                });
+                vec![]
+            }
             Intent::RenameGroup(name) => {
                 self.edit_endpoints(inv, |ep| {
                     ep.security_group.id = None;
@@ -1410,6 +1452,7 @@ impl App {
             Step::Endpoints => self.screen = Screen::Endpoints(EndpointsScreen::default()),
             Step::Group => self.screen = Screen::Group(GroupScreen::default()),
             Step::Secondary => self.screen = Screen::Secondary(SecondaryScreen::default()),
+            Step::Custom => self.screen = Screen::Custom(CustomScreen::default()),
             Step::Preview => {
                 let fx = if self.dirty() {
                     self.save(AfterSave::Nothing)

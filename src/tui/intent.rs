@@ -20,6 +20,12 @@ pub enum Intent {
     SetSecondaryCidr(Option<String>),
     /// One AZ's pod subnet (checked already).
     SetPodSubnet(String, String),
+    /// Custom networking on (ENIConfigs) or off (subnet discovery).
+    SetCustomNetworking(bool),
+    /// The node label that selects ENIConfigs.
+    SetEniLabel(String),
+    /// A security group for the pods' ENIs, added or removed.
+    TogglePodGroup(String),
     /// Enter: on to the next step (the last one before the preview saves first).
     Next,
     /// `a` on the preview: confirm, then apply.

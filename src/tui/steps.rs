@@ -12,6 +12,7 @@ pub enum Step {
     Endpoints,
     Group,
     Secondary,
+    Custom,
     Preview,
 }
 
@@ -114,6 +115,15 @@ pub const STEPS: &[StepDef] = &[
                 })
             })
         },
+    },
+    StepDef {
+        step: Step::Custom,
+        title: "Custom networking",
+        short: "CNI",
+        areas: &[Area::CustomNetworking],
+        applies: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_some()),
+        skipped: never,
+        done: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_some()),
     },
     StepDef {
         step: Step::Preview,

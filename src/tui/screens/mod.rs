@@ -4,6 +4,7 @@
 //! from a [`ScreenCtx`]. Only `App::update` changes the draft spec.
 
 pub mod checks;
+pub mod custom;
 pub mod endpoints;
 pub mod group;
 pub mod preview;
