@@ -280,7 +280,7 @@ fn preview_and_apply_from_the_wizard() {
     t.wait_for("skipped: no secondary CIDR");
     t.keys(&["Enter"]);
     let s = t.wait_for("a to apply");
-    assert!(s.contains("[6 Preview and apply]"), "{s}");
+    assert!(s.contains("[7 Preview and apply]"), "{s}");
     t.keys(&["a"]);
     t.wait_for("Only 'yes' will be accepted");
     t.keys(&["y", "e", "s", "Enter"]);
