@@ -529,3 +529,28 @@ print(json.dumps({{"cidrs": cidrs, "subnets": subnets, "eps": eps, "rules": rule
         "{facts}"
     );
 }
+
+/// R lists the regions moto says the account may use; choosing one reads the account
+/// there (the header and the VPC list follow).
+#[test]
+fn the_region_list_reads_another_region() {
+    let m = Moto::start_with("e2e-region", &[]);
+    m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("region");
+    let spec = dir.join("r.yaml");
+    let t = Tmux::new("region", &launch(&m.url, &spec, ""), 100, 30);
+    t.wait_for("? explains why");
+    t.keys(&["R"]);
+    let s = t.wait_for("(read now)");
+    assert!(s.contains("● eu-west-1"), "{s}");
+    t.keys(&["/", "u", "s", "Enter"]);
+    let s = t.wait_for("/ us");
+    assert!(s.contains("us-east-1"), "{s}");
+    // The first region of the filtered list.
+    t.keys(&["g", "Enter"]);
+    let s = t.wait_for("│ us-east-1");
+    assert!(!s.contains("prod"), "eu-west-1's VPCs are gone: {s}");
+    t.wait_for("? explains why");
+    t.keys(&["q"]);
+    assert_restored(&t);
+}

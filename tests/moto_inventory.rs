@@ -43,6 +43,21 @@ fn demo_account_is_discovered_and_classified() {
     }
     assert_eq!(inv["region"], "eu-west-1");
     assert_eq!(inv["account"], "123456789012");
+    // The regions the account may use, for the wizard's region list.
+    let regions: Vec<&str> = inv["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        regions.contains(&"eu-west-1") && regions.contains(&"us-east-1"),
+        "{regions:?}"
+    );
+    assert!(
+        regions.windows(2).all(|w| w[0] < w[1]),
+        "sorted: {regions:?}"
+    );
     let zones = inv["availabilityZones"].as_array().unwrap();
     assert_eq!(zones.len(), 3);
     assert!(

@@ -161,7 +161,8 @@ fn first_frame_loads_and_stale_answers_are_dropped() {
         fx,
         vec![Effect::LoadInventory {
             request: 1,
-            first: None
+            first: None,
+            region: None,
         }]
     );
     assert!(app.busy());
@@ -171,7 +172,8 @@ fn first_frame_loads_and_stale_answers_are_dropped() {
     assert!(
         fx.contains(&Effect::LoadInventory {
             request: 2,
-            first: None
+            first: None,
+            region: None,
         }),
         "{fx:?}"
     );
@@ -214,7 +216,8 @@ fn a_failed_load_shows_the_error_and_retries() {
     insta::assert_snapshot!("error_80x24", render_text(&app, 80, 24));
     assert!(app.update(ch('r')).contains(&Effect::LoadInventory {
         request: 2,
-        first: None
+        first: None,
+        region: None,
     }));
     assert!(app.busy());
 }
@@ -2161,4 +2164,83 @@ fn the_custom_networking_step_in_monochrome() {
         );
     }
     insta::assert_snapshot!("custom_mono_80x24", render_text(&app, 80, 24));
+}
+
+// ---- step 1: the region list ------------------------------------------------------------
+
+fn with_regions() -> Inventory {
+    let mut inv = fixture();
+    inv.regions = [
+        "eu-central-1",
+        "eu-west-1",
+        "eu-west-2",
+        "us-east-1",
+        "us-west-2",
+    ]
+    .map(String::from)
+    .to_vec();
+    inv
+}
+
+#[test]
+fn the_region_list_filters_and_reads_the_account_in_the_chosen_region() {
+    let mut app = loaded_from(with_regions(), None);
+    app.update(ch('R'));
+    let Some(Modal::Regions(p)) = &app.modal else {
+        panic!("{:?}", app.modal)
+    };
+    assert_eq!(p.cursor, 1, "on the region read");
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("● eu-west-1  (read now)"), "{text}");
+    insta::assert_snapshot!("regions_80x24", text);
+    // / filters; Enter keeps the filter, Enter again reads that region.
+    press(&mut app, "/us");
+    app.update(key(KeyCode::Enter));
+    assert!(render_text(&app, 80, 24).contains("Region · 2 of 5"));
+    app.update(ch('j'));
+    let fx = app.update(key(KeyCode::Enter));
+    assert_eq!(app.modal, None);
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::LoadInventory { region: Some(r), .. } if r == "us-west-2")
+        ),
+        "{fx:?}"
+    );
+    assert_eq!(app.ctx.region, "us-west-2");
+    assert!(matches!(app.load, LoadState::Loading));
+    // Reading again (r) stays in the chosen region.
+    let fx = app.update(ch('r'));
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::LoadInventory { region: Some(r), .. } if r == "us-west-2")
+        ),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn the_region_list_waits_for_unsaved_choices_and_esc_closes_it() {
+    let mut app = loaded_from(with_regions(), None);
+    choose_prod(&mut app);
+    app.update(key(KeyCode::Esc));
+    assert!(app.dirty());
+    app.update(ch('R'));
+    assert_eq!(app.modal, None);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not saved: w saves them")
+    );
+    // Nothing unsaved: the list opens, Esc closes it, nothing is read.
+    let mut app = loaded_from(with_regions(), None);
+    app.update(ch('R'));
+    assert!(matches!(app.modal, Some(Modal::Regions(_))));
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert_eq!(app.modal, None);
+    // The region read: nothing to do.
+    app.update(ch('R'));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert_eq!(app.modal, None);
 }

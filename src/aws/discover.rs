@@ -269,8 +269,8 @@ pub async fn discover_with(
     // Most telling error first: a region AWS does not know makes every other call fail in
     // confusing ways; then identity (credentials, reachability). When the region itself
     // cannot answer, ask the partition's anchor region which regions exist.
-    let known = match &regions {
-        Ok(k) => Some(k.clone()),
+    let known: Option<Vec<String>> = match &regions {
+        Ok(k) => Some(k.iter().map(|(n, _)| n.clone()).collect()),
         Err(e)
             if matches!(
                 e.kind,
@@ -280,7 +280,10 @@ pub async fn discover_with(
                     | ErrorKind::Timeout
             ) =>
         {
-            aws.regions(Some(anchor_region(region))).await.ok()
+            aws.regions(Some(anchor_region(region)))
+                .await
+                .ok()
+                .map(|k| k.into_iter().map(|(n, _)| n).collect())
         }
         Err(_) => None,
     };
@@ -300,11 +303,19 @@ pub async fn discover_with(
     }
     let (account, caller_arn) = identity?;
     // DescribeRegions only guards against typos: without permission for it, carry on.
-    if let Err(e) = regions
-        && e.kind != ErrorKind::AccessDenied
-    {
-        return Err(e);
-    }
+    let usable: Vec<String> = match regions {
+        Ok(list) => {
+            let mut usable: Vec<String> = list
+                .into_iter()
+                .filter(|(_, u)| *u)
+                .map(|(n, _)| n)
+                .collect();
+            usable.sort();
+            usable
+        }
+        Err(e) if e.kind == ErrorKind::AccessDenied => vec![],
+        Err(e) => return Err(e),
+    };
     let (vpcs, dns) = vpcs?;
     if let Some(v) = vpc
         && vpcs.is_empty()
@@ -335,6 +346,7 @@ pub async fn discover_with(
         rule_associations: assocs,
     };
     inv.endpoint_services = services?;
+    inv.regions = usable;
     Ok(inv)
 }
 

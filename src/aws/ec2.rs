@@ -44,8 +44,12 @@ macro_rules! paged {
 }
 
 impl Aws {
-    /// The regions AWS lists, asked in `in_region` (default: the configured one).
-    pub(super) async fn regions(&self, in_region: Option<&str>) -> Result<Vec<String>, AwsError> {
+    /// The regions AWS lists, asked in `in_region` (default: the configured one), each with
+    /// whether the account may use it (opted in, or needing no opt-in).
+    pub(super) async fn regions(
+        &self,
+        in_region: Option<&str>,
+    ) -> Result<Vec<(String, bool)>, AwsError> {
         let mut call = self.ec2.describe_regions().all_regions(true).customize();
         if let Some(r) = in_region {
             call = call.config_override(
@@ -60,7 +64,12 @@ impl Aws {
         Ok(out
             .regions()
             .iter()
-            .filter_map(|r| r.region_name().map(str::to_string))
+            .filter_map(|r| {
+                let usable = r
+                    .opt_in_status()
+                    .is_none_or(|s| s == "opt-in-not-required" || s == "opted-in");
+                r.region_name().map(|n| (n.to_string(), usable))
+            })
             .collect())
     }
 

@@ -31,6 +31,10 @@ pub struct Inventory {
     pub resolver: Resolver,
     /// The region's VPC endpoint services (DescribeVpcEndpointServices).
     pub endpoint_services: Vec<EndpointService>,
+    /// The regions the account may use (DescribeRegions: opted in, or needing no opt-in),
+    /// sorted; empty when that call is not allowed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
     /// Set only on a partial inventory (the wizard shows discovery as it arrives): what
     /// is not read yet. No rule is evaluated on a partial inventory.
     #[serde(skip)]

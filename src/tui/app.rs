@@ -123,6 +123,8 @@ pub enum Modal {
     },
     /// A save would drop these comments of the user's: `y` saves anyway.
     DropComments(Vec<String>),
+    /// The region list (`R` on the VPC list).
+    Regions(super::screens::regions::RegionPicker),
 }
 
 /// What the spec file was when last read or written.
@@ -227,6 +229,8 @@ pub enum Effect {
         request: u64,
         /// The VPC whose details are read first (the draft's).
         first: Option<String>,
+        /// The region to read, when the region list chose one (else the configured one).
+        region: Option<String>,
     },
     /// The highlighted VPC changed while its details are still being read: read it next.
     FocusVpc(String),
@@ -303,6 +307,8 @@ pub struct App {
     apply_request: u64,
     /// The VPC last asked to be read next (see [`Effect::FocusVpc`]).
     focused: Option<String>,
+    /// A region chosen in the region list (None: the configured one).
+    region: Option<String>,
 }
 
 /// Esc, as the app resolves it while an apply runs.
@@ -350,6 +356,7 @@ impl App {
             },
             per_vpc: BTreeMap::new(),
             suggest: None,
+            region: None,
             name_hint: None,
             rev: 0,
             derived: Derived::default(),
@@ -430,6 +437,7 @@ impl App {
         vec![Effect::LoadInventory {
             request: self.request,
             first: self.focused.clone(),
+            region: self.region.clone(),
         }]
     }
 
@@ -989,6 +997,39 @@ impl App {
 
     fn on_modal_key(&mut self, modal: Modal, k: KeyEvent) -> Vec<Effect> {
         match modal {
+            Modal::Regions(mut p) => {
+                let regions = self
+                    .inventory()
+                    .map(|i| i.regions.clone())
+                    .unwrap_or_default();
+                let current = self.inventory().map(|i| i.region.clone());
+                match p.handle_key(k, &regions, &self.keys) {
+                    super::screens::regions::Picked::Stay => {
+                        self.modal = Some(Modal::Regions(p));
+                        vec![]
+                    }
+                    super::screens::regions::Picked::Close => {
+                        self.modal = None;
+                        vec![]
+                    }
+                    super::screens::regions::Picked::Region(r) => {
+                        self.modal = None;
+                        if Some(&r) == current.as_ref() {
+                            return vec![];
+                        }
+                        // The draft stays the file's: for the old region it is not used
+                        // there (check_draft says so), and nothing is lost: it was saved.
+                        self.region = Some(r.clone());
+                        self.ctx.region = r.clone();
+                        self.per_vpc.clear();
+                        self.suggest = None;
+                        self.screen = Screen::Vpcs(VpcsScreen::default());
+                        let mut fx = self.reload_inventory();
+                        fx.extend(self.flash(Level::Info, format!("reading {r}…")));
+                        fx
+                    }
+                }
+            }
             Modal::Checks(mut view) => {
                 let keep = view.handle_key(k, &self.derived.findings, &self.keys);
                 self.modal = keep.then_some(Modal::Checks(view));
@@ -1176,6 +1217,21 @@ impl App {
             Intent::Global(cmd) => self.global(cmd),
             Intent::Apply => self.confirm_apply(),
             Intent::Flash(level, text) => self.flash(level, text),
+            Intent::PickRegion => {
+                if self.dirty() {
+                    return self.flash(
+                        Level::Warn,
+                        format!(
+                            "your choices are for {} and not saved: w saves them, then R",
+                            inv.region
+                        ),
+                    );
+                }
+                let mut p = super::screens::regions::RegionPicker::default();
+                p.place(&inv.regions, &inv.region);
+                self.modal = Some(Modal::Regions(p));
+                vec![]
+            }
             Intent::ChooseVpc(id) => {
                 let Some(vpc) = inv.vpc(&id) else {
                     return vec![];

@@ -4,6 +4,8 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
     ChooseVpc(String),
+    /// Open the region list.
+    PickRegion,
     ToggleSubnet(String),
     CycleCluster,
     /// Endpoints: a feature of the catalogue (by ID), a service, private DNS, an extra

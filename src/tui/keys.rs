@@ -66,6 +66,7 @@ pub enum Command {
     PageDown,
     Choose,
     Filter,
+    Region,
     Toggle,
     Next,
     CycleCluster,
@@ -91,6 +92,7 @@ impl Command {
         Command::PageDown,
         Command::Choose,
         Command::Filter,
+        Command::Region,
         Command::Toggle,
         Command::Next,
         Command::CycleCluster,
@@ -116,6 +118,7 @@ impl Command {
             Command::PageDown => "page_down",
             Command::Choose => "choose",
             Command::Filter => "filter",
+            Command::Region => "region",
             Command::Toggle => "toggle",
             Command::Next => "next",
             Command::CycleCluster => "cycle_cluster",
@@ -472,7 +475,7 @@ fn default_scope(c: Command) -> Option<Scope> {
         | Command::Last
         | Command::PageUp
         | Command::PageDown => Scope::List,
-        Command::Choose | Command::Filter => Scope::Vpcs,
+        Command::Choose | Command::Filter | Command::Region => Scope::Vpcs,
         Command::Toggle | Command::Next | Command::CycleCluster => Scope::Subnets,
         Command::Edit => Scope::Edit,
         Command::Apply => Scope::Preview,

@@ -151,8 +151,15 @@ impl Runner {
         for e in effects {
             let tx = self.tx.clone();
             match e {
-                Effect::LoadInventory { request, first } => {
-                    let global = self.global.clone();
+                Effect::LoadInventory {
+                    request,
+                    first,
+                    region,
+                } => {
+                    let mut global = self.global.clone();
+                    if region.is_some() {
+                        global.region = region;
+                    }
                     self.focus.set(first);
                     let first = self.focus.clone();
                     tokio::spawn(async move {

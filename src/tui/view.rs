@@ -142,6 +142,13 @@ pub fn draw(f: &mut Frame, app: &App) {
             draw_confirm_foreign(f, body, app, region, typed, &t)
         }
         Some(Modal::DropComments(comments)) => draw_drop_comments(f, body, app, comments, &t),
+        Some(Modal::Regions(p)) => {
+            let (regions, current) = app
+                .inventory()
+                .map(|i| (i.regions.clone(), i.region.clone()))
+                .unwrap_or_default();
+            p.render(f, body, &regions, &current, &app.keys, &t);
+        }
         None => {}
     }
 }

@@ -8,6 +8,7 @@ pub mod custom;
 pub mod endpoints;
 pub mod group;
 pub mod preview;
+pub mod regions;
 pub mod secondary;
 pub mod subnets;
 pub mod vpcs;

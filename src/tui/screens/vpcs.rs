@@ -255,6 +255,12 @@ const BINDINGS: &[Binding] = &[
         "filter",
         "filter by name, ID, CIDR or cluster (Enter keeps it, Esc clears it)",
     ),
+    on(
+        Scope::Vpcs,
+        &[Command::Region],
+        "region",
+        "choose another region: the account is read there",
+    ),
     keys::RELOAD,
     keys::HELP,
     keys::QUIT,
@@ -319,6 +325,7 @@ impl WizardScreen for VpcsScreen {
                 self.filtering = true;
                 None
             }
+            Command::Region => Some(Intent::PickRegion),
             Command::Choose => self
                 .rows(ctx.inv)
                 .get(self.selected)
