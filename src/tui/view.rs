@@ -214,9 +214,12 @@ fn fit(line: Line<'_>, width: usize) -> Line<'_> {
             used += w;
             out.push(s);
         } else {
+            // Cut with a marker: the flash is also in the log, the findings in `c`.
             let room = width - used;
-            let text: String = s.content.chars().take(room).collect();
-            out.push(Span::styled(text, s.style));
+            out.push(Span::styled(
+                crate::report::trunc(&s.content, room),
+                s.style,
+            ));
             break;
         }
     }

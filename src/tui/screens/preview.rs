@@ -113,13 +113,17 @@ impl PreviewScreen {
             format!(" Preview · {} action(s) · a to apply ", p.actions)
         };
         let height = area.height.saturating_sub(2) as usize;
-        let lines: Vec<Line> = p
+        // A line wider than the pane is cut with … (the findings are whole in `c`, the plan
+        // in `eks-private-tui plan`).
+        let width = area.width.saturating_sub(2) as usize;
+        let cut: Vec<String> = p
             .lines
             .iter()
             .skip(self.offset)
             .take(height)
-            .map(|l| styled(l, t))
+            .map(|l| crate::report::trunc(l, width))
             .collect();
+        let lines: Vec<Line> = cut.iter().map(|l| styled(l, t)).collect();
         f.render_widget(
             Paragraph::new(lines).block(
                 Block::default()
