@@ -1347,8 +1347,11 @@ fn the_vpc_list_shows_while_the_rest_of_the_account_is_read() {
     assert!(subnets_of(&app).is_empty(), "nothing to suggest from yet");
     app.update(key(KeyCode::Enter));
     insta::assert_snapshot!("endpoints_loading_80x24", render_text(&app, 80, 24));
-    app.update(key(KeyCode::Esc));
-    assert!(matches!(app.screen, Screen::Subnets(_)));
+    app.update(key(KeyCode::Enter));
+    assert!(render_text(&app, 80, 24).contains("Reading the VPC's security groups"));
+    app.update(key(KeyCode::Enter));
+    insta::assert_snapshot!("secondary_loading_80x24", render_text(&app, 80, 24));
+    esc_to_subnets(&mut app);
     // The lists arrive; DNS still pending for one VPC: that VPC is marked, the others not.
     let mut lists_in = full.clone();
     let corp = vpc_id("corp-client");
@@ -2193,6 +2196,7 @@ fn the_region_list_filters_and_reads_the_account_in_the_chosen_region() {
     let text = render_text(&app, 80, 24);
     assert!(text.contains("● eu-west-1  (read now)"), "{text}");
     insta::assert_snapshot!("regions_80x24", text);
+    insta::assert_snapshot!("regions_120x40", render_text(&app, 120, 40));
     // / filters; Enter keeps the filter, Enter again reads that region.
     press(&mut app, "/us");
     app.update(key(KeyCode::Enter));

@@ -241,7 +241,9 @@ impl EndpointsScreen {
                     .map(|t| t.name.clone())
                     .unwrap_or_default();
                 let what = if let Some((_, azs)) = auto.iter().find(|(r, _)| r == id) {
-                    format!("the node subnets' route table in {azs}: always covered")
+                    format!(
+                        "the node subnets' route table in {azs} (the pod subnets there use it too): always covered"
+                    )
                 } else if draft
                     .endpoints
                     .as_ref()
@@ -456,7 +458,15 @@ impl EndpointsScreen {
                 let table = vpc.route_tables.iter().find(|r| &r.id == id);
                 let name = table.map(|r| r.name.as_str()).unwrap_or("");
                 let main = table.is_some_and(|r| r.main);
+                let pods = draft
+                    .secondary_cidr
+                    .as_ref()
+                    .is_some_and(|s| !s.pod_subnets.is_empty());
                 let (m, what) = match auto.iter().find(|(r, _)| r == id) {
+                    Some((_, azs)) if pods => (
+                        Span::styled("[=] ", t.ok()),
+                        format!("node + pod subnets {azs}"),
+                    ),
                     Some((_, azs)) => (Span::styled("[=] ", t.ok()), format!("node subnets {azs}")),
                     None if extra => (mark(true), "extra".into()),
                     None => (mark(false), String::new()),
