@@ -139,20 +139,39 @@ fn main() {
     // straight to the preview: compare the rows both print).
     let space = || key(KeyCode::Char(' '));
     let enter = || key(KeyCode::Enter);
-    let moves = |n: usize| (0..n).map(move |i| key(KeyCode::Char(if i % 40 < 20 { 'j' } else { 'k' })));
+    let moves =
+        |n: usize| (0..n).map(move |i| key(KeyCode::Char(if i % 40 < 20 { 'j' } else { 'k' })));
     t.run(&mut app, "subnets → endpoints (Enter)", vec![enter()]);
     t.run(&mut app, "endpoints: move (j, k)", moves(200).collect());
-    let toggles: Vec<Action> = (0..50).flat_map(|_| [key(KeyCode::Char('j')), space()]).collect();
+    let toggles: Vec<Action> = (0..50)
+        .flat_map(|_| [key(KeyCode::Char('j')), space()])
+        .collect();
     t.run(&mut app, "endpoints: move + toggle (spec edit)", toggles);
     t.run(&mut app, "endpoints → group (Enter)", vec![enter()]);
     t.run(&mut app, "group: move (j, k)", moves(200).collect());
     t.run(&mut app, "group → secondary CIDR (Enter)", vec![enter()]);
-    t.run(&mut app, "secondary CIDR: move (j, k)", moves(200).collect());
+    t.run(
+        &mut app,
+        "secondary CIDR: move (j, k)",
+        moves(200).collect(),
+    );
     app.update(key(KeyCode::Char('g')));
     app.update(j());
-    t.run(&mut app, "secondary CIDR: take 100.64.0.0/16", vec![space()]);
-    t.run(&mut app, "secondary → custom networking (Enter)", vec![enter()]);
-    t.run(&mut app, "custom networking: move (j, k)", moves(200).collect());
+    t.run(
+        &mut app,
+        "secondary CIDR: take 100.64.0.0/16",
+        vec![space()],
+    );
+    t.run(
+        &mut app,
+        "secondary → custom networking (Enter)",
+        vec![enter()],
+    );
+    t.run(
+        &mut app,
+        "custom networking: move (j, k)",
+        moves(200).collect(),
+    );
     t.run(
         &mut app,
         "→ preview (Enter)",
