@@ -208,7 +208,13 @@ fn assert_exactly_one_of_each(m: &Moto, region: &str, seed: &Value, context: &st
 
 fn no_changes(url: &str, spec: &Path) {
     let out = run(url, &["plan"], spec);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(
         stdout(&out).contains("No changes."),
         "plan after apply: {}",

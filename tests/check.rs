@@ -356,6 +356,49 @@ fn plan_shows_what_apply_would_do() {
         "{}",
         stdout(&out)
     );
+    // A cluster name no cluster has, and a name AWS would refuse half-way (issue 10: both
+    // planned and applied before): blocked, each with its field.
+    let good = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("  - ecr\n", "");
+    // metadata.name's line, whatever comment spec new wrote after it.
+    let rename = |text: &str, name: &str| -> String {
+        let mut done = false;
+        text.lines()
+            .map(|l| match l.strip_prefix("  name: ") {
+                Some(_) if !done => {
+                    done = true;
+                    format!("  name: '{name}'")
+                }
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    };
+    for (edit, id, needle) in [
+        (
+            good.replace("clusterName: prod", "clusterName: nope"),
+            "V6",
+            "no cluster named \"nope\"",
+        ),
+        (rename(&good, &"p".repeat(300)), "X8", "at most 38"),
+        (
+            rename(&good, "prod$(id)"),
+            "X8",
+            "cannot be in metadata.name",
+        ),
+    ] {
+        assert_ne!(edit, good, "the edit for {id} changed nothing");
+        std::fs::write(&path, &edit).unwrap();
+        let out = plan(&[]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains(id) && stdout(&out).contains(needle),
+            "{}",
+            stdout(&out)
+        );
+    }
     // No spec: a usage error.
     let out = bin(Some(&m.url))
         .args(["plan", "--region", "eu-south-1"])

@@ -472,7 +472,12 @@ fn assemble(
         }
     }
     if let Some(v) = vpc {
-        clusters.retain(|c| c.vpc_id.as_deref() == Some(v));
+        // The spec's own cluster stays even where its VPC cannot be told (moto forgets
+        // the subnets on UpdateClusterConfig): the rules say whether it is the VPC's.
+        clusters.retain(|c| {
+            c.vpc_id.as_deref() == Some(v)
+                || (c.vpc_id.is_none() && opts.cluster.as_deref() == Some(c.name.as_str()))
+        });
     }
 
     let mut vpcs: Vec<inv::Vpc> = by_id.into_values().collect();

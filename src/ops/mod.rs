@@ -157,10 +157,16 @@ pub fn prepare_from(
     if !errors.is_empty() {
         return Err(Failure::Blocked(errors));
     }
-    Ok(Prepared {
-        plan: crate::plan::plan(spec, inv),
-        findings,
-    })
+    let plan = crate::plan::plan(spec, inv);
+    // Nothing is half-done: a value AWS would refuse stops the plan before any call.
+    let refused: Vec<Finding> = crate::plan::limits::refusals(&plan)
+        .into_iter()
+        .map(|(address, problem)| crate::rules::rule(crate::rules::Id::X8).at(address, problem))
+        .collect();
+    if !refused.is_empty() {
+        return Err(Failure::Blocked(refused));
+    }
+    Ok(Prepared { plan, findings })
 }
 
 /// The plan is still the one the operator confirmed (the account may have changed since).

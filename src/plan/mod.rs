@@ -5,6 +5,7 @@
 pub mod change;
 pub mod cost;
 pub mod destroy;
+pub mod limits;
 pub mod render;
 
 use change::list;

@@ -447,3 +447,34 @@ fn existing_resolver_pieces_are_adopted() {
     assert!(p.actions.is_empty(), "{:#?}", p.actions);
     assert_eq!(p.adopted.len(), 4);
 }
+
+#[test]
+fn every_name_the_plan_sends_is_checked_before_any_call() {
+    // A DNS plan with a 55-character name: the Resolver association's name would exceed
+    // AWS's 64 (the rules say so at metadata.name; the plan's own net finds it too).
+    let inv = dns_inventory();
+    let mut s = dns_spec();
+    s.metadata.name = "n".repeat(55);
+    let p = plan(&s, &inv);
+    let refused = super::limits::refusals(&p);
+    assert!(
+        refused
+            .iter()
+            .any(|(a, m)| a.starts_with("resolver_rule_association") && m.contains("1 to 64")),
+        "{refused:#?}"
+    );
+    // The spec as made: nothing refused.
+    assert!(super::limits::refusals(&plan(&dns_spec(), &inv)).is_empty());
+    // A description AWS refuses, anywhere in the plan.
+    let mut p = plan(&dns_spec(), &inv);
+    for a in &mut p.actions {
+        if let Change::AuthorizeIngress { description, .. } = &mut a.change {
+            *description = "é".into();
+        }
+    }
+    assert!(
+        super::limits::refusals(&p)
+            .iter()
+            .any(|(_, m)| m.contains("cannot be in a description"))
+    );
+}

@@ -40,7 +40,7 @@ macro_rules! ids {
 ids!(
     E1, E2, E3, E4, V1, V2, V3, V4, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6, P7, G1, G2, G3, G5,
     G4, A1, A4, A3, A2, D2, D3, D4, D5, S6, D1, C1, C2, C3, C4, C5, C6, N1, N2, N3, N4, N5, N6, N7,
-    N8, X4, X5, X6, X7, P8, P9, P10
+    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8
 );
 
 /// The catalogue entry of a rule.
@@ -564,6 +564,24 @@ pub const CATALOG: &[Rule] = &[
         why: "A pull-through cache rule fetches an image from its upstream registry on the first pull; only images already cached pull through the VPC endpoints alone. ECR Public has no endpoint.",
         fix: "warm the cache from a network with a path to the upstream registry, or copy the images into ECR",
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html",
+    },
+    Rule {
+        id: "V6",
+        area: Area::Vpc,
+        severity: Severity::Error,
+        title: "the spec's cluster exists, in the spec's VPC",
+        why: "Endpoint access, the lock-out guard, DNS forwarding and the exports act on the cluster the spec names; a name that matches no cluster of the VPC would leave the endpoint public and the DNS rule unmade without a word.",
+        fix: "set clusterName to a cluster of the VPC (`eks-private-tui inventory` lists them), or remove it",
+        docs: ACCESS_DOCS,
+    },
+    Rule {
+        id: "X8",
+        area: Area::Vpc,
+        severity: Severity::Error,
+        title: "every name, description and tag apply sends is one AWS accepts",
+        why: "AWS refuses a name, description or tag it does not accept only when that call is made, leaving a half-done apply; metadata.name is part of every name and tag.",
+        fix: "keep metadata.name to 1-38 letters, digits, - and _; see the finding for the value AWS would refuse",
+        docs: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html",
     },
 ];
 

@@ -5,6 +5,47 @@ use super::{Context, Finding, Id, rule};
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
+    // V6: the spec's cluster exists, in the spec's VPC.
+    if let Some(name) = ctx.spec.and_then(|s| s.cluster_name.as_deref()) {
+        match ctx.cluster {
+            None => {
+                let known: Vec<&str> = ctx
+                    .inv
+                    .clusters_in(&v.id)
+                    .map(|c| c.name.as_str())
+                    .collect();
+                out.push(rule(Id::V6).at(
+                    "clusterName",
+                    format!(
+                        "no cluster named {name:?} in {}{}",
+                        ctx.inv.region,
+                        if known.is_empty() {
+                            format!(" (none in {})", v.id)
+                        } else {
+                            format!(" ({} has {})", v.id, known.join(", "))
+                        }
+                    ),
+                ));
+            }
+            // A cluster whose VPC the API did not say is taken at its word.
+            Some(c) if c.vpc_id.as_deref().is_some_and(|o| o != v.id) => out.push(rule(Id::V6).at(
+                "clusterName",
+                format!(
+                    "cluster {name} is in {}, not in the spec's VPC {}",
+                    c.vpc_id.as_deref().unwrap_or_default(),
+                    v.id
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    // X8: the spec's name names and tags everything apply creates.
+    if let Some(problem) = ctx
+        .spec
+        .and_then(|s| super::names::spec_name(&s.metadata.name))
+    {
+        out.push(rule(Id::X8).at("metadata.name", problem));
+    }
     // V1
     let off: Vec<&str> = [
         (!v.dns_support).then_some("enableDnsSupport"),
@@ -128,7 +169,38 @@ fn is_default_domain(domain: &str, region: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Severity;
     use super::super::testkit::*;
+
+    #[test]
+    fn v6_the_cluster_exists_in_the_vpc_and_x8_the_name() {
+        let inv = inventory();
+        let mut s = spec();
+        s.cluster_name = Some("nope".into());
+        assert!(has(
+            &inv,
+            &s,
+            "V6",
+            Severity::Error,
+            "no cluster named \"nope\""
+        ));
+        assert!(has(&inv, &s, "V6", Severity::Error, "vpc-prod has prod"));
+        let mut other = inventory();
+        other.clusters[0].vpc_id = Some("vpc-other".into());
+        let s = spec();
+        assert!(has(&other, &s, "V6", Severity::Error, "is in vpc-other"));
+        assert!(!ids(&inv, Some(&s)).contains(&"V6"));
+        let mut s = spec();
+        s.metadata.name = "a b".into();
+        assert!(has(
+            &inv,
+            &s,
+            "X8",
+            Severity::Error,
+            "cannot be in metadata.name"
+        ));
+        assert!(!ids(&inv, Some(&spec())).contains(&"X8"));
+    }
 
     #[test]
     fn v1_dns_attributes() {
