@@ -121,10 +121,19 @@ pub const DELETE_SECURITY_GROUP: &[Call] = &[c(EC2, "DeleteSecurityGroup")];
 pub const DELETE_SUBNET: &[Call] = &[c(EC2, "DeleteSubnet")];
 pub const DISASSOCIATE_VPC_CIDR: &[Call] = &[c(EC2, "DisassociateVpcCidrBlock")];
 
-/// What `apply` may call: the re-read, then any change but a delete.
+/// The state lock apply and destroy hold (`aws::lock`): a security group created to take
+/// it, deleted to release it, read to say who holds it.
+pub const LOCK: &[Call] = &[
+    c(EC2, "CreateSecurityGroup"),
+    c(EC2, "DescribeSecurityGroups"),
+    c(EC2, "DeleteSecurityGroup"),
+];
+
+/// What `apply` may call: the re-read, the lock, then any change but a delete.
 pub fn apply() -> BTreeSet<Call> {
     let mut s: BTreeSet<Call> = DISCOVERY.iter().copied().collect();
     for set in [
+        LOCK,
         SET_VPC_ATTRIBUTE,
         TAG_SUBNET,
         CREATE_SECURITY_GROUP,
@@ -144,10 +153,11 @@ pub fn apply() -> BTreeSet<Call> {
     s
 }
 
-/// What `destroy` may call: the re-read, finding what carries the tag, the deletes.
+/// What `destroy` may call: the re-read, the lock, finding what carries the tag, the deletes.
 pub fn destroy() -> BTreeSet<Call> {
     let mut s: BTreeSet<Call> = DISCOVERY.iter().chain(FIND_CREATED).copied().collect();
     for set in [
+        LOCK,
         DELETE_RESOLVER_RULE_ASSOCIATION,
         DELETE_RESOLVER_RULE,
         DELETE_RESOLVER_ENDPOINT,

@@ -91,6 +91,9 @@ pub struct ApplyArgs {
     #[arg(long, default_value_t = 8, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=32))]
     pub parallelism: u16,
+    /// Remove the state lock ID (left by a run that died) before taking it
+    #[arg(long, value_name = "ID")]
+    pub force_unlock: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,9 @@ fn main() -> ExitCode {
     // First: whatever happens later, a panic restores the terminal before it prints.
     tui::terminal::install_panic_hook();
     let cli = Cli::parse();
-    if let Err(e) = init_logging(cli.global.log_file.as_deref()) {
+    if let Err(e) =
+        eks_private_tui::logging::init(cli.global.log_file.as_deref(), cli.global.spec.as_deref())
+    {
         eprintln!("error: cannot open the log file: {e} — pass a writable path to --log-file");
         return ExitCode::from(2);
     }
@@ -36,20 +38,4 @@ fn main() -> ExitCode {
     });
     eks_private_tui::ops::write_calls_made();
     ExitCode::from(code)
-}
-
-fn init_logging(path: Option<&std::path::Path>) -> std::io::Result<()> {
-    let Some(path) = path else { return Ok(()) };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .init();
-    Ok(())
 }

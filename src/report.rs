@@ -3,6 +3,62 @@
 use crate::inventory::{CidrState, Inventory, SubnetKind, Vpc};
 use std::fmt::Write;
 
+/// A character that must not reach a terminal as itself: controls (but the newline and
+/// the tab), and the invisible format characters that reorder or hide text (bidi
+/// overrides and isolates, zero-width ones, the BOM).
+pub fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// How output reaches the operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    /// Text; with `color`, the colour codes the tool itself writes (SGR) pass.
+    Text { color: bool },
+    /// JSON (serde escapes controls; this escapes the format characters too).
+    Json,
+}
+
+/// `text` made safe for a terminal: every unsafe character (from a spec, from AWS) shown
+/// escaped, `\u{1b}`, instead of acting. Every headless output goes through here.
+pub fn term(text: &str, mode: Term) -> String {
+    if !text.chars().any(unsafe_char) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !unsafe_char(c) {
+            out.push(c);
+            continue;
+        }
+        if c == '\u{1b}' && mode == (Term::Text { color: true }) {
+            // Select Graphic Rendition only: ESC [ digits/semicolons m.
+            let rest = &text[i + 1..];
+            if let Some(body) = rest.strip_prefix('[') {
+                let n = body
+                    .find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))
+                    .unwrap_or(body.len());
+                if n <= 12 && body[n..].starts_with('m') {
+                    out.push_str(&text[i..i + 2 + n + 1]);
+                    for _ in 0..n + 2 {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
+        }
+        match mode {
+            Term::Json => out.push_str(&format!("\\u{:04x}", c as u32)),
+            Term::Text { .. } => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    out
+}
+
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "OFF" }
 }
@@ -287,4 +343,33 @@ pub fn plan_notes(findings: &[crate::rules::Finding]) -> Vec<String> {
             format!("{sym} {} {}: {}{tail}", f.id, f.subject, f.message)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_for_the_terminal() {
+        let evil = "prod\u{1b}]0;owned\u{7}\u{202e}txt.exe\0\r";
+        let t = term(evil, Term::Text { color: false });
+        assert_eq!(t, "prod\\u{1b}]0;owned\\u{7}\\u{202e}txt.exe\\u{0}\\u{d}");
+        assert!(!t.chars().any(unsafe_char));
+        // Our own colours pass when colour is on; nothing else does.
+        let painted = "\u{1b}[1;31m✗ error\u{1b}[0m \u{1b}[2J";
+        assert_eq!(
+            term(painted, Term::Text { color: true }),
+            "\u{1b}[1;31m✗ error\u{1b}[0m \\u{1b}[2J"
+        );
+        assert_eq!(
+            term(painted, Term::Text { color: false }),
+            "\\u{1b}[1;31m✗ error\\u{1b}[0m \\u{1b}[2J"
+        );
+        // JSON: a valid escape inside a string.
+        let j = term("\"a\u{202e}b\"", Term::Json);
+        assert_eq!(serde_json::from_str::<String>(&j).unwrap(), "a\u{202e}b");
+        assert!(!j.contains('\u{202e}'));
+        // Newlines, tabs and ordinary Unicode stay.
+        assert_eq!(term("a\tb\nçé ✓", Term::Json), "a\tb\nçé ✓");
+    }
 }

@@ -139,7 +139,9 @@ fn assert_exactly_one_of_each(m: &Moto, region: &str, seed: &Value, context: &st
     };
     for svc in ["ec2", "ecr.api", "ecr.dkr", "sts", "s3"] {
         assert_eq!(
-            count(&vpc["endpoints"], &|e| e["service"] == svc),
+            // moto keeps deleted endpoints listed (after a destroy).
+            count(&vpc["endpoints"], &|e| e["service"] == svc
+                && e["state"] != "deleted"),
             1,
             "{context}: endpoints for {svc}"
         );
@@ -379,6 +381,12 @@ fn kill_9_in_the_middle_then_resume() {
     let out = run(&m.url, &["apply", "--auto-approve"], &spec);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     assert!(stdout(&out).contains("Resuming an interrupted apply"));
+    // The killed run's lock: same spec file, same host, its journal ours now.
+    assert!(
+        stdout(&out).contains("Took over the lock apply by "),
+        "{}",
+        show(&out)
+    );
     assert_exactly_one_of_each(m, region, &seed, "after kill -9 and resume");
     no_changes(&m.url, &spec);
 }
@@ -533,7 +541,12 @@ fn confirmation_read_only_and_blocking_findings_change_nothing() {
         stdout(&out)
     );
     std::fs::write(&spec, text).unwrap();
-    assert!(!journal_of(&spec).exists(), "no run began");
+    // The lock opens the journal (it is what the local lock holds); no run was recorded.
+    let journal = std::fs::read_to_string(journal_of(&spec)).unwrap_or_default();
+    assert!(
+        !journal.contains("\"event\":\"begin\""),
+        "no run began: {journal}"
+    );
     let after = common::inventory_json(m, region, &[]);
     assert_eq!(before, after, "nothing changed in the account");
     // "yes" applies.
@@ -610,4 +623,178 @@ fn destroy_removes_what_apply_created_and_nothing_else() {
         "{}",
         stdout(&out)
     );
+}
+
+#[test]
+fn concurrent_applies_one_runs_the_others_are_refused() {
+    // Issue 10: three applies of one spec at once associated the CIDR three times.
+    let m = moto();
+    let region = "eu-north-1";
+    let (spec, seed) = reference(m, region);
+    // 100 ms per call: the first run is still going when the others start.
+    let proxy = Proxy::start(&m.url, &["--latency-ms", "100"]);
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            bin(Some(&proxy.url))
+                .args(["apply", "--auto-approve", "--spec"])
+                .arg(&spec)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let ran: Vec<&Output> = outs.iter().filter(|o| o.status.success()).collect();
+    assert_eq!(
+        ran.len(),
+        1,
+        "{:#?}",
+        outs.iter().map(show).collect::<Vec<_>>()
+    );
+    assert!(
+        stdout(ran[0]).contains("Apply complete!"),
+        "{}",
+        show(ran[0])
+    );
+    for o in outs.iter().filter(|o| !o.status.success()) {
+        assert_eq!(o.status.code(), Some(2), "{}", show(o));
+        let e = stderr(o);
+        assert!(
+            e.contains("holds the lock") || e.contains("the spec is locked"),
+            "{e}"
+        );
+        assert!(!stdout(o).contains("Resuming"), "{}", show(o));
+    }
+    assert_exactly_one_of_each(m, region, &seed, "after three applies at once");
+    no_changes(&m.url, &spec);
+
+    // Another machine: the same spec elsewhere (its own journal), while a run that died
+    // holds the lock. Refused, naming the holder; the account unchanged.
+    let out = run(&m.url, &["destroy", "--auto-approve"], &spec);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let out = run(
+        &m.url,
+        &["apply", "--auto-approve", "--abort-after-mutations", "2"],
+        &spec,
+    );
+    assert_eq!(out.status.code(), Some(137), "{}", show(&out));
+    let dead = common::inventory_json(m, region, &[]);
+    let elsewhere = unique_temp("ept-apply-elsewhere").with_extension("yaml");
+    std::fs::copy(&spec, &elsewhere).unwrap();
+    let out = run(&m.url, &["apply", "--auto-approve"], &elsewhere);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let e = stderr(&out);
+    assert!(e.contains("the spec is locked: apply by "), "{e}");
+    let id = e
+        .split("--force-unlock ")
+        .nth(1)
+        .and_then(|t| t.split(';').next())
+        .unwrap()
+        .to_string();
+    assert!(id.starts_with("sg-"), "{e}");
+    assert_eq!(
+        common::inventory_json(m, region, &[]),
+        dead,
+        "refused: unchanged"
+    );
+    // A wrong ID is refused; the right one unlocks, and the run goes on.
+    let out = run(
+        &m.url,
+        &["apply", "--auto-approve", "--force-unlock", "sg-0nope"],
+        &elsewhere,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        stderr(&out).contains("not this spec's lock"),
+        "{}",
+        show(&out)
+    );
+    let out = run(
+        &m.url,
+        &["apply", "--auto-approve", "--force-unlock", &id],
+        &elsewhere,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(
+        stdout(&out).contains("Removed the lock apply by "),
+        "{}",
+        show(&out)
+    );
+    assert_exactly_one_of_each(m, region, &seed, "after the forced unlock");
+    // Released: a later run takes it without a word about locks.
+    let out = run(&m.url, &["plan"], &elsewhere);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let out = run(&m.url, &["destroy", "--auto-approve"], &elsewhere);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(!stdout(&out).contains("the lock"), "{}", show(&out));
+    for p in [&spec, &elsewhere] {
+        let _ = std::fs::remove_file(journal_of(p));
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+#[test]
+fn destroy_stays_in_its_vpc_and_finds_its_cidr_without_the_journal() {
+    // Issue 10: a spec of the same name for another VPC, destroyed, deleted the first
+    // spec's Resolver rule and emptied its endpoint group; and without the journal the
+    // secondary CIDR stayed associated, never mentioned.
+    let m = moto();
+    let region = "ap-southeast-2";
+    let (spec, seed) = reference(m, region);
+    let out = run(&m.url, &["apply", "--auto-approve"], &spec);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let vpc = seed["vpc"].as_str().unwrap();
+    let client = seed["clientVpc"].as_str().unwrap();
+    let other = unique_temp("ept-apply-other").with_extension("yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &other,
+        text.replace(&format!("vpcId: {vpc}"), &format!("vpcId: {client}")),
+    )
+    .unwrap();
+    let out = run(&m.url, &["destroy", "--auto-approve"], &other);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(
+        stdout(&out).contains("Nothing to destroy"),
+        "{}",
+        show(&out)
+    );
+    assert_exactly_one_of_each(m, region, &seed, "after the other VPC's destroy");
+    no_changes(&m.url, &spec);
+
+    // The journal moved away (as its damaged-journal message advises): the CIDR is found
+    // by the pod subnets this spec made inside it.
+    let journal = journal_of(&spec);
+    std::fs::remove_file(&journal).unwrap();
+    let out = run(&m.url, &["destroy", "--auto-approve"], &spec);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(
+        stdout(&out).contains("vpc_cidr.secondary: Destruction complete"),
+        "{}",
+        show(&out)
+    );
+    let inv = common::inventory_json(m, region, &[]);
+    let v = inv["vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == vpc)
+        .unwrap();
+    assert!(
+        !v["cidrs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["cidr"] == "100.64.0.0/16" && c["state"] == "associated"),
+        "{}",
+        v["cidrs"]
+    );
+    for p in [&spec, &other] {
+        let _ = std::fs::remove_file(journal_of(p));
+        let _ = std::fs::remove_file(p);
+    }
 }

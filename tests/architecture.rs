@@ -9,6 +9,7 @@ const CORE: &[&str] = &[
     "src/inventory",
     "src/error.rs",
     "src/calls.rs",
+    "src/files.rs",
     "src/spec",
     "src/rules",
     "src/plan",

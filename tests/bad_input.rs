@@ -179,3 +179,153 @@ fn a_bad_key_file_stops_the_wizard_before_it_starts() {
     assert!(err.contains("[subnets] toggle"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A spec file in its own directory, removed with it.
+struct SpecDir(std::path::PathBuf);
+
+impl SpecDir {
+    fn new() -> Self {
+        let d = unique_temp("ept-bad-spec");
+        std::fs::create_dir_all(&d).unwrap();
+        SpecDir(d)
+    }
+    fn file(&self, name: &str, text: &str) -> std::path::PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+impl Drop for SpecDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const SPEC: &str = "apiVersion: eks-private-tui/v1alpha1\nkind: PrivateNetwork\nmetadata:\n  name: prod-private\nregion: eu-west-1\nvpcId: vpc-1\nnodeSubnets:\n  eu-west-1a: subnet-a\n  eu-west-1b: subnet-b\n";
+
+fn plan_of(spec: &std::path::Path) -> Command {
+    let mut cmd = bin(Some(&closed_port_url()));
+    cmd.arg("plan").arg("--spec").arg(spec);
+    cmd
+}
+
+#[test]
+fn odd_spec_files_are_refused_without_following_or_waiting() {
+    // Issue 10: a symlinked spec echoed its target's first line; a FIFO blocked forever;
+    // a duplicate map key was taken silently; 1 MB of aliases took 7.8 GB.
+    let d = SpecDir::new();
+    let secret = d.file("shadow", "root:$6$secret-hash:19000:0:99999:7:::\n");
+    let link = d.0.join("link.yaml");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let err = fails(
+        plan_of(&link),
+        &["is a symbolic link", "give the file itself"],
+    );
+    assert!(!err.contains("secret-hash"), "{err}");
+    let fifo = d.0.join("fifo.yaml");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    fails(plan_of(&fifo), &["not a regular file", "FIFO"]);
+    fails(plan_of(&d.0), &["not a regular file", "directory"]);
+    // A duplicate key inside nodeSubnets: named, at its own line.
+    let dup = d.file("dup.yaml", &format!("{SPEC}  eu-west-1a: subnet-c\n"));
+    fails(
+        plan_of(&dup),
+        &["dup.yaml:10:", "\"eu-west-1a\" appears twice"],
+    );
+    let dup = d.file("dup-top.yaml", &format!("{SPEC}region: eu-west-2\n"));
+    fails(
+        plan_of(&dup),
+        &["dup-top.yaml:10:", "\"region\" appears twice"],
+    );
+    // Aliases standing for gigabytes: refused at once.
+    let mut bomb = format!("{SPEC}x-big: &big {}\nx-refs:\n", "a".repeat(1 << 16));
+    for _ in 0..5000 {
+        bomb.push_str("- *big\n");
+    }
+    let bomb = d.file("bomb.yaml", &bomb);
+    fails(
+        plan_of(&bomb),
+        &["aliases are expanded", "write the values out"],
+    );
+    // Too big to be a spec.
+    let big = d.file("big.yaml", &format!("{SPEC}#{}\n", "x".repeat(2 << 20)));
+    fails(plan_of(&big), &["larger than 1024 KiB"]);
+    // Terminal escapes in a spec reach the terminal escaped.
+    let evil = d.file(
+        "evil.yaml",
+        // YAML's own escapes: ESC, BEL and the right-to-left override.
+        &format!("{SPEC}\"x\\e]0;owned\\a\\u202e\": 1\n"),
+    );
+    let err = fails(plan_of(&evil), &["x\\u{1b}]0;owned\\u{7}\\u{202e}"]);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+        "{err:?}"
+    );
+    // The log file may not be the spec (it would be overwritten), nor a link.
+    let good = d.file("good.yaml", SPEC);
+    let mut cmd = plan_of(&good);
+    cmd.arg("--log-file").arg(&good);
+    fails(cmd, &["is the spec or its journal"]);
+    assert_eq!(std::fs::read_to_string(&good).unwrap(), SPEC);
+    let mut cmd = plan_of(&good);
+    cmd.arg("--log-file").arg(&link);
+    fails(cmd, &["is a symbolic link"]);
+    assert!(
+        std::fs::read_to_string(&secret)
+            .unwrap()
+            .starts_with("root:")
+    );
+}
+
+#[test]
+fn a_symlinked_journal_is_never_written_through() {
+    // Issue 10: a symlinked <spec>.journal had its target truncated; a dangling one
+    // created the target.
+    let m = moto();
+    let seed = m.seed("demo", "eu-west-2", &[]);
+    let d = SpecDir::new();
+    let spec = d.0.join("p.yaml");
+    let out = bin(Some(&m.url))
+        .args(["spec", "new", "--region", "eu-west-2", "--vpc"])
+        .arg(seed["vpc"].as_str().unwrap())
+        .arg("--spec")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let target = d.file("precious", "keep me\n");
+    let journal = d.0.join("p.yaml.journal");
+    for to in [target.clone(), d.0.join("nowhere")] {
+        let _ = std::fs::remove_file(&journal);
+        std::os::unix::fs::symlink(&to, &journal).unwrap();
+        let mut cmd = bin(Some(&m.url));
+        cmd.args(["apply", "--auto-approve", "--spec"]).arg(&spec);
+        fails(cmd, &["journal", "is a symbolic link"]);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me\n");
+        assert!(!d.0.join("nowhere").exists());
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // Issue 10: `inventory -o json | head -1` panicked on the broken pipe.
+    let m = moto();
+    m.seed("demo", "eu-west-3", &[]);
+    let mut child = bin(Some(&m.url))
+        .args(["inventory", "--region", "eu-west-3", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -2248,3 +2248,45 @@ fn the_region_list_waits_for_unsaved_choices_and_esc_closes_it() {
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert_eq!(app.modal, None);
 }
+
+#[test]
+fn too_small_no_key_acts_but_quit() {
+    // Issue 10: at 20x5, `Up Up Enter w` changed the VPC and saved the spec.
+    let mut app = loaded(None);
+    app.update(Action::Resize(20, 5));
+    let before = vpc_of(&app);
+    for a in [
+        key(KeyCode::Up),
+        key(KeyCode::Up),
+        key(KeyCode::Enter),
+        ch('w'),
+        ch(' '),
+    ] {
+        assert!(app.update(a).is_empty(), "no effect while too small");
+    }
+    assert_eq!(vpc_of(&app), before);
+    assert!(!app.dirty());
+    assert!(!app.quit);
+    app.update(ch('q'));
+    assert!(app.quit, "q still quits (nothing unsaved)");
+    // Large enough again: keys act.
+    let mut app = loaded(None);
+    app.update(Action::Resize(20, 5));
+    app.update(Action::Resize(80, 24));
+    choose_prod(&mut app);
+    assert_eq!(vpc_of(&app), Some(vpc_id("prod")));
+}
+
+#[test]
+fn names_from_aws_reach_the_terminal_as_text() {
+    // Issue 10: ESC/OSC sequences and U+202E from AWS values were drawn raw.
+    let mut inv = fixture();
+    inv.vpcs[0].name = "evil\u{1b}]0;owned\u{7}\u{202e}gnp.exe\u{200b}".into();
+    let app = loaded_from(inv, None);
+    let text = render_text(&app, 120, 40);
+    assert!(text.contains("evil"), "{text}");
+    assert!(
+        !text.chars().any(eks_private_tui::report::unsafe_char),
+        "{text:?}"
+    );
+}

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -91,11 +91,11 @@ pub fn read(path: &Path) -> Result<Vec<Record>, JournalError> {
 
 /// The file's text; empty when there is none yet.
 fn text_of(path: &Path) -> Result<String, JournalError> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+    // Never through a link, never blocking on a FIFO (crate::files).
+    match crate::files::read(path, crate::files::MAX_JOURNAL_BYTES) {
+        Ok(t) => Ok(t.unwrap_or_default()),
         Err(e) => Err(JournalError(format!(
-            "cannot read the journal {}: {e}",
+            "cannot read the journal {}: {e} — the journal is a regular file next to the spec",
             path.display()
         ))),
     }
@@ -211,16 +211,9 @@ impl Journal {
             Some((epoch, p, m, done)) if p == plan && m == mode => (epoch, Some(done)),
             _ => (new_epoch(), None),
         };
-        let mut opts = OpenOptions::new();
-        opts.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let file = opts.open(path).map_err(|e| {
+        let file = crate::files::append(path).map_err(|e| {
             JournalError(format!(
-                "cannot write the journal {}: {e} — apply records its steps next to the spec; make the directory writable",
+                "cannot write the journal {}: {e} — apply records its steps next to the spec, in a regular file it can write",
                 path.display()
             ))
         })?;

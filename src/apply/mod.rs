@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::Duration;
 
-pub use crate::spec::{ADDRESS_TAG, PLAN_TAG};
+pub use crate::spec::{ADDRESS_TAG, PLAN_TAG, VPC_TAG};
 
 /// What a backend gets for one step besides the change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,11 +271,17 @@ pub async fn run<B: Backend>(
                     let step = Step {
                         address: a.address.clone(),
                         token: token(&plan.name, &a.address, &journal.epoch),
-                        tags: vec![
+                        tags: [
                             (PLAN_TAG.into(), plan.name.clone()),
                             (ADDRESS_TAG.into(), a.address.clone()),
                             ("Name".into(), name_of(&plan.name, a)),
-                        ],
+                        ]
+                        .into_iter()
+                        .chain(
+                            (!plan.vpc_id.is_empty())
+                                .then(|| (VPC_TAG.into(), plan.vpc_id.clone())),
+                        )
+                        .collect(),
                     };
                     if let Err(e) = journal.write(&Record::Start {
                         at: journal::now(),

@@ -95,6 +95,7 @@ async fn go(plan: &Plan, b: &Script, opts: Options) -> (Summary, Vec<Event>) {
 fn plan(actions: Vec<Action>) -> Plan {
     Plan {
         name: "prod".into(),
+        vpc_id: "vpc-prod".into(),
         region: "eu-west-1".into(),
         actions,
         adopted: vec![("security_group.adopted".into(), "sg-old".into())],

@@ -1,7 +1,7 @@
 //! What the tool created for a plan, found by the `eks-private-tui:plan` tag (destroy).
 
 use super::{Aws, AwsError};
-use crate::apply::{ADDRESS_TAG, PLAN_TAG};
+use crate::apply::{ADDRESS_TAG, PLAN_TAG, VPC_TAG};
 use crate::inventory::EndpointState;
 use crate::plan::Deletable;
 use crate::plan::destroy::Created;
@@ -15,9 +15,17 @@ fn tag<'a>(tags: &'a [ec2t::Tag], key: &str) -> &'a str {
 }
 
 impl Aws {
-    /// Everything tagged `eks-private-tui:plan=<plan>` in these VPCs, and the associations
-    /// of its Resolver rules.
+    /// Everything tagged `eks-private-tui:plan=<plan>` in these VPCs (the spec's first),
+    /// and the associations of its Resolver rules. What a spec of the same name in another
+    /// VPC made is not this spec's: it carries that VPC in `eks-private-tui:vpc`, and
+    /// (made before that tag) a rule only counts when it is on a group of these VPCs, a
+    /// Resolver rule when it forwards through an endpoint of these VPCs.
     pub async fn created_by(&self, plan: &str, vpcs: &[String]) -> Result<Vec<Created>, AwsError> {
+        let spec_vpc = vpcs.first().cloned().unwrap_or_default();
+        let foreign = |tags: &[ec2t::Tag]| {
+            let v = tag(tags, VPC_TAG);
+            !v.is_empty() && v != spec_vpc
+        };
         let f = |n: &str, v: &[String]| {
             ec2t::Filter::builder()
                 .name(n)
@@ -40,7 +48,7 @@ impl Aws {
                 .state()
                 .map(|s| EndpointState::parse(s.as_str()))
                 .unwrap_or_default();
-            if state == EndpointState::Deleted {
+            if state == EndpointState::Deleted || foreign(e.tags()) {
                 continue;
             }
             out.push(Created {
@@ -59,7 +67,7 @@ impl Aws {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ec2", "DescribeSubnets", e))?;
-        for s in subnets.subnets() {
+        for s in subnets.subnets().iter().filter(|s| !foreign(s.tags())) {
             out.push(Created {
                 what: Deletable::Subnet,
                 id: s.subnet_id().unwrap_or_default().into(),
@@ -76,12 +84,16 @@ impl Aws {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ec2", "DescribeSecurityGroups", e))?;
-        let group_ids: Vec<String> = groups
+        let own_groups: Vec<&ec2t::SecurityGroup> = groups
             .security_groups()
+            .iter()
+            .filter(|g| !foreign(g.tags()))
+            .collect();
+        let group_ids: Vec<String> = own_groups
             .iter()
             .filter_map(|g| g.group_id().map(str::to_string))
             .collect();
-        for g in groups.security_groups() {
+        for g in own_groups {
             out.push(Created {
                 what: Deletable::SecurityGroup,
                 id: g.group_id().unwrap_or_default().into(),
@@ -91,7 +103,19 @@ impl Aws {
             });
         }
         // Rules the tool added to groups it did not create (the cluster's); rules of its
-        // own groups go with them.
+        // own groups go with them. Only rules of groups in these VPCs: a spec of the same
+        // name elsewhere is not this one.
+        let in_scope: std::collections::BTreeSet<String> = self
+            .ec2
+            .describe_security_groups()
+            .filters(in_vpcs.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeSecurityGroups", e))?
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_string))
+            .collect();
         let rules = self
             .ec2
             .describe_security_group_rules()
@@ -101,7 +125,7 @@ impl Aws {
             .map_err(|e| AwsError::from_sdk("ec2", "DescribeSecurityGroupRules", e))?;
         for r in rules.security_group_rules() {
             let group = r.group_id().unwrap_or_default().to_string();
-            if group_ids.contains(&group) {
+            if group_ids.contains(&group) || !in_scope.contains(&group) || foreign(r.tags()) {
                 continue;
             }
             out.push(Created {
@@ -112,7 +136,7 @@ impl Aws {
                 name: String::new(),
             });
         }
-        out.extend(self.created_resolver(plan, vpcs).await?);
+        out.extend(self.created_resolver(plan, vpcs, &spec_vpc).await?);
         Ok(out)
     }
 
@@ -120,6 +144,7 @@ impl Aws {
         &self,
         plan: &str,
         vpcs: &[String],
+        spec_vpc: &str,
     ) -> Result<Vec<Created>, AwsError> {
         let tags_of = |arn: String| async move {
             let out = self
@@ -135,7 +160,9 @@ impl Aws {
                     .find(|t| t.key() == k)
                     .map(|t| t.value().to_string())
             };
-            Ok::<_, AwsError>((get(PLAN_TAG), get(ADDRESS_TAG)))
+            // Made for a spec of the same name in another VPC: not ours.
+            let foreign = get(VPC_TAG).is_some_and(|v| v != spec_vpc);
+            Ok::<_, AwsError>((get(PLAN_TAG).filter(|_| !foreign), get(ADDRESS_TAG)))
         };
         let mut out = vec![];
         let eps = self
@@ -144,10 +171,14 @@ impl Aws {
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("resolver", "ListResolverEndpoints", e))?;
+        // The Resolver endpoints in these VPCs, whoever made them: a rule is this spec's
+        // only if it forwards through one of them.
+        let mut local_endpoints = std::collections::BTreeSet::new();
         for e in eps.resolver_endpoints() {
             if !vpcs.iter().any(|v| Some(v.as_str()) == e.host_vpc_id()) {
                 continue;
             }
+            local_endpoints.insert(e.id().unwrap_or_default().to_string());
             let (p, address) = tags_of(e.arn().unwrap_or_default().to_string()).await?;
             if p.as_deref() == Some(plan) {
                 out.push(Created {
@@ -166,6 +197,12 @@ impl Aws {
             .await
             .map_err(|e| AwsError::from_sdk("resolver", "ListResolverRules", e))?;
         for r in rules.resolver_rules() {
+            if !r
+                .resolver_endpoint_id()
+                .is_some_and(|e| local_endpoints.contains(e))
+            {
+                continue;
+            }
             let (p, address) = tags_of(r.arn().unwrap_or_default().to_string()).await?;
             if p.as_deref() != Some(plan) {
                 continue;

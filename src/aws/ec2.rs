@@ -409,6 +409,12 @@ impl Aws {
         );
         Ok(items
             .into_iter()
+            // A state lock (aws::lock) is no group of the network.
+            .filter(|g| {
+                !g.tags()
+                    .iter()
+                    .any(|t| t.key() == Some(super::lock::LOCK_TAG))
+            })
             .map(|g| {
                 let tags = tags(g.tags());
                 (

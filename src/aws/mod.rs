@@ -8,6 +8,7 @@ mod discover;
 mod ec2;
 mod eks;
 pub mod error;
+pub mod lock;
 mod resolver;
 pub mod wait;
 
@@ -52,6 +53,10 @@ pub struct Aws {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     ec2: aws_sdk_ec2::Client,
+    /// The lock's calls: counted apart, so that the figures and the abort hook count only
+    /// the plan's calls.
+    lock_ec2: aws_sdk_ec2::Client,
+    lock_calls: CallCounter,
     eks: aws_sdk_eks::Client,
     resolver: aws_sdk_route53resolver::Client,
     sts: aws_sdk_sts::Client,
@@ -284,6 +289,12 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
             .interceptor(calls.clone())
             .build(),
     );
+    let lock_calls = CallCounter::default();
+    let lock_ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(&config)
+            .interceptor(lock_calls.clone())
+            .build(),
+    );
     let eks = aws_sdk_eks::Client::from_conf(
         aws_sdk_eks::config::Builder::from(&config)
             .interceptor(calls.clone())
@@ -310,6 +321,8 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
             .clone()
             .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
         ec2,
+        lock_ec2,
+        lock_calls,
         eks,
         resolver,
         sts,
@@ -390,6 +403,11 @@ impl Aws {
     /// Mutating operations issued so far (each counted once, whatever its retries).
     pub fn mutating_calls(&self) -> u64 {
         self.calls.0.mutating.load(Ordering::Relaxed)
+    }
+
+    /// Calls made for the state lock (HTTP attempts), apart from the counts above.
+    pub fn lock_calls(&self) -> u64 {
+        self.lock_calls.0.attempts.load(Ordering::Relaxed)
     }
 
     /// Account and caller ARN.

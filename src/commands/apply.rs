@@ -1,14 +1,14 @@
 //! `apply` and `destroy`: preview, confirmation, then the engine with a journal next to
 //! the spec. Nothing changes before the operator typed `yes` (or passed --auto-approve).
 
-use super::{color, load_spec, notes, spec_path};
+use super::{color, load_spec, notes, say, say_err, spec_path};
 use crate::apply::{self as engine, printer};
 use crate::cli::{ApplyArgs, Global};
 use crate::ops::{self, Failure, Mode};
 use crate::report;
 
 pub async fn run(global: &Global, args: &ApplyArgs, mode: Mode) -> Result<u8, Failure> {
-    let (cmd, verb) = (mode.command(), mode.verb());
+    let cmd = mode.command();
     if global.read_only {
         return Err(Failure::Usage(format!(
             "--read-only forbids {cmd}: it changes the account — drop --read-only, or run `plan` to see what it would do"
@@ -16,48 +16,87 @@ pub async fn run(global: &Global, args: &ApplyArgs, mode: Mode) -> Result<u8, Fa
     }
     let path = spec_path(global, cmd)?;
     let spec = load_spec(path)?;
-    let records = ops::read_journal(path)?;
     let aws = ops::connect(global.aws_options(), Some(&spec)).await?;
-    let inv = ops::read_account(&aws, Some(&spec), None, global.concurrency).await?;
+    // One run at a time per spec, on any machine: held from the read to the last step.
+    let lock = ops::lock::take(&aws, &spec, path, mode, args.force_unlock.as_deref()).await?;
+    for n in &lock.notes {
+        say(global, &format!("{n}\n"));
+    }
+    let code = locked(global, args, mode, path, &spec, &aws).await;
+    if let Err(w) = ops::lock::release(&aws, lock).await {
+        say_err(&format!("{w}\n"));
+    }
+    code
+}
+
+/// The run, with the lock held.
+async fn locked(
+    global: &Global,
+    args: &ApplyArgs,
+    mode: Mode,
+    path: &std::path::Path,
+    spec: &crate::spec::Spec,
+    aws: &crate::aws::Aws,
+) -> Result<u8, Failure> {
+    let verb = mode.verb();
+    let records = ops::read_journal(path)?;
+    let inv = ops::read_account(aws, Some(spec), None, global.concurrency).await?;
     let color = color(global);
     let name = &spec.metadata.name;
     let plan = match mode {
-        Mode::Destroy => ops::destroy_plan(&aws, &spec, &inv, &records).await?,
-        Mode::Apply => match ops::prepare(&spec, &inv) {
+        Mode::Destroy => {
+            let (plan, left) = ops::destroy_plan(aws, spec, &inv, &records).await?;
+            for l in &left {
+                say(global, &format!("Left in place: {l}\n\n"));
+            }
+            plan
+        }
+        Mode::Apply => match ops::prepare(spec, &inv) {
             Ok(p) => {
-                print!("{}", notes(&p));
+                say(global, &notes(&p));
                 p.plan
             }
             Err(Failure::Blocked(errors)) => {
-                println!("The spec cannot be applied: fix these first. Nothing was changed.\n");
-                print!("{}", report::findings_text(&errors, color));
+                say(
+                    global,
+                    &format!(
+                        "The spec cannot be applied: fix these first. Nothing was changed.\n\n{}",
+                        report::findings_text(&errors, color)
+                    ),
+                );
                 return Ok(1);
             }
             Err(f) => return Err(f),
         },
     };
     if mode == Mode::Destroy && plan.actions.is_empty() {
-        println!(
-            "Nothing to destroy: no resource in {} carries the tag {}={name}.",
-            spec.vpc_id,
-            engine::PLAN_TAG
+        say(
+            global,
+            &format!(
+                "Nothing to destroy: no resource in {} carries the tag {}={name}.\n",
+                spec.vpc_id,
+                engine::PLAN_TAG
+            ),
         );
     } else {
-        print!("{}", crate::plan::render::text(&plan, color));
+        say(global, &crate::plan::render::text(&plan, color));
     }
     if plan.actions.is_empty() {
         ops::close_if_interrupted(path, &records, name, mode);
         return Ok(0);
     }
-    if !args.auto_approve && !confirmed(mode, &spec) {
-        println!("\n{verb} cancelled. Nothing was changed.");
+    if !args.auto_approve && !confirmed(mode, spec) {
+        say(
+            global,
+            &format!("\n{verb} cancelled. Nothing was changed.\n"),
+        );
         return Ok(1);
     }
-    println!();
+    say(global, "\n");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let print = |e: engine::Event| {
         if let Some(l) = printer::line(&e, verb) {
-            println!("{l}");
+            say(global, &format!("{l}\n"));
         }
     };
     let ctrl_c = tokio::spawn(async move {
@@ -75,7 +114,7 @@ pub async fn run(global: &Global, args: &ApplyArgs, mode: Mode) -> Result<u8, Fa
         parallelism: usize::from(args.parallelism),
         ..Default::default()
     };
-    let summary = ops::execute(&aws, &plan, path, mode, &opts, &print, stop_rx).await;
+    let summary = ops::execute(aws, &plan, path, mode, &opts, &print, stop_rx).await;
     ctrl_c.abort();
     let summary = summary?;
     if std::env::var_os("EKS_PRIVATE_TUI_STATS").is_some() {
@@ -93,7 +132,7 @@ pub async fn run(global: &Global, args: &ApplyArgs, mode: Mode) -> Result<u8, Fa
 /// Terraform's question: only `yes` approves.
 fn confirmed(mode: Mode, spec: &crate::spec::Spec) -> bool {
     use std::io::Write;
-    print!(
+    super::say_plain(&format!(
         "\nDo you want to perform these actions?\n  eks-private-tui will {} described above in {} ({}).\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
         match mode {
             Mode::Destroy => "destroy the resources",
@@ -101,7 +140,7 @@ fn confirmed(mode: Mode, spec: &crate::spec::Spec) -> bool {
         },
         spec.vpc_id,
         spec.region
-    );
+    ));
     let _ = std::io::stdout().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);

@@ -1,6 +1,6 @@
 //! `check`: the audit. Exit 0 without error findings, 1 with, 2 on usage or AWS failure.
 
-use super::{color, load_spec};
+use super::{color, load_spec, say, say_data};
 use crate::cli::{CheckArgs, CheckOutput, Global};
 use crate::ops::{self, Failure};
 use crate::{report, rules};
@@ -31,10 +31,10 @@ pub async fn run(global: &Global, args: &CheckArgs) -> Result<u8, Failure> {
     }
     let findings = rules::evaluate(&inv, spec.as_ref(), vpc.as_deref(), args.cluster.as_deref());
     match args.output {
-        CheckOutput::Text => print!("{}", report::findings_text(&findings, color(global))),
-        CheckOutput::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report::findings_json(&findings)).expect("json")
+        CheckOutput::Text => say(global, &report::findings_text(&findings, color(global))),
+        CheckOutput::Json => say_data(
+            &(serde_json::to_string_pretty(&report::findings_json(&findings)).expect("json")
+                + "\n"),
         ),
     }
     Ok(if rules::summary(&findings).0 > 0 {

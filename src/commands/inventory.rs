@@ -13,7 +13,10 @@ pub async fn run(global: &Global, args: &InventoryArgs) -> Result<u8, Failure> {
         Output::Json => serde_json::to_string_pretty(&inv).expect("inventory serializes") + "\n",
         Output::Yaml => serde_yaml::to_string(&inv).expect("inventory serializes"),
     };
-    print!("{text}");
+    match args.output {
+        Output::Text => super::say(global, &text),
+        Output::Json | Output::Yaml => super::say_data(&text),
+    }
     if args.stats {
         eprintln!(
             "stats: {} AWS calls in {} ms ({} VPCs, {} subnets)",

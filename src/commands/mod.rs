@@ -10,6 +10,7 @@ mod spec_new;
 
 use crate::cli::{Command, Global, SpecCommand};
 use crate::ops::{self, Failure};
+use crate::report::{Term, term};
 use crate::spec::Spec;
 use std::path::Path;
 
@@ -31,15 +32,60 @@ pub async fn run(global: &Global, command: &Command) -> u8 {
     match result {
         Ok(code) => code,
         Err(Failure::Blocked(errors)) => {
-            println!("Error findings block this: fix these first. Nothing was changed.\n");
-            print!("{}", crate::report::findings_text(&errors, color(global)));
+            say(
+                global,
+                &format!(
+                    "Error findings block this: fix these first. Nothing was changed.\n\n{}",
+                    crate::report::findings_text(&errors, color(global))
+                ),
+            );
             1
         }
         Err(f) => {
-            eprintln!("error: {f}");
+            say_err(&format!("error: {f}\n"));
             f.exit_code()
         }
     }
+}
+
+/// Write text to stdout, escaped for the terminal ([`term`]: what comes from a spec or
+/// from AWS shows, never acts). A closed pipe (`| head -1`) ends the process quietly.
+fn write_out(text: &str, mode: Term) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o
+        .write_all(term(text, mode).as_bytes())
+        .and_then(|_| o.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}
+
+/// Text for the operator on stdout (coloured when [`color`] says so).
+fn say(global: &Global, text: &str) {
+    write_out(
+        text,
+        Term::Text {
+            color: color(global),
+        },
+    );
+}
+
+/// Text without colour on stdout.
+fn say_plain(text: &str) {
+    write_out(text, Term::Text { color: false });
+}
+
+/// JSON or YAML for a program on stdout.
+fn say_data(text: &str) {
+    write_out(text, Term::Json);
+}
+
+/// A line on stderr, escaped likewise.
+fn say_err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(term(text, Term::Text { color: false }).as_bytes());
 }
 
 /// The spec file a command needs, or the line that says how to get one.
@@ -53,6 +99,12 @@ fn spec_path<'a>(global: &'a Global, cmd: &str) -> Result<&'a Path, Failure> {
 
 /// Load a spec file; on failure say what is wrong.
 fn load_spec(path: &Path) -> Result<Spec, Failure> {
+    if crate::files::world_writable(path) {
+        say_err(&format!(
+            "warning: any user of this machine may write {}, and so decide what apply does — chmod o-w it\n",
+            path.display()
+        ));
+    }
     Spec::load(path).map_err(|e| {
         Failure::Usage(format!(
             "{e} — fix the spec file (docs/spec.md describes every field)"

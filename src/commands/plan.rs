@@ -1,6 +1,6 @@
 //! `plan`: the rules first (error findings block), then the actions.
 
-use super::{color, load_spec, notes, spec_path};
+use super::{color, load_spec, notes, say, say_data, spec_path};
 use crate::cli::{CheckOutput, Global, PlanArgs};
 use crate::ops::{self, Failure};
 use crate::report;
@@ -13,13 +13,16 @@ pub async fn run(global: &Global, args: &PlanArgs) -> Result<u8, Failure> {
         Ok(p) => p,
         Err(Failure::Blocked(errors)) => {
             match args.output {
-                CheckOutput::Text => {
-                    println!("The spec cannot be planned: fix these first.\n");
-                    print!("{}", report::findings_text(&errors, color(global)));
-                }
-                CheckOutput::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report::findings_json(&errors)).expect("json")
+                CheckOutput::Text => say(
+                    global,
+                    &format!(
+                        "The spec cannot be planned: fix these first.\n\n{}",
+                        report::findings_text(&errors, color(global))
+                    ),
+                ),
+                CheckOutput::Json => say_data(
+                    &(serde_json::to_string_pretty(&report::findings_json(&errors)).expect("json")
+                        + "\n"),
                 ),
             }
             return Ok(1);
@@ -27,16 +30,14 @@ pub async fn run(global: &Global, args: &PlanArgs) -> Result<u8, Failure> {
         Err(f) => return Err(f),
     };
     match args.output {
-        CheckOutput::Text => {
-            print!("{}", notes(&prepared));
-            print!(
-                "{}",
-                crate::plan::render::text(&prepared.plan, color(global))
-            );
-        }
-        CheckOutput::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&crate::plan::render::json(&prepared.plan)).expect("json")
+        CheckOutput::Text => say(
+            global,
+            &(notes(&prepared) + &crate::plan::render::text(&prepared.plan, color(global))),
+        ),
+        CheckOutput::Json => say_data(
+            &(serde_json::to_string_pretty(&crate::plan::render::json(&prepared.plan))
+                .expect("json")
+                + "\n"),
         ),
     }
     Ok(0)

@@ -22,15 +22,14 @@ pub async fn run(
     let inv = ops::read_account(&aws, None, Some(vpc.to_string()), global.concurrency).await?;
     let text = crate::spec::starter::starter(&inv, vpc, cluster).map_err(Failure::Usage)?;
     match &global.spec {
-        None => print!("{text}"),
+        None => super::say_data(&text),
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| {
+            crate::files::replace(path, &text).map_err(|e| {
                 Failure::Usage(format!(
-                    "cannot write {}: {e} — pass a writable --spec path",
-                    path.display()
+                    "cannot write the spec: {e} — pass a writable --spec path"
                 ))
             })?;
-            eprintln!("wrote {}", path.display());
+            super::say_err(&format!("wrote {}\n", path.display()));
         }
     }
     Ok(0)

@@ -3,6 +3,7 @@
 //! flow: connect → read the account → prepare (rules, then the plan) → apply (journal,
 //! engine) or destroy. Printing stays with the caller (`commands`, `tui`).
 
+pub mod lock;
 pub mod spec_file;
 
 use crate::apply::{self as engine, journal};
@@ -183,38 +184,89 @@ pub fn unchanged(plan: &Plan, confirmed: &Signature) -> Result<(), Failure> {
 }
 
 /// What destroy deletes: what carries this spec's tag in its VPCs, and the CIDR
-/// association the journal says apply made (it takes no tag).
+/// associations it made (they take no tag); and what it leaves that the spec asked for,
+/// said in words.
 pub async fn destroy_plan(
     aws: &Aws,
     spec: &Spec,
     inv: &Inventory,
     records: &[journal::Record],
-) -> Result<Plan, Failure> {
+) -> Result<(Plan, Vec<String>), Failure> {
     let name = &spec.metadata.name;
     let mut vpcs = vec![spec.vpc_id.clone()];
     if let Some(o) = spec.dns.as_ref().and_then(|d| d.outbound_endpoint.as_ref()) {
         vpcs.push(o.vpc_id.clone());
     }
     let mut created = aws.created_by(name, &vpcs).await?;
-    for (address, (kind, id)) in journal::created(records) {
-        if kind != "vpc_cidr_association" {
+    let left = cidr_associations(spec, inv, records, &mut created);
+    Ok((
+        crate::plan::destroy::destroy(name, &spec.region, &created),
+        left,
+    ))
+}
+
+/// The spec VPC's CIDR associations this spec made, added to `created`: those the journal
+/// recorded, and, without the journal (moved away, another machine), those holding a
+/// subnet this spec created. The spec's secondary CIDR still associated and not proven
+/// this spec's is returned in words: destroy leaves it and says so.
+pub fn cidr_associations(
+    spec: &Spec,
+    inv: &Inventory,
+    records: &[journal::Record],
+    created: &mut Vec<Created>,
+) -> Vec<String> {
+    let Some(v) = inv.vpc(&spec.vpc_id) else {
+        return vec![];
+    };
+    let recorded: Vec<(String, String)> = journal::created(records)
+        .into_iter()
+        .filter(|(_, (kind, _))| kind == "vpc_cidr_association")
+        .map(|(address, (_, id))| (id, address))
+        .collect();
+    let ours: Vec<ipnet::Ipv4Net> = created
+        .iter()
+        .filter(|c| c.what == Deletable::Subnet)
+        .filter_map(|c| v.subnets.iter().find(|s| s.id == c.id))
+        .filter_map(|s| s.cidr.parse().ok())
+        .collect();
+    let mut left = vec![];
+    // The first association is the VPC's primary CIDR: never this spec's.
+    for c in v.cidrs.iter().skip(1) {
+        if c.state != CidrState::Associated {
             continue;
         }
-        if let Some(c) = inv.vpc(&spec.vpc_id).and_then(|v| {
-            v.cidrs
-                .iter()
-                .find(|c| c.association_id == id && c.state == CidrState::Associated)
-        }) {
-            created.push(Created {
+        let address = recorded
+            .iter()
+            .find(|(id, _)| id == &c.association_id)
+            .map(|(_, a)| a.clone())
+            .or_else(|| {
+                let net: ipnet::Ipv4Net = c.cidr.parse().ok()?;
+                ours.iter()
+                    .any(|s| net.contains(s))
+                    .then(|| "vpc_cidr.secondary".to_string())
+            });
+        match address {
+            Some(address) => created.push(Created {
                 what: Deletable::VpcCidrAssociation,
-                id,
+                id: c.association_id.clone(),
                 parent: Some(spec.vpc_id.clone()),
                 address,
                 name: c.cidr.clone(),
-            });
+            }),
+            None if spec
+                .secondary_cidr
+                .as_ref()
+                .is_some_and(|s| s.cidr == c.cidr) =>
+            {
+                left.push(format!(
+                    "{} stays associated with {} ({}): neither the journal nor a subnet of this spec shows that apply associated it. If it did, and nothing uses it: aws ec2 disassociate-vpc-cidr-block --association-id {}",
+                    c.cidr, spec.vpc_id, c.association_id, c.association_id
+                ));
+            }
+            None => {}
         }
     }
-    Ok(crate::plan::destroy::destroy(name, &spec.region, &created))
+    left
 }
 
 /// `apply` or `destroy`: which journal command a run records.

@@ -13,11 +13,7 @@ pub fn fingerprint(text: &str) -> u64 {
 
 /// The file's text, `None` when there is none; `Err` when it exists but cannot be read.
 pub fn read(path: &Path) -> Result<Option<String>, String> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.to_string()),
-    }
+    crate::files::read(path, crate::files::MAX_SPEC_BYTES).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +41,15 @@ pub fn save(path: &Path, text: &str, expect: Fingerprint) -> Result<u64, SaveErr
         return Err(SaveError::Changed(now));
     }
     let tmp = temp_path(path);
-    std::fs::write(&tmp, text).map_err(|e| SaveError::Io(e.to_string()))?;
+    // A stale temporary file (or a link planted there) is removed, never written through.
+    let _ = std::fs::remove_file(&tmp);
+    crate::files::create_new(&tmp)
+        .and_then(|mut f| {
+            use std::io::Write;
+            f.write_all(text.as_bytes())?;
+            f.sync_data()
+        })
+        .map_err(|e| SaveError::Io(e.to_string()))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         SaveError::Io(e.to_string())

@@ -142,6 +142,7 @@ mod tests {
         });
         let plan = Plan {
             name: "p".into(),
+            vpc_id: "vpc-1".into(),
             region: "us-east-1".into(),
             actions: vec![ep(3), ep(2), resolver],
             adopted: vec![],

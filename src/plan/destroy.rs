@@ -83,6 +83,8 @@ pub fn destroy(name: &str, region: &str, created: &[Created]) -> Plan {
         .collect();
     Plan {
         name: name.to_string(),
+        // Deletes tag nothing.
+        vpc_id: String::new(),
         region: region.to_string(),
         actions,
         adopted: vec![],

@@ -160,6 +160,9 @@ impl Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub name: String,
+    /// The spec's VPC: everything apply creates is tagged with it, so that destroy tells
+    /// this spec's resources from those of a spec of the same name in another VPC.
+    pub vpc_id: String,
     /// The region it applies to (prices, messages).
     pub region: String,
     pub actions: Vec<Action>,
@@ -201,6 +204,7 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
     let Some(v) = inv.vpc(&spec.vpc_id) else {
         return Plan {
             name: spec.metadata.name.clone(),
+            vpc_id: spec.vpc_id.clone(),
             region: spec.region.clone(),
             actions,
             adopted,
@@ -241,6 +245,7 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
     }
     Plan {
         name: spec.metadata.name.clone(),
+        vpc_id: spec.vpc_id.clone(),
         region: spec.region.clone(),
         actions,
         adopted,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub mod commented;
+pub mod guard;
 pub mod services;
 pub mod starter;
 
@@ -18,6 +19,9 @@ pub mod starter;
 pub const PLAN_TAG: &str = "eks-private-tui:plan";
 /// The plan address of a created resource.
 pub const ADDRESS_TAG: &str = "eks-private-tui:address";
+/// The spec's VPC (`vpcId`), on everything apply creates: destroy deletes only what
+/// carries the spec's own.
+pub const VPC_TAG: &str = "eks-private-tui:vpc";
 
 pub const API_VERSION: &str = "eks-private-tui/v1alpha1";
 pub const KIND: &str = "PrivateNetwork";
@@ -236,6 +240,17 @@ impl Spec {
 
     /// Parse `text` read from `file` (named in errors).
     pub fn parse(text: &str, file: &str) -> Result<Spec, LoadError> {
+        // Bounded expansion and no duplicate key, before anything is built.
+        guard::check(text).map_err(|e| {
+            let loc = e.location();
+            LoadError {
+                file: file.into(),
+                line: loc.as_ref().map(|l| l.line()),
+                column: loc.as_ref().map(|l| l.column()),
+                path: String::new(),
+                message: strip_location(&e.to_string()),
+            }
+        })?;
         let de = serde_yaml::Deserializer::from_str(text);
         let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -282,13 +297,17 @@ impl Spec {
     /// Read and parse a spec file.
     pub fn load(path: &Path) -> Result<Spec, LoadError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        let fail = |message: String| LoadError {
             file: file.clone(),
             line: None,
             column: None,
             path: String::new(),
-            message: format!("cannot read: {e}"),
-        })?;
+            message,
+        };
+        // A link is not followed (its target could be any file), a FIFO not waited on.
+        let text = crate::files::read(path, crate::files::MAX_SPEC_BYTES)
+            .map_err(|e| fail(format!("cannot read: {e}")))?
+            .ok_or_else(|| fail("cannot read: no such file".into()))?;
         Self::parse(&text, &file)
     }
 }

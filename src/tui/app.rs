@@ -901,6 +901,14 @@ impl App {
             self.quit = true;
             return vec![];
         }
+        // Too small to show anything but the notice: no key may act unseen but quitting
+        // (which asks first, once the window is large enough to show the question).
+        if self.too_small() {
+            return match self.keys.command(&[keys::QUIT], &k) {
+                Some(Command::Quit) if self.modal.is_none() => self.global(Command::Quit),
+                _ => vec![],
+            };
+        }
         if let Some(modal) = self.modal.clone() {
             return self.on_modal_key(modal, k);
         }

@@ -262,7 +262,28 @@ async fn apply(
     // The wizard's spec is for the region it read.
     opts.region = Some(spec.region.clone());
     let aws = ops::connect(opts, Some(spec)).await?;
-    let inv = ops::read_account(&aws, Some(spec), None, global.concurrency).await?;
+    // The state lock, as `apply --spec` takes it: held from the read to the last step.
+    let lock = ops::lock::take(&aws, spec, path, ops::Mode::Apply, None).await?;
+    for n in &lock.notes {
+        tracing::info!("{n}");
+    }
+    let result = apply_locked(global, request, path, spec, expected, tx, &aws).await;
+    if let Err(w) = ops::lock::release(&aws, lock).await {
+        tracing::warn!("{w}");
+    }
+    result
+}
+
+async fn apply_locked(
+    global: &Global,
+    request: u64,
+    path: &std::path::Path,
+    spec: &crate::spec::Spec,
+    expected: &ops::Signature,
+    tx: &mpsc::UnboundedSender<Action>,
+    aws: &crate::aws::Aws,
+) -> Result<(), ops::Failure> {
+    let inv = ops::read_account(aws, Some(spec), None, global.concurrency).await?;
     let prepared = ops::prepare(spec, &inv)?;
     ops::unchanged(&prepared.plan, expected)?;
     // The wizard stops an apply only by quitting (Ctrl-C): the journal resumes it.
@@ -271,7 +292,7 @@ async fn apply(
         let _ = tx.send(Action::ApplyEvent { request, event });
     };
     ops::execute(
-        &aws,
+        aws,
         &prepared.plan,
         path,
         ops::Mode::Apply,

@@ -16,6 +16,17 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn draw(f: &mut Frame, app: &App) {
+    draw_screen(f, app);
+    // Names, tags and messages come from the spec and from AWS: whatever reached a cell,
+    // nothing but text reaches the terminal.
+    for cell in f.buffer_mut().content.iter_mut() {
+        if cell.symbol().chars().any(crate::report::unsafe_char) {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
+}
+
+fn draw_screen(f: &mut Frame, app: &App) {
     let t = Theme {
         color: app.ctx.color,
     };
