@@ -76,18 +76,24 @@ impl Aws {
                 name: tag(s.tags(), "Name").into(),
             });
         }
+        // Every group of these VPCs, once: the ones carrying the plan tag are this
+        // spec's; all of them bound which rules may be (below).
         let groups = self
             .ec2
             .describe_security_groups()
-            .filters(ours.clone())
             .filters(in_vpcs.clone())
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ec2", "DescribeSecurityGroups", e))?;
+        let in_scope: std::collections::BTreeSet<String> = groups
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_string))
+            .collect();
         let own_groups: Vec<&ec2t::SecurityGroup> = groups
             .security_groups()
             .iter()
-            .filter(|g| !foreign(g.tags()))
+            .filter(|g| tag(g.tags(), PLAN_TAG) == plan && !foreign(g.tags()))
             .collect();
         let group_ids: Vec<String> = own_groups
             .iter()
@@ -105,17 +111,6 @@ impl Aws {
         // Rules the tool added to groups it did not create (the cluster's); rules of its
         // own groups go with them. Only rules of groups in these VPCs: a spec of the same
         // name elsewhere is not this one.
-        let in_scope: std::collections::BTreeSet<String> = self
-            .ec2
-            .describe_security_groups()
-            .filters(in_vpcs.clone())
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ec2", "DescribeSecurityGroups", e))?
-            .security_groups()
-            .iter()
-            .filter_map(|g| g.group_id().map(str::to_string))
-            .collect();
         let rules = self
             .ec2
             .describe_security_group_rules()

@@ -1,7 +1,7 @@
 //! The spec file on disk: read it with a fingerprint, and save it only over the version
 //! that was read (a file changed on disk since is never overwritten silently).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What was on disk when the file was last read or written: `None` when there was no file.
 pub type Fingerprint = Option<u64>;
@@ -40,27 +40,9 @@ pub fn save(path: &Path, text: &str, expect: Fingerprint) -> Result<u64, SaveErr
     if now.as_deref().map(fingerprint) != expect {
         return Err(SaveError::Changed(now));
     }
-    let tmp = temp_path(path);
-    // A stale temporary file (or a link planted there) is removed, never written through.
-    let _ = std::fs::remove_file(&tmp);
-    crate::files::create_new(&tmp)
-        .and_then(|mut f| {
-            use std::io::Write;
-            f.write_all(text.as_bytes())?;
-            f.sync_data()
-        })
-        .map_err(|e| SaveError::Io(e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        SaveError::Io(e.to_string())
-    })?;
+    // Through a temporary file and a rename, never through a link (crate::files).
+    crate::files::replace(path, text).map_err(|e| SaveError::Io(e.to_string()))?;
     Ok(fingerprint(text))
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
 }
 
 #[cfg(test)]
