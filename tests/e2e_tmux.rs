@@ -71,14 +71,20 @@ impl Tmux {
     /// Wait until the screen shows `text` (the wizard answers in milliseconds; the bound is
     /// only there so a broken build fails instead of hanging).
     fn wait_for(&self, text: &str) -> String {
+        self.wait_for_all(&[text])
+    }
+
+    /// Wait until one capture shows every one of `texts` (a capture may fall between two
+    /// writes of a frame, so facts about one frame are read from one capture).
+    fn wait_for_all(&self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if texts.iter().all(|t| s.contains(t)) {
                 return s;
             }
             if start.elapsed() > Duration::from_secs(30) {
-                panic!("timed out waiting for {text:?}; screen:\n{s}");
+                panic!("timed out waiting for {texts:?}; screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -548,9 +554,8 @@ fn the_region_list_reads_another_region() {
     assert!(s.contains("us-east-1"), "{s}");
     // The first region of the filtered list.
     t.keys(&["g", "Enter"]);
-    let s = t.wait_for("│ us-east-1");
+    let s = t.wait_for_all(&["│ us-east-1", "VPCs in us-east-1; ? explains why"]);
     assert!(!s.contains("prod"), "eu-west-1's VPCs are gone: {s}");
-    t.wait_for("? explains why");
     t.keys(&["q"]);
     assert_restored(&t);
 }

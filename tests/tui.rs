@@ -404,6 +404,33 @@ fn quitting_asks_when_choices_are_unsaved() {
     app.update(ch('q'));
     app.update(ch('n'));
     assert!(app.quit);
+    // q while the preview's save of these choices is still on its way quits once it
+    // lands, without saying they are unsaved; a failed one asks again.
+    for ok in [true, false] {
+        let mut app = loaded(None);
+        choose_prod(&mut app);
+        let fx = enter_to_preview(&mut app);
+        let [Effect::SaveSpec { request, path, .. }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        app.update(ch('q'));
+        assert_eq!(app.modal, None);
+        assert!(!app.quit, "quit before the save landed");
+        app.update(Action::Saved {
+            request: *request,
+            path: path.clone(),
+            result: if ok {
+                Ok(1)
+            } else {
+                Err(SaveError::Io("disk full".into()))
+            },
+        });
+        assert_eq!(app.quit, ok);
+        if !ok {
+            app.update(ch('q'));
+            assert_eq!(app.modal, Some(Modal::ConfirmQuit));
+        }
+    }
     let mut app = loaded(None);
     choose_prod(&mut app);
     app.update(Action::Key(KeyEvent::new(

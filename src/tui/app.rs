@@ -977,6 +977,15 @@ impl App {
     fn global(&mut self, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Quit => {
+                // A save of these very choices is on its way to the disk: quit once it
+                // lands (a failed save still asks, through its own modal).
+                if let Some((_, spec, after, _)) = &mut self.pending_save
+                    && self.draft.as_ref() == Some(spec)
+                    && matches!(after, AfterSave::Nothing)
+                {
+                    *after = AfterSave::Quit;
+                    return vec![];
+                }
                 if self.dirty() {
                     self.modal = Some(Modal::ConfirmQuit);
                 } else {
