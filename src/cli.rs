@@ -168,6 +168,11 @@ impl Global {
             read_timeout: Some(std::time::Duration::from_secs(self.read_timeout)),
             abort_after_mutations: self.abort_after_mutations,
             retry_for: Some(std::time::Duration::from_secs(self.retry_for)),
+            region_from_env: self.region.is_some()
+                && !std::env::args_os().any(|a| {
+                    let a = a.to_string_lossy();
+                    a == "--region" || a.starts_with("--region=")
+                }),
             ..Default::default()
         }
     }

@@ -29,6 +29,35 @@ fn fails(mut cmd: Command, expect: &[&str]) -> String {
     err
 }
 
+/// Options wrong on their face are refused before any call, naming what the user set.
+#[test]
+fn bad_options_are_named_as_given() {
+    let mut cmd = bin(Some("http://127.0.0.1:99999"));
+    cmd.args(["inventory", "--region", "eu-west-1"]);
+    fails(cmd, &["port \"99999\"", "1-65535"]);
+    let mut cmd = bin(None);
+    cmd.args(["inventory", "--region", "eu-west-1", "--profile", "nosuch"]);
+    fails(
+        cmd,
+        &["--profile nosuch", "AWS_ACCESS_KEY_ID is set", "unset"],
+    );
+    let mut cmd = bin(None);
+    cmd.env_remove("AWS_ACCESS_KEY_ID").args([
+        "inventory",
+        "--region",
+        "eu-west-1",
+        "--profile",
+        "nosuch",
+    ]);
+    fails(cmd, &["profile \"nosuch\" is in neither", "list-profiles"]);
+    let mut cmd = bin(None);
+    cmd.env("AWS_REGION", "xx").args(["inventory"]);
+    fails(cmd, &["AWS_REGION \"xx\" is not a region name"]);
+    let mut cmd = bin(None);
+    cmd.args(["inventory", "--region=xx"]);
+    fails(cmd, &["--region \"xx\" is not a region name"]);
+}
+
 #[test]
 fn unknown_region() {
     let m = moto();

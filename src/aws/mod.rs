@@ -44,6 +44,8 @@ pub struct AwsOptions {
     /// How long calls AWS throttles (or fails with 5xx) keep being retried (`--retry-for`;
     /// default [`THROTTLE_PATIENCE`]).
     pub retry_for: Option<Duration>,
+    /// `region` came from AWS_REGION, not `--region`: messages name what the user set.
+    pub region_from_env: bool,
 }
 
 /// Connected clients for one region.
@@ -228,16 +230,117 @@ pub fn valid_region_name(r: &str) -> bool {
         && !parts[parts.len() - 1].is_empty()
 }
 
+/// What is wrong with an endpoint URL, if anything: an http(s) scheme, a host, a port in
+/// 1–65535 and no user:password (it would be shown in the header and logs).
+fn check_endpoint_url(url: &str) -> Result<(), String> {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return Err("is not an http(s) URL".into());
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err("carries a user name or password: the SDK signs calls itself".into());
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((h, tail)) => (h, tail.strip_prefix(':')),
+            None => return Err("has an unclosed [IPv6 address".into()),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Err("has no host".into());
+    }
+    if let Some(p) = port
+        && !matches!(p.parse::<u32>(), Ok(1..=65535))
+    {
+        return Err(format!("has port {p:?}, not a port number (1-65535)"));
+    }
+    Ok(())
+}
+
+/// A `--profile` the files do not hold, or one the environment's keys would override (the
+/// SDK takes AWS_ACCESS_KEY_ID before any profile): refused, rather than calls made as
+/// someone other than the profile.
+fn check_profile(
+    name: &str,
+    env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+) -> Result<(), AwsError> {
+    if env("AWS_ACCESS_KEY_ID").is_some() {
+        return Err(AwsError::usage(
+            format!(
+                "--profile {name} is given, but AWS_ACCESS_KEY_ID is set and would be used instead"
+            ),
+            "unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN to use the profile, or drop --profile",
+        ));
+    }
+    let home = env("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_default();
+    let file = |var: &str, default: &str| {
+        env(var)
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| home.join(".aws").join(default))
+    };
+    let (config, credentials) = (
+        file("AWS_CONFIG_FILE", "config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    );
+    // Only regular files are read (a FIFO would block); a missing one holds no profile.
+    let text = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .ok()
+            .filter(|m| m.is_file() && m.len() <= crate::files::MAX_SPEC_BYTES)
+            .and_then(|_| std::fs::read_to_string(p).ok())
+            .unwrap_or_default()
+    };
+    if profile_in(name, &text(&config), true) || profile_in(name, &text(&credentials), false) {
+        return Ok(());
+    }
+    Err(AwsError::usage(
+        format!(
+            "profile {name:?} is in neither {} nor {}",
+            config.display(),
+            credentials.display()
+        ),
+        "check the name (aws configure list-profiles), or set AWS_CONFIG_FILE",
+    ))
+}
+
+/// Whether an ini text has the profile's section: `[profile NAME]` in the config file
+/// (`[NAME]` too, as the SDK accepts), `[NAME]` in the credentials file.
+fn profile_in(name: &str, text: &str, config: bool) -> bool {
+    text.lines().any(|l| {
+        let Some(inner) = l.trim().strip_prefix('[').and_then(|l| l.strip_suffix(']')) else {
+            return false;
+        };
+        let inner = inner.trim();
+        inner == name
+            || (config
+                && inner
+                    .strip_prefix("profile")
+                    .is_some_and(|r| r.starts_with(char::is_whitespace) && r.trim() == name))
+    })
+}
+
 /// Build clients from the standard chain plus our options, and make sure credentials can be
 /// had (fast, with a clear message) before any call is made.
 pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
     if let Some(url) = &opts.endpoint_url
-        && !(url.starts_with("http://") || url.starts_with("https://"))
+        && let Err(why) = check_endpoint_url(url)
     {
         return Err(AwsError::usage(
-            format!("--endpoint-url {url:?} is not an http(s) URL"),
+            format!("--endpoint-url {url:?} {why}"),
             "pass a URL such as https://ec2.eu-west-1.amazonaws.com or http://127.0.0.1:5000",
         ));
+    }
+    if let Some(p) = &opts.profile {
+        check_profile(p, &|k| std::env::var_os(k))?;
     }
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
@@ -273,8 +376,13 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
         }
     };
     if !valid_region_name(&region) {
+        let from = match &opts.region {
+            Some(_) if opts.region_from_env => "AWS_REGION",
+            Some(_) => "--region",
+            None => "the profile's region",
+        };
         return Err(AwsError::usage(
-            format!("{region:?} is not a region name"),
+            format!("{from} {region:?} is not a region name"),
             "pass a region such as eu-west-1 or us-east-1 (--region or AWS_REGION)",
         ));
     }
@@ -428,6 +536,70 @@ impl Aws {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_urls() {
+        for ok in [
+            "http://127.0.0.1:5000",
+            "https://ec2.eu-west-1.amazonaws.com",
+            "https://ec2.eu-west-1.amazonaws.com/",
+            "http://[::1]:8080/path",
+            "http://localhost:65535",
+        ] {
+            assert_eq!(check_endpoint_url(ok), Ok(()), "{ok}");
+        }
+        for (bad, why) in [
+            ("127.0.0.1:5000", "not an http(s) URL"),
+            ("ftp://x", "not an http(s) URL"),
+            ("http://127.0.0.1:99999", "port \"99999\""),
+            ("http://127.0.0.1:0", "port \"0\""),
+            ("http://127.0.0.1:", "port \"\""),
+            ("http://host:80x", "port \"80x\""),
+            ("http://", "no host"),
+            ("http://:5000", "no host"),
+            ("http://[::1:5000", "unclosed"),
+            ("https://AKIA:secret@host", "password"),
+        ] {
+            let e = check_endpoint_url(bad).expect_err(bad);
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn profiles_must_exist_and_not_be_shadowed_by_env_keys() {
+        let dir = std::env::temp_dir().join(format!("ept-profiles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("config");
+        std::fs::write(
+            &config,
+            "[default]\nregion=eu-west-1\n[profile  prod ]\nregion=x\n[profileless]\n",
+        )
+        .unwrap();
+        let creds = dir.join("credentials");
+        std::fs::write(&creds, "[ci]\naws_access_key_id=x\n").unwrap();
+        let env = |keys: bool| {
+            let (config, creds) = (config.clone(), creds.clone());
+            move |k: &str| match k {
+                "AWS_CONFIG_FILE" => Some(config.clone().into_os_string()),
+                "AWS_SHARED_CREDENTIALS_FILE" => Some(creds.clone().into_os_string()),
+                "AWS_ACCESS_KEY_ID" if keys => Some("AKIAX".into()),
+                _ => None,
+            }
+        };
+        for ok in ["default", "prod", "ci", "profileless"] {
+            assert!(check_profile(ok, &env(false)).is_ok(), "{ok}");
+        }
+        for bad in ["nosuch", "less", "profile"] {
+            let e = check_profile(bad, &env(false)).expect_err(bad).to_string();
+            assert!(
+                e.contains("is in neither") && e.contains("config"),
+                "{bad}: {e}"
+            );
+        }
+        let e = check_profile("prod", &env(true)).unwrap_err().to_string();
+        assert!(e.contains("AWS_ACCESS_KEY_ID is set"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn region_names() {
