@@ -37,8 +37,8 @@ pub struct Global {
     /// Write logs here (RUST_LOG sets the level; nothing is logged to the terminal)
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
-    /// Seconds to wait for an AWS answer before retrying (slow links, large accounts)
-    #[arg(long, global = true, default_value_t = 20, value_name = "SECS",
+    /// Seconds an AWS answer may take, from the request to its last byte (slow links)
+    #[arg(long, global = true, default_value_t = 15, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub read_timeout: u64,
     /// Keep retrying a call AWS throttles (or fails with 5xx) for this long before giving up

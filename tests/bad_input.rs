@@ -81,9 +81,14 @@ fn unreachable_endpoint() {
     let url = closed_port_url();
     let mut cmd = bin(Some(&url));
     cmd.args(["inventory", "--region", "eu-west-1"]);
+    let host = url.trim_start_matches("http://");
     fails(
         cmd,
-        &["cannot reach", "Connection refused", "--endpoint-url"],
+        &[
+            &format!("cannot reach sts at {host}"),
+            "Connection refused",
+            "--endpoint-url",
+        ],
     );
     let mut cmd = bin(Some("ftp://example"));
     cmd.args(["inventory", "--region", "eu-west-1"]);
@@ -357,4 +362,75 @@ fn a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// Issue 10, cases 10 and 12: a server that never answers or drips its body is given up on
+/// within the read timeout, naming the host; one that answers with something that is not
+/// an AWS answer (a captive portal's page, a proxy's redirect) is named with what it said.
+#[test]
+fn endpoints_that_are_not_aws_are_named_and_given_up_on() {
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "blackhole",
+            &["sent no complete answer within 2 s", "--read-timeout"],
+        ),
+        (
+            "drip",
+            &["sent no complete answer within 2 s", "--read-timeout"],
+        ),
+        (
+            "garbage",
+            &[
+                "answered HTTP 200 with \"<html><body>Welcome to the captive portal",
+                "not an AWS answer",
+                "proxy",
+            ],
+        ),
+        (
+            "redirect",
+            &[
+                "answered HTTP 301 redirecting to https://portal.example.invalid/",
+                "not an AWS answer",
+            ],
+        ),
+    ];
+    for (mode, expect) in cases {
+        let server = Proxy::hostile(mode);
+        let host = server.url.trim_start_matches("http://").to_string();
+        let mut cmd = bin(Some(&server.url));
+        cmd.args(["inventory", "--region", "eu-west-1", "--read-timeout", "2"]);
+        let start = Instant::now();
+        let err = fails(cmd, expect);
+        assert!(err.contains(&host), "{mode}: the host is named: {err}");
+        // Given up on once, not once per retry (3 attempts would take 6 s).
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{mode}: took {:?}",
+            start.elapsed()
+        );
+    }
+}
+
+/// Issue 10, case 8: an endpoint streaming an endless body drove RSS to 11.9 GB. Bodies are
+/// capped (16 MiB each, 64 MiB across the calls in flight) as they arrive.
+#[test]
+fn an_endless_answer_is_cut_off_at_the_cap() {
+    let server = Proxy::hostile("endless");
+    let mut cmd = bin(Some(&server.url));
+    cmd.args(["inventory", "--region", "eu-west-1"]);
+    let err = fails(
+        cmd,
+        &["sent more than", "MiB; refused", "something else answered"],
+    );
+    assert!(
+        err.contains(server.url.trim_start_matches("http://")),
+        "{err}"
+    );
+    // The largest child this process waited for (the binary; python helpers are smaller).
+    let peak_kib = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut u);
+        u.ru_maxrss
+    };
+    assert!(peak_kib < 512 * 1024, "peak RSS {peak_kib} KiB");
 }

@@ -268,22 +268,25 @@ pub async fn discover_with(
 
     // Most telling error first: a region AWS does not know makes every other call fail in
     // confusing ways; then identity (credentials, reachability). When the region itself
-    // cannot answer, ask the partition's anchor region which regions exist.
+    // cannot answer, ask the partition's anchor region which regions exist. Not after a
+    // timeout (the network is what is silent, so the anchor would make the operator wait
+    // as long again), and for a few seconds only.
     let known: Option<Vec<String>> = match &regions {
         Ok(k) => Some(k.iter().map(|(n, _)| n.clone()).collect()),
         Err(e)
             if matches!(
                 e.kind,
-                ErrorKind::Service
-                    | ErrorKind::Unavailable
-                    | ErrorKind::Unreachable
-                    | ErrorKind::Timeout
+                ErrorKind::Service | ErrorKind::Unavailable | ErrorKind::Unreachable
             ) =>
         {
-            aws.regions(Some(anchor_region(region)))
-                .await
-                .ok()
-                .map(|k| k.into_iter().map(|(n, _)| n).collect())
+            tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                aws.regions(Some(anchor_region(region))),
+            )
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .map(|k| k.into_iter().map(|(n, _)| n).collect())
         }
         Err(_) => None,
     };

@@ -40,9 +40,18 @@ impl AwsError {
                 let message = e
                     .message()
                     .map(str::to_string)
-                    .or_else(|| xml_tag(&body, "Message"))
-                    .unwrap_or_else(|| format!("HTTP {} from {service}", raw.status().as_u16()));
-                Self::from_code(service, operation, code, message)
+                    .or_else(|| xml_tag(&body, "Message"));
+                match (code, message) {
+                    (None, None) => not_an_aws_answer(service, operation, raw),
+                    (code, message) => Self::from_code(
+                        service,
+                        operation,
+                        code,
+                        message.unwrap_or_else(|| {
+                            format!("HTTP {} from {service}", raw.status().as_u16())
+                        }),
+                    ),
+                }
             }
             SdkError::TimeoutError(_) => AwsError::new(
                 ErrorKind::Timeout,
@@ -52,13 +61,35 @@ impl AwsError {
                 "check the network path to AWS (VPC endpoint, proxy, --endpoint-url) and retry",
             ),
             SdkError::DispatchFailure(d) => {
-                let detail = source_chain(&err);
+                if let Some(why) = super::http::no_answer(&err) {
+                    let (kind, hint) = match why {
+                        super::http::NoAnswer::Slow { .. } => (
+                            ErrorKind::Timeout,
+                            "check the network path to AWS (VPC endpoint, proxy, --endpoint-url); on a slow link raise --read-timeout",
+                        ),
+                        super::http::NoAnswer::TooLarge { .. } => (
+                            ErrorKind::Service,
+                            "check --endpoint-url and any HTTPS proxy: AWS answers are far smaller, so something else answered",
+                        ),
+                    };
+                    return AwsError::new(
+                        kind,
+                        service,
+                        operation,
+                        format!("{why}; refused"),
+                        hint,
+                    );
+                }
+                let (host, detail) = match super::http::unreached_host(&err) {
+                    Some((host, detail)) => (format!("{service} at {host}"), detail),
+                    None => (service.to_string(), source_chain(&err)),
+                };
                 if d.is_timeout() {
                     AwsError::new(
                         ErrorKind::Timeout,
                         service,
                         operation,
-                        format!("timed out connecting to {service}: {detail}"),
+                        format!("timed out connecting to {host}: {detail}"),
                         "check the network path to AWS (VPC endpoint, proxy, --endpoint-url) and retry",
                     )
                 } else if detail.contains("credentials") || detail.contains("identity") {
@@ -74,21 +105,12 @@ impl AwsError {
                         ErrorKind::Unreachable,
                         service,
                         operation,
-                        format!("cannot reach {service}: {detail}"),
+                        format!("cannot reach {host}: {detail}"),
                         "check --endpoint-url / AWS_ENDPOINT_URL, the region, DNS and any HTTPS proxy; from a private subnet the service needs a VPC endpoint",
                     )
                 }
             }
-            SdkError::ResponseError(r) => {
-                let status = r.raw().status().as_u16();
-                AwsError::new(
-                    ErrorKind::Service,
-                    service,
-                    operation,
-                    format!("{service} sent a response that is not an AWS answer (HTTP {status})"),
-                    "check --endpoint-url points at the AWS API for this region, and the region exists",
-                )
-            }
+            SdkError::ResponseError(r) => not_an_aws_answer(service, operation, r.raw()),
             _ => AwsError::new(
                 ErrorKind::Service,
                 service,
@@ -157,6 +179,62 @@ impl AwsError {
             message,
             hint,
         }
+    }
+}
+
+/// An answer with neither an AWS error code nor a result the SDK could read: a captive
+/// portal, a proxy's page or redirect, a server that is not AWS. Says what answered, the
+/// status (and where a redirect points) and the start of the body.
+fn not_an_aws_answer(
+    service: &'static str,
+    operation: &'static str,
+    raw: &HttpResponse,
+) -> AwsError {
+    let status = raw.status().as_u16();
+    let who = raw
+        .extension::<super::http::AnsweredBy>()
+        .map(|a| a.0.clone())
+        .unwrap_or_else(|| service.to_string());
+    let redirect = raw
+        .headers()
+        .get("location")
+        .filter(|_| (300..400).contains(&status))
+        .map(|l| format!(" redirecting to {}", snippet(l, 120)))
+        .unwrap_or_default();
+    let body = raw
+        .body()
+        .bytes()
+        .map(|b| snippet(&String::from_utf8_lossy(b), 80))
+        .unwrap_or_default();
+    let body = if body.is_empty() {
+        "an empty body".to_string()
+    } else {
+        format!("{body:?}")
+    };
+    // Not `Unavailable` for a 5xx: that is retried for half a minute, and a page that is
+    // not AWS's will not turn into an answer.
+    AwsError::new(
+        ErrorKind::Service,
+        service,
+        operation,
+        format!("{who} answered HTTP {status}{redirect} with {body}, which is not an AWS answer"),
+        "something other than AWS answered: check --endpoint-url / AWS_ENDPOINT_URL and any HTTPS proxy or captive portal on the way; from a private subnet the service needs a VPC endpoint",
+    )
+}
+
+/// At most `max` characters of `s`, whitespace runs as one space, control characters
+/// dropped, `…` when cut.
+fn snippet(s: &str, max: usize) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let flat: String = words
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    if flat.chars().count() > max {
+        format!("{}…", flat.chars().take(max).collect::<String>())
+    } else {
+        flat
     }
 }
 

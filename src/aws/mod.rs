@@ -8,6 +8,7 @@ mod discover;
 mod ec2;
 mod eks;
 pub mod error;
+pub mod http;
 pub mod lock;
 mod resolver;
 pub mod wait;
@@ -347,10 +348,15 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
         ))
         .build_https();
+    let http = http::guarded(http);
+    let connect = opts.connect_timeout.unwrap_or(Duration::from_secs(3));
+    let read = opts.read_timeout.unwrap_or(http::DEFAULT_READ_TIMEOUT);
+    // The whole answer must come within `read` (see `http`); the operation timeout is
+    // only a backstop behind the SDK's 3 attempts, so that those errors name the host.
     let timeouts = TimeoutConfig::builder()
-        .connect_timeout(opts.connect_timeout.unwrap_or(Duration::from_secs(3)))
-        .read_timeout(opts.read_timeout.unwrap_or(Duration::from_secs(20)))
-        .operation_timeout(Duration::from_secs(60))
+        .connect_timeout(connect)
+        .read_timeout(read)
+        .operation_timeout(3 * (connect + read) + Duration::from_secs(10))
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)

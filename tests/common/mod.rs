@@ -159,13 +159,25 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn start(target: &str, args: &[&str]) -> Proxy {
+        let mut all = vec!["--target", target];
+        all.extend(args);
+        Proxy::script("scripts/proxy.py", &all)
+    }
+
+    /// scripts/hostile.py in `mode` (blackhole, drip, endless, garbage, redirect): a
+    /// server that answers as no AWS endpoint does.
+    pub fn hostile(mode: &str) -> Proxy {
+        Proxy::script("scripts/hostile.py", &["--mode", mode])
+    }
+
+    fn script(script: &str, args: &[&str]) -> Proxy {
         let port_file = unique_temp("ept-proxy");
         let child = Command::new(root().join("scripts/moto.sh"))
             .arg("python")
-            .arg(root().join("scripts/proxy.py"))
-            .args(["--target", target, "--port-file"])
-            .arg(&port_file)
+            .arg(root().join(script))
             .args(args)
+            .arg("--port-file")
+            .arg(&port_file)
             .spawn()
             .unwrap();
         let start = std::time::Instant::now();
@@ -177,7 +189,7 @@ impl Proxy {
             }
             assert!(
                 start.elapsed() < std::time::Duration::from_secs(20),
-                "proxy did not start"
+                "{script} did not start"
             );
             std::thread::sleep(std::time::Duration::from_millis(50));
         };
