@@ -27,7 +27,11 @@ fn main() -> ExitCode {
     let code = rt.block_on(async {
         match &cli.command {
             None | Some(Command::Tui) => match tui::run(&cli.global).await {
-                Ok(()) => 0,
+                Ok(None) => 0,
+                Ok(Some(note)) => {
+                    eprintln!("{note}");
+                    130
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     2

@@ -891,6 +891,19 @@ fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
             .text
             .contains("apply is running")
     );
+    // Leaving now (Ctrl-C, SIGTERM) cuts the apply off: said after the terminal is given
+    // back, with how to resume (issue 10, case 12: it exited 0 with nothing printed).
+    let note = app.interrupted_note().expect("an apply is running");
+    assert!(
+        note.contains(&format!(
+            "Apply interrupted: 0 of {} step(s) done, 1 cut off while running",
+            expected.len()
+        )),
+        "{note}"
+    );
+    let journal = format!("{}.journal", app.spec_path().display());
+    assert!(note.contains(&journal), "{note}");
+    assert!(note.contains("eks-private-tui apply --spec"), "{note}");
     app.update(Action::ApplyEvent {
         request: *request,
         event: Event::Done {
@@ -941,6 +954,11 @@ fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
         }),
     });
     assert!(!app.busy());
+    assert_eq!(
+        app.interrupted_note(),
+        None,
+        "a finished apply leaves nothing to say"
+    );
     let _ = Op::Create;
     insta::assert_snapshot!("apply_stopped_80x24", render_text(&app, 80, 24));
     // Esc: back to the preview, reading the account again.

@@ -162,6 +162,7 @@ pub fn prepare_from(
     // Nothing is half-done: a value AWS would refuse stops the plan before any call.
     let refused: Vec<Finding> = crate::plan::limits::refusals(&plan)
         .into_iter()
+        .chain(crate::plan::limits::quotas(&plan, inv, &spec.quotas))
         .map(|(address, problem)| crate::rules::rule(crate::rules::Id::X8).at(address, problem))
         .collect();
     if !refused.is_empty() {

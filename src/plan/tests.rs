@@ -478,3 +478,78 @@ fn every_name_the_plan_sends_is_checked_before_any_call() {
             .any(|(_, m)| m.contains("cannot be in a description"))
     );
 }
+
+#[test]
+fn quotas_the_plan_would_exceed_are_refused_before_any_call() {
+    // Issue 10, case 13: 20 000 allowHttpsFromCidrs were accepted, and apply would have
+    // failed on the 61st rule (or EKS on the 41st public CIDR) half-way.
+    let mut inv = inventory();
+    vpc_mut(&mut inv)
+        .security_groups
+        .push(crate::inventory::SecurityGroup {
+            id: "sg-cluster".into(),
+            name: "eks-cluster-sg-prod".into(),
+            ..Default::default()
+        });
+    inv.clusters[0].cluster_security_group_id = Some("sg-cluster".into());
+    let mut s = spec();
+    let cidrs = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| format!("10.{}.{}.0/24", 100 + i / 256, i % 256))
+            .collect()
+    };
+    s.cluster_endpoint = Some(ClusterEndpoint {
+        private_access: true,
+        public_access: true,
+        public_access_cidrs: cidrs(41),
+        allow_https_from_cidrs: cidrs(61),
+    });
+    let p = plan(&s, &inv);
+    let q = super::limits::quotas(&p, &inv, &s.quotas);
+    assert!(
+        q.iter()
+            .any(|(_, m)| m.contains("has 41 CIDRs") && m.contains("at most 40")),
+        "{q:#?}"
+    );
+    assert!(
+        q.iter()
+            .any(|(a, m)| a.starts_with("security_group_rule.cluster_443")
+                && m.contains("61 added")
+                && m.contains("holds 60")
+                && m.contains("quotas.securityGroupRules")),
+        "{q:#?}"
+    );
+    // A raised quota, and CIDRs within EKS's 40: nothing refused.
+    s.quotas.security_group_rules = Some(200);
+    s.cluster_endpoint.as_mut().unwrap().public_access_cidrs = cidrs(40);
+    let p = plan(&s, &inv);
+    assert_eq!(super::limits::quotas(&p, &inv, &s.quotas), vec![]);
+    // The rules a group already holds count too.
+    let mut full = inv.clone();
+    let sg = p
+        .actions
+        .iter()
+        .find_map(|a| match &a.change {
+            Change::AuthorizeIngress {
+                group: super::Ref::Id(id),
+                ..
+            } => Some(id.clone()),
+            _ => None,
+        })
+        .expect("rules on the cluster group");
+    let group = full
+        .vpcs
+        .iter_mut()
+        .flat_map(|v| &mut v.security_groups)
+        .find(|g| g.id == sg)
+        .unwrap();
+    group.ingress.push(crate::inventory::SgRule {
+        protocol: "tcp".into(),
+        from_port: Some(22),
+        to_port: Some(22),
+        cidrs: cidrs(150),
+        ..Default::default()
+    });
+    let q = super::limits::quotas(&p, &full, &s.quotas);
+    assert!(q.iter().any(|(_, m)| m.contains("now, 61 added")), "{q:#?}");
+}

@@ -50,6 +50,40 @@ pub struct Spec {
     pub cluster_endpoint: Option<ClusterEndpoint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
+    /// Quotas this account has raised above AWS's defaults: the plan refuses what the
+    /// defaults would refuse half-way through an apply.
+    #[serde(default, skip_serializing_if = "Quotas::is_default")]
+    pub quotas: Quotas,
+}
+
+/// Account quotas the plan checks against (docs/spec.md, "Limits").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Quotas {
+    /// Inbound rules per security group ("Inbound or outbound rules per security group":
+    /// 60 unless raised; at most 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_group_rules: Option<u32>,
+}
+
+/// AWS's default for inbound rules per security group.
+pub const DEFAULT_SECURITY_GROUP_RULES: u32 = 60;
+/// The most a raised quota allows (rules per group × groups per interface ≤ 1000).
+pub const MAX_SECURITY_GROUP_RULES: u32 = 1000;
+/// Public access CIDRs an EKS cluster endpoint takes (not adjustable).
+pub const MAX_PUBLIC_ACCESS_CIDRS: usize = 40;
+
+impl Quotas {
+    fn is_default(&self) -> bool {
+        self == &Quotas::default()
+    }
+
+    /// Inbound rules a security group may hold here.
+    pub fn security_group_rules(&self) -> u32 {
+        self.security_group_rules
+            .unwrap_or(DEFAULT_SECURITY_GROUP_RULES)
+            .min(MAX_SECURITY_GROUP_RULES)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,6 +252,7 @@ impl Spec {
             custom_networking: None,
             cluster_endpoint: None,
             dns: None,
+            quotas: Quotas::default(),
         }
     }
 

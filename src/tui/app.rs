@@ -9,7 +9,7 @@
 
 pub use super::intent::{Intent, Level};
 use super::keys::{self, Binding, Command, KeyMap, Scope};
-use super::screens::preview::{Preview, PreviewScreen, ProgressScreen};
+use super::screens::preview::{Preview, PreviewScreen, ProgressScreen, StepState};
 use super::screens::{
     ScreenCtx, WizardScreen, checks::ChecksView, custom::CustomScreen, endpoints::EndpointsScreen,
     group::GroupScreen, secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
@@ -395,6 +395,34 @@ impl App {
     /// The spec path (shown in help and confirmations).
     pub fn spec_path(&self) -> &std::path::Path {
         &self.file.path
+    }
+
+    /// What the operator must be told on leaving, after the terminal is given back: an
+    /// apply still running (Ctrl-C, SIGTERM, a closed terminal) stops with it, and the
+    /// next apply resumes from the journal. `None` when nothing was left half-done.
+    pub fn interrupted_note(&self) -> Option<String> {
+        let Screen::Progress(p) = &self.screen else {
+            return None;
+        };
+        if !p.running() {
+            return None;
+        }
+        let count = |f: fn(&StepState) -> bool| p.rows.iter().filter(|r| f(&r.2)).count();
+        let done = count(|s| matches!(s, StepState::Done(..)));
+        let running = count(|s| matches!(s, StepState::Running(_)));
+        let spec = self.file.path.display().to_string();
+        let journal = crate::apply::journal::path_for(&self.file.path)
+            .display()
+            .to_string();
+        Some(crate::report::term(
+            &format!(
+                "Apply interrupted: {done} of {} step(s) done, {running} cut off while running. \
+                 {journal} records what was done; `eks-private-tui apply --spec {spec}` (or the \
+                 wizard's apply) resumes from there.",
+                p.rows.len()
+            ),
+            crate::report::Term::Text { color: false },
+        ))
     }
 
     /// The draft differs from the file on disk.

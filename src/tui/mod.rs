@@ -22,8 +22,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Run the wizard until the operator quits. Errors are terminal I/O failures only; AWS
-/// failures are shown inside the TUI with a retry key.
-pub async fn run(global: &Global) -> std::io::Result<()> {
+/// failures are shown inside the TUI with a retry key. `Some(note)` when the wizard left
+/// an apply unfinished ([`App::interrupted_note`]): the caller prints it and exits 130.
+pub async fn run(global: &Global) -> std::io::Result<Option<String>> {
     let started = std::time::Instant::now();
     let spec_path = global.spec_path();
     let ctx = Context {
@@ -122,7 +123,7 @@ pub async fn run(global: &Global) -> std::io::Result<()> {
     }
     .await;
     terminal::restore();
-    result
+    result.map(|()| app.interrupted_note())
 }
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
