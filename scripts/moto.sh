@@ -41,7 +41,9 @@ start() {
     # MOTO_WATCH_PID: stop the server when that process ends (test runs, the demo).
     if [ -n "${MOTO_WATCH_PID:-}" ]; then
       (while kill -0 "$MOTO_WATCH_PID" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
-       kill "$pid" 2>/dev/null) >/dev/null 2>&1 </dev/null &
+       kill "$pid" 2>/dev/null
+       # MOTO_REMOVE_DIR=1 (the tests): the server's directory goes with it.
+       if [ "${MOTO_REMOVE_DIR:-}" = 1 ]; then sleep 1; rm -rf "$dir"; fi) >/dev/null 2>&1 </dev/null &
     fi
     for _ in $(seq 1 100); do
       # Ours only: when two starts race for a port, the loser's health check would be

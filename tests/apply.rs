@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Moto, Proxy, bin, moto, stderr, stdout, unique_temp};
+use common::{Moto, Proxy, bin, moto, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 /// attributes, subnet tags, the endpoint group and its rules, interface endpoints, the S3
 /// gateway extended, the secondary CIDR with pod subnets and their route tables, cluster
 /// endpoint access, Resolver endpoints, the FORWARD rule and its association.
-fn reference(m: &Moto, region: &str) -> (PathBuf, Value) {
+fn reference(m: &Moto, region: &str) -> (common::TempFile, Value) {
     let seed = m.seed("demo", region, &[]);
     let vpc = seed["vpc"].as_str().unwrap();
-    let path = unique_temp("ept-apply").with_extension("yaml");
+    let path = common::temp_file("ept-apply", "yaml");
     let out = bin(Some(&m.url))
         .args(["spec", "new", "--region", region, "--vpc", vpc, "--spec"])
         .arg(&path)
@@ -72,7 +72,7 @@ fn run(url: &str, args: &[&str], spec: &Path) -> Output {
 
 /// `run`, recording every AWS call the process made (EKS_PRIVATE_TUI_CALLS_FILE).
 fn run_recording(url: &str, args: &[&str], spec: &Path) -> (Output, BTreeSet<String>) {
-    let file = common::unique_temp("ept-calls");
+    let file = common::temp_file("ept-calls", "txt");
     let out = bin(Some(url))
         .args(args)
         .arg("--spec")
@@ -683,7 +683,7 @@ fn concurrent_applies_one_runs_the_others_are_refused() {
     );
     assert_eq!(out.status.code(), Some(137), "{}", show(&out));
     let dead = common::inventory_json(m, region, &[]);
-    let elsewhere = unique_temp("ept-apply-elsewhere").with_extension("yaml");
+    let elsewhere = common::temp_file("ept-apply-elsewhere", "yaml");
     std::fs::copy(&spec, &elsewhere).unwrap();
     let out = run(&m.url, &["apply", "--auto-approve"], &elsewhere);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
@@ -749,7 +749,7 @@ fn destroy_stays_in_its_vpc_and_finds_its_cidr_without_the_journal() {
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     let vpc = seed["vpc"].as_str().unwrap();
     let client = seed["clientVpc"].as_str().unwrap();
-    let other = unique_temp("ept-apply-other").with_extension("yaml");
+    let other = common::temp_file("ept-apply-other", "yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
     std::fs::write(
         &other,

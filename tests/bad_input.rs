@@ -108,8 +108,7 @@ fn no_credentials() {
 #[test]
 fn expired_credentials() {
     let m = moto();
-    let dir = std::env::temp_dir().join(format!("ept-expired-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("ept-expired");
     let script = dir.join("creds.sh");
     write(
         &script,
@@ -198,7 +197,7 @@ fn unwritable_log_file() {
 
 #[test]
 fn a_bad_key_file_stops_the_wizard_before_it_starts() {
-    let dir = unique_temp("ept-keys");
+    let dir = temp_dir("ept-keys");
     let conf = dir.join("eks-private-tui");
     std::fs::create_dir_all(&conf).unwrap();
     std::fs::write(conf.join("keybindings.toml"), "[global]\nquit = [\"x\"]\n").unwrap();
@@ -211,7 +210,6 @@ fn a_bad_key_file_stops_the_wizard_before_it_starts() {
         &["keybindings.toml", "x is bound to both", "docs/keys.md"],
     );
     assert!(err.contains("[subnets] toggle"), "{err}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A spec file in its own directory, removed with it.

@@ -21,8 +21,8 @@ fn ids(json: &str) -> Vec<String> {
         .collect()
 }
 
-fn write_spec(name: &str, text: &str) -> std::path::PathBuf {
-    let p = unique_temp(&format!("ept-spec-{name}")).with_extension("yaml");
+fn write_spec(name: &str, text: &str) -> TempFile {
+    let p = temp_file(&format!("ept-spec-{name}"), "yaml");
     write(&p, text);
     p
 }
@@ -246,7 +246,7 @@ fn spec_new_writes_a_starter_that_check_reads() {
     }
     assert!(text.contains("# "), "commented");
 
-    let path = unique_temp("ept-starter").with_extension("yaml");
+    let path = temp_file("ept-starter", "yaml");
     let p = path.to_str().unwrap();
     let run = |extra: &[&str]| {
         bin(Some(&m.url))
@@ -289,7 +289,7 @@ fn plan_shows_what_apply_would_do() {
     let m = moto();
     let seed = m.seed("demo", "eu-south-1", &[]);
     let vpc = seed["vpc"].as_str().unwrap();
-    let path = unique_temp("ept-plan").with_extension("yaml");
+    let path = temp_file("ept-plan", "yaml");
     let p = path.to_str().unwrap();
     let out = bin(Some(&m.url))
         .args([

@@ -108,10 +108,9 @@ fn launch(url: &str, spec: &Path, extra: &str) -> String {
     )
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("ept-e2e-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// Removed with its contents when the test ends, passed or failed.
+fn tempdir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("ept-e2e-{name}"))
 }
 
 fn assert_restored(t: &Tmux) {
@@ -347,7 +346,7 @@ fn a_user_key_file_changes_the_keys_and_the_hints() {
     t.keys(&["n"]);
     assert_restored(&t);
     assert!(!spec.exists(), "nothing was saved");
-    std::fs::remove_dir_all(&dir).unwrap();
+    drop(dir);
 }
 
 #[test]
@@ -376,7 +375,7 @@ fn the_vpc_list_is_usable_before_every_vpc_detail_is_read() {
     );
     t.keys(&["q"]);
     assert_restored(&t);
-    std::fs::remove_dir_all(&dir).unwrap();
+    drop(dir);
 }
 
 /// Steps 1 to 6 with keys only, saved and compared with the spec they should make field by

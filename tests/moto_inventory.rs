@@ -351,7 +351,7 @@ fn inventory_json_via(url: &str, region: &str) -> Value {
 fn discovery_makes_only_the_calls_the_call_table_lists() {
     let m = moto();
     m.seed("demo", "sa-east-1", &["--extras"]);
-    let file = unique_temp("ept-discovery-calls");
+    let file = temp_file("ept-discovery-calls", "txt");
     let out = bin(Some(&m.url))
         .args(["inventory", "-o", "json", "--region", "sa-east-1"])
         .env("EKS_PRIVATE_TUI_CALLS_FILE", &file)

@@ -22,6 +22,91 @@ pub fn unique_temp(prefix: &str) -> PathBuf {
     ))
 }
 
+/// A file under the temp dir, removed on drop with everything the tool writes next to it
+/// (`<file>.journal`, backups): tests leave nothing behind.
+#[derive(Debug)]
+pub struct TempFile(PathBuf);
+
+/// A fresh [`TempFile`] path `prefix-…​.ext` (not created).
+pub fn temp_file(prefix: &str, ext: &str) -> TempFile {
+    TempFile(unique_temp(prefix).with_extension(ext))
+}
+
+impl std::ops::Deref for TempFile {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempFile {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempFile {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let (Some(dir), Some(name)) = (self.0.parent(), self.0.file_name()) else {
+            return;
+        };
+        let name = name.to_string_lossy().into_owned();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(&name) {
+                    let p = e.path();
+                    if p.is_dir() {
+                        let _ = std::fs::remove_dir_all(&p);
+                    } else {
+                        let _ = std::fs::remove_file(&p);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A directory under the temp dir, removed with its contents on drop.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+pub fn temp_dir(prefix: &str) -> TempDir {
+    let d = unique_temp(prefix);
+    std::fs::create_dir_all(&d).unwrap();
+    TempDir(d)
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// `http://127.0.0.1:PORT` where nothing listens (the port was free a moment ago).
 pub fn closed_port_url() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -45,7 +130,8 @@ impl Moto {
         std::fs::create_dir_all(&dir).unwrap();
         let mut cmd = Command::new(root().join("scripts/moto.sh"));
         cmd.arg("start").arg(&dir);
-        cmd.env("MOTO_WATCH_PID", std::process::id().to_string());
+        cmd.env("MOTO_WATCH_PID", std::process::id().to_string())
+            .env("MOTO_REMOVE_DIR", "1");
         for (k, v) in env {
             cmd.env(k, v);
         }
