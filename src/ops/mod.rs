@@ -356,3 +356,81 @@ pub fn write_calls_made() {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{SubnetKind, VpcCidr};
+    use crate::rules::testkit;
+
+    /// The reference account with 100.64.0.0/16 associated to vpc-prod and a pod subnet in
+    /// it, and the spec asking for that CIDR.
+    fn with_secondary() -> (Inventory, Spec) {
+        let mut inv = testkit::inventory();
+        let v = testkit::vpc_mut(&mut inv);
+        v.cidrs.push(VpcCidr {
+            cidr: "100.64.0.0/16".into(),
+            state: CidrState::Associated,
+            association_id: "vpc-cidr-assoc-pods".into(),
+        });
+        v.subnets.push(testkit::subnet(
+            "subnet-pod-a",
+            "eu-west-1a",
+            "euw1-az1",
+            "100.64.0.0/19",
+            SubnetKind::Isolated,
+            "rtb-priv-a",
+        ));
+        let mut s = testkit::spec();
+        s.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: [("eu-west-1a".to_string(), "100.64.0.0/19".to_string())].into(),
+        });
+        (inv, s)
+    }
+
+    #[test]
+    fn a_secondary_cidr_not_proven_ours_is_left_and_named() {
+        // Issue 10, case 7: without the journal and without a subnet of this spec in it,
+        // destroy leaves the CIDR and says so, with the command that would remove it.
+        let (inv, s) = with_secondary();
+        let mut created = vec![];
+        let left = cidr_associations(&s, &inv, &[], &mut created);
+        assert!(created.is_empty(), "{created:?}");
+        assert_eq!(left.len(), 1, "{left:?}");
+        for part in [
+            "100.64.0.0/16 stays associated with vpc-prod (vpc-cidr-assoc-pods)",
+            "neither the journal nor a subnet of this spec",
+            "aws ec2 disassociate-vpc-cidr-block --association-id vpc-cidr-assoc-pods",
+        ] {
+            assert!(left[0].contains(part), "{part:?} in {}", left[0]);
+        }
+        // A pod subnet that carries this spec's tags proves it: deleted, nothing said.
+        let mut created = vec![Created {
+            what: Deletable::Subnet,
+            id: "subnet-pod-a".into(),
+            parent: None,
+            address: "subnet.pod[\"eu-west-1a\"]".into(),
+            name: "pods-a".into(),
+        }];
+        let left = cidr_associations(&s, &inv, &[], &mut created);
+        assert_eq!(left, Vec::<String>::new());
+        assert!(
+            created
+                .iter()
+                .any(|c| c.what == Deletable::VpcCidrAssociation
+                    && c.id == "vpc-cidr-assoc-pods"
+                    && c.address == "vpc_cidr.secondary"),
+            "{created:?}"
+        );
+        // A CIDR the spec does not ask for is neither deleted nor mentioned.
+        let mut other = s.clone();
+        other.secondary_cidr = None;
+        let mut created = vec![];
+        assert_eq!(
+            cidr_associations(&other, &inv, &[], &mut created),
+            Vec::<String>::new()
+        );
+        assert!(created.is_empty());
+    }
+}
