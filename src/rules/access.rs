@@ -109,6 +109,27 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Ok(_) => {}
         }
     }
+    let distinct = |l: &[String]| {
+        l.iter()
+            .map(|c| c.trim())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    let n = distinct(&ep.public_access_cidrs);
+    if ep.public_access && n > crate::spec::MAX_PUBLIC_ACCESS_CIDRS {
+        out.push(
+            rule(Id::A2)
+                .at(
+                    "clusterEndpoint.publicAccessCidrs",
+                    format!(
+                        "{n} CIDRs; an EKS cluster endpoint takes at most {}",
+                        crate::spec::MAX_PUBLIC_ACCESS_CIDRS
+                    ),
+                )
+                .severity(Severity::Error)
+                .fix("summarize them into fewer, larger blocks"),
+        );
+    }
     if ep.public_access && ep.public_access_cidrs.is_empty() {
         out.push(
             rule(Id::A2)
@@ -159,6 +180,24 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ),
             Ok(_) => {}
         }
+    }
+    // Each CIDR is one inbound rule on the cluster security group, whichever group takes
+    // them: past the quota, apply would stop half-way.
+    let quota = ctx
+        .spec
+        .map(|s| s.quotas.security_group_rules())
+        .unwrap_or(crate::spec::DEFAULT_SECURITY_GROUP_RULES) as usize;
+    let n = distinct(&ep.allow_https_from_cidrs);
+    if n > quota {
+        out.push(
+            rule(Id::E3)
+                .at(
+                    "clusterEndpoint.allowHttpsFromCidrs",
+                    format!("{n} CIDRs, each an inbound rule; a security group holds {quota}"),
+                )
+                .severity(Severity::Error)
+                .fix("list fewer, larger CIDRs, or set quotas.securityGroupRules if this account's quota was raised"),
+        );
     }
     if ep.private_access && !ep.public_access && ep.allow_https_from_cidrs.is_empty() {
         out.push(rule(Id::E3).at(

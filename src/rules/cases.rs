@@ -442,6 +442,21 @@ const CASES: &[Case] = &[
         "clusterEndpoint.allowHttpsFromCidrs[0]",
     ),
     (
+        "more kubectl CIDRs than a security group holds",
+        |s| {
+            access(s).allow_https_from_cidrs =
+                (0..61).map(|i| format!("10.{}.0.0/16", 100 + i)).collect()
+        },
+        "E3",
+        "clusterEndpoint.allowHttpsFromCidrs",
+    ),
+    (
+        "more public CIDRs than EKS takes",
+        |s| access(s).public_access_cidrs = (0..41).map(|i| format!("52.{i}.0.0/16")).collect(),
+        "A2",
+        "clusterEndpoint.publicAccessCidrs",
+    ),
+    (
         "public off with private off",
         |s| {
             access(s).public_access = false;

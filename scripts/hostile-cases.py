@@ -1,0 +1,273 @@
+"""Issue 10's hostile-tester cases, run against the binary and a seeded moto, with the
+figures of its closing note:
+
+  scripts/hostile-cases.sh [BINARY]     (default target/debug/eks-private-tui)
+
+Each case runs one command that must be refused: odd spec files and journals, names and
+values AWS would refuse, quotas, escape sequences, bad options, endpoints that are not AWS.
+Then three applies of one spec at once (one runs, the others are refused). It prints, per
+case, the exit code, the time and the first line of stderr, and then the figures:
+cases tried, clear errors (non-zero exit, an `error:` line, no raw control character),
+account unchanged (the account read before and after the refused cases), panics, hangs
+over 20 s, duplicates after the concurrent applies, and secrets (the secret key and the
+access key ID) in any file or output the runs wrote. Exits 1 if any figure is off.
+Everything runs on loopback; the temp directory and the servers are removed at the end.
+"""
+import json, os, shutil, signal, socket, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/eks-private-tui")
+REGION = "eu-west-2"
+KEY_ID = "AKIAHOSTILECASES0001"
+SECRET = "hostile-cases-secret-value-0123456789"
+HANG = 20.0
+
+work = tempfile.mkdtemp(prefix="ept-hostile-")
+servers = []
+
+
+def env(**extra):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    e.update(AWS_ACCESS_KEY_ID=KEY_ID, AWS_SECRET_ACCESS_KEY=SECRET,
+             AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE="/dev/null",
+             AWS_SHARED_CREDENTIALS_FILE="/dev/null", RUST_LOG="trace")
+    e.pop("NO_COLOR", None)
+    for k, v in extra.items():
+        if v is None:
+            e.pop(k, None)
+        else:
+            e[k] = v
+    return e
+
+
+def start_moto():
+    d = os.path.join(work, "moto")
+    os.makedirs(d)
+    out = subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "start", d], capture_output=True,
+                         text=True, env={**os.environ, "MOTO_WATCH_PID": str(os.getpid())}, check=True)
+    servers.append(("moto", d))
+    return out.stdout.strip()
+
+
+def start_hostile(mode):
+    pf = os.path.join(work, f"port-{mode}")
+    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/hostile.py"), "--mode", mode,
+                          "--port-file", pf])
+    servers.append(("proc", p))
+    for _ in range(200):
+        if os.path.exists(pf) and open(pf).read().strip():
+            return "http://127.0.0.1:" + open(pf).read().strip()
+        time.sleep(0.05)
+    raise SystemExit(f"hostile.py {mode} did not start")
+
+
+def stop_all():
+    for kind, s in servers:
+        if kind == "moto":
+            subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "stop", s], capture_output=True)
+        else:
+            s.kill()
+            s.wait()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args, url, extra_env=None, timeout=60):
+    cmd = [BIN] + (["--endpoint-url", url] if url else []) + args
+    log = os.path.join(work, f"log-{len(results)}.txt")
+    if "--log-file" not in args:
+        cmd += ["--log-file", log]
+    start = time.monotonic()
+    try:
+        p = subprocess.run(cmd, capture_output=True, env=env(**(extra_env or {})), timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+        code, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        code, out, err = None, e.stdout or b"", e.stderr or b""
+    took = time.monotonic() - start
+    outputs.append(out + err)
+    return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), took
+
+
+results = []
+outputs = []
+
+
+def case(name, args, url, expect_code=None, extra_env=None):
+    code, out, err, took = run(args, url, extra_env)
+    first = next((l for l in err.splitlines() if l.strip()), "")
+    raw_control = any(ord(c) < 32 and c not in "\n\t" or c in "\u202e\u200b" for c in out + err)
+    # An `error:` line on stderr, or the plan's own refusal (findings on stdout, exit 1).
+    said = (any(l.startswith("error") for l in err.splitlines())
+            or (("cannot be planned" in out or "cannot be applied" in out) and "error" in out))
+    clear = (code not in (0, None) and (expect_code is None or code == expect_code)
+             and said and not raw_control)
+    results.append(dict(name=name, code=code, took=took, first=first, clear=clear,
+                        panic="panicked" in err, hang=code is None or took > HANG))
+    print(f"{'ok ' if clear else 'BAD'} {code!s:>4} {took:5.1f}s  {name}: {first[:110]}")
+
+
+def write(path, text, mode=0o644):
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+    return path
+
+
+def main():
+    url = start_moto()
+    seed = json.loads(subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "python",
+                                      os.path.join(ROOT, "scripts/seed.py"), "demo", "--endpoint", url,
+                                      "--region", REGION], capture_output=True, text=True,
+                                     check=True).stdout)
+    vpc = seed["vpc"]
+    good = os.path.join(work, "good.yaml")
+    code, _, err, _ = run(["spec", "new", "--region", REGION, "--vpc", vpc, "--spec", good], url)
+    assert code == 0, err
+    base = open(good).read()
+
+    def account():
+        code, out, err, _ = run(["inventory", "-o", "json", "--region", REGION], url)
+        assert code == 0, err
+        inv = json.loads(out)
+        return json.dumps(inv["vpcs"], sort_keys=True)
+
+    before = account()
+
+    def spec_case(name, text, commands=("plan", "apply --auto-approve"), code=None, mode=0o644):
+        path = write(os.path.join(work, f"case-{len(results)}.yaml"), text, mode)
+        for c in commands:
+            case(f"{c.split()[0]}: {name}", c.split() + ["--spec", path], url, code)
+
+    name_line = "name: " + base.split("name: ", 1)[1].split("\n", 1)[0]
+    renamed = lambda n: base.replace(name_line, "name: " + json.dumps(n), 1)
+    spec_case("metadata.name of 300 characters", renamed("n" * 300))
+    spec_case("metadata.name with shell metacharacters", renamed("a;rm -rf /$(id)`x`"))
+    spec_case("metadata.name in Unicode", renamed("prod-\u00e9\u4e2d"))
+    spec_case("empty metadata.name", renamed(""))
+    spec_case("ESC/OSC in metadata.name", renamed("x\u001b]0;pwned\u0007\u001b[2J"))
+    spec_case("U+202E and NUL in metadata.name", renamed("abc\u202eexe.\u0000"))
+    spec_case("unknown clusterName", base.replace("clusterName: prod", "clusterName: nope", 1)
+              if "clusterName:" in base else base + "clusterName: nope\n")
+    spec_case("20 000 allowHttpsFromCidrs",
+              base + "clusterEndpoint:\n  privateAccess: true\n  publicAccess: false\n  allowHttpsFromCidrs:\n"
+              + "".join(f"  - 10.{100 + i // 256 % 100}.{i % 256}.0/24\n" for i in range(20000)))
+    spec_case("41 publicAccessCidrs",
+              base + "clusterEndpoint:\n  privateAccess: true\n  publicAccess: true\n  publicAccessCidrs:\n"
+              + "".join(f"  - 52.{i}.0.0/16\n" for i in range(41)))
+    lines = base.split("\n")
+    at = next(i for i, l in enumerate(lines) if l.startswith("nodeSubnets:"))
+    dup = "\n".join(lines[:at + 1] + [f"  {REGION}a: subnet-0dup"] + lines[at + 1:])
+    spec_case("duplicate key inside nodeSubnets", dup)
+    spec_case("duplicate top-level key", base + "region: " + REGION + "\n")
+    spec_case("unknown field", base + "privateDNS: true\n")
+    spec_case("broken YAML", base + "@bad: ][\n")
+    spec_case("empty file", "")
+    spec_case("binary garbage", "\u0000\u00ff\u0001garbage\u0007")
+    spec_case("another region", base.replace(f"region: {REGION}", "region: eu-west-1", 1))
+    spec_case("a VPC that does not exist", base.replace(vpc, "vpc-0123456789abcdef0", 1))
+    bomb = "a0: &a0 \"" + "x" * (1 << 20) + "\"\n" + "".join(
+        f"a{d}: &a{d} [" + ", ".join([f"*a{d - 1}"] * 20) + "]\n" for d in range(1, 3))
+    spec_case("1.1 MB of YAML aliases", bomb + base)
+    small_bomb = "a0: &a0 \"" + "x" * (600 << 10) + "\"\n" + "a1: &a1 [" + ", ".join(["*a0"] * 20) + "]\n"
+    spec_case("600 KB of aliases expanding to 12 MB", small_bomb + base)
+    spec_case("2 MiB spec", base + "#" + "x" * (2 << 20) + "\n")
+
+    secret = write(os.path.join(work, "shadow"), "root:$6$secrethash:19000:0:99999:7:::\n", 0o600)
+    link = os.path.join(work, "link.yaml")
+    os.symlink(secret, link)
+    case("plan: spec symlinked to a secret file", ["plan", "--spec", link], url)
+    fifo = os.path.join(work, "fifo.yaml")
+    os.mkfifo(fifo)
+    case("plan: spec is a FIFO", ["plan", "--spec", fifo], url)
+    case("plan: spec is a directory", ["plan", "--spec", work], url)
+    case("plan: spec is /dev/zero", ["plan", "--spec", "/dev/zero"], url)
+    j = write(os.path.join(work, "j.yaml"), base)
+    target = write(os.path.join(work, "keep"), "keep me\n")
+    os.symlink(target, j + ".journal")
+    case("apply: journal symlinked to another file", ["apply", "--auto-approve", "--spec", j], url)
+    f2 = write(os.path.join(work, "f.yaml"), base)
+    os.mkfifo(f2 + ".journal")
+    case("apply: journal is a FIFO", ["apply", "--auto-approve", "--spec", f2], url)
+    case("plan: --log-file is the spec", ["plan", "--spec", good, "--log-file", good], url)
+
+    case("--endpoint-url port 99999", ["inventory", "--region", REGION], "http://127.0.0.1:99999", 2)
+    case("--endpoint-url ftp://", ["inventory", "--region", REGION], "ftp://example", 2)
+    case("--endpoint-url with user:password", ["inventory", "--region", REGION], "http://u:p@127.0.0.1:1", 2)
+    case("--profile nosuch with env keys", ["inventory", "--region", REGION, "--profile", "nosuch"], url, 2)
+    case("--profile nosuch", ["inventory", "--region", REGION, "--profile", "nosuch"], url, 2,
+         {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None})
+    case("AWS_REGION=xx", ["inventory"], url, 2, {"AWS_REGION": "xx"})
+    case("--region xx", ["inventory", "--region", "xx"], url, 2)
+    case("--region eu-foo-1", ["inventory", "--region", "eu-foo-1"], url, 2)
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    s.close()
+    case("nothing listens at --endpoint-url", ["inventory", "--region", REGION], closed, 2)
+    for mode in ["blackhole", "drip", "endless", "garbage", "redirect"]:
+        case(f"endpoint: {mode}", ["inventory", "--region", REGION], start_hostile(mode), 2)
+        case(f"apply through endpoint: {mode}", ["apply", "--auto-approve", "--spec", good],
+             start_hostile(mode), 2)
+
+    after = account()
+    unchanged = before == after
+
+    # Three applies of one spec at once: one runs, the others are refused; then exactly
+    # one of each resource.
+    conc = write(os.path.join(work, "conc.yaml"),
+                 base + "secondaryCidr:\n  cidr: 100.64.0.0/16\n  podSubnets:\n"
+                 + "".join(f"    {REGION}{z}: 100.64.{32 * i}.0/19\n" for i, z in enumerate("abc")))
+    procs = [subprocess.Popen([BIN, "--endpoint-url", url, "apply", "--auto-approve", "--spec", conc,
+                               "--log-file", os.path.join(work, f"conc-{i}.log")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+             for i in range(3)]
+    codes = []
+    for p in procs:
+        o, e = p.communicate(timeout=300)
+        outputs.append(o + e)
+        codes.append(p.returncode)
+    inv = json.loads(run(["inventory", "-o", "json", "--region", REGION], url)[1])
+    v = next(x for x in inv["vpcs"] if x["id"] == vpc)
+    assoc = sum(1 for c in v["cidrs"] if c["cidr"] == "100.64.0.0/16" and c["state"] == "associated")
+    pods = sum(1 for s in v["subnets"] if s["cidr"].startswith("100.64."))
+    duplicates = max(0, assoc - 1) + max(0, pods - 3)
+    code, _, err, _ = run(["destroy", "--auto-approve", "--spec", conc], url)
+    assert code == 0, err
+
+    # Secrets: in the outputs, and in every file the runs wrote (logs, journals, specs).
+    marks = [SECRET.encode(), KEY_ID.encode(), b"secrethash"]
+    leaks = sum(o.count(m) for o in outputs for m in marks)
+    for dirpath, _, files in os.walk(work):
+        if dirpath.startswith(os.path.join(work, "moto")):
+            continue
+        for name in files:
+            p = os.path.join(dirpath, name)
+            if os.path.islink(p) or not os.path.isfile(p):
+                continue
+            data = open(p, "rb").read()
+            if name != "shadow":
+                leaks += sum(data.count(m) for m in marks)
+
+    n = len(results)
+    clear = sum(r["clear"] for r in results)
+    panics = sum(r["panic"] for r in results)
+    hangs = sum(r["hang"] for r in results)
+    print()
+    print(f"cases tried            {n} (+ 3 concurrent applies)")
+    print(f"clear errors           {clear} of {n}")
+    print(f"account unchanged      {'yes' if unchanged else 'NO'}")
+    print(f"panics                 {panics}")
+    print(f"hangs over {HANG:.0f} s        {hangs} (slowest {max(r['took'] for r in results):.1f} s)")
+    print(f"concurrent applies     exit codes {sorted(codes)}; duplicates {duplicates}")
+    print(f"secrets in files/output {leaks}")
+    ok = (clear == n and unchanged and panics == 0 and hangs == 0 and duplicates == 0 and leaks == 0
+          and sorted(codes)[0] == 0 and all(c != 0 for c in sorted(codes)[1:]))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    try:
+        rc = main()
+    finally:
+        stop_all()
+    sys.exit(rc)
