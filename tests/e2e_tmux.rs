@@ -308,6 +308,65 @@ fn preview_and_apply_from_the_wizard() {
     );
 }
 
+/// Issue 10, case 12: Ctrl-C during the wizard's apply exited 0 with nothing printed. It
+/// now says, once the terminal is back, what was done and how to resume, and exits 130;
+/// the resumed apply finishes (the lock the cut run held is taken over on this host).
+#[test]
+fn ctrl_c_mid_apply_says_how_to_resume() {
+    let m = Moto::start_with("e2e-cut", &[]);
+    let seed = m.seed("demo", "eu-west-1", &[]);
+    // Slow calls, so that Ctrl-C lands while steps run.
+    let proxy = Proxy::start(&m.url, &["--latency-ms", "400"]);
+    let dir = tempdir("cut");
+    let spec = dir.join("prod.yaml");
+    let out = common::bin(Some(&m.url))
+        .args(["spec", "new", "--region", "eu-west-1", "--vpc"])
+        .arg(seed["vpc"].as_str().unwrap())
+        .arg("--spec")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let t = Tmux::new("cut", &launch(&proxy.url, &spec, ""), 100, 32);
+    t.wait_for("? explains why");
+    for expect in [
+        "3 of 3 AZs chosen",
+        "5 services · 0 features",
+        "Endpoints' security group: 443 from every VPC CIDR",
+        "skipped: no secondary CIDR",
+        "a to apply",
+    ] {
+        t.keys(&["Enter"]);
+        t.wait_for(expect);
+    }
+    t.keys(&["a"]);
+    t.wait_for("Only 'yes' will be accepted");
+    t.keys(&["y", "e", "s", "Enter"]);
+    t.wait_for("Ctrl-C leave (resumable)");
+    t.keys(&["C-c"]);
+    let s = t.wait_for("EXIT=");
+    assert!(s.contains("EXIT=130"), "exit code: {s}");
+    // The note wraps at the pane's width: compared without whitespace.
+    let squeeze = |x: &str| x.split_whitespace().collect::<String>();
+    for part in [
+        "Apply interrupted:",
+        "prod.yaml.journal records what was done",
+        "eks-private-tui apply --spec",
+    ] {
+        assert!(squeeze(&s).contains(&squeeze(part)), "{part:?} in {s}");
+    }
+    let out = common::bin(Some(&m.url))
+        .args(["apply", "--auto-approve", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the resumed apply: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn a_user_key_file_changes_the_keys_and_the_hints() {
     let m = Moto::start_with("e2e-keys", &[]);
