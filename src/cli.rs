@@ -80,6 +80,28 @@ pub enum Command {
     /// Work with spec files
     #[command(subcommand)]
     Spec(SpecCommand),
+    /// Write files other tools read, from --spec and the account (docs/export.md): to
+    /// stdout for one format, else into --out DIR. Exit 0: written; 1: error findings
+    /// block it; 2: usage (nothing written)
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Formats, comma-separated: spec, no-proxy, or all
+    #[arg(
+        long,
+        value_name = "FORMAT[,FORMAT…]",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub format: Vec<String>,
+    /// Write the files into this directory (made if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
+    /// Overwrite files that exist in --out
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod calls;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod inventory;
 pub mod logging;

@@ -407,3 +407,114 @@ fn plan_shows_what_apply_would_do() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("spec new"));
 }
+
+/// Issue 11, first formats: `export` writes the spec (loading it gives the same spec) and
+/// the NO_PROXY env file; bad requests are refused before any call and write nothing.
+#[test]
+fn export_writes_the_spec_and_no_proxy_and_refuses_what_it_cannot() {
+    let m = moto();
+    let seed = m.seed("demo", "ap-northeast-3", &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    let spec = temp_file("ept-export", "yaml");
+    let out = bin(Some(&m.url))
+        .args([
+            "spec",
+            "new",
+            "--region",
+            "ap-northeast-3",
+            "--vpc",
+            vpc,
+            "--spec",
+        ])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let export = |extra: &[&str]| {
+        bin(Some(&m.url))
+            .arg("export")
+            .arg("--spec")
+            .arg(&spec)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // One format: stdout, and it loads back as the same spec.
+    let out = export(&["--format", "spec"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let exported = stdout(&out);
+    assert!(
+        exported.starts_with("# Written by eks-private-tui "),
+        "{exported}"
+    );
+    let original = eks_private_tui::spec::Spec::load(&spec).unwrap();
+    assert_eq!(
+        eks_private_tui::spec::Spec::from_yaml(&exported),
+        Ok(original)
+    );
+    // All formats into a directory; a shell reads the env file.
+    let dir = temp_dir("ept-export-out");
+    let d = dir.to_str().unwrap();
+    let out = export(&["--format", "all", "--out", d]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("no-proxy.env"), "{}", stdout(&out));
+    let env_file = dir.join("no-proxy.env");
+    let sh = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            ". '{}' && printf %s \"$NO_PROXY\"",
+            env_file.display()
+        ))
+        .output()
+        .unwrap();
+    let value = stdout(&sh);
+    for want in [
+        "169.254.169.254",
+        "10.0.0.0/16",
+        ".eks.amazonaws.com",
+        "sts.ap-northeast-3.amazonaws.com",
+    ] {
+        assert!(value.split(',').any(|e| e == want), "{want} in {value}");
+    }
+    // Again without --force: refused, nothing rewritten.
+    let before = std::fs::read_to_string(&env_file).unwrap();
+    std::fs::write(&env_file, "mine\n").unwrap();
+    let out = export(&["--format", "all", "--out", d]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("exists: nothing was written"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&env_file).unwrap(), "mine\n");
+    let out = export(&["--format", "all", "--out", d, "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&env_file).unwrap(), before);
+    // Wrong on its face: one line, exit 2, before any call (a closed port is never asked).
+    for (args, says) in [
+        (
+            &["--format", "eksctll"][..],
+            "--format \"eksctll\" is not a format",
+        ),
+        (
+            &["--format", "spec,no-proxy"][..],
+            "2 formats need --out DIR",
+        ),
+    ] {
+        let out = bin(Some(&closed_port_url()))
+            .arg("export")
+            .arg("--spec")
+            .arg(&spec)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{says}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out).trim_end().lines().count(),
+            1,
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -4,6 +4,7 @@
 
 mod apply;
 mod check;
+mod export;
 mod inventory;
 mod plan;
 mod spec_new;
@@ -23,6 +24,7 @@ pub async fn run(global: &Global, command: &Command) -> u8 {
         Command::Plan(args) => plan::run(global, args).await,
         Command::Apply(args) => apply::run(global, args, ops::Mode::Apply).await,
         Command::Destroy(args) => apply::run(global, args, ops::Mode::Destroy).await,
+        Command::Export(args) => export::run(global, args).await,
         Command::Spec(SpecCommand::New {
             vpc,
             cluster,

@@ -171,6 +171,65 @@ pub fn prepare_from(
     Ok(Prepared { plan, findings })
 }
 
+/// The files `formats` make for `spec` in the account `inv`: (format, text), or why one
+/// cannot be made. The spec's error findings block every export: a file that other tools
+/// act on is made only from a spec the rules pass.
+pub fn export(
+    spec: &Spec,
+    inv: &Inventory,
+    formats: &[crate::export::Format],
+) -> Result<Vec<(crate::export::Format, String)>, Failure> {
+    let findings = rules::evaluate(inv, Some(spec), None, None);
+    let errors = crate::report::blocking(&findings);
+    if !errors.is_empty() {
+        return Err(Failure::Blocked(errors));
+    }
+    formats
+        .iter()
+        .map(|f| {
+            crate::export::render(*f, spec, inv)
+                .map(|text| (*f, text))
+                .map_err(|why| Failure::Usage(format!("cannot export {}: {why}", f.name())))
+        })
+        .collect()
+}
+
+/// Write exports into `dir` (made if missing): every file is checked first, so that an
+/// existing one (without `force`) or an unwritable directory writes nothing; each file is
+/// written whole (a temporary file, then a rename). Returns the paths written.
+pub fn write_exports(
+    dir: &Path,
+    spec: &Spec,
+    files: &[(crate::export::Format, String)],
+    force: bool,
+) -> Result<Vec<std::path::PathBuf>, Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::Usage(format!(
+            "cannot make --out {}: {e} — give a directory you may write",
+            dir.display()
+        ))
+    })?;
+    let paths: Vec<std::path::PathBuf> = files
+        .iter()
+        .map(|(f, _)| dir.join(f.file_name(spec)))
+        .collect();
+    if !force && let Some(p) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_ok()) {
+        return Err(Failure::Usage(format!(
+            "{} exists: nothing was written — pass --force to overwrite, or another --out",
+            p.display()
+        )));
+    }
+    for (p, (_, text)) in paths.iter().zip(files) {
+        crate::files::replace(p, text).map_err(|e| {
+            Failure::Usage(format!(
+                "cannot write {}: {e} — give a directory you may write",
+                p.display()
+            ))
+        })?;
+    }
+    Ok(paths)
+}
+
 /// The plan is still the one the operator confirmed (the account may have changed since).
 pub fn unchanged(plan: &Plan, confirmed: &Signature) -> Result<(), Failure> {
     let now = signature(plan);

@@ -1,0 +1,131 @@
+//! `no-proxy`: the NO_PROXY value for nodes and tools behind an HTTP proxy (rule X7), as an
+//! environment file (`. no-proxy.env` in a shell, `EnvironmentFile=` for systemd): what must
+//! not go through the proxy is the instance metadata, the VPC's own addresses, the cluster
+//! API and the interface endpoints the spec creates (through a proxy their private DNS
+//! answers would not be used).
+
+use crate::inventory::Inventory;
+use crate::spec::Spec;
+
+/// The DNS names an interface endpoint answers for `service` (short name) in `region`.
+fn endpoint_names(service: &str, region: &str) -> Vec<String> {
+    match service {
+        "s3" => vec![
+            format!("s3.{region}.amazonaws.com"),
+            format!(".s3.{region}.amazonaws.com"),
+        ],
+        "ecr.api" => vec![format!("api.ecr.{region}.amazonaws.com")],
+        "ecr.dkr" => vec![format!(".dkr.ecr.{region}.amazonaws.com")],
+        "eks-auth" => vec![format!("eks-auth.{region}.api.aws")],
+        s => vec![format!("{s}.{region}.amazonaws.com")],
+    }
+}
+
+/// A NO_PROXY entry: host names, dotted suffixes, addresses and CIDRs only, so that the
+/// file is safe to source.
+fn safe(entry: &str) -> bool {
+    !entry.is_empty()
+        && entry
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-/:".contains(c))
+}
+
+pub fn render(spec: &Spec, inv: &Inventory) -> Result<String, String> {
+    let vpc = inv.vpc(&spec.vpc_id).ok_or_else(|| {
+        format!(
+            "the spec's VPC {} is not in the account as read: the VPC CIDRs are unknown",
+            spec.vpc_id
+        )
+    })?;
+    let mut entries: Vec<String> = ["localhost", "127.0.0.1", "169.254.169.254"]
+        .map(str::to_string)
+        .to_vec();
+    entries.extend(vpc.active_cidrs().map(str::to_string));
+    if let Some(s) = &spec.secondary_cidr {
+        entries.push(s.cidr.trim().to_string());
+    }
+    // In-cluster names and the service CIDR: pods call the API through kubernetes.default.
+    entries.extend([".svc", ".cluster.local"].map(str::to_string));
+    let cluster = spec
+        .cluster_name
+        .as_ref()
+        .and_then(|n| inv.clusters.iter().find(|c| &c.name == n));
+    if let Some(cidr) = cluster.and_then(|c| c.service_cidr.clone()) {
+        entries.push(cidr);
+    }
+    // The cluster API (ABC.gr7.<region>.eks.amazonaws.com).
+    entries.push(".eks.amazonaws.com".into());
+    for svc in spec.endpoints.iter().flat_map(|e| &e.services) {
+        entries.extend(endpoint_names(svc.trim(), &spec.region));
+    }
+    let mut seen: Vec<String> = vec![];
+    for e in entries {
+        if !safe(&e) {
+            return Err(format!(
+                "{e:?} cannot be a NO_PROXY entry: fix the spec field it comes from"
+            ));
+        }
+        if !seen.contains(&e) {
+            seen.push(e);
+        }
+    }
+    let value = seen.join(",");
+    Ok(format!(
+        "# {}\n\
+         # NO_PROXY for nodes and tools behind an HTTP proxy (rule X7). Never let the proxy\n\
+         # intercept TLS to oidc.eks.{}.amazonaws.com: IAM roles for service accounts break.\n\
+         NO_PROXY={value}\n\
+         no_proxy={value}\n",
+        super::provenance(spec),
+        spec.region
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit;
+
+    #[test]
+    fn the_value_covers_metadata_vpc_api_and_the_endpoints() {
+        let inv = testkit::inventory();
+        let mut s = testkit::spec();
+        s.endpoints = Some(crate::spec::starter::base_endpoints(&inv, &s.metadata.name));
+        s.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: Default::default(),
+        });
+        let text = render(&s, &inv).unwrap();
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("NO_PROXY="))
+            .unwrap();
+        let entries: Vec<&str> = line.split(',').collect();
+        let primary = inv.vpc("vpc-prod").unwrap().active_cidrs().next().unwrap();
+        for want in [
+            "169.254.169.254",
+            primary,
+            "100.64.0.0/16",
+            ".eks.amazonaws.com",
+            "sts.eu-west-1.amazonaws.com",
+            "api.ecr.eu-west-1.amazonaws.com",
+            ".dkr.ecr.eu-west-1.amazonaws.com",
+            ".s3.eu-west-1.amazonaws.com",
+        ] {
+            assert!(entries.contains(&want), "{want} in {line}");
+        }
+        assert!(
+            text.contains("oidc.eks.eu-west-1.amazonaws.com"),
+            "the OIDC host, spelled as AWS does: {text}"
+        );
+        assert!(text.contains(&format!("no_proxy={line}\n")));
+        // A spec value that would break a shell: refused, naming it.
+        s.endpoints
+            .as_mut()
+            .unwrap()
+            .services
+            .push("sts;reboot".into());
+        let e = render(&s, &inv).unwrap_err();
+        assert!(e.contains("sts;reboot"), "{e}");
+    }
+}
