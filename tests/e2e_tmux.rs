@@ -257,11 +257,8 @@ impl Spec {
     }
 }
 
-#[test]
-fn preview_and_apply_from_the_wizard() {
-    let m = Moto::start_with("e2e-apply", &[]);
-    let seed = m.seed("demo", "eu-west-1", &[]);
-    let dir = tempdir("apply");
+/// `spec new` for the demo's VPC, as `dir/prod.yaml`.
+fn starter_spec(m: &Moto, seed: &serde_json::Value, dir: &Path) -> std::path::PathBuf {
     let spec = dir.join("prod.yaml");
     let out = common::bin(Some(&m.url))
         .args(["spec", "new", "--region", "eu-west-1", "--vpc"])
@@ -271,20 +268,35 @@ fn preview_and_apply_from_the_wizard() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let t = Tmux::new("apply", &launch(&m.url, &spec, ""), 100, 32);
+    spec
+}
+
+/// From the first screen to the preview with a starter spec: its VPC, subnets, endpoints
+/// and group are preselected, and it has no secondary CIDR, so Enter on each step reaches
+/// the preview. Returns the preview's screen.
+fn walk_to_preview(t: &Tmux) -> String {
     t.wait_for("? explains why");
-    // The spec's VPC, subnets, endpoints and group are preselected, and it has no secondary
-    // CIDR: Enter on each step reaches the preview.
+    for expect in [
+        "3 of 3 AZs chosen",
+        "5 services · 0 features",
+        "Endpoints' security group: 443 from every VPC CIDR",
+        "skipped: no secondary CIDR",
+    ] {
+        t.keys(&["Enter"]);
+        t.wait_for(expect);
+    }
     t.keys(&["Enter"]);
-    t.wait_for("3 of 3 AZs chosen");
-    t.keys(&["Enter"]);
-    t.wait_for("5 services · 0 features");
-    t.keys(&["Enter"]);
-    t.wait_for("Endpoints' security group: 443 from every VPC CIDR");
-    t.keys(&["Enter"]);
-    t.wait_for("skipped: no secondary CIDR");
-    t.keys(&["Enter"]);
-    let s = t.wait_for("a to apply");
+    t.wait_for("a to apply")
+}
+
+#[test]
+fn preview_and_apply_from_the_wizard() {
+    let m = Moto::start_with("e2e-apply", &[]);
+    let seed = m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("apply");
+    let spec = starter_spec(&m, &seed, &dir);
+    let t = Tmux::new("apply", &launch(&m.url, &spec, ""), 100, 32);
+    let s = walk_to_preview(&t);
     assert!(s.contains("[7 Preview and apply]"), "{s}");
     t.keys(&["a"]);
     t.wait_for("Only 'yes' will be accepted");
@@ -318,27 +330,9 @@ fn ctrl_c_mid_apply_says_how_to_resume() {
     // Slow calls, so that Ctrl-C lands while steps run.
     let proxy = Proxy::start(&m.url, &["--latency-ms", "400"]);
     let dir = tempdir("cut");
-    let spec = dir.join("prod.yaml");
-    let out = common::bin(Some(&m.url))
-        .args(["spec", "new", "--region", "eu-west-1", "--vpc"])
-        .arg(seed["vpc"].as_str().unwrap())
-        .arg("--spec")
-        .arg(&spec)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let spec = starter_spec(&m, &seed, &dir);
     let t = Tmux::new("cut", &launch(&proxy.url, &spec, ""), 100, 32);
-    t.wait_for("? explains why");
-    for expect in [
-        "3 of 3 AZs chosen",
-        "5 services · 0 features",
-        "Endpoints' security group: 443 from every VPC CIDR",
-        "skipped: no secondary CIDR",
-        "a to apply",
-    ] {
-        t.keys(&["Enter"]);
-        t.wait_for(expect);
-    }
+    walk_to_preview(&t);
     t.keys(&["a"]);
     t.wait_for("Only 'yes' will be accepted");
     t.keys(&["y", "e", "s", "Enter"]);

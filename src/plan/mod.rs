@@ -614,20 +614,6 @@ fn endpoints(
     }
 }
 
-/// A CIDR list as written, each CIDR once (trimmed, first place kept): a CIDR listed twice
-/// would be one rule AWS refuses to add twice (InvalidPermission.Duplicate) half-way
-/// through an apply.
-fn distinct(cidrs: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = vec![];
-    for c in cidrs {
-        let c = c.trim();
-        if !out.iter().any(|o| o == c) {
-            out.push(c.to_string());
-        }
-    }
-    out
-}
-
 /// UpdateClusterConfig for endpoint access, and tcp/443 on the cluster security group.
 fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
     let (Some(ep), Some(name)) = (&spec.cluster_endpoint, &spec.cluster_name) else {
@@ -639,7 +625,7 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
     let want_cidrs: Vec<String> = if ep.public_access && ep.public_access_cidrs.is_empty() {
         vec!["0.0.0.0/0".into()]
     } else if ep.public_access {
-        distinct(&ep.public_access_cidrs)
+        crate::rules::cidr::distinct(&ep.public_access_cidrs)
     } else {
         c.public_access_cidrs.clone()
     };
@@ -675,7 +661,7 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
         .iter()
         .flat_map(|v| &v.security_groups)
         .find(|g| &g.id == sg_id);
-    for cidr in &distinct(&ep.allow_https_from_cidrs) {
+    for cidr in &crate::rules::cidr::distinct(&ep.allow_https_from_cidrs) {
         if !sg.is_some_and(|g| g.allows_tcp_from(443, cidr)) {
             out.push(https_from(
                 format!("security_group_rule.cluster_443[{cidr:?}]"),
@@ -755,7 +741,7 @@ fn resolver(
                         group: Ref::Output("security_group.resolver_inbound".into()),
                         protocols: vec!["tcp".into(), "udp".into()],
                         port: 53,
-                        cidrs: distinct(&inb.allow_from_cidrs),
+                        cidrs: crate::rules::cidr::distinct(&inb.allow_from_cidrs),
                         description: "DNS to the Resolver inbound endpoint".into(),
                     },
                 ));

@@ -109,12 +109,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Ok(_) => {}
         }
     }
-    let distinct = |l: &[String]| {
-        l.iter()
-            .map(|c| c.trim())
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
-    };
+    let distinct = |l: &[String]| super::cidr::distinct(l).len();
     let n = distinct(&ep.public_access_cidrs);
     if ep.public_access && n > crate::spec::MAX_PUBLIC_ACCESS_CIDRS {
         out.push(

@@ -19,6 +19,19 @@ pub fn parse_v4(text: &str) -> Result<Ipv4Net, String> {
     Ok(net)
 }
 
+/// A CIDR list as written, each CIDR once (trimmed, first place kept): AWS counts, and
+/// refuses to add twice (InvalidPermission.Duplicate), one rule per distinct CIDR.
+pub fn distinct(cidrs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for c in cidrs {
+        let c = c.trim();
+        if !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+    }
+    out
+}
+
 pub fn overlaps(a: &Ipv4Net, b: &Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
 }
