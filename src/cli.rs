@@ -88,7 +88,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Formats, comma-separated: spec, no-proxy, or all
+    /// Formats, comma-separated: spec, eksctl, eniconfig, aws-node, dns, no-proxy, or all
+    /// (every format the spec has what it needs for)
     #[arg(
         long,
         value_name = "FORMAT[,FORMAT…]",

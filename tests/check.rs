@@ -498,7 +498,7 @@ fn export_writes_the_spec_and_no_proxy_and_refuses_what_it_cannot() {
         ),
         (
             &["--format", "spec,no-proxy"][..],
-            "2 formats need --out DIR",
+            "several formats need --out DIR",
         ),
     ] {
         let out = bin(Some(&closed_port_url()))

@@ -143,6 +143,7 @@ fn spec() -> impl Strategy<Value = Spec> {
     .prop_map(|l| CustomNetworking {
         eni_config_label: l.into(),
         security_group_ids: vec![],
+        prefix_delegation: false,
     });
     let access = (
         any::<bool>(),

@@ -1,10 +1,19 @@
-//! Exports: files other tools read, rendered from the spec and the account as read (pure
-//! functions, one file per format). `ops::export` picks the formats and writes them; the
-//! CLI's `export` and the wizard share it (docs/export.md).
+//! Exports: files other tools read, rendered from the spec, the account as read and the
+//! plan (pure functions, one module per format). `ops::export` picks the formats and
+//! writes them; the CLI's `export` and the wizard share it (docs/export.md).
+//!
+//! An ID that exists only once apply has run (a pod subnet, a Resolver endpoint's IPs) is
+//! taken from the account, through the plan's adopted resources; before apply the format
+//! says which values are still unknown instead of inventing them.
 
-use crate::inventory::Inventory;
+use crate::inventory::{Cluster, Inventory, Vpc};
+use crate::plan::Plan;
 use crate::spec::Spec;
 
+mod aws_node;
+mod dns;
+mod eksctl;
+mod eniconfig;
 mod no_proxy;
 mod spec;
 
@@ -13,56 +22,181 @@ mod spec;
 pub enum Format {
     /// The spec itself (YAML): export → load → identical.
     Spec,
+    /// eksctl's ClusterConfig.
+    Eksctl,
+    /// One ENIConfig per node AZ (custom networking).
+    Eniconfig,
+    /// The VPC CNI's configuration values and the runbook that applies them (rule N5).
+    AwsNode,
+    /// On-premises DNS forwarders for the cluster API (BIND, dnsmasq, Windows DNS), and a
+    /// zone for self-managed endpoint DNS.
+    Dns,
     /// The NO_PROXY value for nodes and tools behind an HTTP proxy (rule X7).
     NoProxy,
 }
 
 impl Format {
-    pub const ALL: [Format; 2] = [Format::Spec, Format::NoProxy];
+    pub const ALL: [Format; 6] = [
+        Format::Spec,
+        Format::Eksctl,
+        Format::Eniconfig,
+        Format::AwsNode,
+        Format::Dns,
+        Format::NoProxy,
+    ];
 
     /// The name `--format` takes.
     pub fn name(self) -> &'static str {
         match self {
             Format::Spec => "spec",
+            Format::Eksctl => "eksctl",
+            Format::Eniconfig => "eniconfig",
+            Format::AwsNode => "aws-node",
+            Format::Dns => "dns",
             Format::NoProxy => "no-proxy",
         }
     }
 
-    /// A `--format` value: a name, or `all`.
-    pub fn parse_list(list: &[String]) -> Result<Vec<Format>, String> {
-        let mut out = vec![];
+    /// A `--format` value: names, or `all`.
+    pub fn parse_list(list: &[String]) -> Result<Selection, String> {
+        let mut sel = Selection::default();
         for item in list.iter().flat_map(|l| l.split(',')).map(str::trim) {
-            let found: Vec<Format> = match item {
-                "all" => Format::ALL.to_vec(),
-                n => match Format::ALL.iter().find(|f| f.name() == n) {
-                    Some(f) => vec![*f],
-                    None => {
-                        return Err(format!(
-                            "--format {n:?} is not a format: choose from {}, or all",
-                            Format::ALL.map(Format::name).join(", ")
-                        ));
-                    }
-                },
-            };
-            for f in found {
-                if !out.contains(&f) {
-                    out.push(f);
+            if item == "all" {
+                sel.all = true;
+                continue;
+            }
+            match Format::ALL.iter().find(|f| f.name() == item) {
+                Some(f) if !sel.named.contains(f) => sel.named.push(*f),
+                Some(_) => {}
+                None => {
+                    return Err(format!(
+                        "--format {item:?} is not a format: choose from {}, or all",
+                        Format::ALL.map(Format::name).join(", ")
+                    ));
                 }
             }
         }
-        if out.is_empty() {
-            return Err("--format needs a format: spec, no-proxy or all".into());
+        if sel.named.is_empty() && !sel.all {
+            return Err(format!(
+                "--format needs a format: {}, or all",
+                Format::ALL.map(Format::name).join(", ")
+            ));
         }
-        out.sort();
-        Ok(out)
+        sel.named.sort();
+        Ok(sel)
+    }
+}
+
+/// What `--format` asked for: formats by name (each must be made), and `all` (every
+/// format this spec has what it needs for; the others are skipped, saying why).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub named: Vec<Format>,
+    pub all: bool,
+}
+
+impl Selection {
+    /// The formats to try, in order.
+    pub fn formats(&self) -> Vec<Format> {
+        if self.all {
+            Format::ALL.to_vec()
+        } else {
+            self.named.clone()
+        }
     }
 
-    /// The file it is written to under `--out`.
-    pub fn file_name(self, spec: &Spec) -> String {
-        match self {
-            Format::Spec => format!("{}.yaml", crate::spec::slug(&spec.metadata.name)),
-            Format::NoProxy => "no-proxy.env".into(),
+    /// Whether `f` was asked for by name (so that not making it is an error).
+    pub fn required(&self, f: Format) -> bool {
+        self.named.contains(&f)
+    }
+}
+
+/// One file of an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// Its name under `--out`.
+    pub name: String,
+    pub text: String,
+}
+
+impl File {
+    fn new(name: impl Into<String>, text: impl Into<String>) -> File {
+        File {
+            name: name.into(),
+            text: text.into(),
         }
+    }
+}
+
+/// Why a format cannot be made for this spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cannot {
+    /// The spec lacks what the format needs, or holds a value it cannot carry: what to
+    /// add or fix.
+    Spec(String),
+    /// Values that exist only once apply has run: which.
+    Unknown(Vec<String>),
+}
+
+impl std::fmt::Display for Cannot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cannot::Spec(why) => write!(f, "{why}"),
+            Cannot::Unknown(what) => write!(
+                f,
+                "not in the account until apply has run: {} — run apply, then export again",
+                what.join(", ")
+            ),
+        }
+    }
+}
+
+/// What a format renders from: the spec, the account as read, and the plan against it
+/// (its adopted resources are what exists already, with their IDs).
+pub struct Source<'a> {
+    pub spec: &'a Spec,
+    pub inv: &'a Inventory,
+    pub plan: &'a Plan,
+}
+
+impl<'a> Source<'a> {
+    /// The spec's cluster, as read.
+    fn cluster(&self) -> Option<&'a Cluster> {
+        let name = self.spec.cluster_name.as_ref()?;
+        self.inv.clusters.iter().find(|c| &c.name == name)
+    }
+
+    /// The spec's VPC, as read.
+    fn vpc(&self) -> Result<&'a Vpc, Cannot> {
+        self.inv.vpc(&self.spec.vpc_id).ok_or_else(|| {
+            Cannot::Spec(format!(
+                "the spec's VPC {} is not in the account as read: check vpcId and region",
+                self.spec.vpc_id
+            ))
+        })
+    }
+
+    /// The ID of what the plan adopted at `address` (it exists in the account).
+    fn adopted(&self, address: &str) -> Option<&'a str> {
+        self.plan
+            .adopted
+            .iter()
+            .find(|(a, _)| a == address)
+            .map(|(_, id)| id.as_str())
+    }
+
+    /// The cluster name, or what to add.
+    fn cluster_name(&self, format: Format) -> Result<&'a str, Cannot> {
+        self.spec
+            .cluster_name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .ok_or_else(|| {
+                Cannot::Spec(format!(
+                    "{} needs the cluster's name: add clusterName to the spec",
+                    format.name()
+                ))
+            })
     }
 }
 
@@ -78,10 +212,90 @@ pub fn provenance(spec: &Spec) -> String {
     )
 }
 
-/// `format` for `spec` in the account `inv`: the file's text, or what the spec lacks for it.
-pub fn render(format: Format, spec: &Spec, inv: &Inventory) -> Result<String, String> {
+/// `format` for `src`: its files, or why it cannot be made.
+pub fn render(format: Format, src: &Source) -> Result<Vec<File>, Cannot> {
     match format {
-        Format::Spec => Ok(spec::render(spec)),
-        Format::NoProxy => no_proxy::render(spec, inv),
+        Format::Spec => Ok(vec![File::new(
+            format!("{}.yaml", crate::spec::slug(&src.spec.metadata.name)),
+            spec::render(src.spec),
+        )]),
+        Format::Eksctl => eksctl::render(src),
+        Format::Eniconfig => eniconfig::render(src),
+        Format::AwsNode => aws_node::render(src),
+        Format::Dns => dns::render(src),
+        Format::NoProxy => no_proxy::render(src.spec, src.inv)
+            .map(|t| vec![File::new("no-proxy.env", t)])
+            .map_err(Cannot::Spec),
+    }
+}
+
+/// A YAML mapping with its keys in the order given (the files read like their tools'
+/// own examples: apiVersion and kind first).
+fn map<const N: usize>(pairs: [(&str, serde_yaml::Value); N]) -> serde_yaml::Value {
+    let mut m = serde_yaml::Mapping::new();
+    for (k, v) in pairs {
+        if !v.is_null() {
+            m.insert(k.into(), v);
+        }
+    }
+    serde_yaml::Value::Mapping(m)
+}
+
+/// `value` as YAML after a `# provenance` line.
+fn yaml(spec: &Spec, value: &serde_yaml::Value) -> String {
+    format!(
+        "# {}\n{}",
+        provenance(spec),
+        serde_yaml::to_string(value).expect("a YAML value always serializes")
+    )
+}
+
+/// A value a generated file quotes or names: printable ASCII without the characters that
+/// would end a quoted string or start a comment in the formats here. Spec values outside
+/// it are refused, naming the field, rather than escaped differently per format.
+fn plain(field: &str, value: &str) -> Result<(), Cannot> {
+    let ok = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"\"'`\\$;#{}<>|&".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Cannot::Spec(format!(
+            "{field} {value:?} cannot go into an exported file: use letters, digits and - . _ / : only"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_by_name_and_all() {
+        let s =
+            |v: &[&str]| Format::parse_list(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        let sel = s(&["dns,spec", "spec"]).unwrap();
+        assert_eq!(sel.named, vec![Format::Spec, Format::Dns]);
+        assert!(!sel.all && sel.required(Format::Dns) && !sel.required(Format::Eksctl));
+        let all = s(&["all"]).unwrap();
+        assert!(all.all && all.named.is_empty());
+        assert_eq!(all.formats(), Format::ALL.to_vec());
+        let e = s(&["yaml"]).unwrap_err();
+        assert!(e.contains("\"yaml\"") && e.contains("eniconfig"), "{e}");
+        assert!(s(&[""]).is_err());
+    }
+
+    #[test]
+    fn unknown_values_are_listed_with_what_to_do() {
+        let c = Cannot::Unknown(vec!["a".into(), "b".into()]);
+        assert_eq!(
+            c.to_string(),
+            "not in the account until apply has run: a, b — run apply, then export again"
+        );
+        assert!(plain("clusterName", "prod-1").is_ok());
+        for bad in ["", "a b", "x\"y", "$(id)", "a;b", "é"] {
+            assert!(plain("f", bad).is_err(), "{bad:?}");
+        }
     }
 }

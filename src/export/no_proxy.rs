@@ -7,8 +7,9 @@
 use crate::inventory::Inventory;
 use crate::spec::Spec;
 
-/// The DNS names an interface endpoint answers for `service` (short name) in `region`.
-fn endpoint_names(service: &str, region: &str) -> Vec<String> {
+/// The DNS names an interface endpoint answers for `service` (short name) in `region`; a
+/// leading dot stands for every name under it.
+pub(super) fn endpoint_names(service: &str, region: &str) -> Vec<String> {
     match service {
         "s3" => vec![
             format!("s3.{region}.amazonaws.com"),

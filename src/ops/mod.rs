@@ -171,27 +171,40 @@ pub fn prepare_from(
     Ok(Prepared { plan, findings })
 }
 
-/// The files `formats` make for `spec` in the account `inv`: (format, text), or why one
-/// cannot be made. The spec's error findings block every export: a file that other tools
-/// act on is made only from a spec the rules pass.
+/// The files `selection` makes for `spec` in the account `inv`, and the formats `all`
+/// skipped with why. The spec's error findings (and what the plan refuses) block every
+/// export: a file that other tools act on is made only from a spec the rules pass. A
+/// format asked for by name that cannot be made is an error that says what to add.
 pub fn export(
     spec: &Spec,
     inv: &Inventory,
-    formats: &[crate::export::Format],
-) -> Result<Vec<(crate::export::Format, String)>, Failure> {
-    let findings = rules::evaluate(inv, Some(spec), None, None);
-    let errors = crate::report::blocking(&findings);
-    if !errors.is_empty() {
-        return Err(Failure::Blocked(errors));
+    selection: &crate::export::Selection,
+) -> Result<Exported, Failure> {
+    let Prepared { plan, .. } = prepare(spec, inv)?;
+    let src = crate::export::Source {
+        spec,
+        inv,
+        plan: &plan,
+    };
+    let mut out = Exported::default();
+    for f in selection.formats() {
+        match crate::export::render(f, &src) {
+            Ok(files) => out.files.extend(files.into_iter().map(|x| (f, x))),
+            Err(why) if selection.required(f) => {
+                return Err(Failure::Usage(format!("cannot export {}: {why}", f.name())));
+            }
+            Err(why) => out.skipped.push((f, why.to_string())),
+        }
     }
-    formats
-        .iter()
-        .map(|f| {
-            crate::export::render(*f, spec, inv)
-                .map(|text| (*f, text))
-                .map_err(|why| Failure::Usage(format!("cannot export {}: {why}", f.name())))
-        })
-        .collect()
+    Ok(out)
+}
+
+/// What [`export`] made.
+#[derive(Debug, Default)]
+pub struct Exported {
+    pub files: Vec<(crate::export::Format, crate::export::File)>,
+    /// Formats `all` could not make for this spec, with why.
+    pub skipped: Vec<(crate::export::Format, String)>,
 }
 
 /// Write exports into `dir` (made if missing): every file is checked first, so that an
@@ -199,8 +212,7 @@ pub fn export(
 /// written whole (a temporary file, then a rename). Returns the paths written.
 pub fn write_exports(
     dir: &Path,
-    spec: &Spec,
-    files: &[(crate::export::Format, String)],
+    files: &[(crate::export::Format, crate::export::File)],
     force: bool,
 ) -> Result<Vec<std::path::PathBuf>, Failure> {
     std::fs::create_dir_all(dir).map_err(|e| {
@@ -209,18 +221,15 @@ pub fn write_exports(
             dir.display()
         ))
     })?;
-    let paths: Vec<std::path::PathBuf> = files
-        .iter()
-        .map(|(f, _)| dir.join(f.file_name(spec)))
-        .collect();
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|(_, f)| dir.join(&f.name)).collect();
     if !force && let Some(p) = paths.iter().find(|p| std::fs::symlink_metadata(p).is_ok()) {
         return Err(Failure::Usage(format!(
             "{} exists: nothing was written — pass --force to overwrite, or another --out",
             p.display()
         )));
     }
-    for (p, (_, text)) in paths.iter().zip(files) {
-        crate::files::replace(p, text).map_err(|e| {
+    for (p, (_, f)) in paths.iter().zip(files) {
+        crate::files::replace(p, &f.text).map_err(|e| {
             Failure::Usage(format!(
                 "cannot write {}: {e} — give a directory you may write",
                 p.display()

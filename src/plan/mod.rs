@@ -196,6 +196,11 @@ fn ident(s: &str) -> String {
     s.replace(['.', '-'], "_")
 }
 
+/// The plan address of the interface endpoint for `service` (`endpoint.ecr_dkr`).
+pub fn endpoint_address(service: &str) -> String {
+    format!("endpoint.{}", ident(service))
+}
+
 /// The plan for `spec` against `inv`. The spec is assumed to have passed the rules
 /// (error findings block planning upstream); unknown references are skipped here.
 pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
@@ -519,7 +524,7 @@ fn endpoints(
 
     // Interface endpoints: one subnet per node AZ the service supports.
     for svc in ep.services.iter().filter(|s| *s != "s3") {
-        let address = format!("endpoint.{}", ident(svc));
+        let address = endpoint_address(svc);
         if let Some(e) = v
             .endpoints
             .iter()

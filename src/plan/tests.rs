@@ -265,6 +265,7 @@ fn secondary_cidr_pod_subnets_and_their_route_tables() {
     custom.custom_networking = Some(crate::spec::CustomNetworking {
         eni_config_label: "topology.kubernetes.io/zone".into(),
         security_group_ids: vec![],
+        prefix_delegation: false,
     });
     assert!(
         tags_of(&plan(&custom, &inventory())).is_empty(),

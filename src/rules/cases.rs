@@ -65,6 +65,7 @@ fn good() -> Spec {
     s.custom_networking = Some(CustomNetworking {
         eni_config_label: LABEL_ZONE.into(),
         security_group_ids: vec!["sg-nodes".into()],
+        prefix_delegation: false,
     });
     s.cluster_endpoint = Some(ClusterEndpoint {
         private_access: true,

@@ -232,6 +232,7 @@ mod tests {
         s.custom_networking = Some(CustomNetworking {
             eni_config_label: label.into(),
             security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+            prefix_delegation: false,
         });
         if secondary {
             s.secondary_cidr = Some(SecondaryCidr {

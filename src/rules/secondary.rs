@@ -268,6 +268,7 @@ mod tests {
             s.custom_networking = Some(CustomNetworking {
                 eni_config_label: crate::spec::LABEL_ZONE.into(),
                 security_group_ids: vec![],
+                prefix_delegation: false,
             });
         }
         s

@@ -50,6 +50,9 @@ pub struct Spec {
     pub cluster_endpoint: Option<ClusterEndpoint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
+    /// The node group of the eksctl export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_group: Option<NodeGroup>,
     /// Quotas this account has raised above AWS's defaults: the plan refuses what the
     /// defaults would refuse half-way through an apply.
     #[serde(default, skip_serializing_if = "Quotas::is_default")]
@@ -145,9 +148,57 @@ pub struct CustomNetworking {
     /// `topology.kubernetes.io/zone`, or `topology.k8s.aws/zone-id` for shared VPCs.
     #[serde(default = "zone_label")]
     pub eni_config_label: String,
-    /// Empty: the node's primary ENI groups.
+    /// Empty: the cluster security group in the ENIConfigs (the node's primary ENI
+    /// groups when the cluster has none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
+    /// aws-node's `ENABLE_PREFIX_DELEGATION`: a /28 per address slot instead of one
+    /// address (Nitro instances; rule N6). The aws-node and eksctl exports carry it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub prefix_delegation: bool,
+}
+
+/// The managed node group the eksctl export describes (only that export reads it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeGroup {
+    /// Default `<metadata.name>-nodes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default = "default_instance_type")]
+    pub instance_type: String,
+    #[serde(default = "default_capacity")]
+    pub desired_capacity: u32,
+    /// Default: from the instance type (rule N6, with custom networking and prefix
+    /// delegation as the spec sets them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pods: Option<u32>,
+}
+
+pub const DEFAULT_INSTANCE_TYPE: &str = "m5.large";
+pub const DEFAULT_DESIRED_CAPACITY: u32 = 2;
+
+impl Default for NodeGroup {
+    fn default() -> Self {
+        NodeGroup {
+            name: None,
+            instance_type: default_instance_type(),
+            desired_capacity: default_capacity(),
+            max_pods: None,
+        }
+    }
+}
+
+fn default_instance_type() -> String {
+    DEFAULT_INSTANCE_TYPE.into()
+}
+
+fn default_capacity() -> u32 {
+    DEFAULT_DESIRED_CAPACITY
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -252,6 +303,7 @@ impl Spec {
             custom_networking: None,
             cluster_endpoint: None,
             dns: None,
+            node_group: None,
             quotas: Quotas::default(),
         }
     }

@@ -1492,6 +1492,7 @@ impl App {
                         d.custom_networking = Some(spec::CustomNetworking {
                             eni_config_label: spec::LABEL_ZONE.into(),
                             security_group_ids: vec![],
+                            prefix_delegation: false,
                         })
                     }
                     (false, _) => d.custom_networking = None,

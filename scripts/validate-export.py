@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Check exported files with the tools that read them (docs/export.md).
+
+    scripts/validators.sh check DIR      every export in DIR, by file name
+
+Prints one JSON object: file name -> "ok" or what its validator said; exits 1 when any
+file failed, 2 when a validator is missing. The validators are the real ones:
+  *-eksctl.yaml        eksctl's JSON schema (tests/schemas/) and its runtime rules
+  eniconfig.yaml       the ENIConfig CRD's openAPIV3Schema (tests/schemas/), kind and
+                       apiVersion of the CRD, metadata.name a DNS-1123 subdomain
+  aws-node-values.json JSON with an "env" object of strings
+  aws-node-runbook.sh  bash -n
+  dns-bind.conf        named-checkconf
+  dns-dnsmasq.conf     dnsmasq --test
+  endpoints.rpz.zone   named-checkzone, with the origin the file names
+  dns-windows.ps1      pwsh's parser when pwsh is installed, else the cmdlet line's shape
+  no-proxy.env         sh -n, then sourced: NO_PROXY and no_proxy set and equal
+Files it does not know (the spec export) are left to the caller.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCHEMAS = os.path.join(ROOT, "tests", "schemas")
+DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+EKSCTL_ADDITIONAL = {"autoscaling", "cloudformation", "logs"}
+
+
+class Missing(Exception):
+    pass
+
+
+def run(cmd, **kw):
+    if shutil.which(cmd[0]) is None:
+        raise Missing(f"{cmd[0]} is not installed (scripts/validators.sh install)")
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, **kw)
+    if p.returncode != 0:
+        return (p.stdout + p.stderr).strip() or f"{cmd[0]} exited {p.returncode}"
+    return None
+
+
+def eksctl(path):
+    with open(os.path.join(SCHEMAS, "eksctl-clusterconfig-v1alpha5.schema.json")) as f:
+        schema = json.load(f)
+    with open(path) as f:
+        doc = yaml.safe_load(f)
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        return "; ".join(f"{'.'.join(map(str, e.path)) or '.'}: {e.message}" for e in errors[:5])
+    # eksctl's runtime rules (pkg/apis/eksctl.io/v1alpha5/validation.go).
+    pc = doc.get("privateCluster") or {}
+    vpc = doc.get("vpc") or {}
+    extra = pc.get("additionalEndpointServices") or []
+    if set(extra) - EKSCTL_ADDITIONAL:
+        return f"privateCluster.additionalEndpointServices takes only {sorted(EKSCTL_ADDITIONAL)}"
+    if extra and pc.get("skipEndpointCreation"):
+        return "privateCluster.additionalEndpointServices cannot be set with skipEndpointCreation"
+    if pc.get("enabled"):
+        if "clusterEndpoints" in vpc:
+            return "privateCluster.enabled with vpc.clusterEndpoints (eksctl overrides them)"
+        if vpc.get("id") and not (vpc.get("subnets") or {}).get("private"):
+            return "vpc.subnets.private must be specified in a fully-private cluster"
+        for kind in ("nodeGroups", "managedNodeGroups"):
+            for i, ng in enumerate(doc.get(kind) or []):
+                if not ng.get("privateNetworking"):
+                    return f"{kind}[{i}].privateNetworking must be enabled for a fully-private cluster"
+    ce = vpc.get("clusterEndpoints")
+    if ce is not None and not (ce.get("privateAccess") or ce.get("publicAccess")):
+        return "Kubernetes API access must have one of public or private clusterEndpoints enabled"
+    names = [ng.get("name") for kind in ("nodeGroups", "managedNodeGroups") for ng in doc.get(kind) or []]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        return "node group names must be set and unique"
+    return None
+
+
+def eniconfig(path):
+    with open(os.path.join(SCHEMAS, "eniconfig-crd.yaml")) as f:
+        crd = yaml.safe_load(f)
+    version = crd["spec"]["versions"][0]
+    schema = version["schema"]["openAPIV3Schema"]
+    api = f"{crd['spec']['group']}/{version['name']}"
+    with open(path) as f:
+        docs = [d for d in yaml.safe_load_all(f) if d is not None]
+    if not docs:
+        return "no ENIConfig in the file"
+    seen = set()
+    for d in docs:
+        errors = list(jsonschema.Draft7Validator(schema).iter_errors(d))
+        if errors:
+            return f"{errors[0].json_path}: {errors[0].message}"
+        if d.get("apiVersion") != api or d.get("kind") != crd["spec"]["names"]["kind"]:
+            return f"apiVersion/kind {d.get('apiVersion')}/{d.get('kind')}: the CRD serves {api}"
+        name = (d.get("metadata") or {}).get("name") or ""
+        if not DNS1123.match(name) or len(name) > 253:
+            return f"metadata.name {name!r} is not a DNS-1123 subdomain"
+        if name in seen:
+            return f"two ENIConfigs named {name}"
+        seen.add(name)
+        if not str(d["spec"]["subnet"]).startswith("subnet-"):
+            return f"{name}: spec.subnet {d['spec']['subnet']!r} is not a subnet ID"
+    return None
+
+
+def values(path):
+    with open(path) as f:
+        doc = json.load(f)
+    env = doc.get("env")
+    if not isinstance(env, dict) or not all(isinstance(v, str) for v in env.values()):
+        return 'expected {"env": {NAME: "string"}}'
+    return None
+
+
+def zone(path):
+    with open(path) as f:
+        m = re.search(r"named-checkzone (\S+) ", f.read())
+    if not m:
+        return "the file does not name its origin"
+    return run(["named-checkzone", m.group(1), path])
+
+
+def windows(path):
+    if shutil.which("pwsh"):
+        script = ("$e=$null; [System.Management.Automation.Language.Parser]::ParseFile("
+                  f"'{path}', [ref]$null, [ref]$e) | Out-Null; if ($e) {{ $e; exit 1 }}")
+        return run(["pwsh", "-NoProfile", "-Command", script])
+    with open(path) as f:
+        lines = [l for l in f.read().splitlines() if l and not l.startswith("#")]
+    shape = re.compile(r"^Add-DnsServerConditionalForwarderZone -Name '[a-z0-9.-]+' "
+                       r"-MasterServers '[0-9.]+'(,'[0-9.]+')* -PassThru$")
+    bad = [l for l in lines if not shape.match(l)]
+    return f"unexpected line: {bad[0]}" if bad or not lines else None
+
+
+def no_proxy(path):
+    err = run(["sh", "-n", path])
+    if err:
+        return err
+    p = subprocess.run(["sh", "-c", f'. "{path}" && [ -n "$NO_PROXY" ] && [ "$NO_PROXY" = "$no_proxy" ]'],
+                       capture_output=True, text=True, timeout=30)
+    return None if p.returncode == 0 else "NO_PROXY and no_proxy are not both set alike"
+
+
+def check(path):
+    name = os.path.basename(path)
+    if name.endswith("-eksctl.yaml"):
+        return eksctl(path)
+    return {
+        "eniconfig.yaml": eniconfig,
+        "aws-node-values.json": values,
+        "aws-node-runbook.sh": lambda p: run(["bash", "-n", p]),
+        "dns-bind.conf": lambda p: run(["named-checkconf", p]),
+        "dns-dnsmasq.conf": lambda p: run(["dnsmasq", "--test", f"--conf-file={p}"]),
+        "endpoints.rpz.zone": zone,
+        "dns-windows.ps1": windows,
+        "no-proxy.env": no_proxy,
+    }.get(name, lambda p: "skip")(path)
+
+
+def main():
+    if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
+        sys.exit("usage: validate-export.py DIR")
+    report, failed = {}, False
+    for name in sorted(os.listdir(sys.argv[1])):
+        try:
+            err = check(os.path.join(sys.argv[1], name))
+        except Missing as e:
+            print(json.dumps({name: str(e)}))
+            sys.exit(2)
+        except Exception as e:  # a file the validator cannot even read is a failure
+            err = f"{type(e).__name__}: {e}"
+        if err == "skip":
+            continue
+        report[name] = err or "ok"
+        failed |= err is not None
+    print(json.dumps(report, indent=1, sort_keys=True))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,472 @@
+//! Exports through the tools that read them (docs/export.md): three specs applied to moto
+//! (endpoints only with self-managed DNS, full custom networking, full DNS), every file
+//! they export checked by its validator (scripts/validators.sh: eksctl's schema and rules,
+//! the ENIConfig CRD, named-checkconf, named-checkzone, dnsmasq --test, bash, sh), the
+//! values compared with the account, and the aws-node runbook run against stand-ins for
+//! kubectl and aws that record what it calls.
+
+mod common;
+
+use common::{TempDir, TempFile, bin, moto, root, stderr, stdout, temp_dir, temp_file};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
+
+/// `spec new` for the demo account in `region`, with `extra` YAML appended.
+fn spec_for(region: &str, extra: impl Fn(&Value) -> String) -> (TempFile, Value) {
+    let m = moto();
+    let seed = m.seed("demo", region, &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    let path = temp_file("ept-export", "yaml");
+    let out = bin(Some(&m.url))
+        .args(["spec", "new", "--region", region, "--vpc", vpc, "--spec"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&extra(&seed));
+    std::fs::write(&path, text).unwrap();
+    (path, seed)
+}
+
+fn cli(args: &[&str], spec: &Path) -> Output {
+    bin(Some(&moto().url))
+        .args(args)
+        .arg("--spec")
+        .arg(spec)
+        .output()
+        .unwrap()
+}
+
+fn apply(spec: &Path) {
+    let out = cli(&["apply", "--auto-approve"], spec);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
+/// `export --format all` into a new directory: the directory and stderr (what was skipped).
+fn export_all(spec: &Path) -> (TempDir, String) {
+    let dir = temp_dir("ept-export-out");
+    let out = cli(
+        &["export", "--format", "all", "--out", dir.to_str().unwrap()],
+        spec,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (dir, stderr(&out))
+}
+
+/// scripts/validators.sh check DIR: file → "ok" or the validator's complaint.
+fn validate(dir: &Path) -> (bool, serde_json::Map<String, Value>) {
+    let out = std::process::Command::new(root().join("scripts/validators.sh"))
+        .arg("check")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "a validator is missing: {}",
+        stdout(&out)
+    );
+    let report: Value = serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&out), stderr(&out)));
+    (out.status.success(), report.as_object().unwrap().clone())
+}
+
+fn assert_all_valid(dir: &Path, expect: &[&str]) {
+    let (ok, report) = validate(dir);
+    assert!(ok, "{report:#?}");
+    let names: Vec<&str> = report.keys().map(String::as_str).collect();
+    for e in expect {
+        assert!(names.contains(e), "{e} was checked: {report:#?}");
+    }
+    assert!(report.values().all(|v| v == "ok"), "{report:#?}");
+}
+
+fn inventory(region: &str) -> Value {
+    common::inventory_json(moto(), region, &[])
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn endpoints_only_with_self_managed_dns() {
+    let region = "ap-northeast-2";
+    let (spec, _) = spec_for(region, |_| String::new());
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, text.replace("privateDns: true", "privateDns: false")).unwrap();
+    // Before apply: the endpoints' names do not exist yet, and the format says so.
+    let out = cli(&["export", "--format", "dns"], &spec);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out)
+            .contains("not in the account until apply has run: the DNS name of the ec2 endpoint"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    // A format the spec has nothing for, asked for by name: what to add, exit 2.
+    let out = cli(&["export", "--format", "eniconfig"], &spec);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("add customNetworking"),
+        "{}",
+        stderr(&out)
+    );
+    apply(&spec);
+    let (dir, skipped) = export_all(&spec);
+    assert!(
+        skipped.contains("skipped eniconfig: ") && skipped.contains("skipped aws-node: "),
+        "{skipped}"
+    );
+    assert_all_valid(
+        &dir,
+        &["prod-eksctl.yaml", "endpoints.rpz.zone", "no-proxy.env"],
+    );
+    // Each interface endpoint's hostname answers with that endpoint's own name.
+    let inv = inventory(region);
+    let zone = read(&dir, "endpoints.rpz.zone");
+    let endpoints = inv["vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["endpoints"].as_array().unwrap())
+        .filter(|e| e["type"] == "Interface");
+    let mut n = 0;
+    for e in endpoints {
+        let svc = e["service"].as_str().unwrap();
+        let name = e["dnsNames"][0].as_str().unwrap();
+        let host = match svc {
+            "ecr.api" => format!("api.ecr.{region}.amazonaws.com"),
+            "ecr.dkr" => format!("*.dkr.ecr.{region}.amazonaws.com"),
+            s => format!("{s}.{region}.amazonaws.com"),
+        };
+        assert!(
+            zone.contains(&format!("{host} IN CNAME {name}.")),
+            "{host}: {zone}"
+        );
+        n += 1;
+    }
+    assert_eq!(n, 4, "ec2, ecr.api, ecr.dkr, sts: {zone}");
+    // The cluster is public as read and the spec leaves access alone: not privateCluster.
+    let eksctl = read(&dir, "prod-eksctl.yaml");
+    assert!(
+        !eksctl.contains("privateCluster") && eksctl.contains("clusterEndpoints"),
+        "{eksctl}"
+    );
+}
+
+#[test]
+fn full_custom_networking() {
+    let region = "me-south-1";
+    let (spec, _) = spec_for(region, |_| {
+        format!(
+            "secondaryCidr:
+  cidr: 100.64.0.0/16
+  podSubnets:
+    {region}a: 100.64.0.0/19
+    {region}b: 100.64.32.0/19
+    {region}c: 100.64.64.0/19
+customNetworking:
+  eniConfigLabel: topology.k8s.aws/zone-id
+  prefixDelegation: true
+clusterEndpoint:
+  privateAccess: true
+  publicAccess: false
+nodeGroup:
+  instanceType: m5.xlarge
+  desiredCapacity: 3
+"
+        )
+    });
+    let out = cli(&["export", "--format", "eniconfig"], &spec);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(&format!("the pod subnet of {region}a")),
+        "{}",
+        stderr(&out)
+    );
+    apply(&spec);
+    let (dir, _) = export_all(&spec);
+    assert_all_valid(
+        &dir,
+        &[
+            "prod-eksctl.yaml",
+            "eniconfig.yaml",
+            "aws-node-values.json",
+            "aws-node-runbook.sh",
+            "no-proxy.env",
+        ],
+    );
+    // One ENIConfig per node AZ, named by AZ ID, naming the pod subnet of that AZ.
+    let inv = inventory(region);
+    let zone_ids: std::collections::BTreeMap<&str, &str> = inv["availabilityZones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|z| (z["name"].as_str().unwrap(), z["zoneId"].as_str().unwrap()))
+        .collect();
+    let eni = read(&dir, "eniconfig.yaml");
+    let docs: Vec<serde_yaml::Value> = serde_yaml::Deserializer::from_str(&eni)
+        .map(|d| serde::Deserialize::deserialize(d).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 3, "{eni}");
+    let subnets: Vec<&Value> = inv["vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["subnets"].as_array().unwrap())
+        .collect();
+    for (d, (az, cidr)) in docs.iter().zip([
+        ("a", "100.64.0.0/19"),
+        ("b", "100.64.32.0/19"),
+        ("c", "100.64.64.0/19"),
+    ]) {
+        let az = format!("{region}{az}");
+        let pod = subnets.iter().find(|s| s["cidr"] == cidr).unwrap();
+        assert_eq!(pod["az"], az.as_str());
+        assert_eq!(d["metadata"]["name"].as_str(), Some(zone_ids[az.as_str()]));
+        assert_eq!(d["spec"]["subnet"].as_str(), pod["id"].as_str(), "{eni}");
+    }
+    // eksctl: fully private, the plan's endpoints, the node group as the spec says.
+    let eksctl: serde_yaml::Value = serde_yaml::from_str(&read(&dir, "prod-eksctl.yaml")).unwrap();
+    assert_eq!(eksctl["privateCluster"]["skipEndpointCreation"], true);
+    let ng = &eksctl["managedNodeGroups"][0];
+    assert_eq!(ng["instanceType"], "m5.xlarge");
+    assert_eq!(ng["desiredCapacity"], 3);
+    assert_eq!(ng["maxPodsPerNode"], 110);
+    runbook_runs_in_n5_order(&dir);
+}
+
+/// The aws-node runbook against stand-ins for kubectl and aws (on PATH) that record their
+/// arguments: the steps come in rule N5's order, and step 5 finds a pod outside the pod
+/// subnets.
+fn runbook_runs_in_n5_order(dir: &Path) {
+    let bin_dir = temp_dir("ept-runbook-bin");
+    let log = bin_dir.join("calls.log");
+    let pods = bin_dir.join("pods.txt");
+    for tool in ["kubectl", "aws"] {
+        let p = bin_dir.join(tool);
+        std::fs::write(
+            &p,
+            format!(
+                "#!/bin/sh\necho \"{tool} $*\" >>'{}'\ncase \"$*\" in *'get pods'*) cat '{}' ;; *'get nodes'*) echo node-1 node-2 ;; esac\n",
+                log.display(),
+                pods.display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let run = |pod_lines: &str| {
+        std::fs::write(&pods, pod_lines).unwrap();
+        let _ = std::fs::remove_file(&log);
+        let out = std::process::Command::new("bash")
+            .arg(dir.join("aws-node-runbook.sh"))
+            .env(
+                "PATH",
+                format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+            )
+            .env("YES", "1")
+            .output()
+            .unwrap();
+        (out, std::fs::read_to_string(&log).unwrap_or_default())
+    };
+    let (out, calls) = run(
+        "kube-system aws-node-x 10.0.64.10 true\ndefault web-1 100.64.33.7 <none>\ndefault web-2 100.64.70.1 <none>\n",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let order = [
+        "kubectl apply -f eniconfig.yaml",
+        "aws eks describe-addon",
+        "aws eks update-addon",
+        "aws eks wait addon-active",
+        "kubectl -n kube-system rollout status daemonset/aws-node",
+        "kubectl cordon node-1",
+        "kubectl drain node-2",
+        "kubectl get pods -A",
+    ];
+    let mut at = 0;
+    for o in order {
+        let i = calls[at..]
+            .find(o)
+            .unwrap_or_else(|| panic!("{o} after position {at}: {calls}"));
+        at += i;
+    }
+    assert!(
+        stdout(&out).contains("every pod is in the pod subnets"),
+        "{}",
+        stdout(&out)
+    );
+    // A pod on the node's own subnet: step 5 fails and names it.
+    let (out, _) = run("default web-1 10.0.70.9 <none>\n");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("default/web-1 has 10.0.70.9, outside the pod subnets"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn full_dns() {
+    let region = "af-south-1";
+    let (spec, _) = spec_for(region, |seed| {
+        let sn = |n: &str| seed["subnets"][n].as_str().unwrap().to_string();
+        let client = seed["clientVpc"].as_str().unwrap();
+        format!(
+            "clusterEndpoint:
+  privateAccess: true
+  publicAccess: true
+  publicAccessCidrs: [203.0.113.0/24]
+  allowHttpsFromCidrs: [10.99.0.0/16]
+dns:
+  inboundEndpoint:
+    subnetIds: [{}, {}]
+    allowFromCidrs: [10.99.0.0/16, 192.168.0.0/16]
+  outboundEndpoint:
+    vpcId: {client}
+    subnetIds: [{}, {}]
+  forwardRule:
+    domain: auto
+    associateVpcIds: [{client}]
+",
+            sn("prod-private-a"),
+            sn("prod-private-b"),
+            sn("corp-client-a"),
+            sn("corp-client-b"),
+        )
+    });
+    let out = cli(&["export", "--format", "dns"], &spec);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the Resolver inbound endpoint's IP addresses"),
+        "{}",
+        stderr(&out)
+    );
+    apply(&spec);
+    let (dir, _) = export_all(&spec);
+    assert_all_valid(
+        &dir,
+        &[
+            "dns-bind.conf",
+            "dns-dnsmasq.conf",
+            "dns-windows.ps1",
+            "prod-eksctl.yaml",
+        ],
+    );
+    // The forwarders name the cluster's API host and the inbound endpoint's IPs as read.
+    let inv = inventory(region);
+    let host = inv["clusters"][0]["endpoint"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_lowercase();
+    let inbound = inv["resolver"]["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["direction"] == "INBOUND")
+        .unwrap();
+    let ips: Vec<&str> = inbound["ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["ip"].as_str().unwrap())
+        .collect();
+    assert_eq!(ips.len(), 2);
+    let bind = read(&dir, "dns-bind.conf");
+    assert!(bind.contains(&format!("zone \"{host}\"")), "{bind}");
+    assert!(
+        bind.contains(&format!("forwarders {{ {}; }};", ips.join("; "))),
+        "{bind}"
+    );
+    let dnsmasq = read(&dir, "dns-dnsmasq.conf");
+    for ip in &ips {
+        assert!(
+            dnsmasq.contains(&format!("server=/{host}/{ip}\n")),
+            "{dnsmasq}"
+        );
+    }
+    // Public and private access: eksctl's clusterEndpoints and the allow-list.
+    let eksctl: serde_yaml::Value = serde_yaml::from_str(&read(&dir, "prod-eksctl.yaml")).unwrap();
+    assert_eq!(eksctl["vpc"]["clusterEndpoints"]["publicAccess"], true);
+    assert_eq!(eksctl["vpc"]["publicAccessCIDRs"][0], "203.0.113.0/24");
+    // One format to stdout; one that makes several files needs --out.
+    let out = cli(&["export", "--format", "eksctl"], &spec);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), read(&dir, "prod-eksctl.yaml"));
+    let out = cli(&["export", "--format", "dns"], &spec);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("dns makes 3 files: give --out DIR"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The validators fail what their tools would refuse (so that "ok" means something).
+#[test]
+fn the_validators_refuse_broken_files() {
+    let dir = temp_dir("ept-export-bad");
+    let cases: &[(&str, &str)] = &[
+        (
+            "prod-eksctl.yaml",
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, region: eu-west-1}\nprivateCluster: {enabled: true}\nvpc: {id: vpc-1, subnets: {private: {eu-west-1a: {id: subnet-1}}}, clusterEndpoints: {publicAccess: true}}\n",
+        ),
+        (
+            "eniconfig.yaml",
+            "apiVersion: crd.k8s.amazonaws.com/v1alpha1\nkind: ENIConfig\nmetadata: {name: EU_West}\nspec: {subnet: subnet-1}\n",
+        ),
+        (
+            "dns-bind.conf",
+            "zone \"a.example\" { type forward; forwarders { 10.0.0.300; }; };\n",
+        ),
+        (
+            "dns-dnsmasq.conf",
+            "server=/a.example/10.0.0.1\nno-such-option\n",
+        ),
+        (
+            "endpoints.rpz.zone",
+            "; named-checkzone x.rpz endpoints.rpz.zone\n$TTL 300\n@ IN SOA localhost. h.localhost. 1 2 3 4 5\nsts IN CNAME\n",
+        ),
+        ("aws-node-runbook.sh", "step1() {\n"),
+        ("aws-node-values.json", "{\"env\": {\"A\": true}}"),
+    ];
+    for (name, text) in cases {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let (ok, report) = validate(&dir);
+    assert!(!ok);
+    for (name, _) in cases {
+        assert_ne!(report[*name], "ok", "{name}: {report:#?}");
+    }
+    // And an eksctl schema error: a field eksctl does not know.
+    let dir = temp_dir("ept-export-bad2");
+    std::fs::write(
+        dir.join("x-eksctl.yaml"),
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, region: eu-west-1}\nvpc: {idd: vpc-1}\n",
+    )
+    .unwrap();
+    let (ok, report) = validate(&dir);
+    assert!(
+        !ok && report["x-eksctl.yaml"].as_str().unwrap().contains("idd"),
+        "{report:#?}"
+    );
+}
