@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The moto sandbox: a real AWS emulator (moto 5.2.5, server mode) on 127.0.0.1.
+# The moto sandbox: a real AWS emulator (moto 5.2.5, server mode) on 127.0.0.1, started
+# through scripts/moto-server.py (moto_server with its SigV4 check corrected for IAM
+# enforcement).
 #   scripts/moto.sh install          install moto into .venv-moto (git-ignored) if missing
 #   scripts/moto.sh start [DIR]      start on a free port; prints the endpoint URL and writes
 #                                    DIR/moto.url and DIR/moto.pid (DIR defaults to .sandbox)
@@ -36,7 +38,7 @@ start() {
     port=$(free_port)
     url="http://127.0.0.1:$port"
     # setsid: own process group, so stop can end it and nothing else.
-    setsid "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$dir/moto.log" 2>&1 &
+    setsid "$venv/bin/python" "$here/scripts/moto-server.py" -H 127.0.0.1 -p "$port" >"$dir/moto.log" 2>&1 &
     pid=$!
     # MOTO_WATCH_PID: stop the server when that process ends (test runs, the demo).
     if [ -n "${MOTO_WATCH_PID:-}" ]; then

@@ -15,6 +15,10 @@ file failed, 2 when a validator is missing. The validators are the real ones:
   endpoints.rpz.zone   named-checkzone, with the origin the file names
   dns-windows.ps1      pwsh's parser when pwsh is installed, else the cmdlet line's shape
   no-proxy.env         sh -n, then sourced: NO_PROXY and no_proxy set and equal
+  iam-policy.json      parliament (its IAM database: actions, condition keys, ARNs) with
+                       no finding, but for Resource "*" where a Condition narrows the
+                       statement or where the calls read every resource (discovery);
+                       IAM's 6144-character limit for a managed policy
 Files it does not know (the spec export) are left to the caller.
 """
 import json
@@ -147,6 +151,37 @@ def no_proxy(path):
     return None if p.returncode == 0 else "NO_PROXY and no_proxy are not both set alike"
 
 
+def iam(path):
+    try:
+        from parliament import analyze_policy_string
+    except ImportError:
+        raise Missing("parliament is not installed (scripts/validators.sh install)")
+    with open(path) as f:
+        text = f.read()
+    if len("".join(text.split())) > 6144:
+        return "over IAM's 6144 characters for a managed policy"
+    doc = json.loads(text)
+    statements = doc["Statement"]
+    reads = ("Describe", "List", "Get")
+
+    def excused(finding):
+        if finding.issue != "RESOURCE_STAR":
+            return False
+        actions = set(finding.detail)
+        for st in statements:
+            if actions <= set(st["Action"]) and st.get("Resource") == "*":
+                if "Condition" in st:
+                    return True
+                if all(a.split(":", 1)[1].startswith(reads) for a in actions):
+                    return True
+        return False
+
+    findings = [f for f in analyze_policy_string(text).findings if not excused(f)]
+    if findings:
+        return "; ".join(f"{f.issue}: {f.detail}" for f in findings)
+    return None
+
+
 def check(path):
     name = os.path.basename(path)
     if name.endswith("-eksctl.yaml"):
@@ -160,6 +195,7 @@ def check(path):
         "endpoints.rpz.zone": zone,
         "dns-windows.ps1": windows,
         "no-proxy.env": no_proxy,
+        "iam-policy.json": iam,
     }.get(name, lambda p: "skip")(path)
 
 

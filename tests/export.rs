@@ -129,7 +129,12 @@ fn endpoints_only_with_self_managed_dns() {
     );
     assert_all_valid(
         &dir,
-        &["prod-eksctl.yaml", "endpoints.rpz.zone", "no-proxy.env"],
+        &[
+            "prod-eksctl.yaml",
+            "endpoints.rpz.zone",
+            "no-proxy.env",
+            "iam-policy.json",
+        ],
     );
     // Each interface endpoint's hostname answers with that endpoint's own name.
     let inv = inventory(region);
@@ -204,6 +209,7 @@ nodeGroup:
             "aws-node-values.json",
             "aws-node-runbook.sh",
             "no-proxy.env",
+            "iam-policy.json",
         ],
     );
     // One ENIConfig per node AZ, named by AZ ID, naming the pod subnet of that AZ.
@@ -368,7 +374,17 @@ dns:
             "dns-dnsmasq.conf",
             "dns-windows.ps1",
             "prod-eksctl.yaml",
+            "iam-policy.json",
         ],
+    );
+    // The DNS spec's policy holds the Resolver's calls, its deletes held to Resolver ARNs.
+    let policy = read(&dir, "iam-policy.json");
+    assert!(
+        policy.contains("route53resolver:CreateResolverEndpoint")
+            && policy.contains(&format!(
+                "arn:aws:route53resolver:{region}:123456789012:resolver-rule/*"
+            )),
+        "{policy}"
     );
     // The forwarders name the cluster's API host and the inbound endpoint's IPs as read.
     let inv = inventory(region);
@@ -448,6 +464,10 @@ fn the_validators_refuse_broken_files() {
         ),
         ("aws-node-runbook.sh", "step1() {\n"),
         ("aws-node-values.json", "{\"env\": {\"A\": true}}"),
+        (
+            "iam-policy.json",
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"ec2:DescribeVpcz\"], \"Resource\": \"*\"}]}",
+        ),
     ];
     for (name, text) in cases {
         std::fs::write(dir.join(name), text).unwrap();
@@ -469,4 +489,222 @@ fn the_validators_refuse_broken_files() {
         !ok && report["x-eksctl.yaml"].as_str().unwrap().contains("idd"),
         "{report:#?}"
     );
+}
+
+/// Calls a run with the policy does not fail without, each with why: moto cannot show
+/// that they are needed, or the tool carries on without them.
+const NOT_PROVEN_BY_MOTO: &[(&str, &str)] = &[
+    (
+        "sts:GetCallerIdentity",
+        "moto allows it to everyone, as AWS does (it needs no permission)",
+    ),
+    (
+        "ec2:DescribeRegions",
+        "only guards against a mistyped --region: without it the tool carries on",
+    ),
+    (
+        "eks:DescribeUpdate",
+        "moto's UpdateClusterConfig returns no update to follow",
+    ),
+    (
+        "ec2:ReplaceRouteTableAssociation",
+        "called only for a subnet associated with another route table when apply runs",
+    ),
+];
+
+/// The IAM export in moto with IAM enforcement on (`/moto-api/reset-auth`): a user
+/// holding only the exported policy runs plan, apply and destroy of a spec with
+/// endpoints, a secondary CIDR, cluster access and DNS; with any one action removed, the
+/// run fails with AccessDenied naming that action (but for NOT_PROVEN_BY_MOTO, whose
+/// removal must leave the run whole). moto evaluates Action only (Resource `*`, no
+/// Condition: moto/iam/access_control.py), so the policy runs in that form here; its
+/// scoping is checked by parliament (scripts/validators.sh).
+#[test]
+fn the_iam_policy_is_enough_and_every_action_in_it_is_needed() {
+    let region = "eu-west-1";
+    let servers = [
+        common::Moto::start_with("iam-a", &[]),
+        common::Moto::start_with("iam-b", &[]),
+    ];
+    let post = |m: &common::Moto, path: &str, body: &str| {
+        m.python(&format!(
+            "import sys, urllib.request\n\
+             urllib.request.urlopen(urllib.request.Request(sys.argv[1] + {path:?}, data={body:?}.encode(), method='POST', headers={{'Content-Type': 'text/plain'}})).read()"
+        ));
+    };
+    // A fresh account with the spec, IAM enforcement off.
+    let setup = |m: &common::Moto| -> TempFile {
+        post(m, "/moto-api/reset-auth", "inf");
+        post(m, "/moto-api/reset", "");
+        let seed = m.seed("demo", region, &[]);
+        let vpc = seed["vpc"].as_str().unwrap();
+        let sn = |n: &str| seed["subnets"][n].as_str().unwrap().to_string();
+        let client = seed["clientVpc"].as_str().unwrap();
+        let path = temp_file("ept-iam", "yaml");
+        let out = bin(Some(&m.url))
+            .args(["spec", "new", "--region", region, "--vpc", vpc, "--spec"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        // The endpoints in a group of the account's: their rules are revoked on destroy.
+        let group = seed["securityGroups"]["nodes"].as_str().unwrap();
+        let mut text = std::fs::read_to_string(&path).unwrap().replace(
+            "create:   # or  id: sg-...\n      name: prod-private-endpoints",
+            &format!("id: {group}"),
+        );
+        assert!(text.contains(&format!("id: {group}")), "{text}");
+        text.push_str(&format!(
+            "secondaryCidr:
+  cidr: 100.64.0.0/16
+  podSubnets:
+    {region}a: 100.64.0.0/19
+    {region}b: 100.64.32.0/19
+    {region}c: 100.64.64.0/19
+clusterEndpoint:
+  privateAccess: true
+  publicAccess: false
+  allowHttpsFromCidrs: [10.99.0.0/16]
+dns:
+  inboundEndpoint:
+    subnetIds: [{}, {}]
+    allowFromCidrs: [10.99.0.0/16]
+  outboundEndpoint:
+    vpcId: {client}
+    subnetIds: [{}, {}]
+  forwardRule:
+    domain: auto
+    associateVpcIds: [{client}]
+",
+            sn("prod-private-a"),
+            sn("prod-private-b"),
+            sn("corp-client-a"),
+            sn("corp-client-b"),
+        ));
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    // A user holding `actions` only; IAM enforcement on from here. Its access key.
+    let user = |m: &common::Moto, name: &str, actions: &[String]| -> (String, String) {
+        post(m, "/moto-api/reset-auth", "inf");
+        let policy = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+        });
+        let out = m.python(&format!(
+            "import boto3, sys, urllib.request\n\
+             iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')\n\
+             iam.create_user(UserName={name:?})\n\
+             iam.put_user_policy(UserName={name:?}, PolicyName='ept', PolicyDocument={:?})\n\
+             k = iam.create_access_key(UserName={name:?})['AccessKey']\n\
+             urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/moto-api/reset-auth', data=b'0', method='POST', headers={{'Content-Type': 'text/plain'}})).read()\n\
+             print(k['AccessKeyId'], k['SecretAccessKey'])",
+            policy.to_string()
+        ));
+        let (a, s) = out.trim().split_once(' ').unwrap();
+        (a.to_string(), s.to_string())
+    };
+    // plan, apply, destroy as that user: the first failure's output.
+    let run = |m: &common::Moto, key: &(String, String), spec: &Path| -> Result<(), String> {
+        for args in [
+            &["plan"][..],
+            &["apply", "--auto-approve"],
+            &["destroy", "--auto-approve"],
+        ] {
+            let out = bin(Some(&m.url))
+                .env("AWS_ACCESS_KEY_ID", &key.0)
+                .env("AWS_SECRET_ACCESS_KEY", &key.1)
+                .args(args)
+                .arg("--spec")
+                .arg(spec)
+                .output()
+                .unwrap();
+            if !out.status.success() {
+                return Err(format!("{}: {}{}", args[0], stdout(&out), stderr(&out)));
+            }
+        }
+        Ok(())
+    };
+    // The export, read as the administrator.
+    let spec = setup(&servers[0]);
+    let dir = temp_dir("ept-iam-out");
+    let out = bin(Some(&servers[0].url))
+        .args([
+            "export",
+            "--format",
+            "iam",
+            "--out",
+            dir.to_str().unwrap(),
+            "--spec",
+        ])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let policy: Value = serde_json::from_str(&read(&dir, "iam-policy.json")).unwrap();
+    let mut actions: Vec<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    actions.sort();
+    actions.dedup();
+    // Enough: the whole run succeeds, and destroy leaves nothing of the spec's.
+    let key = user(&servers[0], "ept-all", &actions);
+    run(&servers[0], &key, &spec).unwrap_or_else(|e| panic!("with the whole policy: {e}"));
+    // Needed: each one removed, on two servers at once; discovery's calls first (they
+    // stop `plan`, so their account can be reused).
+    let reads: Vec<String> = eks_private_tui::calls::DISCOVERY
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let mut order = actions.clone();
+    order.sort_by_key(|a| reads.contains(a));
+    let queue = std::sync::Mutex::new(order);
+    let results = std::sync::Mutex::new(Vec::<(String, Result<(), String>)>::new());
+    std::thread::scope(|scope| {
+        for m in &servers {
+            let (queue, results, actions) = (&queue, &results, &actions);
+            let (setup, user, run) = (&setup, &user, &run);
+            scope.spawn(move || {
+                // A run refused at `plan` changed nothing: the next one reuses its account.
+                let mut unchanged: Option<TempFile> = None;
+                loop {
+                    let Some(drop) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let spec = unchanged.take().unwrap_or_else(|| setup(m));
+                    let rest: Vec<String> =
+                        actions.iter().filter(|a| **a != drop).cloned().collect();
+                    let name = format!("ept-{}", drop.replace(':', "-"));
+                    let key = user(m, &name, &rest);
+                    let r = run(m, &key, &spec);
+                    if r.as_ref().is_err_and(|e| e.starts_with("plan:")) {
+                        unchanged = Some(spec);
+                    }
+                    results.lock().unwrap().push((drop, r));
+                }
+            });
+        }
+    });
+    let results = results.into_inner().unwrap();
+    assert_eq!(results.len(), actions.len());
+    let mut wrong = vec![];
+    for (drop, r) in &results {
+        let excused = NOT_PROVEN_BY_MOTO.iter().any(|(a, _)| a == drop);
+        match r {
+            Ok(()) if excused => {}
+            Ok(()) => wrong.push(format!("{drop}: the run succeeded without it")),
+            Err(e) if excused => wrong.push(format!("{drop} is excused but was needed: {e}")),
+            Err(e) if e.contains(&format!("not authorized to perform: {drop}")) => {}
+            Err(e) => wrong.push(format!("{drop}: failed, but not naming it: {e}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Every excused call is in the policy (it is needed on AWS).
+    for (a, _) in NOT_PROVEN_BY_MOTO {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
 }

@@ -191,6 +191,20 @@ fn not_an_aws_answer(
     raw: &HttpResponse,
 ) -> AwsError {
     let status = raw.status().as_u16();
+    // An AWS error in another protocol's envelope (XML `<Error><Code>` where the service
+    // speaks JSON, as moto sends for Route 53 Resolver's AccessDenied) is still AWS's word.
+    let text = raw
+        .body()
+        .bytes()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    if text.contains("<Error>")
+        && let Some(code) = xml_tag(&text, "Code")
+    {
+        let message =
+            xml_tag(&text, "Message").unwrap_or_else(|| format!("HTTP {status} from {service}"));
+        return AwsError::from_code(service, operation, Some(code), message);
+    }
     let who = raw
         .extension::<super::http::AnsweredBy>()
         .map(|a| a.0.clone())
@@ -283,6 +297,38 @@ mod tests {
         );
         assert_eq!(xml_tag(body, "Message").as_deref(), Some("bad"));
         assert_eq!(xml_tag("<html>", "Code"), None);
+    }
+
+    #[test]
+    fn an_aws_error_in_an_xml_envelope_is_read_as_one() {
+        let raw = |status: u16, body: &str| {
+            HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(status).unwrap(),
+                aws_smithy_types::body::SdkBody::from(body.to_string()),
+            )
+        };
+        let e = not_an_aws_answer(
+            "route53resolver",
+            "ListResolverRules",
+            &raw(
+                403,
+                "<?xml version=\"1.0\"?><ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: u is not authorized to perform: route53resolver:ListResolverRules</Message></Error></Errors></ErrorResponse>",
+            ),
+        );
+        assert_eq!(e.kind, ErrorKind::AccessDenied);
+        assert!(
+            e.to_string()
+                .contains("not authorized to perform: route53resolver:ListResolverRules"),
+            "{e}"
+        );
+        // A page with no such envelope stays "not an AWS answer".
+        let e = not_an_aws_answer(
+            "sts",
+            "GetCallerIdentity",
+            &raw(200, "<html><p>Code</p></html>"),
+        );
+        assert_eq!(e.kind, ErrorKind::Service);
+        assert!(e.to_string().contains("which is not an AWS answer"), "{e}");
     }
 
     #[test]

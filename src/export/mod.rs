@@ -14,6 +14,7 @@ mod aws_node;
 mod dns;
 mod eksctl;
 mod eniconfig;
+mod iam;
 mod no_proxy;
 mod spec;
 
@@ -33,16 +34,19 @@ pub enum Format {
     Dns,
     /// The NO_PROXY value for nodes and tools behind an HTTP proxy (rule X7).
     NoProxy,
+    /// A least-privilege IAM policy for discovery, this plan's apply and destroy.
+    Iam,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Spec,
         Format::Eksctl,
         Format::Eniconfig,
         Format::AwsNode,
         Format::Dns,
         Format::NoProxy,
+        Format::Iam,
     ];
 
     /// The name `--format` takes.
@@ -54,6 +58,7 @@ impl Format {
             Format::AwsNode => "aws-node",
             Format::Dns => "dns",
             Format::NoProxy => "no-proxy",
+            Format::Iam => "iam",
         }
     }
 
@@ -226,6 +231,7 @@ pub fn render(format: Format, src: &Source) -> Result<Vec<File>, Cannot> {
         Format::NoProxy => no_proxy::render(src.spec, src.inv)
             .map(|t| vec![File::new("no-proxy.env", t)])
             .map_err(Cannot::Spec),
+        Format::Iam => iam::render(src),
     }
 }
 

@@ -39,7 +39,7 @@ pub enum Targets {
 }
 
 /// A resource the tool created, to delete (destroy).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Deletable {
     ResolverRuleAssociation,
     ResolverRule,
