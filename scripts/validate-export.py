@@ -15,6 +15,7 @@ file failed, 2 when a validator is missing. The validators are the real ones:
   endpoints.rpz.zone   named-checkzone, with the origin the file names
   dns-windows.ps1      pwsh's parser when pwsh is installed, else the cmdlet line's shape
   no-proxy.env         sh -n, then sourced: NO_PROXY and no_proxy set and equal
+  *-cloudformation.yaml cfn-lint, with no error and no warning
   iam-policy.json      parliament (its IAM database: actions, condition keys, ARNs) with
                        no finding, but for Resource "*" where a Condition narrows the
                        statement or where the calls read every resource (discovery);
@@ -182,10 +183,17 @@ def iam(path):
     return None
 
 
+def cloudformation(path):
+    # The venv's cfn-lint (the one scripts/validators.sh installed), not another on PATH.
+    return run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"), "--", path])
+
+
 def check(path):
     name = os.path.basename(path)
     if name.endswith("-eksctl.yaml"):
         return eksctl(path)
+    if name.endswith("-cloudformation.yaml"):
+        return cloudformation(path)
     return {
         "eniconfig.yaml": eniconfig,
         "aws-node-values.json": values,

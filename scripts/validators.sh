@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The validators the exports are checked with (docs/export.md): the tools that read them.
 #   scripts/validators.sh install     bind9-utils and dnsmasq-base (Debian packages) when
-#                                     missing; jsonschema, PyYAML and parliament into
+#                                     missing; jsonschema, PyYAML, parliament and cfn-lint into
 #                                     .venv-check
 #   scripts/validators.sh check DIR   check every export in DIR (scripts/validate-export.py)
 # Nothing here talks to anything but the package registries (install only).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv="$here/.venv-check"
-PACKAGES=("jsonschema==4.26.0" "PyYAML==6.0.3" "parliament==1.6.4")
+PACKAGES=("jsonschema==4.26.0" "PyYAML==6.0.3" "parliament==1.6.4" "cfn-lint==1.58.0")
 
 install() {
   local need=()

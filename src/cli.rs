@@ -88,7 +88,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Formats, comma-separated: spec, eksctl, eniconfig, aws-node, dns, no-proxy, iam, or all
+    /// Formats, comma-separated: spec, eksctl, eniconfig, aws-node, dns, no-proxy, iam, cloudformation, or all
     /// (every format the spec has what it needs for)
     #[arg(
         long,

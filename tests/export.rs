@@ -89,6 +89,25 @@ fn assert_all_valid(dir: &Path, expect: &[&str]) {
     assert!(report.values().all(|v| v == "ok"), "{report:#?}");
 }
 
+/// Before apply, the CloudFormation template of what the plan would create passes
+/// cfn-lint (after apply the plan creates nothing, and `all` skips it).
+fn template_before_apply(spec: &Path) -> String {
+    let dir = temp_dir("ept-export-cfn");
+    let out = cli(
+        &[
+            "export",
+            "--format",
+            "cloudformation",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        spec,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_all_valid(&dir, &["prod-private-cloudformation.yaml"]);
+    read(&dir, "prod-private-cloudformation.yaml")
+}
+
 fn inventory(region: &str) -> Value {
     common::inventory_json(moto(), region, &[])
 }
@@ -121,6 +140,7 @@ fn endpoints_only_with_self_managed_dns() {
         "{}",
         stderr(&out)
     );
+    assert!(template_before_apply(&spec).contains("AWS::EC2::VPCEndpoint"));
     apply(&spec);
     let (dir, skipped) = export_all(&spec);
     assert!(
@@ -198,6 +218,12 @@ nodeGroup:
         stderr(&out).contains(&format!("the pod subnet of {region}a")),
         "{}",
         stderr(&out)
+    );
+    let template = template_before_apply(&spec);
+    assert!(
+        template.contains("AWS::EC2::VPCCidrBlock")
+            && template.contains("AWS::EC2::SubnetRouteTableAssociation"),
+        "{template}"
     );
     apply(&spec);
     let (dir, _) = export_all(&spec);
@@ -365,6 +391,15 @@ dns:
         "{}",
         stderr(&out)
     );
+    let template = template_before_apply(&spec);
+    for kind in [
+        "AWS::Route53Resolver::ResolverEndpoint",
+        "AWS::Route53Resolver::ResolverRule",
+        "AWS::Route53Resolver::ResolverRuleAssociation",
+        "Ref: InboundIp1",
+    ] {
+        assert!(template.contains(kind), "{kind}: {template}");
+    }
     apply(&spec);
     let (dir, _) = export_all(&spec);
     assert_all_valid(
@@ -707,4 +742,106 @@ dns:
     for (a, _) in NOT_PROVEN_BY_MOTO {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }
+}
+
+/// The CloudFormation export of an endpoints-only spec, deployed into moto: `plan` on the
+/// same spec then has nothing to do. The account first gets what the template leaves to
+/// `apply` (VPC DNS hostnames, the node subnets' internal-elb tag, the S3 gateway on
+/// every node route table), so that the template's header names nothing left out.
+#[test]
+fn the_cloudformation_template_deploys_and_plan_then_says_no_changes() {
+    let region = "eu-west-2";
+    let m = moto();
+    let (spec, seed) = spec_for(region, |_| String::new());
+    let vpc = seed["vpc"].as_str().unwrap();
+    let s3 = seed["s3Endpoint"].as_str().unwrap();
+    let tables: Vec<&str> = seed["privateRouteTables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    let nodes: Vec<&str> = ["a", "b", "c"]
+        .iter()
+        .map(|z| {
+            seed["subnets"][format!("prod-private-{z}")]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    m.python(&format!(
+        "import boto3, sys\n\
+         ec2 = boto3.client('ec2', endpoint_url=sys.argv[1], region_name={region:?}, aws_access_key_id='test', aws_secret_access_key='test')\n\
+         ec2.modify_vpc_attribute(VpcId={vpc:?}, EnableDnsHostnames={{'Value': True}})\n\
+         ec2.create_tags(Resources={nodes:?}, Tags=[{{'Key': 'kubernetes.io/role/internal-elb', 'Value': '1'}}])\n\
+         ec2.modify_vpc_endpoint(VpcEndpointId={s3:?}, AddRouteTableIds={tables:?})"
+    ));
+    let dir = temp_dir("ept-cfn-out");
+    let out = cli(
+        &[
+            "export",
+            "--format",
+            "cloudformation",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &spec,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_all_valid(&dir, &["prod-private-cloudformation.yaml"]);
+    let template = read(&dir, "prod-private-cloudformation.yaml");
+    assert!(
+        !template.contains("cannot change what it did not create"),
+        "{template}"
+    );
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&template).unwrap();
+    let kinds: std::collections::BTreeSet<&str> = parsed["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .map(|r| r["Type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "AWS::EC2::SecurityGroup",
+            "AWS::EC2::SecurityGroupIngress",
+            "AWS::EC2::VPCEndpoint"
+        ]
+        .into(),
+        "{template}"
+    );
+    let status = m.python(&format!(
+        "import boto3, sys, time\n\
+         cf = boto3.client('cloudformation', endpoint_url=sys.argv[1], region_name={region:?}, aws_access_key_id='test', aws_secret_access_key='test')\n\
+         cf.create_stack(StackName='prod-private', TemplateBody=open({:?}).read())\n\
+         for _ in range(100):\n    s = cf.describe_stacks(StackName='prod-private')['Stacks'][0]['StackStatus']\n    if not s.endswith('IN_PROGRESS'): break\n    time.sleep(0.1)\n\
+         print(s)",
+        dir.join("prod-private-cloudformation.yaml")
+    ));
+    assert_eq!(status.trim(), "CREATE_COMPLETE");
+    let out = cli(&["plan"], &spec);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("No changes"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    // The stack owns its resources: destroy leaves them to it, and says so.
+    let out = cli(&["destroy", "--auto-approve"], &spec);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        said.contains("are left to the stack: delete the stack"),
+        "{said}"
+    );
+    let out = cli(&["plan"], &spec);
+    assert!(stdout(&out).contains("No changes"), "{}", stdout(&out));
 }

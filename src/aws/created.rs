@@ -5,6 +5,7 @@ use crate::apply::{ADDRESS_TAG, PLAN_TAG, VPC_TAG};
 use crate::inventory::EndpointState;
 use crate::plan::Deletable;
 use crate::plan::destroy::Created;
+use crate::spec::OWNER_TAG;
 use aws_sdk_ec2::types as ec2t;
 
 fn tag<'a>(tags: &'a [ec2t::Tag], key: &str) -> &'a str {
@@ -22,9 +23,11 @@ impl Aws {
     /// Resolver rule when it forwards through an endpoint of these VPCs.
     pub async fn created_by(&self, plan: &str, vpcs: &[String]) -> Result<Vec<Created>, AwsError> {
         let spec_vpc = vpcs.first().cloned().unwrap_or_default();
+        // Made for a spec of the same name in another VPC, or owned by a CloudFormation
+        // stack (the export's): not destroy's to delete.
         let foreign = |tags: &[ec2t::Tag]| {
             let v = tag(tags, VPC_TAG);
-            !v.is_empty() && v != spec_vpc
+            (!v.is_empty() && v != spec_vpc) || !tag(tags, OWNER_TAG).is_empty()
         };
         let f = |n: &str, v: &[String]| {
             ec2t::Filter::builder()
@@ -155,8 +158,9 @@ impl Aws {
                     .find(|t| t.key() == k)
                     .map(|t| t.value().to_string())
             };
-            // Made for a spec of the same name in another VPC: not ours.
-            let foreign = get(VPC_TAG).is_some_and(|v| v != spec_vpc);
+            // Made for a spec of the same name in another VPC, or owned by the export's
+            // CloudFormation stack: not ours to delete.
+            let foreign = get(VPC_TAG).is_some_and(|v| v != spec_vpc) || get(OWNER_TAG).is_some();
             Ok::<_, AwsError>((get(PLAN_TAG).filter(|_| !foreign), get(ADDRESS_TAG)))
         };
         let mut out = vec![];

@@ -11,6 +11,7 @@ use crate::plan::Plan;
 use crate::spec::Spec;
 
 mod aws_node;
+mod cloudformation;
 mod dns;
 mod eksctl;
 mod eniconfig;
@@ -36,10 +37,12 @@ pub enum Format {
     NoProxy,
     /// A least-privilege IAM policy for discovery, this plan's apply and destroy.
     Iam,
+    /// A CloudFormation template that creates what the plan creates.
+    Cloudformation,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Spec,
         Format::Eksctl,
         Format::Eniconfig,
@@ -47,6 +50,7 @@ impl Format {
         Format::Dns,
         Format::NoProxy,
         Format::Iam,
+        Format::Cloudformation,
     ];
 
     /// The name `--format` takes.
@@ -59,6 +63,7 @@ impl Format {
             Format::Dns => "dns",
             Format::NoProxy => "no-proxy",
             Format::Iam => "iam",
+            Format::Cloudformation => "cloudformation",
         }
     }
 
@@ -232,6 +237,7 @@ pub fn render(format: Format, src: &Source) -> Result<Vec<File>, Cannot> {
             .map(|t| vec![File::new("no-proxy.env", t)])
             .map_err(Cannot::Spec),
         Format::Iam => iam::render(src),
+        Format::Cloudformation => cloudformation::render(src),
     }
 }
 

@@ -267,11 +267,50 @@ pub async fn destroy_plan(
         vpcs.push(o.vpc_id.clone());
     }
     let mut created = aws.created_by(name, &vpcs).await?;
-    let left = cidr_associations(spec, inv, records, &mut created);
+    let mut left = cidr_associations(spec, inv, records, &mut created);
+    left.extend(stack_owned(spec, inv));
     Ok((
         crate::plan::destroy::destroy(name, &spec.region, &created),
         left,
     ))
+}
+
+/// What the CloudFormation export's stack made for this spec (the owner tag), in words:
+/// destroy leaves it to the stack.
+pub fn stack_owned(spec: &Spec, inv: &Inventory) -> Vec<String> {
+    use crate::spec::{OWNER_TAG, PLAN_TAG};
+    let Some(v) = inv.vpc(&spec.vpc_id) else {
+        return vec![];
+    };
+    let ours = |t: &crate::inventory::Tags| {
+        t.contains_key(OWNER_TAG) && t.get(PLAN_TAG) == Some(&spec.metadata.name)
+    };
+    let ids: Vec<&str> = v
+        .security_groups
+        .iter()
+        .filter(|g| ours(&g.tags))
+        .map(|g| g.id.as_str())
+        .chain(
+            v.subnets
+                .iter()
+                .filter(|s| ours(&s.tags))
+                .map(|s| s.id.as_str()),
+        )
+        .chain(
+            v.endpoints
+                .iter()
+                .filter(|e| ours(&e.tags))
+                .map(|e| e.id.as_str()),
+        )
+        .collect();
+    if ids.is_empty() {
+        return vec![];
+    }
+    vec![format!(
+        "{} resource(s) that a CloudFormation stack made from this spec's export ({}) are left to the stack: delete the stack to remove them",
+        ids.len(),
+        ids.join(", ")
+    )]
 }
 
 /// The spec VPC's CIDR associations this spec made, added to `created`: those the journal

@@ -22,6 +22,9 @@ pub const ADDRESS_TAG: &str = "eks-private-tui:address";
 /// The spec's VPC (`vpcId`), on everything apply creates: destroy deletes only what
 /// carries the spec's own.
 pub const VPC_TAG: &str = "eks-private-tui:vpc";
+/// On what the CloudFormation export's stack makes (value `cloudformation`): the stack
+/// owns it, so destroy leaves it (and says so) while plan adopts it.
+pub const OWNER_TAG: &str = "eks-private-tui:owner";
 
 pub const API_VERSION: &str = "eks-private-tui/v1alpha1";
 pub const KIND: &str = "PrivateNetwork";
