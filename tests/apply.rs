@@ -26,36 +26,8 @@ fn reference(m: &Moto, region: &str) -> (common::TempFile, Value) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let sn = |n: &str| seed["subnets"][n].as_str().unwrap().to_string();
-    let client = seed["clientVpc"].as_str().unwrap();
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str(&format!(
-        "secondaryCidr:
-  cidr: 100.64.0.0/16
-  podSubnets:
-    {region}a: 100.64.0.0/19
-    {region}b: 100.64.32.0/19
-    {region}c: 100.64.64.0/19
-clusterEndpoint:
-  privateAccess: true
-  publicAccess: false
-  allowHttpsFromCidrs: [10.99.0.0/16]
-dns:
-  inboundEndpoint:
-    subnetIds: [{}, {}]
-    allowFromCidrs: [10.99.0.0/16]
-  outboundEndpoint:
-    vpcId: {client}
-    subnetIds: [{}, {}]
-  forwardRule:
-    domain: auto
-    associateVpcIds: [{client}]
-",
-        sn("prod-private-a"),
-        sn("prod-private-b"),
-        sn("corp-client-a"),
-        sn("corp-client-b"),
-    ));
+    text.push_str(&common::full_spec_yaml(region, &seed));
     std::fs::write(&path, text).unwrap();
     (path, seed)
 }

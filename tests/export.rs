@@ -14,7 +14,11 @@ use std::process::Output;
 
 /// `spec new` for the demo account in `region`, with `extra` YAML appended.
 fn spec_for(region: &str, extra: impl Fn(&Value) -> String) -> (TempFile, Value) {
-    let m = moto();
+    spec_on(moto(), region, extra)
+}
+
+/// [`spec_for`] on the server `m`.
+fn spec_on(m: &common::Moto, region: &str, extra: impl Fn(&Value) -> String) -> (TempFile, Value) {
     let seed = m.seed("demo", region, &[]);
     let vpc = seed["vpc"].as_str().unwrap();
     let path = temp_file("ept-export", "yaml");
@@ -571,51 +575,14 @@ fn the_iam_policy_is_enough_and_every_action_in_it_is_needed() {
     let setup = |m: &common::Moto| -> TempFile {
         post(m, "/moto-api/reset-auth", "inf");
         post(m, "/moto-api/reset", "");
-        let seed = m.seed("demo", region, &[]);
-        let vpc = seed["vpc"].as_str().unwrap();
-        let sn = |n: &str| seed["subnets"][n].as_str().unwrap().to_string();
-        let client = seed["clientVpc"].as_str().unwrap();
-        let path = temp_file("ept-iam", "yaml");
-        let out = bin(Some(&m.url))
-            .args(["spec", "new", "--region", region, "--vpc", vpc, "--spec"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
+        let (path, seed) = spec_on(m, region, |seed| common::full_spec_yaml(region, seed));
         // The endpoints in a group of the account's: their rules are revoked on destroy.
         let group = seed["securityGroups"]["nodes"].as_str().unwrap();
-        let mut text = std::fs::read_to_string(&path).unwrap().replace(
+        let text = std::fs::read_to_string(&path).unwrap().replace(
             "create:   # or  id: sg-...\n      name: prod-private-endpoints",
             &format!("id: {group}"),
         );
         assert!(text.contains(&format!("id: {group}")), "{text}");
-        text.push_str(&format!(
-            "secondaryCidr:
-  cidr: 100.64.0.0/16
-  podSubnets:
-    {region}a: 100.64.0.0/19
-    {region}b: 100.64.32.0/19
-    {region}c: 100.64.64.0/19
-clusterEndpoint:
-  privateAccess: true
-  publicAccess: false
-  allowHttpsFromCidrs: [10.99.0.0/16]
-dns:
-  inboundEndpoint:
-    subnetIds: [{}, {}]
-    allowFromCidrs: [10.99.0.0/16]
-  outboundEndpoint:
-    vpcId: {client}
-    subnetIds: [{}, {}]
-  forwardRule:
-    domain: auto
-    associateVpcIds: [{client}]
-",
-            sn("prod-private-a"),
-            sn("prod-private-b"),
-            sn("corp-client-a"),
-            sn("corp-client-b"),
-        ));
         std::fs::write(&path, text).unwrap();
         path
     };
@@ -627,15 +594,15 @@ dns:
             "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
         });
         let out = m.python(&format!(
-            "import boto3, sys, urllib.request\n\
+            "import boto3, sys\n\
              iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')\n\
              iam.create_user(UserName={name:?})\n\
              iam.put_user_policy(UserName={name:?}, PolicyName='ept', PolicyDocument={:?})\n\
              k = iam.create_access_key(UserName={name:?})['AccessKey']\n\
-             urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/moto-api/reset-auth', data=b'0', method='POST', headers={{'Content-Type': 'text/plain'}})).read()\n\
              print(k['AccessKeyId'], k['SecretAccessKey'])",
             policy.to_string()
         ));
+        post(m, "/moto-api/reset-auth", "0");
         let (a, s) = out.trim().split_once(' ').unwrap();
         (a.to_string(), s.to_string())
     };

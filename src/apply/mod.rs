@@ -139,6 +139,19 @@ pub fn token(plan: &str, address: &str, epoch: &str) -> String {
 }
 
 /// The `Name` tag of what an action creates.
+/// The tags of what `a` creates: the plan's name, the action's address, a Name, and the
+/// spec's VPC (apply puts them on; the CloudFormation export too).
+pub fn resource_tags(plan: &Plan, a: &Action) -> Vec<(String, String)> {
+    [
+        (PLAN_TAG.into(), plan.name.clone()),
+        (ADDRESS_TAG.into(), a.address.clone()),
+        ("Name".into(), name_of(&plan.name, a)),
+    ]
+    .into_iter()
+    .chain((!plan.vpc_id.is_empty()).then(|| (VPC_TAG.into(), plan.vpc_id.clone())))
+    .collect()
+}
+
 fn name_of(plan: &str, a: &Action) -> String {
     match &a.change {
         Change::CreateSecurityGroup { name, .. }
@@ -271,17 +284,7 @@ pub async fn run<B: Backend>(
                     let step = Step {
                         address: a.address.clone(),
                         token: token(&plan.name, &a.address, &journal.epoch),
-                        tags: [
-                            (PLAN_TAG.into(), plan.name.clone()),
-                            (ADDRESS_TAG.into(), a.address.clone()),
-                            ("Name".into(), name_of(&plan.name, a)),
-                        ]
-                        .into_iter()
-                        .chain(
-                            (!plan.vpc_id.is_empty())
-                                .then(|| (VPC_TAG.into(), plan.vpc_id.clone())),
-                        )
-                        .collect(),
+                        tags: resource_tags(plan, a),
                     };
                     if let Err(e) = journal.write(&Record::Start {
                         at: journal::now(),

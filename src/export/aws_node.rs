@@ -177,13 +177,7 @@ mod tests {
             security_group_ids: vec![],
             prefix_delegation: true,
         });
-        let plan = crate::plan::plan(&s, &inv);
-        let files = render(&Source {
-            spec: &s,
-            inv: &inv,
-            plan: &plan,
-        })
-        .unwrap();
+        let files = super::super::with_plan(&s, &inv, render).unwrap();
         let values: serde_json::Value = serde_json::from_str(&files[0].text).unwrap();
         assert_eq!(values["env"]["AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"], "true");
         assert_eq!(
@@ -203,13 +197,7 @@ mod tests {
         assert!(run.contains("set env daemonset aws-node AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true ENI_CONFIG_LABEL_DEF=topology.k8s.aws/zone-id"));
         assert!(run.contains("POD_CIDRS=(100.64.0.0/19)"));
         s.custom_networking = None;
-        let plan = crate::plan::plan(&s, &inv);
-        let e = render(&Source {
-            spec: &s,
-            inv: &inv,
-            plan: &plan,
-        })
-        .unwrap_err();
+        let e = super::super::with_plan(&s, &inv, render).unwrap_err();
         assert!(e.to_string().contains("add customNetworking"), "{e}");
     }
 }

@@ -31,22 +31,15 @@ fn logical_id(address: &str) -> String {
         .collect()
 }
 
-/// The tags of a resource the stack makes: its name, this spec's tags (so that `plan`
-/// knows it as the spec's), and the owner tag (so that `destroy` leaves it to the stack).
-fn tags(src: &Source, address: &str, name: &str, extra: &[(String, String)]) -> Value {
-    use crate::spec::{ADDRESS_TAG, OWNER_TAG, PLAN_TAG, VPC_TAG};
-    let pairs = [
-        ("Name", name),
-        (PLAN_TAG, src.spec.metadata.name.as_str()),
-        (ADDRESS_TAG, address),
-        (VPC_TAG, src.spec.vpc_id.as_str()),
-        (OWNER_TAG, "cloudformation"),
-    ];
+/// The tags of what the stack makes for `a`: those apply would put on (so that `plan`
+/// knows it as the spec's), its extra ones, and the owner tag (so that `destroy` leaves
+/// it to the stack).
+fn tags(src: &Source, a: &Action, extra: &[(String, String)]) -> Value {
     Value::Sequence(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+        crate::apply::resource_tags(src.plan, a)
+            .into_iter()
             .chain(extra.iter().cloned())
+            .chain([(crate::spec::OWNER_TAG.into(), "cloudformation".into())])
             .map(|(k, v)| map([("Key", k.into()), ("Value", v.into())]))
             .collect(),
     )
@@ -183,7 +176,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     ("GroupName", name.as_str().into()),
                     ("GroupDescription", description.as_str().into()),
                     ("VpcId", t.vpc(vpc_id)),
-                    ("Tags", tags(src, &a.address, name, &[])),
+                    ("Tags", tags(src, a, &[])),
                 ],
             ),
             Change::AuthorizeIngress {
@@ -238,10 +231,10 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 vpc_id,
                 az,
                 cidr,
-                name,
                 tags: extra,
+                ..
             } => {
-                let tag_list = tags(src, &a.address, name, extra);
+                let tag_list = tags(src, a, extra);
                 (
                     "AWS::EC2::Subnet",
                     vec![
@@ -268,7 +261,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 subnet_ids,
                 security_group,
                 private_dns,
-                name,
+                ..
             } => (
                 "AWS::EC2::VPCEndpoint",
                 vec![
@@ -284,14 +277,14 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                         seq([t.id(security_group, Some("GroupId"))]),
                     ),
                     ("PrivateDnsEnabled", (*private_dns).into()),
-                    ("Tags", tags(src, &a.address, name, &[])),
+                    ("Tags", tags(src, a, &[])),
                 ],
             ),
             Change::CreateGatewayEndpoint {
                 vpc_id,
                 service_name,
                 route_table_ids,
-                name,
+                ..
             } => (
                 "AWS::EC2::VPCEndpoint",
                 vec![
@@ -302,7 +295,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                         "RouteTableIds",
                         seq(route_table_ids.iter().map(|s| s.as_str().into())),
                     ),
-                    ("Tags", tags(src, &a.address, name, &[])),
+                    ("Tags", tags(src, a, &[])),
                 ],
             ),
             Change::CreateResolverEndpoint {
@@ -377,7 +370,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                             t.id(endpoint, Some("ResolverEndpointId")),
                         ),
                         ("TargetIps", Value::Sequence(target_ips)),
-                        ("Tags", tags(src, &a.address, name, &[])),
+                        ("Tags", tags(src, a, &[])),
                     ],
                 )
             }
@@ -391,10 +384,6 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
             ),
             _ => unreachable!("left_out covers the rest"),
         };
-        let mut p = Mapping::new();
-        for (k, v) in props {
-            p.insert(k.into(), v);
-        }
         let mut res = Mapping::new();
         res.insert("Type".into(), kind.into());
         if kind == "AWS::EC2::Subnet" {
@@ -420,7 +409,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         if !after.is_empty() {
             res.insert("DependsOn".into(), Value::Sequence(after));
         }
-        res.insert("Properties".into(), Value::Mapping(p));
+        res.insert("Properties".into(), map(props));
         resources.insert(
             t.ids[a.address.as_str()].as_str().into(),
             Value::Mapping(res),

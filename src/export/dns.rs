@@ -255,12 +255,7 @@ mod tests {
     }
 
     fn run(s: &crate::spec::Spec, inv: &crate::inventory::Inventory) -> Result<Vec<File>, Cannot> {
-        let plan = crate::plan::plan(s, inv);
-        render(&Source {
-            spec: s,
-            inv,
-            plan: &plan,
-        })
+        super::super::with_plan(s, inv, render)
     }
 
     #[test]

@@ -106,10 +106,6 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
             ));
         }
     }
-    let mut vpc_map = serde_yaml::Mapping::new();
-    for (k, v) in vpc {
-        vpc_map.insert(k.into(), v);
-    }
     let private_cluster = fully_private.then(|| {
         // eksctl refuses additionalEndpointServices beside skipEndpointCreation; without
         // the spec's endpoints it makes its own set, which needs none of them here.
@@ -143,10 +139,6 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
     if let Some(n) = node_max_pods(src, &ng)? {
         group.push(("maxPodsPerNode", n.into()));
     }
-    let mut group_map = serde_yaml::Mapping::new();
-    for (k, v) in group {
-        group_map.insert(k.into(), v);
-    }
     let version = cluster.map(|c| c.version.clone()).filter(|v| !v.is_empty());
     let doc = map([
         ("apiVersion", "eksctl.io/v1alpha5".into()),
@@ -160,13 +152,10 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
             ]),
         ),
         ("privateCluster", private_cluster.unwrap_or(Value::Null)),
-        ("vpc", Value::Mapping(vpc_map)),
+        ("vpc", map(vpc)),
         ("kubernetesNetworkConfig", network.unwrap_or(Value::Null)),
         ("addons", addons.unwrap_or(Value::Null)),
-        (
-            "managedNodeGroups",
-            Value::Sequence(vec![Value::Mapping(group_map)]),
-        ),
+        ("managedNodeGroups", Value::Sequence(vec![map(group)])),
     ]);
     let mut text = yaml(spec, &doc);
     let mut notes = vec![];
@@ -204,13 +193,7 @@ mod tests {
 
     fn doc(s: &crate::spec::Spec) -> (String, Value) {
         let inv = testkit::inventory();
-        let plan = crate::plan::plan(s, &inv);
-        let files = render(&Source {
-            spec: s,
-            inv: &inv,
-            plan: &plan,
-        })
-        .unwrap();
+        let files = super::super::with_plan(s, &inv, render).unwrap();
         assert_eq!(files.len(), 1);
         let text = files[0].text.clone();
         (text.clone(), serde_yaml::from_str(&text).unwrap())
@@ -293,13 +276,9 @@ mod tests {
         let inv = testkit::inventory();
         let mut s = testkit::spec();
         s.cluster_name = None;
-        let plan = crate::plan::plan(&s, &inv);
-        let src = Source {
-            spec: &s,
-            inv: &inv,
-            plan: &plan,
-        };
-        let e = render(&src).unwrap_err().to_string();
+        let e = super::super::with_plan(&s, &inv, render)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("add clusterName"), "{e}");
         let mut s = testkit::spec();
         s.cluster_name = Some("prod".into());
@@ -312,13 +291,9 @@ mod tests {
             instance_type: "x9.huge".into(),
             ..NodeGroup::default()
         });
-        let plan = crate::plan::plan(&s, &inv);
-        let src = Source {
-            spec: &s,
-            inv: &inv,
-            plan: &plan,
-        };
-        let e = render(&src).unwrap_err().to_string();
+        let e = super::super::with_plan(&s, &inv, render)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("nodeGroup.maxPods"), "{e}");
     }
 }

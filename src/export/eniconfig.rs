@@ -68,15 +68,11 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 Value::Sequence(groups.iter().map(|g| g.as_str().into()).collect()),
             ));
         }
-        let mut body_map = serde_yaml::Mapping::new();
-        for (k, v) in body {
-            body_map.insert(k.into(), v);
-        }
         docs.push(map([
             ("apiVersion", "crd.k8s.amazonaws.com/v1alpha1".into()),
             ("kind", "ENIConfig".into()),
             ("metadata", map([("name", name.into())])),
-            ("spec", Value::Mapping(body_map)),
+            ("spec", map(body)),
         ]));
     }
     if !unknown.is_empty() {

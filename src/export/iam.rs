@@ -83,19 +83,6 @@ fn on_a_group_kept(src: &Source, address: &str) -> bool {
     !address.starts_with("security_group_rule.resolver_")
 }
 
-fn delete_calls(d: Deletable) -> &'static [Call] {
-    match d {
-        Deletable::ResolverRuleAssociation => calls::DELETE_RESOLVER_RULE_ASSOCIATION,
-        Deletable::ResolverRule => calls::DELETE_RESOLVER_RULE,
-        Deletable::ResolverEndpoint => calls::DELETE_RESOLVER_ENDPOINT,
-        Deletable::VpcEndpoint => calls::DELETE_VPC_ENDPOINT,
-        Deletable::SecurityGroupRule => calls::REVOKE_INGRESS,
-        Deletable::SecurityGroup => calls::DELETE_SECURITY_GROUP,
-        Deletable::Subnet => calls::DELETE_SUBNET,
-        Deletable::VpcCidrAssociation => calls::DISASSOCIATE_VPC_CIDR,
-    }
-}
-
 /// Every call this spec's discovery, apply and destroy make.
 pub fn needed(src: &Source) -> BTreeSet<Call> {
     let mut out: BTreeSet<Call> = calls::DISCOVERY.iter().copied().collect();
@@ -128,7 +115,7 @@ pub fn needed(src: &Source) -> BTreeSet<Call> {
         out.extend(calls::FIND_CREATED.iter().copied());
     }
     for d in deletes {
-        out.extend(delete_calls(d).iter().copied());
+        out.extend(d.calls().iter().copied());
     }
     out
 }

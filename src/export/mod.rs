@@ -233,17 +233,15 @@ pub fn render(format: Format, src: &Source) -> Result<Vec<File>, Cannot> {
         Format::Eniconfig => eniconfig::render(src),
         Format::AwsNode => aws_node::render(src),
         Format::Dns => dns::render(src),
-        Format::NoProxy => no_proxy::render(src.spec, src.inv)
-            .map(|t| vec![File::new("no-proxy.env", t)])
-            .map_err(Cannot::Spec),
+        Format::NoProxy => no_proxy::render(src).map(|t| vec![File::new("no-proxy.env", t)]),
         Format::Iam => iam::render(src),
         Format::Cloudformation => cloudformation::render(src),
     }
 }
 
 /// A YAML mapping with its keys in the order given (the files read like their tools'
-/// own examples: apiVersion and kind first).
-fn map<const N: usize>(pairs: [(&str, serde_yaml::Value); N]) -> serde_yaml::Value {
+/// own examples: apiVersion and kind first); a null value leaves its key out.
+fn map<'a>(pairs: impl IntoIterator<Item = (&'a str, serde_yaml::Value)>) -> serde_yaml::Value {
     let mut m = serde_yaml::Mapping::new();
     for (k, v) in pairs {
         if !v.is_null() {
@@ -277,6 +275,17 @@ fn plain(field: &str, value: &str) -> Result<(), Cannot> {
             "{field} {value:?} cannot go into an exported file: use letters, digits and - . _ / : only"
         )))
     }
+}
+
+/// `f` on `spec` in `inv` with the plan against it (the format tests).
+#[cfg(test)]
+fn with_plan<T>(spec: &Spec, inv: &Inventory, f: impl FnOnce(&Source) -> T) -> T {
+    let plan = crate::plan::plan(spec, inv);
+    f(&Source {
+        spec,
+        inv,
+        plan: &plan,
+    })
 }
 
 #[cfg(test)]

@@ -4,8 +4,7 @@
 //! API and the interface endpoints the spec creates (through a proxy their private DNS
 //! answers would not be used).
 
-use crate::inventory::Inventory;
-use crate::spec::Spec;
+use super::{Cannot, Source};
 
 /// The DNS names an interface endpoint answers for `service` (short name) in `region`; a
 /// leading dot stands for every name under it.
@@ -31,13 +30,9 @@ fn safe(entry: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || ".-/:".contains(c))
 }
 
-pub fn render(spec: &Spec, inv: &Inventory) -> Result<String, String> {
-    let vpc = inv.vpc(&spec.vpc_id).ok_or_else(|| {
-        format!(
-            "the spec's VPC {} is not in the account as read: the VPC CIDRs are unknown",
-            spec.vpc_id
-        )
-    })?;
+pub fn render(src: &Source) -> Result<String, Cannot> {
+    let spec = src.spec;
+    let vpc = src.vpc()?;
     let mut entries: Vec<String> = ["localhost", "127.0.0.1", "169.254.169.254"]
         .map(str::to_string)
         .to_vec();
@@ -47,11 +42,7 @@ pub fn render(spec: &Spec, inv: &Inventory) -> Result<String, String> {
     }
     // In-cluster names and the service CIDR: pods call the API through kubernetes.default.
     entries.extend([".svc", ".cluster.local"].map(str::to_string));
-    let cluster = spec
-        .cluster_name
-        .as_ref()
-        .and_then(|n| inv.clusters.iter().find(|c| &c.name == n));
-    if let Some(cidr) = cluster.and_then(|c| c.service_cidr.clone()) {
+    if let Some(cidr) = src.cluster().and_then(|c| c.service_cidr.clone()) {
         entries.push(cidr);
     }
     // The cluster API (ABC.gr7.<region>.eks.amazonaws.com).
@@ -62,9 +53,9 @@ pub fn render(spec: &Spec, inv: &Inventory) -> Result<String, String> {
     let mut seen: Vec<String> = vec![];
     for e in entries {
         if !safe(&e) {
-            return Err(format!(
+            return Err(Cannot::Spec(format!(
                 "{e:?} cannot be a NO_PROXY entry: fix the spec field it comes from"
-            ));
+            )));
         }
         if !seen.contains(&e) {
             seen.push(e);
@@ -96,7 +87,7 @@ mod tests {
             cidr: "100.64.0.0/16".into(),
             pod_subnets: Default::default(),
         });
-        let text = render(&s, &inv).unwrap();
+        let text = super::super::with_plan(&s, &inv, render).unwrap();
         let line = text
             .lines()
             .find_map(|l| l.strip_prefix("NO_PROXY="))
@@ -126,7 +117,9 @@ mod tests {
             .unwrap()
             .services
             .push("sts;reboot".into());
-        let e = render(&s, &inv).unwrap_err();
+        let e = super::super::with_plan(&s, &inv, render)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("sts;reboot"), "{e}");
     }
 }

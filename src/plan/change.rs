@@ -51,6 +51,23 @@ pub enum Deletable {
     VpcCidrAssociation,
 }
 
+impl Deletable {
+    /// The calls its delete makes (its one mutating call, and the reads that wait).
+    pub fn calls(self) -> &'static [Call] {
+        use crate::calls as k;
+        match self {
+            Deletable::ResolverRuleAssociation => k::DELETE_RESOLVER_RULE_ASSOCIATION,
+            Deletable::ResolverRule => k::DELETE_RESOLVER_RULE,
+            Deletable::ResolverEndpoint => k::DELETE_RESOLVER_ENDPOINT,
+            Deletable::VpcEndpoint => k::DELETE_VPC_ENDPOINT,
+            Deletable::SecurityGroupRule => k::REVOKE_INGRESS,
+            Deletable::SecurityGroup => k::DELETE_SECURITY_GROUP,
+            Deletable::Subnet => k::DELETE_SUBNET,
+            Deletable::VpcCidrAssociation => k::DISASSOCIATE_VPC_CIDR,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "call")]
 pub enum Change {
@@ -169,16 +186,7 @@ impl Change {
             Change::CreateResolverEndpoint { .. } => k::CREATE_RESOLVER_ENDPOINT,
             Change::CreateResolverRule { .. } => k::CREATE_RESOLVER_RULE,
             Change::AssociateResolverRule { .. } => k::ASSOCIATE_RESOLVER_RULE,
-            Change::Delete { what, .. } => match what {
-                Deletable::ResolverRuleAssociation => k::DELETE_RESOLVER_RULE_ASSOCIATION,
-                Deletable::ResolverRule => k::DELETE_RESOLVER_RULE,
-                Deletable::ResolverEndpoint => k::DELETE_RESOLVER_ENDPOINT,
-                Deletable::VpcEndpoint => k::DELETE_VPC_ENDPOINT,
-                Deletable::SecurityGroupRule => k::REVOKE_INGRESS,
-                Deletable::SecurityGroup => k::DELETE_SECURITY_GROUP,
-                Deletable::Subnet => k::DELETE_SUBNET,
-                Deletable::VpcCidrAssociation => k::DISASSOCIATE_VPC_CIDR,
-            },
+            Change::Delete { what, .. } => what.calls(),
         }
     }
 

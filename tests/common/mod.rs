@@ -303,3 +303,38 @@ impl Drop for Proxy {
         let _ = self.child.wait();
     }
 }
+
+/// What a spec adds to `spec new`'s starter for the demo account (`scripts/seed.py demo`)
+/// to ask for everything apply makes: a secondary CIDR with a pod subnet per AZ, private
+/// cluster access with the client VPC allowed, and the Resolver setup for the client VPC.
+pub fn full_spec_yaml(region: &str, seed: &serde_json::Value) -> String {
+    let sn = |n: &str| seed["subnets"][n].as_str().unwrap().to_string();
+    let client = seed["clientVpc"].as_str().unwrap();
+    format!(
+        "secondaryCidr:
+  cidr: 100.64.0.0/16
+  podSubnets:
+    {region}a: 100.64.0.0/19
+    {region}b: 100.64.32.0/19
+    {region}c: 100.64.64.0/19
+clusterEndpoint:
+  privateAccess: true
+  publicAccess: false
+  allowHttpsFromCidrs: [10.99.0.0/16]
+dns:
+  inboundEndpoint:
+    subnetIds: [{}, {}]
+    allowFromCidrs: [10.99.0.0/16]
+  outboundEndpoint:
+    vpcId: {client}
+    subnetIds: [{}, {}]
+  forwardRule:
+    domain: auto
+    associateVpcIds: [{client}]
+",
+        sn("prod-private-a"),
+        sn("prod-private-b"),
+        sn("corp-client-a"),
+        sn("corp-client-b"),
+    )
+}
