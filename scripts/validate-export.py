@@ -16,6 +16,9 @@ file failed, 2 when a validator is missing. The validators are the real ones:
   dns-windows.ps1      pwsh's parser when pwsh is installed, else the cmdlet line's shape
   no-proxy.env         sh -n, then sourced: NO_PROXY and no_proxy set and equal
   *-cloudformation.yaml cfn-lint, with no error and no warning
+  *.tf                 python-hcl2 parses it (resources, imports and variables where the
+                       file says), then checkov (.venv-checkov) with no failed check and
+                       no parsing error; checkov downloads nothing (--skip-download)
   iam-policy.json      parliament (its IAM database: actions, condition keys, ARNs) with
                        no finding, but for Resource "*" where a Condition narrows the
                        statement or where the calls read every resource (discovery);
@@ -28,6 +31,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -188,12 +192,56 @@ def cloudformation(path):
     return run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"), "--", path])
 
 
+def terraform(path):
+    try:
+        import hcl2
+    except ImportError:
+        raise Missing("python-hcl2 is not installed (scripts/validators.sh install)")
+    with open(path) as f:
+        doc = hcl2.load(f)
+    if not doc.get("resource") and not doc.get("import"):
+        return "no resource and no import block"
+    for imp in doc.get("import") or []:
+        if not imp.get("to") or not imp.get("id"):
+            return f"an import block without to and id: {imp}"
+    checkov = os.path.join(ROOT, ".venv-checkov", "bin", "checkov")
+    if not os.path.exists(checkov):
+        raise Missing("checkov is not installed (scripts/validators.sh install)")
+    with tempfile.TemporaryDirectory(prefix="ept-checkov-") as cache:
+        env = dict(os.environ, CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE",
+                   CKV_CACHE_DIR=cache)
+        p = subprocess.run([checkov, "--file", path, "--framework", "terraform", "--output", "json",
+                            "--skip-download", "--quiet", "--compact"],
+                           capture_output=True, text=True, timeout=300, env=env, cwd=cache)
+    try:
+        report = json.loads(p.stdout)
+    except json.JSONDecodeError:
+        return f"checkov exited {p.returncode}: {(p.stdout + p.stderr).strip()[-2000:]}"
+    reports = report if isinstance(report, list) else [report]
+    failed, parse_errors, passed = [], 0, 0
+    for r in reports:
+        summary = r.get("summary") or {}
+        parse_errors += summary.get("parsing_errors", 0)
+        passed += summary.get("passed", 0)
+        for c in (r.get("results") or {}).get("failed_checks") or []:
+            failed.append(f"{c['check_id']} {c['resource']}: {c['check_name']}")
+    if parse_errors:
+        return f"checkov could not parse the file ({parse_errors} parsing errors)"
+    if failed:
+        return "checkov: " + "; ".join(failed)
+    if not passed:
+        return "checkov ran no check on the file"
+    return None
+
+
 def check(path):
     name = os.path.basename(path)
     if name.endswith("-eksctl.yaml"):
         return eksctl(path)
     if name.endswith("-cloudformation.yaml"):
         return cloudformation(path)
+    if name.endswith(".tf"):
+        return terraform(path)
     return {
         "eniconfig.yaml": eniconfig,
         "aws-node-values.json": values,

@@ -93,23 +93,52 @@ fn assert_all_valid(dir: &Path, expect: &[&str]) {
     assert!(report.values().all(|v| v == "ok"), "{report:#?}");
 }
 
-/// Before apply, the CloudFormation template of what the plan would create passes
-/// cfn-lint (after apply the plan creates nothing, and `all` skips it).
+/// Before apply, the CloudFormation template and the Terraform file of what the plan
+/// would create pass their validators (after apply the plan creates nothing, and `all`
+/// skips the template).
 fn template_before_apply(spec: &Path) -> String {
-    let dir = temp_dir("ept-export-cfn");
+    before_apply(spec, "cloudformation", "prod-private-cloudformation.yaml")
+}
+
+/// The Terraform file before apply, with runs of blanks as one (it aligns its `=`s).
+fn terraform_before_apply(spec: &Path) -> String {
+    before_apply(spec, "terraform", "prod-private.tf")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn before_apply(spec: &Path, format: &str, file: &str) -> String {
+    let dir = temp_dir("ept-export-before");
     let out = cli(
-        &[
-            "export",
-            "--format",
-            "cloudformation",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
+        &["export", "--format", format, "--out", dir.to_str().unwrap()],
         spec,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_all_valid(&dir, &["prod-private-cloudformation.yaml"]);
-    read(&dir, "prod-private-cloudformation.yaml")
+    assert_all_valid(&dir, &[file]);
+    read(&dir, file)
+}
+
+/// The Terraform file after apply imports every endpoint of the spec's VPC by its ID.
+fn terraform_imports_the_endpoints(dir: &Path, region: &str) {
+    let tf = read(dir, "prod-private.tf");
+    let inv = inventory(region);
+    let mut n = 0;
+    for e in inv["vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["endpoints"].as_array().unwrap())
+    {
+        let id = e["id"].as_str().unwrap();
+        assert!(tf.contains(&format!("id = \"{id}\"")), "{id}: {tf}");
+        n += 1;
+    }
+    assert!(n >= 5, "{tf}");
+    assert_eq!(
+        tf.matches("import {").count(),
+        tf.matches("\n  to = ").count()
+    );
 }
 
 fn inventory(region: &str) -> Value {
@@ -145,6 +174,13 @@ fn endpoints_only_with_self_managed_dns() {
         stderr(&out)
     );
     assert!(template_before_apply(&spec).contains("AWS::EC2::VPCEndpoint"));
+    let tf = terraform_before_apply(&spec);
+    assert!(
+        tf.contains("resource \"aws_vpc_endpoint\" \"sts\"")
+            && !tf.contains("to = aws_vpc_endpoint.sts")
+            && tf.contains("to = aws_vpc_endpoint.s3"),
+        "{tf}"
+    );
     apply(&spec);
     let (dir, skipped) = export_all(&spec);
     assert!(
@@ -158,8 +194,10 @@ fn endpoints_only_with_self_managed_dns() {
             "endpoints.rpz.zone",
             "no-proxy.env",
             "iam-policy.json",
+            "prod-private.tf",
         ],
     );
+    terraform_imports_the_endpoints(&dir, region);
     // Each interface endpoint's hostname answers with that endpoint's own name.
     let inv = inventory(region);
     let zone = read(&dir, "endpoints.rpz.zone");
@@ -229,11 +267,23 @@ nodeGroup:
             && template.contains("AWS::EC2::SubnetRouteTableAssociation"),
         "{template}"
     );
+    let tf = terraform_before_apply(&spec);
+    for want in [
+        "resource \"aws_vpc_ipv4_cidr_block_association\" \"secondary\"",
+        "resource \"aws_route_table_association\"",
+        "depends_on = [aws_vpc_ipv4_cidr_block_association.secondary]",
+        "endpoint_public_access = false",
+        "prevent_destroy = true",
+    ] {
+        assert!(tf.contains(want), "{want}: {tf}");
+    }
     apply(&spec);
     let (dir, _) = export_all(&spec);
+    terraform_imports_the_endpoints(&dir, region);
     assert_all_valid(
         &dir,
         &[
+            "prod-private.tf",
             "prod-eksctl.yaml",
             "eniconfig.yaml",
             "aws-node-values.json",
@@ -404,6 +454,16 @@ dns:
     ] {
         assert!(template.contains(kind), "{kind}: {template}");
     }
+    let tf = terraform_before_apply(&spec);
+    for want in [
+        "for_each = aws_route53_resolver_endpoint.inbound.ip_address",
+        "resource \"aws_route53_resolver_rule_association\"",
+        "resource \"aws_vpc_security_group_egress_rule\" \"resolver_outbound_53_udp\"",
+        "cidr_ipv4 = \"10.99.0.0/16\"",
+        "#checkov:skip=CKV_AWS_39:",
+    ] {
+        assert!(tf.contains(want), "{want}: {tf}");
+    }
     apply(&spec);
     let (dir, _) = export_all(&spec);
     assert_all_valid(
@@ -414,6 +474,7 @@ dns:
             "dns-windows.ps1",
             "prod-eksctl.yaml",
             "iam-policy.json",
+            "prod-private.tf",
         ],
     );
     // The DNS spec's policy holds the Resolver's calls, its deletes held to Resolver ARNs.
@@ -507,6 +568,19 @@ fn the_validators_refuse_broken_files() {
             "iam-policy.json",
             "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"ec2:DescribeVpcz\"], \"Resource\": \"*\"}]}",
         ),
+        (
+            "x-cloudformation.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  G:\n    Type: AWS::EC2::SecurityGroupz\n    Properties: {}\n",
+        ),
+        // HCL that does not parse, and HCL that checkov fails (SSH from anywhere).
+        (
+            "unparsed.tf",
+            "resource \"aws_vpc\" \"x\" {\n  cidr_block = \n",
+        ),
+        (
+            "open.tf",
+            "resource \"aws_security_group\" \"g\" {\n  name   = \"g\"\n  vpc_id = \"vpc-1\"\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
+        ),
     ];
     for (name, text) in cases {
         std::fs::write(dir.join(name), text).unwrap();
@@ -516,6 +590,10 @@ fn the_validators_refuse_broken_files() {
     for (name, _) in cases {
         assert_ne!(report[*name], "ok", "{name}: {report:#?}");
     }
+    assert!(
+        report["open.tf"].as_str().unwrap().contains("CKV_AWS_24"),
+        "{report:#?}"
+    );
     // And an eksctl schema error: a field eksctl does not know.
     let dir = temp_dir("ept-export-bad2");
     std::fs::write(

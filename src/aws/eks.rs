@@ -91,6 +91,7 @@ impl Aws {
             control_plane_egress_mode: vpc
                 .and_then(|v| v.control_plane_egress_mode())
                 .map(|m| m.as_str().to_string()),
+            role_arn: c.role_arn().map(str::to_string),
         })
     }
 

@@ -18,6 +18,7 @@ mod eniconfig;
 mod iam;
 mod no_proxy;
 mod spec;
+mod terraform;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,10 +40,12 @@ pub enum Format {
     Iam,
     /// A CloudFormation template that creates what the plan creates.
     Cloudformation,
+    /// Terraform HCL with the same resources, and import blocks for what exists.
+    Terraform,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Spec,
         Format::Eksctl,
         Format::Eniconfig,
@@ -51,6 +54,7 @@ impl Format {
         Format::NoProxy,
         Format::Iam,
         Format::Cloudformation,
+        Format::Terraform,
     ];
 
     /// The name `--format` takes.
@@ -64,6 +68,7 @@ impl Format {
             Format::NoProxy => "no-proxy",
             Format::Iam => "iam",
             Format::Cloudformation => "cloudformation",
+            Format::Terraform => "terraform",
         }
     }
 
@@ -236,6 +241,7 @@ pub fn render(format: Format, src: &Source) -> Result<Vec<File>, Cannot> {
         Format::NoProxy => no_proxy::render(src).map(|t| vec![File::new("no-proxy.env", t)]),
         Format::Iam => iam::render(src),
         Format::Cloudformation => cloudformation::render(src),
+        Format::Terraform => terraform::render(src),
     }
 }
 

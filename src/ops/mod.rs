@@ -275,42 +275,50 @@ pub async fn destroy_plan(
     ))
 }
 
-/// What the CloudFormation export's stack made for this spec (the owner tag), in words:
-/// destroy leaves it to the stack.
+/// What the CloudFormation and Terraform exports made for this spec (the owner tag), in
+/// words: destroy leaves it to the stack or to Terraform.
 pub fn stack_owned(spec: &Spec, inv: &Inventory) -> Vec<String> {
     use crate::spec::{OWNER_TAG, PLAN_TAG};
     let Some(v) = inv.vpc(&spec.vpc_id) else {
         return vec![];
     };
-    let ours = |t: &crate::inventory::Tags| {
-        t.contains_key(OWNER_TAG) && t.get(PLAN_TAG) == Some(&spec.metadata.name)
-    };
-    let ids: Vec<&str> = v
+    // Owner → the IDs it holds.
+    let mut owned: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    let tagged = v
         .security_groups
         .iter()
-        .filter(|g| ours(&g.tags))
-        .map(|g| g.id.as_str())
-        .chain(
-            v.subnets
-                .iter()
-                .filter(|s| ours(&s.tags))
-                .map(|s| s.id.as_str()),
-        )
-        .chain(
-            v.endpoints
-                .iter()
-                .filter(|e| ours(&e.tags))
-                .map(|e| e.id.as_str()),
-        )
-        .collect();
-    if ids.is_empty() {
-        return vec![];
+        .map(|g| (&g.tags, g.id.as_str()))
+        .chain(v.subnets.iter().map(|s| (&s.tags, s.id.as_str())))
+        .chain(v.endpoints.iter().map(|e| (&e.tags, e.id.as_str())));
+    for (tags, id) in tagged {
+        if tags.get(PLAN_TAG) != Some(&spec.metadata.name) {
+            continue;
+        }
+        if let Some(owner) = tags.get(OWNER_TAG) {
+            owned.entry(owner.as_str()).or_default().push(id);
+        }
     }
-    vec![format!(
-        "{} resource(s) that a CloudFormation stack made from this spec's export ({}) are left to the stack: delete the stack to remove them",
-        ids.len(),
-        ids.join(", ")
-    )]
+    owned
+        .into_iter()
+        .map(|(owner, ids)| {
+            let (who, how) = match owner {
+                "cloudformation" => (
+                    "a CloudFormation stack made from this spec's export",
+                    "the stack: delete the stack",
+                ),
+                "terraform" => (
+                    "Terraform made from this spec's export",
+                    "Terraform: run terraform destroy",
+                ),
+                _ => ("another tool holds", "their owner"),
+            };
+            format!(
+                "{} resource(s) that {who} ({}) are left to {how} to remove them",
+                ids.len(),
+                ids.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// The spec VPC's CIDR associations this spec made, added to `created`: those the journal
@@ -469,6 +477,33 @@ mod tests {
     use super::*;
     use crate::inventory::{SubnetKind, VpcCidr};
     use crate::rules::testkit;
+
+    #[test]
+    fn what_an_export_owns_is_left_to_its_owner_one_line_each() {
+        use crate::spec::{OWNER_TAG, PLAN_TAG};
+        let mut inv = testkit::inventory();
+        let s = testkit::spec();
+        let v = testkit::vpc_mut(&mut inv);
+        let own = |t: &mut crate::inventory::Tags, owner: &str, plan: &str| {
+            t.insert(OWNER_TAG.into(), owner.into());
+            t.insert(PLAN_TAG.into(), plan.into());
+        };
+        own(&mut v.subnets[0].tags, "terraform", "prod-private");
+        own(&mut v.subnets[1].tags, "cloudformation", "prod-private");
+        // Another spec's: not this one's to mention.
+        own(&mut v.subnets[2].tags, "terraform", "other");
+        let lines = stack_owned(&s, &inv);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(
+            lines[0].contains("the stack: delete the stack"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("1 resource(s) that Terraform made")
+                && lines[1].contains("run terraform destroy"),
+            "{lines:?}"
+        );
+    }
 
     /// The reference account with 100.64.0.0/16 associated to vpc-prod and a pod subnet in
     /// it, and the spec asking for that CIDR.
