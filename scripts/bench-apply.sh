@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Apply benchmark (figures for the closing note; nothing here asserts).
 #   scripts/bench-apply.sh [LATENCY_MS=100] [RUNS=3]
-# The reference apply (tests/apply.rs: every kind of action, 27 of them on the demo
+# The reference apply (tests/apply.rs: every kind of action, 28 of them on the demo
 # account) through a loopback proxy adding LATENCY_MS to every call. For each run: the
 # wall time of the apply (discovery excluded: the engine's own clock), the DAG's critical
 # path (the longest chain of dependent steps, each costed at its measured time from the

@@ -10,8 +10,9 @@
     data    10.0.192.0/24, 10.0.193.0/24, 10.0.194.0/24 -> prod-data (no default route)
     legacy  10.0.200.0/24 on the main route table (no explicit association)
     NAT gateway in public-a, an S3 gateway endpoint on prod-private-a only,
-    security groups prod-bastion and prod-nodes
-  EKS cluster "prod" on the private subnets, public endpoint only
+    security groups prod-bastion, prod-nodes and prod-private-api
+  EKS cluster "prod" on the private subnets, public endpoint only, with prod-private-api
+    as its additional security group
   corp-client VPC 10.99.0.0/16 (2 private subnets) peered with prod (active),
     routes to 10.0.0.0/16 over the peering
   moto's default VPC 172.31.0.0/16 stays as it is.
@@ -93,10 +94,15 @@ def demo(ec2, eks, region):
                                       TagSpecifications=spec("security-group", "prod-nodes"))["GroupId"]
     ec2.authorize_security_group_ingress(GroupId=nodes, IpPermissions=[
         {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": nodes}]}])
-    out["securityGroups"] = {"bastion": bastion, "nodes": nodes}
+    # The control plane's additional group (moto gives a cluster no cluster security group:
+    # the tcp/443 rules of clusterEndpoint.allowHttpsFromCidrs go on this one).
+    control = ec2.create_security_group(VpcId=vpc, GroupName="prod-private-api", Description="EKS control plane (private API)",
+                                        TagSpecifications=spec("security-group", "prod-private-api"))["GroupId"]
+    out["securityGroups"] = {"bastion": bastion, "nodes": nodes, "controlPlane": control}
 
     eks.create_cluster(name="prod", version="1.31", roleArn="arn:aws:iam::123456789012:role/prod-eks-cluster",
-                       resourcesVpcConfig={"subnetIds": privates, "endpointPublicAccess": True,
+                       resourcesVpcConfig={"subnetIds": privates, "securityGroupIds": [control],
+                                           "endpointPublicAccess": True,
                                            "endpointPrivateAccess": False, "publicAccessCidrs": ["0.0.0.0/0"]},
                        kubernetesNetworkConfig={"serviceIpv4Cidr": "172.20.0.0/16"})
     out["cluster"] = "prod"

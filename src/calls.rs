@@ -47,6 +47,11 @@ pub const DISCOVERY: &[Call] = &[
     c(EC2, "DescribeVpcPeeringConnections"),
     c(EKS, "ListClusters"),
     c(EKS, "DescribeCluster"),
+    // Optional reads: without them the inventory stands and the rules say what they
+    // could not check (P9, V5).
+    c(EKS, "ListAddons"),
+    c(EC2, "DescribeVpcBlockPublicAccessOptions"),
+    c(EC2, "DescribeVpcBlockPublicAccessExclusions"),
     c(RESOLVER, "ListResolverEndpoints"),
     c(RESOLVER, "ListResolverEndpointIpAddresses"),
     c(RESOLVER, "ListResolverRules"),

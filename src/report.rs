@@ -101,6 +101,35 @@ pub fn inventory_text(inv: &Inventory) -> String {
         inv.clusters.len(),
         inv.endpoint_services.len()
     );
+    match &inv.block_public_access {
+        Some(b) if b.exclusions.is_empty() => {
+            let _ = writeln!(o, "VPC Block Public Access: {}", b.mode);
+        }
+        Some(b) => {
+            let ex: Vec<String> = b
+                .exclusions
+                .iter()
+                .map(|e| format!("{} ({})", e.resource_id, e.mode))
+                .collect();
+            let _ = writeln!(
+                o,
+                "VPC Block Public Access: {}; excluded: {}",
+                b.mode,
+                ex.join(", ")
+            );
+        }
+        None => {}
+    }
+    for u in &inv.unread {
+        let _ = writeln!(
+            o,
+            "Not read: {} ({}{}): {}",
+            u.what,
+            u.call,
+            if u.access_denied { ", refused" } else { "" },
+            u.reason
+        );
+    }
     for v in &inv.vpcs {
         let cidrs: Vec<String> = v
             .cidrs
@@ -251,14 +280,18 @@ pub fn cluster_line(c: &crate::inventory::Cluster) -> String {
         (false, true) => "private endpoint only",
         (false, false) => "no endpoint access",
     };
-    format!(
+    let mut line = format!(
         "{} {} {} · {} · service CIDR {}",
         c.name,
         c.version,
         c.status,
         access,
         c.service_cidr.as_deref().unwrap_or("-")
-    )
+    );
+    if let Some(a) = c.addons.as_ref().filter(|a| !a.is_empty()) {
+        line.push_str(&format!(" · add-ons {}", a.join(", ")));
+    }
+    line
 }
 
 /// `check` as text: grouped by severity, each finding with its ID, subject and fix.
@@ -292,7 +325,9 @@ pub fn findings_text(findings: &[crate::rules::Finding], color: bool) -> String 
     o
 }
 
-/// `check -o json`: {"findings":[{id,severity,subject,message,fix}], "summary":{error,warn,info}}.
+/// `check -o json`: {"findings":[{id,severity,subject,message,fix,breaks}],
+/// "summary":{error,warn,info}}; `breaks` is "today" or "without-egress" for the readiness
+/// audit's findings (R1), null for the others.
 pub fn findings_json(findings: &[crate::rules::Finding]) -> serde_json::Value {
     let (e, w, i) = crate::rules::summary(findings);
     serde_json::json!({
@@ -302,6 +337,7 @@ pub fn findings_json(findings: &[crate::rules::Finding]) -> serde_json::Value {
             "subject": f.subject,
             "message": f.message,
             "fix": f.fix,
+            "breaks": f.breaks.map(crate::rules::Breaks::as_str),
         })).collect::<Vec<_>>(),
         "summary": {"error": e, "warn": w, "info": i},
     })
@@ -371,5 +407,37 @@ mod tests {
         assert!(!j.contains('\u{202e}'));
         // Newlines, tabs and ordinary Unicode stay.
         assert_eq!(term("a\tb\nçé ✓", Term::Json), "a\tb\nçé ✓");
+    }
+
+    #[test]
+    fn the_optional_reads_are_shown_or_said_unread() {
+        let mut inv = crate::rules::testkit::inventory();
+        inv.clusters[0].addons = Some(vec!["coredns".into(), "vpc-cni".into()]);
+        inv.block_public_access = Some(crate::inventory::BlockPublicAccess {
+            mode: "block-bidirectional".into(),
+            exclusions: vec![crate::inventory::BlockPublicAccessExclusion {
+                id: "exclusion-1".into(),
+                resource_id: "subnet-pub-a".into(),
+                mode: "allow-egress".into(),
+            }],
+        });
+        let t = inventory_text(&inv);
+        assert!(t.contains("add-ons coredns, vpc-cni"), "{t}");
+        assert!(
+            t.contains("VPC Block Public Access: block-bidirectional; excluded: subnet-pub-a (allow-egress)"),
+            "{t}"
+        );
+        inv.block_public_access = None;
+        inv.unread.push(crate::inventory::Unread {
+            call: "ec2:DescribeVpcBlockPublicAccessOptions".into(),
+            what: "VPC Block Public Access".into(),
+            access_denied: true,
+            reason: "You are not authorized to perform this operation.".into(),
+        });
+        let t = inventory_text(&inv);
+        assert!(
+            t.contains("Not read: VPC Block Public Access (ec2:DescribeVpcBlockPublicAccessOptions, refused)"),
+            "{t}"
+        );
     }
 }

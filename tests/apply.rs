@@ -221,11 +221,11 @@ fn plan_apply_plan_says_no_changes_and_a_second_apply_creates_nothing() {
     );
     let text = stdout(&out);
     assert!(
-        text.contains("Plan: 21 to add, 6 to change, 0 to destroy."),
+        text.contains("Plan: 22 to add, 6 to change, 0 to destroy."),
         "{text}"
     );
     assert!(
-        text.contains("Apply complete! Resources: 21 added, 6 changed, 0 destroyed."),
+        text.contains("Apply complete! Resources: 22 added, 6 changed, 0 destroyed."),
         "{text}"
     );
     assert!(
@@ -233,7 +233,7 @@ fn plan_apply_plan_says_no_changes_and_a_second_apply_creates_nothing() {
         "{text}"
     );
     // One mutating call per planned action.
-    assert_eq!(stats(&stderr(&out)), (27, 27));
+    assert_eq!(stats(&stderr(&out)), (28, 28));
     assert_exactly_one_of_each(m, region, &seed, "after apply");
     no_changes(&m.url, &spec);
     let again = run(&m.url, &["apply", "--auto-approve"], &spec);
@@ -250,7 +250,7 @@ fn plan_apply_plan_says_no_changes_and_a_second_apply_creates_nothing() {
         assert_eq!(mode, 0o600);
     }
     let text = std::fs::read_to_string(&journal).unwrap();
-    assert_eq!(text.matches("\"event\":\"done\"").count(), 27);
+    assert_eq!(text.matches("\"event\":\"done\"").count(), 28);
     assert!(text.trim_end().ends_with("\"ok\":true}"), "{text}");
 }
 
@@ -541,11 +541,11 @@ fn destroy_removes_what_apply_created_and_nothing_else() {
     assert_declared(&made, eks_private_tui::calls::destroy(), "destroy");
     let text = stdout(&out);
     assert!(
-        text.contains("Plan: 0 to add, 0 to change, 15 to destroy."),
+        text.contains("Plan: 0 to add, 0 to change, 16 to destroy."),
         "{text}"
     );
     assert!(
-        text.contains("Destroy complete! Resources: 0 added, 0 changed, 15 destroyed."),
+        text.contains("Destroy complete! Resources: 0 added, 0 changed, 16 destroyed."),
         "{text}"
     );
     let after = common::inventory_json(m, region, &[]);

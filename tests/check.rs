@@ -76,6 +76,83 @@ fn audit_of_what_exists() {
     assert!(text.contains("Summary: "), "{text}");
 }
 
+/// The readiness audit (R1) of the issue's account: a public-only cluster open to
+/// 0.0.0.0/0, an S3 gateway on one of the three node route tables, and an sts endpoint in
+/// two of the three node AZs whose group admits 0.0.0.0/0. Without a spec, `check` says
+/// what breaks once the NAT is gone, and what breaks today.
+#[test]
+fn readiness_audit_of_an_existing_cluster() {
+    let m = moto();
+    let region = "ap-east-1";
+    let seed = m.seed("demo", region, &["--extras"]);
+    let sg = seed["endpointSg"].as_str().unwrap();
+    m.python(&format!(
+        "import boto3, sys\n\
+         ec2 = boto3.client('ec2', endpoint_url=sys.argv[1], region_name={region:?}, aws_access_key_id='test', aws_secret_access_key='test')\n\
+         ec2.authorize_security_group_ingress(GroupId={sg:?}, IpPermissions=[{{'IpProtocol': 'tcp', 'FromPort': 443, 'ToPort': 443, 'IpRanges': [{{'CidrIp': '0.0.0.0/0'}}]}}])"
+    ));
+    let vpc = seed["vpc"].as_str().unwrap();
+    let (code, out, err) = check(
+        m,
+        &[
+            "--region",
+            region,
+            "--vpc",
+            vpc,
+            "--cluster",
+            "prod",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "V1 is an error: {err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let find = |id: &str, needle: &str| {
+        findings
+            .iter()
+            .find(|f| f["id"] == id && f["message"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("{id} {needle}: {out}"))
+    };
+    let s3 = seed["s3Endpoint"].as_str().unwrap();
+    let sts = seed["stsEndpoint"].as_str().unwrap();
+    for (id, needle) in [
+        ("A1", "private endpoint access of prod is off"),
+        ("P4", "is on 1 of 3 node route tables"),
+        ("P7", "no ec2 interface endpoint"),
+        ("P7", "no ecr.api interface endpoint"),
+        ("P7", "no ecr.dkr interface endpoint"),
+    ] {
+        let f = find(id, needle);
+        assert_eq!(f["breaks"], "without-egress", "{f}");
+        assert_eq!(f["severity"], "warn", "{f}");
+    }
+    assert_eq!(find("P4", "node route tables")["subject"], s3);
+    assert_eq!(find("P2", "has no subnet in ap-east-1c")["subject"], sts);
+    assert_eq!(find("G2", "open to 0.0.0.0/0")["subject"], sts);
+    assert!(find("A2", "open to 0.0.0.0/0")["breaks"].is_null());
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["id"] == "P7" && f["message"].as_str().unwrap().contains("no sts")),
+        "the sts endpoint exists: {out}"
+    );
+    let r1 = find("R1", "held to the fully-private target");
+    assert!(
+        r1["message"]
+            .as_str()
+            .unwrap()
+            .contains("its nodes still have a NAT or internet path"),
+        "{r1}"
+    );
+    // The text report says it in words.
+    let (_, text, _) = check(m, &["--region", region, "--vpc", vpc, "--cluster", "prod"]);
+    assert!(
+        text.contains("breaks once the NAT or internet path is gone: no ec2 interface endpoint"),
+        "{text}"
+    );
+}
+
 #[test]
 fn audit_of_a_spec_names_the_fields() {
     let m = moto();
@@ -153,7 +230,9 @@ ec2.create_tags(Resources=["{a}", "{b}", "{c}"], Tags=[{{"Key": "kubernetes.io/r
             "ap-south-1",
             vpc,
             &[("ap-south-1a", &a), ("ap-south-1b", &b)],
-            "secondaryCidr:\n  cidr: 100.64.0.0/16\n  podSubnets:\n    ap-south-1a: 100.64.0.0/19\n    ap-south-1b: 100.64.32.0/19\ncustomNetworking: {}\n",
+            "secondaryCidr:\n  cidr: 100.64.0.0/16\n  podSubnets:\n    ap-south-1a: 100.64.0.0/19\n    ap-south-1b: 100.64.32.0/19\ncustomNetworking: {}\n\
+             endpoints:\n  services: [ec2, ecr.api, ecr.dkr, s3, sts]\n  securityGroup:\n    create:\n      name: prod-private-endpoints\n\
+             clusterEndpoint:\n  privateAccess: true\n  publicAccess: true\n  publicAccessCidrs: [203.0.113.0/24]\n",
         ),
     );
     let (code, out, err) = check(m, &["--spec", spec.to_str().unwrap(), "-o", "json"]);

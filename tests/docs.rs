@@ -85,17 +85,22 @@ fn captures_in_docs_match_the_snapshots() {
 
 /// The rules table of docs/rules.md, as the catalog renders it.
 fn rules_table() -> String {
-    let mut t = String::from("| ID | severity | rule | why | fix |\n|---|---|---|---|---|\n");
+    let mut t = String::from(
+        "| ID | severity | rule | why | fix | source, checked |\n|---|---|---|---|---|---|\n",
+    );
     for r in eks_private_tui::rules::CATALOG {
         let cell = |s: &str| s.replace('|', "\\|");
+        // The page's last path segment names it: `private-clusters.html`.
+        let page = r.docs.rsplit('/').next().unwrap_or(r.docs);
         t.push_str(&format!(
-            "| {} | {} | {} | {} | {} ([docs]({})) |\n",
+            "| {} | {} | {} | {} | {} | [{page}]({}), {} |\n",
             r.id,
             r.severity.as_str(),
             cell(r.title),
             cell(r.why),
             cell(r.fix),
-            r.docs
+            r.docs,
+            r.checked
         ));
     }
     t

@@ -624,6 +624,18 @@ const NOT_PROVEN_BY_MOTO: &[(&str, &str)] = &[
         "moto's UpdateClusterConfig returns no update to follow",
     ),
     (
+        "eks:ListAddons",
+        "moto does not implement it (404); an optional read: the tool carries on without it",
+    ),
+    (
+        "ec2:DescribeVpcBlockPublicAccessOptions",
+        "moto does not implement it (500); an optional read: the tool carries on without it",
+    ),
+    (
+        "ec2:DescribeVpcBlockPublicAccessExclusions",
+        "moto does not implement it (500); an optional read: the tool carries on without it",
+    ),
+    (
         "ec2:ReplaceRouteTableAssociation",
         "called only for a subnet associated with another route table when apply runs",
     ),

@@ -246,12 +246,24 @@ pub async fn discover_with(
     let clusters = async {
         let c = p!(aws.clusters(conc, opts.cluster.as_deref())).await?;
         if let Ok(mut s) = seen.lock() {
-            s.clusters = Some(c.clone());
+            s.clusters = Some(c.0.clone());
         }
         Ok::<_, AwsError>(c)
     };
 
-    let (vpcs, lists, clusters, r_endpoints, regions, identity, azs, services, r_rules, r_assocs) = tokio::join!(
+    let (
+        vpcs,
+        lists,
+        clusters,
+        r_endpoints,
+        regions,
+        identity,
+        azs,
+        services,
+        r_rules,
+        r_assocs,
+        bpa,
+    ) = tokio::join!(
         // The heads of the dependent chains go out first: a server that answers in
         // arrival order then starts the second round sooner.
         vpcs_with_dns,
@@ -264,6 +276,7 @@ pub async fn discover_with(
         p!(aws.endpoint_services(region)),
         p!(aws.resolver_rules()),
         p!(aws.resolver_rule_associations()),
+        aws.block_public_access(),
     );
 
     // Most telling error first: a region AWS does not know makes every other call fail in
@@ -333,7 +346,21 @@ pub async fn discover_with(
         e.code = Some("InvalidVpcID.NotFound".into());
         return Err(e);
     }
-    let mut inv = assemble(region, opts, vpcs, &dns, Some(lists?), clusters?);
+    let (clusters, mut unread) = clusters?;
+    let mut inv = assemble(region, opts, vpcs, &dns, Some(lists?), clusters);
+    match bpa {
+        Ok(b) => inv.block_public_access = Some(b),
+        Err(u) => unread.extend(u),
+    }
+    // Only the clusters kept (a --vpc filter drops the others).
+    unread.retain(|u| {
+        !u.call.starts_with("eks:")
+            || inv
+                .clusters
+                .iter()
+                .any(|c| u.what == format!("the add-ons of cluster {}", c.name))
+    });
+    inv.unread = unread;
     let mut rules = r_rules?;
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     // Rules and associations stay region-wide even with --vpc: the forwarding for a

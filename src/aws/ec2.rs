@@ -120,19 +120,23 @@ impl Aws {
                     name: inv::name_tag(&tags),
                     is_default: v.is_default().unwrap_or(false),
                     owner_id: s(v.owner_id()),
-                    cidrs: v
-                        .cidr_block_association_set()
-                        .iter()
-                        .map(|a| inv::VpcCidr {
-                            cidr: s(a.cidr_block()),
-                            state: a
-                                .cidr_block_state()
-                                .and_then(|st| st.state())
-                                .map(|st| inv::CidrState::parse(st.as_str()))
-                                .unwrap_or_default(),
-                            association_id: s(a.association_id()),
-                        })
-                        .collect(),
+                    // The primary CIDR first (rule C1 picks AWS's restriction row by it).
+                    cidrs: {
+                        let mut set: Vec<_> = v.cidr_block_association_set().iter().collect();
+                        set.sort_by_key(|a| a.cidr_block() != v.cidr_block());
+                        set
+                    }
+                    .into_iter()
+                    .map(|a| inv::VpcCidr {
+                        cidr: s(a.cidr_block()),
+                        state: a
+                            .cidr_block_state()
+                            .and_then(|st| st.state())
+                            .map(|st| inv::CidrState::parse(st.as_str()))
+                            .unwrap_or_default(),
+                        association_id: s(a.association_id()),
+                    })
+                    .collect(),
                     tags,
                     ..Default::default()
                 };

@@ -1,4 +1,5 @@
-//! EKS reads: ListClusters (paginated) then DescribeCluster for each, concurrently.
+//! EKS reads: ListClusters (paginated) then DescribeCluster for each, concurrently, with
+//! each cluster's add-ons (ListAddons, an optional read).
 
 use super::{Aws, AwsError};
 use crate::inventory as inv;
@@ -92,21 +93,48 @@ impl Aws {
                 .and_then(|v| v.control_plane_egress_mode())
                 .map(|m| m.as_str().to_string()),
             role_arn: c.role_arn().map(str::to_string),
+            authentication_mode: c
+                .access_config()
+                .and_then(|a| a.authentication_mode())
+                .map(|m| m.as_str().to_string()),
+            addons: None,
         })
+    }
+
+    /// DescribeCluster, with the add-ons read alongside (an optional read: when it fails,
+    /// `addons` stays unknown and the second value says why).
+    pub(super) async fn described(
+        &self,
+        name: &str,
+    ) -> Result<(inv::Cluster, Option<inv::Unread>), AwsError> {
+        let (cluster, addons) = tokio::join!(
+            super::patiently(|| self.cluster(name), self.patience),
+            self.optionally(format!("the add-ons of cluster {name}"), || self
+                .addons(name)),
+        );
+        let mut cluster = cluster?;
+        match addons {
+            Ok(a) => {
+                cluster.addons = Some(a);
+                Ok((cluster, None))
+            }
+            Err(u) => Ok((cluster, Some(u))),
+        }
     }
 
     /// Every cluster of the region, described `concurrency` at a time. A cluster known
     /// by name (the spec's) is described while ListClusters runs, so in the common case
     /// of one cluster the chain is one round trip, not two. A name that does not exist
-    /// is not an error here: the rules say so.
+    /// is not an error here: the rules say so. Each cluster's add-ons are read with it;
+    /// the add-on reads that failed come second.
     pub(super) async fn clusters(
         &self,
         concurrency: usize,
         known: Option<&str>,
-    ) -> Result<Vec<inv::Cluster>, AwsError> {
+    ) -> Result<(Vec<inv::Cluster>, Vec<inv::Unread>), AwsError> {
         let early = async {
             match known {
-                Some(n) => match super::patiently(|| self.cluster(n), self.patience).await {
+                Some(n) => match self.described(n).await {
                     Ok(c) => Ok(Some(c)),
                     Err(e) if e.kind == super::ErrorKind::NotFound => Ok(None),
                     Err(e) => Err(e),
@@ -118,19 +146,20 @@ impl Aws {
         let (names, early) = (names?, early?);
         let names: Vec<String> = names
             .into_iter()
-            .filter(|n| early.as_ref().is_none_or(|c| &c.name != n))
+            .filter(|n| early.as_ref().is_none_or(|(c, _)| &c.name != n))
             .collect();
         let me = self.clone();
-        let mut clusters: Vec<inv::Cluster> = futures::stream::iter(names)
+        let mut described: Vec<(inv::Cluster, Option<inv::Unread>)> = futures::stream::iter(names)
             .map(move |n| {
                 let aws = me.clone();
-                async move { super::patiently(|| aws.cluster(&n), aws.patience).await }
+                async move { aws.described(&n).await }
             })
             .buffer_unordered(concurrency.max(1))
             .try_collect()
             .await?;
-        clusters.extend(early);
-        clusters.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(clusters)
+        described.extend(early);
+        described.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        let unread = described.iter().filter_map(|(_, u)| u.clone()).collect();
+        Ok((described.into_iter().map(|(c, _)| c).collect(), unread))
     }
 }

@@ -10,6 +10,9 @@ mod eks;
 pub mod error;
 pub mod http;
 pub mod lock;
+#[cfg(test)]
+mod mocks;
+mod optional;
 mod resolver;
 pub mod wait;
 

@@ -35,6 +35,14 @@ pub struct Inventory {
     /// sorted; empty when that call is not allowed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
+    /// The account's VPC Block Public Access in this region (rule V5); absent when it
+    /// could not be read (see `unread`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_public_access: Option<BlockPublicAccess>,
+    /// Optional reads that did not answer (not allowed, or not offered here): what the
+    /// rules could not check, and why. The rest of the inventory stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Unread>,
     /// Set only on a partial inventory (the wizard shows discovery as it arrives): what
     /// is not read yet. No rule is evaluated on a partial inventory.
     #[serde(skip)]
@@ -306,6 +314,61 @@ pub struct Cluster {
     /// The cluster's IAM role (the Terraform export names it to import the cluster).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
+    /// `CONFIG_MAP`, `API_AND_CONFIG_MAP` or `API` (rule A5); absent when EKS does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_mode: Option<String>,
+    /// The cluster's EKS add-ons by name (ListAddons; rules P8, P9); absent when they
+    /// could not be read (see `Inventory::unread`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addons: Option<Vec<String>>,
+}
+
+/// VPC Block Public Access (DescribeVpcBlockPublicAccessOptions and ...Exclusions).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockPublicAccess {
+    /// `off`, `block-bidirectional` (no internet traffic either way through internet
+    /// gateways and egress-only gateways) or `block-ingress` (NAT egress still allowed).
+    pub mode: String,
+    /// The exclusions in force (deleted and failed ones left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<BlockPublicAccessExclusion>,
+}
+
+impl BlockPublicAccess {
+    pub fn is_on(&self) -> bool {
+        self.mode.starts_with("block-")
+    }
+
+    /// The exclusion that lets `resource` (a VPC or subnet ID) past the block, if any.
+    pub fn exclusion_for(&self, resource: &str) -> Option<&BlockPublicAccessExclusion> {
+        self.exclusions.iter().find(|e| e.resource_id == resource)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockPublicAccessExclusion {
+    pub id: String,
+    /// The VPC or subnet excluded (from the exclusion's resource ARN).
+    pub resource_id: String,
+    /// `allow-bidirectional` or `allow-egress`.
+    pub mode: String,
+}
+
+/// An optional read that did not answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unread {
+    /// As IAM names it: `eks:ListAddons`.
+    pub call: String,
+    /// What was not read: "the add-ons of cluster prod".
+    pub what: String,
+    /// The permission was refused (the fix is to grant `call`), rather than the service
+    /// not answering (not offered in the region, or an emulator without it).
+    pub access_denied: bool,
+    /// AWS's message, escaped when shown.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -431,6 +494,15 @@ impl SecurityGroup {
 }
 
 impl Cluster {
+    /// The group that takes the rules letting clients reach the private endpoint (E3):
+    /// the cluster security group, else the first of its additional groups (both are on
+    /// the control plane's network interfaces); None when it has neither.
+    pub fn api_rule_group(&self) -> Option<&str> {
+        self.cluster_security_group_id
+            .as_deref()
+            .or(self.security_group_ids.first().map(String::as_str))
+    }
+
     /// The API hostname (`https://X.gr7.eu-west-1.eks.amazonaws.com/` → the host, lowercase):
     /// what the Resolver FORWARD rule forwards (D5).
     pub fn api_host(&self) -> String {
@@ -513,6 +585,11 @@ mod tests {
         assert_eq!(
             classify_routes(&[local.clone(), route("0.0.0.0/0", "igw-1")]),
             SubnetKind::Public
+        );
+        // I1: an egress-only internet gateway on ::/0 is egress too.
+        assert_eq!(
+            classify_routes(&[local.clone(), route("::/0", "eigw-1")]),
+            SubnetKind::Private
         );
         for target in ["nat-1", "i-1", "eni-1", "tgw-1", "pcx-1", "vgw-1", "eigw-1"] {
             assert_eq!(

@@ -658,14 +658,16 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
     if update.attrs.iter().any(Attr::changed) {
         out.push(update);
     }
-    let Some(sg_id) = &c.cluster_security_group_id else {
+    // No group to take them: the rules say so (E3), nothing is planned.
+    let Some(sg_id) = c.api_rule_group() else {
         return;
     };
+    let sg_id = sg_id.to_string();
     let sg = inv
         .vpcs
         .iter()
         .flat_map(|v| &v.security_groups)
-        .find(|g| &g.id == sg_id);
+        .find(|g| g.id == sg_id);
     for cidr in &crate::rules::cidr::distinct(&ep.allow_https_from_cidrs) {
         if !sg.is_some_and(|g| g.allows_tcp_from(443, cidr)) {
             out.push(https_from(
@@ -843,5 +845,7 @@ fn resolver(
     }
 }
 
+#[cfg(test)]
+mod drops;
 #[cfg(test)]
 mod tests;

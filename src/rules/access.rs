@@ -28,29 +28,51 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    // A4: customer-routed control-plane egress: one-way, and the VPC must carry it.
-    if let Some(c) = ctx.cluster
-        && c.control_plane_egress_mode.as_deref() == Some("CUSTOMER_ROUTED")
-    {
+    // A4: the control plane's egress through the VPC (CUSTOMER_ROUTED, one-way) or none at
+    // all (CUSTOMER_ISOLATED). Only webhooks, OIDC discovery for identity providers,
+    // aggregated API servers and kubelet traffic use the VPC; EKS-managed traffic stays on
+    // the AWS path. Interface endpoints give OIDC no path.
+    if let Some(c) = ctx.cluster {
         let dns = ctx.vpc.and_then(|v| v.dhcp_options.as_ref()).filter(|d| {
             !d.domain_name_servers
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"))
         });
-        out.push(rule(Id::A4).at(
-            format!("cluster {}", c.name),
-            format!(
-                "the control plane of {} sends its egress through the VPC's subnets (CUSTOMER_ROUTED, which cannot be undone): they need a path to AWS (NAT or the interface endpoints) and AmazonProvidedDNS{}",
-                c.name,
-                match dns {
-                    Some(d) => format!(
-                        ", but the DHCP options use {}",
-                        d.domain_name_servers.join(", ")
-                    ),
-                    None => String::new(),
-                }
+        let region = ctx.inv.region.as_str();
+        match c.control_plane_egress_mode.as_deref() {
+            Some("CUSTOMER_ROUTED") => out.push(
+                rule(Id::A4)
+                    .at(
+                        format!("cluster {}", c.name),
+                        format!(
+                            "the control plane of {} sends admission webhooks, OIDC discovery for identity providers, aggregated API servers and kubelet traffic through the VPC (CUSTOMER_ROUTED, which cannot be undone); EKS-managed traffic stays on the AWS path. Interface endpoints do not give OIDC a path: the VPC needs a route to oidc.eks.{region}.amazonaws.com (or the identity provider) and AmazonProvidedDNS{}",
+                            c.name,
+                            match dns {
+                                Some(d) => format!(
+                                    ", but the DHCP options use {}",
+                                    d.domain_name_servers.join(", ")
+                                ),
+                                None => String::new(),
+                            }
+                        ),
+                    )
+                    .fix(format!(
+                        "keep a route (NAT, proxy or transit) to oidc.eks.{region}.amazonaws.com and to any identity provider or webhook outside the VPC, and AmazonProvidedDNS in the DHCP options"
+                    )),
             ),
-        ));
+            Some("CUSTOMER_ISOLATED") => out.push(
+                rule(Id::A4)
+                    .at(
+                        format!("cluster {}", c.name),
+                        format!(
+                            "the control plane of {} has no egress from its network interfaces (CUSTOMER_ISOLATED): admission webhooks, aggregated API servers and identity providers outside the VPC cannot be reached",
+                            c.name
+                        ),
+                    )
+                    .fix("run webhooks and aggregated API servers inside the cluster's VPC, and an identity provider reachable from it; or choose CUSTOMER_ROUTED with a route out"),
+            ),
+            _ => {}
+        }
     }
     let Some(spec) = ctx.spec else { return };
     let Some(ep) = &spec.cluster_endpoint else {
@@ -174,6 +196,32 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .fix("list the bastion, peer and on-prem CIDRs that run kubectl"),
             ),
             Ok(_) => {}
+        }
+    }
+    // Where the rules go: the cluster security group, else an additional group; with
+    // neither, nothing could take them, and the spec must not lose them silently.
+    if let Some(c) = ctx.cluster
+        && !ep.allow_https_from_cidrs.is_empty()
+    {
+        match (c.cluster_security_group_id.as_deref(), c.api_rule_group()) {
+            (Some(_), _) => {}
+            (None, Some(g)) => out.push(
+                rule(Id::E3)
+                    .at(
+                        "clusterEndpoint.allowHttpsFromCidrs",
+                        format!("cluster {} has no cluster security group as read: the tcp/443 rules go on its additional security group {g}", c.name),
+                    )
+                    .severity(Severity::Info),
+            ),
+            (None, None) => out.push(
+                rule(Id::E3)
+                    .at(
+                        "clusterEndpoint.allowHttpsFromCidrs",
+                        format!("cluster {} has no security group as read (neither the cluster security group nor an additional one): there is nowhere to allow tcp/443 from these CIDRs", c.name),
+                    )
+                    .severity(Severity::Error)
+                    .fix("read the account again (the cluster's groups may not have been visible), add the rules to the group on the control plane's network interfaces by hand, or remove allowHttpsFromCidrs"),
+            ),
         }
     }
     // Each CIDR is one inbound rule on the cluster security group, whichever group takes
@@ -372,6 +420,17 @@ mod tests {
         assert_eq!(a4.severity, Severity::Warn);
         assert!(a4.message.contains("cannot be undone"), "{a4:?}");
         assert!(!a4.message.contains("DHCP"), "{a4:?}");
+        // AWS's page: endpoints do not give OIDC a path, and only some traffic uses the VPC.
+        assert!(
+            a4.message
+                .contains("Interface endpoints do not give OIDC a path")
+                && a4.message.contains("oidc.eks.eu-west-1.amazonaws.com")
+                && a4
+                    .message
+                    .contains("EKS-managed traffic stays on the AWS path"),
+            "{a4:?}"
+        );
+        assert!(!a4.fix.contains("interface endpoints"), "{a4:?}");
         vpc_mut(&mut inv)
             .dhcp_options
             .as_mut()
@@ -383,6 +442,57 @@ mod tests {
                 .any(|f| f.id == "A4" && f.message.contains("DHCP options use 10.0.0.2")),
             "{f:#?}"
         );
+        inv.clusters[0].control_plane_egress_mode = Some("CUSTOMER_ISOLATED".into());
+        let f = evaluate(&inv, None, None, None);
+        assert!(
+            f.iter()
+                .any(|f| f.id == "A4" && f.message.contains("CUSTOMER_ISOLATED")),
+            "{f:#?}"
+        );
+    }
+
+    /// allowHttpsFromCidrs never disappears: without a cluster security group the rules
+    /// go on an additional group; with no group at all, an error says so.
+    #[test]
+    fn e3_allow_list_lands_somewhere_or_is_refused() {
+        let mut inv = inventory();
+        let s = with(ep(true, false, &[], &["10.99.0.0/16"]));
+        let rule_on = |inv: &crate::inventory::Inventory| -> Option<String> {
+            crate::plan::plan(&s, inv)
+                .actions
+                .iter()
+                .find_map(|a| match &a.change {
+                    crate::plan::Change::AuthorizeIngress {
+                        group: crate::plan::Ref::Id(g),
+                        port: 443,
+                        ..
+                    } if a.address.starts_with("security_group_rule.cluster_443") => {
+                        Some(g.clone())
+                    }
+                    _ => None,
+                })
+        };
+        inv.clusters[0].cluster_security_group_id = Some("sg-cluster".into());
+        assert_eq!(rule_on(&inv).as_deref(), Some("sg-cluster"));
+        inv.clusters[0].cluster_security_group_id = None;
+        inv.clusters[0].security_group_ids = vec!["sg-extra".into()];
+        assert_eq!(rule_on(&inv).as_deref(), Some("sg-extra"));
+        assert!(super::super::testkit::has(
+            &inv,
+            &s,
+            "E3",
+            Severity::Info,
+            "additional security group sg-extra"
+        ));
+        inv.clusters[0].security_group_ids.clear();
+        assert_eq!(rule_on(&inv), None);
+        assert!(super::super::testkit::has(
+            &inv,
+            &s,
+            "E3",
+            Severity::Error,
+            "nowhere to allow tcp/443"
+        ));
     }
 
     #[test]

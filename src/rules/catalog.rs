@@ -40,7 +40,7 @@ macro_rules! ids {
 ids!(
     E1, E2, E3, E4, V1, V2, V3, V4, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6, P7, G1, G2, G3, G5,
     G4, A1, A4, A3, A2, D2, D3, D4, D5, S6, D1, C1, C2, C3, C4, C5, C6, N1, N2, N3, N4, N5, N6, N7,
-    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8
+    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8, R1, S7, A5, I1, V5
 );
 
 /// The catalogue entry of a rule.
@@ -48,6 +48,11 @@ pub fn rule(id: Id) -> &'static Rule {
     &CATALOG[id as usize]
 }
 
+/// When each rule's text was last compared with its source (the page in `docs`, and for
+/// the max-pods and ENIConfig rules amazon-vpc-cni-k8s's eni-max-pods.txt and ENIConfig
+/// code): the review of issue 12, against the EKS User Guide (awsdocs/amazon-eks-user-guide
+/// at 4d52b4d), the VPC, PrivateLink and Route 53 Resolver guides.
+const CHECKED: &str = "2026-12-04";
 const EKS_VPC_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html";
 const PRIVATE_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html";
 const CIDR_DOCS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
@@ -69,15 +74,17 @@ pub const CATALOG: &[Rule] = &[
         why: "Global STS is unreachable without egress: node credentials, IRSA and aws-iam-authenticator need the regional sts interface endpoint.",
         fix: "add sts to endpoints.services",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "E2",
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "nodes without an internet path reach the EKS API through an eks endpoint",
-        why: "Self-managed node bootstrap and in-VPC tools call DescribeCluster; without egress that needs the eks interface endpoint, which not every region offers.",
-        fix: "add eks to endpoints.services where the region offers it; otherwise use managed node groups",
+        why: "Self-managed node bootstrap that is not given the API endpoint and CA, and in-VPC tools (Karpenter, eksctl) call DescribeCluster; without egress that needs the eks interface endpoint, which not every region offers.",
+        fix: "add eks to endpoints.services where the region offers it; otherwise use managed node groups, or give self-managed nodes apiServerEndpoint and certificateAuthority in their bootstrap configuration (they then need no EKS API)",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "E3",
@@ -87,6 +94,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A private endpoint answers only what its security group lets in: bastions, peered networks and on-prem need tcp/443 from their CIDRs.",
         fix: "list the clients' CIDRs in clusterEndpoint.allowHttpsFromCidrs",
         docs: ACCESS_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "E4",
@@ -96,6 +104,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With public access off, only clients with a network path into the VPC (in-VPC, peered, VPN/DX) reach the API; private access must be on first.",
         fix: "run kubectl from inside the VPC or a peered network before turning public access off",
         docs: ACCESS_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "V1",
@@ -105,6 +114,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The cluster's private API hostname and the interface endpoints' private DNS names resolve only when enableDnsSupport and enableDnsHostnames are both true.",
         fix: "aws ec2 modify-vpc-attribute --vpc-id VPC --enable-dns-support '{\"Value\":true}' and again with --enable-dns-hostnames",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+        checked: CHECKED,
     },
     Rule {
         id: "V2",
@@ -114,6 +124,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With self-built DNS the endpoints' private hosted zones are invisible: every interface endpoint needs CNAME records or conditional forwarding to the VPC resolver.",
         fix: "add AmazonProvidedDNS to the DHCP options' domain-name-servers, or set endpoints.privateDns: false and forward the exported CNAME records",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html",
+        checked: CHECKED,
     },
     Rule {
         id: "V3",
@@ -123,6 +134,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Node names come from the EC2 private DNS name; with a custom domain-name the kubelet asks the EC2 API for it, which needs the ec2 interface endpoint.",
         fix: "add ec2 to endpoints.services",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "V4",
@@ -132,6 +144,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Service IPs that overlap the VPC or a peered network are unreachable from pods, and EKS accepts only RFC 1918 ranges between /24 and /12.",
         fix: "create the cluster with a service CIDR (kubernetesNetworkConfig.serviceIpv4Cidr) that overlaps no VPC or peered CIDR",
         docs: EKS_VPC_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "S1",
@@ -141,6 +154,7 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS places its control-plane network interfaces in at least two AZs and needs at least 6 free addresses (16 recommended) in each subnet.",
         fix: "choose one private subnet in each of at least two AZs, with at least 16 free addresses",
         docs: EKS_VPC_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "S2",
@@ -150,6 +164,7 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS does not support the AZ IDs use1-az3, usw1-az2 and cac1-az3, nor Local Zones, Wavelength Zones or Outposts for the cluster.",
         fix: "choose a subnet in another AZ",
         docs: EKS_VPC_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "S3",
@@ -159,6 +174,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A subnet with 0.0.0.0/0 to an internet gateway puts nodes on the internet; a fully private cluster uses private (NAT) or isolated (no default route) subnets of its own VPC.",
         fix: "choose a subnet whose route table has no route to an internet gateway",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "S4",
@@ -168,6 +184,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The S3 gateway route is added per route table, and eksctl refuses subnets on the main route table: a change to the main table would silently change the nodes' paths.",
         fix: "create a route table for the node subnets and associate it explicitly",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
+        checked: CHECKED,
     },
     Rule {
         id: "S5",
@@ -177,6 +194,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The AWS Load Balancer Controller places internal load balancers only in subnets with this tag; in a private cluster every load balancer is internal.",
         fix: "tag the node subnets kubernetes.io/role/internal-elb=1",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html",
+        checked: CHECKED,
     },
     Rule {
         id: "P1",
@@ -186,6 +204,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Service names differ by partition and region; a service the region does not offer cannot get an endpoint.",
         fix: "use the short names `eks-private-tui inventory -o json` lists under endpointServices",
         docs: ENDPOINT_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "P2",
@@ -195,6 +214,7 @@ pub const CATALOG: &[Rule] = &[
         why: "An interface endpoint takes one subnet per AZ, only in AZs the service supports; nodes in other AZs reach it across AZs.",
         fix: "accept the cross-AZ path, or move nodes to AZs the service supports",
         docs: ENDPOINT_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "P3",
@@ -204,6 +224,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A second endpoint for a service with private DNS fails with a conflicting DNS domain; an existing one is reused.",
         fix: "nothing: the plan adopts it",
         docs: ENDPOINT_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "P4",
@@ -213,6 +234,7 @@ pub const CATALOG: &[Rule] = &[
         why: "ECR keeps image layers in S3: without the S3 gateway route on every node and pod subnet's route table, image pulls fail.",
         fix: "add s3 to endpoints.services (route tables come from the node and pod subnets)",
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+        checked: CHECKED,
     },
     Rule {
         id: "P5",
@@ -222,6 +244,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Image layers come from arn:aws:s3:::prod-<region>-starport-layer-bucket; a gateway policy that does not allow it breaks image pulls.",
         fix: "add arn:aws:s3:::prod-<region>-starport-layer-bucket/* (s3:GetObject) to the S3 endpoint policy",
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+        checked: CHECKED,
     },
     Rule {
         id: "P6",
@@ -231,15 +254,17 @@ pub const CATALOG: &[Rule] = &[
         why: "An endpoint policy is at most 20 480 characters of JSON and every statement names a Principal.",
         fix: "shorten the policy and add a Principal to each statement",
         docs: ENDPOINT_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "P7",
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "the base endpoint set is planned",
-        why: "Every private cluster needs ec2, ecr.api, ecr.dkr, s3 (gateway) and sts; features add eks, eks-auth, logs, elasticloadbalancing, autoscaling, xray, ssm, kms.",
+        why: "Every private cluster needs ec2, ecr.api, ecr.dkr, s3 (gateway) and sts; features add eks, eks-auth, logs, elasticloadbalancing, autoscaling, xray, ssm, ssmmessages, ec2messages, kms and more (the endpoint catalogue, assets/endpoints.toml).",
         fix: "add the missing base services to endpoints.services",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "G1",
@@ -249,6 +274,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Pods on a secondary CIDR call endpoints with their own addresses: the group must allow 443 from the primary and every secondary CIDR.",
         fix: "allow tcp/443 from each VPC CIDR (the plan adds the missing rules)",
         docs: ENDPOINT_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "G2",
@@ -258,6 +284,7 @@ pub const CATALOG: &[Rule] = &[
         why: "An endpoint without an explicit group gets the VPC's default group; 0.0.0.0/0 opens it to any peered or routed network.",
         fix: "give endpoints.securityGroup exactly one of id or create, without 0.0.0.0/0",
         docs: ENDPOINT_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "G3",
@@ -267,15 +294,17 @@ pub const CATALOG: &[Rule] = &[
         why: "Pods on custom networking use the ENIConfig's groups: they must allow pod-to-node, control-plane-to-pod (webhooks, exec) and DNS (53) traffic.",
         fix: "allow all traffic from the group itself and the VPC CIDRs, or list the node security group in customNetworking.securityGroupIds",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "G5",
         area: Area::NodeSubnets,
         severity: Severity::Error,
         title: "network ACLs pass endpoint, DNS and return traffic",
-        why: "Network ACLs are stateless: the node subnets need tcp/443 to and from the endpoints, udp/53 to the VPC resolver and the replies on the ephemeral ports.",
-        fix: "allow tcp 443, udp 53 and tcp/udp 1024-65535 to and from the VPC CIDRs in the subnets' network ACL",
+        why: "Network ACLs are stateless: the node and pod subnets need tcp/443 to and from the endpoint subnets and the replies on the ephemeral ports, and DNS (53) between pods and the CoreDNS pods' subnets, across every VPC CIDR (the pod CIDRs too). Traffic to the Amazon DNS server (VPC+2) is not filtered by network ACLs.",
+        fix: "allow tcp 443, tcp/udp 53 and tcp/udp 1024-65535 to and from every VPC CIDR in the subnets' network ACLs",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+        checked: CHECKED,
     },
     Rule {
         id: "G4",
@@ -285,6 +314,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The inbound endpoint's group needs tcp and udp 53 from the clients, and a Resolver endpoint's groups cannot change after creation.",
         fix: "list the client CIDRs (valid IPv4 CIDRs) in dns.inboundEndpoint.allowFromCidrs",
         docs: RESOLVER_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "A1",
@@ -294,15 +324,17 @@ pub const CATALOG: &[Rule] = &[
         why: "Nodes without internet egress reach the API only through private access; with both accesses off nothing can.",
         fix: "set clusterEndpoint.privateAccess: true",
         docs: ACCESS_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "A4",
         area: Area::EndpointAccess,
         severity: Severity::Warn,
-        title: "customer-routed control-plane egress has a path and AmazonProvidedDNS",
-        why: "With controlPlaneEgressMode CUSTOMER_ROUTED the control plane reaches AWS services through the cluster's subnets; the switch is one-way, and without an egress path (NAT or interface endpoints) or with custom DNS servers the control plane loses AWS APIs.",
-        fix: "keep a NAT path or the interface endpoints (sts, ecr, logs, …) in the cluster subnets and AmazonProvidedDNS in the DHCP options",
+        title: "the control plane's own egress through the VPC has a path",
+        why: "With controlPlaneEgressMode CUSTOMER_ROUTED (one-way) admission webhooks, OIDC discovery for identity providers, aggregated API servers and kubelet traffic go through the cluster's subnets, while EKS-managed traffic stays on the AWS path; interface endpoints give OIDC no path, so the VPC needs a route to oidc.eks.<region>.amazonaws.com (or the identity provider) and AmazonProvidedDNS. With CUSTOMER_ISOLATED nothing outside the VPC can be reached.",
+        fix: "keep a route to oidc.eks.<region>.amazonaws.com and to identity providers and webhooks outside the VPC, and AmazonProvidedDNS in the DHCP options",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html",
+        checked: CHECKED,
     },
     Rule {
         id: "A3",
@@ -312,6 +344,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Hybrid nodes resolve the API endpoint from outside the VPC: with both accesses on they get the public addresses and bypass the private path.",
         fix: "use either public or private endpoint access for a cluster with hybrid nodes",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html",
+        checked: CHECKED,
     },
     Rule {
         id: "A2",
@@ -321,15 +354,17 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS accepts only public IPv4 CIDRs; with private access off the nodes' NAT egress IPs must be listed, and 0.0.0.0/0 exposes the API to the internet.",
         fix: "list public CIDRs only, including the NAT gateways' egress IPs when private access is off",
         docs: ACCESS_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "D2",
         area: Area::Dns,
         severity: Severity::Error,
-        title: "Resolver endpoints have IPs in at least two AZs of their VPC",
-        why: "Route 53 Resolver endpoints need at least two IP addresses, in different AZs, in subnets of their own VPC.",
-        fix: "give the endpoint subnets of its VPC in at least two AZs",
+        title: "Resolver endpoints have at least two IPs, in two AZs of their VPC",
+        why: "Route 53 Resolver requires at least two IP addresses per endpoint, in subnets of its own VPC; two AZs are recommended (a warning when the IPs share one) so that an AZ outage does not stop DNS.",
+        fix: "give the endpoint two subnets of its VPC, in two AZs",
         docs: RESOLVER_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "D3",
@@ -339,6 +374,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Associated with the cluster VPC, the rule forwards the API name out of the VPC and back in: a resolution loop.",
         fix: "associate the rule only with the client VPCs",
         docs: RESOLVER_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "D4",
@@ -348,6 +384,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Clients resolve the private API name through an outbound endpoint in their own VPC, and reach the endpoint over peering or a transit gateway.",
         fix: "put dns.outboundEndpoint in a client VPC (its own subnets) that routes to the cluster VPC",
         docs: RESOLVER_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "D5",
@@ -357,6 +394,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Forwarding a wider domain hijacks other names; forwarding another name leaves the API unresolved.",
         fix: "use dns.forwardRule.domain: auto (the hostname from DescribeCluster)",
         docs: RESOLVER_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "S6",
@@ -366,6 +404,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With subnets shared by another account, the participant creates the cluster and its security groups, and AZ names map to different zones in each account.",
         fix: "refer to AZs by ID (topology.k8s.aws/zone-id for ENIConfigs) and create the cluster from this account",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-shared",
+        checked: CHECKED,
     },
     Rule {
         id: "D1",
@@ -375,15 +414,17 @@ pub const CATALOG: &[Rule] = &[
         why: "A private-only endpoint's name resolves to private IPs in public DNS already; with public and private access, outside resolvers get public IPs and need forwarding.",
         fix: "create the Resolver endpoints and rule only for clients that cannot resolve the name through public DNS",
         docs: RESOLVER_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "C1",
         area: Area::SecondaryCidr,
         severity: Severity::Error,
         title: "the secondary CIDR is one AWS accepts for this VPC",
-        why: "AWS refuses an additional CIDR that overlaps the VPC, its routes or peers, is outside /16–/28, or falls in a range restricted by the CIDRs already there.",
+        why: "AWS refuses an additional CIDR that overlaps the VPC or its active peers, is the same as or larger than a route destination of its route tables (one inside a destination is allowed), is outside /16–/28, or falls in a range that the row of the VPC's primary CIDR restricts (VPC User Guide, CIDR block association restrictions).",
         fix: "use a range from 100.64.0.0/10 (e.g. 100.64.0.0/16) that overlaps nothing",
         docs: CIDR_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "C2",
@@ -393,6 +434,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A VPC holds 5 IPv4 CIDR blocks by default (quota L-83CA0A9D, adjustable to 50).",
         fix: "request a higher 'IPv4 CIDR blocks per VPC' quota, or disassociate an unused CIDR",
         docs: CIDR_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "C3",
@@ -402,6 +444,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A subnet in a new CIDR can be created only once the association is `associated`.",
         fix: "nothing: the plan waits for the association",
         docs: CIDR_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "C4",
@@ -411,15 +454,17 @@ pub const CATALOG: &[Rule] = &[
         why: "Custom networking takes pod IPs from the ENIConfig subnet of the node's AZ: an AZ with nodes and no pod subnet leaves its pods without addresses.",
         fix: "give secondaryCidr.podSubnets one non-overlapping CIDR inside secondaryCidr.cidr for every AZ of nodeSubnets",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "C5",
         area: Area::SecondaryCidr,
         severity: Severity::Info,
         title: "EKS needs time to learn a new CIDR",
-        why: "EKS can take up to about an hour to recognise a new VPC CIDR; exec, logs and webhooks to pods in it fail meanwhile.",
+        why: "EKS can take up to five hours to recognise a new VPC CIDR; exec, logs and webhooks to pods in it fail meanwhile.",
         fix: "add the CIDR well before moving pods onto it",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "C6",
@@ -429,6 +474,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With prefix delegation each ENI slot takes a /28; scattered addresses leave no free /28 even when many IPs are free.",
         fix: "create subnet CIDR reservations of type prefix in the pod subnets",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html",
+        checked: CHECKED,
     },
     Rule {
         id: "N1",
@@ -438,6 +484,7 @@ pub const CATALOG: &[Rule] = &[
         why: "IPv6 clusters give pods IPv6 addresses from the node's subnet; custom networking does not apply.",
         fix: "remove customNetworking for an IPv6 cluster",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "N2",
@@ -447,6 +494,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A node whose AZ has no ENIConfig gets no pod addresses; ENIConfigs point at the pod subnets and security groups of the cluster's VPC.",
         fix: "plan secondaryCidr with one pod subnet per node AZ, and security groups of the VPC",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "N3",
@@ -456,6 +504,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The label vpc.amazonaws.com/externalEniConfig wins, then the annotation (ENI_CONFIG_ANNOTATION_DEF), then the label (ENI_CONFIG_LABEL_DEF), then an ENIConfig named default: a stray annotation overrides the zone label.",
         fix: "remove stray k8s.amazonaws.com/eniConfig annotations from nodes",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "N4",
@@ -465,6 +514,7 @@ pub const CATALOG: &[Rule] = &[
         why: "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true with ENI_CONFIG_LABEL_DEF set to a label every node carries: topology.kubernetes.io/zone or topology.k8s.aws/zone-id.",
         fix: "set customNetworking.eniConfigLabel to topology.kubernetes.io/zone (or topology.k8s.aws/zone-id)",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "N5",
@@ -474,6 +524,7 @@ pub const CATALOG: &[Rule] = &[
         why: "aws-node reads the ENIConfig when a node starts: existing nodes keep their old pod addresses until they are replaced; node groups use node subnets, never pod subnets.",
         fix: "apply aws-node settings and ENIConfigs, then cordon, drain and replace the nodes",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "N6",
@@ -483,15 +534,17 @@ pub const CATALOG: &[Rule] = &[
         why: "The primary ENI carries no pods: (ENIs - 1) x (IPv4 per ENI - 1) + 2 instead of ENIs x (IPv4 per ENI - 1) + 2 (assets/eni-limits.tsv).",
         fix: "set the node groups' maxPods accordingly, or use prefix delegation",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "N7",
         area: Area::CustomNetworking,
         severity: Severity::Warn,
         title: "shared VPCs select ENIConfigs by AZ ID",
-        why: "AZ names map to different zones in each account: in a shared VPC only AZ IDs (topology.k8s.aws/zone-id) are stable.",
-        fix: "set customNetworking.eniConfigLabel: topology.k8s.aws/zone-id",
+        why: "AZ names map to different zones in each account: in a shared VPC only AZ IDs are stable. Nodes carry topology.k8s.aws/zone-id only from Kubernetes 1.30 on; older nodes fall back to an ENIConfig named default and pods get no IPs.",
+        fix: "on 1.30 or later set customNetworking.eniConfigLabel: topology.k8s.aws/zone-id; before, label the node groups with their AZ ID and select by that label",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "N8",
@@ -501,6 +554,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Since VPC CNI 1.18, subnets tagged kubernetes.io/role/cni=1 are used for pods; with custom networking on, the ENIConfigs decide instead.",
         fix: "use one mechanism: custom networking, or the cni tag without it",
         docs: CUSTOM_NET_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "X4",
@@ -510,6 +564,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Without an internet path only the regional STS endpoint answers; older SDKs default to the global one.",
         fix: "set AWS_STS_REGIONAL_ENDPOINTS=regional on IRSA workloads",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "X5",
@@ -519,6 +574,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The AWS Load Balancer Controller calls Shield and WAF, the Cluster Autoscaler fetches the instance price list: both fail without an internet path.",
         fix: "Load Balancer Controller: --enable-shield=false --enable-waf=false --enable-wafv2=false; Cluster Autoscaler: --aws-use-static-instance-list=true",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "X6",
@@ -528,6 +584,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Public registries are unreachable: images must come from ECR (pull-through cache, replication) or a registry inside the VPC.",
         fix: "mirror the images into ECR and point the workloads and add-ons at it",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "X7",
@@ -535,8 +592,9 @@ pub const CATALOG: &[Rule] = &[
         severity: Severity::Info,
         title: "HTTP proxies leave AWS traffic direct",
         why: "Through a proxy, node and pod calls to the endpoints and the instance metadata break unless excluded; SSL interception breaks OIDC.",
-        fix: "no_proxy: .eks.amazonaws.com, the VPC CIDRs, 169.254.169.254 and the endpoint DNS names; never intercept oidc.<region>.amazonaws.com",
+        fix: "no_proxy: .eks.amazonaws.com, the VPC CIDRs, 169.254.169.254 and the endpoint DNS names; never intercept oidc.eks.<region>.amazonaws.com (IPv6 clusters: oidc-eks.<region>.api.aws)",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "P8",
@@ -546,6 +604,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The eks-auth endpoint's private DNS name is under api.aws: a self-managed DNS (private DNS off) or a central endpoint setup must answer that domain too, or the Pod Identity agent cannot get credentials.",
         fix: "keep private DNS on, or add a record for eks-auth.<region>.api.aws to the self-managed zone",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html",
+        checked: CHECKED,
     },
     Rule {
         id: "P9",
@@ -555,6 +614,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Karpenter, the Load Balancer Controller, Cluster Autoscaler, Pod Identity, SSM sessions, logs, X-Ray and KMS each call AWS APIs that a node without egress reaches only through their endpoints; some need settings no endpoint provides.",
         fix: "add the feature's services to endpoints.services",
         docs: PRIVATE_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "P10",
@@ -564,6 +624,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A pull-through cache rule fetches an image from its upstream registry on the first pull; only images already cached pull through the VPC endpoints alone. ECR Public has no endpoint.",
         fix: "warm the cache from a network with a path to the upstream registry, or copy the images into ECR",
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html",
+        checked: CHECKED,
     },
     Rule {
         id: "V6",
@@ -573,6 +634,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Endpoint access, the lock-out guard, DNS forwarding and the exports act on the cluster the spec names; a name that matches no cluster of the VPC would leave the endpoint public and the DNS rule unmade without a word.",
         fix: "set clusterName to a cluster of the VPC (`eks-private-tui inventory` lists them), or remove it",
         docs: ACCESS_DOCS,
+        checked: CHECKED,
     },
     Rule {
         id: "X8",
@@ -582,6 +644,57 @@ pub const CATALOG: &[Rule] = &[
         why: "AWS refuses a name, description or tag it does not accept only when that call is made, leaving a half-done apply; metadata.name is part of every name and tag.",
         fix: "keep metadata.name to 1-38 letters, digits, - and _; see the finding for the value AWS would refuse",
         docs: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html",
+        checked: CHECKED,
+    },
+    Rule {
+        id: "R1",
+        area: Area::Endpoints,
+        severity: Severity::Info,
+        title: "an existing cluster is ready to lose its internet path",
+        why: "Without a spec (or before a spec chooses its endpoints and access), the cluster as it is is held to the fully-private target: the base endpoints, the S3 gateway on every node route table, existing endpoints' AZs and groups, private endpoint access. Each finding says whether it breaks the cluster today or once the NAT or internet gateway path is gone.",
+        fix: "fix what breaks today first; the rest before removing the NAT or internet gateway (a spec with endpoints and clusterEndpoint makes the plan for it)",
+        docs: PRIVATE_DOCS,
+        checked: CHECKED,
+    },
+    Rule {
+        id: "S7",
+        area: Area::NodeSubnets,
+        severity: Severity::Error,
+        title: "the cluster's own subnets are ones its clients can route to",
+        why: "The control plane's network interfaces sit in the cluster's subnets, and the private endpoint answers from them: in a secondary (100.64.0.0/10) pod subnet, peers and on-prem, which usually cannot route there, lose the API (cluster-api-provider-aws #6172).",
+        fix: "give the cluster subnets of the VPC's primary, routable CIDR (aws eks update-cluster-config --resources-vpc-config subnetIds=...), never pod subnets",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html",
+        checked: CHECKED,
+    },
+    Rule {
+        id: "A5",
+        area: Area::EndpointAccess,
+        severity: Severity::Info,
+        title: "access entries let the cluster be private from its first minute",
+        why: "A cluster on CONFIG_MAP authentication is reached only through the aws-auth ConfigMap, edited with kubectl through the endpoint; with access entries (API or API_AND_CONFIG_MAP) the operator's access is an AWS call that needs no path to the cluster.",
+        fix: "aws eks update-cluster-config --name CLUSTER --access-config authenticationMode=API_AND_CONFIG_MAP, then aws eks create-access-entry and associate-access-policy for the operators' role",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",
+        checked: CHECKED,
+    },
+    Rule {
+        id: "I1",
+        area: Area::Vpc,
+        severity: Severity::Info,
+        title: "IPv6 clusters: dual-stack names, IPv4 still needed",
+        why: "In an IPv6 cluster custom networking does not apply (N1); the OIDC and EKS hostnames under api.aws (oidc-eks.<region>.api.aws) are the dual-stack ones proxies and DNS must cover; node subnets still need IPv4; an egress-only internet gateway route (::/0 → eigw-) is still egress.",
+        fix: "keep IPv4 in the node subnets, cover the api.aws names in no_proxy and in any self-managed DNS, and count ::/0 → eigw- routes as egress to remove",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html",
+        checked: CHECKED,
+    },
+    Rule {
+        id: "V5",
+        area: Area::Vpc,
+        severity: Severity::Info,
+        title: "VPC Block Public Access: the proof of no internet path",
+        why: "With the region's Block Public Access on block-bidirectional and no exclusion for the VPC or its node subnets, no traffic crosses an internet or egress-only gateway: the proof that the cluster has no internet path. It also stops the NAT and internet gateway routes node subnets may still rely on; block-ingress leaves NAT egress open.",
+        fix: "turn on block-bidirectional (ec2 modify-vpc-block-public-access-options) once the cluster needs no NAT or internet gateway, and remove the exclusions that cover it",
+        docs: "https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html",
+        checked: CHECKED,
     },
 ];
 

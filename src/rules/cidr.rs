@@ -74,50 +74,43 @@ pub fn is_rfc1918(n: &Ipv4Net) -> bool {
     rfc1918().iter().any(|r| r.contains(n))
 }
 
-/// The ranges AWS refuses as an additional VPC CIDR, given the CIDRs already in the VPC
-/// (the restriction table of rule C1), each with the reason.
+/// The ranges AWS refuses as an additional VPC CIDR (the restriction table of rule C1),
+/// each with the reason. The row is the one of the VPC's primary CIDR (`existing[0]`); the
+/// 10.0.0.0/16 restriction looks at every CIDR of the VPC.
 pub fn restricted_ranges(existing: &[Ipv4Net]) -> Vec<(Ipv4Net, String)> {
     let [ten, one72, one92] = rfc1918();
     let bench = benchmark_range();
-    let mut out: Vec<(Ipv4Net, String)> = vec![];
-    let mut add = |r: Ipv4Net, why: String| {
-        if !out.iter().any(|(x, _)| *x == r) {
-            out.push((r, why));
-        }
+    let Some(primary) = existing.first() else {
+        return vec![];
     };
+    let because = |what: &str| format!("the VPC's primary CIDR is {primary} ({what})");
     let ten_slash_15 = net([10, 0, 0, 0], 15);
-    for e in existing {
-        let because = |what: &str| format!("the VPC has {e} ({what})");
-        if ten.contains(e) {
-            for r in [one72, one92, bench] {
-                add(r, because("in 10.0.0.0/8"));
-            }
-            if existing.iter().any(|x| ten_slash_15.contains(x)) {
-                add(net([10, 0, 0, 0], 16), because("a CIDR in 10.0.0.0/15"));
-            }
-        } else if one72.contains(e) {
-            for r in [ten, one92, bench, net([172, 31, 0, 0], 16)] {
-                add(r, because("in 172.16.0.0/12"));
-            }
-        } else if one92.contains(e) {
-            for r in [ten, one72, bench] {
-                add(r, because("in 192.168.0.0/16"));
-            }
-        } else if bench.contains(e) {
-            for r in rfc1918() {
-                add(r, because("in 198.19.0.0/16"));
-            }
-        } else {
-            // Public ranges and 100.64.0.0/10.
-            for r in [ten, one72, one92, bench] {
-                add(r, because("public or in 100.64.0.0/10"));
-            }
+    let (ranges, why): (Vec<Ipv4Net>, String) = if ten.contains(primary) {
+        let mut r = vec![one72, one92, bench];
+        if existing.iter().any(|x| ten_slash_15.contains(x)) {
+            r.push(net([10, 0, 0, 0], 16));
         }
-    }
-    out
+        (r, because("in 10.0.0.0/8"))
+    } else if one72.contains(primary) {
+        (
+            vec![ten, one92, bench, net([172, 31, 0, 0], 16)],
+            because("in 172.16.0.0/12"),
+        )
+    } else if one92.contains(primary) {
+        (vec![ten, one72, bench], because("in 192.168.0.0/16"))
+    } else if bench.contains(primary) {
+        (rfc1918().to_vec(), because("in 198.19.0.0/16"))
+    } else {
+        // Public ranges and 100.64.0.0/10.
+        (
+            vec![ten, one72, one92, bench],
+            because("public or in 100.64.0.0/10"),
+        )
+    };
+    ranges.into_iter().map(|r| (r, why.clone())).collect()
 }
 
-/// Why `new` cannot be added to a VPC whose CIDRs are `existing`, whose route tables send
+/// Why `new` cannot be added to a VPC whose CIDRs are `existing` (the primary first), whose route tables send
 /// `routes` somewhere, and which is peered with `peers`; empty when it can.
 pub fn secondary_cidr_problems(
     new: &Ipv4Net,
@@ -143,9 +136,17 @@ pub fn secondary_cidr_problems(
         }
     }
     for r in routes {
-        // 0.0.0.0/0 overlaps everything and does not block an association.
-        if r.prefix_len() > 0 && overlaps(new, r) && !existing.iter().any(|e| e == r) {
-            out.push(format!("{new} overlaps the route destination {r}"));
+        // AWS refuses a CIDR the same as or larger than a route destination; one inside a
+        // destination is allowed (10.50.0.0/16 with 10.0.0.0/8 → TGW). 0.0.0.0/0 does not
+        // count.
+        if r.prefix_len() > 0
+            && new.prefix_len() <= r.prefix_len()
+            && new.contains(&r.network())
+            && !existing.iter().any(|e| e == r)
+        {
+            out.push(format!(
+                "{new} is the same as or larger than the route destination {r}: AWS refuses it (a CIDR inside {r} would be allowed)"
+            ));
         }
     }
     for p in peers {
@@ -218,6 +219,11 @@ mod tests {
             ("100.64.0.0/29", &["10.0.0.0/16"], false),
             // overlap with the VPC itself
             ("10.0.128.0/17", &["10.0.0.0/16"], false),
+            // the row is the primary CIDR's: 100.64.0.0/16 as a secondary does not bring
+            // the row of 100.64.0.0/10 (which would refuse 10/8)
+            ("10.1.0.0/16", &["10.0.0.0/16", "100.64.0.0/16"], true),
+            ("192.168.0.0/20", &["10.0.0.0/16", "100.64.0.0/16"], false),
+            ("10.1.0.0/16", &["100.64.0.0/16", "10.2.0.0/16"], false),
         ];
         for (new, existing, ok) in cases {
             let p = problems(new, existing);
@@ -230,6 +236,12 @@ mod tests {
         let vpc = [n("10.0.0.0/16")];
         let p = secondary_cidr_problems(&n("100.64.0.0/16"), &vpc, &[n("100.64.5.0/24")], &[]);
         assert!(p[0].contains("route destination 100.64.5.0/24"), "{p:?}");
+        // Inside a route destination is allowed: 10.50.0.0/16 with 10.0.0.0/8 → TGW.
+        let tgw = [n("10.0.0.0/8")];
+        assert!(secondary_cidr_problems(&n("10.50.0.0/16"), &vpc, &tgw, &[]).is_empty());
+        // The same as a destination is not.
+        let p = secondary_cidr_problems(&n("10.50.0.0/16"), &vpc, &[n("10.50.0.0/16")], &[]);
+        assert!(p[0].contains("same as or larger"), "{p:?}");
         let p = secondary_cidr_problems(
             &n("100.64.0.0/16"),
             &vpc,

@@ -151,10 +151,24 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .filter_map(|id| v.subnet(id))
         .any(|s| !s.owner_id.is_empty() && s.owner_id != ctx.inv.account);
     if shared && cn.eni_config_label == LABEL_ZONE {
+        // Nodes carry the zone-id label only from 1.30 on (N4): before, the label must
+        // be one the node groups set themselves.
+        let old = ctx.cluster.filter(|c| {
+            !version_at_least(&c.version, ZONE_ID_LABEL_SINCE.0, ZONE_ID_LABEL_SINCE.1)
+        });
+        let fix = match old {
+            Some(c) => format!(
+                "cluster {} runs Kubernetes {}, whose nodes do not carry {LABEL_ZONE_ID}: upgrade to 1.30 and set eniConfigLabel: {LABEL_ZONE_ID}, or give each node group a label with its AZ ID (in its launch template) and name ENIConfigs after AZ IDs",
+                c.name, c.version
+            ),
+            None => format!(
+                "set eniConfigLabel: {LABEL_ZONE_ID} (ENIConfigs are then named after AZ IDs)"
+            ),
+        };
         out.push(rule(Id::N7).at(
             "customNetworking.eniConfigLabel",
             "the node subnets are shared from another account, where AZ names differ: select ENIConfigs by zone ID",
-        ).fix(format!("set eniConfigLabel: {LABEL_ZONE_ID} (ENIConfigs are then named after AZ IDs)")));
+        ).fix(fix));
     }
     // ENIConfig security groups exist in the VPC.
     for (i, sg) in cn.security_group_ids.iter().enumerate() {
@@ -351,6 +365,32 @@ mod tests {
             Severity::Warn,
             "zone ID"
         ));
+        // Before 1.30 the zone-id label is not on the nodes: N7 does not send users to it
+        // alone.
+        let fix = |inv: &crate::inventory::Inventory| {
+            crate::rules::evaluate(
+                inv,
+                Some(&with(crate::spec::LABEL_ZONE, &[], true)),
+                None,
+                None,
+            )
+            .into_iter()
+            .find(|f| f.id == "N7")
+            .map(|f| f.fix)
+            .unwrap()
+        };
+        shared.clusters[0].version = "1.30".into();
+        assert!(
+            fix(&shared).starts_with("set eniConfigLabel"),
+            "{}",
+            fix(&shared)
+        );
+        shared.clusters[0].version = "1.29".into();
+        let f = fix(&shared);
+        assert!(
+            f.contains("runs Kubernetes 1.29") && f.contains("label with its AZ ID"),
+            "{f}"
+        );
     }
 
     #[test]

@@ -56,12 +56,13 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "the cluster VPC",
             out,
         );
-        if azs < 2 {
-            out.push(rule(Id::D2).at(
-                "dns.inboundEndpoint.subnetIds",
-                format!("the inbound endpoint spans {azs} AZ(s); Route 53 Resolver needs IPs in at least 2"),
-            ));
-        }
+        ip_count_and_azs(
+            "inbound",
+            "dns.inboundEndpoint.subnetIds",
+            inb.subnet_ids.len(),
+            azs,
+            out,
+        );
         // G4: who may query it.
         for (i, c) in inb.allow_from_cidrs.iter().enumerate() {
             if let Err(e) = parse_v4(c) {
@@ -110,6 +111,29 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 out.push(rule(Id::D4).at(field, format!("{id} is not a VPC of {}", inv.region)));
             }
         }
+        if rule_spec.domain == "auto"
+            && let Some(name) = &spec.cluster_name
+            && ctx.cluster.is_none_or(|c| c.api_host().is_empty())
+        {
+            // The plan has no hostname to forward: say so rather than plan no rule.
+            out.push(
+                rule(Id::D5)
+                    .at(
+                        "dns.forwardRule.domain",
+                        match ctx.cluster {
+                            None => format!(
+                                "domain auto is the API hostname of cluster {name}, which is not in {}: no forward rule is planned",
+                                v.id
+                            ),
+                            Some(_) => format!(
+                                "domain auto is the API hostname of cluster {name}, which EKS has not given yet: no forward rule is planned"
+                            ),
+                        },
+                    )
+                    .severity(Severity::Error)
+                    .fix("run the plan once the cluster exists and has its endpoint, or set domain to the API hostname"),
+            );
+        }
         if rule_spec.domain != "auto" {
             let host = ctx.cluster.map(|c| c.api_host());
             let domain = rule_spec.domain.trim_end_matches('.').to_lowercase();
@@ -142,12 +166,13 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 &client.id,
                 out,
             );
-            if azs < 2 {
-                out.push(rule(Id::D2).at(
-                    "dns.outboundEndpoint.subnetIds",
-                    format!("the outbound endpoint spans {azs} AZ(s); it needs at least 2"),
-                ));
-            }
+            ip_count_and_azs(
+                "outbound",
+                "dns.outboundEndpoint.subnetIds",
+                outb.subnet_ids.len(),
+                azs,
+                out,
+            );
             let peered = v.peerings.iter().any(|p| {
                 p.status == PeeringStatus::Active
                     && (p.requester_vpc_id == client.id || p.accepter_vpc_id == client.id)
@@ -185,6 +210,32 @@ fn subnet_azs(
     azs.sort_unstable();
     azs.dedup();
     azs.len()
+}
+
+/// D2: a Resolver endpoint needs at least two IP addresses (AWS refuses fewer; apply asks
+/// for one per listed subnet), and should have them in two AZs (recommended, for
+/// redundancy: a warning).
+fn ip_count_and_azs(side: &str, field: &str, ips: usize, azs: usize, out: &mut Vec<Finding>) {
+    if ips < 2 {
+        out.push(
+            rule(Id::D2)
+                .at(
+                    field,
+                    format!("the {side} endpoint would get {ips} IP address(es); Route 53 Resolver requires at least 2 (one per listed subnet)"),
+                )
+                .fix(format!("list two subnets in {field}, in two AZs")),
+        );
+    } else if azs < 2 {
+        out.push(
+            rule(Id::D2)
+                .at(
+                    field,
+                    format!("the {side} endpoint's IPs are all in {azs} AZ: AWS recommends two AZs, so that one AZ's outage does not stop DNS"),
+                )
+                .severity(Severity::Warn)
+                .fix(format!("list subnets of two AZs in {field}")),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -255,7 +306,32 @@ mod tests {
             outbound_endpoint: None,
             forward_rule: None,
         });
-        assert!(has(&inv, &one_az, "D2", Severity::Error, "spans 1 AZ"));
+        // Two IPs in one AZ: AWS takes them; two AZs are a recommendation.
+        assert!(has(
+            &inv,
+            &one_az,
+            "D2",
+            Severity::Warn,
+            "recommends two AZs"
+        ));
+        assert!(
+            !evaluate(&inv, Some(&one_az), None, None)
+                .iter()
+                .any(|f| f.id == "D2" && f.severity == Severity::Error)
+        );
+        // One IP: AWS refuses it.
+        let one_ip = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a"], &["10.99.0.0/16"]),
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        assert!(has(
+            &inv,
+            &one_ip,
+            "D2",
+            Severity::Error,
+            "requires at least 2"
+        ));
         let foreign = with(Dns {
             inbound_endpoint: inbound(&["subnet-priv-a", "subnet-x"], &["10.99.0.0/16"]),
             outbound_endpoint: None,

@@ -51,11 +51,12 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(rule(Id::E2).at(
                 "endpoints.services",
                 format!("EKS API PrivateLink is not offered in {}: self-managed nodes cannot call DescribeCluster from the VPC (managed node groups do not need it)", ctx.inv.region),
-            ).severity(Severity::Info));
+            ).severity(Severity::Info)
+            .fix("use managed node groups, or give self-managed nodes apiServerEndpoint and certificateAuthority in their bootstrap configuration: they then need no EKS API"));
         } else if !planned("eks") {
             out.push(rule(Id::E2).at(
                 "endpoints.services",
-                "no eks endpoint: self-managed node bootstrap and in-VPC EKS API calls fail without an internet path",
+                "no eks endpoint: self-managed node bootstrap (when not given the API endpoint and CA) and in-VPC EKS API calls (Karpenter, eksctl) fail without an internet path",
             ));
         }
     }
@@ -109,6 +110,18 @@ mod tests {
             ..Default::default()
         }];
         assert!(has(&no_eks, &s, "E2", Severity::Info, ""));
+        // Self-managed nodes given the API endpoint and CA need no EKS API: both fixes say so.
+        for inv in [&inv, &no_eks] {
+            let e2 = super::super::evaluate(inv, Some(&s), None, None)
+                .into_iter()
+                .find(|f| f.id == "E2")
+                .unwrap();
+            assert!(
+                e2.fix
+                    .contains("apiServerEndpoint and certificateAuthority"),
+                "{e2:?}"
+            );
+        }
     }
 
     #[test]
@@ -121,5 +134,14 @@ mod tests {
                 "{id} with NAT egress and public access"
             );
         }
+        // The OIDC host users copy into no_proxy is oidc.eks.<region>.amazonaws.com.
+        let x7 = super::super::evaluate(&inv, Some(&isolated_spec()), None, None)
+            .into_iter()
+            .find(|f| f.id == "X7")
+            .unwrap();
+        assert!(
+            x7.fix.contains("oidc.eks.<region>.amazonaws.com") && !x7.fix.contains("oidc.<region>"),
+            "{x7:?}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 use super::cidr::parse_v4;
 use super::{Context, Finding, Id, Severity, rule};
 use crate::inventory::EndpointState;
-use crate::spec::starter::BASE_SERVICES;
+use crate::spec::services::base_services;
 
 /// Largest endpoint policy AWS accepts (rule P6).
 pub const MAX_POLICY_CHARS: usize = 20_480;
@@ -62,6 +62,102 @@ pub fn s3_policy_allows_ecr_layers(policy: &str, region: &str) -> bool {
     })
 }
 
+/// Where an existing interface endpoint falls short of nodes and pods: the node AZs the
+/// service supports that hold no subnet of the endpoint (`(az, node subnet)`), and the node
+/// or pod CIDRs none of its groups lets in on tcp/443. `None` for the CIDRs when its groups
+/// are of another VPC or were not read (nothing to judge by).
+pub(super) struct Gaps<'a> {
+    pub missing_azs: Vec<(&'a str, &'a str)>,
+    pub shut: Option<Vec<String>>,
+}
+
+pub(super) fn endpoint_gaps<'a>(
+    v: &crate::inventory::Vpc,
+    e: &crate::inventory::Endpoint,
+    service: Option<&crate::inventory::EndpointService>,
+    nodes: &[(&'a str, &'a str)],
+    cidrs: &[String],
+) -> Gaps<'a> {
+    let covered: Vec<&str> = e
+        .subnet_ids
+        .iter()
+        .filter_map(|id| v.subnet(id))
+        .map(|s| s.az.as_str())
+        .collect();
+    let missing_azs = nodes
+        .iter()
+        .filter(|(az, _)| !covered.contains(az))
+        .filter(|(az, _)| {
+            service.is_none_or(|x| {
+                x.availability_zones.is_empty() || x.availability_zones.iter().any(|a| a == az)
+            })
+        })
+        .copied()
+        .collect();
+    let groups: Vec<&crate::inventory::SecurityGroup> = v
+        .security_groups
+        .iter()
+        .filter(|g| e.security_group_ids.contains(&g.id))
+        .collect();
+    let shut = (!groups.is_empty()).then(|| {
+        cidrs
+            .iter()
+            .filter(|c| !groups.iter().any(|g| g.allows_tcp_from(443, c)))
+            .cloned()
+            .collect()
+    });
+    Gaps { missing_azs, shut }
+}
+
+/// P2 for an endpoint that lacks subnets in node AZs: `what` names it.
+pub(super) fn p2_missing_azs(
+    e: &crate::inventory::Endpoint,
+    what: &str,
+    missing: &[(&str, &str)],
+) -> Finding {
+    rule(Id::P2)
+        .at(
+            &e.id,
+            format!(
+                "{what} {} ({}) has no subnet in {}: nodes there cross AZs to reach it, and lose it with its AZ",
+                e.id,
+                e.service,
+                missing.iter().map(|(az, _)| *az).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .severity(Severity::Warn)
+        .fix(format!(
+            "aws ec2 modify-vpc-endpoint --vpc-endpoint-id {} --add-subnet-ids {}",
+            e.id,
+            missing.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" ")
+        ))
+}
+
+/// G1 for an endpoint whose groups shut out `shut`: `what` names it, `why` says what
+/// follows.
+pub(super) fn g1_shut(
+    e: &crate::inventory::Endpoint,
+    what: &str,
+    shut: &[String],
+    why: &str,
+) -> Finding {
+    rule(Id::G1)
+        .at(
+            &e.id,
+            format!(
+                "{what} {} ({}) does not let tcp/443 in from {}: {why}",
+                e.id,
+                e.service,
+                shut.join(", "),
+            ),
+        )
+        .fix(format!(
+            "aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port 443 --cidr {} (and each other CIDR)",
+            e.security_group_ids.first().map(String::as_str).unwrap_or("<group>"),
+            shut[0]
+        ))
+}
+
 /// An adopted interface endpoint is used as it is (the plan does not change it): say where
 /// it falls short of what the spec's nodes and pods need. P2: a node AZ the service
 /// supports without a subnet of the endpoint; G1: a node or pod subnet CIDR none of its
@@ -74,51 +170,11 @@ fn check_adopted(
     out: &mut Vec<Finding>,
 ) {
     let Some(v) = ctx.vpc else { return };
-    let covered: Vec<&str> = e
-        .subnet_ids
-        .iter()
-        .filter_map(|id| v.subnet(id))
-        .map(|s| s.az.as_str())
-        .collect();
-    let missing: Vec<(&String, &String)> = spec
+    let nodes: Vec<(&str, &str)> = spec
         .node_subnets
         .iter()
-        .filter(|(az, _)| !covered.contains(&az.as_str()))
-        .filter(|(az, _)| {
-            service.is_none_or(|x| {
-                x.availability_zones.is_empty() || x.availability_zones.contains(az)
-            })
-        })
+        .map(|(az, id)| (az.as_str(), id.as_str()))
         .collect();
-    if !missing.is_empty() {
-        out.push(
-            rule(Id::P2)
-                .at(
-                    &e.id,
-                    format!(
-                        "the adopted {} ({}) has no subnet in {}: nodes there cross AZs to reach it, and lose it with its AZ",
-                        e.id,
-                        e.service,
-                        missing.iter().map(|(az, _)| az.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-                .severity(Severity::Warn)
-                .fix(format!(
-                    "aws ec2 modify-vpc-endpoint --vpc-endpoint-id {} --add-subnet-ids {}",
-                    e.id,
-                    missing.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join(" ")
-                )),
-        );
-    }
-    let groups: Vec<&crate::inventory::SecurityGroup> = v
-        .security_groups
-        .iter()
-        .filter(|g| e.security_group_ids.contains(&g.id))
-        .collect();
-    // Groups of another VPC or not read: nothing to judge by.
-    if groups.is_empty() {
-        return;
-    }
     let mut cidrs: Vec<String> = spec
         .node_subnets
         .values()
@@ -128,28 +184,20 @@ fn check_adopted(
     if let Some(sec) = &spec.secondary_cidr {
         cidrs.extend(sec.pod_subnets.values().cloned());
     }
-    let shut: Vec<String> = cidrs
-        .into_iter()
-        .filter(|c| !groups.iter().any(|g| g.allows_tcp_from(443, c)))
-        .collect();
-    if let Some(first) = shut.first() {
-        out.push(
-            rule(Id::G1)
-                .at(
-                    &e.id,
-                    format!(
-                        "the adopted {} ({}) does not let tcp/443 in from {}: its groups {} are not changed by the plan",
-                        e.id,
-                        e.service,
-                        shut.join(", "),
-                        e.security_group_ids.join(", ")
-                    ),
-                )
-                .fix(format!(
-                    "aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port 443 --cidr {first} (and each other CIDR)",
-                    e.security_group_ids[0]
-                )),
-        );
+    let gaps = endpoint_gaps(v, e, service, &nodes, &cidrs);
+    if !gaps.missing_azs.is_empty() {
+        out.push(p2_missing_azs(e, "the adopted", &gaps.missing_azs));
+    }
+    if let Some(shut) = gaps.shut.filter(|s| !s.is_empty()) {
+        out.push(g1_shut(
+            e,
+            "the adopted",
+            &shut,
+            &format!(
+                "its groups {} are not changed by the plan",
+                e.security_group_ids.join(", ")
+            ),
+        ));
     }
 }
 
@@ -238,7 +286,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let inv = ctx.inv;
 
     // P7: the base set.
-    let missing: Vec<&str> = BASE_SERVICES
+    let missing: Vec<&str> = base_services()
         .iter()
         .copied()
         .filter(|b| !ep.services.iter().any(|s| s == b))
@@ -521,7 +569,7 @@ mod tests {
 
     #[test]
     fn a_good_endpoint_set_is_clean() {
-        let s = with(BASE, Some("sg-ep"), None);
+        let s = with_access(with(BASE, Some("sg-ep"), None));
         let f: Vec<_> = found(&inv(), &s)
             .into_iter()
             .filter(|f| f.1 != Severity::Info)

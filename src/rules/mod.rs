@@ -3,16 +3,20 @@
 //! [`CATALOG`] holds its severity, why and fix, and docs/rules.md is checked against it.
 
 mod access;
+mod addons;
+mod bpa;
 #[cfg(test)]
 mod cases;
 pub mod catalog;
 pub mod cidr;
+mod cluster;
 pub mod cni;
 mod dns;
 mod egress;
 mod endpoints;
 pub mod nacl;
 pub mod names;
+mod readiness;
 pub mod secondary;
 mod subnets;
 #[cfg(test)]
@@ -55,8 +59,10 @@ pub struct Rule {
     pub title: &'static str,
     pub why: &'static str,
     pub fix: &'static str,
-    /// An AWS documentation page.
+    /// An AWS documentation page: the rule's source.
     pub docs: &'static str,
+    /// When the rule's text was last compared with its source (YYYY-MM-DD).
+    pub checked: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,6 +78,37 @@ pub struct Finding {
     pub why: &'static str,
     pub fix: String,
     pub docs: &'static str,
+    /// The readiness audit (R1): whether it breaks the cluster now, or only once the
+    /// egress path (NAT, internet gateway) is gone. None for the other findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breaks: Option<Breaks>,
+}
+
+/// When a readiness finding (R1) breaks the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Breaks {
+    /// Now, with the egress path still there.
+    Today,
+    /// Once the NAT or internet gateway path is removed.
+    WithoutEgress,
+}
+
+impl Breaks {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Breaks::Today => "today",
+            Breaks::WithoutEgress => "without-egress",
+        }
+    }
+
+    /// How the finding's message starts.
+    pub fn words(self) -> &'static str {
+        match self {
+            Breaks::Today => "breaks today",
+            Breaks::WithoutEgress => "breaks once the NAT or internet path is gone",
+        }
+    }
 }
 
 impl Rule {
@@ -86,6 +123,7 @@ impl Rule {
             why: self.why,
             fix: self.fix.to_string(),
             docs: self.docs,
+            breaks: None,
         }
     }
 }
@@ -105,6 +143,50 @@ impl Finding {
     pub fn area(mut self, a: Area) -> Self {
         self.area = a;
         self
+    }
+
+    /// A readiness finding (R1): when it breaks the cluster, said first in the message;
+    /// breaking today is an error, breaking without egress a warning.
+    pub fn breaks(mut self, when: Breaks) -> Self {
+        self.message = format!("{}: {}", when.words(), self.message);
+        self.severity = match when {
+            Breaks::Today => Severity::Error,
+            Breaks::WithoutEgress => Severity::Warn,
+        };
+        self.breaks = Some(when);
+        self
+    }
+}
+
+/// An optional read that did not answer, as a finding of the rule that needed it: a
+/// warning naming the permission when it was refused, else information (the region or
+/// the endpoint does not offer the call). `needs` says what the rule could not check.
+pub(super) fn unread_finding(
+    id: Id,
+    subject: &str,
+    u: &crate::inventory::Unread,
+    needs: &str,
+) -> Finding {
+    let message = format!(
+        "{} could not be read ({}: {}), so {needs} are not checked",
+        u.what, u.call, u.reason
+    );
+    if u.access_denied {
+        rule(id)
+            .at(subject, message)
+            .severity(Severity::Warn)
+            .fix(format!(
+                "grant {} (the IAM export's policy has it) and run check again",
+                u.call
+            ))
+    } else {
+        rule(id)
+            .at(subject, message)
+            .severity(Severity::Info)
+            .fix(format!(
+                "nothing to do if {} is not offered where this runs; else run check again",
+                u.call
+            ))
     }
 }
 
@@ -186,6 +268,7 @@ pub fn evaluate(
                     fix: "check vpcId and the region; `eks-private-tui inventory` lists the VPCs"
                         .into(),
                     docs: rule(Id::S3).docs,
+                    breaks: None,
                 });
                 vec![]
             }
@@ -216,6 +299,10 @@ pub fn evaluate(
         cni::check(&ctx, &mut out);
         egress::check(&ctx, &mut out);
         nacl::check(&ctx, &mut out);
+        readiness::check(&ctx, &mut out);
+        cluster::check(&ctx, &mut out);
+        addons::check(&ctx, &mut out);
+        bpa::check(&ctx, &mut out);
     }
     out.sort_by(|a, b| {
         (a.severity, a.id, &a.subject, &a.message).cmp(&(b.severity, b.id, &b.subject, &b.message))
@@ -242,7 +329,9 @@ mod tests {
     #[test]
     fn a_sound_setup_has_no_errors_or_warnings() {
         let inv = inventory();
-        let f = evaluate(&inv, Some(&spec()), None, None);
+        let mut s = with_access(spec());
+        s.endpoints = Some(crate::spec::starter::base_endpoints(&inv, &s.metadata.name));
+        let f = evaluate(&inv, Some(&s), None, None);
         let noisy: Vec<_> = f.iter().filter(|f| f.severity != Severity::Info).collect();
         assert!(noisy.is_empty(), "{noisy:#?}");
     }

@@ -1,5 +1,6 @@
-//! G5: network ACLs of the node subnets let endpoint (443), DNS (53) and return traffic
-//! through.
+//! G5: network ACLs of the node and pod subnets let endpoint (443), DNS (53, between pods
+//! and the CoreDNS pods) and return traffic through, for every VPC CIDR. Traffic to the
+//! Amazon DNS server (VPC+2) is never filtered by network ACLs, so it is never blamed.
 
 use super::cidr::parse_v4;
 use super::{Context, Finding, Id, rule};
@@ -48,14 +49,16 @@ pub fn acl_of<'a>(v: &'a Vpc, subnet: &str) -> Option<&'a NetworkAcl> {
         .or_else(|| v.network_acls.iter().find(|a| a.is_default))
 }
 
-/// (what, egress, protocol, port) each node subnet's ACL must let through, to and from
-/// the VPC's CIDR: endpoints on 443, the VPC resolver on 53, and the replies on the
-/// ephemeral ports (Linux uses 32768–60999).
+/// (what, egress, protocol, port) each node and pod subnet's ACL must let through, to and
+/// from every VPC CIDR: endpoints on 443, DNS to and from the CoreDNS pods (which run on
+/// any node, so in any VPC CIDR) on 53, and the replies on the ephemeral ports (Linux
+/// uses 32768–60999).
 const NEEDED: &[(&str, bool, u8, u16)] = &[
     ("tcp/443 out to the endpoints", true, 6, 443),
     ("tcp/443 in (endpoint ENIs in these subnets)", false, 6, 443),
     ("replies on ephemeral tcp ports in", false, 6, 32768),
-    ("udp/53 out to the VPC resolver", true, 17, 53),
+    ("udp/53 out to the CoreDNS pods", true, 17, 53),
+    ("udp/53 in to CoreDNS pods here", false, 17, 53),
     ("replies on ephemeral udp ports in", false, 17, 32768),
 ];
 
@@ -64,26 +67,51 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if v.network_acls.is_empty() {
         return; // not read (older inventory): nothing to say
     }
-    let Some(primary) = v.active_cidrs().next().and_then(|c| parse_v4(c).ok()) else {
+    // Every VPC CIDR, the spec's planned secondary one too (pods call from it).
+    let mut cidrs: Vec<Ipv4Net> = v.active_cidrs().filter_map(|c| parse_v4(c).ok()).collect();
+    if let Some(sec) = ctx
+        .spec
+        .and_then(|s| s.secondary_cidr.as_ref())
+        .and_then(|s| parse_v4(&s.cidr).ok())
+        && !cidrs.contains(&sec)
+    {
+        cidrs.push(sec);
+    }
+    if cidrs.is_empty() {
         return;
-    };
-    for super::NodeSubnet { field, id, .. } in ctx.node_subnets() {
+    }
+    // The node subnets, and the spec's pod subnets that exist already.
+    let mut subnets: Vec<(String, &str)> = ctx
+        .node_subnets()
+        .into_iter()
+        .map(|n| (n.field, n.id))
+        .collect();
+    if let Some(sec) = ctx.spec.and_then(|s| s.secondary_cidr.as_ref()) {
+        for (az, cidr) in &sec.pod_subnets {
+            if let Some(sn) = v.subnets.iter().find(|sn| &sn.cidr == cidr) {
+                subnets.push((format!("secondaryCidr.podSubnets.{az}"), sn.id.as_str()));
+            }
+        }
+    }
+    for (field, id) in subnets {
         let Some(acl) = acl_of(v, id) else { continue };
-        let blocked: Vec<&str> = NEEDED
-            .iter()
-            .filter(|(_, egress, proto, port)| {
-                !nacl_allows(&acl.entries, *egress, *proto, *port, &primary)
-            })
-            .map(|(what, ..)| *what)
-            .collect();
+        let mut blocked: Vec<String> = vec![];
+        for cidr in &cidrs {
+            let what: Vec<&str> = NEEDED
+                .iter()
+                .filter(|(_, egress, proto, port)| {
+                    !nacl_allows(&acl.entries, *egress, *proto, *port, cidr)
+                })
+                .map(|(what, ..)| *what)
+                .collect();
+            if !what.is_empty() {
+                blocked.push(format!("{} for {cidr}", what.join(", ")));
+            }
+        }
         if !blocked.is_empty() {
             out.push(rule(Id::G5).at(
                 field,
-                format!(
-                    "{} of {id} blocks {} for {primary}",
-                    acl.id,
-                    blocked.join(", ")
-                ),
+                format!("{} of {id} blocks {}", acl.id, blocked.join("; ")),
             ));
         }
     }
@@ -180,5 +208,50 @@ mod tests {
             g5[0].message
         );
         assert!(!g5[0].message.contains("tcp/443 in"), "{}", g5[0].message);
+        // Never the VPC resolver: ACLs cannot filter it.
+        assert!(!g5[0].message.contains("resolver"), "{}", g5[0].message);
+        assert!(
+            g5[0].message.contains("for 10.0.0.0/16"),
+            "{}",
+            g5[0].message
+        );
+    }
+
+    /// The secondary CIDR counts: an ACL that passes only the primary CIDR blocks pods.
+    #[test]
+    fn g5_checks_every_vpc_cidr_and_the_pod_subnets() {
+        let mut inv = inventory();
+        let mut primary_only = default_acl();
+        primary_only.entries = vec![
+            entry(100, false, "-1", "allow", "10.0.0.0/16", None),
+            entry(100, true, "-1", "allow", "10.0.0.0/16", None),
+        ];
+        vpc_mut(&mut inv).network_acls = vec![primary_only];
+        assert!(!ids(&inv, Some(&spec())).contains(&"G5"));
+        let mut s = spec();
+        s.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: [("eu-west-1a".to_string(), "100.64.0.0/19".to_string())].into(),
+        });
+        vpc_mut(&mut inv).subnets.push(subnet(
+            "subnet-pod-a",
+            "eu-west-1a",
+            "euw1-az1",
+            "100.64.0.0/19",
+            crate::inventory::SubnetKind::Isolated,
+            "rtb-priv-a",
+        ));
+        let f = super::super::evaluate(&inv, Some(&s), None, None);
+        let g5: Vec<_> = f.iter().filter(|f| f.id == "G5").collect();
+        assert!(
+            g5.iter()
+                .any(|f| f.subject == "secondaryCidr.podSubnets.eu-west-1a"),
+            "{g5:#?}"
+        );
+        assert!(
+            g5.iter().all(|f| f.message.contains("for 100.64.0.0/16")
+                && !f.message.contains("for 10.0.0.0/16")),
+            "{g5:#?}"
+        );
     }
 }

@@ -196,7 +196,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(rule(Id::C5).at(
             "secondaryCidr.cidr",
-            format!("{new} will be new to the cluster's VPC"),
+            format!("{new} will be new to the cluster's VPC: EKS can take up to five hours to recognise it (exec, logs and webhooks to pods in it fail meanwhile)"),
         ));
     }
 
@@ -386,7 +386,9 @@ mod tests {
     fn a_good_secondary_cidr_passes_with_c5_info() {
         let s = spec_with("100.64.0.0/16", GOOD, true);
         assert!(errors(&s).is_empty(), "{:?}", errors(&s));
-        assert!(ids(&inventory(), Some(&s)).contains(&"C5"));
+        let f = super::super::evaluate(&inventory(), Some(&s), None, None);
+        let c5 = f.iter().find(|f| f.id == "C5").expect("C5");
+        assert!(c5.message.contains("up to five hours"), "{c5:?}");
     }
 
     #[test]
@@ -394,7 +396,7 @@ mod tests {
         for (cidr, needle) in [
             ("172.16.0.0/16", "AWS refuses here"),
             ("10.0.128.0/17", "overlaps the VPC's CIDR"),
-            ("10.99.0.0/16", "overlaps the route destination"),
+            ("10.99.0.0/16", "the route destination 10.99.0.0/16"),
             ("169.254.0.0/16", "169.254.0.0/16"),
             ("100.64.0.0/12", "between /16 and /28"),
             ("100.64.0.1/16", "host bits"),

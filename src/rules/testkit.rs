@@ -168,6 +168,8 @@ pub fn inventory() -> Inventory {
             service_cidr: Some("172.20.0.0/16".into()),
             ip_family: "ipv4".into(),
             subnet_ids: vec!["subnet-priv-a".into(), "subnet-priv-b".into()],
+            // EKS makes one for every cluster (the tcp/443 rules of E3 go on it).
+            cluster_security_group_id: Some("sg-cluster".into()),
             ..Default::default()
         }],
         ..Default::default()
@@ -182,6 +184,37 @@ pub fn spec() -> crate::spec::Spec {
         .insert("eu-west-1a".into(), "subnet-priv-a".into());
     s.node_subnets
         .insert("eu-west-1b".into(), "subnet-priv-b".into());
+    s
+}
+
+/// `s` with endpoint access chosen (private, and public from one operator network): what
+/// the readiness audit (R1) holds an unchosen spec to is then the spec's to say.
+pub fn with_access(mut s: crate::spec::Spec) -> crate::spec::Spec {
+    s.cluster_endpoint = Some(crate::spec::ClusterEndpoint {
+        private_access: true,
+        public_access: true,
+        public_access_cidrs: vec!["203.0.113.0/24".into()],
+        allow_https_from_cidrs: vec![],
+    });
+    s
+}
+
+/// `s` with the base endpoints chosen, in a group the plan creates.
+pub fn with_endpoints(mut s: crate::spec::Spec) -> crate::spec::Spec {
+    s.endpoints = Some(crate::spec::Endpoints {
+        services: ["ec2", "ecr.api", "ecr.dkr", "s3", "sts"]
+            .map(str::to_string)
+            .to_vec(),
+        features: vec![],
+        private_dns: true,
+        security_group: crate::spec::SecurityGroupChoice {
+            id: None,
+            create: Some(crate::spec::CreateSecurityGroup {
+                name: "prod-endpoints".into(),
+            }),
+        },
+        extra_route_table_ids: vec![],
+    });
     s
 }
 

@@ -26,6 +26,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         }
                     ),
                 ));
+                // What acts on the cluster is not planned: said where the spec asks for it.
+                if ctx.spec.is_some_and(|s| s.cluster_endpoint.is_some()) {
+                    out.push(rule(Id::V6).at(
+                        "clusterEndpoint",
+                        format!(
+                            "endpoint access and its allow-list are not planned: there is no cluster {name:?} in {} to apply them to",
+                            v.id
+                        ),
+                    ));
+                }
             }
             // A cluster whose VPC the API did not say is taken at its word.
             Some(c) if c.vpc_id.as_deref().is_some_and(|o| o != v.id) => out.push(rule(Id::V6).at(

@@ -9,8 +9,7 @@
 use super::Spec;
 use crate::inventory::{Inventory, SubnetKind};
 
-/// The endpoint set every private cluster needs (rule P7): `s3` is the gateway endpoint.
-pub const BASE_SERVICES: &[&str] = &["ec2", "ecr.api", "ecr.dkr", "s3", "sts"];
+pub use super::services::base_services;
 
 pub const HEADER: [&str; 2] = [
     "eks-private-tui spec (docs/spec.md describes every field).",
@@ -120,7 +119,7 @@ fn block_before(inv: Option<&Inventory>, path: &[&str]) -> Vec<String> {
                 "The base set (P7); add eks, eks-auth, logs, elasticloadbalancing, autoscaling, ssm... as features need.".to_string(),
             ];
             if let Some(inv) = inv.filter(|i| !i.endpoint_services.is_empty()) {
-                let missing: Vec<&str> = BASE_SERVICES
+                let missing: Vec<&str> = base_services()
                     .iter()
                     .copied()
                     .filter(|s| !inv.offers(s))

@@ -32,6 +32,10 @@ pub struct Feature {
     /// What no endpoint provides and the operator must still do ("" when nothing).
     #[serde(default)]
     pub note: String,
+    /// The EKS add-ons (ListAddons names) that are this feature: a cluster running one
+    /// needs the feature's services whatever the spec says (rule P9).
+    #[serde(default)]
+    pub addons: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -59,6 +63,13 @@ impl Catalogue {
             .map(|s| s.name.as_str())
     }
 
+    /// The feature an EKS add-on is, if the catalogue knows it.
+    pub fn feature_of_addon(&self, addon: &str) -> Option<&Feature> {
+        self.features
+            .iter()
+            .find(|f| f.addons.iter().any(|a| a == addon))
+    }
+
     pub fn feature_ids(&self) -> Vec<&str> {
         self.features.iter().map(|f| f.id.as_str()).collect()
     }
@@ -76,6 +87,14 @@ impl Catalogue {
             .map(|s| s.name.as_str())
             .collect()
     }
+}
+
+/// The endpoint set every private cluster needs (rule P7; `s3` is the gateway endpoint):
+/// the catalogue's `base` services, in its order. The rules, the starter spec and the
+/// wizard's endpoint screen all take it from here.
+pub fn base_services() -> &'static [&'static str] {
+    static BASE: OnceLock<Vec<&'static str>> = OnceLock::new();
+    BASE.get_or_init(|| catalogue().base().collect())
 }
 
 /// The catalogue as shipped.
@@ -96,11 +115,7 @@ mod tests {
             c.base().collect::<Vec<_>>(),
             ["ec2", "ecr.api", "ecr.dkr", "s3", "sts"]
         );
-        let mut base = c.base().collect::<Vec<_>>();
-        base.sort();
-        let mut shipped = crate::spec::commented::BASE_SERVICES.to_vec();
-        shipped.sort();
-        assert_eq!(base, shipped);
+        assert_eq!(base_services(), c.base().collect::<Vec<_>>());
         // Every feature names services of the catalogue, and IDs are unique.
         for f in &c.features {
             assert!(!f.services.is_empty(), "{} needs no service", f.id);

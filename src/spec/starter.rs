@@ -4,7 +4,7 @@
 use super::Spec;
 use crate::inventory::{Inventory, Subnet, SubnetKind};
 
-pub use super::commented::BASE_SERVICES;
+pub use super::services::base_services;
 
 /// The starter spec for `vpc_id` (and `cluster`, or the VPC's only cluster).
 pub fn starter(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Result<String, String> {
@@ -74,7 +74,7 @@ pub fn starter_spec(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Res
 /// The base endpoint set the region offers, with a group to create named after the spec.
 pub fn base_endpoints(inv: &Inventory, spec_name: &str) -> super::Endpoints {
     super::Endpoints {
-        services: BASE_SERVICES
+        services: base_services()
             .iter()
             .filter(|s| inv.offers(s))
             .map(|s| s.to_string())

@@ -3,9 +3,7 @@
 //! clock is paused, so 40 simulated minutes take no time.
 
 use super::*;
-use crate::aws::{CallCounter, ErrorKind};
-use aws_config::{BehaviorVersion, Region};
-use aws_credential_types::Credentials;
+use crate::aws::ErrorKind;
 use aws_sdk_ec2::operation::create_vpc_endpoint::{
     CreateVpcEndpointError, CreateVpcEndpointOutput,
 };
@@ -14,50 +12,11 @@ use aws_sdk_eks::operation::describe_update::DescribeUpdateOutput;
 use aws_sdk_eks::operation::update_cluster_config::UpdateClusterConfigOutput;
 use aws_sdk_route53resolver::operation::create_resolver_endpoint::CreateResolverEndpointOutput;
 use aws_sdk_route53resolver::operation::get_resolver_endpoint::GetResolverEndpointOutput;
-use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, create_mock_http_client, mock};
+use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::error::ErrorMetadata;
 use std::time::Duration;
 
-fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
-    let mut i = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
-    for r in rules {
-        i = i.with_rule(r);
-    }
-    i
-}
-
-/// An `Aws` whose clients answer from `rules` (each client takes the rules of its service).
-fn mocked(ec2: &[&Rule], eks: &[&Rule], r53: &[&Rule]) -> Aws {
-    let creds = Credentials::new("test", "test", None, None, "mocks");
-    let region = Region::new("eu-west-1");
-    macro_rules! client {
-        ($krate:ident, $rules:expr) => {
-            $krate::Client::from_conf(
-                $krate::Config::builder()
-                    .behavior_version(BehaviorVersion::latest())
-                    .region(region.clone())
-                    .credentials_provider(creds.clone())
-                    .retry_config(aws_config::retry::RetryConfig::disabled())
-                    .http_client(create_mock_http_client())
-                    .interceptor(interceptor($rules))
-                    .build(),
-            )
-        };
-    }
-    Aws {
-        region: "eu-west-1".into(),
-        profile: None,
-        endpoint_url: None,
-        ec2: client!(aws_sdk_ec2, ec2),
-        lock_ec2: client!(aws_sdk_ec2, &[]),
-        lock_calls: CallCounter::default(),
-        eks: client!(aws_sdk_eks, eks),
-        resolver: client!(aws_sdk_route53resolver, r53),
-        sts: client!(aws_sdk_sts, &[]),
-        calls: CallCounter::default(),
-        patience: Duration::from_secs(90),
-    }
-}
+use crate::aws::mocks::mocked;
 
 fn step() -> Step {
     Step {

@@ -1,0 +1,357 @@
+//! Optional reads: what the rules use when they can have it (a cluster's add-ons for P8
+//! and P9, VPC Block Public Access for V5). Throttling is waited out as for any read; any
+//! other failure (AccessDenied, an API the region or an emulator does not offer, a 5xx,
+//! which is tried once) leaves what they read unknown, said as an [`inv::Unread`] that the
+//! rules turn into a finding naming the call, and the rest of the inventory stands.
+
+use super::{Aws, AwsError, ErrorKind};
+use crate::inventory as inv;
+use aws_config::retry::RetryConfig;
+
+impl Aws {
+    /// Run an optional read: `Err` says what was not read and why.
+    pub(super) async fn optionally<T, F, Fut>(
+        &self,
+        what: impl Into<String>,
+        call: F,
+    ) -> Result<T, inv::Unread>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, AwsError>>,
+    {
+        super::retrying(call, self.patience, |e, _| e.kind == ErrorKind::Throttled)
+            .await
+            .map_err(|e| unread(what.into(), e))
+    }
+
+    /// The names of a cluster's EKS add-ons (ListAddons, every page).
+    pub(super) async fn addons(&self, cluster: &str) -> Result<Vec<String>, AwsError> {
+        let mut names = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .eks
+                .list_addons()
+                .cluster_name(cluster)
+                .max_results(100)
+                .set_next_token(token.take())
+                .customize()
+                .config_override(aws_sdk_eks::config::Builder::default().retry_config(once()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("eks", "ListAddons", e))?;
+            names.extend(out.addons().iter().cloned());
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+
+    /// The region's VPC Block Public Access mode and the exclusions in force. Both calls
+    /// go out together; the exclusions matter only when the mode is on.
+    pub(super) async fn block_public_access(
+        &self,
+    ) -> Result<inv::BlockPublicAccess, Vec<inv::Unread>> {
+        let what = "VPC Block Public Access";
+        let (mode, exclusions) = tokio::join!(
+            self.optionally(what, || self.block_public_access_mode()),
+            self.optionally("the VPC Block Public Access exclusions", || self
+                .block_public_access_exclusions()),
+        );
+        let mode = mode.map_err(|u| vec![u])?;
+        match exclusions {
+            Ok(exclusions) => Ok(inv::BlockPublicAccess { mode, exclusions }),
+            Err(_) if mode == "off" => Ok(inv::BlockPublicAccess {
+                mode,
+                exclusions: vec![],
+            }),
+            Err(u) => Err(vec![u]),
+        }
+    }
+
+    async fn block_public_access_mode(&self) -> Result<String, AwsError> {
+        let out = self
+            .ec2
+            .describe_vpc_block_public_access_options()
+            .customize()
+            .config_override(aws_sdk_ec2::config::Builder::default().retry_config(once()))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "DescribeVpcBlockPublicAccessOptions", e))?;
+        Ok(out
+            .vpc_block_public_access_options()
+            .and_then(|o| o.internet_gateway_block_mode())
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_else(|| "off".into()))
+    }
+
+    async fn block_public_access_exclusions(
+        &self,
+    ) -> Result<Vec<inv::BlockPublicAccessExclusion>, AwsError> {
+        let mut out = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .ec2
+                .describe_vpc_block_public_access_exclusions()
+                .max_results(1000)
+                .set_next_token(token.take())
+                .customize()
+                .config_override(aws_sdk_ec2::config::Builder::default().retry_config(once()))
+                .send()
+                .await
+                .map_err(|e| {
+                    AwsError::from_sdk("ec2", "DescribeVpcBlockPublicAccessExclusions", e)
+                })?;
+            for x in page.vpc_block_public_access_exclusions() {
+                let state = x.state().map(|s| s.as_str()).unwrap_or_default();
+                if !in_force(state) {
+                    continue;
+                }
+                out.push(inv::BlockPublicAccessExclusion {
+                    id: x.exclusion_id().unwrap_or_default().to_string(),
+                    resource_id: x
+                        .resource_arn()
+                        .and_then(|a| a.rsplit('/').next())
+                        .unwrap_or_default()
+                        .to_string(),
+                    mode: x
+                        .internet_gateway_exclusion_mode()
+                        .map(|m| m.as_str().to_string())
+                        .unwrap_or_default(),
+                });
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        out.sort_by(|a, b| a.resource_id.cmp(&b.resource_id));
+        Ok(out)
+    }
+}
+
+/// One attempt: [`Aws::optionally`] waits out throttling itself, and a read that fails
+/// otherwise is not worth the operator's wait.
+fn once() -> RetryConfig {
+    RetryConfig::disabled()
+}
+
+/// An exclusion that lets traffic past the block: created, or being (or failed to be)
+/// updated with its earlier settings still in force.
+fn in_force(state: &str) -> bool {
+    state == "create-complete" || state.starts_with("update-")
+}
+
+fn unread(what: String, e: AwsError) -> inv::Unread {
+    inv::Unread {
+        call: format!("{}:{}", e.service, e.operation),
+        what,
+        access_denied: e.kind == ErrorKind::AccessDenied,
+        reason: e.message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::mocks::mocked;
+    use aws_sdk_ec2::operation::describe_vpc_block_public_access_exclusions::DescribeVpcBlockPublicAccessExclusionsOutput;
+    use aws_sdk_ec2::operation::describe_vpc_block_public_access_options::{
+        DescribeVpcBlockPublicAccessOptionsError, DescribeVpcBlockPublicAccessOptionsOutput,
+    };
+    use aws_sdk_ec2::types as ec2t;
+    use aws_sdk_eks::operation::describe_cluster::DescribeClusterOutput;
+    use aws_sdk_eks::operation::list_addons::{ListAddonsError, ListAddonsOutput};
+    use aws_smithy_mocks::mock;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn describe() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_eks::Client::describe_cluster).then_output(|| {
+            DescribeClusterOutput::builder()
+                .cluster(
+                    aws_sdk_eks::types::Cluster::builder()
+                        .name("prod")
+                        .version("1.31")
+                        .build(),
+                )
+                .build()
+        })
+    }
+
+    fn error(code: &str, message: &str) -> ErrorMetadata {
+        ErrorMetadata::builder().code(code).message(message).build()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn refused_add_ons_are_unknown_and_name_the_permission() {
+        let list = mock!(aws_sdk_eks::Client::list_addons).then_error(|| {
+            ListAddonsError::generic(error(
+                "AccessDeniedException",
+                "User: arn:aws:iam::123456789012:user/ops is not authorized to perform: eks:ListAddons",
+            ))
+        });
+        let aws = mocked(&[], &[&describe(), &list], &[]);
+        let (c, u) = aws.described("prod").await.unwrap();
+        assert_eq!(c.name, "prod");
+        assert_eq!(c.addons, None, "unknown, not empty");
+        let u = u.expect("said");
+        assert_eq!(u.call, "eks:ListAddons");
+        assert!(u.access_denied, "{u:?}");
+        assert_eq!(u.what, "the add-ons of cluster prod");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn add_ons_are_read_over_every_page_and_throttling_is_waited_out() {
+        let list = mock!(aws_sdk_eks::Client::list_addons)
+            .sequence()
+            .error(|| ListAddonsError::generic(error("ThrottlingException", "Rate exceeded")))
+            .times(2)
+            .output(|| {
+                ListAddonsOutput::builder()
+                    .addons("vpc-cni")
+                    .addons("eks-pod-identity-agent")
+                    .next_token("page-2")
+                    .build()
+            })
+            .output(|| ListAddonsOutput::builder().addons("coredns").build())
+            .build();
+        let aws = mocked(&[], &[&describe(), &list], &[]);
+        let (c, u) = aws.described("prod").await.unwrap();
+        assert_eq!(u, None);
+        assert_eq!(
+            c.addons.unwrap(),
+            ["coredns", "eks-pod-identity-agent", "vpc-cni"]
+        );
+        assert_eq!(list.num_calls(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_api_the_endpoint_lacks_is_unknown_after_one_try() {
+        // What moto answers for ListAddons (no such route) and for Block Public Access (a
+        // 500): tried once, then unknown; the inventory carries on.
+        let list = mock!(aws_sdk_eks::Client::list_addons)
+            .sequence()
+            .http_status(
+                404,
+                Some("<!doctype html><title>404 Not Found</title>".into()),
+            )
+            .repeatedly()
+            .build();
+        let options = mock!(aws_sdk_ec2::Client::describe_vpc_block_public_access_options)
+            .sequence()
+            .http_status(500, Some("<!doctype html><title>500</title>".into()))
+            .repeatedly()
+            .build();
+        let exclusions = mock!(aws_sdk_ec2::Client::describe_vpc_block_public_access_exclusions)
+            .sequence()
+            .http_status(500, Some("<!doctype html><title>500</title>".into()))
+            .repeatedly()
+            .build();
+        let aws = mocked(&[&options, &exclusions], &[&describe(), &list], &[]);
+        let (c, u) = aws.described("prod").await.unwrap();
+        assert_eq!(c.addons, None);
+        assert!(!u.unwrap().access_denied);
+        assert_eq!(list.num_calls(), 1);
+        let u = aws.block_public_access().await.unwrap_err();
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].call, "ec2:DescribeVpcBlockPublicAccessOptions");
+        assert!(!u[0].access_denied);
+        assert_eq!(options.num_calls(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_region_without_block_public_access_is_unknown() {
+        let options = mock!(aws_sdk_ec2::Client::describe_vpc_block_public_access_options)
+            .then_error(|| {
+                DescribeVpcBlockPublicAccessOptionsError::generic(error(
+                    "InvalidAction",
+                    "The action DescribeVpcBlockPublicAccessOptions is not valid for this web service.",
+                ))
+            });
+        let exclusions = mock!(aws_sdk_ec2::Client::describe_vpc_block_public_access_exclusions)
+            .then_output(|| DescribeVpcBlockPublicAccessExclusionsOutput::builder().build());
+        let aws = mocked(&[&options, &exclusions], &[], &[]);
+        let u = aws.block_public_access().await.unwrap_err();
+        assert!(
+            !u[0].access_denied && u[0].reason.contains("not valid"),
+            "{u:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn block_public_access_mode_and_the_exclusions_in_force() {
+        let options = mock!(aws_sdk_ec2::Client::describe_vpc_block_public_access_options)
+            .then_output(|| {
+                DescribeVpcBlockPublicAccessOptionsOutput::builder()
+                    .vpc_block_public_access_options(
+                        ec2t::VpcBlockPublicAccessOptions::builder()
+                            .internet_gateway_block_mode(
+                                ec2t::InternetGatewayBlockMode::BlockBidirectional,
+                            )
+                            .build(),
+                    )
+                    .build()
+            });
+        let exclusion = |id: &str, arn: &str, state: &str| {
+            ec2t::VpcBlockPublicAccessExclusion::builder()
+                .exclusion_id(id)
+                .resource_arn(arn)
+                .state(ec2t::VpcBlockPublicAccessExclusionState::from(state))
+                .internet_gateway_exclusion_mode(ec2t::InternetGatewayExclusionMode::AllowEgress)
+                .build()
+        };
+        let exclusions = mock!(aws_sdk_ec2::Client::describe_vpc_block_public_access_exclusions)
+            .then_output(move || {
+                DescribeVpcBlockPublicAccessExclusionsOutput::builder()
+                    .vpc_block_public_access_exclusions(exclusion(
+                        "exclusion-1",
+                        "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-a",
+                        "create-complete",
+                    ))
+                    .vpc_block_public_access_exclusions(exclusion(
+                        "exclusion-2",
+                        "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1",
+                        "delete-complete",
+                    ))
+                    .build()
+            });
+        let aws = mocked(&[&options, &exclusions], &[], &[]);
+        let b = aws.block_public_access().await.unwrap();
+        assert_eq!(b.mode, "block-bidirectional");
+        assert!(b.is_on());
+        assert_eq!(
+            b.exclusions,
+            [inv::BlockPublicAccessExclusion {
+                id: "exclusion-1".into(),
+                resource_id: "subnet-a".into(),
+                mode: "allow-egress".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn exclusions_in_force() {
+        for s in [
+            "create-complete",
+            "update-in-progress",
+            "update-complete",
+            "update-failed",
+        ] {
+            assert!(in_force(s), "{s}");
+        }
+        for s in [
+            "create-in-progress",
+            "create-failed",
+            "delete-in-progress",
+            "delete-complete",
+            "disable-in-progress",
+            "disable-complete",
+        ] {
+            assert!(!in_force(s), "{s}");
+        }
+    }
+}

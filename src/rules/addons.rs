@@ -1,0 +1,208 @@
+//! P8, P9 from what the cluster runs: an EKS add-on the endpoint catalogue knows
+//! (`addons` in assets/endpoints.toml) needs its feature's services whatever the spec
+//! names. Against the spec's endpoints when it has chosen them (with the VPC's live ones),
+//! else against the VPC as it is, as the readiness audit (R1) does. Add-ons that could not
+//! be read say so (P9), naming the missing permission.
+
+use super::readiness::egress_breaks;
+use super::{Context, Finding, Id, rule};
+use crate::inventory::EndpointState;
+
+pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(v), Some(c)) = (ctx.vpc, ctx.cluster) else {
+        return;
+    };
+    let subject = format!("cluster {} add-ons", c.name);
+    let Some(addons) = &c.addons else {
+        if let Some(u) = ctx
+            .inv
+            .unread
+            .iter()
+            .find(|u| u.what == format!("the add-ons of cluster {}", c.name))
+        {
+            out.push(super::unread_finding(
+                Id::P9,
+                &subject,
+                u,
+                "the endpoints its add-ons need",
+            ));
+        }
+        return;
+    };
+    let live: Vec<&crate::inventory::Endpoint> = v
+        .endpoints
+        .iter()
+        .filter(|e| {
+            !(e.state.is_gone()
+                || matches!(e.state, EndpointState::Failed | EndpointState::Rejected))
+        })
+        .collect();
+    let chosen = ctx.spec.and_then(|s| s.endpoints.as_ref());
+    let has = |svc: &str| {
+        live.iter().any(|e| e.service == svc)
+            || chosen.is_some_and(|ep| ep.services.iter().any(|s| s == svc))
+    };
+    // Without chosen endpoints this is the readiness audit: when does the gap break it.
+    let when = if chosen.is_none() {
+        egress_breaks(ctx)
+    } else {
+        None
+    };
+    let cat = crate::spec::services::catalogue();
+    for addon in addons {
+        let Some(f) = cat.feature_of_addon(addon) else {
+            continue;
+        };
+        let lacking: Vec<&str> = f
+            .services
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !has(s))
+            .collect();
+        if !lacking.is_empty() {
+            let unoffered: Vec<&str> = lacking
+                .iter()
+                .copied()
+                .filter(|s| !ctx.inv.offers(s))
+                .collect();
+            let mut message = format!(
+                "cluster {} runs the {addon} add-on ({}), which needs {} endpoints",
+                c.name,
+                f.title,
+                lacking.join(", ")
+            );
+            if !unoffered.is_empty() {
+                message.push_str(&format!(
+                    "; {} not offered as endpoints in {}",
+                    unoffered.join(", "),
+                    ctx.inv.region
+                ));
+            }
+            let fix = match chosen {
+                Some(_) => format!(
+                    "add {} to endpoints.services (or \"{}\" to endpoints.features)",
+                    lacking.join(", "),
+                    f.id
+                ),
+                None => format!(
+                    "create the {} endpoints in the node subnets (a spec with endpoints.features [\"{}\"] plans them)",
+                    lacking.join(", "),
+                    f.id
+                ),
+            };
+            let mut finding = rule(Id::P9).at(&subject, message).fix(fix);
+            if let Some(when) = when {
+                finding = finding.breaks(when);
+            }
+            out.push(finding);
+        }
+        if f.id == "pod-identity" {
+            let private_dns = match chosen {
+                Some(ep) if ep.services.iter().any(|s| s == "eks-auth") => ep.private_dns,
+                _ => live
+                    .iter()
+                    .find(|e| e.service == "eks-auth")
+                    .is_none_or(|e| e.private_dns),
+            };
+            if !private_dns {
+                out.push(rule(Id::P8).at(
+                    &subject,
+                    format!(
+                        "cluster {} runs {addon} and the eks-auth endpoint has no private DNS: the agent's name is under api.aws, which a self-managed DNS must answer",
+                        c.name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit;
+    use super::super::{Severity, evaluate};
+    use crate::inventory::Unread;
+
+    fn with_addons(addons: Option<Vec<&str>>) -> crate::inventory::Inventory {
+        let mut inv = testkit::inventory();
+        inv.clusters[0].addons = addons.map(|a| a.into_iter().map(str::to_string).collect());
+        inv
+    }
+
+    #[test]
+    fn a_running_pod_identity_agent_needs_eks_auth() {
+        let inv = with_addons(Some(vec!["vpc-cni", "eks-pod-identity-agent"]));
+        // The readiness audit (no spec): nothing in the VPC serves eks-auth.
+        let f = evaluate(&inv, None, None, Some("prod"));
+        let p9: Vec<_> = f.iter().filter(|x| x.id == "P9").collect();
+        assert_eq!(p9.len(), 1, "{f:#?}");
+        assert!(
+            p9[0].message.contains("eks-pod-identity-agent") && p9[0].message.contains("eks-auth")
+        );
+        assert!(p9[0].breaks.is_some());
+        // A spec with endpoints that lack it: the fix names the spec fields.
+        let spec = testkit::with_access(testkit::with_endpoints(testkit::spec()));
+        let f = evaluate(&inv, Some(&spec), None, None);
+        let p9 = f
+            .iter()
+            .find(|x| x.id == "P9" && x.subject.ends_with("add-ons"))
+            .unwrap_or_else(|| panic!("{f:#?}"));
+        assert!(
+            p9.fix.contains("endpoints.services") && p9.breaks.is_none(),
+            "{p9:#?}"
+        );
+        // Not without the add-on.
+        let inv = with_addons(Some(vec!["vpc-cni", "coredns"]));
+        assert!(
+            !evaluate(&inv, Some(&spec), None, None)
+                .iter()
+                .any(|x| x.subject.ends_with("add-ons"))
+        );
+    }
+
+    #[test]
+    fn the_spec_or_the_vpc_covering_it_is_clean() {
+        let inv = with_addons(Some(vec!["eks-pod-identity-agent"]));
+        let mut spec = testkit::with_access(testkit::with_endpoints(testkit::spec()));
+        let ep = spec.endpoints.as_mut().unwrap();
+        ep.services.push("eks-auth".into());
+        let f = evaluate(&inv, Some(&spec), None, None);
+        assert!(!f.iter().any(|x| x.subject.ends_with("add-ons")), "{f:#?}");
+        // Self-managed DNS: P8.
+        spec.endpoints.as_mut().unwrap().private_dns = false;
+        let f = evaluate(&inv, Some(&spec), None, None);
+        assert!(
+            f.iter()
+                .any(|x| x.id == "P8" && x.subject.ends_with("add-ons")),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn add_ons_that_could_not_be_read_say_which_permission() {
+        let mut inv = with_addons(None);
+        inv.unread.push(Unread {
+            call: "eks:ListAddons".into(),
+            what: "the add-ons of cluster prod".into(),
+            access_denied: true,
+            reason: "User: arn:aws:iam::1:user/x is not authorized to perform: eks:ListAddons"
+                .into(),
+        });
+        let f = evaluate(&inv, None, None, Some("prod"));
+        let p9 = f
+            .iter()
+            .find(|x| x.id == "P9")
+            .unwrap_or_else(|| panic!("{f:#?}"));
+        assert_eq!(p9.severity, Severity::Warn);
+        assert!(
+            p9.message.contains("eks:ListAddons") && p9.fix.contains("eks:ListAddons"),
+            "{p9:#?}"
+        );
+        // Not offered (an emulator, or a region without the API): info, no permission asked.
+        inv.unread[0].access_denied = false;
+        let f = evaluate(&inv, None, None, Some("prod"));
+        let p9 = f.iter().find(|x| x.id == "P9").unwrap();
+        assert_eq!(p9.severity, Severity::Info);
+        assert!(!p9.fix.contains("grant"), "{p9:#?}");
+    }
+}
