@@ -27,6 +27,8 @@ pub const EC2: &str = "ec2";
 pub const EKS: &str = "eks";
 pub const STS: &str = "sts";
 pub const RESOLVER: &str = "route53resolver";
+pub const ROUTE53: &str = "route53";
+pub const PROFILES: &str = "route53profiles";
 
 /// What reading the account calls (inventory, check, plan, the wizard, apply's re-read).
 pub const DISCOVERY: &[Call] = &[
@@ -48,10 +50,12 @@ pub const DISCOVERY: &[Call] = &[
     c(EKS, "ListClusters"),
     c(EKS, "DescribeCluster"),
     // Optional reads: without them the inventory stands and the rules say what they
-    // could not check (P9, V5).
+    // could not check (P9, V5, P11).
     c(EKS, "ListAddons"),
     c(EC2, "DescribeVpcBlockPublicAccessOptions"),
     c(EC2, "DescribeVpcBlockPublicAccessExclusions"),
+    c(ROUTE53, "ListHostedZonesByVPC"),
+    c(PROFILES, "ListProfileAssociations"),
     c(RESOLVER, "ListResolverEndpoints"),
     c(RESOLVER, "ListResolverEndpointIpAddresses"),
     c(RESOLVER, "ListResolverRules"),

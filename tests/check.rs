@@ -76,6 +76,59 @@ fn audit_of_what_exists() {
     assert!(text.contains("Summary: "), "{text}");
 }
 
+/// P11 against moto's Route 53: a private hosted zone for sts (a hub's endpoint, shared to
+/// this VPC) is found with ListHostedZonesByVPC; `check` says the hub answers sts and misses
+/// the rest, and the readiness audit no longer asks for a local sts endpoint. moto has no
+/// Route 53 Profiles: that read is said as not answered, and the rest stands.
+#[test]
+fn a_hub_zone_is_found_and_its_service_not_asked_for() {
+    let m = moto();
+    let region = "me-central-1";
+    let seed = m.seed("demo", region, &[]);
+    let vpc = seed["vpc"].as_str().unwrap();
+    m.python(&format!(
+        "import boto3, sys\n\
+         r53 = boto3.client('route53', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')\n\
+         r53.create_hosted_zone(Name='sts.{region}.amazonaws.com', CallerReference='hub-sts', HostedZoneConfig={{'PrivateZone': True}}, VPC={{'VPCRegion': {region:?}, 'VPCId': {vpc:?}}})"
+    ));
+    let (_, out, err) = check(
+        m,
+        &[
+            "--region",
+            region,
+            "--vpc",
+            vpc,
+            "--cluster",
+            "prod",
+            "-o",
+            "json",
+        ],
+    );
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    let findings = v["findings"].as_array().unwrap();
+    let messages = |id: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["id"] == id)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let p11 = messages("P11");
+    assert!(
+        p11.iter()
+            .any(|m| m.contains("answer sts") && m.contains("not ec2, ecr.api, ecr.dkr")),
+        "{p11:#?}"
+    );
+    assert!(
+        p11.iter()
+            .any(|m| m.contains("the Route 53 Profiles of") && m.contains("could not be read")),
+        "{p11:#?}"
+    );
+    let p7 = messages("P7");
+    assert!(p7.iter().any(|m| m.contains("no ec2 ")), "{p7:#?}");
+    assert!(!p7.iter().any(|m| m.contains("no sts ")), "{p7:#?}");
+}
+
 /// The readiness audit (R1) of the issue's account: a public-only cluster open to
 /// 0.0.0.0/0, an S3 gateway on one of the three node route tables, and an sts endpoint in
 /// two of the three node AZs whose group admits 0.0.0.0/0. Without a spec, `check` says

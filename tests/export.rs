@@ -636,6 +636,14 @@ const NOT_PROVEN_BY_MOTO: &[(&str, &str)] = &[
         "moto does not implement it (500); an optional read: the tool carries on without it",
     ),
     (
+        "route53:ListHostedZonesByVPC",
+        "an optional read (P11): refused, the tool carries on without it",
+    ),
+    (
+        "route53profiles:ListProfileAssociations",
+        "moto does not implement Route 53 Profiles; an optional read: the tool carries on without it",
+    ),
+    (
         "ec2:ReplaceRouteTableAssociation",
         "called only for a subnet associated with another route table when apply runs",
     ),

@@ -377,6 +377,22 @@ pub async fn discover_with(
     };
     inv.endpoint_services = services?;
     inv.regions = usable;
+    // P11: what answers DNS in the VPCs under audit (`--vpc`, or those holding a
+    // cluster) besides the VPC's resolver: hub zones and Route 53 Profiles.
+    let audited: Vec<String> = inv
+        .vpcs
+        .iter()
+        .filter(|v| vpc.is_some() || inv.clusters_in(&v.id).next().is_some())
+        .map(|v| v.id.clone())
+        .collect();
+    let answers = futures::future::join_all(audited.iter().map(|id| aws.vpc_dns(id))).await;
+    for (id, (zones, profiles, unread)) in audited.iter().zip(answers) {
+        if let Some(v) = inv.vpcs.iter_mut().find(|v| &v.id == id) {
+            v.hosted_zones = zones;
+            v.route53_profiles = profiles;
+        }
+        inv.unread.extend(unread);
+    }
     Ok(inv)
 }
 

@@ -16,6 +16,17 @@ pub fn interceptor(rules: &[&Rule]) -> MockResponseInterceptor {
 
 /// An `Aws` whose clients answer from `rules` (each client takes the rules of its service).
 pub fn mocked(ec2: &[&Rule], eks: &[&Rule], r53: &[&Rule]) -> Aws {
+    mocked_dns(ec2, eks, r53, &[], &[])
+}
+
+/// [`mocked`], with Route 53 and Route 53 Profiles answering too.
+pub fn mocked_dns(
+    ec2: &[&Rule],
+    eks: &[&Rule],
+    r53: &[&Rule],
+    route53: &[&Rule],
+    profiles: &[&Rule],
+) -> Aws {
     let creds = Credentials::new("test", "test", None, None, "mocks");
     let region = Region::new("eu-west-1");
     macro_rules! client {
@@ -41,6 +52,8 @@ pub fn mocked(ec2: &[&Rule], eks: &[&Rule], r53: &[&Rule]) -> Aws {
         lock_calls: CallCounter::default(),
         eks: client!(aws_sdk_eks, eks),
         resolver: client!(aws_sdk_route53resolver, r53),
+        route53: client!(aws_sdk_route53, route53),
+        profiles: client!(aws_sdk_route53profiles, profiles),
         sts: client!(aws_sdk_sts, &[]),
         calls: CallCounter::default(),
         patience: Duration::from_secs(90),

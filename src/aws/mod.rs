@@ -65,6 +65,9 @@ pub struct Aws {
     lock_calls: CallCounter,
     eks: aws_sdk_eks::Client,
     resolver: aws_sdk_route53resolver::Client,
+    /// Route 53 (global) and Route 53 Profiles: optional reads for rule P11.
+    route53: aws_sdk_route53::Client,
+    profiles: aws_sdk_route53profiles::Client,
     sts: aws_sdk_sts::Client,
     calls: CallCounter,
     /// See [`AwsOptions::retry_for`].
@@ -107,7 +110,12 @@ fn record_call(cfg: &ConfigBag) {
     if let Some(m) = cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
         && let Ok(mut s) = CALLS_MADE.lock()
     {
-        s.insert(format!("{}:{}", m.service().to_lowercase(), m.name()));
+        // As IAM names the service: "Route 53" is `route53`.
+        s.insert(format!(
+            "{}:{}",
+            m.service().to_lowercase().replace(' ', ""),
+            m.name()
+        ));
     }
 }
 
@@ -422,6 +430,16 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
             .interceptor(calls.clone())
             .build(),
     );
+    let route53 = aws_sdk_route53::Client::from_conf(
+        aws_sdk_route53::config::Builder::from(&config)
+            .interceptor(calls.clone())
+            .build(),
+    );
+    let profiles = aws_sdk_route53profiles::Client::from_conf(
+        aws_sdk_route53profiles::config::Builder::from(&config)
+            .interceptor(calls.clone())
+            .build(),
+    );
     let sts = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(&config)
             .interceptor(calls.clone())
@@ -442,6 +460,8 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
         lock_calls,
         eks,
         resolver,
+        route53,
+        profiles,
         sts,
         calls,
         patience: opts.retry_for.unwrap_or(THROTTLE_PATIENCE),

@@ -134,6 +134,113 @@ impl Aws {
     }
 }
 
+impl Aws {
+    /// The private hosted zones that answer in `vpc` (ListHostedZonesByVPC, every page).
+    pub(super) async fn hosted_zones(&self, vpc: &str) -> Result<Vec<inv::HostedZone>, AwsError> {
+        let mut out = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .route53
+                .list_hosted_zones_by_vpc()
+                .vpc_id(vpc)
+                .vpc_region(aws_sdk_route53::types::VpcRegion::from(
+                    self.region.as_str(),
+                ))
+                .max_items(100)
+                .set_next_token(token.take())
+                .customize()
+                .config_override(aws_sdk_route53::config::Builder::default().retry_config(once()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("route53", "ListHostedZonesByVPC", e))?;
+            for z in page.hosted_zone_summaries() {
+                let owner = z.owner();
+                out.push(inv::HostedZone {
+                    id: z
+                        .hosted_zone_id()
+                        .trim_start_matches("/hostedzone/")
+                        .to_string(),
+                    name: z.name().trim_end_matches('.').to_lowercase(),
+                    owner: owner
+                        .and_then(|o| o.owning_account().or(o.owning_service()))
+                        .unwrap_or_default()
+                        .to_string(),
+                });
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The Route 53 Profiles associated with `vpc` (ListProfileAssociations, every page).
+    pub(super) async fn profile_associations(
+        &self,
+        vpc: &str,
+    ) -> Result<Vec<inv::ProfileAssociation>, AwsError> {
+        let mut out = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .profiles
+                .list_profile_associations()
+                .resource_id(vpc)
+                .max_results(100)
+                .set_next_token(token.take())
+                .customize()
+                .config_override(
+                    aws_sdk_route53profiles::config::Builder::default().retry_config(once()),
+                )
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("route53profiles", "ListProfileAssociations", e))?;
+            for a in page.profile_associations() {
+                out.push(inv::ProfileAssociation {
+                    id: a.id().unwrap_or_default().to_string(),
+                    profile_id: a.profile_id().unwrap_or_default().to_string(),
+                    name: a.name().unwrap_or_default().to_string(),
+                    owner_id: a.owner_id().unwrap_or_default().to_string(),
+                    status: a
+                        .status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                });
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// What answers DNS in `vpc` besides the VPC's own resolver: its private hosted zones
+    /// and Route 53 Profiles, read together; each that fails is said.
+    pub(super) async fn vpc_dns(
+        &self,
+        vpc: &str,
+    ) -> (
+        Option<Vec<inv::HostedZone>>,
+        Option<Vec<inv::ProfileAssociation>>,
+        Vec<inv::Unread>,
+    ) {
+        let (zones, profiles) = tokio::join!(
+            self.optionally(format!("the private hosted zones of {vpc}"), || self
+                .hosted_zones(vpc)),
+            self.optionally(format!("the Route 53 Profiles of {vpc}"), || self
+                .profile_associations(vpc)),
+        );
+        let mut unread = vec![];
+        let zones = zones.map_err(|u| unread.push(u)).ok();
+        let profiles = profiles.map_err(|u| unread.push(u)).ok();
+        (zones, profiles, unread)
+    }
+}
+
 /// One attempt: [`Aws::optionally`] waits out throttling itself, and a read that fails
 /// otherwise is not worth the operator's wait.
 fn once() -> RetryConfig {
@@ -280,6 +387,68 @@ mod tests {
             !u[0].access_denied && u[0].reason.contains("not valid"),
             "{u:?}"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_vpc_s_hub_zones_are_read_and_a_refused_profile_read_is_said() {
+        use aws_sdk_route53::operation::list_hosted_zones_by_vpc::ListHostedZonesByVpcOutput;
+        use aws_sdk_route53profiles::operation::list_profile_associations::ListProfileAssociationsError;
+        let zone = |id: &str, name: &str| {
+            aws_sdk_route53::types::HostedZoneSummary::builder()
+                .hosted_zone_id(id)
+                .name(name)
+                .owner(
+                    aws_sdk_route53::types::HostedZoneOwner::builder()
+                        .owning_account("999999999999")
+                        .build(),
+                )
+                .build()
+                .unwrap()
+        };
+        let zones = mock!(aws_sdk_route53::Client::list_hosted_zones_by_vpc)
+            .match_requests(|r| r.vpc_id() == Some("vpc-1"))
+            .sequence()
+            .output(move || {
+                ListHostedZonesByVpcOutput::builder()
+                    .hosted_zone_summaries(zone("/hostedzone/Z1", "STS.eu-west-1.amazonaws.com."))
+                    .max_items(1)
+                    .next_token("page-2")
+                    .build()
+                    .unwrap()
+            })
+            .output(move || {
+                ListHostedZonesByVpcOutput::builder()
+                    .hosted_zone_summaries(zone("Z2", "ecr.eu-west-1.amazonaws.com."))
+                    .max_items(1)
+                    .build()
+                    .unwrap()
+            })
+            .build();
+        let profiles = mock!(aws_sdk_route53profiles::Client::list_profile_associations)
+            .then_error(|| {
+                ListProfileAssociationsError::generic(error(
+                    "AccessDeniedException",
+                    "User is not authorized to perform: route53profiles:ListProfileAssociations",
+                ))
+            });
+        let aws = crate::aws::mocks::mocked_dns(&[], &[], &[], &[&zones], &[&profiles]);
+        let (z, p, unread) = aws.vpc_dns("vpc-1").await;
+        let z = z.expect("read");
+        assert_eq!(
+            z.iter()
+                .map(|z| (z.id.as_str(), z.name.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("Z2", "ecr.eu-west-1.amazonaws.com"),
+                ("Z1", "sts.eu-west-1.amazonaws.com")
+            ]
+        );
+        assert_eq!(z[0].owner, "999999999999");
+        assert_eq!(p, None);
+        assert_eq!(unread.len(), 1);
+        assert_eq!(unread[0].call, "route53profiles:ListProfileAssociations");
+        assert!(unread[0].access_denied);
+        assert_eq!(unread[0].what, "the Route 53 Profiles of vpc-1");
     }
 
     #[tokio::test(start_paused = true)]

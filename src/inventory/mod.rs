@@ -105,6 +105,39 @@ pub struct Vpc {
     #[serde(default)]
     pub network_acls: Vec<NetworkAcl>,
     pub tags: Tags,
+    /// Private hosted zones associated with the VPC (ListHostedZonesByVPC; rule P11): read
+    /// for the VPC under audit (`--vpc`, or the VPCs that hold a cluster); absent when not
+    /// read (see `Inventory::unread`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_zones: Option<Vec<HostedZone>>,
+    /// Route 53 Profiles associated with the VPC (ListProfileAssociations; rule P11), read
+    /// as `hosted_zones` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route53_profiles: Option<Vec<ProfileAssociation>>,
+}
+
+/// A private hosted zone that answers in a VPC.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostedZone {
+    pub id: String,
+    /// Lowercase, without the trailing dot: `sts.eu-west-1.amazonaws.com`.
+    pub name: String,
+    /// The owning account, or the owning service (a VPC endpoint's own zone says
+    /// `vpce.amazonaws.com`).
+    pub owner: String,
+}
+
+/// A Route 53 Profile associated with a VPC (shared from a hub, typically through RAM).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileAssociation {
+    pub id: String,
+    pub profile_id: String,
+    pub name: String,
+    pub owner_id: String,
+    /// `COMPLETE`, `CREATING`, … as Route 53 sends it.
+    pub status: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -527,6 +560,41 @@ impl Inventory {
 
     /// Whether the region offers an endpoint service (by short name). An inventory that
     /// did not read the services (empty list) is taken to offer everything.
+    /// The hostname clients use for an endpoint service (its private DNS name, without a
+    /// leading `*.`), else the usual form: `sts.<region>.amazonaws.com`,
+    /// `api.ecr.<region>.amazonaws.com`.
+    pub fn service_host(&self, service: &str) -> String {
+        if let Some(n) = self
+            .endpoint_services
+            .iter()
+            .find(|e| e.service == service)
+            .and_then(|e| e.private_dns_name.as_deref())
+        {
+            return n
+                .trim_start_matches("*.")
+                .trim_end_matches('.')
+                .to_lowercase();
+        }
+        let r = &self.region;
+        match service {
+            "ecr.api" => format!("api.ecr.{r}.amazonaws.com"),
+            "ecr.dkr" => format!("dkr.ecr.{r}.amazonaws.com"),
+            "eks-auth" => format!("eks-auth.{r}.api.aws"),
+            s => format!("{s}.{r}.amazonaws.com"),
+        }
+    }
+
+    /// Rule P11: the private hosted zone in `vpc` that already answers `service`'s
+    /// hostname (a hub's centralised endpoint), if any: a zone of that name, or of a
+    /// parent under the region (`ecr.eu-west-1.amazonaws.com` answers both ECR names).
+    pub fn hub_zone_for<'a>(&self, vpc: &'a Vpc, service: &str) -> Option<&'a HostedZone> {
+        let host = self.service_host(service);
+        vpc.hosted_zones.as_ref()?.iter().find(|z| {
+            z.name == host
+                || (host.ends_with(&format!(".{}", z.name)) && z.name.contains(&self.region))
+        })
+    }
+
     pub fn offers(&self, service: &str) -> bool {
         self.endpoint_services.is_empty()
             || self.endpoint_services.iter().any(|e| e.service == service)

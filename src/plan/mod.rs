@@ -533,6 +533,11 @@ fn endpoints(
             adopted.push((address, e.id.clone()));
             continue;
         }
+        // A hub's zone already answers the name: a local endpoint with private DNS would
+        // conflict with it (rule P11 says so).
+        if ep.private_dns && inv.hub_zone_for(v, svc).is_some() {
+            continue;
+        }
         let service = inv.endpoint_services.iter().find(|e| &e.service == svc);
         let service_name = service
             .map(|e| e.service_name.clone())

@@ -40,7 +40,7 @@ macro_rules! ids {
 ids!(
     E1, E2, E3, E4, V1, V2, V3, V4, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6, P7, G1, G2, G3, G5,
     G4, A1, A4, A3, A2, D2, D3, D4, D5, S6, D1, C1, C2, C3, C4, C5, C6, N1, N2, N3, N4, N5, N6, N7,
-    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8, R1, S7, A5, I1, V5
+    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8, R1, S7, A5, I1, V5, P11
 );
 
 /// The catalogue entry of a rule.
@@ -694,6 +694,16 @@ pub const CATALOG: &[Rule] = &[
         why: "With the region's Block Public Access on block-bidirectional and no exclusion for the VPC or its node subnets, no traffic crosses an internet or egress-only gateway: the proof that the cluster has no internet path. It also stops the NAT and internet gateway routes node subnets may still rely on; block-ingress leaves NAT egress open.",
         fix: "turn on block-bidirectional (ec2 modify-vpc-block-public-access-options) once the cluster needs no NAT or internet gateway, and remove the exclusions that cover it",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html",
+        checked: CHECKED,
+    },
+    Rule {
+        id: "P11",
+        area: Area::Endpoints,
+        severity: Severity::Info,
+        title: "centralised endpoints: what a hub already answers is not created here",
+        why: "In a hub-and-spoke network the endpoints live in a hub VPC, and a private hosted zone (or a Route 53 Profile) associated with this VPC answers their names: a local endpoint with private DNS for the same service conflicts with it, and the services the hub does not cover still need endpoints here.",
+        fix: "leave the services the hub covers out of endpoints.services; add the ones it misses",
+        docs: "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html",
         checked: CHECKED,
     },
 ];

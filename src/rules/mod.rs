@@ -14,6 +14,7 @@ pub mod cni;
 mod dns;
 mod egress;
 mod endpoints;
+mod hub;
 pub mod nacl;
 pub mod names;
 mod readiness;
@@ -303,6 +304,7 @@ pub fn evaluate(
         cluster::check(&ctx, &mut out);
         addons::check(&ctx, &mut out);
         bpa::check(&ctx, &mut out);
+        hub::check(&ctx, &mut out);
     }
     out.sort_by(|a, b| {
         (a.severity, a.id, &a.subject, &a.message).cmp(&(b.severity, b.id, &b.subject, &b.message))

@@ -100,7 +100,8 @@ fn endpoints(
             s3_gateway(v, nodes, when, out);
             continue;
         }
-        let present = v.endpoints.iter().filter(live).any(|e| e.service == svc);
+        let present = v.endpoints.iter().filter(live).any(|e| e.service == svc)
+            || inv.hub_zone_for(v, svc).is_some();
         if !present && inv.offers(svc) {
             out.push(
                 rule(Id::P7)
