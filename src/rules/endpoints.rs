@@ -203,7 +203,11 @@ fn check_adopted(
 
 /// P8, P9, P10: the features the spec names need their services, and what no endpoint
 /// provides is said.
-fn features(ep: &crate::spec::Endpoints, out: &mut Vec<Finding>) {
+fn features(
+    ep: &crate::spec::Endpoints,
+    inv: &crate::inventory::Inventory,
+    out: &mut Vec<Finding>,
+) {
     let cat = crate::spec::services::catalogue();
     for (i, id) in ep.features.iter().enumerate() {
         let field = format!("endpoints.features[{i}]");
@@ -242,6 +246,22 @@ fn features(ep: &crate::spec::Endpoints, out: &mut Vec<Finding>) {
                     .at(&field, format!("{}: {}", f.title, f.note))
                     .severity(Severity::Info),
             );
+        }
+        // Karpenter with an EC2NodeClass `role` creates instance profiles through the IAM
+        // API: whether the region offers an iam endpoint is read, not assumed.
+        if f.id == "karpenter" && !inv.endpoint_services.is_empty() {
+            let message = if inv.offers("iam") {
+                format!(
+                    "Karpenter: {} lists an iam endpoint service; an EC2NodeClass with `role` needs it (add iam to endpoints.services), one with `instanceProfile` does not",
+                    inv.region
+                )
+            } else {
+                format!(
+                    "Karpenter: {} offers no iam endpoint, so an EC2NodeClass with `role` cannot create its instance profile: give it `instanceProfile`",
+                    inv.region
+                )
+            };
+            out.push(rule(Id::P9).at(&field, message).severity(Severity::Info));
         }
         if f.id == "pod-identity" && !ep.private_dns {
             out.push(rule(Id::P8).at(
@@ -400,7 +420,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
 
-    features(ep, out);
+    features(ep, inv, out);
 
     // P4: S3 as a gateway endpoint.
     if !ep.services.iter().any(|s| s == "s3") {
@@ -718,6 +738,24 @@ mod tests {
                 && subj == "endpoints.features[0]"
                 && m == "Karpenter needs eks, sqs, ssm endpoints"),
             "{f:#?}"
+        );
+        // Whether an EC2NodeClass `role` can work is read from the region's services.
+        assert!(
+            f.iter()
+                .any(|(i, _, _, m)| *i == "P9" && m.contains("offers no iam endpoint")),
+            "{f:#?}"
+        );
+        let mut with_iam = inv();
+        let mut iam = with_iam.endpoint_services[0].clone();
+        iam.service = "iam".into();
+        iam.service_name = "com.amazonaws.eu-west-1.iam".into();
+        with_iam.endpoint_services.push(iam);
+        let mut s = with(BASE, Some("sg-ep"), None);
+        s.endpoints.as_mut().unwrap().features = vec!["karpenter".into()];
+        assert!(
+            found(&with_iam, &s)
+                .iter()
+                .any(|(i, _, _, m)| *i == "P9" && m.contains("lists an iam endpoint service")),
         );
         let f = feat(BASE, &["karpenter-ng"], true);
         assert!(
