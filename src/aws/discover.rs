@@ -358,7 +358,7 @@ pub async fn discover_with(
             || inv
                 .clusters
                 .iter()
-                .any(|c| u.what == format!("the add-ons of cluster {}", c.name))
+                .any(|c| u.what == inv::Unread::addons_of(&c.name))
     });
     inv.unread = unread;
     let mut rules = r_rules?;

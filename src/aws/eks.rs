@@ -109,8 +109,7 @@ impl Aws {
     ) -> Result<(inv::Cluster, Option<inv::Unread>), AwsError> {
         let (cluster, addons) = tokio::join!(
             super::patiently(|| self.cluster(name), self.patience),
-            self.optionally(format!("the add-ons of cluster {name}"), || self
-                .addons(name)),
+            self.optionally(inv::Unread::addons_of(name), || self.addons(name)),
         );
         let mut cluster = cluster?;
         match addons {

@@ -55,10 +55,10 @@ impl Aws {
     pub(super) async fn block_public_access(
         &self,
     ) -> Result<inv::BlockPublicAccess, Vec<inv::Unread>> {
-        let what = "VPC Block Public Access";
         let (mode, exclusions) = tokio::join!(
-            self.optionally(what, || self.block_public_access_mode()),
-            self.optionally("the VPC Block Public Access exclusions", || self
+            self.optionally(inv::Unread::BLOCK_PUBLIC_ACCESS, || self
+                .block_public_access_mode()),
+            self.optionally(inv::Unread::BLOCK_PUBLIC_ACCESS_EXCLUSIONS, || self
                 .block_public_access_exclusions()),
         );
         let mode = mode.map_err(|u| vec![u])?;
@@ -229,9 +229,8 @@ impl Aws {
         Vec<inv::Unread>,
     ) {
         let (zones, profiles) = tokio::join!(
-            self.optionally(format!("the private hosted zones of {vpc}"), || self
-                .hosted_zones(vpc)),
-            self.optionally(format!("the Route 53 Profiles of {vpc}"), || self
+            self.optionally(inv::Unread::hosted_zones_of(vpc), || self.hosted_zones(vpc)),
+            self.optionally(inv::Unread::profiles_of(vpc), || self
                 .profile_associations(vpc)),
         );
         let mut unread = vec![];

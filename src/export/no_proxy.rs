@@ -9,15 +9,12 @@ use super::{Cannot, Source};
 /// The DNS names an interface endpoint answers for `service` (short name) in `region`; a
 /// leading dot stands for every name under it.
 pub(super) fn endpoint_names(service: &str, region: &str) -> Vec<String> {
+    let host = crate::inventory::usual_service_host(service, region);
     match service {
-        "s3" => vec![
-            format!("s3.{region}.amazonaws.com"),
-            format!(".s3.{region}.amazonaws.com"),
-        ],
-        "ecr.api" => vec![format!("api.ecr.{region}.amazonaws.com")],
-        "ecr.dkr" => vec![format!(".dkr.ecr.{region}.amazonaws.com")],
-        "eks-auth" => vec![format!("eks-auth.{region}.api.aws")],
-        s => vec![format!("{s}.{region}.amazonaws.com")],
+        // Buckets are names under the host; registries too (`<account>.dkr.ecr.…`).
+        "s3" => vec![host.clone(), format!(".{host}")],
+        "ecr.dkr" => vec![format!(".{host}")],
+        _ => vec![host],
     }
 }
 

@@ -389,6 +389,24 @@ pub struct BlockPublicAccessExclusion {
     pub mode: String,
 }
 
+impl Unread {
+    /// `what` for a cluster's add-ons.
+    pub fn addons_of(cluster: &str) -> String {
+        format!("the add-ons of cluster {cluster}")
+    }
+    /// `what` for a VPC's private hosted zones.
+    pub fn hosted_zones_of(vpc: &str) -> String {
+        format!("the private hosted zones of {vpc}")
+    }
+    /// `what` for a VPC's Route 53 Profiles.
+    pub fn profiles_of(vpc: &str) -> String {
+        format!("the Route 53 Profiles of {vpc}")
+    }
+    pub const BLOCK_PUBLIC_ACCESS: &'static str = "VPC Block Public Access";
+    pub const BLOCK_PUBLIC_ACCESS_EXCLUSIONS: &'static str =
+        "the VPC Block Public Access exclusions";
+}
+
 /// An optional read that did not answer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -502,6 +520,18 @@ pub fn classify_routes(routes: &[Route]) -> SubnetKind {
 }
 
 /// The value of the `Name` tag, or "".
+/// The hostname of an AWS service's regional API in `region`, in its usual form:
+/// `sts.<region>.amazonaws.com`, `api.ecr.…`, `dkr.ecr.…` (and the names under it),
+/// `eks-auth.<region>.api.aws`.
+pub fn usual_service_host(service: &str, region: &str) -> String {
+    match service {
+        "ecr.api" => format!("api.ecr.{region}.amazonaws.com"),
+        "ecr.dkr" => format!("dkr.ecr.{region}.amazonaws.com"),
+        "eks-auth" => format!("eks-auth.{region}.api.aws"),
+        s => format!("{s}.{region}.amazonaws.com"),
+    }
+}
+
 pub fn name_tag(tags: &Tags) -> String {
     tags.get("Name").cloned().unwrap_or_default()
 }
@@ -575,13 +605,7 @@ impl Inventory {
                 .trim_end_matches('.')
                 .to_lowercase();
         }
-        let r = &self.region;
-        match service {
-            "ecr.api" => format!("api.ecr.{r}.amazonaws.com"),
-            "ecr.dkr" => format!("dkr.ecr.{r}.amazonaws.com"),
-            "eks-auth" => format!("eks-auth.{r}.api.aws"),
-            s => format!("{s}.{r}.amazonaws.com"),
-        }
+        usual_service_host(service, &self.region)
     }
 
     /// Rule P11: the private hosted zone in `vpc` that already answers `service`'s

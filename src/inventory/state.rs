@@ -136,6 +136,11 @@ impl EndpointState {
     pub fn is_gone(&self) -> bool {
         matches!(self, Self::Deleted | Self::Deleting)
     }
+
+    /// There and working, or on its way: not gone, failed or rejected.
+    pub fn is_usable(&self) -> bool {
+        !(self.is_gone() || matches!(self, Self::Failed | Self::Rejected))
+    }
 }
 
 states! {

@@ -56,15 +56,39 @@ fn leaves(v: &serde_yaml::Value, path: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
+/// What a spec becomes in an account: computed once, looked through for every field.
+struct Outcome {
+    plan: super::Plan,
+    findings: Vec<Finding>,
+    /// Every export that can be made (the spec's own YAML left out).
+    files: Vec<crate::export::File>,
+}
+
+impl Outcome {
+    fn of(spec: &Spec, inv: &Inventory) -> Outcome {
+        let plan = plan(spec, inv);
+        let src = crate::export::Source {
+            spec,
+            inv,
+            plan: &plan,
+        };
+        let files = crate::export::Format::ALL
+            .into_iter()
+            .filter(|f| *f != crate::export::Format::Spec)
+            .filter_map(|f| crate::export::render(f, &src).ok())
+            .flatten()
+            .collect();
+        Outcome {
+            findings: evaluate(inv, Some(spec), None, None),
+            plan,
+            files,
+        }
+    }
+}
+
 /// How a field is honoured, or None when it disappears.
-fn honoured(
-    path: &str,
-    value: &str,
-    spec: &Spec,
-    inv: &Inventory,
-    f: &[Finding],
-) -> Option<String> {
-    let p = plan(spec, inv);
+fn honoured(path: &str, value: &str, o: &Outcome) -> Option<String> {
+    let (p, f) = (&o.plan, &o.findings);
     // The spec's identity: every action carries it (tags, tokens, the plan's region).
     match path {
         "apiVersion" | "kind" => return Some("the format (checked on load)".into()),
@@ -144,28 +168,15 @@ fn honoured(
         "prefixDelegation" => "ENABLE_PREFIX_DELEGATION",
         k => k,
     };
-    let src = crate::export::Source {
-        spec,
-        inv,
-        plan: &p,
-    };
-    for format in crate::export::Format::ALL {
-        if format == crate::export::Format::Spec {
-            continue;
-        }
-        let Ok(files) = crate::export::render(format, &src) else {
-            continue;
-        };
-        for file in files {
-            if file.text.lines().any(|l| {
-                let l = l.trim().trim_start_matches("- ");
-                l == format!("{key}: {value}")
-                    || l == format!("{key}: \"{value}\"")
-                    || l.trim_end_matches(',') == format!("\"{key}\": \"{value}\"")
-                    || l.split_whitespace().any(|w| w == format!("{key}={value}"))
-            }) {
-                return Some(format!("exported in {}", file.name));
-            }
+    for file in &o.files {
+        if file.text.lines().any(|l| {
+            let l = l.trim().trim_start_matches("- ");
+            l == format!("{key}: {value}")
+                || l == format!("{key}: \"{value}\"")
+                || l.trim_end_matches(',') == format!("\"{key}\": \"{value}\"")
+                || l.split_whitespace().any(|w| w == format!("{key}={value}"))
+        }) {
+            return Some(format!("exported in {}", file.name));
         }
     }
     // A finding that names the field, its list, or a part of it: why it is not applied.
@@ -190,20 +201,14 @@ fn honoured(
 }
 
 fn drops(spec: &Spec, inv: &Inventory) -> Vec<String> {
-    let f = evaluate(inv, Some(spec), None, None);
+    let o = Outcome::of(spec, inv);
     let yaml: serde_yaml::Value = serde_yaml::from_str(&spec.to_yaml()).unwrap();
     let mut fields = vec![];
     leaves(&yaml, "", &mut fields);
     assert!(fields.len() > 30, "the example has its fields: {fields:?}");
-    for (path, value) in &fields {
-        eprintln!(
-            "{path} = {value}: {:?}",
-            honoured(path, value, spec, inv, &f)
-        );
-    }
     fields
         .iter()
-        .filter(|(path, value)| honoured(path, value, spec, inv, &f).is_none())
+        .filter(|(path, value)| honoured(path, value, &o).is_none())
         .map(|(path, value)| format!("{path} = {value}"))
         .collect()
 }

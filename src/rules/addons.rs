@@ -6,7 +6,6 @@
 
 use super::readiness::egress_breaks;
 use super::{Context, Finding, Id, rule};
-use crate::inventory::EndpointState;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(v), Some(c)) = (ctx.vpc, ctx.cluster) else {
@@ -18,7 +17,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .inv
             .unread
             .iter()
-            .find(|u| u.what == format!("the add-ons of cluster {}", c.name))
+            .find(|u| u.what == crate::inventory::Unread::addons_of(&c.name))
         {
             out.push(super::unread_finding(
                 Id::P9,
@@ -29,14 +28,8 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         return;
     };
-    let live: Vec<&crate::inventory::Endpoint> = v
-        .endpoints
-        .iter()
-        .filter(|e| {
-            !(e.state.is_gone()
-                || matches!(e.state, EndpointState::Failed | EndpointState::Rejected))
-        })
-        .collect();
+    let live: Vec<&crate::inventory::Endpoint> =
+        v.endpoints.iter().filter(|e| e.state.is_usable()).collect();
     let chosen = ctx.spec.and_then(|s| s.endpoints.as_ref());
     let has = |svc: &str| {
         live.iter().any(|e| e.service == svc)

@@ -5,17 +5,15 @@
 //! NAT egress open, so it proves nothing about egress.
 
 use super::{Context, Finding, Id, Severity, rule};
-use crate::inventory::Vpc;
+use crate::inventory::{Unread, Vpc};
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
     let Some(bpa) = &ctx.inv.block_public_access else {
-        if let Some(u) = ctx
-            .inv
-            .unread
-            .iter()
-            .find(|u| u.call.starts_with("ec2:DescribeVpcBlockPublicAccess"))
-        {
+        if let Some(u) = ctx.inv.unread.iter().find(|u| {
+            u.what == Unread::BLOCK_PUBLIC_ACCESS
+                || u.what == Unread::BLOCK_PUBLIC_ACCESS_EXCLUSIONS
+        }) {
             out.push(super::unread_finding(
                 Id::V5,
                 &v.id,
@@ -97,15 +95,15 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// The internet-bound default route of a subnet (through its route table, else the
-/// main one): its target when that is an internet gateway, an egress-only gateway or a
+/// The internet-bound default route of a subnet: its target when that is an internet gateway, an egress-only gateway or a
 /// NAT gateway (whose traffic leaves by the internet gateway).
 fn internet_route(v: &Vpc, subnet: &str) -> Option<String> {
     let s = v.subnet(subnet)?;
-    let table = match &s.route_table_id {
-        Some(id) => v.route_tables.iter().find(|t| &t.id == id),
-        None => v.route_tables.iter().find(|t| t.main),
-    }?;
+    // `route_table_id` is the table in effect (the main one without an association).
+    let table = v
+        .route_tables
+        .iter()
+        .find(|t| Some(&t.id) == s.route_table_id.as_ref())?;
     table
         .routes
         .iter()

@@ -2,7 +2,6 @@
 
 use super::cidr::parse_v4;
 use super::{Context, Finding, Id, Severity, rule};
-use crate::inventory::EndpointState;
 use crate::spec::services::base_services;
 
 /// Largest endpoint policy AWS accepts (rule P6).
@@ -391,11 +390,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let existing: Vec<_> = v
             .endpoints
             .iter()
-            .filter(|e| {
-                &e.service == svc
-                    && !(e.state.is_gone()
-                        || matches!(e.state, EndpointState::Failed | EndpointState::Rejected))
-            })
+            .filter(|e| &e.service == svc && e.state.is_usable())
             .collect();
         if existing.len() > 1 && svc != "s3" {
             out.push(rule(Id::P3).at(

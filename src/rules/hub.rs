@@ -5,13 +5,13 @@
 //! it misses; the plan does not create local endpoints for the covered ones.
 
 use super::{Context, Finding, Id, Severity, rule};
+use crate::inventory::Unread;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
     let inv = ctx.inv;
     for u in inv.unread.iter().filter(|u| {
-        u.what == format!("the private hosted zones of {}", v.id)
-            || u.what == format!("the Route 53 Profiles of {}", v.id)
+        u.what == Unread::hosted_zones_of(&v.id) || u.what == Unread::profiles_of(&v.id)
     }) {
         out.push(super::unread_finding(
             Id::P11,

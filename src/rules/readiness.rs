@@ -10,7 +10,7 @@
 
 use super::endpoints::{endpoint_gaps, g1_shut, p2_missing_azs};
 use super::{Breaks, Context, Finding, Id, Severity, rule};
-use crate::inventory::{EndpointState, SubnetKind};
+use crate::inventory::SubnetKind;
 use std::collections::BTreeSet;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -88,9 +88,7 @@ fn endpoints(
 ) {
     let inv = ctx.inv;
     let cat = crate::spec::services::catalogue();
-    let live = |e: &&crate::inventory::Endpoint| {
-        !(e.state.is_gone() || matches!(e.state, EndpointState::Failed | EndpointState::Rejected))
-    };
+    let live = |e: &&crate::inventory::Endpoint| e.state.is_usable();
     // The base set (P7), each service the region offers.
     for svc in cat.base() {
         let Some(service) = cat.service(svc) else {

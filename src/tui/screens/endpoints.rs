@@ -4,7 +4,7 @@
 //! (adopted), the private-DNS choice, and the route tables the S3 gateway goes on.
 
 use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
-use crate::inventory::{EndpointState, Inventory, Vpc};
+use crate::inventory::{Inventory, Vpc};
 use crate::report::trunc;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
@@ -103,11 +103,9 @@ fn feature_on(draft: Option<&Spec>, f: &Feature) -> bool {
 
 /// An endpoint of the VPC for the service, not being deleted.
 fn existing<'a>(vpc: &'a Vpc, svc: &str) -> Option<&'a crate::inventory::Endpoint> {
-    vpc.endpoints.iter().find(|e| {
-        e.service == svc
-            && !e.state.is_gone()
-            && !matches!(e.state, EndpointState::Failed | EndpointState::Rejected)
-    })
+    vpc.endpoints
+        .iter()
+        .find(|e| e.service == svc && e.state.is_usable())
 }
 
 /// What the region and the VPC say about a service: (text, is it a problem). The AZ count
