@@ -120,6 +120,9 @@ pub fn inventory_text(inv: &Inventory) -> String {
         }
         None => {}
     }
+    if let Some(op) = &inv.operator {
+        let _ = writeln!(o, "This tool runs on: {}", op.describe());
+    }
     for u in &inv.unread {
         let _ = writeln!(
             o,

@@ -281,6 +281,8 @@ fn walk_to_preview(t: &Tmux) -> String {
         "5 services · 0 features",
         "Endpoints' security group: 443 from every VPC CIDR",
         "skipped: no secondary CIDR",
+        "Cluster endpoint access: who reaches the API",
+        "DNS: does anyone need a Resolver?",
     ] {
         t.keys(&["Enter"]);
         t.wait_for(expect);
@@ -297,7 +299,7 @@ fn preview_and_apply_from_the_wizard() {
     let spec = starter_spec(&m, &seed, &dir);
     let t = Tmux::new("apply", &launch(&m.url, &spec, ""), 100, 32);
     let s = walk_to_preview(&t);
-    assert!(s.contains("[7 Preview and apply]"), "{s}");
+    assert!(s.contains("[9 Preview and apply]"), "{s}");
     t.keys(&["a"]);
     t.wait_for("Only 'yes' will be accepted");
     t.keys(&["y", "e", "s", "Enter"]);
@@ -466,10 +468,15 @@ fn walk_steps_one_to_six_then_plan_and_apply() {
     t.wait_for("subnet discovery: the plan tags");
     t.keys(&["Space"]);
     t.wait_for("✓ custom networking · 3 ENIConfig(s) by AZ");
+    t.keys(&["Enter"]);
+    // 7 and 8 as they come: endpoint access and DNS are not written until chosen.
+    t.wait_for("Cluster endpoint access: who reaches the API");
+    t.keys(&["Enter"]);
+    t.wait_for("DNS: does anyone need a Resolver?");
     // Enter saves and previews.
     t.keys(&["Enter"]);
     let s = t.wait_for("a to apply");
-    assert!(s.contains("[7 Preview and apply]"), "{s}");
+    assert!(s.contains("[9 Preview and apply]"), "{s}");
     t.keys(&["q"]);
     assert_restored(&t);
 

@@ -336,7 +336,12 @@ fn save_writes_the_spec_through_an_effect() {
     // Enter goes on step by step, and the Enter that reaches the preview saves too, but
     // only what changed: nothing changed, nothing is written.
     assert!(enter_to_preview(&mut app).is_empty());
-    // Esc goes back a step at a time: the secondary CIDR, the group, the endpoints.
+    // Esc goes back a step at a time: DNS, endpoint access, the secondary CIDR, the
+    // group, the endpoints.
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Dns(_)));
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Access(_)));
     app.update(key(KeyCode::Esc));
     assert!(matches!(app.screen, Screen::Secondary(_)));
     app.update(key(KeyCode::Esc));
@@ -795,6 +800,10 @@ fn on_preview(app: &mut App) {
     assert!(matches!(app.screen, Screen::Group(_)));
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(matches!(app.screen, Screen::Secondary(_)));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Access(_)));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Dns(_)));
     let fx = app.update(key(KeyCode::Enter));
     assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
     assert!(matches!(app.screen, Screen::Preview(_)));
@@ -2150,8 +2159,11 @@ fn the_custom_networking_step_sets_eniconfigs_groups_and_shows_max_pods() {
     assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
     let plan = app.derived.preview.lines.join("\n");
     assert!(!plan.contains("kubernetes.io/role/cni"), "{plan}");
-    // Back, subnet discovery again.
-    app.update(key(KeyCode::Esc));
+    // Back (through DNS and endpoint access), subnet discovery again.
+    for _ in 0..3 {
+        app.update(key(KeyCode::Esc));
+    }
+    assert!(matches!(app.screen, Screen::Custom(_)));
     cni_row_to(&mut app, &CniRow::Mode(false));
     app.update(ch(' '));
     assert_eq!(custom_of(&app), None);
@@ -2334,4 +2346,319 @@ fn names_from_aws_reach_the_terminal_as_text() {
         !text.chars().any(eks_private_tui::report::unsafe_char),
         "{text:?}"
     );
+}
+
+// ---- step 7: cluster endpoint access -----------------------------------------------------
+
+use eks_private_tui::tui::intent::{AccessFlag, CidrList, DnsSide};
+use eks_private_tui::tui::screens::access::Row as AccessRow;
+use eks_private_tui::tui::screens::dns::Row as DnsRow;
+
+/// The fixture with this tool running on an instance in VPC `vpc` at `ip`.
+fn running_in(vpc: &str, ip: &str) -> Inventory {
+    let mut inv = fixture();
+    inv.operator = Some(eks_private_tui::inventory::Operator {
+        instance: Some(eks_private_tui::inventory::OperatorInstance {
+            instance_id: "i-0bastion".into(),
+            account: inv.account.clone(),
+            region: inv.region.clone(),
+            vpc_id: vpc.into(),
+            private_ip: ip.into(),
+            public_ip: None,
+            vpc_cidrs: vec![],
+        }),
+        note: String::new(),
+    });
+    inv
+}
+
+/// From the VPC list to the access step with what the account suggests.
+fn on_access(app: &mut App) {
+    choose_prod(app);
+    for _ in 0..4 {
+        if matches!(app.screen, Screen::Access(_)) {
+            return;
+        }
+        assert!(app.update(key(KeyCode::Enter)).is_empty());
+    }
+    assert!(
+        matches!(app.screen, Screen::Access(_)),
+        "not on the access step"
+    );
+}
+
+fn access_of(app: &App) -> Option<eks_private_tui::spec::ClusterEndpoint> {
+    app.draft().unwrap().cluster_endpoint.clone()
+}
+
+fn access_row_to(app: &mut App, row: &AccessRow) {
+    let inv = app.inventory().unwrap().clone();
+    let d = app.draft().unwrap().clone();
+    let vpc = inv.vpc(&d.vpc_id).unwrap();
+    let ep = eks_private_tui::tui::screens::access::planned(&inv, &d);
+    let at = eks_private_tui::tui::screens::access::rows(&inv, vpc, &ep)
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("no row {row:?}"));
+    app.update(ch('g'));
+    for _ in 0..at {
+        app.update(ch('j'));
+    }
+}
+
+#[test]
+fn the_access_step_toggles_edits_cidrs_and_guards_the_operator_path() {
+    // This tool runs outside the cluster's VPC (in the default VPC, not peered).
+    let default_vpc = "vpc-a5c6b186840ebefcc".to_string();
+    let mut app = loaded_from(running_in(&default_vpc, "172.31.0.9"), None);
+    on_access(&mut app);
+    assert_eq!(access_of(&app), None, "nothing is written before a choice");
+    let text = render_text(&app, 120, 40);
+    assert!(
+        text.contains("Cluster prod: now public only · planned public and private"),
+        "{text}"
+    );
+    assert!(text.contains("this tool runs on i-0bastion in"), "{text}");
+    // Public access off: the guard turns into an error on screen and in the findings.
+    access_row_to(&mut app, &AccessRow::Flag(AccessFlag::Public));
+    app.update(ch(' '));
+    let ep = access_of(&app).expect("the first toggle writes clusterEndpoint");
+    assert!(ep.private_access && !ep.public_access);
+    let text = render_text(&app, 120, 40);
+    assert!(
+        text.contains("public access off cuts it off (E4)"),
+        "{text}"
+    );
+    assert!(
+        app.derived
+            .findings
+            .iter()
+            .any(|f| f.id == "E4" && f.severity == eks_private_tui::rules::Severity::Error),
+        "{:?}",
+        app.derived.findings
+    );
+    insta::assert_snapshot!("access_outside_80x24", render_text(&app, 80, 24));
+    // The peering's CIDR is offered for tcp/443: Space adds it, Space again removes it.
+    let inv = app.inventory().unwrap().clone();
+    let vpc = inv.vpc(&vpc_id("prod")).unwrap();
+    let peer = vpc.peerings[0].requester_cidrs[0].clone();
+    let offer = eks_private_tui::tui::screens::access::offers(&inv, vpc, &ep);
+    assert!(offer.iter().any(|(c, _)| *c == peer), "{offer:?}");
+    access_row_to(
+        &mut app,
+        &AccessRow::Offer(peer.clone(), offer[0].1.clone()),
+    );
+    app.update(ch(' '));
+    assert_eq!(
+        access_of(&app).unwrap().allow_https_from_cidrs,
+        std::slice::from_ref(&peer)
+    );
+    access_row_to(&mut app, &AccessRow::Cidr(CidrList::Https, peer.clone()));
+    app.update(ch(' '));
+    assert!(access_of(&app).unwrap().allow_https_from_cidrs.is_empty());
+    // Typed CIDRs: 0.0.0.0/0 refused on tcp/443 (E3), a private range on the public list
+    // (A2); what passes is written normalised.
+    app.update(ch('e'));
+    press(&mut app, "0.0.0.0/0");
+    let text = render_text(&app, 80, 24);
+    assert!(
+        text.contains("open the control plane's security group"),
+        "{text}"
+    );
+    insta::assert_snapshot!("access_editing_80x24", text);
+    app.update(key(KeyCode::Enter));
+    assert!(access_of(&app).unwrap().allow_https_from_cidrs.is_empty());
+    app.update(key(KeyCode::Esc));
+    app.update(ch('e'));
+    press(&mut app, "192.168.7.0/24");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(
+        access_of(&app).unwrap().allow_https_from_cidrs,
+        ["192.168.7.0/24"]
+    );
+    // Public on again, with an allow-list: a private range is refused there.
+    access_row_to(&mut app, &AccessRow::Flag(AccessFlag::Public));
+    app.update(ch(' '));
+    access_row_to(&mut app, &AccessRow::Add(CidrList::Public));
+    app.update(ch(' '));
+    press(&mut app, "10.1.0.0/16");
+    app.update(key(KeyCode::Enter));
+    assert!(app.flash.as_ref().unwrap().text.contains("private range"));
+    assert!(access_of(&app).unwrap().public_access_cidrs.is_empty());
+    for _ in 0..11 {
+        app.update(key(KeyCode::Backspace));
+    }
+    press(&mut app, "203.0.113.7/32");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(
+        access_of(&app).unwrap().public_access_cidrs,
+        ["203.0.113.7/32"]
+    );
+    insta::assert_snapshot!("access_120x40", render_text(&app, 120, 40));
+    // Enter goes on to DNS.
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(app.screen, Screen::Dns(_)));
+}
+
+#[test]
+fn inside_the_vpc_the_access_step_offers_this_tools_address() {
+    let mut app = loaded_from(running_in(&vpc_id("prod"), "10.0.70.5"), None);
+    on_access(&mut app);
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("✓ this tool runs on i-0bastion"), "{text}");
+    insta::assert_snapshot!("access_80x24", text);
+    access_row_to(
+        &mut app,
+        &AccessRow::Offer("10.0.70.5/32".into(), "this tool (i-0bastion)".into()),
+    );
+    app.update(ch(' '));
+    assert_eq!(
+        access_of(&app).unwrap().allow_https_from_cidrs,
+        ["10.0.70.5/32"]
+    );
+}
+
+#[test]
+fn the_access_and_dns_steps_in_monochrome() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(running_in("vpc-a5c6b186840ebefcc", "172.31.0.9"))),
+    });
+    on_access(&mut app);
+    let mono = |app: &App| {
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| view::draw(f, app)).unwrap();
+        for cell in term.backend().buffer().content() {
+            assert!(
+                matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+                "coloured cell {cell:?} in monochrome"
+            );
+        }
+    };
+    mono(&app);
+    insta::assert_snapshot!("access_mono_80x24", render_text(&app, 80, 24));
+    app.update(key(KeyCode::Enter));
+    app.update(ch(' '));
+    mono(&app);
+    insta::assert_snapshot!("dns_mono_80x24", render_text(&app, 80, 24));
+}
+
+// ---- step 8: DNS ----------------------------------------------------------------------------
+
+fn on_dns(app: &mut App) {
+    on_access(app);
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(matches!(app.screen, Screen::Dns(_)));
+}
+
+fn dns_of(app: &App) -> Option<eks_private_tui::spec::Dns> {
+    app.draft().unwrap().dns.clone()
+}
+
+fn dns_row_to(app: &mut App, row: &DnsRow) {
+    let inv = app.inventory().unwrap().clone();
+    let d = app.draft().unwrap().clone();
+    let vpc = inv.vpc(&d.vpc_id).unwrap();
+    let at = eks_private_tui::tui::screens::dns::rows(&inv, vpc, d.dns.as_ref())
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("no row {row:?}"));
+    app.update(ch('g'));
+    for _ in 0..at {
+        app.update(ch('j'));
+    }
+}
+
+#[test]
+fn the_dns_step_asks_first_then_suggests_and_edits_the_resolver() {
+    let mut app = loaded(None);
+    on_dns(&mut app);
+    assert_eq!(dns_of(&app), None);
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("[ ] a Route 53 Resolver"), "{text}");
+    insta::assert_snapshot!("dns_off_80x24", text);
+    // On: the suggestion from the account (two node subnets, the peer's CIDR, the peered
+    // VPC as the client with two subnets, the rule for the API hostname associated with it).
+    app.update(ch(' '));
+    let d = dns_of(&app).expect("Space sets up a Resolver");
+    let inb = d.inbound_endpoint.clone().unwrap();
+    assert_eq!(inb.subnet_ids.len(), 2);
+    assert_eq!(inb.allow_from_cidrs, ["10.99.0.0/16"]);
+    let client = vpc_id("corp-client");
+    let out = d.outbound_endpoint.clone().unwrap();
+    assert_eq!(out.vpc_id, client);
+    assert_eq!(out.subnet_ids.len(), 2);
+    let fr = d.forward_rule.clone().unwrap();
+    assert_eq!(
+        (fr.domain.as_str(), fr.associate_vpc_ids.clone()),
+        ("auto", vec![client.clone()])
+    );
+    let text = render_text(&app, 120, 40);
+    insta::assert_snapshot!("dns_120x40", text);
+    insta::assert_snapshot!("dns_80x24", render_text(&app, 80, 24));
+    // The plan makes the endpoints and the rule.
+    let plan = app.derived.preview.lines.join("\n");
+    assert!(plan.contains("resolver_endpoint.inbound"), "{plan}");
+    assert!(plan.contains("resolver_rule.forward"), "{plan}");
+    // A subnet out: one IP is refused by Route 53 (D2, an error).
+    let first = inb.subnet_ids[0].clone();
+    dns_row_to(&mut app, &DnsRow::Subnet(DnsSide::Inbound, first.clone()));
+    app.update(ch(' '));
+    assert_eq!(
+        dns_of(&app)
+            .unwrap()
+            .inbound_endpoint
+            .unwrap()
+            .subnet_ids
+            .len(),
+        1
+    );
+    assert!(
+        app.derived
+            .findings
+            .iter()
+            .any(|f| f.id == "D2" && f.severity == eks_private_tui::rules::Severity::Error)
+    );
+    app.update(ch(' '));
+    // The domain: a bad name stays in the field; a good one is written lowercase.
+    dns_row_to(&mut app, &DnsRow::Domain);
+    app.update(ch('e'));
+    for _ in 0..4 {
+        app.update(key(KeyCode::Backspace));
+    }
+    press(&mut app, "not a name");
+    app.update(key(KeyCode::Enter));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not a domain name")
+    );
+    app.update(key(KeyCode::Esc));
+    assert_eq!(dns_of(&app).unwrap().forward_rule.unwrap().domain, "auto");
+    // The client VPC cycles to none (on-prem only): no outbound side and no rule.
+    dns_row_to(&mut app, &DnsRow::OutVpc);
+    app.update(ch(' '));
+    let d = dns_of(&app).unwrap();
+    assert!(
+        d.outbound_endpoint.is_none() && d.forward_rule.is_none(),
+        "{d:?}"
+    );
+    app.update(ch(' '));
+    assert_eq!(
+        dns_of(&app).unwrap().outbound_endpoint.unwrap().vpc_id,
+        client
+    );
+    // Off again: dns leaves the spec, and Enter saves and previews.
+    dns_row_to(&mut app, &DnsRow::Need);
+    app.update(ch(' '));
+    assert_eq!(dns_of(&app), None);
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
+    assert!(matches!(app.screen, Screen::Preview(_)));
 }

@@ -263,6 +263,7 @@ pub async fn discover_with(
         r_rules,
         r_assocs,
         bpa,
+        operator,
     ) = tokio::join!(
         // The heads of the dependent chains go out first: a server that answers in
         // arrival order then starts the second round sooner.
@@ -277,6 +278,7 @@ pub async fn discover_with(
         p!(aws.resolver_rules()),
         p!(aws.resolver_rule_associations()),
         aws.block_public_access(),
+        aws.operator(),
     );
 
     // Most telling error first: a region AWS does not know makes every other call fail in
@@ -361,6 +363,7 @@ pub async fn discover_with(
                 .any(|c| u.what == inv::Unread::addons_of(&c.name))
     });
     inv.unread = unread;
+    inv.operator = operator;
     let mut rules = r_rules?;
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     // Rules and associations stay region-wide even with --vpc: the forwarding for a

@@ -55,6 +55,7 @@ pub fn mocked_dns(
         route53: client!(aws_sdk_route53, route53),
         profiles: client!(aws_sdk_route53profiles, profiles),
         sts: client!(aws_sdk_sts, &[]),
+        imds: None,
         calls: CallCounter::default(),
         patience: Duration::from_secs(90),
     }

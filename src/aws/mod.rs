@@ -9,6 +9,7 @@ mod ec2;
 mod eks;
 pub mod error;
 pub mod http;
+mod imds;
 pub mod lock;
 #[cfg(test)]
 mod mocks;
@@ -69,6 +70,8 @@ pub struct Aws {
     route53: aws_sdk_route53::Client,
     profiles: aws_sdk_route53profiles::Client,
     sts: aws_sdk_sts::Client,
+    /// The instance metadata (where this tool runs); None when it is turned off.
+    imds: Option<aws_config::imds::Client>,
     calls: CallCounter,
     /// See [`AwsOptions::retry_for`].
     patience: Duration,
@@ -360,6 +363,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
         ))
         .build_https();
     let http = http::guarded(http);
+    let metadata = imds::client(http.clone());
     let connect = opts.connect_timeout.unwrap_or(Duration::from_secs(3));
     let read = opts.read_timeout.unwrap_or(http::DEFAULT_READ_TIMEOUT);
     // The whole answer must come within `read` (see `http`); the operation timeout is
@@ -463,6 +467,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
         route53,
         profiles,
         sts,
+        imds: metadata,
         calls,
         patience: opts.retry_for.unwrap_or(THROTTLE_PATIENCE),
     })
@@ -548,6 +553,11 @@ impl Aws {
     }
 
     /// Account and caller ARN.
+    /// Where this tool runs (the instance metadata), or None when metadata is off.
+    pub async fn operator(&self) -> Option<crate::inventory::Operator> {
+        Some(imds::operator(self.imds.as_ref()?).await)
+    }
+
     pub async fn caller_identity(&self) -> Result<(String, String), AwsError> {
         let out = self
             .sts

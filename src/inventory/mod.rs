@@ -43,10 +43,105 @@ pub struct Inventory {
     /// rules could not check, and why. The rest of the inventory stands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<Unread>,
+    /// Where this tool runs, from the EC2 instance metadata (lock-out guard E4); absent
+    /// when the metadata was not asked (AWS_EC2_METADATA_DISABLED, or an inventory file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<Operator>,
     /// Set only on a partial inventory (the wizard shows discovery as it arrives): what
     /// is not read yet. No rule is evaluated on a partial inventory.
     #[serde(skip)]
     pub pending: Option<Pending>,
+}
+
+/// Where this tool runs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operator {
+    /// The EC2 instance, when the instance metadata (IMDSv2) answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<OperatorInstance>,
+    /// Why no instance is known (not on EC2, IMDS off or refused), else empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The instance this tool runs on, as its metadata says.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorInstance {
+    pub instance_id: String,
+    pub account: String,
+    pub region: String,
+    /// The VPC of the primary network interface.
+    pub vpc_id: String,
+    pub private_ip: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    /// The VPC's IPv4 CIDRs as the metadata lists them.
+    #[serde(default)]
+    pub vpc_cidrs: Vec<String>,
+}
+
+impl Operator {
+    /// One line: the instance and its VPC, or why none is known.
+    pub fn describe(&self) -> String {
+        match &self.instance {
+            Some(i) => format!(
+                "instance {} in {} ({}), account {}, {}",
+                i.instance_id,
+                i.vpc_id,
+                if i.private_ip.is_empty() {
+                    "no private IP"
+                } else {
+                    &i.private_ip
+                },
+                i.account,
+                i.region
+            ),
+            None => format!("not on EC2 as far as can be told: {}", self.note),
+        }
+    }
+}
+
+/// Where the operator stands towards a cluster's VPC (rule E4).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OperatorPath<'a> {
+    /// Not asked: nothing can be said.
+    Unknown,
+    /// No instance metadata answered: not on EC2 (or IMDS is off for this instance).
+    NotEc2(&'a str),
+    /// An instance in the cluster's VPC.
+    InVpc(&'a OperatorInstance),
+    /// An instance in a VPC peered with the cluster's (the peering's ID).
+    Peered(&'a OperatorInstance, &'a str),
+    /// An instance in another VPC, account or region.
+    Outside(&'a OperatorInstance),
+}
+
+impl Inventory {
+    /// Where this tool runs, seen from VPC `vpc_id` of this inventory.
+    pub fn operator_path(&self, vpc_id: &str) -> OperatorPath<'_> {
+        let Some(op) = &self.operator else {
+            return OperatorPath::Unknown;
+        };
+        let Some(i) = &op.instance else {
+            return OperatorPath::NotEc2(&op.note);
+        };
+        if i.account == self.account && i.region == self.region && i.vpc_id == vpc_id {
+            return OperatorPath::InVpc(i);
+        }
+        let peering = self.vpc(vpc_id).and_then(|v| {
+            v.peerings.iter().find(|p| {
+                p.status == PeeringStatus::Active
+                    && ((p.requester_vpc_id == vpc_id && p.accepter_vpc_id == i.vpc_id)
+                        || (p.accepter_vpc_id == vpc_id && p.requester_vpc_id == i.vpc_id))
+            })
+        });
+        match peering {
+            Some(p) => OperatorPath::Peered(i, &p.id),
+            None => OperatorPath::Outside(i),
+        }
+    }
 }
 
 /// What a partial inventory lacks.

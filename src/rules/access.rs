@@ -2,7 +2,7 @@
 
 use super::cidr::{is_rfc1918, parse_v4};
 use super::{Context, Finding, Id, Severity, rule};
-use crate::inventory::SubnetKind;
+use crate::inventory::{OperatorPath, SubnetKind};
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // A3: hybrid nodes, with the access planned (or, without a plan, as it is).
@@ -249,7 +249,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ));
     }
 
-    // E4: turning public access off.
+    // E4: turning public access off, and where this tool runs.
     if let Some(c) = ctx.cluster
         && c.public_access
         && !ep.public_access
@@ -264,14 +264,173 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .severity(Severity::Error),
             );
         } else {
-            out.push(rule(Id::E4).at(
-                "clusterEndpoint.publicAccess",
-                format!(
-                    "public access of {} goes off: only clients with a path into {} (in-VPC, peered, VPN/DX) keep kubectl",
-                    c.name, v.id
-                ),
-            ));
+            out.push(operator_guard(ctx, c, v, ep));
         }
+    }
+    // A bastion in (or peered with) the VPC reaches a private endpoint only through the
+    // cluster security group: its address must be let in on tcp/443.
+    if let Some(c) = ctx.cluster
+        && ep.private_access
+    {
+        let ip = match ctx.inv.operator_path(&v.id) {
+            OperatorPath::InVpc(i) | OperatorPath::Peered(i, _) => Some(i.private_ip.as_str()),
+            _ => None,
+        };
+        if let Some(ip) = ip.filter(|ip| !ip.is_empty())
+            && !covers(&ep.allow_https_from_cidrs, ip)
+            && !sg_allows(ctx, c, ip)
+        {
+            out.push(
+                rule(Id::E3)
+                    .at(
+                        "clusterEndpoint.allowHttpsFromCidrs",
+                        format!(
+                            "this tool runs at {ip}, which the cluster security group does not let in on tcp/443: kubectl from here cannot reach the private endpoint"
+                        ),
+                    )
+                    .fix(format!("add {ip}/32 (or its subnet's CIDR) to clusterEndpoint.allowHttpsFromCidrs")),
+            );
+        }
+    }
+    // Public access kept, but narrowed: this instance's public address must stay in.
+    if ep.public_access
+        && !ep.public_access_cidrs.is_empty()
+        && let OperatorPath::Outside(i) = ctx.inv.operator_path(&v.id)
+        && let Some(ip) = &i.public_ip
+        && !covers(&ep.public_access_cidrs, ip)
+    {
+        out.push(
+            rule(Id::E4)
+                .at(
+                    "clusterEndpoint.publicAccessCidrs",
+                    format!(
+                        "this tool runs on {} in {} (outside {}), whose public address {ip} is not in publicAccessCidrs: kubectl from here would be cut off",
+                        i.instance_id, i.vpc_id, v.id
+                    ),
+                )
+                .severity(Severity::Error)
+                .fix(format!("add {ip}/32 to clusterEndpoint.publicAccessCidrs, or run from inside {}", v.id)),
+        );
+    }
+}
+
+/// Whether an address is inside one of these CIDRs.
+fn covers(cidrs: &[String], ip: &str) -> bool {
+    let Ok(a) = ip.parse::<std::net::Ipv4Addr>() else {
+        return false;
+    };
+    cidrs
+        .iter()
+        .any(|c| parse_v4(c).is_ok_and(|n| n.contains(&a)))
+}
+
+/// Whether the cluster's security group (or its API group) lets `ip` in on tcp/443 now.
+fn sg_allows(ctx: &Context, c: &crate::inventory::Cluster, ip: &str) -> bool {
+    let Some(v) = ctx.vpc else { return false };
+    let groups = [c.cluster_security_group_id.as_deref(), c.api_rule_group()];
+    groups.iter().flatten().any(|id| {
+        v.security_groups.iter().any(|g| {
+            &g.id == id
+                && g.ingress.iter().any(|r| {
+                    let port = r.protocol == "-1"
+                        || (r.protocol == "tcp"
+                            && r.from_port.is_some_and(|f| f <= 443)
+                            && r.to_port.is_some_and(|t| t >= 443));
+                    port && covers(&r.cidrs, ip)
+                })
+        })
+    })
+}
+
+/// E4 when public access goes off: who keeps a path, judged by where this tool runs.
+fn operator_guard(
+    ctx: &Context,
+    c: &crate::inventory::Cluster,
+    v: &crate::inventory::Vpc,
+    ep: &crate::spec::ClusterEndpoint,
+) -> super::Finding {
+    let field = "clusterEndpoint.publicAccess";
+    let general = format!(
+        "public access of {} goes off: only clients with a path into {} (in-VPC, peered, VPN/DX) keep kubectl",
+        c.name, v.id
+    );
+    // CIDRs that are neither the VPC's nor a peer's: on-prem, over VPN or Direct Connect.
+    let peer_cidrs: Vec<&String> = v
+        .peerings
+        .iter()
+        .flat_map(|p| p.requester_cidrs.iter().chain(&p.accepter_cidrs))
+        .collect();
+    let on_prem: Vec<&String> =
+        ep.allow_https_from_cidrs
+            .iter()
+            .filter(|c| {
+                parse_v4(c).is_ok_and(|n| {
+                    !v.cidrs.iter().any(|vc| {
+                        parse_v4(&vc.cidr).is_ok_and(|m| m.contains(&n) || n.contains(&m))
+                    }) && !peer_cidrs
+                        .iter()
+                        .any(|pc| parse_v4(pc).is_ok_and(|m| m.contains(&n) || n.contains(&m)))
+                })
+            })
+            .collect();
+    match ctx.inv.operator_path(&v.id) {
+        OperatorPath::Unknown => rule(Id::E4).at(field, general),
+        OperatorPath::InVpc(i) => rule(Id::E4)
+            .at(
+                field,
+                format!(
+                    "public access of {} goes off; this tool runs on {} in {}, the cluster's VPC, and keeps its path (other clients need one into {}: peered, VPN/DX)",
+                    c.name, i.instance_id, v.id, v.id
+                ),
+            )
+            .severity(Severity::Info),
+        OperatorPath::Peered(i, pcx) => rule(Id::E4)
+            .at(
+                field,
+                format!(
+                    "public access of {} goes off; this tool runs on {} in {}, peered with {} through {pcx}: it keeps kubectl if the peering routes {} both ways",
+                    c.name, i.instance_id, i.vpc_id, v.id, i.private_ip
+                ),
+            )
+            .severity(Severity::Info),
+        OperatorPath::Outside(i) => rule(Id::E4)
+            .at(
+                field,
+                format!(
+                    "public access of {} goes off, and this tool runs on {} in {} ({}, account {}), which is neither {} nor peered with it: this session and kubectl from here would be cut off from the API",
+                    c.name, i.instance_id, i.vpc_id, i.region, i.account, v.id
+                ),
+            )
+            .severity(Severity::Error)
+            .fix(format!(
+                "run from a bastion in {} or a VPC peered with it, or keep public access on (with this host's address in publicAccessCidrs)",
+                v.id
+            )),
+        OperatorPath::NotEc2(why) if on_prem.is_empty() => rule(Id::E4)
+            .at(
+                field,
+                format!(
+                    "public access of {} goes off, and this tool does not run on EC2 ({why}) while no on-prem CIDR is allowed on tcp/443: nothing here would reach the API",
+                    c.name
+                ),
+            )
+            .severity(Severity::Error)
+            .fix(format!(
+                "run from a bastion in {}, or list the VPN/Direct Connect CIDR this machine comes from in clusterEndpoint.allowHttpsFromCidrs",
+                v.id
+            )),
+        OperatorPath::NotEc2(_) => rule(Id::E4).at(
+            field,
+            format!(
+                "public access of {} goes off; this tool does not run on EC2, so it keeps kubectl only through the VPN/Direct Connect path of {}",
+                c.name,
+                on_prem
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
     }
 }
 
@@ -533,5 +692,126 @@ mod tests {
                 .iter()
                 .any(|(i, _, _)| *i == "E4")
         );
+    }
+
+    fn at(vpc: &str, account: &str) -> crate::inventory::Operator {
+        crate::inventory::Operator {
+            instance: Some(crate::inventory::OperatorInstance {
+                instance_id: "i-0bastion".into(),
+                account: account.into(),
+                region: "eu-west-1".into(),
+                vpc_id: vpc.into(),
+                private_ip: "10.99.3.4".into(),
+                public_ip: Some("198.51.100.7".into()),
+                vpc_cidrs: vec![],
+            }),
+            note: String::new(),
+        }
+    }
+
+    fn e4(op: Option<crate::inventory::Operator>, e: ClusterEndpoint) -> Vec<(Severity, String)> {
+        let mut inv = inventory();
+        inv.operator = op;
+        evaluate(&inv, Some(&with(e)), None, None)
+            .into_iter()
+            .filter(|f| f.id == "E4" || f.id == "E3")
+            .map(|f| (f.severity, format!("{}: {}", f.id, f.message)))
+            .collect()
+    }
+
+    #[test]
+    fn e4_lock_out_guard_by_where_the_tool_runs() {
+        let private = || ep(true, false, &[], &["10.99.0.0/16"]);
+        let sev = |found: &[(Severity, String)], needle: &str| {
+            found
+                .iter()
+                .find(|(_, m)| m.starts_with("E4") && m.contains(needle))
+                .map(|(s, _)| *s)
+        };
+        // In the cluster VPC: the path stays (info), and the bastion's address must be let in.
+        let mut inside = at("vpc-prod", "123456789012");
+        inside.instance.as_mut().unwrap().private_ip = "10.0.1.9".into();
+        let found = e4(Some(inside.clone()), private());
+        assert_eq!(
+            sev(&found, "the cluster's VPC"),
+            Some(Severity::Info),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(s, m)| *s == Severity::Warn && m.contains("10.0.1.9")),
+            "{found:?}"
+        );
+        let found = e4(Some(inside), ep(true, false, &[], &["10.0.1.0/24"]));
+        assert!(
+            !found.iter().any(|(_, m)| m.contains("does not let in")),
+            "{found:?}"
+        );
+        // In the peered VPC (pcx-1): info, its address covered by 10.99.0.0/16.
+        let found = e4(Some(at("vpc-client", "123456789012")), private());
+        assert_eq!(sev(&found, "pcx-1"), Some(Severity::Info), "{found:?}");
+        assert!(
+            !found.iter().any(|(_, m)| m.contains("does not let in")),
+            "{found:?}"
+        );
+        // Peered, but its address not allowed on tcp/443.
+        let found = e4(
+            Some(at("vpc-client", "123456789012")),
+            ep(true, false, &[], &["10.0.0.0/16"]),
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(s, m)| *s == Severity::Warn && m.contains("10.99.3.4")),
+            "{found:?}"
+        );
+        // Another VPC, or the same ID in another account: cut off, an error.
+        for op in [
+            at("vpc-other", "123456789012"),
+            at("vpc-prod", "999999999999"),
+        ] {
+            let found = e4(Some(op), private());
+            assert_eq!(
+                sev(&found, "would be cut off"),
+                Some(Severity::Error),
+                "{found:?}"
+            );
+        }
+        // Not on EC2: an error unless an on-prem CIDR (neither the VPC's nor a peer's) is let in.
+        let not_ec2 = crate::inventory::Operator {
+            instance: None,
+            note: "no IMDSv2 token".into(),
+        };
+        let found = e4(Some(not_ec2.clone()), private());
+        assert_eq!(
+            sev(&found, "does not run on EC2"),
+            Some(Severity::Error),
+            "{found:?}"
+        );
+        let found = e4(Some(not_ec2), ep(true, false, &[], &["192.168.0.0/16"]));
+        assert_eq!(
+            sev(&found, "192.168.0.0/16"),
+            Some(Severity::Warn),
+            "{found:?}"
+        );
+        // Not asked (metadata off): the general warning, as before.
+        let found = e4(None, private());
+        assert_eq!(sev(&found, "goes off"), Some(Severity::Warn), "{found:?}");
+        // Public access kept but narrowed past this instance's public address.
+        let found = e4(
+            Some(at("vpc-other", "123456789012")),
+            ep(true, true, &["203.0.113.0/24"], &[]),
+        );
+        assert_eq!(
+            sev(&found, "198.51.100.7"),
+            Some(Severity::Error),
+            "{found:?}"
+        );
+        let found = e4(
+            Some(at("vpc-other", "123456789012")),
+            ep(true, true, &["198.51.100.0/24"], &[]),
+        );
+        assert_eq!(sev(&found, "198.51.100.7"), None, "{found:?}");
     }
 }

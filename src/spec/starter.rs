@@ -91,6 +91,69 @@ pub fn base_endpoints(inv: &Inventory, spec_name: &str) -> super::Endpoints {
     }
 }
 
+/// A Resolver setup to start from (the wizard's DNS step): the inbound endpoint in the
+/// node subnets of the first two AZs, queried from the peered VPCs' CIDRs; the outbound
+/// endpoint in the first peered VPC (one subnet in each of two AZs); the forward rule for
+/// the cluster's API hostname, associated with that VPC. Without a peered VPC there is no
+/// outbound side (on-prem forwards to the inbound IPs itself).
+pub fn dns_start(inv: &Inventory, spec: &Spec) -> super::Dns {
+    let vpc = inv.vpc(&spec.vpc_id);
+    let inbound: Vec<String> = spec.node_subnets.values().take(2).cloned().collect();
+    let peers: Vec<(&str, &[String])> = vpc
+        .map(|v| {
+            v.peerings
+                .iter()
+                .filter(|p| p.status == crate::inventory::PeeringStatus::Active)
+                .map(|p| {
+                    if p.requester_vpc_id == v.id {
+                        (p.accepter_vpc_id.as_str(), p.accepter_cidrs.as_slice())
+                    } else {
+                        (p.requester_vpc_id.as_str(), p.requester_cidrs.as_slice())
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut allow: Vec<String> = peers.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
+    allow.dedup();
+    let outbound =
+        peers
+            .first()
+            .and_then(|(id, _)| inv.vpc(id))
+            .map(|client| super::OutboundEndpoint {
+                vpc_id: client.id.clone(),
+                subnet_ids: two_azs(client),
+            });
+    let forward_rule = outbound.as_ref().map(|o| super::ForwardRule {
+        domain: "auto".into(),
+        associate_vpc_ids: vec![o.vpc_id.clone()],
+    });
+    super::Dns {
+        inbound_endpoint: Some(super::InboundEndpoint {
+            subnet_ids: inbound,
+            allow_from_cidrs: allow,
+        }),
+        outbound_endpoint: outbound,
+        forward_rule,
+    }
+}
+
+/// One subnet in each of the first two AZs of `vpc` (private before public).
+pub fn two_azs(vpc: &crate::inventory::Vpc) -> Vec<String> {
+    let mut out = vec![];
+    for az in vpc.azs().into_iter().take(2) {
+        if let Some(s) = vpc
+            .subnets
+            .iter()
+            .filter(|s| s.az == az)
+            .min_by_key(|s| (s.kind == SubnetKind::Public, -s.available_ips))
+        {
+            out.push(s.id.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,9 @@ pub use super::intent::{Intent, Level};
 use super::keys::{self, Binding, Command, KeyMap, Scope};
 use super::screens::preview::{Preview, PreviewScreen, ProgressScreen, StepState};
 use super::screens::{
-    ScreenCtx, WizardScreen, checks::ChecksView, custom::CustomScreen, endpoints::EndpointsScreen,
-    group::GroupScreen, secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
+    ScreenCtx, WizardScreen, access::AccessScreen, checks::ChecksView, custom::CustomScreen,
+    dns::DnsScreen, endpoints::EndpointsScreen, group::GroupScreen, secondary::SecondaryScreen,
+    subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
 use super::theme::Theme;
 use crate::error::AwsError;
@@ -37,6 +38,8 @@ pub enum Screen {
     Group(GroupScreen),
     Secondary(SecondaryScreen),
     Custom(CustomScreen),
+    Access(AccessScreen),
+    Dns(DnsScreen),
     Preview(PreviewScreen),
     /// An apply in progress, or its outcome.
     Progress(ProgressScreen),
@@ -52,6 +55,8 @@ impl Screen {
             Screen::Group(s) => s,
             Screen::Secondary(s) => s,
             Screen::Custom(s) => s,
+            Screen::Access(s) => s,
+            Screen::Dns(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -65,6 +70,8 @@ impl Screen {
             Screen::Group(s) => s,
             Screen::Secondary(s) => s,
             Screen::Custom(s) => s,
+            Screen::Access(s) => s,
+            Screen::Dns(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
         }
@@ -78,6 +85,8 @@ impl Screen {
             Screen::Group(_) => Step::Group,
             Screen::Secondary(_) => Step::Secondary,
             Screen::Custom(_) => Step::Custom,
+            Screen::Access(_) => Step::Access,
+            Screen::Dns(_) => Step::Dns,
             Screen::Preview(_) | Screen::Progress(_) => Step::Preview,
         }
     }
@@ -738,6 +747,8 @@ impl App {
                     | Screen::Group(_)
                     | Screen::Secondary(_)
                     | Screen::Custom(_)
+                    | Screen::Access(_)
+                    | Screen::Dns(_)
                     | Screen::Preview(_)
             )
         {
@@ -1194,6 +1205,8 @@ impl App {
             | Screen::Group(_)
             | Screen::Secondary(_)
             | Screen::Custom(_)
+            | Screen::Access(_)
+            | Screen::Dns(_)
             | Screen::Preview(_) => {
                 let here = self.screen.step();
                 let before = STEPS
@@ -1407,6 +1420,136 @@ impl App {
                 vec![]
             }
             Intent::ToggleRouteTable(id) => self.toggle_route_table(&id, inv),
+            Intent::ToggleAccess(flag) => {
+                self.edit_access(inv, |ep| match flag {
+                    super::intent::AccessFlag::Private => ep.private_access ^= true,
+                    super::intent::AccessFlag::Public => ep.public_access ^= true,
+                });
+                vec![]
+            }
+            Intent::AddCidr(super::intent::CidrList::DnsClients, cidr) => {
+                self.edit_dns(inv, |dns| {
+                    if let Some(inb) = dns.as_mut().and_then(|d| d.inbound_endpoint.as_mut())
+                        && !inb.allow_from_cidrs.contains(&cidr)
+                    {
+                        inb.allow_from_cidrs.push(cidr);
+                    }
+                });
+                vec![]
+            }
+            Intent::RemoveCidr(super::intent::CidrList::DnsClients, cidr) => {
+                self.edit_dns(inv, |dns| {
+                    if let Some(inb) = dns.as_mut().and_then(|d| d.inbound_endpoint.as_mut()) {
+                        inb.allow_from_cidrs.retain(|c| *c != cidr);
+                    }
+                });
+                vec![]
+            }
+            Intent::AddCidr(list, cidr) => {
+                self.edit_access(inv, |ep| {
+                    let l = access_list(ep, list);
+                    if !l.contains(&cidr) {
+                        l.push(cidr);
+                    }
+                });
+                vec![]
+            }
+            Intent::RemoveCidr(list, cidr) => {
+                self.edit_access(inv, |ep| access_list(ep, list).retain(|c| *c != cidr));
+                vec![]
+            }
+            Intent::ToggleDns => {
+                let Some(d) = &self.draft else { return vec![] };
+                if d.dns.is_some() {
+                    self.edit_dns(inv, |dns| *dns = None);
+                    return self.flash(Level::Info, "no Resolver: dns is out of the spec");
+                }
+                let start = spec::starter::dns_start(inv, d);
+                self.edit_dns(inv, |dns| *dns = Some(start));
+                vec![]
+            }
+            Intent::ToggleDnsSubnet(side, id) => {
+                self.edit_dns(inv, |dns| {
+                    let Some(d) = dns else { return };
+                    let list = match side {
+                        super::intent::DnsSide::Inbound => {
+                            d.inbound_endpoint.as_mut().map(|e| &mut e.subnet_ids)
+                        }
+                        super::intent::DnsSide::Outbound => {
+                            d.outbound_endpoint.as_mut().map(|e| &mut e.subnet_ids)
+                        }
+                    };
+                    if let Some(l) = list {
+                        toggle_in(l, id);
+                    } else if side == super::intent::DnsSide::Inbound {
+                        d.inbound_endpoint = Some(spec::InboundEndpoint {
+                            subnet_ids: vec![id],
+                            allow_from_cidrs: vec![],
+                        });
+                    }
+                });
+                vec![]
+            }
+            Intent::CycleOutboundVpc => {
+                let Some(d) = &self.draft else { return vec![] };
+                let Some(vpc) = inv.vpc(&d.vpc_id) else {
+                    return vec![];
+                };
+                let clients: Vec<String> =
+                    super::screens::dns::client_vpcs(inv, vpc, d.dns.as_ref())
+                        .iter()
+                        .map(|v| v.id.clone())
+                        .collect();
+                let now = d
+                    .dns
+                    .as_ref()
+                    .and_then(|x| x.outbound_endpoint.as_ref())
+                    .map(|o| o.vpc_id.clone());
+                let next = match now.and_then(|n| clients.iter().position(|c| *c == n)) {
+                    Some(i) => clients.get(i + 1).cloned(),
+                    None => clients.first().cloned(),
+                };
+                self.edit_dns(inv, |dns| {
+                    let Some(d) = dns else { return };
+                    match next.as_ref().and_then(|id| inv.vpc(id)) {
+                        Some(client) => {
+                            d.outbound_endpoint = Some(spec::OutboundEndpoint {
+                                vpc_id: client.id.clone(),
+                                subnet_ids: spec::starter::two_azs(client),
+                            });
+                            let fr = d.forward_rule.get_or_insert(spec::ForwardRule {
+                                domain: "auto".into(),
+                                associate_vpc_ids: vec![],
+                            });
+                            if fr.associate_vpc_ids.is_empty() {
+                                fr.associate_vpc_ids.push(client.id.clone());
+                            }
+                        }
+                        None => {
+                            // On-prem only: no outbound side, and no rule without one (D4).
+                            d.outbound_endpoint = None;
+                            d.forward_rule = None;
+                        }
+                    }
+                });
+                vec![]
+            }
+            Intent::SetForwardDomain(domain) => {
+                self.edit_dns(inv, |dns| {
+                    if let Some(fr) = dns.as_mut().and_then(|d| d.forward_rule.as_mut()) {
+                        fr.domain = domain;
+                    }
+                });
+                vec![]
+            }
+            Intent::ToggleAssociation(id) => {
+                self.edit_dns(inv, |dns| {
+                    if let Some(fr) = dns.as_mut().and_then(|d| d.forward_rule.as_mut()) {
+                        toggle_in(&mut fr.associate_vpc_ids, id);
+                    }
+                });
+                vec![]
+            }
             Intent::Next => {
                 if self.draft.is_none() {
                     return vec![];
@@ -1555,6 +1698,8 @@ impl App {
             Step::Group => self.screen = Screen::Group(GroupScreen::default()),
             Step::Secondary => self.screen = Screen::Secondary(SecondaryScreen::default()),
             Step::Custom => self.screen = Screen::Custom(CustomScreen::default()),
+            Step::Access => self.screen = Screen::Access(AccessScreen::default()),
+            Step::Dns => self.screen = Screen::Dns(DnsScreen::default()),
             Step::Preview => {
                 let fx = if self.dirty() {
                     self.save(AfterSave::Nothing)
@@ -1568,6 +1713,35 @@ impl App {
             }
         }
         vec![]
+    }
+
+    /// Change the draft's endpoint access, starting it from the cluster as it is (see
+    /// [`super::screens::access::planned`]) when the spec has none.
+    fn edit_access(&mut self, inv: &Inventory, f: impl FnOnce(&mut spec::ClusterEndpoint)) {
+        let Some(start) = self
+            .draft
+            .as_ref()
+            .map(|d| super::screens::access::planned(inv, d))
+        else {
+            return;
+        };
+        self.edit(|d| f(d.cluster_endpoint.get_or_insert(start)));
+        if let (Screen::Access(s), Some(d)) = (&mut self.screen, &self.draft)
+            && let Some(vpc) = inv.vpc(&d.vpc_id)
+        {
+            let ep = super::screens::access::planned(inv, d);
+            s.clamp(super::screens::access::rows(inv, vpc, &ep).len());
+        }
+    }
+
+    /// Change the draft's dns, keeping the DNS screen's cursor on a row.
+    fn edit_dns(&mut self, inv: &Inventory, f: impl FnOnce(&mut Option<spec::Dns>)) {
+        self.edit(|d| f(&mut d.dns));
+        if let (Screen::Dns(s), Some(d)) = (&mut self.screen, &self.draft)
+            && let Some(vpc) = inv.vpc(&d.vpc_id)
+        {
+            s.clamp(super::screens::dns::rows(inv, vpc, d.dns.as_ref()).len());
+        }
     }
 
     /// Change the draft's endpoints, starting them (the base set's group to create, no
@@ -1802,7 +1976,25 @@ impl App {
     }
 }
 
-/// The preview of `spec`: warnings and the plan, or the error findings that block it.
+/// The access step's list `list` of `ep` (the DNS clients' list is the DNS step's).
+fn access_list(ep: &mut spec::ClusterEndpoint, list: super::intent::CidrList) -> &mut Vec<String> {
+    match list {
+        super::intent::CidrList::Public => &mut ep.public_access_cidrs,
+        super::intent::CidrList::Https | super::intent::CidrList::DnsClients => {
+            &mut ep.allow_https_from_cidrs
+        }
+    }
+}
+
+/// `item` added to `list`, or removed if it is there.
+fn toggle_in(list: &mut Vec<String>, item: String) {
+    if let Some(i) = list.iter().position(|x| *x == item) {
+        list.remove(i);
+    } else {
+        list.push(item);
+    }
+}
+
 /// The choices of a draft that belong to its VPC: kept when the operator moves to another
 /// VPC, restored on return.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1842,6 +2034,7 @@ impl VpcChoices {
     }
 }
 
+/// The preview of `spec`: warnings and the plan, or the error findings that block it.
 fn preview_of(spec: &Spec, inv: &Inventory, findings: &[Finding]) -> (Preview, ops::Signature) {
     match ops::prepare_from(findings.to_vec(), spec, inv) {
         Err(ops::Failure::Blocked(blocking)) => {

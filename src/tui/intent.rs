@@ -28,6 +28,22 @@ pub enum Intent {
     SetEniLabel(String),
     /// A security group for the pods' ENIs, added or removed.
     TogglePodGroup(String),
+    /// Endpoint access: private or public on or off (the spec's clusterEndpoint is made
+    /// from the cluster as it is, if it has none).
+    ToggleAccess(AccessFlag),
+    /// A CIDR (checked already) added to, or removed from, an access list.
+    AddCidr(CidrList, String),
+    RemoveCidr(CidrList, String),
+    /// DNS: a Resolver set up from the account's suggestion, or dns removed.
+    ToggleDns,
+    /// A subnet of an endpoint's, in or out.
+    ToggleDnsSubnet(DnsSide, String),
+    /// The outbound endpoint's client VPC: the next one, or none after the last.
+    CycleOutboundVpc,
+    /// The forward rule's domain (checked already; `auto` for the API hostname).
+    SetForwardDomain(String),
+    /// A client VPC the forward rule is associated with, in or out.
+    ToggleAssociation(String),
     /// Enter: on to the next step (the last one before the preview saves first).
     Next,
     /// `a` on the preview: confirm, then apply.
@@ -43,4 +59,29 @@ pub enum Level {
     Info,
     Warn,
     Error,
+}
+
+/// Which of the cluster endpoint's accesses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessFlag {
+    Private,
+    Public,
+}
+
+/// Which CIDR list of the endpoint access step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CidrList {
+    /// clusterEndpoint.publicAccessCidrs
+    Public,
+    /// clusterEndpoint.allowHttpsFromCidrs
+    Https,
+    /// dns.inboundEndpoint.allowFromCidrs
+    DnsClients,
+}
+
+/// Which Resolver endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsSide {
+    Inbound,
+    Outbound,
 }

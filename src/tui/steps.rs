@@ -13,6 +13,8 @@ pub enum Step {
     Group,
     Secondary,
     Custom,
+    Access,
+    Dns,
     Preview,
 }
 
@@ -124,6 +126,24 @@ pub const STEPS: &[StepDef] = &[
         applies: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_some()),
         skipped: never,
         done: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_some()),
+    },
+    StepDef {
+        step: Step::Access,
+        title: "Cluster endpoint access",
+        short: "Access",
+        areas: &[Area::EndpointAccess],
+        applies: always,
+        skipped: never,
+        done: |i| i.draft.is_some_and(|d| d.cluster_endpoint.is_some()),
+    },
+    StepDef {
+        step: Step::Dns,
+        title: "DNS for clients outside the VPC",
+        short: "DNS",
+        areas: &[Area::Dns],
+        applies: always,
+        skipped: |i| i.draft.is_some_and(|d| d.dns.is_none()),
+        done: |i| i.draft.is_some_and(|d| d.dns.is_some()),
     },
     StepDef {
         step: Step::Preview,

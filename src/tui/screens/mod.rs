@@ -3,8 +3,10 @@
 //! table (the same table draws the footer hints and the `?` help), and renders itself
 //! from a [`ScreenCtx`]. Only `App::update` changes the draft spec.
 
+pub mod access;
 pub mod checks;
 pub mod custom;
+pub mod dns;
 pub mod endpoints;
 pub mod group;
 pub mod preview;

@@ -1,0 +1,698 @@
+//! Step 8: DNS for clients outside the cluster VPC. First whether a Route 53 Resolver is
+//! needed at all (D1), then the inbound endpoint (its subnets, two AZs, and who may query
+//! it), the outbound endpoint in a client VPC, and the forward rule (the cluster's API
+//! hostname, the client VPCs it is associated with; never the cluster VPC, D3). What
+//! already exists (an endpoint, a rule for the domain, a Route 53 Profile) is shown and
+//! adopted by the plan.
+
+use super::endpoints::wrap;
+use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use crate::inventory::{Inventory, SubnetKind, Vpc};
+use crate::report::trunc;
+use crate::rules::cidr::parse_v4;
+use crate::rules::{Area, Finding, Severity};
+use crate::spec::{Dns, Spec};
+use crate::tui::intent::{CidrList, DnsSide, Intent, Level};
+use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use std::cell::Cell as StdCell;
+use tui_input::Input;
+
+pub const WHY: &str = "Since 2019 the API hostname of a cluster with private access only \
+resolves, in public DNS, to the private IPs of its endpoint: clients that can use public DNS \
+and have a network path (peering, VPN, Direct Connect) need no Resolver (D1). A Resolver is \
+for clients that cannot: on-prem resolvers forward the hostname to an inbound endpoint in the \
+cluster VPC; client VPCs use an outbound endpoint and a FORWARD rule for exactly the API \
+hostname (D5), associated with them but never with the cluster VPC, where it would loop \
+(D3). Each endpoint needs two IPs in two AZs (D2), and its security group decides who may \
+query it (G4).";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Need,
+    Subnet(DnsSide, String),
+    Cidr(String),
+    AddCidr,
+    OutVpc,
+    Domain,
+    Assoc(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DnsScreen {
+    pub cursor: usize,
+    offset: StdCell<usize>,
+    /// The text field open: a client CIDR, or the forward rule's domain.
+    pub editing: Option<(Field, Input)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Cidr,
+    Domain,
+}
+
+/// The VPCs that may be clients: peered with the cluster VPC first, then those the spec
+/// names; never the cluster VPC.
+pub fn client_vpcs<'a>(inv: &'a Inventory, vpc: &Vpc, dns: Option<&Dns>) -> Vec<&'a Vpc> {
+    let mut ids: Vec<String> = vpc
+        .peerings
+        .iter()
+        .filter(|p| p.status == crate::inventory::PeeringStatus::Active)
+        .map(|p| {
+            if p.requester_vpc_id == vpc.id {
+                p.accepter_vpc_id.clone()
+            } else {
+                p.requester_vpc_id.clone()
+            }
+        })
+        .collect();
+    if let Some(d) = dns {
+        ids.extend(d.outbound_endpoint.iter().map(|o| o.vpc_id.clone()));
+        ids.extend(
+            d.forward_rule
+                .iter()
+                .flat_map(|r| r.associate_vpc_ids.clone()),
+        );
+    }
+    let mut out: Vec<&Vpc> = vec![];
+    for id in ids {
+        if id != vpc.id
+            && !out.iter().any(|v| v.id == id)
+            && let Some(v) = inv.vpc(&id)
+        {
+            out.push(v);
+        }
+    }
+    out
+}
+
+pub fn rows(inv: &Inventory, vpc: &Vpc, dns: Option<&Dns>) -> Vec<Row> {
+    let mut out = vec![Row::Need];
+    let Some(d) = dns else { return out };
+    let chosen = |side: DnsSide, id: &str| match side {
+        DnsSide::Inbound => d
+            .inbound_endpoint
+            .as_ref()
+            .is_some_and(|e| e.subnet_ids.iter().any(|s| s == id)),
+        DnsSide::Outbound => d
+            .outbound_endpoint
+            .as_ref()
+            .is_some_and(|e| e.subnet_ids.iter().any(|s| s == id)),
+    };
+    // Inbound: the cluster VPC's private and isolated subnets (and any chosen).
+    for s in &vpc.subnets {
+        if s.kind != SubnetKind::Public || chosen(DnsSide::Inbound, &s.id) {
+            out.push(Row::Subnet(DnsSide::Inbound, s.id.clone()));
+        }
+    }
+    if let Some(inb) = &d.inbound_endpoint {
+        out.extend(inb.allow_from_cidrs.iter().map(|c| Row::Cidr(c.clone())));
+    }
+    out.push(Row::AddCidr);
+    out.push(Row::OutVpc);
+    if let Some(client) = d
+        .outbound_endpoint
+        .as_ref()
+        .and_then(|o| inv.vpc(&o.vpc_id))
+    {
+        for s in &client.subnets {
+            out.push(Row::Subnet(DnsSide::Outbound, s.id.clone()));
+        }
+    }
+    if d.forward_rule.is_some() {
+        out.push(Row::Domain);
+        for c in client_vpcs(inv, vpc, dns) {
+            out.push(Row::Assoc(c.id.clone()));
+        }
+    }
+    out
+}
+
+/// The forward rule's domain as the plan reads it: `auto` is the cluster's API hostname.
+pub fn domain_of(inv: &Inventory, draft: &Spec, d: &Dns) -> Option<String> {
+    let fr = d.forward_rule.as_ref()?;
+    if fr.domain == "auto" {
+        draft
+            .cluster_name
+            .as_ref()
+            .and_then(|n| inv.clusters.iter().find(|c| &c.name == n))
+            .map(|c| c.api_host())
+            .filter(|h| !h.is_empty())
+    } else {
+        Some(fr.domain.trim_end_matches('.').to_lowercase())
+    }
+}
+
+/// What exists already and the plan adopts, or what covers the domain: one line each.
+pub fn existing(inv: &Inventory, vpc: &Vpc, draft: &Spec, d: &Dns) -> Vec<String> {
+    let r = &inv.resolver;
+    let mut out = vec![];
+    let live = |e: &&crate::inventory::ResolverEndpoint| {
+        e.status != crate::inventory::ResolverEndpointStatus::Deleting
+    };
+    if d.inbound_endpoint.is_some()
+        && let Some(e) = r
+            .endpoints
+            .iter()
+            .filter(live)
+            .find(|e| e.direction == "INBOUND" && e.vpc_id == vpc.id)
+    {
+        let ips: Vec<&str> = e.ips.iter().map(|i| i.ip.as_str()).collect();
+        out.push(format!(
+            "inbound endpoint {} ({}) adopted",
+            e.id,
+            ips.join(", ")
+        ));
+    }
+    if let Some(o) = &d.outbound_endpoint
+        && let Some(e) = r
+            .endpoints
+            .iter()
+            .filter(live)
+            .find(|e| e.direction == "OUTBOUND" && e.vpc_id == o.vpc_id)
+    {
+        out.push(format!(
+            "outbound endpoint {} in {} adopted",
+            e.id, o.vpc_id
+        ));
+    }
+    if let Some(domain) = domain_of(inv, draft, d)
+        && let Some(x) = r.rules.iter().find(|x| {
+            x.rule_type == "FORWARD"
+                && x.domain_name
+                    .trim_end_matches('.')
+                    .eq_ignore_ascii_case(&domain)
+        })
+    {
+        let assoc: Vec<&str> = r
+            .rule_associations
+            .iter()
+            .filter(|a| a.rule_id == x.id)
+            .map(|a| a.vpc_id.as_str())
+            .collect();
+        out.push(format!(
+            "forward rule {} for {domain} adopted{}",
+            x.id,
+            if assoc.is_empty() {
+                String::new()
+            } else {
+                format!(" (associated with {})", assoc.join(", "))
+            }
+        ));
+    }
+    for p in vpc.route53_profiles.iter().flatten() {
+        out.push(format!(
+            "Route 53 Profile {} ({}, owner {}) is associated with {}: ask its owner whether it already forwards the API hostname",
+            p.profile_id, p.name, p.owner_id, vpc.id
+        ));
+    }
+    out
+}
+
+fn sides(d: &Dns, side: DnsSide) -> &[String] {
+    match side {
+        DnsSide::Inbound => d
+            .inbound_endpoint
+            .as_ref()
+            .map_or(&[], |e| e.subnet_ids.as_slice()),
+        DnsSide::Outbound => d
+            .outbound_endpoint
+            .as_ref()
+            .map_or(&[], |e| e.subnet_ids.as_slice()),
+    }
+}
+
+impl DnsScreen {
+    pub fn clamp(&mut self, n: usize) {
+        self.cursor = self.cursor.min(n.saturating_sub(1));
+    }
+
+    fn detail(&self, inv: &Inventory, vpc: &Vpc, draft: &Spec, row: &Row) -> String {
+        let d = draft.dns.as_ref();
+        match (row, d) {
+            (Row::Need, None) => "No Resolver: clients resolve the API hostname in public DNS (private IPs once public access is off). Space sets one up for clients that cannot use public DNS (on-prem resolvers, VPCs with their own DNS).".into(),
+            (Row::Need, Some(_)) => "A Resolver is set up. Space removes dns from the spec.".into(),
+            (Row::Subnet(side, id), _) => {
+                let (owner, what) = match side {
+                    DnsSide::Inbound => (Some(vpc), "the inbound endpoint gets an IP here; on-prem resolvers forward the API hostname to these IPs"),
+                    DnsSide::Outbound => (
+                        d.and_then(|d| d.outbound_endpoint.as_ref()).and_then(|o| inv.vpc(&o.vpc_id)),
+                        "the outbound endpoint gets an IP here and sends the forwarded queries from it",
+                    ),
+                };
+                let s = owner.and_then(|v| v.subnet(id));
+                match s {
+                    Some(s) => format!("{id} ({}, {}, {}): {what}. Two subnets in two AZs (D2).", s.az, s.cidr, s.kind.as_str()),
+                    None => id.clone(),
+                }
+            }
+            (Row::Cidr(c), _) => format!("{c} may query the inbound endpoint on tcp+udp 53 (G4). Space removes it."),
+            (Row::AddCidr, _) => "e types a CIDR that may query the inbound endpoint: on-prem resolvers, the client VPCs.".into(),
+            (Row::OutVpc, Some(d)) => match &d.outbound_endpoint {
+                Some(o) => format!("The outbound endpoint and the forward rule serve {}; Space picks the next client VPC, or none (on-prem only).", o.vpc_id),
+                None => "No outbound endpoint: only on-prem resolvers forward to the inbound IPs. Space picks a client VPC (peered with this one).".into(),
+            },
+            (Row::Domain, Some(d)) => format!(
+                "The forward rule sends exactly this name to the inbound endpoint (D5): {}. e edits it (auto: the cluster's API hostname).",
+                domain_of(inv, draft, d).unwrap_or_else(|| "auto, not known until the cluster has its endpoint".into())
+            ),
+            (Row::Assoc(id), _) => format!("Space associates the forward rule with {id} (or stops): its resolver then forwards the API hostname. Never the cluster VPC (D3)."),
+            _ => String::new(),
+        }
+    }
+
+    fn line(
+        &self,
+        inv: &Inventory,
+        vpc: &Vpc,
+        draft: &Spec,
+        row: &Row,
+        t: &Theme,
+        width: usize,
+    ) -> Line<'static> {
+        let check = |on: bool| {
+            if on {
+                Span::styled("[x] ", t.ok())
+            } else {
+                Span::raw("[ ] ")
+            }
+        };
+        let d = draft.dns.as_ref();
+        match row {
+            Row::Need => Line::from(vec![
+                check(d.is_some()),
+                Span::styled("a Route 53 Resolver for clients outside this VPC", t.bold()),
+            ]),
+            Row::Subnet(side, id) => {
+                let owner = match side {
+                    DnsSide::Inbound => Some(vpc),
+                    DnsSide::Outbound => d
+                        .and_then(|d| d.outbound_endpoint.as_ref())
+                        .and_then(|o| inv.vpc(&o.vpc_id)),
+                };
+                let on = d.is_some_and(|d| sides(d, *side).iter().any(|s| s == id));
+                let (az, cidr, kind) = owner
+                    .and_then(|v| v.subnet(id))
+                    .map(|s| (s.az.clone(), s.cidr.clone(), s.kind.as_str().to_string()))
+                    .unwrap_or_default();
+                Line::from(vec![
+                    Span::raw("    "),
+                    check(on),
+                    Span::raw(format!("{:<26} ", trunc(id, 26))),
+                    Span::styled(
+                        trunc(&format!("{az} {cidr} {kind}"), width.saturating_sub(35)),
+                        t.dim(),
+                    ),
+                ])
+            }
+            Row::Cidr(c) => {
+                let bad = parse_v4(c).is_err();
+                Line::from(vec![
+                    Span::raw("    "),
+                    Span::styled(
+                        if bad { "✗ " } else { "✓ " },
+                        if bad { t.error() } else { t.ok() },
+                    ),
+                    Span::raw(trunc(c, width.saturating_sub(6))),
+                ])
+            }
+            Row::AddCidr => match &self.editing {
+                Some((Field::Cidr, input)) => Line::from(vec![
+                    Span::raw("    "),
+                    Span::styled(format!("{}▏", input.value()), t.bold()),
+                ]),
+                _ => Line::from(Span::styled("    e adds a client CIDR", t.dim())),
+            },
+            Row::OutVpc => {
+                let text = match d.and_then(|d| d.outbound_endpoint.as_ref()) {
+                    Some(o) => {
+                        let name = inv
+                            .vpc(&o.vpc_id)
+                            .map(|v| v.name.clone())
+                            .unwrap_or_default();
+                        format!(
+                            "{}{}",
+                            o.vpc_id,
+                            if name.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({name})")
+                            }
+                        )
+                    }
+                    None => "none (on-prem forwards to the inbound IPs)".into(),
+                };
+                Line::from(vec![
+                    Span::raw("    "),
+                    Span::styled("client VPC ", t.bold()),
+                    Span::raw(trunc(&text, width.saturating_sub(15))),
+                ])
+            }
+            Row::Domain => {
+                let text = match (&self.editing, d) {
+                    (Some((Field::Domain, input)), _) => format!("{}▏", input.value()),
+                    (_, Some(d)) => {
+                        let fr = d
+                            .forward_rule
+                            .as_ref()
+                            .map(|f| f.domain.clone())
+                            .unwrap_or_default();
+                        match domain_of(inv, draft, d) {
+                            Some(h) if fr == "auto" => format!("auto = {h}"),
+                            Some(h) => h,
+                            None => fr,
+                        }
+                    }
+                    _ => String::new(),
+                };
+                Line::from(vec![
+                    Span::raw("    "),
+                    Span::styled("domain ", t.bold()),
+                    Span::raw(trunc(&text, width.saturating_sub(11))),
+                ])
+            }
+            Row::Assoc(id) => {
+                let on = d
+                    .and_then(|d| d.forward_rule.as_ref())
+                    .is_some_and(|f| f.associate_vpc_ids.iter().any(|v| v == id));
+                let name = inv.vpc(id).map(|v| v.name.clone()).unwrap_or_default();
+                Line::from(vec![
+                    Span::raw("    "),
+                    check(on),
+                    Span::raw(format!("{:<22} ", trunc(id, 22))),
+                    Span::styled(trunc(&name, width.saturating_sub(31)), t.dim()),
+                ])
+            }
+        }
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        let t = ctx.theme;
+        let inv = ctx.inv;
+        let Some((vpc, draft)) = ctx.draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
+            f.render_widget(
+                Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
+                area,
+            );
+            return;
+        };
+        let width = area.width as usize;
+        let dns = draft.dns.as_ref();
+        let ours: Vec<&Finding> = ctx
+            .findings
+            .iter()
+            .filter(|x| x.area == Area::Dns && (x.severity != Severity::Info || x.id == "D1"))
+            .collect();
+        let shown = ours.len().min(2) as u16;
+        let have = dns
+            .map(|d| existing(inv, vpc, draft, d))
+            .unwrap_or_default();
+        let have_lines = have.len().min(2) as u16;
+        let all = rows(inv, vpc, dns);
+        let mut detail = all
+            .get(self.cursor)
+            .map(|row| wrap(&self.detail(inv, vpc, draft, row), width, 3))
+            .unwrap_or_default();
+        let mut detail_style = t.dim();
+        if let Some((field, input)) = &self.editing {
+            let (bad, text) = verdict(*field, input.value());
+            detail = wrap(&text, width, 3);
+            if bad {
+                detail_style = t.error();
+            }
+        }
+        let [intro, checks_area, have_area, list_area, detail_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(shown),
+            Constraint::Length(have_lines),
+            Constraint::Min(3),
+            Constraint::Length(detail.len() as u16),
+        ])
+        .areas(area);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("DNS: does anyone need a Resolver? ", t.bold()),
+                Span::styled(
+                    trunc("Space toggles; ? explains.", width.saturating_sub(35)),
+                    t.dim(),
+                ),
+            ])),
+            intro,
+        );
+        let lines: Vec<Line> = ours
+            .iter()
+            .take(shown as usize)
+            .map(|x| {
+                let mut x = (*x).clone();
+                x.message = trunc(&x.message, width.saturating_sub(6));
+                super::checks::finding_line_short(&x, t)
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), checks_area);
+        let lines: Vec<Line> = have
+            .iter()
+            .take(have_lines as usize)
+            .map(|h| Line::from(Span::styled(trunc(&format!("= {h}"), width), t.ok())))
+            .collect();
+        f.render_widget(Paragraph::new(lines), have_area);
+
+        let lw = list_area.width as usize;
+        let mut items: Vec<ListItem> = vec![];
+        let mut cursor_line = 0;
+        let mut section: Option<&str> = None;
+        for (i, row) in all.iter().enumerate() {
+            let title = match row {
+                Row::Need => None,
+                Row::Subnet(DnsSide::Inbound, _) => {
+                    Some("Inbound endpoint in this VPC: subnets (2 AZs)")
+                }
+                Row::Cidr(_) | Row::AddCidr => Some("May query it (tcp+udp 53)"),
+                Row::OutVpc | Row::Subnet(DnsSide::Outbound, _) => {
+                    Some("Outbound endpoint in a client VPC")
+                }
+                Row::Domain | Row::Assoc(_) => {
+                    Some("Forward rule: the name, and the VPCs that use it")
+                }
+            };
+            if title.is_some() && title != section {
+                let count = dns.map(|d| match row {
+                    Row::Subnet(side, _) => format!(": {} chosen", sides(d, *side).len()),
+                    _ => String::new(),
+                });
+                items.push(ListItem::new(Line::from(Span::styled(
+                    trunc(
+                        &format!("{}{}", title.unwrap_or(""), count.unwrap_or_default()),
+                        lw,
+                    ),
+                    t.title(),
+                ))));
+                section = title;
+            }
+            if i == self.cursor {
+                cursor_line = items.len();
+            }
+            items.push(ListItem::new(self.line(inv, vpc, draft, row, t, lw)));
+        }
+        let visible = list_area.height as usize;
+        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
+        if cursor_line > 0 && offset == cursor_line && visible > 1 {
+            offset -= 1;
+        }
+        self.offset.set(offset);
+        let mut state = ListState::default()
+            .with_selected(Some(cursor_line))
+            .with_offset(offset);
+        f.render_stateful_widget(
+            List::new(items).highlight_style(t.selected()),
+            list_area,
+            &mut state,
+        );
+        f.render_widget(
+            Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>())
+                .style(detail_style),
+            detail_area,
+        );
+    }
+}
+
+/// What is wrong with a typed value, if anything: (refused, message).
+pub fn verdict(field: Field, text: &str) -> (bool, String) {
+    match field {
+        Field::Cidr => match parse_v4(text.trim()) {
+            Err(e) => (true, format!("✗ {e}")),
+            Ok(n) if n.prefix_len() == 0 => (true, "✗ 0.0.0.0/0 would let anyone query the inbound endpoint (G4): list the clients' CIDRs".into()),
+            Ok(n) => (false, format!("✓ {n} · Enter adds it, Esc leaves it")),
+        },
+        Field::Domain => {
+            let d = text.trim().trim_end_matches('.');
+            if d == "auto" {
+                return (false, "✓ auto: the cluster's API hostname · Enter keeps it".into());
+            }
+            let ok = !d.is_empty()
+                && d.len() <= 253
+                && d.split('.').count() >= 2
+                && d.split('.').all(|l| {
+                    !l.is_empty()
+                        && l.len() <= 63
+                        && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        && !l.starts_with('-')
+                        && !l.ends_with('-')
+                });
+            if ok {
+                (false, format!("✓ {} · Enter keeps it (D5 says if it is not the API hostname)", d.to_lowercase()))
+            } else {
+                (true, "✗ not a domain name: labels of letters, digits and hyphens, dot-separated (or auto)".into())
+            }
+        }
+    }
+}
+
+const BINDINGS: &[Binding] = &[
+    keys::MOVE,
+    on(
+        Scope::Subnets,
+        &[Command::Toggle],
+        "toggle",
+        "the Resolver on or off; a subnet, client CIDR or VPC in or out; the next client VPC",
+    ),
+    on(
+        Scope::Edit,
+        &[Command::Edit],
+        "edit",
+        "type a client CIDR, or the forward rule's domain (Enter keeps it, Esc leaves it)",
+    ),
+    on(
+        Scope::Subnets,
+        &[Command::Next],
+        "preview",
+        "save what changed and preview the plan",
+    ),
+    on(
+        Scope::Global,
+        &[Command::Back],
+        "back",
+        "back to endpoint access",
+    ),
+    keys::CHECKS,
+    keys::HELP,
+    keys::QUIT,
+    keys::RELOAD,
+    keys::ENDS,
+    keys::SAVE,
+    keys::PAGE,
+];
+
+const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
+
+impl WizardScreen for DnsScreen {
+    fn why(&self) -> &'static str {
+        WHY
+    }
+
+    fn bindings(&self) -> &'static [Binding] {
+        if self.editing.is_some() {
+            &[]
+        } else {
+            BINDINGS
+        }
+    }
+
+    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
+        if self.editing.is_some() {
+            EDIT_HINTS
+        } else {
+            &[]
+        }
+    }
+
+    fn capturing(&self) -> bool {
+        self.editing.is_some()
+    }
+
+    fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
+        let (field, input) = self.editing.as_mut()?;
+        match field_key(input, &k) {
+            FieldKey::Edited => None,
+            FieldKey::Cancel => {
+                self.editing = None;
+                None
+            }
+            FieldKey::Done => {
+                let field = *field;
+                let (bad, text) = verdict(field, input.value());
+                if bad {
+                    return Some(Intent::Flash(
+                        Level::Warn,
+                        text.trim_start_matches("✗ ").to_string(),
+                    ));
+                }
+                let value = input.value().trim().to_string();
+                self.editing = None;
+                Some(match field {
+                    Field::Cidr => {
+                        Intent::AddCidr(CidrList::DnsClients, parse_v4(&value).ok()?.to_string())
+                    }
+                    Field::Domain => {
+                        Intent::SetForwardDomain(value.trim_end_matches('.').to_lowercase())
+                    }
+                })
+            }
+        }
+    }
+
+    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
+        let draft = ctx.draft?;
+        let vpc = ctx.inv.vpc(&draft.vpc_id)?;
+        let all = rows(ctx.inv, vpc, draft.dns.as_ref());
+        if let Some(nav) = Nav::of(cmd) {
+            self.cursor = nav.apply(self.cursor, all.len(), ctx.page.max(1));
+            return None;
+        }
+        match cmd {
+            Command::Toggle => match all.get(self.cursor)? {
+                Row::Need => Some(Intent::ToggleDns),
+                Row::Subnet(side, id) => Some(Intent::ToggleDnsSubnet(*side, id.clone())),
+                Row::Cidr(c) => Some(Intent::RemoveCidr(CidrList::DnsClients, c.clone())),
+                Row::AddCidr => {
+                    self.editing = Some((Field::Cidr, Input::default()));
+                    None
+                }
+                Row::OutVpc => Some(Intent::CycleOutboundVpc),
+                Row::Domain => {
+                    let current = draft.dns.as_ref()?.forward_rule.as_ref()?.domain.clone();
+                    self.editing = Some((Field::Domain, Input::new(current)));
+                    None
+                }
+                Row::Assoc(id) => Some(Intent::ToggleAssociation(id.clone())),
+            },
+            Command::Edit => {
+                draft.dns.as_ref()?;
+                match all.get(self.cursor)? {
+                    Row::Domain => {
+                        let current = draft.dns.as_ref()?.forward_rule.as_ref()?.domain.clone();
+                        self.editing = Some((Field::Domain, Input::new(current)));
+                    }
+                    _ => {
+                        if let Some(i) = all.iter().position(|r| *r == Row::AddCidr) {
+                            self.cursor = i;
+                        }
+                        self.editing = Some((Field::Cidr, Input::default()));
+                    }
+                }
+                None
+            }
+            Command::Next => Some(Intent::Next),
+            _ => None,
+        }
+    }
+
+    fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
+        self.draw(f, area, ctx);
+    }
+}
