@@ -28,9 +28,9 @@ fn main() -> ExitCode {
         match &cli.command {
             None | Some(Command::Tui) => match tui::run(&cli.global).await {
                 Ok(None) => 0,
-                Ok(Some(note)) => {
+                Ok(Some((note, code))) => {
                     eprintln!("{note}");
-                    130
+                    code
                 }
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -339,6 +339,9 @@ fn ctrl_c_mid_apply_says_how_to_resume() {
     t.wait_for("Only 'yes' will be accepted");
     t.keys(&["y", "e", "s", "Enter"]);
     t.wait_for("Ctrl-C leave (resumable)");
+    // The first Ctrl-C asks; a second one leaves at once.
+    t.keys(&["C-c"]);
+    t.wait_for("Stop the apply?");
     t.keys(&["C-c"]);
     let s = t.wait_for("EXIT=");
     assert!(s.contains("EXIT=130"), "exit code: {s}");

@@ -126,7 +126,28 @@ async fn locked(
             summary.wall.as_millis()
         );
     }
+    if summary.ok() && mode == Mode::Apply {
+        say(global, &next_steps_text(spec, &inv));
+    }
     Ok(if summary.ok() { 0 } else { 1 })
+}
+
+/// What is left outside this tool, with the export that carries each (as the wizard's
+/// apply screen shows it).
+pub fn next_steps_text(spec: &crate::spec::Spec, inv: &crate::inventory::Inventory) -> String {
+    let steps = crate::export::next_steps(spec, inv);
+    if steps.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nNext steps, outside this tool:\n");
+    for (i, n) in steps.iter().enumerate() {
+        out.push_str(&format!("  {}. {}", i + 1, n.what));
+        if let Some(f) = n.export {
+            out.push_str(&format!(" (export --format {})", f.name()));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Terraform's question: only `yes` approves.

@@ -228,6 +228,85 @@ pub fn provenance(spec: &Spec) -> String {
 }
 
 /// `format` for `src`: its files, or why it cannot be made.
+/// Something the operator does outside this tool once the plan is applied, and the
+/// export that carries it (if one does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextStep {
+    pub what: String,
+    pub export: Option<Format>,
+}
+
+/// What is left to do outside this tool for `spec`, in the order to do it (rule N5: the
+/// node roll after the CNI settings, public access off last).
+pub fn next_steps(spec: &Spec, inv: &Inventory) -> Vec<NextStep> {
+    let step = |what: String, export: Option<Format>| NextStep { what, export };
+    let cluster = spec
+        .cluster_name
+        .as_deref()
+        .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
+    let mut out = vec![];
+    if cluster.is_none() {
+        out.push(step(
+            format!(
+                "create the cluster{} in the node subnets (eksctl create cluster -f)",
+                spec.cluster_name
+                    .as_deref()
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default()
+            ),
+            Some(Format::Eksctl),
+        ));
+    }
+    if spec.custom_networking.is_some() {
+        out.push(step(
+            "kubectl apply the ENIConfigs, one per AZ, before any node restarts".into(),
+            Some(Format::Eniconfig),
+        ));
+        out.push(step(
+            "set aws-node's AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true and ENI_CONFIG_LABEL_DEF (kubectl set env, or the add-on's configuration values)".into(),
+            Some(Format::AwsNode),
+        ));
+        out.push(step(
+            "roll the nodes in the N5 order: new nodes first, then cordon, drain and remove the old ones, one AZ at a time".into(),
+            Some(Format::AwsNode),
+        ));
+    } else if spec.secondary_cidr.is_some() {
+        out.push(step(
+            "make sure the VPC CNI is 1.18 or later: it then finds the tagged pod subnets itself (N8)".into(),
+            Some(Format::AwsNode),
+        ));
+    }
+    if let Some(inb) = spec.dns.as_ref().and_then(|d| d.inbound_endpoint.as_ref())
+        && !inb.subnet_ids.is_empty()
+    {
+        out.push(step(
+            "forward the cluster's API hostname from the on-prem resolvers to the inbound endpoint's IPs".into(),
+            Some(Format::Dns),
+        ));
+    }
+    out.push(step(
+        "give the operators' and CI's roles the least-privilege policy for this spec".into(),
+        Some(Format::Iam),
+    ));
+    let public_now = cluster.is_some_and(|c| c.public_access);
+    match &spec.cluster_endpoint {
+        Some(e) if e.public_access && e.private_access => out.push(step(
+            "check kubectl through the private endpoint from a bastion or a peered network, then turn public access off last (clusterEndpoint.publicAccess: false, apply again from inside)".into(),
+            Some(Format::Spec),
+        )),
+        Some(e) if !e.public_access => out.push(step(
+            "check kubectl from inside the VPC, a peered VPC or over VPN/Direct Connect: that is now the only way in".into(),
+            None,
+        )),
+        None if public_now => out.push(step(
+            "choose endpoint access (step 7): public access goes off last, once kubectl works privately".into(),
+            Some(Format::Spec),
+        )),
+        _ => {}
+    }
+    out
+}
+
 pub fn render(format: Format, src: &Source) -> Result<Vec<File>, Cannot> {
     match format {
         Format::Spec => Ok(vec![File::new(
@@ -292,6 +371,61 @@ fn with_plan<T>(spec: &Spec, inv: &Inventory, f: impl FnOnce(&Source) -> T) -> T
         inv,
         plan: &plan,
     })
+}
+
+#[cfg(test)]
+mod next_step_tests {
+    use super::*;
+    use crate::rules::testkit;
+
+    #[test]
+    fn next_steps_follow_the_spec() {
+        let inv = testkit::inventory();
+        let mut spec = testkit::spec();
+        let names = |s: &Spec| -> Vec<(String, Option<Format>)> {
+            next_steps(s, &inv)
+                .into_iter()
+                .map(|n| (n.what, n.export))
+                .collect()
+        };
+        // The demo cluster is public: choosing access is what is left, with the IAM policy.
+        let n = names(&spec);
+        assert_eq!(n.len(), 2, "{n:?}");
+        assert!(n[1].0.contains("public access goes off last"));
+        // Custom networking: ENIConfigs, aws-node, the roll, in that order.
+        spec.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: Default::default(),
+        });
+        spec.custom_networking = Some(crate::spec::CustomNetworking {
+            eni_config_label: crate::spec::LABEL_ZONE.into(),
+            security_group_ids: vec![],
+            prefix_delegation: false,
+        });
+        spec.cluster_endpoint = Some(crate::spec::ClusterEndpoint {
+            private_access: true,
+            public_access: true,
+            public_access_cidrs: vec![],
+            allow_https_from_cidrs: vec![],
+        });
+        let n = names(&spec);
+        let formats: Vec<Option<Format>> = n.iter().map(|x| x.1).collect();
+        assert_eq!(
+            formats,
+            [
+                Some(Format::Eniconfig),
+                Some(Format::AwsNode),
+                Some(Format::AwsNode),
+                Some(Format::Iam),
+                Some(Format::Spec)
+            ],
+            "{n:?}"
+        );
+        assert!(n[4].0.contains("turn public access off last"));
+        // No cluster yet: create it first, with eksctl.
+        spec.cluster_name = Some("new".into());
+        assert_eq!(names(&spec)[0].1, Some(Format::Eksctl));
+    }
 }
 
 #[cfg(test)]

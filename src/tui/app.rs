@@ -134,6 +134,12 @@ pub enum Modal {
     DropComments(Vec<String>),
     /// The region list (`R` on the VPC list).
     Regions(super::screens::regions::RegionPicker),
+    /// Ctrl-C while an apply runs: `s` stops after the running steps, `q` (or Ctrl-C
+    /// again) leaves now, Esc goes on.
+    StopApply,
+    /// The spec's journal records an apply that did not finish (its done steps): Enter
+    /// goes to the preview, where `a` resumes it.
+    Resume(usize),
 }
 
 /// What the spec file was when last read or written.
@@ -259,6 +265,10 @@ pub enum Effect {
         id: u64,
         after: Duration,
     },
+    /// Launch nothing new in the apply `request`; the running steps finish.
+    StopApply {
+        request: u64,
+    },
     /// Read the account again, check the saved spec against it, and apply its plan if it
     /// is still the one previewed (`expected`).
     Apply {
@@ -318,6 +328,10 @@ pub struct App {
     focused: Option<String>,
     /// A region chosen in the region list (None: the configured one).
     region: Option<String>,
+    /// The last apply of this session completed.
+    applied: bool,
+    /// Open the preview once the account is read (the resume offer was taken).
+    to_preview: bool,
 }
 
 /// Esc, as the app resolves it while an apply runs.
@@ -382,6 +396,8 @@ impl App {
             flash_seq: 0,
             apply_request: 0,
             focused: None,
+            applied: false,
+            to_preview: false,
         };
         let mut effects = app.adopt_file(spec_file);
         effects.extend(app.reload_inventory());
@@ -406,16 +422,14 @@ impl App {
         &self.file.path
     }
 
-    /// What the operator must be told on leaving, after the terminal is given back: an
-    /// apply still running (Ctrl-C, SIGTERM, a closed terminal) stops with it, and the
-    /// next apply resumes from the journal. `None` when nothing was left half-done.
-    pub fn interrupted_note(&self) -> Option<String> {
+    /// What the operator must be told on leaving, after the terminal is given back, and
+    /// the exit code: an apply still running (Ctrl-C, SIGTERM, a closed terminal) stops with
+    /// it (130), an apply stopped or failed in this session is unfinished (1); the next
+    /// apply resumes from the journal either way. `None` when nothing was left half-done.
+    pub fn leave_note(&self) -> Option<(String, u8)> {
         let Screen::Progress(p) = &self.screen else {
             return None;
         };
-        if !p.running() {
-            return None;
-        }
         let count = |f: fn(&StepState) -> bool| p.rows.iter().filter(|r| f(&r.2)).count();
         let done = count(|s| matches!(s, StepState::Done(..)));
         let running = count(|s| matches!(s, StepState::Running(_)));
@@ -423,15 +437,45 @@ impl App {
         let journal = crate::apply::journal::path_for(&self.file.path)
             .display()
             .to_string();
-        Some(crate::report::term(
-            &format!(
-                "Apply interrupted: {done} of {} step(s) done, {running} cut off while running. \
-                 {journal} records what was done; `eks-private-tui apply --spec {spec}` (or the \
-                 wizard's apply) resumes from there.",
-                p.rows.len()
-            ),
-            crate::report::Term::Text { color: false },
+        let resume = format!(
+            "{journal} records what was done; `eks-private-tui apply --spec {spec}` (or the wizard's apply) resumes from there."
+        );
+        let (text, code) = if p.running() {
+            (
+                format!(
+                    "Apply interrupted: {done} of {} step(s) done, {running} cut off while running. {resume}",
+                    p.rows.len()
+                ),
+                130,
+            )
+        } else if p.summary.as_ref().is_some_and(|s| !s.ok()) {
+            (
+                format!(
+                    "Apply stopped: {done} of {} step(s) done. {resume}",
+                    p.rows.len()
+                ),
+                1,
+            )
+        } else {
+            return None;
+        };
+        Some((
+            crate::report::term(&text, crate::report::Term::Text { color: false }),
+            code,
         ))
+    }
+
+    /// The note of [`Self::leave_note`] alone.
+    pub fn interrupted_note(&self) -> Option<String> {
+        self.leave_note().map(|(n, _)| n)
+    }
+
+    /// The spec's journal records an unfinished apply with `done` steps done: offer to
+    /// resume it (the runtime reads the journal before the first frame).
+    pub fn offer_resume(&mut self, done: usize) {
+        if self.modal.is_none() {
+            self.modal = Some(Modal::Resume(done));
+        }
     }
 
     /// The draft differs from the file on disk.
@@ -448,6 +492,29 @@ impl App {
         matches!(self.load, LoadState::Loading)
             || self.inventory().is_some_and(|i| i.is_partial())
             || matches!(&self.screen, Screen::Progress(p) if p.running())
+    }
+
+    /// Read the account again after an apply, keeping what is shown until it answers (the
+    /// apply's rows and the next steps stay on screen).
+    fn reread_after_apply(&mut self) -> Vec<Effect> {
+        self.request += 1;
+        self.focused = self.draft.as_ref().map(|d| d.vpc_id.clone());
+        vec![Effect::LoadInventory {
+            request: self.request,
+            first: self.focused.clone(),
+            region: self.region.clone(),
+        }]
+    }
+
+    /// The next steps the apply screen lists, for the draft and the account as read.
+    fn set_next_steps(&mut self) {
+        let next = match (&self.draft, self.inventory()) {
+            (Some(d), Some(inv)) => crate::export::next_steps(d, inv),
+            _ => vec![],
+        };
+        if let Screen::Progress(p) = &mut self.screen {
+            p.next = next;
+        }
     }
 
     pub fn too_small(&self) -> bool {
@@ -568,7 +635,12 @@ impl App {
                 match result {
                     Ok(inv) => {
                         self.load = LoadState::Ready(inv.clone());
-                        self.after_load(&inv)
+                        let mut fx = self.after_load(&inv);
+                        self.set_next_steps();
+                        if std::mem::take(&mut self.to_preview) && self.draft.is_some() {
+                            fx.extend(self.open_step(Step::Preview));
+                        }
+                        fx
                     }
                     Err(e) => {
                         self.load = LoadState::Failed(e);
@@ -669,14 +741,26 @@ impl App {
                     p.on_event(event);
                     if finished {
                         let ok = p.summary.as_ref().is_some_and(|s| s.ok());
-                        return if ok {
-                            self.flash(Level::Info, "apply complete: Esc reads the account again")
+                        self.applied = ok;
+                        if self.modal == Some(Modal::StopApply) {
+                            self.modal = None;
+                        }
+                        self.set_next_steps();
+                        // The findings and the inventory are read again: the Checks and
+                        // the preview show the account as the apply left it.
+                        let mut fx = self.reread_after_apply();
+                        fx.extend(if ok {
+                            self.flash(
+                                Level::Info,
+                                "apply complete: the account is read again; Esc previews",
+                            )
                         } else {
                             self.flash(
                                 Level::Error,
                                 "apply stopped: see the failed step; Esc, then a, resumes it",
                             )
-                        };
+                        });
+                        return fx;
                     }
                 }
                 vec![]
@@ -937,6 +1021,13 @@ impl App {
     fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && matches!(k.code, KeyCode::Char('c')) {
+            // Mid-apply the first Ctrl-C asks (stop after the running steps, or leave
+            // now); a second one leaves.
+            let running = matches!(&self.screen, Screen::Progress(p) if p.running() && !p.stopping);
+            if running && self.modal != Some(Modal::StopApply) {
+                self.modal = Some(Modal::StopApply);
+                return vec![];
+            }
             self.quit = true;
             return vec![];
         }
@@ -1123,6 +1214,50 @@ impl App {
                 self.modal = None;
                 vec![]
             }
+            Modal::StopApply => match k.code {
+                KeyCode::Char('s') => {
+                    self.modal = None;
+                    let Screen::Progress(p) = &mut self.screen else {
+                        return vec![];
+                    };
+                    if !p.running() {
+                        return vec![];
+                    }
+                    p.stopping = true;
+                    let request = p.request;
+                    let mut fx = vec![Effect::StopApply { request }];
+                    fx.extend(self.flash(
+                        Level::Warn,
+                        "stopping: the running steps finish, nothing new starts",
+                    ));
+                    fx
+                }
+                KeyCode::Char('q') => {
+                    self.quit = true;
+                    vec![]
+                }
+                KeyCode::Esc => {
+                    self.modal = None;
+                    vec![]
+                }
+                _ => vec![],
+            },
+            Modal::Resume(_) => match k.code {
+                KeyCode::Enter => {
+                    self.modal = None;
+                    if self.inventory().is_some_and(|i| !i.is_partial()) && self.draft.is_some() {
+                        self.open_step(Step::Preview)
+                    } else {
+                        self.to_preview = true;
+                        vec![]
+                    }
+                }
+                KeyCode::Esc => {
+                    self.modal = None;
+                    vec![]
+                }
+                _ => vec![],
+            },
             Modal::ConfirmQuit => match k.code {
                 KeyCode::Char('y') | KeyCode::Char('w') => {
                     self.modal = None;
@@ -1678,7 +1813,7 @@ impl App {
         super::steps::StepInput {
             draft: self.draft.as_ref(),
             findings: &self.derived.findings,
-            applied: false,
+            applied: self.applied,
         }
     }
 

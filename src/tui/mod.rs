@@ -22,9 +22,10 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Run the wizard until the operator quits. Errors are terminal I/O failures only; AWS
-/// failures are shown inside the TUI with a retry key. `Some(note)` when the wizard left
-/// an apply unfinished ([`App::interrupted_note`]): the caller prints it and exits 130.
-pub async fn run(global: &Global) -> std::io::Result<Option<String>> {
+/// failures are shown inside the TUI with a retry key. `Some((note, code))` when the
+/// wizard left an apply unfinished ([`App::leave_note`]): the caller prints the note and
+/// exits with the code.
+pub async fn run(global: &Global) -> std::io::Result<Option<(String, u8)>> {
     let started = std::time::Instant::now();
     let spec_path = global.spec_path();
     let ctx = Context {
@@ -52,11 +53,19 @@ pub async fn run(global: &Global) -> std::io::Result<Option<String>> {
     })?;
     let (mut app, effects) = App::new(ctx, spec_path.clone(), spec_file::read(&spec_path));
     app.keys = keys;
+    // An apply of this spec that did not finish is offered for resuming.
+    if let Ok(records) = ops::read_journal(&spec_path)
+        && let Some((_, _, mode, done)) = crate::apply::journal::interrupted(&records)
+        && mode == "apply"
+    {
+        app.offer_resume(done.len());
+    }
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let runner = Runner {
         tx,
         global: global.clone(),
         focus: crate::aws::Focus::default(),
+        stops: Default::default(),
     };
 
     let mut term = terminal::setup()?;
@@ -123,7 +132,7 @@ pub async fn run(global: &Global) -> std::io::Result<Option<String>> {
     }
     .await;
     terminal::restore();
-    result.map(|()| app.interrupted_note())
+    result.map(|()| app.leave_note())
 }
 
 fn signal(kind: tokio::signal::unix::SignalKind) -> Option<tokio::signal::unix::Signal> {
@@ -145,6 +154,8 @@ struct Runner {
     global: Global,
     /// The VPC the running load reads next: the highlighted one.
     focus: crate::aws::Focus,
+    /// The stop switch of each apply started, by request.
+    stops: std::sync::Mutex<std::collections::HashMap<u64, tokio::sync::watch::Sender<bool>>>,
 }
 
 impl Runner {
@@ -205,8 +216,13 @@ impl Runner {
                     expected,
                 } => {
                     let global = self.global.clone();
+                    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+                    if let Ok(mut stops) = self.stops.lock() {
+                        stops.insert(request, stop_tx);
+                    }
                     tokio::spawn(async move {
-                        if let Err(f) = apply(&global, request, &path, &spec, &expected, &tx).await
+                        if let Err(f) =
+                            apply(&global, request, &path, &spec, &expected, &tx, stop_rx).await
                         {
                             let _ = tx.send(Action::ApplyAborted {
                                 request,
@@ -214,6 +230,13 @@ impl Runner {
                             });
                         }
                     });
+                }
+                Effect::StopApply { request } => {
+                    if let Ok(stops) = self.stops.lock()
+                        && let Some(s) = stops.get(&request)
+                    {
+                        let _ = s.send(true);
+                    }
                 }
                 Effect::ClearFlashAfter { id, after } => {
                     tokio::spawn(async move {
@@ -258,6 +281,7 @@ async fn apply(
     spec: &crate::spec::Spec,
     expected: &ops::Signature,
     tx: &mpsc::UnboundedSender<Action>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), ops::Failure> {
     let mut opts = global.aws_options();
     // The wizard's spec is for the region it read.
@@ -268,7 +292,10 @@ async fn apply(
     for n in &lock.notes {
         tracing::info!("{n}");
     }
-    let result = apply_locked(global, request, path, spec, expected, tx, &aws).await;
+    let emit = |event| {
+        let _ = tx.send(Action::ApplyEvent { request, event });
+    };
+    let result = apply_locked(global, path, spec, expected, &emit, &aws, stop).await;
     if let Err(w) = ops::lock::release(&aws, lock).await {
         tracing::warn!("{w}");
     }
@@ -277,28 +304,25 @@ async fn apply(
 
 async fn apply_locked(
     global: &Global,
-    request: u64,
     path: &std::path::Path,
     spec: &crate::spec::Spec,
     expected: &ops::Signature,
-    tx: &mpsc::UnboundedSender<Action>,
+    emit: &(dyn Fn(crate::apply::Event) + Sync),
     aws: &crate::aws::Aws,
+    stop_rx: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), ops::Failure> {
     let inv = ops::read_account(aws, Some(spec), None, global.concurrency).await?;
     let prepared = ops::prepare(spec, &inv)?;
     ops::unchanged(&prepared.plan, expected)?;
-    // The wizard stops an apply only by quitting (Ctrl-C): the journal resumes it.
-    let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let emit = |event| {
-        let _ = tx.send(Action::ApplyEvent { request, event });
-    };
+    // Ctrl-C, then s: nothing new starts (Ctrl-C again, or q, leaves at once; the
+    // journal resumes either way).
     ops::execute(
         aws,
         &prepared.plan,
         path,
         ops::Mode::Apply,
         &crate::apply::Options::default(),
-        &emit,
+        emit,
         stop_rx,
     )
     .await?;

@@ -148,6 +148,40 @@ fn draw_screen(f: &mut Frame, app: &App) {
             );
         }
         Some(Modal::ConfirmApply(typed)) => draw_confirm_apply(f, body, app, typed, &t),
+        Some(Modal::StopApply) => draw_choice(
+            f,
+            body,
+            " Stop the apply? ",
+            "The apply is running. Every step done is in the journal.",
+            &[
+                ("s", "stop after the running steps (nothing new starts)"),
+                (
+                    "q",
+                    "leave now (Ctrl-C again too): the steps under way are cut off",
+                ),
+                ("Esc", "go on applying"),
+            ],
+            "Either way `eks-private-tui apply --spec` or the wizard's apply resumes it.",
+            &t,
+        ),
+        Some(Modal::Resume(done)) => draw_choice(
+            f,
+            body,
+            " Resume? ",
+            &format!(
+                "An apply of {} did not finish: {done} step(s) are recorded done in its journal.",
+                app.spec_path().display()
+            ),
+            &[
+                (
+                    "Enter",
+                    "go to the preview: a resumes it (what exists is adopted)",
+                ),
+                ("Esc", "later: the next apply resumes it anyway"),
+            ],
+            "",
+            &t,
+        ),
         Some(Modal::DiskChanged { saving }) => draw_disk_changed(f, body, app, *saving, &t),
         Some(Modal::ConfirmForeign { region, typed }) => {
             draw_confirm_foreign(f, body, app, region, typed, &t)
@@ -403,6 +437,50 @@ fn draw_confirm_quit(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             Block::default()
                 .borders(Borders::ALL)
                 .title(Span::styled(" Quit? ", t.warn())),
+        ),
+        r,
+    );
+}
+
+/// A question with its keys, centred over `area`.
+#[allow(clippy::too_many_arguments)]
+fn draw_choice(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    question: &str,
+    keys: &[(&str, &str)],
+    after: &str,
+    t: &Theme,
+) {
+    let width = 66.min(area.width);
+    let inner = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = super::screens::endpoints::wrap(question, inner, 3)
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, t.bold())))
+        .collect();
+    lines.push(Line::from(""));
+    for (k, what) in keys {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{k:<5} "), t.bold()),
+            Span::raw(crate::report::trunc(what, inner.saturating_sub(6))),
+        ]));
+    }
+    if !after.is_empty() {
+        lines.push(Line::from(""));
+        lines.extend(
+            super::screens::endpoints::wrap(after, inner, 2)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, t.dim()))),
+        );
+    }
+    let r = centered(area, width, lines.len() as u16 + 2);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(title.to_string(), t.warn())),
         ),
         r,
     );

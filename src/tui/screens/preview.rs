@@ -154,6 +154,18 @@ fn styled<'a>(l: &'a str, t: &Theme) -> Line<'a> {
     Line::from(Span::styled(l, style))
 }
 
+/// `━━━━━━────  3 of 10 done`: how far the apply is, in monochrome too.
+fn progress_bar(done: usize, total: usize, width: usize, t: &Theme) -> Line<'static> {
+    let label = format!("  {done} of {total} done");
+    let bar = width.saturating_sub(label.len()).clamp(10, 50);
+    let full = (bar * done).checked_div(total).unwrap_or(0);
+    Line::from(vec![
+        Span::styled("━".repeat(full), t.ok()),
+        Span::styled("─".repeat(bar - full), t.dim()),
+        Span::raw(label),
+    ])
+}
+
 /// One action's progress.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepState {
@@ -173,6 +185,10 @@ pub struct ProgressScreen {
     /// Set when apply could not start (the account changed since the preview, …).
     pub aborted: Option<String>,
     pub offset: usize,
+    /// Asked to stop after the running steps (Ctrl-C, then s).
+    pub stopping: bool,
+    /// What the operator does outside the tool, once the apply is done.
+    pub next: Vec<crate::export::NextStep>,
 }
 
 impl ProgressScreen {
@@ -187,6 +203,8 @@ impl ProgressScreen {
             summary: None,
             aborted: None,
             offset: 0,
+            stopping: false,
+            next: vec![],
         }
     }
 
@@ -236,10 +254,14 @@ impl ProgressScreen {
             (Some(_), _) => " Apply · stopped ".to_string(),
             (None, _) => format!(" Apply · {done} of {} done ", self.rows.len()),
         };
+        let width = area.width.saturating_sub(2) as usize;
         let mut lines: Vec<Line> = vec![];
         if let Some(why) = &self.aborted {
             lines.push(Line::from(Span::styled(format!("✗ {why}"), t.error())));
             lines.push(Line::from(""));
+        }
+        if !self.rows.is_empty() && self.aborted.is_none() {
+            lines.push(progress_bar(done, self.rows.len(), width, t));
         }
         if let Some(n) = self.resumed {
             lines.push(Line::from(Span::styled(
@@ -247,44 +269,89 @@ impl ProgressScreen {
                 t.warn(),
             )));
         }
-        let footer_rows = if self.summary.is_some() { 5 } else { 0 };
-        let height =
-            (area.height.saturating_sub(2) as usize).saturating_sub(lines.len() + footer_rows);
-        for (address, op, state) in self.rows.iter().skip(self.offset).take(height) {
-            let (sym, style, tail) = match state {
-                StepState::Waiting => ("·", t.dim(), String::new()),
-                StepState::Running(e) => (spinner, t.title(), format!("{} s", e.as_secs())),
-                StepState::Done(id, e) => ("✓", t.ok(), format!("{} s  {id}", e.as_secs())),
-                StepState::Failed(msg) => ("✗", t.error(), msg.clone()),
-                StepState::NotStarted => ("-", t.dim(), "not started".into()),
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{sym} "), style),
-                Span::styled(format!("{} ", op.symbol()), t.dim()),
-                Span::raw(address.clone()),
-                Span::styled(format!("  {tail}"), t.dim()),
-            ]));
+        if self.stopping && self.summary.is_none() {
+            lines.push(Line::from(Span::styled(
+                "Stopping: the running steps finish, nothing new starts.",
+                t.warn(),
+            )));
         }
+        // The summary and the next steps under the rows.
+        let mut tail: Vec<Line> = vec![];
         if let Some(s) = &self.summary {
-            lines.push(Line::from(""));
+            tail.push(Line::from(""));
             for l in crate::apply::printer::summary(s, "Apply")
                 .lines()
                 .filter(|l| !l.trim().is_empty())
                 .take(2)
             {
                 let style = if s.ok() { t.ok() } else { t.error() };
-                lines.push(Line::from(Span::styled(l.to_string(), style)));
+                tail.push(Line::from(Span::styled(
+                    crate::report::trunc(l, width),
+                    style,
+                )));
             }
             if !s.ok() {
-                lines.push(Line::from(Span::styled(
-                    format!(
+                for l in super::endpoints::wrap(
+                    &format!(
                         "Esc, then a on the preview, resumes it: what exists is adopted (journal {}).",
                         s.journal
                     ),
-                    t.dim(),
+                    width,
+                    2,
+                ) {
+                    tail.push(Line::from(Span::styled(l, t.dim())));
+                }
+            }
+            if s.ok() && !self.next.is_empty() {
+                tail.push(Line::from(Span::styled(
+                    "Next steps, outside this tool (the export that carries each):",
+                    t.title(),
                 )));
+                for (i, n) in self.next.iter().enumerate() {
+                    let export = n
+                        .export
+                        .map(|f| format!(" [{}]", f.name()))
+                        .unwrap_or_default();
+                    let text = format!("{}. {}{export}", i + 1, n.what);
+                    for (j, l) in super::endpoints::wrap(&text, width.saturating_sub(3), 3)
+                        .into_iter()
+                        .enumerate()
+                    {
+                        tail.push(Line::from(if j == 0 { l } else { format!("   {l}") }));
+                    }
+                }
             }
         }
+        let height =
+            (area.height.saturating_sub(2) as usize).saturating_sub(lines.len() + tail.len());
+        for (address, op, state) in self.rows.iter().skip(self.offset).take(height) {
+            let (sym, style, note) = match state {
+                StepState::Waiting => ("·", t.dim(), String::new()),
+                StepState::Running(e) => (spinner, t.title(), format!("{} s", e.as_secs())),
+                StepState::Done(id, e) => ("✓", t.ok(), format!("{} s  {id}", e.as_secs())),
+                StepState::Failed(msg) => ("✗", t.error(), msg.clone()),
+                StepState::NotStarted => ("-", t.dim(), "not started".into()),
+            };
+            let head = format!("{sym} {} {address}", op.symbol());
+            let room = width.saturating_sub(head.chars().count() + 2);
+            // A failure too long for its row goes whole (the AWS code, the hint) under it.
+            let wrapped = matches!(state, StepState::Failed(m) if m.chars().count() > room);
+            let note = if wrapped { String::new() } else { note };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{sym} "), style),
+                Span::styled(format!("{} ", op.symbol()), t.dim()),
+                Span::raw(address.clone()),
+                Span::styled(format!("  {}", crate::report::trunc(&note, room)), t.dim()),
+            ]));
+            if let StepState::Failed(msg) = state
+                && wrapped
+            {
+                for l in super::endpoints::wrap(msg, width.saturating_sub(4), 4) {
+                    lines.push(Line::from(Span::styled(format!("    {l}"), t.error())));
+                }
+            }
+        }
+        lines.extend(tail);
         f.render_widget(
             Paragraph::new(lines)
                 .wrap(ratatui::widgets::Wrap { trim: false })
