@@ -85,7 +85,7 @@ fn main() {
     let subnets: usize = inv.vpcs.iter().map(|v| v.subnets.len()).sum();
     println!("wizard: {} VPCs, {subnets} subnets, 120x40", inv.vpcs.len());
     let ctx = Context {
-        profile: "bench".into(),
+        profile: Some("bench".into()),
         region: inv.region.clone(),
         endpoint_url: None,
         read_only: false,

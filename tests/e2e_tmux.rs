@@ -470,7 +470,7 @@ fn walk_steps_one_to_six_then_plan_and_apply() {
     // 6. Custom networking, ENIConfigs by AZ.
     t.wait_for("subnet discovery: the plan tags");
     t.keys(&["Space"]);
-    t.wait_for("✓ custom networking · 3 ENIConfig(s) by AZ");
+    t.wait_for("✓ custom networking · 3 ENIConfigs by AZ");
     t.keys(&["Enter"]);
     // 7 and 8 as they come: endpoint access and DNS are not written until chosen.
     t.wait_for("Cluster endpoint access: who reaches the API");

@@ -20,7 +20,7 @@ fn fixture() -> Inventory {
 
 fn ctx(color: bool, read_only: bool) -> Context {
     Context {
-        profile: "demo".into(),
+        profile: Some("demo".into()),
         region: "eu-west-1".into(),
         endpoint_url: None,
         read_only,
@@ -701,7 +701,7 @@ fn checks_view_lists_findings_with_why_and_fix() {
     assert_eq!(scope, vpc_id("prod"));
     assert!(findings.iter().any(|f| f.id == "V1"), "{findings:#?}");
     let text = render_text(&app, 80, 24);
-    assert!(text.contains("Checks 1 error(s)"), "{text}");
+    assert!(text.contains("Checks 1 error,"), "{text}");
     assert!(text.contains("✗ V1"), "{text}");
 
     app.update(ch('c'));
@@ -905,7 +905,7 @@ fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
     let note = app.interrupted_note().expect("an apply is running");
     assert!(
         note.contains(&format!(
-            "Apply interrupted: 0 of {} step(s) done, 1 cut off while running",
+            "Apply interrupted: 0 of {} steps done, 1 cut off while running",
             expected.len()
         )),
         "{note}"
@@ -1084,6 +1084,7 @@ fn settle(app: &mut App, mut fx: Vec<Effect>) {
                 Effect::ClearFlashAfter { .. }
                 | Effect::Apply { .. }
                 | Effect::StopApply { .. }
+                | Effect::Export { .. }
                 | Effect::FocusVpc(_) => {
                     continue;
                 }
@@ -1798,11 +1799,11 @@ fn the_group_step_creates_or_picks_and_checks_the_name_as_typed() {
     on_group(&mut app);
     let text = render_text(&app, 120, 40);
     assert!(
-        text.contains("✓ create prod-private-endpoints · 1 tcp/443 rule(s) · from 10.0.0.0/16"),
+        text.contains("✓ create prod-private-endpoints · 1 tcp/443 rule · from 10.0.0.0/16"),
         "{text}"
     );
     // An existing group: its rules judged against the CIDRs.
-    assert!(text.contains("✓ 443 from all 1 CIDR(s)"), "{text}");
+    assert!(text.contains("✓ 443 from all 1 CIDR"), "{text}");
     group_row_to(&mut app, &GroupRow::Existing("sg-02f97876f080e4634".into()));
     app.update(ch(' '));
     let g = group_of(&app);
@@ -1813,7 +1814,7 @@ fn the_group_step_creates_or_picks_and_checks_the_name_as_typed() {
     group_row_to(&mut app, &GroupRow::Existing("sg-182a30c25a41c1ae7".into()));
     app.update(ch(' '));
     let text = render_text(&app, 120, 40);
-    assert!(text.contains("the plan adds 1 tcp/443 rule(s)"), "{text}");
+    assert!(text.contains("the plan adds 1 tcp/443 rule"), "{text}");
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flat.contains("The plan adds tcp/443 from 10.0.0.0/16"),
@@ -1956,11 +1957,13 @@ fn the_secondary_cidr_step_suggests_splits_and_checks_as_typed() {
     let text = render_text(&app, 120, 40);
     assert!(text.contains("– skipped: no secondary CIDR"), "{text}");
     app.update(key(KeyCode::Esc));
-    let text = render_text(&app, 120, 40);
+    // Titled where eleven steps fit, as numbers with marks where they do not.
+    let text = render_text(&app, 140, 40);
     assert!(
         text.contains("5 CIDR –"),
         "the breadcrumb says skipped: {text}"
     );
+    assert!(render_text(&app, 80, 24).contains(" 5– "));
     app.update(key(KeyCode::Enter));
     // The first suggestion is 100.64.0.0/16; Space takes it and splits it over the AZs.
     cidr_row_to(&mut app, &CidrRow::Cidr("100.64.0.0/16".into()));
@@ -2133,7 +2136,7 @@ fn the_custom_networking_step_sets_eniconfigs_groups_and_shows_max_pods() {
         custom_of(&app).unwrap().security_group_ids,
         ["sg-182a30c25a41c1ae7"]
     );
-    assert!(render_text(&app, 120, 40).contains("pods use 1 group(s)"));
+    assert!(render_text(&app, 120, 40).contains("pods use 1 group"));
     app.update(ch(' '));
     assert!(custom_of(&app).unwrap().security_group_ids.is_empty());
     // The calculator: typed, checked against the table, the spec untouched.
@@ -2758,7 +2761,7 @@ fn ctrl_c_mid_apply_asks_then_stops_after_the_running_steps() {
     assert_eq!(code, 1, "{note}");
     assert!(
         note.contains(&format!(
-            "Apply stopped: 1 of {} step(s) done",
+            "Apply stopped: 1 of {} steps done",
             expected.len()
         )),
         "{note}"
@@ -2838,10 +2841,7 @@ fn an_unfinished_apply_is_offered_for_resuming() {
     choose_prod(&mut app);
     app.offer_resume(4);
     let text = render_text(&app, 80, 24);
-    assert!(
-        text.contains("did not finish: 4 step(s) are recorded"),
-        "{text}"
-    );
+    assert!(text.contains("did not finish: 4 steps recorded"), "{text}");
     insta::assert_snapshot!("resume_offer_80x24", text);
     let fx = app.update(key(KeyCode::Enter));
     assert!(matches!(app.screen, Screen::Preview(_)), "{fx:?}");
@@ -2864,4 +2864,236 @@ fn an_unfinished_apply_is_offered_for_resuming() {
         result: Ok(Arc::new(fixture())),
     });
     assert!(matches!(app.screen, Screen::Preview(_)));
+}
+
+// ---- step 9: the preview's attributes, read-only --------------------------------------------
+
+#[test]
+fn enter_on_an_action_shows_all_its_attributes() {
+    let mut app = loaded(None);
+    on_preview(&mut app);
+    let p = app.derived.preview.clone();
+    assert_eq!(p.at.len(), p.actions, "every action has its block");
+    // The second action, whole: Enter opens it, Esc closes it (and stays on the preview).
+    app.update(ch('j'));
+    app.update(key(KeyCode::Enter));
+    let text = render_text(&app, 80, 24);
+    let (head, attrs) = &p.details[1];
+    assert!(text.contains("Esc closes"), "{text}");
+    assert!(
+        text.contains(&attrs[0][..20.min(attrs[0].len())]),
+        "{head}: {text}"
+    );
+    insta::assert_snapshot!("preview_attributes_80x24", text);
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Preview(_)));
+    assert!(!render_text(&app, 80, 24).contains("Esc closes"));
+    // An update's unchanged attributes are in the pop-up, marked, though the plan hides them.
+    let update = p
+        .details
+        .iter()
+        .find(|(h, _)| h.starts_with('~'))
+        .expect("the fixture's plan changes something in place");
+    assert!(
+        update
+            .1
+            .iter()
+            .any(|l| l.contains("(unchanged)") || l.starts_with('~')),
+        "{update:?}"
+    );
+}
+
+#[test]
+fn under_read_only_the_preview_does_not_offer_apply() {
+    let (mut app, fx) = App::new(ctx(true, true), PathBuf::from("spec.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    on_preview(&mut app);
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("· READ-ONLY"), "{text}");
+    assert!(!text.contains("a to apply"), "{text}");
+    assert!(!text.contains("a apply"), "{text}");
+    insta::assert_snapshot!("preview_read_only_80x24", text);
+}
+
+// ---- step 11: export -----------------------------------------------------------------------
+
+#[test]
+fn the_export_step_writes_the_chosen_formats_and_asks_before_overwriting() {
+    use eks_private_tui::tui::screens::export::Outcome;
+    let tmp = TempDir::new("export-step");
+    let dir = tmp.0.clone();
+    let spec = dir.join("prod.yaml");
+    let (mut app, fx) = App::new(ctx(true, false), spec.clone(), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    on_preview(&mut app);
+    app.update(ch('o'));
+    let Screen::Export(s) = &app.screen else {
+        panic!("o opens the export step")
+    };
+    assert_eq!(s.dir, dir.join("prod-private-export"));
+    // What can be made is chosen; what cannot says why.
+    let made: Vec<&str> = s
+        .offers
+        .iter()
+        .filter(|o| o.files.is_ok())
+        .map(|o| o.format.name())
+        .collect();
+    assert!(
+        made.contains(&"spec") && made.contains(&"eksctl") && made.contains(&"iam"),
+        "{made:?}"
+    );
+    let skipped: Vec<&str> = s
+        .offers
+        .iter()
+        .filter(|o| o.files.is_err())
+        .map(|o| o.format.name())
+        .collect();
+    assert!(
+        skipped.contains(&"eniconfig"),
+        "no custom networking: {skipped:?}"
+    );
+    insta::assert_snapshot!("export_80x24", render_text(&app, 80, 24));
+    insta::assert_snapshot!("export_120x40", render_text(&app, 120, 40));
+    // Space on a format that cannot be made says why.
+    let at = s.offers.iter().position(|o| o.files.is_err()).unwrap();
+    app.update(ch('g'));
+    for _ in 0..at {
+        app.update(ch('j'));
+    }
+    app.update(ch(' '));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cannot be made yet")
+    );
+    // Only spec and iam: Space off on the others.
+    let Screen::Export(s) = &app.screen else {
+        panic!()
+    };
+    let chosen = s.chosen.clone();
+    for f in chosen
+        .iter()
+        .filter(|f| !matches!(f.name(), "spec" | "iam"))
+    {
+        let Screen::Export(s) = &app.screen else {
+            panic!()
+        };
+        let at = s.offers.iter().position(|o| o.format == *f).unwrap();
+        app.update(ch('g'));
+        for _ in 0..at {
+            app.update(ch('j'));
+        }
+        app.update(ch(' '));
+    }
+    let fx = app.update(key(KeyCode::Enter));
+    let [
+        Effect::Export {
+            request,
+            dir: out,
+            files,
+            force: false,
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    let names: Vec<&str> = files.iter().map(|(_, f)| f.name.as_str()).collect();
+    assert_eq!(files.len(), 2, "{names:?}");
+    // The runtime writes them: listed on screen.
+    let paths: Vec<PathBuf> = files.iter().map(|(_, f)| out.join(&f.name)).collect();
+    std::fs::create_dir_all(out).unwrap();
+    for (p, (_, f)) in paths.iter().zip(files) {
+        std::fs::write(p, &f.text).unwrap();
+    }
+    app.update(Action::Exported {
+        request: *request,
+        outcome: Outcome::Written(paths.clone()),
+    });
+    let text = render_text(&app, 120, 40);
+    assert!(text.contains("✓ wrote 2 files into"), "{text}");
+    assert!(text.contains(&paths[0].display().to_string()), "{text}");
+    // Again: they exist, y overwrites, Esc keeps them.
+    let fx = app.update(key(KeyCode::Enter));
+    let [Effect::Export { request, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    app.update(Action::Exported {
+        request: *request,
+        outcome: Outcome::Exist(paths.clone()),
+    });
+    assert!(render_text(&app, 80, 24).contains("2 files exist"));
+    app.update(ch('q'));
+    assert!(!app.quit, "the question has the keys");
+    let fx = app.update(ch('y'));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Export { force: true, .. }]),
+        "{fx:?}"
+    );
+    // Esc goes back to the preview.
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Preview(_)));
+}
+
+// ---- topology ------------------------------------------------------------------------------
+
+#[test]
+fn t_draws_the_vpc_as_az_columns_with_what_the_plan_adds() {
+    let mut app = loaded(None);
+    on_secondary(&mut app);
+    // A secondary CIDR: its pod subnets are planned.
+    let inv = app.inventory().unwrap().clone();
+    let vpc = inv.vpc(&vpc_id("prod")).unwrap().clone();
+    cidr_row_to(&mut app, &CidrRow::Cidr("100.64.0.0/16".into()));
+    app.update(ch(' '));
+    app.update(ch('t'));
+    let Some(Modal::Topology(p)) = &app.modal else {
+        panic!("t opens the topology")
+    };
+    assert_eq!(p.columns.len(), vpc.azs().len());
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("eu-west-1a (euw1-az3)"), "{text}");
+    assert!(text.contains("+ pod subnet"), "{text}");
+    assert!(text.contains("N prod-private-a"), "{text}");
+    insta::assert_snapshot!("topology_80x24", text);
+    insta::assert_snapshot!("topology_120x40", render_text(&app, 120, 40));
+    // j scrolls, t closes; the keys never reach the screen below.
+    app.update(ch('j'));
+    let Some(Modal::Topology(p)) = &app.modal else {
+        panic!()
+    };
+    assert_eq!(p.offset, 1);
+    app.update(ch('t'));
+    assert_eq!(app.modal, None);
+    assert!(matches!(app.screen, Screen::Secondary(_)));
+}
+
+#[test]
+fn the_topology_in_monochrome() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    choose_prod(&mut app);
+    app.update(ch('t'));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    for cell in term.backend().buffer().content() {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "coloured cell {cell:?} in monochrome"
+        );
+    }
+    insta::assert_snapshot!("topology_mono_80x24", render_text(&app, 80, 24));
 }

@@ -12,8 +12,8 @@ use super::keys::{self, Binding, Command, KeyMap, Scope};
 use super::screens::preview::{Preview, PreviewScreen, ProgressScreen, StepState};
 use super::screens::{
     ScreenCtx, WizardScreen, access::AccessScreen, checks::ChecksView, custom::CustomScreen,
-    dns::DnsScreen, endpoints::EndpointsScreen, group::GroupScreen, secondary::SecondaryScreen,
-    subnets::SubnetsScreen, vpcs::VpcsScreen,
+    dns::DnsScreen, endpoints::EndpointsScreen, export::ExportScreen, group::GroupScreen,
+    secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
 use super::theme::Theme;
 use crate::error::AwsError;
@@ -43,6 +43,7 @@ pub enum Screen {
     Preview(PreviewScreen),
     /// An apply in progress, or its outcome.
     Progress(ProgressScreen),
+    Export(ExportScreen),
 }
 
 impl Screen {
@@ -59,6 +60,7 @@ impl Screen {
             Screen::Dns(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
+            Screen::Export(s) => s,
         }
     }
 
@@ -74,6 +76,7 @@ impl Screen {
             Screen::Dns(s) => s,
             Screen::Preview(s) => s,
             Screen::Progress(s) => s,
+            Screen::Export(s) => s,
         }
     }
 
@@ -87,7 +90,9 @@ impl Screen {
             Screen::Custom(_) => Step::Custom,
             Screen::Access(_) => Step::Access,
             Screen::Dns(_) => Step::Dns,
-            Screen::Preview(_) | Screen::Progress(_) => Step::Preview,
+            Screen::Preview(_) => Step::Preview,
+            Screen::Progress(_) => Step::Apply,
+            Screen::Export(_) => Step::Export,
         }
     }
 }
@@ -95,7 +100,8 @@ impl Screen {
 /// What the operator is told, fixed for the session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
-    pub profile: String,
+    /// The AWS profile, when one is set (--profile or AWS_PROFILE).
+    pub profile: Option<String>,
     pub region: String,
     pub endpoint_url: Option<String>,
     pub read_only: bool,
@@ -137,6 +143,8 @@ pub enum Modal {
     /// Ctrl-C while an apply runs: `s` stops after the running steps, `q` (or Ctrl-C
     /// again) leaves now, Esc goes on.
     StopApply,
+    /// The VPC drawn as AZ columns (`t`).
+    Topology(super::screens::topology::Topology),
     /// The spec's journal records an apply that did not finish (its done steps): Enter
     /// goes to the preview, where `a` resumes it.
     Resume(usize),
@@ -234,6 +242,11 @@ pub enum Action {
         request: u64,
         message: String,
     },
+    /// What the export `request` wrote, or found in the way.
+    Exported {
+        request: u64,
+        outcome: super::screens::export::Outcome,
+    },
     /// SIGTERM / SIGHUP: leave now, restoring the terminal.
     Terminate,
 }
@@ -264,6 +277,14 @@ pub enum Effect {
     ClearFlashAfter {
         id: u64,
         after: Duration,
+    },
+    /// Write export files into `dir` (`force`: over files that exist; else those are
+    /// listed and nothing is written).
+    Export {
+        request: u64,
+        dir: PathBuf,
+        files: Vec<(crate::export::Format, crate::export::File)>,
+        force: bool,
     },
     /// Launch nothing new in the apply `request`; the running steps finish.
     StopApply {
@@ -332,6 +353,15 @@ pub struct App {
     applied: bool,
     /// Open the preview once the account is read (the resume offer was taken).
     to_preview: bool,
+    /// The `rev` the open topology view was drawn from.
+    topology_rev: u64,
+    /// The `rev` the export screen's files were rendered from.
+    export_rev: u64,
+    export_request: u64,
+    /// Files were exported in this session.
+    exported: bool,
+    /// q was pressed once while the terminal was too small and choices are unsaved.
+    pub quit_armed: bool,
 }
 
 /// Esc, as the app resolves it while an apply runs.
@@ -398,6 +428,11 @@ impl App {
             focused: None,
             applied: false,
             to_preview: false,
+            topology_rev: 0,
+            export_rev: 0,
+            export_request: 0,
+            exported: false,
+            quit_armed: false,
         };
         let mut effects = app.adopt_file(spec_file);
         effects.extend(app.reload_inventory());
@@ -443,16 +478,16 @@ impl App {
         let (text, code) = if p.running() {
             (
                 format!(
-                    "Apply interrupted: {done} of {} step(s) done, {running} cut off while running. {resume}",
-                    p.rows.len()
+                    "Apply interrupted: {done} of {} done, {running} cut off while running. {resume}",
+                    super::screens::plural(p.rows.len(), "step")
                 ),
                 130,
             )
         } else if p.summary.as_ref().is_some_and(|s| !s.ok()) {
             (
                 format!(
-                    "Apply stopped: {done} of {} step(s) done. {resume}",
-                    p.rows.len()
+                    "Apply stopped: {done} of {} done. {resume}",
+                    super::screens::plural(p.rows.len(), "step")
                 ),
                 1,
             )
@@ -613,7 +648,77 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let fx = self.update_model(action);
         self.refresh();
+        self.refresh_topology();
+        self.refresh_export();
         fx
+    }
+
+    /// The export screen's files, rendered again when the draft or the account changed.
+    fn refresh_export(&mut self) {
+        if !matches!(self.screen, Screen::Export(_)) || self.export_rev == self.rev {
+            return;
+        }
+        let offers = match (&self.draft, self.inventory()) {
+            (Some(d), Some(inv)) if !inv.is_partial() => export_offers(d, inv),
+            _ => return,
+        };
+        self.export_rev = self.rev;
+        if let Screen::Export(s) = &mut self.screen {
+            s.set_offers(offers);
+        }
+    }
+
+    /// The VPC whose picture `t` draws: the draft's, else the highlighted one.
+    fn topology_vpc(&self) -> Option<String> {
+        if let Some(d) = &self.draft {
+            return Some(d.vpc_id.clone());
+        }
+        match (&self.screen, self.inventory()) {
+            (Screen::Vpcs(s), Some(inv)) => s.rows(inv).get(s.selected).map(|v| v.id.clone()),
+            _ => None,
+        }
+    }
+
+    /// The picture, drawn again when the draft or the account changed while it is open.
+    fn refresh_topology(&mut self) {
+        let Some(Modal::Topology(t)) = &self.modal else {
+            return;
+        };
+        if self.topology_rev == self.rev {
+            return;
+        }
+        let offset = t.offset;
+        let picture = self.topology_vpc().and_then(|id| {
+            let inv = self.inventory()?;
+            Some(super::screens::topology::picture(
+                inv,
+                inv.vpc(&id)?,
+                self.draft.as_ref(),
+            ))
+        });
+        self.topology_rev = self.rev;
+        self.modal = picture.map(|mut p| {
+            p.offset = offset.min(p.rows().saturating_sub(1));
+            Modal::Topology(p)
+        });
+    }
+
+    fn open_topology(&mut self) -> Vec<Effect> {
+        let Some(inv) = self.inventory().cloned() else {
+            return vec![];
+        };
+        let picture = self.topology_vpc().and_then(|id| {
+            inv.vpc(&id)
+                .map(|v| super::screens::topology::picture(&inv, v, self.draft.as_ref()))
+        });
+        match picture {
+            Some(p) => {
+                self.topology_rev = self.rev;
+                self.modal = Some(Modal::Topology(p));
+                vec![]
+            }
+            None => self.flash(Level::Info, "choose a VPC first: t draws it"),
+        }
     }
 
     fn update_model(&mut self, action: Action) -> Vec<Effect> {
@@ -770,6 +875,25 @@ impl App {
                     && p.request == request
                 {
                     p.aborted = Some(message);
+                }
+                vec![]
+            }
+            Action::Exported { request, outcome } => {
+                if request != self.export_request {
+                    return vec![];
+                }
+                if let Screen::Export(s) = &mut self.screen {
+                    s.writing = false;
+                    if let super::screens::export::Outcome::Written(p) = &outcome {
+                        self.exported = true;
+                        let n = p.len();
+                        s.outcome = Some(outcome);
+                        return self.flash(
+                            Level::Info,
+                            format!("✓ wrote {}", super::screens::plural(n, "file")),
+                        );
+                    }
+                    s.outcome = Some(outcome);
                 }
                 vec![]
             }
@@ -965,6 +1089,7 @@ impl App {
                     )],
                     actions: 0,
                     blocked: true,
+                    ..Default::default()
                 },
                 signature: vec![],
             };
@@ -996,6 +1121,7 @@ impl App {
                     lines: vec!["Choose a VPC and its node subnets first.".into()],
                     actions: 0,
                     blocked: true,
+                    ..Default::default()
                 },
                 vec![],
             ),
@@ -1034,11 +1160,19 @@ impl App {
         // Too small to show anything but the notice: no key may act unseen but quitting
         // (which asks first, once the window is large enough to show the question).
         if self.too_small() {
-            return match self.keys.command(&[keys::QUIT], &k) {
-                Some(Command::Quit) if self.modal.is_none() => self.global(Command::Quit),
-                _ => vec![],
-            };
+            // Too small to show anything but the notice: no key acts unseen but q. With
+            // unsaved choices the first q says so on the notice, the second quits.
+            if self.keys.command(&[keys::QUIT], &k) != Some(Command::Quit) {
+                return vec![];
+            }
+            if self.dirty() && !self.quit_armed {
+                self.quit_armed = true;
+            } else {
+                self.quit = true;
+            }
+            return vec![];
         }
+        self.quit_armed = false;
         if let Some(modal) = self.modal.clone() {
             return self.on_modal_key(modal, k);
         }
@@ -1076,7 +1210,13 @@ impl App {
             theme: &theme,
             page: self.size.1.saturating_sub(6) as usize,
             spinner: "",
+            read_only: self.ctx.read_only,
         };
+        if !self.screen.get().capturing()
+            && self.keys.command(&[keys::TOPOLOGY], &k) == Some(Command::Topology)
+        {
+            return self.open_topology();
+        }
         let mut fx = match self.screen.get_mut().handle_key(k, &ctx) {
             Some(i) => self.apply_intent(i, &inv),
             None => vec![],
@@ -1242,6 +1382,32 @@ impl App {
                 }
                 _ => vec![],
             },
+            Modal::Topology(mut t) => {
+                let page = self.size.1.saturating_sub(8) as usize;
+                let close = self.keys.command(&[keys::TOPOLOGY, BACK, keys::QUIT], &k);
+                if close.is_some() {
+                    self.modal = None;
+                    return vec![];
+                }
+                let nav = self
+                    .keys
+                    .command(&[keys::MOVE, keys::ENDS, keys::PAGE], &k)
+                    .and_then(super::screens::Nav::of);
+                if let Some(nav) = nav {
+                    let last = t.rows().saturating_sub(page.max(1));
+                    t.offset = match nav {
+                        Command::Up => t.offset.saturating_sub(1),
+                        Command::Down => (t.offset + 1).min(last),
+                        Command::First => 0,
+                        Command::Last => last,
+                        Command::PageUp => t.offset.saturating_sub(page),
+                        Command::PageDown => (t.offset + page).min(last),
+                        _ => t.offset,
+                    };
+                }
+                self.modal = Some(Modal::Topology(t));
+                vec![]
+            }
             Modal::Resume(_) => match k.code {
                 KeyCode::Enter => {
                     self.modal = None;
@@ -1354,9 +1520,10 @@ impl App {
             }
             Screen::Progress(_) => {
                 // The account changed: read it again for the preview.
-                self.screen = Screen::Preview(PreviewScreen::default());
+                self.screen = Screen::Preview(PreviewScreen::new(self.ctx.read_only));
                 self.reload()
             }
+            Screen::Export(_) => self.open_step(Step::Preview),
         }
     }
 
@@ -1685,6 +1852,19 @@ impl App {
                 });
                 vec![]
             }
+            Intent::OpenExport => self.open_step(Step::Export),
+            Intent::Export { force } => {
+                let Screen::Export(s) = &self.screen else {
+                    return vec![];
+                };
+                self.export_request += 1;
+                vec![Effect::Export {
+                    request: self.export_request,
+                    dir: s.dir.clone(),
+                    files: s.files(),
+                    force,
+                }]
+            }
             Intent::Next => {
                 if self.draft.is_none() {
                     return vec![];
@@ -1809,11 +1989,12 @@ impl App {
     }
 
     /// What the step table judges a step by.
-    fn step_input(&self) -> super::steps::StepInput<'_> {
+    pub fn step_input(&self) -> super::steps::StepInput<'_> {
         super::steps::StepInput {
             draft: self.draft.as_ref(),
             findings: &self.derived.findings,
             applied: self.applied,
+            exported: self.exported,
         }
     }
 
@@ -1835,6 +2016,29 @@ impl App {
             Step::Custom => self.screen = Screen::Custom(CustomScreen::default()),
             Step::Access => self.screen = Screen::Access(AccessScreen::default()),
             Step::Dns => self.screen = Screen::Dns(DnsScreen::default()),
+            // The apply screen is reached by `a` only; back from the export goes to the
+            // preview.
+            Step::Apply => return self.open_step(Step::Preview),
+            Step::Export => {
+                if self.draft.is_none() {
+                    return self
+                        .flash(Level::Info, "choose a VPC first: the export is of its spec");
+                }
+                let name = self
+                    .draft
+                    .as_ref()
+                    .map(|d| crate::spec::slug(&d.metadata.name))
+                    .unwrap_or_default();
+                let dir = self
+                    .file
+                    .path
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default()
+                    .join(format!("{name}-export"));
+                self.screen = Screen::Export(ExportScreen::new(dir));
+                self.export_rev = 0;
+            }
             Step::Preview => {
                 let fx = if self.dirty() {
                     self.save(AfterSave::Nothing)
@@ -1842,7 +2046,7 @@ impl App {
                     vec![]
                 };
                 if self.draft.is_some() && !matches!(self.file.disk, Disk::Unusable(_)) {
-                    self.screen = Screen::Preview(PreviewScreen::default());
+                    self.screen = Screen::Preview(PreviewScreen::new(self.ctx.read_only));
                 }
                 return fx;
             }
@@ -2111,6 +2315,40 @@ impl App {
     }
 }
 
+/// What each format gives for `spec` now: its files, or why not.
+fn export_offers(spec: &Spec, inv: &Inventory) -> Vec<super::screens::export::Offer> {
+    use super::screens::export::Offer;
+    use crate::export::Format;
+    let sel = crate::export::Selection {
+        named: vec![],
+        all: true,
+    };
+    match ops::export(spec, inv, &sel) {
+        Ok(done) => Format::ALL
+            .iter()
+            .map(|f| Offer {
+                format: *f,
+                files: match done.skipped.iter().find(|(x, _)| x == f) {
+                    Some((_, why)) => Err(why.clone()),
+                    None => Ok(done
+                        .files
+                        .iter()
+                        .filter(|(x, _)| x == f)
+                        .map(|(_, file)| file.clone())
+                        .collect()),
+                },
+            })
+            .collect(),
+        Err(e) => Format::ALL
+            .iter()
+            .map(|f| Offer {
+                format: *f,
+                files: Err(e.to_string()),
+            })
+            .collect(),
+    }
+}
+
 /// The access step's list `list` of `ep` (the DNS clients' list is the DNS step's).
 fn access_list(ep: &mut spec::ClusterEndpoint, list: super::intent::CidrList) -> &mut Vec<String> {
     match list {
@@ -2185,6 +2423,7 @@ fn preview_of(spec: &Spec, inv: &Inventory, findings: &[Finding]) -> (Preview, o
                     lines,
                     actions: 0,
                     blocked: true,
+                    ..Default::default()
                 },
                 vec![],
             )
@@ -2194,6 +2433,7 @@ fn preview_of(spec: &Spec, inv: &Inventory, findings: &[Finding]) -> (Preview, o
                 lines: vec![other.to_string()],
                 actions: 0,
                 blocked: true,
+                ..Default::default()
             },
             vec![],
         ),
@@ -2207,11 +2447,25 @@ fn preview_of(spec: &Spec, inv: &Inventory, findings: &[Finding]) -> (Preview, o
                     .lines()
                     .map(str::to_string),
             );
+            // Where each action's block starts, and all its attributes (Enter shows them).
+            let mut from = 0;
+            let mut at = vec![];
+            let mut details = vec![];
+            for a in &prepared.plan.actions {
+                let head = format!("  # {} ", a.address);
+                if let Some(i) = lines.iter().skip(from).position(|l| l.starts_with(&head)) {
+                    at.push(from + i);
+                    from += i + 1;
+                    details.push(super::screens::preview::attributes(a));
+                }
+            }
             (
                 Preview {
                     lines,
                     actions: prepared.plan.actions.len(),
                     blocked: false,
+                    at,
+                    details,
                 },
                 prepared.signature(),
             )

@@ -44,6 +44,12 @@ pub enum Intent {
     SetForwardDomain(String),
     /// A client VPC the forward rule is associated with, in or out.
     ToggleAssociation(String),
+    /// The export step (`o` on the preview or after an apply).
+    OpenExport,
+    /// Write the chosen export files (`force`: overwrite what exists, as the operator said).
+    Export {
+        force: bool,
+    },
     /// Enter: on to the next step (the last one before the preview saves first).
     Next,
     /// `a` on the preview: confirm, then apply.

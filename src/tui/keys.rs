@@ -74,6 +74,8 @@ pub enum Command {
     Apply,
     Severity,
     Close,
+    Export,
+    Topology,
 }
 
 impl Command {
@@ -100,6 +102,8 @@ impl Command {
         Command::Apply,
         Command::Severity,
         Command::Close,
+        Command::Export,
+        Command::Topology,
     ];
 
     pub fn name(self) -> &'static str {
@@ -126,6 +130,8 @@ impl Command {
             Command::Apply => "apply",
             Command::Severity => "severity",
             Command::Close => "close",
+            Command::Export => "export",
+            Command::Topology => "topology",
         }
     }
 
@@ -197,6 +203,12 @@ pub const CHECKS: Binding = on(
     "checks: every finding, with why and fix",
 );
 pub const HELP: Binding = on(Scope::Global, &[Command::Help], "help", "this help");
+pub const TOPOLOGY: Binding = on(
+    Scope::Global,
+    &[Command::Topology],
+    "topology",
+    "the VPC drawn as AZ columns, with what the plan adds (t or Esc closes)",
+);
 pub const QUIT: Binding = on(
     Scope::Global,
     &[Command::Quit],
@@ -312,7 +324,8 @@ const TOGETHER: &[&[Scope]] = &[
     &[Scope::Global, Scope::List, Scope::Subnets],
     // The later steps use the toggle and next keys of [subnets] and the edit key.
     &[Scope::Global, Scope::List, Scope::Subnets, Scope::Edit],
-    &[Scope::Global, Scope::List, Scope::Preview],
+    // The preview's Enter is the [subnets] next key (an action's attributes).
+    &[Scope::Global, Scope::List, Scope::Subnets, Scope::Preview],
     &[Scope::List, Scope::Checks],
 ];
 
@@ -460,6 +473,18 @@ impl KeyMap {
     }
 }
 
+/// The keys a terminal event stands for. A laggy link (an SSM session) delivers Esc and
+/// the next key together, which the terminal parser reads as Alt+key; no binding uses
+/// Alt, so that is Esc, then the key.
+pub fn split_alt(k: KeyEvent) -> Vec<KeyEvent> {
+    if k.modifiers.contains(KeyModifiers::ALT) && !k.modifiers.contains(KeyModifiers::CONTROL) {
+        let mut rest = KeyEvent::new(k.code, k.modifiers - KeyModifiers::ALT);
+        rest.kind = k.kind;
+        return vec![KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), rest];
+    }
+    vec![k]
+}
+
 /// The table a command lives in.
 fn default_scope(c: Command) -> Option<Scope> {
     Some(match c {
@@ -468,6 +493,7 @@ fn default_scope(c: Command) -> Option<Scope> {
         | Command::Save
         | Command::Reload
         | Command::Checks
+        | Command::Topology
         | Command::Back => Scope::Global,
         Command::Up
         | Command::Down
@@ -478,7 +504,7 @@ fn default_scope(c: Command) -> Option<Scope> {
         Command::Choose | Command::Filter | Command::Region => Scope::Vpcs,
         Command::Toggle | Command::Next | Command::CycleCluster => Scope::Subnets,
         Command::Edit => Scope::Edit,
-        Command::Apply => Scope::Preview,
+        Command::Apply | Command::Export => Scope::Preview,
         Command::Severity | Command::Close => Scope::Checks,
     })
 }
@@ -486,6 +512,23 @@ fn default_scope(c: Command) -> Option<Scope> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn esc_then_a_key_read_as_alt_is_both() {
+        let alt_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::ALT);
+        assert_eq!(
+            split_alt(alt_j),
+            [
+                KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE)
+            ]
+        );
+        let shift_alt_g =
+            KeyEvent::new(KeyCode::Char('G'), KeyModifiers::ALT | KeyModifiers::SHIFT);
+        assert_eq!(split_alt(shift_alt_g)[1].modifiers, KeyModifiers::SHIFT);
+        let plain = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(split_alt(plain), [plain]);
+    }
 
     fn ev(c: KeyCode, m: KeyModifiers) -> KeyEvent {
         KeyEvent::new(c, m)

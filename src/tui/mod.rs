@@ -33,7 +33,7 @@ pub async fn run(global: &Global) -> std::io::Result<Option<(String, u8)>> {
             .profile
             .clone()
             .or_else(|| std::env::var("AWS_PROFILE").ok())
-            .unwrap_or_else(|| "default".into()),
+            .filter(|p| !p.is_empty()),
         region: global
             .region
             .clone()
@@ -88,7 +88,15 @@ pub async fn run(global: &Global) -> std::io::Result<Option<(String, u8)>> {
             let busy = app.busy();
             let action = tokio::select! {
                 ev = events.next() => match ev {
-                    Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Action::Key(k),
+                    Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
+                        // Esc and a key arriving together are both (see keys::split_alt).
+                        let mut keys = keys::split_alt(k);
+                        let last = keys.pop().expect("one key at least");
+                        for k in keys {
+                            runner.run(app.update(Action::Key(k)));
+                        }
+                        Action::Key(last)
+                    }
                     Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => return Err(e),
@@ -231,6 +239,17 @@ impl Runner {
                         }
                     });
                 }
+                Effect::Export {
+                    request,
+                    dir,
+                    files,
+                    force,
+                } => {
+                    tokio::task::spawn_blocking(move || {
+                        let outcome = write_exports(&dir, &files, force);
+                        let _ = tx.send(Action::Exported { request, outcome });
+                    });
+                }
                 Effect::StopApply { request } => {
                     if let Ok(stops) = self.stops.lock()
                         && let Some(s) = stops.get(&request)
@@ -262,6 +281,29 @@ async fn load(
     ops::read_account_with(&aws, None, None, global.concurrency, first, partial)
         .await
         .map_err(aws_error)
+}
+
+/// The export step's write: files that exist are listed (nothing written) unless `force`.
+fn write_exports(
+    dir: &std::path::Path,
+    files: &[(crate::export::Format, crate::export::File)],
+    force: bool,
+) -> screens::export::Outcome {
+    use screens::export::Outcome;
+    if !force {
+        let exist: Vec<std::path::PathBuf> = files
+            .iter()
+            .map(|(_, f)| dir.join(&f.name))
+            .filter(|p| std::fs::symlink_metadata(p).is_ok())
+            .collect();
+        if !exist.is_empty() {
+            return Outcome::Exist(exist);
+        }
+    }
+    match ops::write_exports(dir, files, force) {
+        Ok(paths) => Outcome::Written(paths),
+        Err(e) => Outcome::Failed(e.to_string()),
+    }
 }
 
 fn aws_error(f: ops::Failure) -> AwsError {

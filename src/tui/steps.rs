@@ -16,6 +16,8 @@ pub enum Step {
     Access,
     Dns,
     Preview,
+    Apply,
+    Export,
 }
 
 /// What a step's state is computed from.
@@ -24,6 +26,8 @@ pub struct StepInput<'a> {
     pub findings: &'a [Finding],
     /// The last apply in this session completed.
     pub applied: bool,
+    /// Files were exported in this session.
+    pub exported: bool,
 }
 
 pub struct StepDef {
@@ -147,12 +151,30 @@ pub const STEPS: &[StepDef] = &[
     },
     StepDef {
         step: Step::Preview,
-        title: "Preview and apply",
+        title: "Preview",
         short: "Preview",
         areas: &[],
         applies: always,
         skipped: never,
         done: |i| i.applied,
+    },
+    StepDef {
+        step: Step::Apply,
+        title: "Apply",
+        short: "Apply",
+        areas: &[],
+        applies: always,
+        skipped: never,
+        done: |i| i.applied,
+    },
+    StepDef {
+        step: Step::Export,
+        title: "Export",
+        short: "Export",
+        areas: &[],
+        applies: always,
+        skipped: never,
+        done: |i| i.exported,
     },
 ];
 

@@ -1,10 +1,10 @@
 //! Drawing: a pure function of the [`App`]. Chrome is three rows: header (title, profile,
 //! account, region, READ-ONLY), breadcrumb, and the footer (key hints or the flash line).
 
-use super::app::{App, Level, LoadState, MIN_SIZE, Modal, OVERWRITE_WORD, Screen};
-use super::keys::KEY_FILE;
+use super::app::{App, Level, LoadState, MIN_SIZE, Modal, OVERWRITE_WORD};
+use super::keys::{self, KEY_FILE};
 use super::screens::ScreenCtx;
-use super::steps::{STEPS, StepInput, StepState};
+use super::steps::{STEPS, StepState};
 use super::theme::Theme;
 use ratatui::Frame;
 use ratatui::Terminal;
@@ -38,7 +38,11 @@ fn draw_screen(f: &mut Frame, app: &App) {
                 "{}x{}, need {}x{}",
                 area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
             )),
-            Line::from("enlarge the window, or q to quit"),
+            Line::from(if app.quit_armed {
+                "choices unsaved: q again quits without saving, or enlarge to save (w)"
+            } else {
+                "enlarge the window, or q to quit"
+            }),
         ];
         let y = area.height.saturating_sub(3) / 2;
         let r = Rect::new(area.x, area.y + y, area.width, 3.min(area.height));
@@ -129,6 +133,7 @@ fn draw_screen(f: &mut Frame, app: &App) {
                 theme: &t,
                 page: 0,
                 spinner: SPINNER[app.spinner % SPINNER.len()],
+                read_only: app.ctx.read_only,
             };
             app.screen.get().render(f, inner, &ctx);
         }
@@ -148,6 +153,7 @@ fn draw_screen(f: &mut Frame, app: &App) {
             );
         }
         Some(Modal::ConfirmApply(typed)) => draw_confirm_apply(f, body, app, typed, &t),
+        Some(Modal::Topology(p)) => p.render(f, body, &t),
         Some(Modal::StopApply) => draw_choice(
             f,
             body,
@@ -169,8 +175,9 @@ fn draw_screen(f: &mut Frame, app: &App) {
             body,
             " Resume? ",
             &format!(
-                "An apply of {} did not finish: {done} step(s) are recorded done in its journal.",
-                app.spec_path().display()
+                "An apply of {} did not finish: {} recorded done in its journal.",
+                app.spec_path().display(),
+                super::screens::plural(*done, "step")
             ),
             &[
                 (
@@ -215,19 +222,29 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         .map(|i| i.account.clone())
         .filter(|a| !a.is_empty())
         .unwrap_or_else(|| "…".into());
+    let region = app
+        .inventory()
+        .map_or(app.ctx.region.as_str(), |i| i.region.as_str())
+        .to_string();
     let mut spans = vec![
         Span::styled(" eks-private-tui ", t.title()),
         Span::styled("│ ", t.dim()),
-        Span::raw(format!("profile {} ", app.ctx.profile)),
-        Span::styled("│ ", t.dim()),
-        Span::raw(format!("account {account} ")),
-        Span::styled("│ ", t.dim()),
-        Span::raw(format!(
-            "{} ",
-            app.inventory()
-                .map_or(app.ctx.region.as_str(), |i| i.region.as_str())
-        )),
     ];
+    // No profile set: the SDK's chain picks the credentials; "profile default" would say
+    // something that is not so.
+    if let Some(p) = &app.ctx.profile {
+        spans.push(Span::raw(format!("profile {p} ")));
+        spans.push(Span::styled("│ ", t.dim()));
+    }
+    spans.push(Span::raw(format!("account {account} ")));
+    spans.push(Span::styled("│ ", t.dim()));
+    spans.push(Span::raw(format!("{region} ")));
+    // The region is never cut: the name and profile give way first.
+    let badge = if app.ctx.read_only { 12 } else { 0 };
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if used + badge > area.width as usize && app.ctx.profile.is_some() {
+        spans.drain(2..4);
+    }
     if let Some(url) = &app.ctx.endpoint_url {
         // Only when it fits whole: a cut URL misleads.
         let used: usize = spans.iter().map(|s| s.width()).sum();
@@ -276,11 +293,7 @@ fn fit(line: Line<'_>, width: usize) -> Line<'_> {
 /// numbers with marks, so eleven steps fit 80 columns (` 1✓ 2✗ [3 Preview and apply] 4 5–`).
 fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let current = app.screen.step();
-    let input = StepInput {
-        draft: app.draft(),
-        findings: &app.derived.findings,
-        applied: matches!(&app.screen, Screen::Progress(p) if p.summary.as_ref().is_some_and(|s| s.ok())),
-    };
+    let input = app.step_input();
     let unsaved = if app.dirty() { "  ● unsaved" } else { "" };
     let crumbs = |titled: bool| {
         let mut spans = vec![Span::raw(" ")];
@@ -333,8 +346,12 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
         }
         _ => (app.waiting_bindings(), &[][..]),
     };
+    // `t` works on every step but in a text field.
+    let topology = (matches!(app.load, LoadState::Ready(_)) && !app.screen.get().capturing())
+        .then_some(&keys::TOPOLOGY);
     bindings
         .iter()
+        .chain(topology)
         .filter(|b| !b.hint.is_empty())
         .map(|b| (app.keys.hint_label(b), b.hint))
         .chain(fixed.iter().map(|(k, h)| (k.to_string(), *h)))
@@ -374,10 +391,13 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
 fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let step = app.screen.step();
     let title = format!("Step {} · {}", step.number(), step.def().title);
-    let (why, bindings) = match &app.load {
-        LoadState::Ready(_) => (app.screen.get().why(), app.screen.get().bindings()),
-        _ => (super::screens::vpcs::WHY, app.waiting_bindings()),
+    let (why, mut bindings) = match &app.load {
+        LoadState::Ready(_) => (app.screen.get().why(), app.screen.get().bindings().to_vec()),
+        _ => (super::screens::vpcs::WHY, app.waiting_bindings().to_vec()),
     };
+    if matches!(app.load, LoadState::Ready(_)) {
+        bindings.push(keys::TOPOLOGY);
+    }
     let mut lines = vec![Line::from(Span::raw(why)), Line::from("")];
     let labels: Vec<String> = bindings.iter().map(|b| app.keys.help_label(b)).collect();
     let col = labels
@@ -494,7 +514,10 @@ fn draw_confirm_apply(f: &mut Frame, area: Rect, app: &App, typed: &str, t: &The
         .unwrap_or_default();
     let lines = vec![
         Line::from(Span::styled(
-            format!("Apply {} action(s) to {target}?", p.actions),
+            format!(
+                "Apply {} to {target}?",
+                super::screens::plural(p.actions, "action")
+            ),
             t.bold(),
         )),
         Line::from(""),

@@ -54,13 +54,27 @@ pub fn mark(s: Severity, t: &Theme) -> Span<'static> {
     }
 }
 
-/// One line per finding: symbol, ID, subject, message.
-pub fn finding_line(f: &Finding, t: &Theme) -> Line<'static> {
+/// What a finding says, with its subject only where the message does not name it
+/// already (the message is what must survive a narrow terminal).
+pub fn finding_text(f: &Finding) -> String {
+    let subject_id = f.subject.rsplit(' ').next().unwrap_or(&f.subject);
+    if f.subject.is_empty() || f.message.contains(subject_id) {
+        f.message.clone()
+    } else {
+        format!("{}: {}", f.subject, f.message)
+    }
+}
+
+/// One line per finding: symbol, ID, subject, message; cut with … to `width`.
+pub fn finding_line(f: &Finding, t: &Theme, width: usize) -> Line<'static> {
     Line::from(vec![
         mark(f.severity, t),
         Span::raw(" "),
         Span::styled(format!("{:<3}", f.id), t.bold()),
-        Span::raw(format!(" {}: {}", f.subject, f.message)),
+        Span::raw(format!(
+            " {}",
+            crate::report::trunc(&finding_text(f), width.saturating_sub(6))
+        )),
     ])
 }
 
@@ -122,7 +136,11 @@ impl ChecksView {
             Some(s) => format!("{} only", s.as_str()),
         };
         let block = Block::default().borders(Borders::ALL).title(Span::styled(
-            format!(" Checks · {scope} · {e} error(s), {w} warning(s), {i} info · {filter} "),
+            format!(
+                " Checks · {scope} · {}, {}, {i} info · {filter} ",
+                super::plural(e, "error"),
+                super::plural(w, "warning")
+            ),
             t.title(),
         ));
         let r = area.inner(ratatui::layout::Margin::new(1, 0));
@@ -131,7 +149,7 @@ impl ChecksView {
         f.render_widget(block, r);
         let [list_area, detail_area, keys_area] = Layout::vertical([
             Constraint::Min(3),
-            Constraint::Length(6),
+            Constraint::Length(8),
             Constraint::Length(1),
         ])
         .areas(inner);
@@ -145,7 +163,7 @@ impl ChecksView {
         } else {
             let items: Vec<ListItem> = rows
                 .iter()
-                .map(|x| ListItem::new(finding_line(x, t)))
+                .map(|x| ListItem::new(finding_line(x, t, list_area.width as usize)))
                 .collect();
             let offset = clamp_offset(self.offset.get(), sel, list_area.height as usize);
             self.offset.set(offset);
@@ -158,7 +176,9 @@ impl ChecksView {
                 &mut state,
             );
             let x = rows[sel];
+            // The selected finding whole: the list cuts it to the width.
             let detail = vec![
+                Line::from(Span::raw(format!("{}: {}", x.subject, x.message))),
                 Line::from(vec![Span::styled("Why: ", t.bold()), Span::raw(x.why)]),
                 Line::from(vec![
                     Span::styled("Fix: ", t.bold()),

@@ -243,7 +243,7 @@ impl CustomScreen {
                     .unwrap_or_else(|| "no pod subnet".into());
                 let groups = match cn.map(|c| c.security_group_ids.len()) {
                     Some(0) | None => "node's groups".to_string(),
-                    Some(n) => format!("{n} group(s)"),
+                    Some(n) => super::plural(n, "group"),
                 };
                 Line::from(vec![
                     Span::raw("    "),
@@ -377,8 +377,8 @@ impl CustomScreen {
         );
         let status_text = match &draft.custom_networking {
             Some(cn) => format!(
-                "✓ custom networking · {} ENIConfig(s) by {} · pods use {}",
-                draft.node_subnets.len(),
+                "✓ custom networking · {} by {} · pods use {}",
+                super::plural(draft.node_subnets.len(), "ENIConfig"),
                 if cn.eni_config_label == LABEL_ZONE_ID {
                     "AZ ID"
                 } else {
@@ -387,7 +387,7 @@ impl CustomScreen {
                 if cn.security_group_ids.is_empty() {
                     "the node's groups".to_string()
                 } else {
-                    format!("{} group(s)", cn.security_group_ids.len())
+                    super::plural(cn.security_group_ids.len(), "group")
                 }
             ),
             None => {

@@ -175,7 +175,10 @@ impl GroupScreen {
                     Span::styled(format!("{:<22} ", "new group"), t.bold()),
                     Span::raw(format!("{:<name_w$} ", trunc(&name, name_w))),
                     Span::styled(
-                        trunc(&format!("+ {} tcp/443 rule(s)", need.len()), rest),
+                        trunc(
+                            &format!("+ {}", super::plural(need.len(), "tcp/443 rule")),
+                            rest,
+                        ),
                         t.dim(),
                     ),
                 ])
@@ -192,13 +195,16 @@ impl GroupScreen {
                 let (status, style) = if open_to_world(g) {
                     ("✗ accepts 0.0.0.0/0".to_string(), t.error())
                 } else if ok == need.len() {
-                    (format!("✓ 443 from all {} CIDR(s)", need.len()), t.ok())
+                    (
+                        format!("✓ 443 from all {}", super::plural(need.len(), "CIDR")),
+                        t.ok(),
+                    )
                 } else {
                     (
                         format!(
-                            "! {ok} of {} CIDRs: +{} rule(s)",
+                            "! {ok} of {} CIDRs: +{}",
                             need.len(),
-                            need.len() - ok
+                            super::plural(need.len() - ok, "rule")
                         ),
                         t.warn(),
                     )
@@ -342,9 +348,16 @@ fn status_line(vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'static> {
                         .count()
                 })
                 .unwrap_or(0);
-            format!("✓ use {id} · the plan adds {adds} tcp/443 rule(s)")
+            format!(
+                "✓ use {id} · the plan adds {}",
+                super::plural(adds, "tcp/443 rule")
+            )
         }
-        (None, Some(c)) => format!("✓ create {} · {} tcp/443 rule(s)", c.name, need.len()),
+        (None, Some(c)) => format!(
+            "✓ create {} · {}",
+            c.name,
+            super::plural(need.len(), "tcp/443 rule")
+        ),
         _ => "! choose one group (G2)".into(),
     };
     let style = if text.starts_with('✓') {

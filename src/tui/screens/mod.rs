@@ -8,11 +8,13 @@ pub mod checks;
 pub mod custom;
 pub mod dns;
 pub mod endpoints;
+pub mod export;
 pub mod group;
 pub mod preview;
 pub mod regions;
 pub mod secondary;
 pub mod subnets;
+pub mod topology;
 pub mod vpcs;
 
 use super::intent::Intent;
@@ -37,6 +39,8 @@ pub struct ScreenCtx<'a> {
     pub page: usize,
     /// The spinner frame (for what is running).
     pub spinner: &'a str,
+    /// Started with --read-only: nothing offers to change the account.
+    pub read_only: bool,
 }
 
 /// The contract every screen keeps.
@@ -83,6 +87,15 @@ pub trait WizardScreen {
     }
 
     fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx);
+}
+
+/// "1 rule", "3 rules", "0 rules": a count with its noun, plural right.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The commands the app handles on every screen.

@@ -38,11 +38,65 @@ pub struct Preview {
     /// Actions to apply (0: nothing to do, or blocked).
     pub actions: usize,
     pub blocked: bool,
+    /// The line each action's block starts at, in plan order.
+    pub at: Vec<usize>,
+    /// Each action's title and all its attributes, unchanged ones too (Enter).
+    pub details: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PreviewScreen {
     pub offset: usize,
+    /// The action under the cursor (an index into `Preview::at`).
+    pub selected: usize,
+    /// Its attributes are shown (Enter; Esc closes).
+    pub open: bool,
+    /// Started with --read-only: `a` is not offered.
+    pub read_only: bool,
+    /// `G`: the end of the plan (its summary) in view, not only the last action.
+    pub bottom: bool,
+    /// The first line shown, as last drawn (the cursor's action kept in view).
+    shown_from: std::cell::Cell<usize>,
+}
+
+impl PreviewScreen {
+    pub fn new(read_only: bool) -> PreviewScreen {
+        PreviewScreen {
+            read_only,
+            ..Default::default()
+        }
+    }
+}
+
+/// An action's title and every attribute, as the detail pop-up shows them.
+pub fn attributes(a: &crate::plan::Action) -> (String, Vec<String>) {
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(known after apply)".into());
+    let width = a.attrs.iter().map(|x| x.name.len()).max().unwrap_or(0);
+    let mut out: Vec<String> = a
+        .attrs
+        .iter()
+        .map(|x| match (a.op, &x.before) {
+            (Op::Update, Some(_)) if x.changed() => format!(
+                "~ {:<width$} = {} -> {}",
+                x.name,
+                show(&x.before),
+                show(&x.after)
+            ),
+            (Op::Update, Some(_)) => {
+                format!("  {:<width$} = {} (unchanged)", x.name, show(&x.before))
+            }
+            (Op::Delete, _) => format!("- {:<width$} = {}", x.name, show(&x.before)),
+            _ => format!("+ {:<width$} = {}", x.name, show(&x.after)),
+        })
+        .collect();
+    if a.attrs.is_empty() {
+        out.push("(no attributes)".into());
+    }
+    if !a.depends_on.is_empty() {
+        out.push(String::new());
+        out.push(format!("after: {}", a.depends_on.join(", ")));
+    }
+    (format!("{} {} {}", a.op.symbol(), a.kind, a.address), out)
 }
 
 const SCROLL: Binding = on(
@@ -58,20 +112,30 @@ const TOP_BOTTOM: Binding = on(
     "top / bottom",
 );
 
+const APPLY: Binding = on(
+    Scope::Preview,
+    &[Command::Apply],
+    "apply",
+    "apply (type yes to confirm; refused with --read-only)",
+);
+const DETAIL: Binding = on(
+    Scope::Subnets,
+    &[Command::Next],
+    "attributes",
+    "all the attributes of the action under the cursor (Esc closes)",
+);
+const EXPORT: Binding = on(
+    Scope::Preview,
+    &[Command::Export],
+    "export",
+    "the export step: files for eksctl, Kubernetes, DNS, IAM, CloudFormation, Terraform",
+);
 const BINDINGS: &[Binding] = &[
-    on(
-        Scope::Preview,
-        &[Command::Apply],
-        "apply",
-        "apply (type yes to confirm; refused with --read-only)",
-    ),
+    APPLY,
     SCROLL,
-    on(
-        Scope::Global,
-        &[Command::Back],
-        "back",
-        "back to the node subnets",
-    ),
+    DETAIL,
+    EXPORT,
+    on(Scope::Global, &[Command::Back], "back", "back a step"),
     keys::SAVE,
     keys::CHECKS,
     keys::HELP,
@@ -80,6 +144,38 @@ const BINDINGS: &[Binding] = &[
     TOP_BOTTOM,
     keys::PAGE,
 ];
+/// Under --read-only: the same keys but `a`.
+const READ_ONLY: &[Binding] = &[
+    // `a` still says why it does nothing; the title and footer do not offer it.
+    on(
+        Scope::Preview,
+        &[Command::Apply],
+        "",
+        "refused: started with --read-only",
+    ),
+    SCROLL,
+    DETAIL,
+    EXPORT,
+    on(Scope::Global, &[Command::Back], "back", "back a step"),
+    keys::SAVE,
+    keys::CHECKS,
+    keys::HELP,
+    keys::QUIT,
+    keys::RELOAD,
+    TOP_BOTTOM,
+    keys::PAGE,
+];
+const DETAIL_OPEN: &[Binding] = &[
+    on(
+        Scope::Global,
+        &[Command::Back],
+        "close",
+        "close the attributes",
+    ),
+    on(Scope::Subnets, &[Command::Next], "", "close the attributes"),
+    keys::QUIT,
+    keys::HELP,
+];
 
 impl WizardScreen for PreviewScreen {
     fn why(&self) -> &'static str {
@@ -87,15 +183,62 @@ impl WizardScreen for PreviewScreen {
     }
 
     fn bindings(&self) -> &'static [Binding] {
-        BINDINGS
+        if self.open {
+            DETAIL_OPEN
+        } else if self.read_only {
+            READ_ONLY
+        } else {
+            BINDINGS
+        }
+    }
+
+    fn back(&mut self) -> bool {
+        std::mem::take(&mut self.open)
     }
 
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
-        if let Some(nav) = Nav::of(cmd) {
-            self.offset = scroll(self.offset, nav, ctx.preview.lines.len(), ctx.page);
+        let p = ctx.preview;
+        if self.open {
+            self.open = cmd != Command::Next;
             return None;
         }
-        (cmd == Command::Apply).then_some(Intent::Apply)
+        if let Some(nav) = Nav::of(cmd) {
+            if p.at.is_empty() {
+                self.offset = scroll(self.offset, nav, p.lines.len(), ctx.page);
+                return None;
+            }
+            // The cursor moves from action to action; the page keys move by a page of
+            // lines, to the action there.
+            self.selected = match nav {
+                Nav::PageUp | Nav::PageDown => {
+                    let line = p.at.get(self.selected).copied().unwrap_or(0);
+                    let target = if nav == Nav::PageUp {
+                        line.saturating_sub(ctx.page)
+                    } else {
+                        line + ctx.page
+                    };
+                    p.at.iter()
+                        .rposition(|&l| l <= target)
+                        .unwrap_or(0)
+                        .max(usize::from(nav == Nav::PageDown) * self.selected)
+                }
+                _ => nav.apply(self.selected, p.at.len(), 1),
+            };
+            if nav == Nav::First {
+                self.offset = 0;
+            }
+            self.bottom = nav == Nav::Last;
+            return None;
+        }
+        match cmd {
+            Command::Next if !p.details.is_empty() => {
+                self.open = true;
+                None
+            }
+            Command::Apply => Some(Intent::Apply),
+            Command::Export => Some(Intent::OpenExport),
+            _ => None,
+        }
     }
 
     fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
@@ -109,21 +252,49 @@ impl PreviewScreen {
             " Preview · blocked by error findings ".to_string()
         } else if p.actions == 0 {
             " Preview · no changes ".to_string()
+        } else if self.read_only {
+            format!(" Preview · {} · READ-ONLY ", plural(p.actions, "action"))
         } else {
-            format!(" Preview · {} action(s) · a to apply ", p.actions)
+            format!(" Preview · {} · a to apply ", plural(p.actions, "action"))
         };
         let height = area.height.saturating_sub(2) as usize;
-        // A line wider than the pane is cut with … (the findings are whole in `c`, the plan
-        // in `eks-private-tui plan`).
+        // A line wider than the pane is cut with … (Enter shows an action whole, `c` the
+        // findings, `eks-private-tui plan` the plan).
         let width = area.width.saturating_sub(2) as usize;
-        let cut: Vec<String> = p
+        let selected =
+            p.at.get(self.selected.min(p.at.len().saturating_sub(1)))
+                .copied();
+        // Keep the cursor's action block in view, moving as little as possible.
+        let mut offset = if p.at.is_empty() {
+            self.offset
+        } else {
+            self.shown_from.get()
+        };
+        if let Some(line) = selected {
+            if self.selected == 0 && self.offset == 0 {
+                offset = offset.min(line);
+            }
+            offset = super::clamp_offset(offset, line, height);
+            if self.bottom {
+                offset = p.lines.len().saturating_sub(height).max(offset).min(line);
+            }
+        }
+        self.shown_from.set(offset);
+        let lines: Vec<Line> = p
             .lines
             .iter()
-            .skip(self.offset)
+            .enumerate()
+            .skip(offset)
             .take(height)
-            .map(|l| crate::report::trunc(l, width))
+            .map(|(i, l)| {
+                let cut = crate::report::trunc(l, width);
+                if Some(i) == selected {
+                    Line::from(Span::styled(cut, t.selected()))
+                } else {
+                    styled_owned(cut, t)
+                }
+            })
             .collect();
-        let lines: Vec<Line> = cut.iter().map(|l| styled(l, t)).collect();
         f.render_widget(
             Paragraph::new(lines).block(
                 Block::default()
@@ -132,7 +303,52 @@ impl PreviewScreen {
             ),
             area,
         );
+        if self.open
+            && let Some((head, attrs)) = p.details.get(self.selected)
+        {
+            let w = area.width.saturating_sub(4).max(20);
+            let inner = w.saturating_sub(2) as usize;
+            let mut body: Vec<Line> = vec![];
+            for a in attrs {
+                if a.chars().count() <= inner {
+                    body.push(styled_owned(a.clone(), t));
+                    continue;
+                }
+                for (j, l) in super::endpoints::wrap(a, inner.saturating_sub(2), 6)
+                    .into_iter()
+                    .enumerate()
+                {
+                    body.push(styled_owned(if j == 0 { l } else { format!("    {l}") }, t));
+                }
+            }
+            let h = (body.len() as u16 + 2).min(area.height);
+            let r = Rect::new(area.x + 2, area.y + (area.height - h) / 2, w, h);
+            f.render_widget(ratatui::widgets::Clear, r);
+            f.render_widget(
+                Paragraph::new(body).block(Block::default().borders(Borders::ALL).title(
+                    Span::styled(
+                        format!(
+                            " {} · Esc closes ",
+                            crate::report::trunc(head, inner.saturating_sub(14))
+                        ),
+                        t.title(),
+                    ),
+                )),
+                r,
+            );
+        }
     }
+}
+
+use super::plural;
+
+fn styled_owned(l: String, t: &Theme) -> Line<'static> {
+    let style = styled(&l, t)
+        .spans
+        .first()
+        .map(|s| s.style)
+        .unwrap_or_default();
+    Line::from(Span::styled(l, style))
 }
 
 /// Colour by the plan symbol a line starts with; the symbols carry the meaning.
@@ -265,7 +481,10 @@ impl ProgressScreen {
         }
         if let Some(n) = self.resumed {
             lines.push(Line::from(Span::styled(
-                format!("Resuming an interrupted apply: {n} step(s) were recorded done."),
+                format!(
+                    "Resuming an interrupted apply: {} recorded done.",
+                    plural(n, "step")
+                ),
                 t.warn(),
             )));
         }
@@ -374,6 +593,7 @@ const FINISHED: &[Binding] = &[
         "back to the preview",
         "back to the preview (reads the account again)",
     ),
+    EXPORT,
     SCROLL,
     keys::QUIT,
     keys::HELP,
@@ -398,7 +618,7 @@ impl WizardScreen for ProgressScreen {
         if let Some(nav) = Nav::of(cmd) {
             self.offset = scroll(self.offset, nav, self.rows.len(), ctx.page);
         }
-        None
+        (cmd == Command::Export && !self.running()).then_some(Intent::OpenExport)
     }
 
     fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {

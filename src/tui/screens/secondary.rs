@@ -475,7 +475,7 @@ fn status_line(vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'static> {
                 if missing == 0 {
                     String::new()
                 } else {
-                    format!(", {missing} node AZ(s) without one")
+                    format!(", {} without one", super::plural(missing, "node AZ"))
                 }
             ),
             style,

@@ -79,7 +79,8 @@ impl VpcsScreen {
         t: &Theme,
     ) {
         let rows = self.rows(inv);
-        let filter_h = u16::from(self.filtering || !self.filter.value().is_empty());
+        // The filter line, or the legend of the packed columns.
+        let filter_h: u16 = 1;
         let detail_h: u16 = if area.height >= 30 { 11 } else { 9 };
         let [intro, table_area, filter_area, detail_area] = Layout::vertical([
             Constraint::Length(1),
@@ -92,12 +93,16 @@ impl VpcsScreen {
         let status = match &inv.pending {
             // The list is usable while the rest is read; … marks what is not in yet.
             Some(p) => format!(
-                "{} VPCs in {}; reading {}…",
-                inv.vpcs.len(),
+                "{} in {}; reading {}…",
+                super::plural(inv.vpcs.len(), "VPC"),
                 inv.region,
                 p.what
             ),
-            None => format!("{} VPCs in {}; ? explains why.", inv.vpcs.len(), inv.region),
+            None => format!(
+                "{} in {}; ? explains why.",
+                super::plural(inv.vpcs.len(), "VPC"),
+                inv.region
+            ),
         };
         f.render_widget(
             Paragraph::new(Line::from(vec![
@@ -136,15 +141,7 @@ impl VpcsScreen {
                 } else {
                     Line::from(Span::styled("…", t.dim()))
                 };
-                let name = if v.name.is_empty() {
-                    if v.is_default {
-                        "(default)".to_string()
-                    } else {
-                        "-".to_string()
-                    }
-                } else {
-                    v.name.clone()
-                };
+                let name = display_name(v);
                 Row::new(vec![
                     Cell::from(if chosen { "●" } else { " " }),
                     Cell::from(name),
@@ -222,7 +219,7 @@ impl VpcsScreen {
             );
         }
 
-        if filter_h > 0 {
+        if self.filtering || !self.filter.value().is_empty() {
             let cursor = if self.filtering { "▏" } else { "" };
             f.render_widget(
                 Paragraph::new(Line::from(vec![
@@ -231,6 +228,17 @@ impl VpcsScreen {
                     Span::raw(cursor),
                     Span::styled(format!("  {} of {}", rows.len(), inv.vpcs.len()), t.dim()),
                 ])),
+                filter_area,
+            );
+        } else {
+            f.render_widget(
+                Paragraph::new(Span::styled(
+                    crate::report::trunc(
+                        "  DNS: support hostnames · Subnets: public/private/isolated · VPCE: endpoints",
+                        area.width as usize,
+                    ),
+                    t.dim(),
+                )),
                 filter_area,
             );
         }
@@ -367,6 +375,16 @@ fn mark(on: bool, t: &Theme) -> Span<'static> {
     }
 }
 
+/// A VPC's name as the list and the detail both show it: its Name tag, else "(default)"
+/// for the default VPC, else "-".
+pub fn display_name(v: &Vpc) -> String {
+    match (v.name.is_empty(), v.is_default) {
+        (false, _) => v.name.clone(),
+        (true, true) => "(default)".into(),
+        (true, false) => "-".into(),
+    }
+}
+
 fn render_detail(
     f: &mut Frame,
     area: Rect,
@@ -375,11 +393,7 @@ fn render_detail(
     findings: &[Finding],
     t: &Theme,
 ) {
-    let title = format!(
-        " {} {} ",
-        if v.name.is_empty() { "-" } else { &v.name },
-        v.id
-    );
+    let title = format!(" {} {} ", display_name(v), v.id);
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(title, t.bold()));
@@ -495,7 +509,11 @@ fn render_detail(
             Span::styled("✓ nothing blocks a private cluster so far", t.ok())
         } else {
             Span::styled(
-                format!("{e} error(s), {w} warning(s)"),
+                format!(
+                    "{}, {}",
+                    super::plural(e, "error"),
+                    super::plural(w, "warning")
+                ),
                 if e > 0 { t.error() } else { t.warn() },
             )
         },
