@@ -140,7 +140,26 @@ pub enum SpecCommand {
         /// Overwrite --spec FILE if it exists
         #[arg(long)]
         force: bool,
+        /// Write clusterEndpoint (the wizard's step 7): `private` only, or `both` (private
+        /// on, public kept as the cluster has it, to turn off last). Default: not written,
+        /// and `check` holds the cluster to private-only
+        #[arg(long, value_enum, value_name = "ACCESS")]
+        endpoint_access: Option<AccessChoice>,
+        /// A CIDR let in on tcp/443 on the cluster security group (a bastion, a peer,
+        /// on-prem); repeat for more. Implies --endpoint-access both unless given
+        #[arg(long = "allow-https", value_name = "CIDR")]
+        allow_https: Vec<String>,
+        /// Write a Route 53 Resolver setup (the wizard's step 8): the inbound endpoint in
+        /// two node subnets, the outbound one in the first peered VPC, the forward rule
+        #[arg(long)]
+        dns: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessChoice {
+    Private,
+    Both,
 }
 
 #[derive(Debug, Args)]

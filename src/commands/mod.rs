@@ -29,7 +29,25 @@ pub async fn run(global: &Global, command: &Command) -> u8 {
             vpc,
             cluster,
             force,
-        }) => spec_new::run(global, vpc, cluster.as_deref(), *force).await,
+            endpoint_access,
+            allow_https,
+            dns,
+        }) => {
+            let extra = crate::spec::starter::Extras {
+                access: match (endpoint_access, allow_https.is_empty()) {
+                    (Some(crate::cli::AccessChoice::Private), _) => {
+                        Some(crate::spec::starter::Access::Private)
+                    }
+                    (Some(crate::cli::AccessChoice::Both), _) | (None, false) => {
+                        Some(crate::spec::starter::Access::Both)
+                    }
+                    (None, true) => None,
+                },
+                allow_https: allow_https.clone(),
+                dns: *dns,
+            };
+            spec_new::run(global, vpc, cluster.as_deref(), *force, &extra).await
+        }
     };
     match result {
         Ok(code) => code,

@@ -8,10 +8,52 @@ pub use super::services::base_services;
 
 /// The starter spec for `vpc_id` (and `cluster`, or the VPC's only cluster).
 pub fn starter(inv: &Inventory, vpc_id: &str, cluster: Option<&str>) -> Result<String, String> {
-    Ok(super::commented::render(
-        &starter_spec(inv, vpc_id, cluster)?,
-        Some(inv),
-    ))
+    starter_with(inv, vpc_id, cluster, &Extras::default())
+}
+
+/// Which endpoint access `spec new` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Private only.
+    Private,
+    /// Private on, public as the cluster has it ([`access_start`]).
+    Both,
+}
+
+/// What `spec new` adds to the starter: the sections of the wizard's steps 7 and 8.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extras {
+    pub access: Option<Access>,
+    pub allow_https: Vec<String>,
+    pub dns: bool,
+}
+
+/// [`starter`] with the extras.
+pub fn starter_with(
+    inv: &Inventory,
+    vpc_id: &str,
+    cluster: Option<&str>,
+    extra: &Extras,
+) -> Result<String, String> {
+    let mut spec = starter_spec(inv, vpc_id, cluster)?;
+    if let Some(a) = extra.access {
+        let mut ep = access_start(inv, &spec);
+        if a == Access::Private {
+            ep.public_access = false;
+            ep.public_access_cidrs.clear();
+        }
+        for c in &extra.allow_https {
+            let c = crate::rules::cidr::parse_v4(c)?.to_string();
+            if !ep.allow_https_from_cidrs.contains(&c) {
+                ep.allow_https_from_cidrs.push(c);
+            }
+        }
+        spec.cluster_endpoint = Some(ep);
+    }
+    if extra.dns {
+        spec.dns = Some(dns_start(inv, &spec));
+    }
+    Ok(super::commented::render(&spec, Some(inv)))
 }
 
 /// The starter as data: the VPC's cluster (or the named one), one subnet per AZ and the
@@ -88,6 +130,35 @@ pub fn base_endpoints(inv: &Inventory, spec_name: &str) -> super::Endpoints {
             }),
         },
         extra_route_table_ids: vec![],
+    }
+}
+
+/// The endpoint access to start from (the wizard's step 7, `spec new --endpoint-access`):
+/// the cluster as it is with private access on (public access goes off last, N5; its
+/// allow-list kept, 0.0.0.0/0 dropped), or private only for a cluster not made yet.
+pub fn access_start(inv: &Inventory, spec: &Spec) -> super::ClusterEndpoint {
+    let cluster = spec
+        .cluster_name
+        .as_deref()
+        .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
+    match cluster {
+        Some(c) => super::ClusterEndpoint {
+            private_access: true,
+            public_access: c.public_access,
+            public_access_cidrs: c
+                .public_access_cidrs
+                .iter()
+                .filter(|c| c.as_str() != "0.0.0.0/0")
+                .cloned()
+                .collect(),
+            allow_https_from_cidrs: vec![],
+        },
+        None => super::ClusterEndpoint {
+            private_access: true,
+            public_access: false,
+            public_access_cidrs: vec![],
+            allow_https_from_cidrs: vec![],
+        },
     }
 }
 
@@ -192,6 +263,44 @@ mod tests {
             .filter(|f| f.severity == crate::rules::Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    #[test]
+    fn starter_extras_write_the_sections_of_steps_7_and_8() {
+        let mut inv = testkit::inventory();
+        let client = testkit::client_vpc(&inv);
+        inv.vpcs.push(client);
+        let extra = Extras {
+            access: Some(Access::Both),
+            allow_https: vec!["10.99.0.0/16".into(), "192.168.1.0/24".into()],
+            dns: true,
+        };
+        let text = starter_with(&inv, "vpc-prod", None, &extra).unwrap();
+        let spec = Spec::parse(&text, "starter").unwrap();
+        let ep = spec.cluster_endpoint.unwrap();
+        assert!(ep.private_access && ep.public_access);
+        assert_eq!(
+            ep.allow_https_from_cidrs,
+            ["10.99.0.0/16", "192.168.1.0/24"]
+        );
+        let dns = spec.dns.unwrap();
+        assert_eq!(
+            dns.inbound_endpoint.unwrap().subnet_ids,
+            ["subnet-priv-a", "subnet-priv-b"]
+        );
+        assert_eq!(dns.outbound_endpoint.unwrap().vpc_id, "vpc-client");
+        let private = Extras {
+            access: Some(Access::Private),
+            ..Default::default()
+        };
+        let spec = Spec::parse(
+            &starter_with(&inv, "vpc-prod", None, &private).unwrap(),
+            "s",
+        )
+        .unwrap();
+        let ep = spec.cluster_endpoint.unwrap();
+        assert!(ep.private_access && !ep.public_access);
+        assert!(spec.dns.is_none());
     }
 
     #[test]

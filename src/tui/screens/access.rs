@@ -48,34 +48,12 @@ pub struct AccessScreen {
     pub editing: Option<(CidrList, Input)>,
 }
 
-/// The access the draft asks for, or where it would start: the cluster as it is with
-/// private access on (public access goes off last, N5), or private only for a new cluster.
+/// The access the draft asks for, or where it would start
+/// ([`crate::spec::starter::access_start`]).
 pub fn planned(inv: &Inventory, draft: &Spec) -> ClusterEndpoint {
-    if let Some(ep) = &draft.cluster_endpoint {
-        return ep.clone();
-    }
-    let cluster = draft
-        .cluster_name
-        .as_deref()
-        .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
-    match cluster {
-        Some(c) => ClusterEndpoint {
-            private_access: true,
-            public_access: c.public_access,
-            public_access_cidrs: c
-                .public_access_cidrs
-                .iter()
-                .filter(|c| c.as_str() != "0.0.0.0/0")
-                .cloned()
-                .collect(),
-            allow_https_from_cidrs: vec![],
-        },
-        None => ClusterEndpoint {
-            private_access: true,
-            public_access: false,
-            public_access_cidrs: vec![],
-            allow_https_from_cidrs: vec![],
-        },
+    match &draft.cluster_endpoint {
+        Some(ep) => ep.clone(),
+        None => crate::spec::starter::access_start(inv, draft),
     }
 }
 

@@ -120,6 +120,10 @@ impl ExportScreen {
                 t.warn(),
             ),
             (Some(Outcome::Failed(e)), _) => (format!("✗ {e}"), t.error()),
+            (None, _) if self.offers.is_empty() => (
+                format!("{} reading the account: the formats follow", ctx.spinner),
+                t.dim(),
+            ),
             (None, _) => (
                 format!(
                     "{} of {} chosen · {} · Enter writes them",
@@ -377,6 +381,12 @@ impl WizardScreen for ExportScreen {
                 None
             }
             Command::Next if !self.writing => {
+                if self.offers.is_empty() {
+                    return Some(Intent::Flash(
+                        Level::Info,
+                        "the account is being read: the formats follow in a moment".into(),
+                    ));
+                }
                 if self.chosen.is_empty() {
                     return Some(Intent::Flash(
                         Level::Info,
