@@ -382,7 +382,13 @@ fn spec_new_writes_a_starter_that_check_reads() {
     // The headless twins of steps 7 and 8: endpoint access, tcp/443 CIDRs, a Resolver.
     let out = bin(Some(&m.url))
         .args(["spec", "new", "--region", "eu-north-1", "--vpc", vpc])
-        .args(["--endpoint-access", "private", "--allow-https", "10.99.0.0/16", "--dns"])
+        .args([
+            "--endpoint-access",
+            "private",
+            "--allow-https",
+            "10.99.0.0/16",
+            "--dns",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -391,7 +397,10 @@ fn spec_new_writes_a_starter_that_check_reads() {
     assert!(ep.private_access && !ep.public_access, "{ep:?}");
     assert_eq!(ep.allow_https_from_cidrs, ["10.99.0.0/16"]);
     let dns = full.dns.expect("dns written");
-    assert_eq!(dns.outbound_endpoint.unwrap().vpc_id, seed["clientVpc"].as_str().unwrap());
+    assert_eq!(
+        dns.outbound_endpoint.unwrap().vpc_id,
+        seed["clientVpc"].as_str().unwrap()
+    );
     // A CIDR with host bits is refused in one line, before any call.
     let out = bin(Some(&m.url))
         .args(["spec", "new", "--region", "eu-north-1", "--vpc", vpc])

@@ -2874,7 +2874,9 @@ fn enter_on_an_action_shows_all_its_attributes() {
     on_preview(&mut app);
     let p = app.derived.preview.clone();
     assert_eq!(p.at.len(), p.actions, "every action has its block");
-    // The second action, whole: Enter opens it, Esc closes it (and stays on the preview).
+    // The second action, whole: the first j lands on the first action, the second on the
+    // next; Enter opens it, Esc closes it (and stays on the preview).
+    app.update(ch('j'));
     app.update(ch('j'));
     app.update(key(KeyCode::Enter));
     let text = render_text(&app, 80, 24);

@@ -55,6 +55,9 @@ pub struct PreviewScreen {
     pub read_only: bool,
     /// `G`: the end of the plan (its summary) in view, not only the last action.
     pub bottom: bool,
+    /// The cursor was moved: until then the top (notes, warnings) shows and no action is
+    /// highlighted; the first ↓ highlights the first action.
+    pub moved: bool,
     /// The first line shown, as last drawn (the cursor's action kept in view).
     shown_from: std::cell::Cell<usize>,
 }
@@ -208,7 +211,12 @@ impl WizardScreen for PreviewScreen {
                 return None;
             }
             // The cursor moves from action to action; the page keys move by a page of
-            // lines, to the action there.
+            // lines, to the action there. The first ↓ lands on the first action.
+            if !self.moved && nav == Nav::Down {
+                self.moved = true;
+                return None;
+            }
+            self.moved = true;
             self.selected = match nav {
                 Nav::PageUp | Nav::PageDown => {
                     let line = p.at.get(self.selected).copied().unwrap_or(0);
@@ -232,6 +240,7 @@ impl WizardScreen for PreviewScreen {
         }
         match cmd {
             Command::Next if !p.details.is_empty() => {
+                self.moved = true;
                 self.open = true;
                 None
             }
@@ -258,40 +267,52 @@ impl PreviewScreen {
             format!(" Preview · {} · a to apply ", plural(p.actions, "action"))
         };
         let height = area.height.saturating_sub(2) as usize;
-        // A line wider than the pane is cut with … (Enter shows an action whole, `c` the
-        // findings, `eks-private-tui plan` the plan).
         let width = area.width.saturating_sub(2) as usize;
+        // The plan's own lines (an action's block) are cut with … (Enter shows the action
+        // whole); the prose around them (notes, what is adopted, the counts, the cost)
+        // wraps, so that it reads whole at 80 columns.
+        let mut visual: Vec<(usize, String)> = vec![];
+        for (i, l) in p.lines.iter().enumerate() {
+            let prose = !l.starts_with(' ') && !l.starts_with('#');
+            if prose && l.chars().count() > width {
+                for (j, w) in super::endpoints::wrap(l, width.saturating_sub(2), 8)
+                    .into_iter()
+                    .enumerate()
+                {
+                    visual.push((i, if j == 0 { w } else { format!("  {w}") }));
+                }
+            } else {
+                visual.push((i, crate::report::trunc(l, width)));
+            }
+        }
+        let first_of = |logical: usize| visual.iter().position(|(i, _)| *i >= logical).unwrap_or(0);
         let selected =
             p.at.get(self.selected.min(p.at.len().saturating_sub(1)))
                 .copied();
+        let selected_row = selected.filter(|_| self.moved).map(first_of);
         // Keep the cursor's action block in view, moving as little as possible.
         let mut offset = if p.at.is_empty() {
-            self.offset
+            first_of(self.offset)
         } else {
             self.shown_from.get()
         };
-        if let Some(line) = selected {
-            if self.selected == 0 && self.offset == 0 {
-                offset = offset.min(line);
-            }
-            offset = super::clamp_offset(offset, line, height);
+        if let Some(row) = selected_row {
+            offset = super::clamp_offset(offset, row, height);
             if self.bottom {
-                offset = p.lines.len().saturating_sub(height).max(offset).min(line);
+                offset = visual.len().saturating_sub(height).max(offset).min(row);
             }
         }
         self.shown_from.set(offset);
-        let lines: Vec<Line> = p
-            .lines
-            .iter()
+        let lines: Vec<Line> = visual
+            .into_iter()
             .enumerate()
             .skip(offset)
             .take(height)
-            .map(|(i, l)| {
-                let cut = crate::report::trunc(l, width);
-                if Some(i) == selected {
-                    Line::from(Span::styled(cut, t.selected()))
+            .map(|(row, (_, l))| {
+                if Some(row) == selected_row {
+                    Line::from(Span::styled(l, t.selected()))
                 } else {
-                    styled_owned(cut, t)
+                    styled_owned(l, t)
                 }
             })
             .collect();
