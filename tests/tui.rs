@@ -3099,3 +3099,52 @@ fn the_topology_in_monochrome() {
     }
     insta::assert_snapshot!("topology_mono_80x24", render_text(&app, 80, 24));
 }
+
+#[test]
+fn the_apply_and_export_steps_in_monochrome() {
+    use eks_private_tui::apply::{Event, Summary};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::style::Color;
+    let (mut app, fx) = App::new(ctx(false, false), PathBuf::from("spec.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    let mono = |app: &App| {
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| view::draw(f, app)).unwrap();
+        for cell in term.backend().buffer().content() {
+            assert!(
+                matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+                "coloured cell {cell:?} in monochrome"
+            );
+        }
+    };
+    let (request, expected) = applying(&mut app);
+    app.update(Action::ApplyEvent {
+        request,
+        event: Event::Done {
+            address: expected[0].0.clone(),
+            op: expected[0].1,
+            id: "vpc-0prod".into(),
+            elapsed: std::time::Duration::from_secs(1),
+        },
+    });
+    mono(&app);
+    insta::assert_snapshot!("apply_running_mono_80x24", render_text(&app, 80, 24));
+    app.update(Action::ApplyEvent {
+        request,
+        event: Event::Finished(Summary {
+            changed: 1,
+            interrupted: true,
+            not_started: expected[1..].iter().map(|(a, _)| a.clone()).collect(),
+            journal: "spec.yaml.journal".into(),
+            ..Default::default()
+        }),
+    });
+    app.update(ch('o'));
+    assert!(matches!(app.screen, Screen::Export(_)));
+    mono(&app);
+    insta::assert_snapshot!("export_mono_80x24", render_text(&app, 80, 24));
+}
