@@ -1729,27 +1729,8 @@ impl App {
                 });
                 vec![]
             }
-            Intent::AddCidr(super::intent::CidrList::DnsClients, cidr) => {
-                self.edit_dns(inv, |dns| {
-                    if let Some(inb) = dns.as_mut().and_then(|d| d.inbound_endpoint.as_mut())
-                        && !inb.allow_from_cidrs.contains(&cidr)
-                    {
-                        inb.allow_from_cidrs.push(cidr);
-                    }
-                });
-                vec![]
-            }
-            Intent::RemoveCidr(super::intent::CidrList::DnsClients, cidr) => {
-                self.edit_dns(inv, |dns| {
-                    if let Some(inb) = dns.as_mut().and_then(|d| d.inbound_endpoint.as_mut()) {
-                        inb.allow_from_cidrs.retain(|c| *c != cidr);
-                    }
-                });
-                vec![]
-            }
             Intent::AddCidr(list, cidr) => {
-                self.edit_access(inv, |ep| {
-                    let l = access_list(ep, list);
+                self.edit_cidrs(inv, list, |l| {
                     if !l.contains(&cidr) {
                         l.push(cidr);
                     }
@@ -1757,7 +1738,7 @@ impl App {
                 vec![]
             }
             Intent::RemoveCidr(list, cidr) => {
-                self.edit_access(inv, |ep| access_list(ep, list).retain(|c| *c != cidr));
+                self.edit_cidrs(inv, list, |l| l.retain(|c| *c != cidr));
                 vec![]
             }
             Intent::ToggleDns => {
@@ -2073,6 +2054,26 @@ impl App {
         }
     }
 
+    /// Change one CIDR list of the draft: the endpoint access's two (made from the
+    /// cluster as it is when the spec has none), or the inbound endpoint's clients.
+    fn edit_cidrs(
+        &mut self,
+        inv: &Inventory,
+        list: super::intent::CidrList,
+        f: impl FnOnce(&mut Vec<String>),
+    ) {
+        use super::intent::CidrList;
+        match list {
+            CidrList::Public => self.edit_access(inv, |ep| f(&mut ep.public_access_cidrs)),
+            CidrList::Https => self.edit_access(inv, |ep| f(&mut ep.allow_https_from_cidrs)),
+            CidrList::DnsClients => self.edit_dns(inv, |dns| {
+                if let Some(inb) = dns.as_mut().and_then(|d| d.inbound_endpoint.as_mut()) {
+                    f(&mut inb.allow_from_cidrs);
+                }
+            }),
+        }
+    }
+
     /// Change the draft's dns, keeping the DNS screen's cursor on a row.
     fn edit_dns(&mut self, inv: &Inventory, f: impl FnOnce(&mut Option<spec::Dns>)) {
         self.edit(|d| f(&mut d.dns));
@@ -2346,16 +2347,6 @@ fn export_offers(spec: &Spec, inv: &Inventory) -> Vec<super::screens::export::Of
                 files: Err(e.to_string()),
             })
             .collect(),
-    }
-}
-
-/// The access step's list `list` of `ep` (the DNS clients' list is the DNS step's).
-fn access_list(ep: &mut spec::ClusterEndpoint, list: super::intent::CidrList) -> &mut Vec<String> {
-    match list {
-        super::intent::CidrList::Public => &mut ep.public_access_cidrs,
-        super::intent::CidrList::Https | super::intent::CidrList::DnsClients => {
-            &mut ep.allow_https_from_cidrs
-        }
     }
 }
 
