@@ -154,3 +154,37 @@ fn the_keys_page_shows_the_shipped_key_file() {
         "docs/keys.md: copy assets/keybindings.toml into it"
     );
 }
+
+/// Every link from README.md and docs/ to another page of the repo leads to a file that
+/// exists (the docs link inside the repo only).
+#[test]
+fn links_between_pages_resolve() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![root.join("README.md")];
+    for dir in ["docs", "docs/guide"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "md") {
+                pages.push(p);
+            }
+        }
+    }
+    let mut checked = 0;
+    let mut broken = vec![];
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for part in text.split("](").skip(1) {
+            let target = part.split(')').next().unwrap_or("");
+            let target = target.split('#').next().unwrap_or("");
+            if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            checked += 1;
+            if !page.parent().unwrap().join(target).exists() {
+                broken.push(format!("{} → {target}", page.strip_prefix(root).unwrap().display()));
+            }
+        }
+    }
+    assert!(checked > 20, "found too few links: {checked}");
+    assert!(broken.is_empty(), "links to nothing: {broken:#?}");
+}
