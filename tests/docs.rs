@@ -181,7 +181,10 @@ fn links_between_pages_resolve() {
             }
             checked += 1;
             if !page.parent().unwrap().join(target).exists() {
-                broken.push(format!("{} → {target}", page.strip_prefix(root).unwrap().display()));
+                broken.push(format!(
+                    "{} → {target}",
+                    page.strip_prefix(root).unwrap().display()
+                ));
             }
         }
     }

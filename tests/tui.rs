@@ -3148,3 +3148,85 @@ fn the_apply_and_export_steps_in_monochrome() {
     mono(&app);
     insta::assert_snapshot!("export_mono_80x24", render_text(&app, 80, 24));
 }
+
+// ---- reading at 80 columns -----------------------------------------------------------------
+
+#[test]
+fn the_header_says_no_profile_when_none_is_set_and_never_cuts_the_region() {
+    let mut c = ctx(true, true);
+    c.profile = None;
+    let (mut app, fx) = App::new(c, PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    let top = render_text(&app, 80, 24)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(!top.contains("profile"), "{top}");
+    assert!(
+        top.contains("eu-west-1") && top.contains("READ-ONLY"),
+        "{top}"
+    );
+    // A profile name too long for the line gives way; the region and the badge stay.
+    let mut c = ctx(true, true);
+    c.profile = Some("a-very-long-profile-name-for-the-organisation-sandbox".into());
+    let (mut app, fx) = App::new(c, PathBuf::from("s.yaml"), Ok(None));
+    app.update(Action::InventoryLoaded {
+        request: load_request(&fx),
+        result: Ok(Arc::new(fixture())),
+    });
+    let top = render_text(&app, 80, 24)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        top.contains("│ eu-west-1") && top.contains("READ-ONLY"),
+        "{top}"
+    );
+}
+
+#[test]
+fn too_small_only_q_acts_and_asks_once_with_unsaved_choices() {
+    let mut app = loaded(None);
+    choose_prod(&mut app);
+    assert!(app.dirty());
+    app.update(Action::Resize(70, 20));
+    // Other keys do nothing unseen.
+    app.update(key(KeyCode::Esc));
+    app.update(ch(' '));
+    assert!(matches!(app.screen, Screen::Subnets(_)));
+    app.update(ch('q'));
+    assert!(!app.quit);
+    let text = render_text(&app, 70, 20);
+    assert!(text.contains("q again quits without saving"), "{text}");
+    app.update(ch('q'));
+    assert!(app.quit);
+    // Nothing unsaved: q quits at once.
+    let mut app = loaded(None);
+    app.update(Action::Resize(70, 20));
+    app.update(ch('q'));
+    assert!(app.quit);
+}
+
+#[test]
+fn esc_clears_a_kept_filter_and_then_goes_nowhere() {
+    let mut app = loaded(None);
+    press(&mut app, "/prod");
+    app.update(key(KeyCode::Enter));
+    assert!(render_text(&app, 80, 24).contains("/ prod"));
+    // Esc and the next key arriving together are read by the terminal as Alt+key: the
+    // runtime splits them (keys::split_alt) and the filter is cleared by the Esc.
+    for k in
+        eks_private_tui::tui::keys::split_alt(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::ALT))
+    {
+        app.update(Action::Key(k));
+    }
+    let text = render_text(&app, 80, 24);
+    assert!(!text.contains("/ prod"), "{text}");
+    assert!(text.contains("corp-client"), "every VPC again: {text}");
+    assert!(matches!(app.screen, Screen::Vpcs(_)));
+}
