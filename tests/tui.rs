@@ -2509,6 +2509,20 @@ fn the_access_step_toggles_edits_cidrs_and_guards_the_operator_path() {
 }
 
 #[test]
+fn a_bare_address_typed_is_that_host() {
+    let mut app = loaded(None);
+    on_access(&mut app);
+    app.update(ch('e'));
+    press(&mut app, "10.0.70.5");
+    assert!(render_text(&app, 80, 24).contains("✓ 10.0.70.5/32"));
+    app.update(key(KeyCode::Enter));
+    assert_eq!(
+        access_of(&app).unwrap().allow_https_from_cidrs,
+        ["10.0.70.5/32"]
+    );
+}
+
+#[test]
 fn inside_the_vpc_the_access_step_offers_this_tools_address() {
     let mut app = loaded_from(running_in(&vpc_id("prod"), "10.0.70.5"), None);
     on_access(&mut app);

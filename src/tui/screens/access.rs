@@ -8,7 +8,7 @@ use super::endpoints::wrap;
 use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
 use crate::inventory::{Inventory, OperatorPath, Vpc};
 use crate::report::trunc;
-use crate::rules::cidr::{is_rfc1918, parse_v4};
+use crate::rules::cidr::is_rfc1918;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::{ClusterEndpoint, Spec};
 use crate::tui::intent::{AccessFlag, CidrList, Intent, Level};
@@ -120,7 +120,7 @@ pub fn rows(inv: &Inventory, vpc: &Vpc, ep: &ClusterEndpoint) -> Vec<Row> {
 
 /// What is wrong with a CIDR for a list, if anything: (refused, message).
 pub fn verdict(list: CidrList, text: &str) -> (bool, String) {
-    let n = match parse_v4(text.trim()) {
+    let n = match super::typed_cidr(text) {
         Ok(n) => n,
         Err(e) => return (true, e),
     };
@@ -531,7 +531,9 @@ impl WizardScreen for AccessScreen {
                     // Stays in the field: a CIDR EKS or the rules refuse is never written.
                     return Some(Intent::Flash(Level::Warn, text));
                 }
-                let cidr = parse_v4(input.value().trim()).map(|n| n.to_string()).ok()?;
+                let cidr = super::typed_cidr(input.value())
+                    .map(|n| n.to_string())
+                    .ok()?;
                 self.editing = None;
                 Some(Intent::AddCidr(list, cidr))
             }

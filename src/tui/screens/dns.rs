@@ -524,7 +524,7 @@ impl DnsScreen {
 /// What is wrong with a typed value, if anything: (refused, message).
 pub fn verdict(field: Field, text: &str) -> (bool, String) {
     match field {
-        Field::Cidr => match parse_v4(text.trim()) {
+        Field::Cidr => match super::typed_cidr(text) {
             Err(e) => (true, format!("✗ {e}")),
             Ok(n) if n.prefix_len() == 0 => (true, "✗ 0.0.0.0/0 would let anyone query the inbound endpoint (G4): list the clients' CIDRs".into()),
             Ok(n) => (false, format!("✓ {n} · Enter adds it, Esc leaves it")),
@@ -635,9 +635,10 @@ impl WizardScreen for DnsScreen {
                 let value = input.value().trim().to_string();
                 self.editing = None;
                 Some(match field {
-                    Field::Cidr => {
-                        Intent::AddCidr(CidrList::DnsClients, parse_v4(&value).ok()?.to_string())
-                    }
+                    Field::Cidr => Intent::AddCidr(
+                        CidrList::DnsClients,
+                        super::typed_cidr(&value).ok()?.to_string(),
+                    ),
                     Field::Domain => {
                         Intent::SetForwardDomain(value.trim_end_matches('.').to_lowercase())
                     }

@@ -89,6 +89,16 @@ pub trait WizardScreen {
     fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx);
 }
 
+/// A CIDR as typed into a field: a bare address is that host (/32), as an operator
+/// typing a bastion's IP means.
+pub fn typed_cidr(text: &str) -> Result<ipnet::Ipv4Net, String> {
+    let t = text.trim();
+    if !t.contains('/') && t.parse::<std::net::Ipv4Addr>().is_ok() {
+        return crate::rules::cidr::parse_v4(&format!("{t}/32"));
+    }
+    crate::rules::cidr::parse_v4(t)
+}
+
 /// "1 rule", "3 rules", "0 rules": a count with its noun, plural right.
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
