@@ -130,15 +130,11 @@ impl Inventory {
         if i.account == self.account && i.region == self.region && i.vpc_id == vpc_id {
             return OperatorPath::InVpc(i);
         }
-        let peering = self.vpc(vpc_id).and_then(|v| {
-            v.peerings.iter().find(|p| {
-                p.status == PeeringStatus::Active
-                    && ((p.requester_vpc_id == vpc_id && p.accepter_vpc_id == i.vpc_id)
-                        || (p.accepter_vpc_id == vpc_id && p.requester_vpc_id == i.vpc_id))
-            })
-        });
-        match peering {
-            Some(p) => OperatorPath::Peered(i, &p.id),
+        match self
+            .vpc(vpc_id)
+            .and_then(|v| v.peers().find(|p| p.vpc_id == i.vpc_id))
+        {
+            Some(p) => OperatorPath::Peered(i, p.id),
             None => OperatorPath::Outside(i),
         }
     }
@@ -728,7 +724,35 @@ impl Inventory {
     }
 }
 
+/// The other side of an active peering, seen from one VPC.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Peer<'a> {
+    /// The peering connection.
+    pub id: &'a str,
+    pub vpc_id: &'a str,
+    pub cidrs: &'a [String],
+}
+
 impl Vpc {
+    /// The VPCs this one has an active peering with, and their CIDRs, in peering order.
+    pub fn peers(&self) -> impl Iterator<Item = Peer<'_>> {
+        self.peerings
+            .iter()
+            .filter(|p| p.status == PeeringStatus::Active)
+            .map(move |p| {
+                let (vpc_id, cidrs) = if p.requester_vpc_id == self.id {
+                    (&p.accepter_vpc_id, &p.accepter_cidrs)
+                } else {
+                    (&p.requester_vpc_id, &p.requester_cidrs)
+                };
+                Peer {
+                    id: &p.id,
+                    vpc_id,
+                    cidrs,
+                }
+            })
+    }
+
     pub fn subnet(&self, id: &str) -> Option<&Subnet> {
         self.subnets.iter().find(|s| s.id == id)
     }

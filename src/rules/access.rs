@@ -1,8 +1,9 @@
 //! A and E rules: cluster endpoint access (spec.clusterEndpoint) and the operator's path.
 
-use super::cidr::{is_rfc1918, parse_v4};
+use super::cidr::{is_rfc1918, overlaps, parse_v4};
 use super::{Context, Finding, Id, Severity, rule};
 use crate::inventory::{OperatorPath, SubnetKind};
+use ipnet::Ipv4Net;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // A3: hybrid nodes, with the access planned (or, without a plan, as it is).
@@ -355,24 +356,18 @@ fn operator_guard(
         c.name, v.id
     );
     // CIDRs that are neither the VPC's nor a peer's: on-prem, over VPN or Direct Connect.
-    let peer_cidrs: Vec<&String> = v
-        .peerings
+    let known: Vec<Ipv4Net> = v
+        .cidrs
         .iter()
-        .flat_map(|p| p.requester_cidrs.iter().chain(&p.accepter_cidrs))
+        .map(|c| c.cidr.as_str())
+        .chain(v.peers().flat_map(|p| p.cidrs.iter().map(String::as_str)))
+        .filter_map(|c| parse_v4(c).ok())
         .collect();
-    let on_prem: Vec<&String> =
-        ep.allow_https_from_cidrs
-            .iter()
-            .filter(|c| {
-                parse_v4(c).is_ok_and(|n| {
-                    !v.cidrs.iter().any(|vc| {
-                        parse_v4(&vc.cidr).is_ok_and(|m| m.contains(&n) || n.contains(&m))
-                    }) && !peer_cidrs
-                        .iter()
-                        .any(|pc| parse_v4(pc).is_ok_and(|m| m.contains(&n) || n.contains(&m)))
-                })
-            })
-            .collect();
+    let on_prem: Vec<&String> = ep
+        .allow_https_from_cidrs
+        .iter()
+        .filter(|c| parse_v4(c).is_ok_and(|n| !known.iter().any(|m| overlaps(&n, m))))
+        .collect();
     match ctx.inv.operator_path(&v.id) {
         OperatorPath::Unknown => rule(Id::E4).at(field, general),
         OperatorPath::InVpc(i) => rule(Id::E4)

@@ -2,7 +2,7 @@
 
 use super::cidr::parse_v4;
 use super::{Context, Finding, Id, Severity, rule};
-use crate::inventory::{PeeringStatus, Vpc};
+use crate::inventory::Vpc;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
@@ -173,10 +173,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 azs,
                 out,
             );
-            let peered = v.peerings.iter().any(|p| {
-                p.status == PeeringStatus::Active
-                    && (p.requester_vpc_id == client.id || p.accepter_vpc_id == client.id)
-            });
+            let peered = v.peers().any(|p| p.vpc_id == client.id);
             if !peered {
                 out.push(rule(Id::D4).at(
                     "dns.outboundEndpoint.vpcId",

@@ -2,7 +2,7 @@
 
 use super::cidr::{overlaps, parse_v4, secondary_cidr_problems};
 use super::{Context, Finding, Id, rule};
-use crate::inventory::{Cluster, PeeringStatus, Vpc};
+use crate::inventory::{Cluster, Vpc};
 use ipnet::Ipv4Net;
 
 /// IPv4 CIDR blocks a VPC holds by default (quota L-83CA0A9D).
@@ -21,16 +21,8 @@ pub fn cidr_problems(v: &Vpc, cluster: Option<&Cluster>, new: &Ipv4Net) -> Vec<S
         .filter_map(|r| parse_v4(&r.destination).ok())
         .collect();
     let peers: Vec<Ipv4Net> = v
-        .peerings
-        .iter()
-        .filter(|p| p.status == PeeringStatus::Active)
-        .flat_map(|p| {
-            if p.requester_vpc_id == v.id {
-                &p.accepter_cidrs
-            } else {
-                &p.requester_cidrs
-            }
-        })
+        .peers()
+        .flat_map(|p| p.cidrs)
         .filter_map(|c| parse_v4(c).ok())
         .collect();
     let mut out = secondary_cidr_problems(new, &existing, &routes, &peers);

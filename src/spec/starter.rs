@@ -170,27 +170,17 @@ pub fn access_start(inv: &Inventory, spec: &Spec) -> super::ClusterEndpoint {
 pub fn dns_start(inv: &Inventory, spec: &Spec) -> super::Dns {
     let vpc = inv.vpc(&spec.vpc_id);
     let inbound: Vec<String> = spec.node_subnets.values().take(2).cloned().collect();
-    let peers: Vec<(&str, &[String])> = vpc
-        .map(|v| {
-            v.peerings
-                .iter()
-                .filter(|p| p.status == crate::inventory::PeeringStatus::Active)
-                .map(|p| {
-                    if p.requester_vpc_id == v.id {
-                        (p.accepter_vpc_id.as_str(), p.accepter_cidrs.as_slice())
-                    } else {
-                        (p.requester_vpc_id.as_str(), p.requester_cidrs.as_slice())
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut allow: Vec<String> = peers.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
-    allow.dedup();
+    let peers: Vec<crate::inventory::Peer> = vpc.map(|v| v.peers().collect()).unwrap_or_default();
+    let allow: Vec<String> = crate::rules::cidr::distinct(
+        &peers
+            .iter()
+            .flat_map(|p| p.cidrs.iter().cloned())
+            .collect::<Vec<_>>(),
+    );
     let outbound =
         peers
             .first()
-            .and_then(|(id, _)| inv.vpc(id))
+            .and_then(|p| inv.vpc(p.vpc_id))
             .map(|client| super::OutboundEndpoint {
                 vpc_id: client.id.clone(),
                 subnet_ids: two_azs(client),

@@ -73,18 +73,10 @@ pub fn offers(inv: &Inventory, vpc: &Vpc, ep: &ClusterEndpoint) -> Vec<(String, 
         }
         _ => {}
     }
-    for p in &vpc.peerings {
-        if p.status != crate::inventory::PeeringStatus::Active {
-            continue;
-        }
-        let (other, cidrs) = if p.requester_vpc_id == vpc.id {
-            (&p.accepter_vpc_id, &p.accepter_cidrs)
-        } else {
-            (&p.requester_vpc_id, &p.requester_cidrs)
-        };
-        for c in cidrs {
+    for p in vpc.peers() {
+        for c in p.cidrs {
             if !has(c, &out) {
-                out.push((c.clone(), format!("peer {other} ({})", p.id)));
+                out.push((c.clone(), format!("peer {} ({})", p.vpc_id, p.id)));
             }
         }
     }

@@ -60,18 +60,7 @@ pub enum Field {
 /// The VPCs that may be clients: peered with the cluster VPC first, then those the spec
 /// names; never the cluster VPC.
 pub fn client_vpcs<'a>(inv: &'a Inventory, vpc: &Vpc, dns: Option<&Dns>) -> Vec<&'a Vpc> {
-    let mut ids: Vec<String> = vpc
-        .peerings
-        .iter()
-        .filter(|p| p.status == crate::inventory::PeeringStatus::Active)
-        .map(|p| {
-            if p.requester_vpc_id == vpc.id {
-                p.accepter_vpc_id.clone()
-            } else {
-                p.requester_vpc_id.clone()
-            }
-        })
-        .collect();
+    let mut ids: Vec<String> = vpc.peers().map(|p| p.vpc_id.to_string()).collect();
     if let Some(d) = dns {
         ids.extend(d.outbound_endpoint.iter().map(|o| o.vpc_id.clone()));
         ids.extend(
