@@ -521,6 +521,28 @@ pub struct Resolver {
     pub rule_associations: Vec<ResolverRuleAssociation>,
 }
 
+impl Resolver {
+    /// The endpoint of `direction` (INBOUND, OUTBOUND) in `vpc_id` that is not being
+    /// deleted: the one a plan adopts.
+    pub fn endpoint(&self, direction: &str, vpc_id: &str) -> Option<&ResolverEndpoint> {
+        self.endpoints.iter().find(|e| {
+            e.direction == direction
+                && e.vpc_id == vpc_id
+                && e.status != ResolverEndpointStatus::Deleting
+        })
+    }
+
+    /// The FORWARD rule for exactly `domain` (a trailing dot and case aside).
+    pub fn forward_rule(&self, domain: &str) -> Option<&ResolverRule> {
+        self.rules.iter().find(|x| {
+            x.rule_type == "FORWARD"
+                && x.domain_name
+                    .trim_end_matches('.')
+                    .eq_ignore_ascii_case(domain)
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolverEndpoint {

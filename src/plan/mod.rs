@@ -11,9 +11,7 @@ pub mod render;
 use change::list;
 pub use change::{Change, Deletable, Ref, Targets, VpcAttribute};
 
-use crate::inventory::{
-    AssociationStatus, CidrState, EndpointState, Inventory, ResolverEndpointStatus, Vpc,
-};
+use crate::inventory::{AssociationStatus, CidrState, EndpointState, Inventory, Vpc};
 use crate::spec::Spec;
 use std::collections::BTreeSet;
 
@@ -717,6 +715,22 @@ fn resolver_endpoint(name: &str, direction: &str, subnet_ids: &[String]) -> Acti
     )
 }
 
+/// The name the spec's forward rule forwards: `auto` is the cluster's API hostname (None
+/// while the cluster or its endpoint is not there), else the domain as written, without
+/// a trailing dot, lowercase. None without a forward rule.
+pub fn forward_domain(spec: &Spec, inv: &Inventory) -> Option<String> {
+    let fr = spec.dns.as_ref()?.forward_rule.as_ref()?;
+    if fr.domain == "auto" {
+        spec.cluster_name
+            .as_ref()
+            .and_then(|n| inv.clusters.iter().find(|c| &c.name == n))
+            .map(|c| c.api_host())
+            .filter(|h| !h.is_empty())
+    } else {
+        Some(fr.domain.trim_end_matches('.').to_lowercase())
+    }
+}
+
 /// Route 53 Resolver: the inbound endpoint in the cluster VPC, the outbound endpoint in a
 /// client VPC, the FORWARD rule for the API hostname and its associations.
 fn resolver(
@@ -729,13 +743,7 @@ fn resolver(
     let Some(dns) = &spec.dns else { return };
     let r = &inv.resolver;
     let name = &spec.metadata.name;
-    let endpoint = |direction: &str, vpc: &str| {
-        r.endpoints.iter().find(|e| {
-            e.direction == direction
-                && e.vpc_id == vpc
-                && e.status != ResolverEndpointStatus::Deleting
-        })
-    };
+    let endpoint = |direction: &str, vpc: &str| r.endpoint(direction, vpc);
     let mut inbound_ips: Option<Vec<String>> = None;
     if let Some(inb) = &dns.inbound_endpoint {
         match endpoint("INBOUND", &v.id) {
@@ -778,27 +786,12 @@ fn resolver(
     if dns.inbound_endpoint.is_none() || dns.outbound_endpoint.is_none() {
         return; // a FORWARD rule needs both ends; the rules say so
     }
-    let domain = if fr.domain == "auto" {
-        match spec
-            .cluster_name
-            .as_ref()
-            .and_then(|n| inv.clusters.iter().find(|c| &c.name == n))
-            .map(|c| c.api_host())
-            .filter(|h| !h.is_empty())
-        {
-            Some(h) => h,
-            None => return, // no cluster to forward for: the rules say so (D5)
-        }
-    } else {
-        fr.domain.trim_end_matches('.').to_lowercase()
+    // No cluster to forward for: the rules say so (D5).
+    let Some(domain) = forward_domain(spec, inv) else {
+        return;
     };
     let rule_address = "resolver_rule.forward".to_string();
-    let existing = r.rules.iter().find(|x| {
-        x.rule_type == "FORWARD"
-            && x.domain_name
-                .trim_end_matches('.')
-                .eq_ignore_ascii_case(&domain)
-    });
+    let existing = r.forward_rule(&domain);
     let rule_id = match existing {
         Some(x) => {
             adopted.push((rule_address.clone(), x.id.clone()));

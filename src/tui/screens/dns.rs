@@ -123,34 +123,12 @@ pub fn rows(inv: &Inventory, vpc: &Vpc, dns: Option<&Dns>) -> Vec<Row> {
     out
 }
 
-/// The forward rule's domain as the plan reads it: `auto` is the cluster's API hostname.
-pub fn domain_of(inv: &Inventory, draft: &Spec, d: &Dns) -> Option<String> {
-    let fr = d.forward_rule.as_ref()?;
-    if fr.domain == "auto" {
-        draft
-            .cluster_name
-            .as_ref()
-            .and_then(|n| inv.clusters.iter().find(|c| &c.name == n))
-            .map(|c| c.api_host())
-            .filter(|h| !h.is_empty())
-    } else {
-        Some(fr.domain.trim_end_matches('.').to_lowercase())
-    }
-}
-
 /// What exists already and the plan adopts, or what covers the domain: one line each.
 pub fn existing(inv: &Inventory, vpc: &Vpc, draft: &Spec, d: &Dns) -> Vec<String> {
     let r = &inv.resolver;
     let mut out = vec![];
-    let live = |e: &&crate::inventory::ResolverEndpoint| {
-        e.status != crate::inventory::ResolverEndpointStatus::Deleting
-    };
     if d.inbound_endpoint.is_some()
-        && let Some(e) = r
-            .endpoints
-            .iter()
-            .filter(live)
-            .find(|e| e.direction == "INBOUND" && e.vpc_id == vpc.id)
+        && let Some(e) = r.endpoint("INBOUND", &vpc.id)
     {
         let ips: Vec<&str> = e.ips.iter().map(|i| i.ip.as_str()).collect();
         out.push(format!(
@@ -160,24 +138,15 @@ pub fn existing(inv: &Inventory, vpc: &Vpc, draft: &Spec, d: &Dns) -> Vec<String
         ));
     }
     if let Some(o) = &d.outbound_endpoint
-        && let Some(e) = r
-            .endpoints
-            .iter()
-            .filter(live)
-            .find(|e| e.direction == "OUTBOUND" && e.vpc_id == o.vpc_id)
+        && let Some(e) = r.endpoint("OUTBOUND", &o.vpc_id)
     {
         out.push(format!(
             "outbound endpoint {} in {} adopted",
             e.id, o.vpc_id
         ));
     }
-    if let Some(domain) = domain_of(inv, draft, d)
-        && let Some(x) = r.rules.iter().find(|x| {
-            x.rule_type == "FORWARD"
-                && x.domain_name
-                    .trim_end_matches('.')
-                    .eq_ignore_ascii_case(&domain)
-        })
+    if let Some(domain) = crate::plan::forward_domain(draft, inv)
+        && let Some(x) = r.forward_rule(&domain)
     {
         let assoc: Vec<&str> = r
             .rule_associations
@@ -247,9 +216,9 @@ impl DnsScreen {
                 Some(o) => format!("The outbound endpoint and the forward rule serve {}; Space picks the next client VPC, or none (on-prem only).", o.vpc_id),
                 None => "No outbound endpoint: only on-prem resolvers forward to the inbound IPs. Space picks a client VPC (peered with this one).".into(),
             },
-            (Row::Domain, Some(d)) => format!(
+            (Row::Domain, Some(_)) => format!(
                 "The forward rule sends exactly this name to the inbound endpoint (D5): {}. e edits it (auto: the cluster's API hostname).",
-                domain_of(inv, draft, d).unwrap_or_else(|| "auto, not known until the cluster has its endpoint".into())
+                crate::plan::forward_domain(draft, inv).unwrap_or_else(|| "auto, not known until the cluster has its endpoint".into())
             ),
             (Row::Assoc(id), _) => format!("Space associates the forward rule with {id} (or stops): its resolver then forwards the API hostname. Never the cluster VPC (D3)."),
             _ => String::new(),
@@ -352,7 +321,7 @@ impl DnsScreen {
                             .as_ref()
                             .map(|f| f.domain.clone())
                             .unwrap_or_default();
-                        match domain_of(inv, draft, d) {
+                        match crate::plan::forward_domain(draft, inv) {
                             Some(h) if fr == "auto" => format!("auto = {h}"),
                             Some(h) => h,
                             None => fr,

@@ -40,14 +40,6 @@ pub struct Topology {
     pub offset: usize,
 }
 
-fn kind(k: SubnetKind) -> &'static str {
-    match k {
-        SubnetKind::Public => "public",
-        SubnetKind::Private => "private",
-        SubnetKind::Isolated => "isolated",
-    }
-}
-
 /// The picture of `vpc` with what `draft` adds.
 pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
     let mut head: Vec<Text> = vec![];
@@ -136,11 +128,7 @@ pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
             })
             .collect()
     };
-    let inbound_exists = inv
-        .resolver
-        .endpoints
-        .iter()
-        .any(|e| e.vpc_id == vpc.id && e.direction == "INBOUND");
+    let inbound_exists = inv.resolver.endpoint("INBOUND", &vpc.id).is_some();
     let mut columns = vec![];
     for az in vpc.azs() {
         let zone = inv
@@ -173,7 +161,7 @@ pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
                 Tone::Plain
             };
             col.push((format!("{}{label}", if node { "N " } else { "" }), tone));
-            col.push((format!("  {} {}", kind(s.kind), s.cidr), Tone::Dim));
+            col.push((format!("  {} {}", s.kind.as_str(), s.cidr), Tone::Dim));
             let rt = s
                 .route_table_id
                 .as_deref()
