@@ -167,13 +167,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .flat_map(|n| n.public_ips.iter().map(String::as_str))
             .collect();
         for ip in nat_ips {
-            let allowed = ep.public_access_cidrs.iter().any(|c| {
-                parse_v4(c).is_ok_and(|n| {
-                    ip.parse::<std::net::Ipv4Addr>()
-                        .is_ok_and(|a| n.contains(&a))
-                })
-            });
-            if !allowed {
+            if !covers(&ep.public_access_cidrs, ip) {
                 out.push(rule(Id::A2).at(
                     "clusterEndpoint.publicAccessCidrs",
                     format!("private access is off and the NAT egress IP {ip} is not allowed: nodes could not reach the API"),
@@ -328,19 +322,12 @@ fn covers(cidrs: &[String], ip: &str) -> bool {
 /// Whether the cluster's security group (or its API group) lets `ip` in on tcp/443 now.
 fn sg_allows(ctx: &Context, c: &crate::inventory::Cluster, ip: &str) -> bool {
     let Some(v) = ctx.vpc else { return false };
-    let groups = [c.cluster_security_group_id.as_deref(), c.api_rule_group()];
-    groups.iter().flatten().any(|id| {
-        v.security_groups.iter().any(|g| {
-            &g.id == id
-                && g.ingress.iter().any(|r| {
-                    let port = r.protocol == "-1"
-                        || (r.protocol == "tcp"
-                            && r.from_port.is_some_and(|f| f <= 443)
-                            && r.to_port.is_some_and(|t| t >= 443));
-                    port && covers(&r.cidrs, ip)
-                })
-        })
-    })
+    let host = format!("{ip}/32");
+    [c.cluster_security_group_id.as_deref(), c.api_rule_group()]
+        .into_iter()
+        .flatten()
+        .filter_map(|id| v.security_groups.iter().find(|g| g.id == id))
+        .any(|g| g.allows_tcp_from(443, &host))
 }
 
 /// E4 when public access goes off: who keeps a path, judged by where this tool runs.
