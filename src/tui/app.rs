@@ -1394,16 +1394,7 @@ impl App {
                     .command(&[keys::MOVE, keys::ENDS, keys::PAGE], &k)
                     .and_then(super::screens::Nav::of);
                 if let Some(nav) = nav {
-                    let last = t.rows().saturating_sub(page.max(1));
-                    t.offset = match nav {
-                        Command::Up => t.offset.saturating_sub(1),
-                        Command::Down => (t.offset + 1).min(last),
-                        Command::First => 0,
-                        Command::Last => last,
-                        Command::PageUp => t.offset.saturating_sub(page),
-                        Command::PageDown => (t.offset + page).min(last),
-                        _ => t.offset,
-                    };
+                    t.offset = super::screens::scroll(t.offset, nav, t.rows(), page);
                 }
                 self.modal = Some(Modal::Topology(t));
                 vec![]

@@ -442,8 +442,7 @@ impl AccessScreen {
 pub fn count(n: usize, noun: &str) -> String {
     match n {
         0 => format!("no {noun}"),
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
+        n => super::plural(n, noun),
     }
 }
 

@@ -99,6 +99,21 @@ pub fn typed_cidr(text: &str) -> Result<ipnet::Ipv4Net, String> {
     crate::rules::cidr::parse_v4(t)
 }
 
+/// The first line shown after `nav`, for `total` lines in a window of `page` (the
+/// preview, the apply's rows, the topology).
+pub fn scroll(offset: usize, nav: Nav, total: usize, page: usize) -> usize {
+    let last = total.saturating_sub(page.max(1));
+    match nav {
+        Nav::Up => offset.saturating_sub(1),
+        Nav::Down => (offset + 1).min(last),
+        Nav::First => 0,
+        Nav::Last => last,
+        Nav::PageUp => offset.saturating_sub(page),
+        Nav::PageDown => (offset + page).min(last),
+        _ => offset,
+    }
+}
+
 /// "1 rule", "3 rules", "0 rules": a count with its noun, plural right.
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {

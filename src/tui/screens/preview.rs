@@ -17,19 +17,7 @@ use std::time::Duration;
 
 pub const WHY: &str = "Nothing changes until you apply: this is every call apply would make, read against the account as it is now. `+` creates, `~` changes in place; what already matches is adopted. Apply asks you to type yes, runs the steps in dependency order, and can be resumed if it is cut.";
 
-/// The first line shown after `nav`, for `total` lines in a window of `page`.
-fn scroll(offset: usize, nav: Nav, total: usize, page: usize) -> usize {
-    let last = total.saturating_sub(page.max(1));
-    match nav {
-        Nav::Up => offset.saturating_sub(1),
-        Nav::Down => (offset + 1).min(last),
-        Nav::First => 0,
-        Nav::Last => last,
-        Nav::PageUp => offset.saturating_sub(page),
-        Nav::PageDown => (offset + page).min(last),
-        _ => offset,
-    }
-}
+use super::scroll;
 
 /// What the preview shows: its text lines, and whether they are a plan that can be applied.
 #[derive(Debug, Clone, Default, PartialEq)]
