@@ -152,6 +152,23 @@ def extras(ec2, region, out):
         TargetIps=[{"Ip": "10.0.64.10", "Port": 53}, {"Ip": "10.0.96.10", "Port": 53}])["ResolverRule"]["Id"]
     assoc = r53.associate_resolver_rule(ResolverRuleId=rule, VPCId=out["clientVpc"],
                                         Name="prod-api-client")["ResolverRuleAssociation"]["Id"]
+    # A managed node group of prod (ListNodegroups / DescribeNodegroup) and the operators'
+    # networks as a prefix list that the bastion group lets in (GetManagedPrefixListEntries).
+    eks = boto3.client("eks", endpoint_url=ec2.meta.endpoint_url, region_name=region,
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    eks.create_nodegroup(clusterName="prod", nodegroupName="prod-workers",
+                         nodeRole="arn:aws:iam::123456789012:role/prod-nodes",
+                         subnets=[sn["prod-private-a"], sn["prod-private-b"], sn["prod-private-c"]],
+                         instanceTypes=["m6i.large"], amiType="AL2023_x86_64_STANDARD",
+                         capacityType="ON_DEMAND",
+                         scalingConfig={"minSize": 2, "maxSize": 4, "desiredSize": 2})
+    corp = ec2.create_managed_prefix_list(PrefixListName="corp-networks", AddressFamily="IPv4", MaxEntries=5,
+                                          Entries=[{"Cidr": "10.99.0.0/16"}, {"Cidr": "192.168.0.0/16"}])
+    corp = corp["PrefixList"]["PrefixListId"]
+    bastion = out["securityGroups"]["bastion"]
+    ec2.authorize_security_group_ingress(GroupId=bastion, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": corp}]}])
+    out.update({"nodeGroup": "prod-workers", "corpPrefixList": corp})
     out.update({"stsEndpoint": sts, "endpointSg": sg, "inboundResolver": inbound,
                 "outboundResolver": outbound, "resolverRule": rule, "ruleAssociation": assoc})
     return out

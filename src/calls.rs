@@ -52,6 +52,11 @@ pub const DISCOVERY: &[Call] = &[
     // Optional reads: without them the inventory stands and the rules say what they
     // could not check (P9, V5, P11).
     c(EKS, "ListAddons"),
+    c(EKS, "ListNodegroups"),
+    c(EKS, "DescribeNodegroup"),
+    c(EC2, "DescribeInstances"),
+    c(EC2, "DescribeInstanceTypes"),
+    c(EC2, "GetManagedPrefixListEntries"),
     c(EC2, "DescribeVpcBlockPublicAccessOptions"),
     c(EC2, "DescribeVpcBlockPublicAccessExclusions"),
     c(ROUTE53, "ListHostedZonesByVPC"),

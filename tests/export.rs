@@ -628,6 +628,26 @@ const NOT_PROVEN_BY_MOTO: &[(&str, &str)] = &[
         "moto does not implement it (404); an optional read: the tool carries on without it",
     ),
     (
+        "eks:ListNodegroups",
+        "an optional read (R1, G1): refused, the node groups are unknown and the tool carries on",
+    ),
+    (
+        "eks:DescribeNodegroup",
+        "called only for a node group that exists; an optional read like ListNodegroups",
+    ),
+    (
+        "ec2:DescribeInstances",
+        "an optional read (the running nodes, R1 and G1): refused, the tool carries on without it",
+    ),
+    (
+        "ec2:DescribeInstanceTypes",
+        "an optional read (max pods, N6): refused, the offline table answers",
+    ),
+    (
+        "ec2:GetManagedPrefixListEntries",
+        "called only for a prefix list a group rule names; an optional read (G1)",
+    ),
+    (
         "ec2:DescribeVpcBlockPublicAccessOptions",
         "moto does not implement it (500); an optional read: the tool carries on without it",
     ),

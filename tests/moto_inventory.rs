@@ -350,7 +350,7 @@ fn inventory_json_via(url: &str, region: &str) -> Value {
 #[test]
 fn discovery_makes_only_the_calls_the_call_table_lists() {
     let m = moto();
-    m.seed("demo", "sa-east-1", &["--extras"]);
+    let seed = m.seed("demo", "sa-east-1", &["--extras"]);
     let file = temp_file("ept-discovery-calls", "txt");
     let out = bin(Some(&m.url))
         .args(["inventory", "-o", "json", "--region", "sa-east-1"])
@@ -358,6 +358,36 @@ fn discovery_makes_only_the_calls_the_call_table_lists() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+    // A spec with a node group: its instance type is read for max pods (N6).
+    let spec = temp_file("ept-discovery-calls-spec", "yaml");
+    let made_spec = bin(Some(&m.url))
+        .args([
+            "spec",
+            "new",
+            "--region",
+            "sa-east-1",
+            "--vpc",
+            seed["vpc"].as_str().unwrap(),
+        ])
+        .arg("--spec")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert!(made_spec.status.success(), "{}", stderr(&made_spec));
+    let mut text = std::fs::read_to_string(&spec).unwrap();
+    text.push_str("nodeGroup:\n  instanceType: m7i.xlarge\n");
+    common::write(&spec, &text);
+    let checked = bin(Some(&m.url))
+        .args(["check", "--spec"])
+        .arg(&spec)
+        .env("EKS_PRIVATE_TUI_CALLS_FILE", &file)
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        stderr(&checked)
+    );
     let made: std::collections::BTreeSet<String> = std::fs::read_to_string(&file)
         .unwrap()
         .lines()
@@ -368,6 +398,8 @@ fn discovery_makes_only_the_calls_the_call_table_lists() {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    // Every read listed is made (the demo has clusters and Resolver endpoints), and no other.
+    // Every read listed is made (the demo with extras has a cluster with a node group, a
+    // group rule naming a prefix list and Resolver endpoints; the spec a node group's
+    // instance type), and no other.
     assert_eq!(made, declared);
 }

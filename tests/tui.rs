@@ -1085,6 +1085,7 @@ fn settle(app: &mut App, mut fx: Vec<Effect>) {
                 | Effect::Apply { .. }
                 | Effect::StopApply { .. }
                 | Effect::Export { .. }
+                | Effect::ReadInstanceType { .. }
                 | Effect::FocusVpc(_) => {
                     continue;
                 }
@@ -2139,19 +2140,48 @@ fn the_custom_networking_step_sets_eniconfigs_groups_and_shows_max_pods() {
     assert!(render_text(&app, 120, 40).contains("pods use 1 group"));
     app.update(ch(' '));
     assert!(custom_of(&app).unwrap().security_group_ids.is_empty());
-    // The calculator: typed, checked against the table, the spec untouched.
-    let before = app.draft().cloned();
+    // The node group's instance type: typed, saved in the spec, and asked of EC2 (the
+    // offline table answers meanwhile).
     app.update(ch('e'));
     retype(&mut app, "m5.huge");
-    assert!(render_text(&app, 120, 40).contains("is not in the table"));
-    app.update(key(KeyCode::Enter));
+    assert!(render_text(&app, 120, 40).contains("m5.huge is not in the offline table"));
+    let fx = app.update(key(KeyCode::Enter));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::ReadInstanceType { name, .. } if name == "m5.huge")),
+        "{fx:?}"
+    );
+    assert_eq!(
+        app.draft()
+            .unwrap()
+            .node_group
+            .as_ref()
+            .unwrap()
+            .instance_type,
+        "m5.huge"
+    );
+    let mut unknown = eks_private_tui::aws::AwsError::usage("no such type", "");
+    unknown.code = Some("InvalidInstanceType".into());
+    app.update(Action::InstanceTypeRead {
+        region: "eu-west-1".into(),
+        name: "m5.huge".into(),
+        result: Err(unknown),
+    });
     assert!(
         app.flash
             .as_ref()
             .unwrap()
             .text
-            .contains("not in assets/eni-limits.tsv")
+            .contains("m5.huge is not an instance type EC2 lists in eu-west-1")
     );
+    assert!(
+        app.derived
+            .findings
+            .iter()
+            .any(|f| f.id == "N6" && f.subject == "nodeGroup.instanceType"),
+        "N6 names the spec's unknown type"
+    );
+    app.update(ch('e'));
     retype(&mut app, "m5.xlarge");
     app.update(key(KeyCode::Enter));
     let text = render_text(&app, 120, 40);
@@ -2159,7 +2189,25 @@ fn the_custom_networking_step_sets_eniconfigs_groups_and_shows_max_pods() {
         text.contains("58 pods → 44 custom · 110 with prefixes"),
         "{text}"
     );
-    assert_eq!(app.draft().cloned(), before);
+    // EC2's answer replaces the offline figures.
+    app.update(Action::InstanceTypeRead {
+        region: "eu-west-1".into(),
+        name: "m5.xlarge".into(),
+        result: Ok(eks_private_tui::inventory::InstanceType {
+            name: "m5.xlarge".into(),
+            default_vcpus: 4,
+            max_interfaces: 4,
+            ipv4_per_interface: 15,
+            nitro: true,
+        }),
+    });
+    assert!(
+        app.inventory()
+            .unwrap()
+            .instance_types
+            .iter()
+            .any(|t| t.name == "m5.xlarge")
+    );
     insta::assert_snapshot!("custom_120x40", text);
     // Enter saves and previews; the plan carries no ENIConfig (Kubernetes objects are
     // exported, not applied) but no CNI tag either: custom networking wins (N8).

@@ -22,6 +22,8 @@ pub struct DiscoverOptions {
     /// The VPC whose DNS attributes are read next (the one the wizard highlights); the
     /// wizard moves it while the reads run.
     pub first: Focus,
+    /// Instance types to read for max pods (the spec's node group's), in the first round.
+    pub instance_types: Vec<String>,
 }
 
 /// The VPC to read next, shared with whoever moves it (the wizard's cursor).
@@ -61,6 +63,7 @@ impl Default for DiscoverOptions {
             concurrency: 64,
             cluster: None,
             first: Focus::default(),
+            instance_types: vec![],
         }
     }
 }
@@ -88,6 +91,9 @@ struct Lists {
     sgs: Vec<(String, inv::SecurityGroup)>,
     nacls: Vec<(String, inv::NetworkAcl)>,
     peerings: Vec<inv::Peering>,
+    /// The prefix lists the groups' ingress rules name, read after the groups.
+    prefix_lists: Vec<inv::PrefixList>,
+    unread: Vec<inv::Unread>,
 }
 
 /// What discovery has read so far, for the progress reports.
@@ -226,6 +232,29 @@ pub async fn discover_with(
             p!(aws.network_acls(vpc)),
             p!(aws.peerings()),
         )?;
+        // A rule letting a prefix list in (G1) is judged by the list's entries: read the
+        // lists the groups name (a second round, only when some group names one).
+        let mut named: Vec<&str> = sgs
+            .iter()
+            .flat_map(|(_, g)| &g.ingress)
+            .flat_map(|r| &r.prefix_list_ids)
+            .map(String::as_str)
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        let read = futures::future::join_all(
+            named
+                .iter()
+                .map(|id| aws.optionally(inv::Unread::prefix_list(id), || aws.prefix_list(id))),
+        )
+        .await;
+        let (mut prefix_lists, mut unread) = (vec![], vec![]);
+        for r in read {
+            match r {
+                Ok(p) => prefix_lists.push(p),
+                Err(u) => unread.push(u),
+            }
+        }
         let l = Lists {
             dhcp,
             subnets,
@@ -236,6 +265,8 @@ pub async fn discover_with(
             sgs,
             nacls,
             peerings,
+            prefix_lists,
+            unread,
         };
         if let Ok(mut s) = seen.lock() {
             s.lists = Some(l.clone());
@@ -264,6 +295,7 @@ pub async fn discover_with(
         r_assocs,
         bpa,
         operator,
+        types,
     ) = tokio::join!(
         // The heads of the dependent chains go out first: a server that answers in
         // arrival order then starts the second round sooner.
@@ -279,6 +311,11 @@ pub async fn discover_with(
         p!(aws.resolver_rule_associations()),
         aws.block_public_access(),
         aws.operator(),
+        futures::future::join_all(opts.instance_types.iter().map(|n| {
+            aws.optionally(inv::Unread::instance_type(n), move || {
+                aws.instance_types(std::slice::from_ref(n))
+            })
+        })),
     );
 
     // Most telling error first: a region AWS does not know makes every other call fail in
@@ -349,19 +386,23 @@ pub async fn discover_with(
         return Err(e);
     }
     let (clusters, mut unread) = clusters?;
-    let mut inv = assemble(region, opts, vpcs, &dns, Some(lists?), clusters);
+    let lists = lists?;
+    let (prefix_lists, lists_unread) = (lists.prefix_lists.clone(), lists.unread.clone());
+    let mut inv = assemble(region, opts, vpcs, &dns, Some(lists), clusters);
+    // Only the clusters kept (a --vpc filter drops the others).
+    unread.retain(|u| inv.clusters.iter().any(|c| u.is_of_cluster(&c.name)));
+    inv.prefix_lists = prefix_lists;
+    unread.extend(lists_unread);
     match bpa {
         Ok(b) => inv.block_public_access = Some(b),
         Err(u) => unread.extend(u),
     }
-    // Only the clusters kept (a --vpc filter drops the others).
-    unread.retain(|u| {
-        !u.call.starts_with("eks:")
-            || inv
-                .clusters
-                .iter()
-                .any(|c| u.what == inv::Unread::addons_of(&c.name))
-    });
+    for t in types {
+        match t {
+            Ok(t) => inv.instance_types.extend(t),
+            Err(u) => unread.push(u),
+        }
+    }
     inv.unread = unread;
     inv.operator = operator;
     let mut rules = r_rules?;

@@ -486,6 +486,113 @@ impl Aws {
     }
 
     /// All peering connections of the region (few; filtered by the caller).
+    /// The running (and starting) nodes of a cluster: the instances tagged
+    /// `kubernetes.io/cluster/<name>`, as managed and self-managed nodes are. An optional
+    /// read: each page is tried once beyond throttling.
+    pub(super) async fn cluster_nodes(
+        &self,
+        cluster: &str,
+    ) -> Result<Vec<inv::NodeInstance>, AwsError> {
+        let mut out = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .ec2
+                .describe_instances()
+                .filters(
+                    Filter::builder()
+                        .name("tag-key")
+                        .values(format!("kubernetes.io/cluster/{cluster}"))
+                        .build(),
+                )
+                .filters(
+                    Filter::builder()
+                        .name("instance-state-name")
+                        .values("pending")
+                        .values("running")
+                        .build(),
+                )
+                .max_results(PAGE)
+                .set_next_token(token.take())
+                .customize()
+                .config_override(
+                    aws_sdk_ec2::config::Builder::default().retry_config(super::optional::once()),
+                )
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("ec2", "DescribeInstances", e))?;
+            for i in page.reservations().iter().flat_map(|r| r.instances()) {
+                let tags = tags(i.tags());
+                out.push(inv::NodeInstance {
+                    id: s(i.instance_id()),
+                    subnet_id: s(i.subnet_id()),
+                    instance_type: i
+                        .instance_type()
+                        .map(|t| t.as_str().to_string())
+                        .unwrap_or_default(),
+                    security_group_ids: i
+                        .security_groups()
+                        .iter()
+                        .filter_map(|g| g.group_id().map(str::to_string))
+                        .collect(),
+                    node_group: tags.get("eks:nodegroup-name").cloned(),
+                });
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// What instance types offer pods (DescribeInstanceTypes), for the names given; all
+    /// of the region's when `names` is empty. A name EC2 does not know is an error
+    /// (InvalidInstanceType).
+    pub async fn instance_types(
+        &self,
+        names: &[String],
+    ) -> Result<Vec<inv::InstanceType>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeInstanceTypes",
+            self.ec2
+                .describe_instance_types()
+                .set_instance_types((!names.is_empty()).then(|| {
+                    names
+                        .iter()
+                        .map(|n| t::InstanceType::from(n.as_str()))
+                        .collect()
+                }))
+                .max_results(100),
+            instance_types
+        );
+        let mut out: Vec<inv::InstanceType> = items.iter().map(instance_type).collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The CIDRs of a prefix list (GetManagedPrefixListEntries, every page).
+    pub(super) async fn prefix_list(&self, id: &str) -> Result<inv::PrefixList, AwsError> {
+        let items = paged!(
+            self,
+            "GetManagedPrefixListEntries",
+            self.ec2
+                .get_managed_prefix_list_entries()
+                .prefix_list_id(id)
+                .max_results(100),
+            entries
+        );
+        Ok(inv::PrefixList {
+            id: id.to_string(),
+            cidrs: items
+                .iter()
+                .filter_map(|e| e.cidr().map(str::to_string))
+                .collect(),
+        })
+    }
+
     pub(super) async fn peerings(&self) -> Result<Vec<inv::Peering>, AwsError> {
         let items = paged!(
             self,
@@ -626,5 +733,31 @@ fn sg_rule(p: &t::IpPermission) -> inv::SgRule {
             .iter()
             .filter_map(|g| g.prefix_list_id().map(str::to_string))
             .collect(),
+    }
+}
+
+/// The figures max pods is computed from (AWS's max-pods calculator): the default network
+/// card's interfaces (the VPC CNI uses that card only), IPv4 addresses per interface,
+/// default vCPUs, and whether it is a Nitro instance.
+fn instance_type(i: &t::InstanceTypeInfo) -> inv::InstanceType {
+    let net = i.network_info();
+    let card = net.and_then(|n| {
+        let default = n.default_network_card_index().unwrap_or(0);
+        n.network_cards()
+            .iter()
+            .find(|c| c.network_card_index() == Some(default))
+    });
+    let u = |x: Option<i32>| x.unwrap_or(0).max(0) as u32;
+    inv::InstanceType {
+        name: i
+            .instance_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        default_vcpus: u(i.v_cpu_info().and_then(|v| v.default_v_cpus())),
+        max_interfaces: u(card
+            .and_then(|c| c.maximum_network_interfaces())
+            .or(net.and_then(|n| n.maximum_network_interfaces()))),
+        ipv4_per_interface: u(net.and_then(|n| n.ipv4_addresses_per_interface())),
+        nitro: i.hypervisor() == Some(&t::InstanceTypeHypervisor::Nitro),
     }
 }

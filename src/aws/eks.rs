@@ -1,6 +1,7 @@
 //! EKS reads: ListClusters (paginated) then DescribeCluster for each, concurrently, with
 //! each cluster's add-ons (ListAddons, an optional read).
 
+use super::optional::once;
 use super::{Aws, AwsError};
 use crate::inventory as inv;
 use futures::{StreamExt, TryStreamExt};
@@ -98,27 +99,132 @@ impl Aws {
                 .and_then(|a| a.authentication_mode())
                 .map(|m| m.as_str().to_string()),
             addons: None,
+            auto_mode: c
+                .compute_config()
+                .and_then(|x| x.enabled())
+                .unwrap_or(false),
+            remote_pod_networks: c
+                .remote_network_config()
+                .map(|r| {
+                    r.remote_pod_networks()
+                        .iter()
+                        .flat_map(|n| n.cidrs().iter().cloned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            node_groups: None,
+            nodes: None,
         })
     }
 
-    /// DescribeCluster, with the add-ons read alongside (an optional read: when it fails,
-    /// `addons` stays unknown and the second value says why).
+    /// A cluster's managed node groups (ListNodegroups, every page, then DescribeNodegroup
+    /// for each, `concurrency` at a time), sorted by name. Each call is tried once beyond
+    /// throttling (an optional read).
+    pub(super) async fn node_groups(
+        &self,
+        cluster: &str,
+        concurrency: usize,
+    ) -> Result<Vec<inv::NodeGroup>, AwsError> {
+        let mut names = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .eks
+                .list_nodegroups()
+                .cluster_name(cluster)
+                .max_results(100)
+                .set_next_token(token.take())
+                .customize()
+                .config_override(aws_sdk_eks::config::Builder::default().retry_config(once()))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("eks", "ListNodegroups", e))?;
+            names.extend(out.nodegroups().iter().cloned());
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        let mut groups: Vec<inv::NodeGroup> = futures::stream::iter(names)
+            .map(|n| async move { self.node_group(cluster, &n).await })
+            .buffer_unordered(concurrency.max(1))
+            .try_collect()
+            .await?;
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(groups)
+    }
+
+    async fn node_group(&self, cluster: &str, name: &str) -> Result<inv::NodeGroup, AwsError> {
+        let out = self
+            .eks
+            .describe_nodegroup()
+            .cluster_name(cluster)
+            .nodegroup_name(name)
+            .customize()
+            .config_override(aws_sdk_eks::config::Builder::default().retry_config(once()))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("eks", "DescribeNodegroup", e))?;
+        let g = out.nodegroup();
+        Ok(inv::NodeGroup {
+            name: g
+                .and_then(|g| g.nodegroup_name())
+                .unwrap_or(name)
+                .to_string(),
+            status: g
+                .and_then(|g| g.status())
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            subnet_ids: g.map(|g| g.subnets().to_vec()).unwrap_or_default(),
+            ami_type: g
+                .and_then(|g| g.ami_type())
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            instance_types: g.map(|g| g.instance_types().to_vec()).unwrap_or_default(),
+            capacity_type: g
+                .and_then(|g| g.capacity_type())
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
+            launch_template: g
+                .and_then(|g| g.launch_template())
+                .and_then(|l| l.id().or(l.name()))
+                .map(str::to_string),
+            remote_access_security_group: g
+                .and_then(|g| g.resources())
+                .and_then(|r| r.remote_access_security_group())
+                .map(str::to_string),
+        })
+    }
+
+    /// DescribeCluster, with the add-ons, the managed node groups and the running nodes
+    /// read alongside (optional reads: one that fails stays unknown, and the second value
+    /// says why).
     pub(super) async fn described(
         &self,
         name: &str,
-    ) -> Result<(inv::Cluster, Option<inv::Unread>), AwsError> {
-        let (cluster, addons) = tokio::join!(
+    ) -> Result<(inv::Cluster, Vec<inv::Unread>), AwsError> {
+        let (cluster, addons, groups, nodes) = tokio::join!(
             super::patiently(|| self.cluster(name), self.patience),
             self.optionally(inv::Unread::addons_of(name), || self.addons(name)),
+            self.optionally(inv::Unread::node_groups_of(name), || self
+                .node_groups(name, 8)),
+            self.optionally(inv::Unread::nodes_of(name), || self.cluster_nodes(name)),
         );
         let mut cluster = cluster?;
+        let mut unread = vec![];
         match addons {
-            Ok(a) => {
-                cluster.addons = Some(a);
-                Ok((cluster, None))
-            }
-            Err(u) => Ok((cluster, Some(u))),
+            Ok(a) => cluster.addons = Some(a),
+            Err(u) => unread.push(u),
         }
+        match groups {
+            Ok(g) => cluster.node_groups = Some(g),
+            Err(u) => unread.push(u),
+        }
+        match nodes {
+            Ok(n) => cluster.nodes = Some(n),
+            Err(u) => unread.push(u),
+        }
+        Ok((cluster, unread))
     }
 
     /// Every cluster of the region, described `concurrency` at a time. A cluster known
@@ -148,7 +254,7 @@ impl Aws {
             .filter(|n| early.as_ref().is_none_or(|(c, _)| &c.name != n))
             .collect();
         let me = self.clone();
-        let mut described: Vec<(inv::Cluster, Option<inv::Unread>)> = futures::stream::iter(names)
+        let mut described: Vec<(inv::Cluster, Vec<inv::Unread>)> = futures::stream::iter(names)
             .map(move |n| {
                 let aws = me.clone();
                 async move { aws.described(&n).await }
@@ -158,7 +264,7 @@ impl Aws {
             .await?;
         described.extend(early);
         described.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-        let unread = described.iter().filter_map(|(_, u)| u.clone()).collect();
+        let unread = described.iter().flat_map(|(_, u)| u.clone()).collect();
         Ok((described.into_iter().map(|(c, _)| c).collect(), unread))
     }
 }

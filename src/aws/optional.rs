@@ -242,7 +242,7 @@ impl Aws {
 
 /// One attempt: [`Aws::optionally`] waits out throttling itself, and a read that fails
 /// otherwise is not worth the operator's wait.
-fn once() -> RetryConfig {
+pub(super) fn once() -> RetryConfig {
     RetryConfig::disabled()
 }
 
@@ -288,6 +288,19 @@ mod tests {
         })
     }
 
+    /// A cluster with no node group and no running node.
+    fn no_node_groups() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_eks::Client::list_nodegroups).then_output(|| {
+            aws_sdk_eks::operation::list_nodegroups::ListNodegroupsOutput::builder().build()
+        })
+    }
+
+    fn no_nodes() -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_ec2::Client::describe_instances).then_output(|| {
+            aws_sdk_ec2::operation::describe_instances::DescribeInstancesOutput::builder().build()
+        })
+    }
+
     fn error(code: &str, message: &str) -> ErrorMetadata {
         ErrorMetadata::builder().code(code).message(message).build()
     }
@@ -300,11 +313,17 @@ mod tests {
                 "User: arn:aws:iam::123456789012:user/ops is not authorized to perform: eks:ListAddons",
             ))
         });
-        let aws = mocked(&[], &[&describe(), &list], &[]);
+        let aws = mocked(
+            &[&no_nodes()],
+            &[&describe(), &list, &no_node_groups()],
+            &[],
+        );
         let (c, u) = aws.described("prod").await.unwrap();
         assert_eq!(c.name, "prod");
         assert_eq!(c.addons, None, "unknown, not empty");
-        let u = u.expect("said");
+        assert_eq!(c.node_groups, Some(vec![]), "read, and none");
+        assert_eq!(c.nodes, Some(vec![]));
+        let [u] = u.as_slice() else { panic!("{u:?}") };
         assert_eq!(u.call, "eks:ListAddons");
         assert!(u.access_denied, "{u:?}");
         assert_eq!(u.what, "the add-ons of cluster prod");
@@ -325,9 +344,13 @@ mod tests {
             })
             .output(|| ListAddonsOutput::builder().addons("coredns").build())
             .build();
-        let aws = mocked(&[], &[&describe(), &list], &[]);
+        let aws = mocked(
+            &[&no_nodes()],
+            &[&describe(), &list, &no_node_groups()],
+            &[],
+        );
         let (c, u) = aws.described("prod").await.unwrap();
-        assert_eq!(u, None);
+        assert_eq!(u, vec![]);
         assert_eq!(
             c.addons.unwrap(),
             ["coredns", "eks-pod-identity-agent", "vpc-cni"]
@@ -357,10 +380,15 @@ mod tests {
             .http_status(500, Some("<!doctype html><title>500</title>".into()))
             .repeatedly()
             .build();
-        let aws = mocked(&[&options, &exclusions], &[&describe(), &list], &[]);
+        let aws = mocked(
+            &[&options, &exclusions, &no_nodes()],
+            &[&describe(), &list, &no_node_groups()],
+            &[],
+        );
         let (c, u) = aws.described("prod").await.unwrap();
         assert_eq!(c.addons, None);
-        assert!(!u.unwrap().access_denied);
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert!(!u[0].access_denied);
         assert_eq!(list.num_calls(), 1);
         let u = aws.block_public_access().await.unwrap_err();
         assert_eq!(u.len(), 1);

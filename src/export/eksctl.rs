@@ -8,7 +8,7 @@
 //! node group.
 
 use super::{Cannot, File, Format, Source, map, plain, yaml};
-use crate::rules::cni::{EKS_CAP_SMALL, max_pods, max_pods_prefix};
+use crate::rules::cni::{instance_type, max_pods};
 use crate::spec::NodeGroup;
 use serde_yaml::Value;
 
@@ -17,9 +17,10 @@ fn endpoints_ours(src: &Source) -> bool {
     src.spec.endpoints.is_some()
 }
 
-/// Max pods for the node group: the spec's, or from the instance type (rule N6), capped at
-/// EKS's recommendation with prefix delegation. None when the VPC CNI's default is right
-/// (no custom networking).
+/// Max pods for the node group: the spec's, or from the instance type as AWS's calculator
+/// gives it with custom networking (and prefix delegation when the spec turns it on),
+/// capped at 110 or 250 by vCPUs (rule N6). None when the VPC CNI's default is right (no
+/// custom networking).
 fn node_max_pods(src: &Source, ng: &NodeGroup) -> Result<Option<u32>, Cannot> {
     if let Some(n) = ng.max_pods {
         return Ok(Some(n));
@@ -28,16 +29,13 @@ fn node_max_pods(src: &Source, ng: &NodeGroup) -> Result<Option<u32>, Cannot> {
         return Ok(None);
     };
     let t = ng.instance_type.trim();
-    let n = if cn.prefix_delegation {
-        max_pods_prefix(t, true).map(|n| n.min(EKS_CAP_SMALL))
-    } else {
-        max_pods(t, true)
-    };
-    n.map(Some).ok_or_else(|| {
+    let (it, _) = instance_type(src.inv, t).ok_or_else(|| {
         Cannot::Spec(format!(
-            "max pods for instance type {t:?} with custom networking are not known: set nodeGroup.maxPods, or an instance type of assets/eni-limits.tsv"
+            "{t:?} is not an instance type EC2 lists in {}: set nodeGroup.instanceType to one it does (or nodeGroup.maxPods)",
+            src.inv.region
         ))
-    })
+    })?;
+    Ok(Some(max_pods(&it, true, cn.prefix_delegation)))
 }
 
 pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
@@ -269,6 +267,16 @@ mod tests {
         s.custom_networking.as_mut().unwrap().prefix_delegation = true;
         let (_, v) = doc(&s);
         assert_eq!(v["managedNodeGroups"][0]["maxPodsPerNode"], 110);
+        // A type over 30 vCPUs: the calculator's 250 in both modes (not 688, not 110).
+        s.node_group = Some(NodeGroup {
+            instance_type: "m5.16xlarge".into(),
+            ..NodeGroup::default()
+        });
+        let (_, v) = doc(&s);
+        assert_eq!(v["managedNodeGroups"][0]["maxPodsPerNode"], 250);
+        s.custom_networking.as_mut().unwrap().prefix_delegation = false;
+        let (_, v) = doc(&s);
+        assert_eq!(v["managedNodeGroups"][0]["maxPodsPerNode"], 250);
     }
 
     #[test]

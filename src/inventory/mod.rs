@@ -43,6 +43,15 @@ pub struct Inventory {
     /// rules could not check, and why. The rest of the inventory stands.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<Unread>,
+    /// Instance types read for max pods (N6): the spec's node group's, and any the wizard
+    /// was asked about; each read once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instance_types: Vec<InstanceType>,
+    /// The prefix lists the VPCs' security group rules let traffic in from, with their
+    /// entries (GetManagedPrefixListEntries); one that could not be read is left out and
+    /// said in `unread`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<PrefixList>,
     /// Where this tool runs, from the EC2 instance metadata (lock-out guard E4); absent
     /// when the metadata was not asked (AWS_EC2_METADATA_DISABLED, or an inventory file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -445,6 +454,86 @@ pub struct Cluster {
     /// could not be read (see `Inventory::unread`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addons: Option<Vec<String>>,
+    /// EKS Auto Mode (DescribeCluster's `computeConfig.enabled`): EKS runs the nodes and
+    /// their networking, so ENIConfigs and aws-node settings do not apply.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub auto_mode: bool,
+    /// Hybrid nodes: the remote pod networks' CIDRs (empty without hybrid nodes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remote_pod_networks: Vec<String>,
+    /// The managed node groups (ListNodegroups, DescribeNodegroup); absent when they could
+    /// not be read (see `Inventory::unread`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_groups: Option<Vec<NodeGroup>>,
+    /// The cluster's running EC2 nodes, managed and self-managed: the instances tagged
+    /// `kubernetes.io/cluster/<name>` (DescribeInstances); absent when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<NodeInstance>>,
+}
+
+/// A managed node group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeGroup {
+    pub name: String,
+    /// ACTIVE, CREATING, DEGRADED, … as EKS sends it.
+    pub status: String,
+    pub subnet_ids: Vec<String>,
+    /// AL2023_x86_64_STANDARD, BOTTLEROCKET_ARM_64, CUSTOM, …
+    pub ami_type: String,
+    pub instance_types: Vec<String>,
+    /// ON_DEMAND, SPOT or CAPACITY_BLOCK.
+    pub capacity_type: String,
+    /// The launch template's ID or name, when the group has one: its security groups, if it
+    /// names any, replace the cluster security group on the nodes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_template: Option<String>,
+    /// The group EKS made for SSH access, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_access_security_group: Option<String>,
+}
+
+impl NodeGroup {
+    /// Bottlerocket nodes (their AMI type says so).
+    pub fn is_bottlerocket(&self) -> bool {
+        self.ami_type.starts_with("BOTTLEROCKET")
+    }
+}
+
+/// A running EC2 instance that is a node of a cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeInstance {
+    pub id: String,
+    pub subnet_id: String,
+    pub instance_type: String,
+    /// The primary network interface's groups.
+    pub security_group_ids: Vec<String>,
+    /// The managed node group it belongs to (its `eks:nodegroup-name` tag); None for a
+    /// self-managed node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_group: Option<String>,
+}
+
+/// What an instance type offers pods (DescribeInstanceTypes): the input of max pods (N6).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceType {
+    pub name: String,
+    pub default_vcpus: u32,
+    /// Network interfaces of the default network card (the VPC CNI uses that card only).
+    pub max_interfaces: u32,
+    pub ipv4_per_interface: u32,
+    /// A Nitro instance (prefix delegation needs one).
+    pub nitro: bool,
+}
+
+/// A customer-managed prefix list that a security group rule refers to, with its entries.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrefixList {
+    pub id: String,
+    pub cidrs: Vec<String>,
 }
 
 /// VPC Block Public Access (DescribeVpcBlockPublicAccessOptions and ...Exclusions).
@@ -484,6 +573,31 @@ impl Unread {
     /// `what` for a cluster's add-ons.
     pub fn addons_of(cluster: &str) -> String {
         format!("the add-ons of cluster {cluster}")
+    }
+    /// `what` for a cluster's managed node groups.
+    pub fn node_groups_of(cluster: &str) -> String {
+        format!("the managed node groups of cluster {cluster}")
+    }
+    /// `what` for a cluster's running nodes.
+    pub fn nodes_of(cluster: &str) -> String {
+        format!("the running nodes of cluster {cluster}")
+    }
+    /// Whether this is one of the reads made for cluster `name`.
+    pub fn is_of_cluster(&self, name: &str) -> bool {
+        [
+            Self::addons_of(name),
+            Self::node_groups_of(name),
+            Self::nodes_of(name),
+        ]
+        .contains(&self.what)
+    }
+    /// `what` for the entries of a prefix list.
+    pub fn prefix_list(id: &str) -> String {
+        format!("the entries of prefix list {id}")
+    }
+    /// `what` for an instance type.
+    pub fn instance_type(name: &str) -> String {
+        format!("instance type {name}")
     }
     /// `what` for a VPC's private hosted zones.
     pub fn hosted_zones_of(vpc: &str) -> String {
@@ -649,27 +763,86 @@ pub fn name_tag(tags: &Tags) -> String {
     tags.get("Name").cloned().unwrap_or_default()
 }
 
+/// Who sends from one address range: the range, and the security groups every sender in
+/// it carries (empty when not known: only a CIDR or prefix-list rule admits them then).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sender {
+    /// What they are, for findings: "node subnet subnet-1 (10.0.1.0/24)".
+    pub what: String,
+    pub cidr: String,
+    pub groups: Vec<String>,
+}
+
+impl SgRule {
+    fn opens_tcp(&self, port: i32) -> bool {
+        self.protocol == "-1"
+            || (self.protocol == "tcp"
+                && self.from_port.unwrap_or(0) <= port
+                && self.to_port.unwrap_or(65535) >= port)
+    }
+}
+
+/// Whether one of `cidrs` holds all of `net`.
+fn covers(cidrs: &[String], net: &ipnet::Ipv4Net) -> bool {
+    cidrs
+        .iter()
+        .any(|x| x.parse::<ipnet::Ipv4Net>().is_ok_and(|x| x.contains(net)))
+}
+
 impl SecurityGroup {
     /// Whether an ingress rule lets tcp `port` in from all of `cidr`: a rule for all
     /// protocols counts, and so does a wider CIDR. An unparsable `cidr` is not covered.
+    /// Rules naming groups or prefix lists are not read here: see [`Self::admits_tcp`].
     pub fn allows_tcp_from(&self, port: i32, cidr: &str) -> bool {
         let Ok(net) = cidr.parse::<ipnet::Ipv4Net>() else {
             return false;
         };
-        self.ingress.iter().any(|r| {
-            let port_ok = r.protocol == "-1"
-                || (r.protocol == "tcp"
-                    && r.from_port.unwrap_or(0) <= port
-                    && r.to_port.unwrap_or(65535) >= port);
-            port_ok
-                && r.cidrs
-                    .iter()
-                    .any(|x| x.parse::<ipnet::Ipv4Net>().is_ok_and(|x| x.contains(&net)))
+        self.ingress
+            .iter()
+            .any(|r| r.opens_tcp(port) && covers(&r.cidrs, &net))
+    }
+
+    /// Whether an ingress rule lets tcp `port` in from every sender of `from`: a CIDR
+    /// covering its range, a rule naming a group they all carry (the cluster security
+    /// group on managed nodes, a node group's own), or a prefix list whose entries cover
+    /// the range (a list not read admits nothing).
+    pub fn admits_tcp(&self, port: i32, from: &Sender, prefix_lists: &[PrefixList]) -> bool {
+        let Ok(net) = from.cidr.parse::<ipnet::Ipv4Net>() else {
+            return false;
+        };
+        self.ingress.iter().filter(|r| r.opens_tcp(port)).any(|r| {
+            covers(&r.cidrs, &net)
+                || r.group_ids.iter().any(|g| from.groups.contains(g))
+                || r.prefix_list_ids.iter().any(|id| {
+                    prefix_lists
+                        .iter()
+                        .any(|p| &p.id == id && covers(&p.cidrs, &net))
+                })
         })
     }
 }
 
 impl Cluster {
+    /// Where the cluster's nodes run: each managed node group's subnets, then the running
+    /// nodes' that no node group names (self-managed nodes), as `(who, subnet)` in that
+    /// order, each subnet once. Empty when nothing was read or no node exists.
+    pub fn node_subnets(&self) -> Vec<(String, &str)> {
+        let mut out: Vec<(String, &str)> = vec![];
+        for g in self.node_groups.iter().flatten() {
+            for s in &g.subnet_ids {
+                if !out.iter().any(|(_, x)| x == s) {
+                    out.push((format!("node group {}", g.name), s));
+                }
+            }
+        }
+        for n in self.nodes.iter().flatten() {
+            if !n.subnet_id.is_empty() && !out.iter().any(|(_, x)| *x == n.subnet_id) {
+                out.push((format!("node {}", n.id), &n.subnet_id));
+            }
+        }
+        out
+    }
+
     /// The group that takes the rules letting clients reach the private endpoint (E3):
     /// the cluster security group, else the first of its additional groups (both are on
     /// the control plane's network interfaces); None when it has neither.

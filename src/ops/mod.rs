@@ -99,6 +99,10 @@ pub async fn read_account_with(
         concurrency,
         cluster: spec.and_then(|s| s.cluster_name.clone()),
         first,
+        instance_types: spec
+            .and_then(|s| s.node_group.as_ref())
+            .map(|g| vec![g.instance_type.trim().to_string()])
+            .unwrap_or_default(),
     };
     // Boxed: discovery's state machine (a join of ten reads, each a nested join) is deep
     // enough that every caller's future would overflow the compiler's layout depth.

@@ -1,47 +1,83 @@
 //! N rules: VPC CNI custom networking (spec.customNetworking).
 
 use super::{Context, Finding, Id, rule};
+use crate::inventory::{InstanceType, Inventory};
 use crate::spec::{LABEL_ZONE, LABEL_ZONE_ID};
 
-/// ENIs and IPv4 addresses per ENI for the instance types of assets/eni-limits.tsv.
-pub fn eni_limits() -> Vec<(&'static str, u32, u32)> {
-    include_str!("../../assets/eni-limits.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut it = l.split('\t');
-            Some((
-                it.next()?,
-                it.next()?.parse().ok()?,
-                it.next()?.parse().ok()?,
-            ))
-        })
-        .collect()
+/// The offline table of instance types (assets/instance-types.tsv: EC2's figures as moto
+/// records them), for when DescribeInstanceTypes cannot be asked.
+pub fn offline_types() -> &'static [InstanceType] {
+    static TYPES: std::sync::OnceLock<Vec<InstanceType>> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| {
+        include_str!("../../assets/instance-types.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut it = l.split('\t');
+                Some(InstanceType {
+                    name: it.next()?.to_string(),
+                    default_vcpus: it.next()?.parse().ok()?,
+                    max_interfaces: it.next()?.parse().ok()?,
+                    ipv4_per_interface: it.next()?.parse().ok()?,
+                    nitro: it.next()? == "1",
+                })
+            })
+            .collect()
+    })
 }
 
-/// Pods a node of `instance_type` holds with the VPC CNI in secondary-IP mode:
-/// ENIs × (IPv4 per ENI − 1) + 2; with custom networking the primary ENI carries no pods:
-/// (ENIs − 1) × (IPv4 per ENI − 1) + 2 (rule N6).
-pub fn max_pods(instance_type: &str, custom_networking: bool) -> Option<u32> {
-    let (_, enis, ips) = eni_limits()
-        .into_iter()
-        .find(|(t, _, _)| *t == instance_type)?;
-    let usable = if custom_networking { enis - 1 } else { enis };
-    Some(usable * (ips - 1) + 2)
+/// Where an instance type's figures came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeSource {
+    /// DescribeInstanceTypes in this region.
+    Ec2,
+    /// assets/instance-types.tsv.
+    Offline,
 }
 
-/// Pods a node holds with prefix delegation: every address slot of an ENI carries a /28
-/// (16 addresses) instead of one (N6), before EKS's recommended cap.
-pub fn max_pods_prefix(instance_type: &str, custom_networking: bool) -> Option<u32> {
-    let (_, enis, ips) = eni_limits()
-        .into_iter()
-        .find(|(t, _, _)| *t == instance_type)?;
-    let usable = if custom_networking { enis - 1 } else { enis };
-    Some(usable * (ips - 1) * 16 + 2)
+/// The figures of instance type `name`: as EC2 answered in this region, else the offline
+/// table's; None for a type neither knows.
+pub fn instance_type(inv: &Inventory, name: &str) -> Option<(InstanceType, TypeSource)> {
+    let name = name.trim();
+    if let Some(t) = inv.instance_types.iter().find(|t| t.name == name) {
+        return Some((t.clone(), TypeSource::Ec2));
+    }
+    offline_types()
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| (t.clone(), TypeSource::Offline))
 }
 
-/// EKS's max-pods calculator never recommends more than this for instances under 30 vCPUs,
-/// nor more than [`EKS_CAP_LARGE`] for larger ones (N6).
+/// Pods a node can hold, as AWS's max-pods calculator computes it before its cap
+/// (`--show-max-allowed`): the default network card's interfaces, one fewer with custom
+/// networking (the primary interface carries no pods); each interface's IPv4 slots but
+/// the first, each one address, or a /28 (16) with prefix delegation on a Nitro instance;
+/// plus 2 (the host-network pods).
+pub fn max_pods_allowed(t: &InstanceType, custom_networking: bool, prefixes: bool) -> u32 {
+    let interfaces = t
+        .max_interfaces
+        .saturating_sub(u32::from(custom_networking));
+    let per_slot = if prefixes && t.nitro { 16 } else { 1 };
+    interfaces * t.ipv4_per_interface.saturating_sub(1) * per_slot + 2
+}
+
+/// The calculator's ceiling: 110 pods for 30 vCPUs or fewer, else 250 (N6).
+pub fn pod_ceiling(t: &InstanceType) -> u32 {
+    if t.default_vcpus > 30 {
+        EKS_CAP_LARGE
+    } else {
+        EKS_CAP_SMALL
+    }
+}
+
+/// Max pods as AWS's calculator recommends it, in every mode: the allowed figure under
+/// the ceiling for the type's vCPUs.
+pub fn max_pods(t: &InstanceType, custom_networking: bool, prefixes: bool) -> u32 {
+    max_pods_allowed(t, custom_networking, prefixes).min(pod_ceiling(t))
+}
+
+/// EKS's max-pods calculator never recommends more than this for instances of 30 vCPUs or
+/// fewer, nor more than [`EKS_CAP_LARGE`] for larger ones (N6).
 pub const EKS_CAP_SMALL: u32 = 110;
 pub const EKS_CAP_LARGE: u32 = 250;
 
@@ -208,20 +244,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "existing nodes keep their pod addresses: after aws-node and the ENIConfigs, cordon, drain and replace them",
         ));
     }
-    let examples: Vec<String> = ["t3.large", "m5.large", "m5.xlarge", "m5.4xlarge"]
-        .iter()
-        .filter_map(|t| {
-            Some(format!(
-                "{t} {} → {}",
-                max_pods(t, false)?,
-                max_pods(t, true)?
-            ))
-        })
-        .collect();
-    out.push(rule(Id::N6).at(
-        "customNetworking",
-        format!("max pods per node drop: {}", examples.join(", ")),
-    ));
+    out.push(n6(ctx.inv, spec, cn));
     let cni_tagged = v
         .subnets
         .iter()
@@ -234,11 +257,58 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// N6: what custom networking does to max pods, for the spec's node group's instance type
+/// (or a few usual ones), as the calculator says.
+fn n6(inv: &Inventory, spec: &crate::spec::Spec, cn: &crate::spec::CustomNetworking) -> Finding {
+    let prefixes = cn.prefix_delegation;
+    let said = |t: &InstanceType| {
+        format!(
+            "{} {} → {}{}",
+            t.name,
+            max_pods(t, false, prefixes),
+            max_pods(t, true, prefixes),
+            if prefixes { " (prefix delegation)" } else { "" }
+        )
+    };
+    if let Some(ng) = &spec.node_group {
+        let name = ng.instance_type.trim();
+        return match instance_type(inv, name) {
+            Some((t, source)) => rule(Id::N6).at(
+                "nodeGroup.instanceType",
+                format!(
+                    "max pods per node with custom networking: {}, as AWS's calculator caps it ({}{})",
+                    said(&t),
+                    if t.default_vcpus > 30 { "250 above 30 vCPUs" } else { "110 at 30 vCPUs or fewer" },
+                    match source {
+                        TypeSource::Ec2 => "; figures from DescribeInstanceTypes",
+                        TypeSource::Offline => "; figures from the offline table, DescribeInstanceTypes did not answer",
+                    }
+                ),
+            ),
+            None => rule(Id::N6)
+                .at(
+                    "nodeGroup.instanceType",
+                    format!("{name:?} is not an instance type EC2 lists in {}", inv.region),
+                )
+                .severity(super::Severity::Error)
+                .fix("name an instance type the region offers (aws ec2 describe-instance-types --instance-types TYPE)"),
+        };
+    }
+    let examples: Vec<String> = ["t3.large", "m6i.large", "m7i.xlarge", "m7g.4xlarge"]
+        .iter()
+        .filter_map(|n| instance_type(inv, n))
+        .map(|(t, _)| said(&t))
+        .collect();
+    rule(Id::N6).at(
+        "customNetworking",
+        format!("max pods per node drop: {}", examples.join(", ")),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::Severity;
     use super::super::testkit::*;
-    use super::max_pods;
     use crate::spec::{CustomNetworking, SecondaryCidr};
 
     fn with(label: &str, sgs: &[&str], secondary: bool) -> crate::spec::Spec {
@@ -261,28 +331,135 @@ mod tests {
         s
     }
 
+    /// AWS's published max pods (secondary-IP mode, before the calculator's cap):
+    /// misc/eni-max-pods.txt of aws/amazon-vpc-cni-k8s v1.23.1 (commit b521883, 2026-08-20,
+    /// Apache-2.0), generated there from DescribeInstanceTypes.
+    const PUBLISHED: &[(&str, u32)] = &[
+        ("c6gn.16xlarge", 737),
+        ("c7g.16xlarge", 737),
+        ("c7g.large", 29),
+        ("c7i.2xlarge", 58),
+        ("g5.xlarge", 58),
+        ("g6.xlarge", 58),
+        ("hpc7g.16xlarge", 198),
+        ("inf2.xlarge", 58),
+        ("m5.16xlarge", 737),
+        ("m6i.32xlarge", 737),
+        ("m6i.large", 29),
+        ("m6i.xlarge", 58),
+        ("m7g.4xlarge", 234),
+        ("m7i.48xlarge", 737),
+        ("m7i.large", 29),
+        ("m8g.48xlarge", 737),
+        ("m8g.large", 29),
+        ("p4d.24xlarge", 737),
+        ("p5.48xlarge", 100),
+        ("r7i.large", 29),
+        ("r8g.24xlarge", 737),
+        ("r8g.large", 29),
+        ("t3.medium", 17),
+        ("t4g.medium", 17),
+        ("t4g.nano", 4),
+        ("trn1.2xlarge", 58),
+        ("trn1.32xlarge", 247),
+        ("x2idn.32xlarge", 737),
+    ];
+
+    fn offline(name: &str) -> crate::inventory::InstanceType {
+        super::offline_types()
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("{name} not in the offline table"))
+            .clone()
+    }
+
     #[test]
-    fn n6_max_pods_formula_and_table() {
-        // The published values (ENIs x (IPv4 - 1) + 2) and the custom-networking ones.
-        for (t, plain, custom) in [
-            ("t3.medium", 17, 12),
-            ("t3.large", 35, 24),
-            ("m5.large", 29, 20),
-            ("m5.xlarge", 58, 44),
-            ("m5.4xlarge", 234, 205),
-            ("m5.16xlarge", 737, 688),
-            ("c5.large", 29, 20),
-        ] {
-            assert_eq!(max_pods(t, false), Some(plain), "{t}");
-            assert_eq!(max_pods(t, true), Some(custom), "{t}");
+    fn n6_max_pods_match_aws_s_published_figures() {
+        for (name, published) in PUBLISHED {
+            let t = offline(name);
+            assert_eq!(
+                super::max_pods_allowed(&t, false, false),
+                *published,
+                "{name}"
+            );
         }
-        assert_eq!(max_pods("x9.huge", false), None);
+        // Multi-card types count the default card only.
+        assert_eq!(offline("p5.48xlarge").max_interfaces, 2);
+        assert!(super::offline_types().len() > 1000);
+    }
+
+    #[test]
+    fn n6_the_calculator_caps_every_mode() {
+        use super::{max_pods, max_pods_allowed};
+        let m5 = offline("m5.16xlarge");
+        // Custom networking without prefixes: 14 x 49 + 2 = 688 allowed, 250 above 30 vCPUs.
+        assert_eq!(max_pods_allowed(&m5, true, false), 688);
+        assert_eq!(max_pods(&m5, true, false), 250);
+        // With prefixes: 250 too for a large type (not 110).
+        assert_eq!(max_pods(&m5, true, true), 250);
+        let t3 = offline("t3.large");
+        assert_eq!(max_pods(&t3, false, false), 35);
+        assert_eq!(max_pods(&t3, true, false), 24);
+        assert_eq!(max_pods_allowed(&t3, true, true), 354);
+        assert_eq!(max_pods(&t3, true, true), 110);
+        let m5l = offline("m5.large");
+        assert_eq!(max_pods_allowed(&m5l, false, true), 434);
+        assert_eq!(max_pods_allowed(&m5l, true, true), 290);
+        // Prefix delegation needs a Nitro instance.
+        let xen = super::offline_types()
+            .iter()
+            .find(|t| !t.nitro && t.max_interfaces > 1)
+            .expect("a Xen type");
+        assert_eq!(
+            max_pods_allowed(xen, false, true),
+            max_pods_allowed(xen, false, false)
+        );
+    }
+
+    #[test]
+    fn n6_names_the_spec_s_type_and_where_its_figures_came_from() {
+        let mut s = with(crate::spec::LABEL_ZONE, &[], true);
         assert!(has(
             &inventory(),
-            &with(crate::spec::LABEL_ZONE, &[], true),
+            &s,
             "N6",
             Severity::Info,
-            "m5.large 29 → 20"
+            "m6i.large 29 → 20"
+        ));
+        s.node_group = Some(crate::spec::NodeGroup {
+            instance_type: "m7i.48xlarge".into(),
+            ..Default::default()
+        });
+        assert!(has(
+            &inventory(),
+            &s,
+            "N6",
+            Severity::Info,
+            "m7i.48xlarge 250 → 250, as AWS's calculator caps it (250 above 30 vCPUs; figures from the offline table"
+        ));
+        let mut inv = inventory();
+        inv.instance_types.push(crate::inventory::InstanceType {
+            name: "m7i.48xlarge".into(),
+            default_vcpus: 192,
+            max_interfaces: 2,
+            ipv4_per_interface: 10,
+            nitro: true,
+        });
+        assert!(has(&inv, &s, "N6", Severity::Info, "m7i.48xlarge 20 → 11"));
+        assert!(has(
+            &inv,
+            &s,
+            "N6",
+            Severity::Info,
+            "figures from DescribeInstanceTypes"
+        ));
+        s.node_group.as_mut().unwrap().instance_type = "x9.huge".into();
+        assert!(has(
+            &inventory(),
+            &s,
+            "N6",
+            Severity::Error,
+            "\"x9.huge\" is not an instance type EC2 lists"
         ));
     }
 
@@ -301,11 +478,6 @@ mod tests {
         assert!(super::version_at_least("1.31-eks-abc", 1, 30));
         assert!(!super::version_at_least("1.9", 1, 30));
         assert!(!super::version_at_least("", 1, 30));
-        // m5.large: 3 ENIs x (10 - 1) slots of 16, plus 2; one ENI fewer with custom
-        // networking.
-        assert_eq!(super::max_pods_prefix("m5.large", false), Some(434));
-        assert_eq!(super::max_pods_prefix("m5.large", true), Some(290));
-        assert_eq!(super::max_pods_prefix("x9.huge", true), None);
         assert_eq!(
             super::eni_config_name(&inv, "eu-west-1a", crate::spec::LABEL_ZONE_ID),
             "euw1-az3"

@@ -62,20 +62,22 @@ pub fn s3_policy_allows_ecr_layers(policy: &str, region: &str) -> bool {
 }
 
 /// Where an existing interface endpoint falls short of nodes and pods: the node AZs the
-/// service supports that hold no subnet of the endpoint (`(az, node subnet)`), and the node
-/// or pod CIDRs none of its groups lets in on tcp/443. `None` for the CIDRs when its groups
-/// are of another VPC or were not read (nothing to judge by).
+/// service supports that hold no subnet of the endpoint (`(az, node subnet)`), and the
+/// senders (node subnets, pod ranges) none of its groups lets in on tcp/443, by CIDR, by a
+/// group they carry or by a prefix list. `None` for the senders when its groups are of
+/// another VPC or were not read (nothing to judge by).
 pub(super) struct Gaps<'a> {
     pub missing_azs: Vec<(&'a str, &'a str)>,
     pub shut: Option<Vec<String>>,
 }
 
 pub(super) fn endpoint_gaps<'a>(
+    inv: &crate::inventory::Inventory,
     v: &crate::inventory::Vpc,
     e: &crate::inventory::Endpoint,
     service: Option<&crate::inventory::EndpointService>,
     nodes: &[(&'a str, &'a str)],
-    cidrs: &[String],
+    senders: &[crate::inventory::Sender],
 ) -> Gaps<'a> {
     let covered: Vec<&str> = e
         .subnet_ids
@@ -99,10 +101,14 @@ pub(super) fn endpoint_gaps<'a>(
         .filter(|g| e.security_group_ids.contains(&g.id))
         .collect();
     let shut = (!groups.is_empty()).then(|| {
-        cidrs
+        senders
             .iter()
-            .filter(|c| !groups.iter().any(|g| g.allows_tcp_from(443, c)))
-            .cloned()
+            .filter(|s| {
+                !groups
+                    .iter()
+                    .any(|g| g.admits_tcp(443, s, &inv.prefix_lists))
+            })
+            .map(|s| s.cidr.clone())
             .collect()
     });
     Gaps { missing_azs, shut }
@@ -174,16 +180,8 @@ fn check_adopted(
         .iter()
         .map(|(az, id)| (az.as_str(), id.as_str()))
         .collect();
-    let mut cidrs: Vec<String> = spec
-        .node_subnets
-        .values()
-        .filter_map(|id| v.subnet(id))
-        .map(|s| s.cidr.clone())
-        .collect();
-    if let Some(sec) = &spec.secondary_cidr {
-        cidrs.extend(sec.pod_subnets.values().cloned());
-    }
-    let gaps = endpoint_gaps(v, e, service, &nodes, &cidrs);
+    let senders = super::senders::of_spec(spec, v, ctx.cluster);
+    let gaps = endpoint_gaps(ctx.inv, v, e, service, &nodes, &senders);
     if !gaps.missing_azs.is_empty() {
         out.push(p2_missing_azs(e, "the adopted", &gaps.missing_azs));
     }
@@ -298,6 +296,22 @@ fn check_existing(ctx: &Context, out: &mut Vec<Finding>) {
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     check_existing(ctx, out);
+    // A group rule naming a prefix list whose entries could not be read admits nothing.
+    if ctx.vpc.is_some() {
+        for u in ctx
+            .inv
+            .unread
+            .iter()
+            .filter(|u| u.call == "ec2:GetManagedPrefixListEntries")
+        {
+            out.push(super::unread_finding(
+                Id::G1,
+                &u.what,
+                u,
+                "the senders the rules naming it let in",
+            ));
+        }
+    }
     let (Some(v), Some(spec)) = (ctx.vpc, ctx.spec) else {
         return;
     };
@@ -487,9 +501,13 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 if let Some(sec) = &spec.secondary_cidr {
                     cidrs.push(sec.cidr.clone());
                 }
+                // A rule naming a group every node (or pod) inside the CIDR carries lets
+                // them in as well as a CIDR rule.
+                let senders = super::senders::of_spec(spec, v, ctx.cluster);
                 for c in cidrs {
                     let Ok(net) = parse_v4(&c) else { continue };
-                    let covered = g.allows_tcp_from(443, &net.to_string());
+                    let covered =
+                        super::senders::admits_range(ctx.inv, g, 443, &net.to_string(), &senders);
                     if !covered {
                         out.push(rule(Id::G1).at(
                             "endpoints.securityGroup.id",
@@ -913,5 +931,72 @@ mod tests {
                 .any(|(i, _, _, m)| *i == "G2" && m.contains("0.0.0.0/0")),
             "{f:#?}"
         );
+    }
+
+    /// Issue 25 (G1): an existing group that lets tcp/443 in from the cluster security
+    /// group admits the managed nodes and the pods that carry it: no finding for the VPC
+    /// CIDR holding them, and no CIDR rule in the plan. The pods of a secondary CIDR with
+    /// ENIConfig groups of their own are not admitted by it.
+    #[test]
+    fn g1_a_rule_naming_the_nodes_group_needs_no_cidr_rule() {
+        let mut inv = inv();
+        let g = vpc_mut(&mut inv).security_groups.last_mut().unwrap();
+        g.ingress[0].cidrs.clear();
+        g.ingress[0].group_ids = vec!["sg-cluster".into()];
+        let mut s = with(BASE, Some("sg-ep"), None);
+        let f = found(&inv, &s);
+        assert!(!f.iter().any(|(i, ..)| *i == "G1"), "{f:#?}");
+        let plan = crate::plan::plan(&s, &inv);
+        assert!(
+            !plan
+                .actions
+                .iter()
+                .any(|a| a.address.starts_with("security_group_rule.endpoints_443")),
+            "{plan:#?}"
+        );
+        // Pods with their own groups (custom networking) are not let in by it.
+        vpc_mut(&mut inv)
+            .security_groups
+            .push(crate::inventory::SecurityGroup {
+                id: "sg-pods".into(),
+                ..Default::default()
+            });
+        s.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: Default::default(),
+        });
+        s.custom_networking = Some(crate::spec::CustomNetworking {
+            eni_config_label: crate::spec::LABEL_ZONE.into(),
+            security_group_ids: vec!["sg-pods".into()],
+            prefix_delegation: false,
+        });
+        let f = found(&inv, &s);
+        assert!(
+            f.iter()
+                .any(|(i, _, _, m)| *i == "G1" && m.contains("100.64.0.0/16")),
+            "{f:#?}"
+        );
+        assert!(
+            !f.iter()
+                .any(|(i, _, _, m)| *i == "G1" && m.contains("10.0.0.0/16"))
+        );
+        let plan = crate::plan::plan(&s, &inv);
+        let rules: Vec<&str> = plan
+            .actions
+            .iter()
+            .map(|a| a.address.as_str())
+            .filter(|a| a.starts_with("security_group_rule.endpoints_443"))
+            .collect();
+        assert_eq!(
+            rules,
+            ["security_group_rule.endpoints_443[\"100.64.0.0/16\"]"]
+        );
+        // The same pods carrying the cluster group (no ENIConfig groups) are let in.
+        s.custom_networking
+            .as_mut()
+            .unwrap()
+            .security_group_ids
+            .clear();
+        assert!(!found(&inv, &s).iter().any(|(i, ..)| *i == "G1"));
     }
 }

@@ -19,6 +19,7 @@ pub mod nacl;
 pub mod names;
 mod readiness;
 pub mod secondary;
+pub mod senders;
 mod subnets;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -210,7 +211,9 @@ pub struct NodeSubnet<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// The spec's node subnets, or without a spec the cluster's subnets.
+    /// The spec's node subnets; without a spec, where the cluster's nodes run (its managed
+    /// node groups' subnets and its running nodes'), else, when no node is known, the
+    /// cluster's own subnets.
     pub fn node_subnets(&self) -> Vec<NodeSubnet<'a>> {
         match (self.spec, self.cluster) {
             (Some(s), _) => s
@@ -222,17 +225,38 @@ impl<'a> Context<'a> {
                     id: id.as_str(),
                 })
                 .collect(),
-            (None, Some(c)) => c
-                .subnet_ids
-                .iter()
-                .map(|id| NodeSubnet {
-                    field: format!("cluster {} subnet {id}", c.name),
-                    declared_az: None,
-                    id: id.as_str(),
-                })
-                .collect(),
+            (None, Some(c)) => {
+                let nodes = c.node_subnets();
+                if nodes.is_empty() {
+                    return self.cluster_subnets();
+                }
+                nodes
+                    .into_iter()
+                    .map(|(who, id)| NodeSubnet {
+                        field: format!("{who} subnet {id}"),
+                        declared_az: None,
+                        id,
+                    })
+                    .collect()
+            }
             (None, None) => vec![],
         }
+    }
+
+    /// The cluster's own subnets (where EKS puts the control plane's interfaces).
+    pub fn cluster_subnets(&self) -> Vec<NodeSubnet<'a>> {
+        self.cluster
+            .map(|c| {
+                c.subnet_ids
+                    .iter()
+                    .map(|id| NodeSubnet {
+                        field: format!("cluster {} subnet {id}", c.name),
+                        declared_az: None,
+                        id: id.as_str(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 

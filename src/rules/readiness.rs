@@ -29,6 +29,23 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let mut found: Vec<Finding> = vec![];
+    // Where the nodes run is read (node groups, running nodes); what could not be read
+    // leaves the cluster's own subnets standing in for them: said.
+    if ctx.spec.is_none() {
+        for what in [
+            crate::inventory::Unread::node_groups_of(&c.name),
+            crate::inventory::Unread::nodes_of(&c.name),
+        ] {
+            if let Some(u) = ctx.inv.unread.iter().find(|u| u.what == what) {
+                found.push(super::unread_finding(
+                    Id::R1,
+                    &format!("cluster {}", c.name),
+                    u,
+                    "the subnets and groups of those nodes",
+                ));
+            }
+        }
+    }
     if endpoints_open {
         endpoints(ctx, v, &node_subnets, when, &mut found);
     }
@@ -120,8 +137,20 @@ fn endpoints(
         .iter()
         .map(|s| (s.az.as_str(), s.id.as_str()))
         .collect();
-    let mut cidrs: Vec<String> = nodes.iter().map(|s| s.cidr.clone()).collect();
-    cidrs.extend(v.active_cidrs().skip(1).map(str::to_string));
+    let mut senders: Vec<crate::inventory::Sender> = nodes
+        .iter()
+        .map(|s| crate::inventory::Sender {
+            what: format!("node subnet {} ({})", s.id, s.cidr),
+            cidr: s.cidr.clone(),
+            groups: super::senders::node_groups(ctx.cluster, &s.id),
+        })
+        .collect();
+    // Pods there: which groups the ENIConfigs give them is not known without a spec.
+    senders.extend(v.active_cidrs().skip(1).map(|c| crate::inventory::Sender {
+        what: format!("pods ({c})"),
+        cidr: c.to_string(),
+        groups: vec![],
+    }));
     for e in v
         .endpoints
         .iter()
@@ -132,7 +161,7 @@ fn endpoints(
             .endpoint_services
             .iter()
             .find(|x| x.service == e.service);
-        let gaps = endpoint_gaps(v, e, service, &by_az, &cidrs);
+        let gaps = endpoint_gaps(inv, v, e, service, &by_az, &senders);
         if !gaps.missing_azs.is_empty() {
             out.push(p2_missing_azs(e, "the endpoint", &gaps.missing_azs));
         }
@@ -367,6 +396,118 @@ mod tests {
         assert_eq!(
             find(&f, "P7", "no ec2 interface endpoint").unwrap().breaks,
             Some(Breaks::Today)
+        );
+    }
+
+    /// Issue 25 (G1): an endpoint whose group lets tcp/443 in from the cluster security
+    /// group, which managed nodes carry, admits them: it works, nothing breaks. So does a
+    /// prefix list holding the nodes' range. A launch template that may name other groups
+    /// leaves only what a CIDR or list rule admits.
+    #[test]
+    fn g1_a_group_or_prefix_list_rule_admits_the_nodes() {
+        let mut inv = inventory();
+        inv.clusters[0].node_groups = Some(vec![crate::inventory::NodeGroup {
+            name: "ng".into(),
+            subnet_ids: vec!["subnet-priv-a".into(), "subnet-priv-b".into()],
+            ..Default::default()
+        }]);
+        let v = vpc_mut(&mut inv);
+        v.security_groups.push(SecurityGroup {
+            id: "sg-ep".into(),
+            name: "endpoints".into(),
+            ingress: vec![SgRule {
+                protocol: "tcp".into(),
+                from_port: Some(443),
+                to_port: Some(443),
+                group_ids: vec!["sg-cluster".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        v.endpoints = vec![Endpoint {
+            id: "vpce-dkr".into(),
+            service: "ecr.dkr".into(),
+            kind: "Interface".into(),
+            state: EndpointState::Available,
+            subnet_ids: vec!["subnet-priv-a".into(), "subnet-priv-b".into()],
+            security_group_ids: vec!["sg-ep".into()],
+            private_dns: true,
+            ..Default::default()
+        }];
+        let f = audit(&inv);
+        assert!(find(&f, "G1", "vpce-dkr").is_none(), "{f:#?}");
+        // Behind a launch template the nodes' groups are not known: shut out.
+        inv.clusters[0].node_groups.as_mut().unwrap()[0].launch_template = Some("lt-1".into());
+        let g1 = find(&audit(&inv), "G1", "vpce-dkr").cloned().expect("G1");
+        assert_eq!(g1.breaks, Some(Breaks::Today));
+        // A prefix list with the VPC's range admits them, once its entries are read.
+        let g = vpc_mut(&mut inv)
+            .security_groups
+            .iter_mut()
+            .find(|g| g.id == "sg-ep")
+            .unwrap();
+        g.ingress[0].group_ids.clear();
+        g.ingress[0].prefix_list_ids = vec!["pl-corp".into()];
+        assert!(find(&audit(&inv), "G1", "vpce-dkr").is_some());
+        inv.prefix_lists = vec![crate::inventory::PrefixList {
+            id: "pl-corp".into(),
+            cidrs: vec!["10.0.0.0/16".into()],
+        }];
+        assert!(find(&audit(&inv), "G1", "vpce-dkr").is_none());
+    }
+
+    /// Issue 25 (R1): without a spec the nodes are where the node groups and the running
+    /// nodes are, not the cluster's own (control-plane) subnets; S2 keeps those.
+    #[test]
+    fn r1_judges_the_node_groups_subnets() {
+        let mut inv = inventory();
+        // Control plane in private-a/b; nodes in private-c (its route table lacks the S3
+        // gateway) and a self-managed node in data-a.
+        inv.clusters[0].node_groups = Some(vec![crate::inventory::NodeGroup {
+            name: "workers".into(),
+            subnet_ids: vec!["subnet-priv-c".into()],
+            ..Default::default()
+        }]);
+        inv.clusters[0].nodes = Some(vec![crate::inventory::NodeInstance {
+            id: "i-self".into(),
+            subnet_id: "subnet-data-a".into(),
+            ..Default::default()
+        }]);
+        vpc_mut(&mut inv).endpoints = vec![Endpoint {
+            id: "vpce-s3".into(),
+            service: "s3".into(),
+            kind: "Gateway".into(),
+            state: EndpointState::Available,
+            route_table_ids: vec!["rtb-priv-a".into(), "rtb-priv-b".into()],
+            ..Default::default()
+        }];
+        let f = audit(&inv);
+        let p4 = find(&f, "P4", "vpce-s3").expect("P4");
+        assert!(
+            p4.message.contains("is on 0 of 2 node route tables")
+                && p4.message.contains("rtb-main, rtb-priv-c"),
+            "{p4:?}"
+        );
+        // S4 (main route table) names the self-managed node's subnet by its node.
+        assert!(
+            f.iter()
+                .any(|x| x.id == "S4" && x.subject == "node i-self subnet subnet-data-a"),
+            "{f:#?}"
+        );
+        // S2 on the control plane's subnets, not the nodes'.
+        vpc_mut(&mut inv).subnets[2].az_id = "use1-az3".into();
+        let f = audit(&inv);
+        assert!(
+            f.iter()
+                .any(|x| x.id == "S2" && x.subject == "cluster prod subnet subnet-priv-a"),
+            "{f:#?}"
+        );
+        // Nothing read of the nodes: the cluster's subnets stand in, as before.
+        inv.clusters[0].node_groups = None;
+        inv.clusters[0].nodes = None;
+        assert!(
+            find(&audit(&inv), "P4", "is on 2 of 2").is_none()
+                && find(&audit(&inv), "P4", "vpce-s3").is_none()
         );
     }
 

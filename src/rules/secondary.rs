@@ -37,6 +37,50 @@ pub fn cidr_problems(v: &Vpc, cluster: Option<&Cluster>, new: &Ipv4Net) -> Vec<S
     out
 }
 
+/// C2: what a peering still `pending-acceptance` does to a new CIDR `new` of `v`. Asked by
+/// this VPC, it makes AWS refuse any new CIDR until it is accepted or deleted; offered to
+/// this VPC, a CIDR overlapping the requester's is added, but the peering can then never be
+/// accepted. Each as (problem, fix).
+pub fn pending_peering_problems(v: &Vpc, new: &Ipv4Net) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for p in v
+        .peerings
+        .iter()
+        .filter(|p| p.status == crate::inventory::PeeringStatus::PendingAcceptance)
+    {
+        if p.requester_vpc_id == v.id {
+            out.push((
+                format!(
+                    "{} asked for the peering {} with {}, still pending-acceptance: AWS refuses any new CIDR of {} until it is accepted or deleted",
+                    v.id, p.id, p.accepter_vpc_id, v.id
+                ),
+                format!(
+                    "have {} accepted (aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id {}) or delete it, then plan again",
+                    p.accepter_vpc_id, p.id
+                ),
+            ));
+        } else if p.accepter_vpc_id == v.id
+            && let Some(c) = p
+                .requester_cidrs
+                .iter()
+                .filter_map(|c| parse_v4(c).ok())
+                .find(|c| overlaps(new, c))
+        {
+            out.push((
+                format!(
+                    "{new} overlaps {c} of {}, whose peering {} with {} is pending-acceptance: AWS adds the CIDR, but the peering can then never be accepted",
+                    p.requester_vpc_id, p.id, v.id
+                ),
+                format!(
+                    "choose a secondary CIDR that does not overlap {c}, or settle the peering {} first",
+                    p.id
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// What is wrong with `text` as the pod subnet of `az` inside the secondary CIDR `outer`,
 /// given the pod subnets before it (C4): (problem, fix).
 pub fn pod_subnet_problems(
@@ -175,7 +219,15 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         for p in cidr_problems(v, ctx.cluster, &new) {
             out.push(rule(Id::C1).at("secondaryCidr.cidr", p));
         }
-        // C2
+        // C2: peerings still waiting to be accepted, then the quota.
+        for (problem, fix) in pending_peering_problems(v, &new) {
+            out.push(
+                rule(Id::C2)
+                    .at("secondaryCidr.cidr", problem)
+                    .severity(super::Severity::Error)
+                    .fix(fix),
+            );
+        }
         if existing.len() >= DEFAULT_CIDR_QUOTA {
             out.push(rule(Id::C2).at(
                 "secondaryCidr.cidr",
@@ -420,6 +472,45 @@ mod tests {
         vpc_mut(&mut inv).peerings[0].status = "pending-acceptance".into();
         let f = evaluate(&inv, Some(&s), None, None);
         assert!(!f.iter().any(|f| f.id == "C1"), "{f:#?}");
+    }
+
+    /// Issue 25 (C2): a peering still pending-acceptance. Offered to this VPC (it is the
+    /// accepter), a CIDR overlapping the requester's would make it unacceptable; asked by
+    /// this VPC, AWS refuses any new CIDR. Both errors, before any call.
+    #[test]
+    fn c2_a_pending_peering_refuses_or_is_spoilt_by_a_new_cidr() {
+        let mut inv = inventory();
+        vpc_mut(&mut inv).peerings[0].status = "pending-acceptance".into();
+        let c2 = |inv: &crate::inventory::Inventory, cidr: &str| -> Vec<super::Finding> {
+            evaluate(inv, Some(&spec_with(cidr, &[], false)), None, None)
+                .into_iter()
+                .filter(|f| f.id == "C2")
+                .collect()
+        };
+        // The testkit's peering: vpc-client (10.99.0.0/16) asked vpc-prod.
+        let f = c2(&inv, "10.99.0.0/16");
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, super::super::Severity::Error);
+        assert!(f[0].message.contains("can then never be accepted"), "{f:?}");
+        assert!(
+            c2(&inv, "100.64.0.0/16").is_empty(),
+            "no overlap, no finding"
+        );
+        // This VPC asked: no new CIDR at all.
+        let p = &mut vpc_mut(&mut inv).peerings[0];
+        std::mem::swap(&mut p.requester_vpc_id, &mut p.accepter_vpc_id);
+        std::mem::swap(&mut p.requester_cidrs, &mut p.accepter_cidrs);
+        let f = c2(&inv, "100.64.0.0/16");
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, super::super::Severity::Error);
+        assert!(
+            f[0].message
+                .contains("AWS refuses any new CIDR of vpc-prod"),
+            "{f:?}"
+        );
+        // Accepted: nothing.
+        vpc_mut(&mut inv).peerings[0].status = "active".into();
+        assert!(c2(&inv, "100.64.0.0/16").is_empty());
     }
 
     #[test]

@@ -21,6 +21,15 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if chosen.is_empty() && ctx.spec.is_none() {
         return;
     }
+    // S2 is about where EKS places the control plane: without a spec, the cluster's own
+    // subnets, wherever its nodes run.
+    if ctx.spec.is_none() {
+        for n in ctx.cluster_subnets() {
+            if let Some(sn) = v.subnet(n.id) {
+                s2(ctx, &n.field, sn, out);
+            }
+        }
+    }
     let mut found: Vec<(&str, &Subnet)> = vec![];
     for (field, az, id) in &chosen {
         match v.subnet(id) {
@@ -134,31 +143,9 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-        // S2
-        if UNSUPPORTED_AZ_IDS.contains(&sn.az_id.as_str()) {
-            out.push(rule(Id::S2).at(
-                *field,
-                format!(
-                    "{} is in {} ({}), where EKS cannot run",
-                    sn.id, sn.az, sn.az_id
-                ),
-            ));
-        }
-        let zone_type = ctx
-            .inv
-            .availability_zones
-            .iter()
-            .find(|z| z.name == sn.az)
-            .map(|z| z.zone_type.as_str())
-            .unwrap_or("availability-zone");
-        if zone_type != "availability-zone" {
-            out.push(rule(Id::S2).at(
-                *field,
-                format!(
-                    "{} is in {} ({zone_type}); node subnets must be in a regular AZ",
-                    sn.id, sn.az
-                ),
-            ));
+        // S2: a spec's node subnets are the cluster's subnets too.
+        if ctx.spec.is_some() {
+            s2(ctx, field, sn, out);
         }
         // S3
         if sn.kind == SubnetKind::Public {
@@ -186,6 +173,35 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 format!("{} lacks kubernetes.io/role/internal-elb=1", sn.id),
             ).fix(format!("aws ec2 create-tags --resources {} --tags Key=kubernetes.io/role/internal-elb,Value=1", sn.id)));
         }
+    }
+}
+
+/// S2: a subnet in an AZ where EKS cannot place a cluster, or in a Local or Wavelength Zone.
+fn s2(ctx: &Context, field: &str, sn: &Subnet, out: &mut Vec<Finding>) {
+    if UNSUPPORTED_AZ_IDS.contains(&sn.az_id.as_str()) {
+        out.push(rule(Id::S2).at(
+            field,
+            format!(
+                "{} is in {} ({}), where EKS cannot run",
+                sn.id, sn.az, sn.az_id
+            ),
+        ));
+    }
+    let zone_type = ctx
+        .inv
+        .availability_zones
+        .iter()
+        .find(|z| z.name == sn.az)
+        .map(|z| z.zone_type.as_str())
+        .unwrap_or("availability-zone");
+    if zone_type != "availability-zone" {
+        out.push(rule(Id::S2).at(
+            field,
+            format!(
+                "{} is in {} ({zone_type}); the cluster's subnets must be in a regular AZ",
+                sn.id, sn.az
+            ),
+        ));
     }
 }
 

@@ -247,6 +247,12 @@ pub enum Action {
         request: u64,
         outcome: super::screens::export::Outcome,
     },
+    /// EC2's answer about an instance type (from [`Effect::ReadInstanceType`]).
+    InstanceTypeRead {
+        region: String,
+        name: String,
+        result: Result<crate::inventory::InstanceType, AwsError>,
+    },
     /// SIGTERM / SIGHUP: leave now, restoring the terminal.
     Terminate,
 }
@@ -285,6 +291,11 @@ pub enum Effect {
         dir: PathBuf,
         files: Vec<(crate::export::Format, crate::export::File)>,
         force: bool,
+    },
+    /// Ask EC2 what instance type `name` offers pods (DescribeInstanceTypes in `region`).
+    ReadInstanceType {
+        region: String,
+        name: String,
     },
     /// Launch nothing new in the apply `request`; the running steps finish.
     StopApply {
@@ -569,6 +580,55 @@ impl App {
         }
     }
 
+    /// Ask EC2 about instance type `name` unless the account answered for it already.
+    fn read_instance_type(&self, inv: &Inventory, name: &str) -> Vec<Effect> {
+        if name.is_empty() || inv.instance_types.iter().any(|t| t.name == name) {
+            return vec![];
+        }
+        vec![Effect::ReadInstanceType {
+            region: inv.region.clone(),
+            name: name.to_string(),
+        }]
+    }
+
+    /// EC2 answered about an instance type: kept in the inventory (the derived state
+    /// follows), or, when it does not know the type, said.
+    fn on_instance_type(
+        &mut self,
+        region: String,
+        name: String,
+        result: Result<crate::inventory::InstanceType, AwsError>,
+    ) -> Vec<Effect> {
+        let LoadState::Ready(inv) = &self.load else {
+            return vec![];
+        };
+        if inv.region != region {
+            return vec![];
+        }
+        match result {
+            Ok(t) => {
+                if !inv.instance_types.iter().any(|x| x.name == t.name) {
+                    let mut next = (**inv).clone();
+                    next.instance_types.push(t);
+                    self.load = LoadState::Ready(Arc::new(next));
+                    self.rev += 1;
+                }
+                vec![]
+            }
+            Err(e) if e.code.as_deref() == Some("InvalidInstanceType") => self.flash(
+                Level::Warn,
+                format!("{name} is not an instance type EC2 lists in {region}"),
+            ),
+            Err(e) => self.flash(
+                Level::Info,
+                format!(
+                    "DescribeInstanceTypes did not answer for {name} ({}): max pods use the offline table",
+                    e.message
+                ),
+            ),
+        }
+    }
+
     fn reload_inventory(&mut self) -> Vec<Effect> {
         self.request += 1;
         self.load = LoadState::Loading;
@@ -753,6 +813,11 @@ impl App {
                     }
                 }
             }
+            Action::InstanceTypeRead {
+                region,
+                name,
+                result,
+            } => self.on_instance_type(region, name, result),
             Action::InventoryPartial { request, inv } => {
                 if request != self.request || matches!(self.load, LoadState::Failed(_)) {
                     return vec![];
@@ -975,7 +1040,11 @@ impl App {
 
     /// Keep a draft that still makes sense against a fresh inventory; place the cursor.
     fn after_load(&mut self, inv: &Inventory) -> Vec<Effect> {
-        let fx = self.check_draft(inv);
+        let mut fx = self.check_draft(inv);
+        // The draft's node group's instance type, for max pods (N6).
+        if let Some(t) = self.draft.as_ref().and_then(|d| d.node_group.as_ref()) {
+            fx.extend(self.read_instance_type(inv, t.instance_type.trim()));
+        }
         self.suggest_when_read(inv);
         if let Screen::Vpcs(s) = &mut self.screen {
             s.place_cursor(inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
@@ -1937,6 +2006,14 @@ impl App {
                     }
                 });
                 vec![]
+            }
+            Intent::SetInstanceType(name) => {
+                self.edit(|d| {
+                    d.node_group
+                        .get_or_insert_with(Default::default)
+                        .instance_type = name.clone();
+                });
+                self.read_instance_type(inv, &name)
             }
             Intent::TogglePodGroup(id) => {
                 self.edit(|d| {

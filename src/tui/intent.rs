@@ -28,6 +28,9 @@ pub enum Intent {
     SetEniLabel(String),
     /// A security group for the pods' ENIs, added or removed.
     TogglePodGroup(String),
+    /// The node group's instance type (max pods, N6): saved in the spec, and read from
+    /// EC2 when the account has not been asked about it.
+    SetInstanceType(String),
     /// Endpoint access: private or public on or off (the spec's clusterEndpoint is made
     /// from the cluster as it is, if it has none).
     ToggleAccess(AccessFlag),

@@ -250,6 +250,18 @@ impl Runner {
                         let _ = tx.send(Action::Exported { request, outcome });
                     });
                 }
+                Effect::ReadInstanceType { region, name } => {
+                    let mut global = self.global.clone();
+                    global.region = Some(region.clone());
+                    tokio::spawn(async move {
+                        let result = read_instance_type(&global, &name).await;
+                        let _ = tx.send(Action::InstanceTypeRead {
+                            region,
+                            name,
+                            result,
+                        });
+                    });
+                }
                 Effect::StopApply { request } => {
                     if let Ok(stops) = self.stops.lock()
                         && let Some(s) = stops.get(&request)
@@ -281,6 +293,25 @@ async fn load(
     ops::read_account_with(&aws, None, None, global.concurrency, first, partial)
         .await
         .map_err(aws_error)
+}
+
+/// One instance type, as EC2 describes it in the region (max pods, N6).
+async fn read_instance_type(
+    global: &Global,
+    name: &str,
+) -> Result<crate::inventory::InstanceType, AwsError> {
+    let aws = ops::connect(global.aws_options(), None)
+        .await
+        .map_err(aws_error)?;
+    aws.instance_types(&[name.to_string()])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            let mut e = AwsError::usage(format!("EC2 does not list {name}"), "");
+            e.code = Some("InvalidInstanceType".into());
+            e
+        })
 }
 
 /// The export step's write: files that exist are listed (nothing written) unless `force`.

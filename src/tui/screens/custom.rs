@@ -9,8 +9,8 @@ use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
 use crate::inventory::{Inventory, Vpc};
 use crate::report::trunc;
 use crate::rules::cni::{
-    EKS_CAP_LARGE, EKS_CAP_SMALL, ROLLOUT, ZONE_ID_LABEL_SINCE, aws_node_env, eni_config_name,
-    eni_limits, max_pods, max_pods_prefix, version_at_least,
+    ROLLOUT, TypeSource, ZONE_ID_LABEL_SINCE, aws_node_env, eni_config_name, instance_type,
+    max_pods, offline_types, pod_ceiling, version_at_least,
 };
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::{LABEL_ZONE, LABEL_ZONE_ID, Spec};
@@ -51,8 +51,6 @@ pub enum Row {
 pub struct CustomScreen {
     pub cursor: usize,
     offset: StdCell<usize>,
-    /// The calculator's instance type (screen state: the spec does not hold it).
-    pub instance: Option<String>,
     pub editing: Option<Input>,
 }
 
@@ -90,34 +88,56 @@ pub fn zone_id_refused(inv: &Inventory, draft: &Spec) -> Option<String> {
     })
 }
 
-/// The calculator's answer for `t`, in words; None for a type the table lacks.
-pub fn max_pods_text(t: &str) -> Option<String> {
-    let plain = max_pods(t, false)?;
-    let custom = max_pods(t, true)?;
-    let prefix = max_pods_prefix(t, true)?;
+/// The calculator's answer for `t`, in words; None for a type neither EC2 (as read) nor
+/// the offline table knows.
+pub fn max_pods_text(inv: &Inventory, t: &str) -> Option<String> {
+    let (it, source) = instance_type(inv, t)?;
     Some(format!(
-        "{t}: {plain} pods, {custom} with custom networking; with prefix delegation {prefix} raw, EKS recommends at most {} (under 30 vCPUs) or {}",
-        prefix.min(EKS_CAP_SMALL),
-        prefix.min(EKS_CAP_LARGE)
+        "{t}: {} pods, {} with custom networking, {} with custom networking and prefix delegation (AWS's calculator, at most {} for {} vCPUs; figures from {})",
+        max_pods(&it, false, false),
+        max_pods(&it, true, false),
+        max_pods(&it, true, true),
+        pod_ceiling(&it),
+        it.default_vcpus,
+        match source {
+            TypeSource::Ec2 => "DescribeInstanceTypes",
+            TypeSource::Offline => "the offline table until EC2 answers",
+        }
     ))
 }
 
-/// Instance types of the table that start like `t` (for a type it lacks).
+/// Instance types of the offline table that start like `t` (for a type it lacks).
 fn similar(t: &str) -> Vec<&'static str> {
     let family = t.split('.').next().unwrap_or(t);
-    eni_limits()
-        .into_iter()
-        .map(|(n, _, _)| n)
+    offline_types()
+        .iter()
+        .map(|x| x.name.as_str())
         .filter(|n| n.starts_with(family))
         .take(6)
         .collect()
 }
 
-impl CustomScreen {
-    fn instance(&self) -> &str {
-        self.instance.as_deref().unwrap_or(DEFAULT_INSTANCE)
-    }
+/// What is said of a type nobody knows.
+fn unknown(t: &str) -> String {
+    format!(
+        "{t} is not in the offline table{}; Enter asks EC2",
+        match similar(t).as_slice() {
+            [] => String::new(),
+            s => format!(" (it has {})", s.join(", ")),
+        }
+    )
+}
 
+/// The node group's instance type: the spec's, else the default.
+fn instance(draft: &Spec) -> &str {
+    draft
+        .node_group
+        .as_ref()
+        .map(|g| g.instance_type.trim())
+        .unwrap_or(DEFAULT_INSTANCE)
+}
+
+impl CustomScreen {
     fn detail(&self, inv: &Inventory, vpc: &Vpc, draft: &Spec, row: &Row) -> String {
         let cn = draft.custom_networking.as_ref();
         match row {
@@ -172,16 +192,9 @@ impl CustomScreen {
                     env.join(" ")
                 )
             }
-            Row::MaxPods => match max_pods_text(self.instance()) {
-                Some(t) => format!("{t}. e types another instance type."),
-                None => format!(
-                    "{} is not in the table (assets/eni-limits.tsv){}. e types another.",
-                    self.instance(),
-                    match similar(self.instance()).as_slice() {
-                        [] => String::new(),
-                        s => format!("; it has {}", s.join(", ")),
-                    }
-                ),
+            Row::MaxPods => match max_pods_text(inv, instance(draft)) {
+                Some(t) => format!("{t}. e types the node group's instance type (nodeGroup.instanceType)."),
+                None => format!("{}. e types another.", unknown(instance(draft))),
             },
             Row::Step(i) => format!("Step {} of {} (N5): {}.", i + 1, ROLLOUT.len(), ROLLOUT[*i]),
         }
@@ -288,19 +301,16 @@ impl CustomScreen {
             Row::MaxPods => {
                 let text = match &self.editing {
                     Some(input) => format!("{}▏", input.value()),
-                    None => self.instance().to_string(),
+                    None => instance(draft).to_string(),
                 };
-                let t_name = self.instance();
-                let answer = match (
-                    max_pods(t_name, false),
-                    max_pods(t_name, true),
-                    max_pods_prefix(t_name, true),
-                ) {
-                    (Some(a), Some(b), Some(p)) => format!(
-                        "{a} pods → {b} custom · {} with prefixes",
-                        p.min(EKS_CAP_SMALL)
+                let answer = match instance_type(inv, instance(draft)) {
+                    Some((it, _)) => format!(
+                        "{} pods → {} custom · {} with prefixes",
+                        max_pods(&it, false, false),
+                        max_pods(&it, true, false),
+                        max_pods(&it, true, true)
                     ),
-                    _ => "not in the table (e types another)".into(),
+                    None => "not known (e types another)".into(),
                 };
                 Line::from(vec![
                     Span::raw("    "),
@@ -344,16 +354,9 @@ impl CustomScreen {
             .map(|row| wrap(&self.detail(inv, vpc, draft, row), area.width as usize, 4))
             .unwrap_or_default();
         if let Some(input) = &self.editing {
-            let verdict = match max_pods_text(input.value().trim()) {
+            let verdict = match max_pods_text(inv, input.value().trim()) {
                 Some(t) => format!("✓ {t} · Enter keeps it, Esc leaves it"),
-                None => format!(
-                    "✗ {} is not in the table (assets/eni-limits.tsv){}",
-                    input.value(),
-                    match similar(input.value()).as_slice() {
-                        [] => String::new(),
-                        s => format!("; it has {}", s.join(", ")),
-                    }
-                ),
+                None => format!("? {}", unknown(input.value().trim())),
             };
             detail = wrap(&verdict, area.width as usize, 4);
         }
@@ -478,7 +481,7 @@ const BINDINGS: &[Binding] = &[
         Scope::Edit,
         &[Command::Edit],
         "instance",
-        "type the calculator's instance type",
+        "type the node group's instance type (max pods)",
     ),
     on(
         Scope::Subnets,
@@ -538,16 +541,9 @@ impl WizardScreen for CustomScreen {
             }
             FieldKey::Done => {
                 let value = input.value().trim().to_string();
-                if max_pods(&value, false).is_none() {
-                    return Some(Intent::Flash(
-                        Level::Warn,
-                        format!("{value} is not in assets/eni-limits.tsv"),
-                    ));
-                }
-                // Screen state only: the spec does not hold the calculator's type.
-                self.instance = Some(value);
                 self.editing = None;
-                None
+                // Saved in the spec (nodeGroup.instanceType); EC2 is asked about it.
+                (!value.is_empty()).then_some(Intent::SetInstanceType(value))
             }
         }
     }
@@ -580,7 +576,7 @@ impl WizardScreen for CustomScreen {
                     .iter()
                     .position(|r| *r == Row::MaxPods)
                     .unwrap_or(self.cursor);
-                self.editing = Some(Input::new(self.instance().to_string()));
+                self.editing = Some(Input::new(instance(draft).to_string()));
                 None
             }
             Command::Next => Some(Intent::Next),

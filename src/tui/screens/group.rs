@@ -5,7 +5,7 @@
 
 use super::endpoints::wrap;
 use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
-use crate::inventory::{SecurityGroup, SgRule, Vpc};
+use crate::inventory::{Inventory, SecurityGroup, SgRule, Vpc};
 use crate::report::trunc;
 use crate::rules::names::security_group_name;
 use crate::rules::{Area, Finding, Severity};
@@ -42,6 +42,17 @@ pub struct GroupScreen {
 }
 
 /// The CIDRs the group must let in on tcp/443, each with what it is.
+/// Whether `g` already lets `cidr` in as the plan judges it (rule G1): by a CIDR rule, or
+/// the nodes and pods inside it by a group they carry or a prefix list.
+fn admits(inv: &Inventory, vpc: &Vpc, draft: &Spec, g: &SecurityGroup, cidr: &str) -> bool {
+    let cluster = draft
+        .cluster_name
+        .as_deref()
+        .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
+    let senders = crate::rules::senders::of_spec(draft, vpc, cluster);
+    crate::rules::senders::admits_range(inv, g, 443, cidr, &senders)
+}
+
 pub fn required_cidrs(vpc: &Vpc, draft: &Spec) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = vpc
         .active_cidrs()
@@ -106,7 +117,7 @@ impl GroupScreen {
             .unwrap_or_else(|| format!("{}-endpoints", draft.metadata.name))
     }
 
-    fn detail(&self, vpc: &Vpc, draft: &Spec, row: &Row) -> String {
+    fn detail(&self, inv: &Inventory, vpc: &Vpc, draft: &Spec, row: &Row) -> String {
         let need = required_cidrs(vpc, draft);
         match row {
             Row::Create => {
@@ -134,7 +145,7 @@ impl GroupScreen {
                 }
                 let missing: Vec<&str> = need
                     .iter()
-                    .filter(|(c, _)| !g.allows_tcp_from(443, c))
+                    .filter(|(c, _)| !admits(inv, vpc, draft, g, c))
                     .map(|(c, _)| c.as_str())
                     .collect();
                 if !missing.is_empty() {
@@ -151,7 +162,15 @@ impl GroupScreen {
         }
     }
 
-    fn line(&self, vpc: &Vpc, draft: &Spec, row: &Row, t: &Theme, width: usize) -> Line<'static> {
+    fn line(
+        &self,
+        inv: &Inventory,
+        vpc: &Vpc,
+        draft: &Spec,
+        row: &Row,
+        t: &Theme,
+        width: usize,
+    ) -> Line<'static> {
         let choice = draft.endpoints.as_ref().map(|e| &e.security_group);
         let need = required_cidrs(vpc, draft);
         let mark = |on: bool| {
@@ -190,7 +209,7 @@ impl GroupScreen {
                 let on = choice.is_some_and(|c| c.id.as_deref() == Some(id.as_str()));
                 let ok = need
                     .iter()
-                    .filter(|(c, _)| g.allows_tcp_from(443, c))
+                    .filter(|(c, _)| admits(inv, vpc, draft, g, c))
                     .count();
                 let (status, style) = if open_to_world(g) {
                     ("✗ accepts 0.0.0.0/0".to_string(), t.error())
@@ -246,7 +265,7 @@ impl GroupScreen {
         let all = rows(vpc);
         let mut detail = all
             .get(self.cursor)
-            .map(|row| wrap(&self.detail(vpc, draft, row), area.width as usize, 4))
+            .map(|row| wrap(&self.detail(inv, vpc, draft, row), area.width as usize, 4))
             .unwrap_or_default();
         // While typing: what AWS would say about the name, as it is typed.
         if let Some(input) = &self.editing {
@@ -274,7 +293,7 @@ impl GroupScreen {
             ])),
             intro,
         );
-        f.render_widget(Paragraph::new(status_line(vpc, draft, t)), status);
+        f.render_widget(Paragraph::new(status_line(inv, vpc, draft, t)), status);
         let lines: Vec<Line> = ours
             .iter()
             .take(shown as usize)
@@ -301,7 +320,7 @@ impl GroupScreen {
             if i == self.cursor {
                 cursor_line = items.len();
             }
-            items.push(ListItem::new(self.line(vpc, draft, row, t, width)));
+            items.push(ListItem::new(self.line(inv, vpc, draft, row, t, width)));
         }
         let visible = list_area.height as usize;
         let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
@@ -328,7 +347,7 @@ impl GroupScreen {
     }
 }
 
-fn status_line(vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'static> {
+fn status_line(inv: &Inventory, vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'static> {
     let need = required_cidrs(vpc, draft);
     let Some(ep) = &draft.endpoints else {
         return Line::from(Span::styled(
@@ -344,7 +363,7 @@ fn status_line(vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'static> {
                 .find(|g| &g.id == id)
                 .map(|g| {
                     need.iter()
-                        .filter(|(c, _)| !g.allows_tcp_from(443, c))
+                        .filter(|(c, _)| !admits(inv, vpc, draft, g, c))
                         .count()
                 })
                 .unwrap_or(0);
