@@ -159,7 +159,7 @@ fn walk_save_resize_quit() {
     let s = t.wait_for("VPC endpoints: how nodes reach AWS APIs");
     assert!(s.contains("5 services · 0 features"), "{s}");
     t.keys(&["j", "j", "Space"]);
-    t.wait_for("8 services · 1 features");
+    t.wait_for("7 services · 1 features");
     t.keys(&["w"]);
     t.wait_for("saved");
 
@@ -167,7 +167,7 @@ fn walk_save_resize_quit() {
     t.cmd(&["resize-window", "-t", "e2e", "-x", "70", "-y", "20"]);
     t.wait_for("terminal too small");
     t.cmd(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
-    t.wait_for("8 services · 1 features");
+    t.wait_for("7 services · 1 features");
 
     // Esc goes back a step at a time to the VPCs and never quits.
     t.keys(&["Escape"]);
@@ -192,9 +192,7 @@ fn walk_save_resize_quit() {
     assert_eq!(ep.features, ["karpenter"]);
     assert_eq!(
         ep.services,
-        [
-            "ec2", "ecr.api", "ecr.dkr", "s3", "sts", "eks", "sqs", "ssm"
-        ]
+        ["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "eks", "ssm"]
     );
 
     // A second run preselects from the saved spec; q with nothing changed quits at once.
@@ -457,7 +455,7 @@ fn walk_all_eleven_steps_apply_and_export() {
     // 3. Karpenter, the third feature.
     t.wait_for("5 services · 0 features");
     t.keys(&["j", "j", "Space"]);
-    t.wait_for("8 services · 1 features");
+    t.wait_for("7 services · 1 features");
     t.keys(&["Enter"]);
     // 4. A new group, renamed.
     t.wait_for("✓ create prod-private-endpoints ·");
@@ -540,7 +538,7 @@ nodeSubnets:
   eu-west-1b: {b}
   eu-west-1c: {c}
 endpoints:
-  services: [ec2, ecr.api, ecr.dkr, s3, sts, eks, sqs, ssm]
+  services: [ec2, ecr.api, ecr.dkr, s3, sts, eks, ssm]
   features: [karpenter]
   privateDns: true
   securityGroup:
@@ -621,7 +619,7 @@ print(json.dumps({{"cidrs": cidrs, "subnets": subnets, "eps": eps, "rules": rule
     for pod in ["100.64.0.0/18", "100.64.64.0/18", "100.64.128.0/18"] {
         assert!(has("subnets", pod), "{facts}");
     }
-    for svc in ["eks", "sqs", "ssm", "ec2", "sts", "s3"] {
+    for svc in ["eks", "ssm", "ec2", "sts", "s3"] {
         assert!(has("eps", svc), "{facts}");
     }
     assert_eq!(

@@ -1562,19 +1562,18 @@ fn the_endpoints_step_edits_features_services_dns_and_route_tables() {
         app.derived.findings
     );
 
-    // Karpenter on: listed, and the services it needs are checked.
+    // Karpenter on: listed, and the services it needs are checked (sqs only with its
+    // interruption handling).
     row_to(&mut app, &feature("karpenter"));
     app.update(ch(' '));
     let ep = endpoints_of(&app);
     assert_eq!(ep.features, strings(&["karpenter"]));
     assert_eq!(
         ep.services,
-        strings(&[
-            "ec2", "ecr.api", "ecr.dkr", "s3", "sts", "eks", "sqs", "ssm"
-        ])
+        strings(&["ec2", "ecr.api", "ecr.dkr", "s3", "sts", "eks", "ssm"])
     );
-    // SSM sessions on too, then Karpenter off: ssm stays (SSM needs it), eks and sqs go,
-    // the base set stays.
+    // SSM sessions on too, then Karpenter off: ssm stays (SSM needs it), eks goes, the
+    // base set stays.
     row_to(&mut app, &feature("ssm-sessions"));
     app.update(ch(' '));
     row_to(&mut app, &feature("karpenter"));
@@ -1676,8 +1675,9 @@ fn a_service_the_region_does_not_offer_cannot_be_checked() {
             .contains("offers no sqs endpoint")
     );
     assert!(render_text(&app, 120, 40).contains("not offered in eu-west-1"));
-    // Karpenter still turns on, with what there is, and says what is missing.
-    row_to(&mut app, &feature("karpenter"));
+    // Karpenter's interruption handling still turns on, with what there is, and says
+    // what is missing.
+    row_to(&mut app, &feature("karpenter-interruption"));
     app.update(ch(' '));
     assert!(
         app.flash
@@ -1686,7 +1686,10 @@ fn a_service_the_region_does_not_offer_cannot_be_checked() {
             .text
             .contains("needs sqs, which eu-west-1 does not offer")
     );
-    assert_eq!(endpoints_of(&app).features, strings(&["karpenter"]));
+    assert_eq!(
+        endpoints_of(&app).features,
+        strings(&["karpenter-interruption"])
+    );
 }
 
 #[test]

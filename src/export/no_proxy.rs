@@ -14,7 +14,7 @@ pub(super) fn endpoint_names(service: &str, region: &str) -> Vec<String> {
         // Buckets are names under the host; registries too (`<account>.dkr.ecr.…`).
         "s3" => vec![host.clone(), format!(".{host}")],
         "ecr.dkr" => vec![format!(".{host}")],
-        _ => vec![host],
+        _ => crate::inventory::service_hosts(service, region),
     }
 }
 
@@ -30,9 +30,18 @@ fn safe(entry: &str) -> bool {
 pub fn render(src: &Source) -> Result<String, Cannot> {
     let spec = src.spec;
     let vpc = src.vpc()?;
-    let mut entries: Vec<String> = ["localhost", "127.0.0.1", "169.254.169.254"]
-        .map(str::to_string)
-        .to_vec();
+    // The instance metadata (IPv4 and IPv6) and the EKS Pod Identity agent on each node
+    // (169.254.170.23, fd00:ec2::23), which pods call for credentials.
+    let mut entries: Vec<String> = [
+        "localhost",
+        "127.0.0.1",
+        "169.254.169.254",
+        "fd00:ec2::254",
+        "169.254.170.23",
+        "fd00:ec2::23",
+    ]
+    .map(str::to_string)
+    .to_vec();
     entries.extend(vpc.active_cidrs().map(str::to_string));
     if let Some(s) = &spec.secondary_cidr {
         entries.push(s.cidr.trim().to_string());
@@ -42,8 +51,17 @@ pub fn render(src: &Source) -> Result<String, Cannot> {
     if let Some(cidr) = src.cluster().and_then(|c| c.service_cidr.clone()) {
         entries.push(cidr);
     }
-    // The cluster API (ABC.gr7.<region>.eks.amazonaws.com).
+    // The cluster API (ABC.gr7.<region>.eks.amazonaws.com), and the cluster's own host
+    // when it is elsewhere (an IPv6 cluster's eks-cluster.<region>.api.aws).
     entries.push(".eks.amazonaws.com".into());
+    if let Some(c) = src.cluster() {
+        let host = c.api_host();
+        if !host.is_empty() && !host.ends_with(".eks.amazonaws.com") {
+            entries.push(host);
+        }
+        // Its OIDC issuer: IRSA's web identity tokens are checked against it.
+        entries.extend(crate::inventory::service_hosts("oidc-eks", &spec.region));
+    }
     for svc in spec.endpoints.iter().flat_map(|e| &e.services) {
         entries.extend(endpoint_names(svc.trim(), &spec.region));
     }
@@ -118,5 +136,41 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("sts;reboot"), "{e}");
+    }
+
+    /// Issue 25 (X7): the Pod Identity agent's link-local addresses, IMDS over IPv6, an
+    /// IPv6 cluster's dual-stack API host and the api.aws names of the EKS endpoints.
+    #[test]
+    fn pod_identity_and_the_api_aws_names_bypass_the_proxy() {
+        let mut inv = testkit::inventory();
+        inv.clusters[0].ip_family = "ipv6".into();
+        inv.clusters[0].endpoint =
+            "https://ABC123.gr7.eu-west-1.eks-cluster.eu-west-1.api.aws".into();
+        let mut s = testkit::spec();
+        let mut ep = crate::spec::starter::base_endpoints(&inv, &s.metadata.name);
+        ep.services
+            .extend(["eks".into(), "eks-auth".into(), "eks-proxy".into()]);
+        s.endpoints = Some(ep);
+        let text = super::super::with_plan(&s, &inv, render).unwrap();
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("NO_PROXY="))
+            .unwrap();
+        let entries: Vec<&str> = line.split(',').collect();
+        for want in [
+            "169.254.170.23",
+            "fd00:ec2::23",
+            "fd00:ec2::254",
+            "abc123.gr7.eu-west-1.eks-cluster.eu-west-1.api.aws",
+            "oidc.eks.eu-west-1.amazonaws.com",
+            "oidc-eks.eu-west-1.api.aws",
+            "eks.eu-west-1.amazonaws.com",
+            "eks.eu-west-1.api.aws",
+            "eks-auth.eu-west-1.api.aws",
+            "eks-proxy.eu-west-1.api.aws",
+            "eks-proxy.eks.eu-west-1.amazonaws.com",
+        ] {
+            assert!(entries.contains(&want), "{want} in {line}");
+        }
     }
 }

@@ -719,12 +719,33 @@ pub struct EndpointService {
 /// The short name of an endpoint service: what follows `.<region>.` in the full name
 /// (`com.amazonaws.eu-west-1.ecr.dkr` → `ecr.dkr`, `cn.com.amazonaws.cn-north-1.s3` → `s3`).
 /// Prefixes differ by partition (rule P1), so the region is the anchor, not the prefix.
+/// A service whose name carries no region (`com.amazonaws.iam`, `com.amazonaws.route53`:
+/// rule P12) is named by what follows `amazonaws.`; another region's service keeps its full
+/// name.
 pub fn service_short_name(service_name: &str, region: &str) -> String {
     let anchor = format!(".{region}.");
-    match service_name.find(&anchor) {
-        Some(i) => service_name[i + anchor.len()..].to_string(),
-        None => service_name.to_string(),
+    if let Some(i) = service_name.find(&anchor) {
+        return service_name[i + anchor.len()..].to_string();
     }
+    match service_name.split_once("amazonaws.") {
+        Some((_, rest)) if !rest.split('.').next().is_some_and(looks_like_region) => {
+            rest.to_string()
+        }
+        _ => service_name.to_string(),
+    }
+}
+
+/// `eu-west-1`, `us-gov-east-1`, `cn-north-1`: letters, dashes, a final number.
+fn looks_like_region(label: &str) -> bool {
+    let mut parts = label.split('-');
+    let first = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    first.len() == 2
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && rest.len() >= 2
+        && rest
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Classify a subnet from the routes of the route table in effect for it (rule S3).
@@ -755,8 +776,28 @@ pub fn usual_service_host(service: &str, region: &str) -> String {
         "ecr.api" => format!("api.ecr.{region}.amazonaws.com"),
         "ecr.dkr" => format!("dkr.ecr.{region}.amazonaws.com"),
         "eks-auth" => format!("eks-auth.{region}.api.aws"),
+        // The cluster OIDC issuer of IPv4 clusters; IPv6 ones use oidc-eks.<region>.api.aws.
+        "oidc-eks" => format!("oidc.eks.{region}.amazonaws.com"),
+        "eks-proxy" => format!("eks-proxy.{region}.api.aws"),
+        "iam" => "iam.amazonaws.com".into(),
+        "route53" => "route53.amazonaws.com".into(),
         s => format!("{s}.{region}.amazonaws.com"),
     }
+}
+
+/// Every DNS name an endpoint of `service` answers with private DNS on, the usual one
+/// first: the EKS services answer a dual-stack name under `api.aws` too (EKS User Guide,
+/// vpc-interface-endpoints).
+pub fn service_hosts(service: &str, region: &str) -> Vec<String> {
+    let usual = usual_service_host(service, region);
+    let mut out = vec![usual];
+    match service {
+        "eks" => out.push(format!("eks.{region}.api.aws")),
+        "oidc-eks" => out.push(format!("oidc-eks.{region}.api.aws")),
+        "eks-proxy" => out.push(format!("eks-proxy.eks.{region}.amazonaws.com")),
+        _ => {}
+    }
+    out
 }
 
 pub fn name_tag(tags: &Tags) -> String {
@@ -850,6 +891,12 @@ impl Cluster {
         self.cluster_security_group_id
             .as_deref()
             .or(self.security_group_ids.first().map(String::as_str))
+    }
+
+    /// An IPv6 cluster's dual-stack endpoint (`eks-cluster.<region>.api.aws`, clusters
+    /// made since October 2024): it takes IPv6 CIDRs on its public allow-list (A2).
+    pub fn dual_stack_endpoint(&self) -> bool {
+        self.ip_family == "ipv6" && self.api_host().ends_with(".api.aws")
     }
 
     /// The API hostname (`https://X.gr7.eu-west-1.eks.amazonaws.com/` → the host, lowercase):
@@ -1064,6 +1111,16 @@ mod tests {
         assert_eq!(
             service_short_name("com.amazonaws.us-east-1.sts", "eu-west-1"),
             "com.amazonaws.us-east-1.sts"
+        );
+        // Issue 25 (P9, P12): services whose names carry no region.
+        assert_eq!(service_short_name("com.amazonaws.iam", "us-east-1"), "iam");
+        assert_eq!(
+            service_short_name("com.amazonaws.route53", "us-east-1"),
+            "route53"
+        );
+        assert_eq!(
+            service_short_name("com.amazonaws.us-gov-west-1.sts", "us-east-1"),
+            "com.amazonaws.us-gov-west-1.sts"
         );
     }
 }

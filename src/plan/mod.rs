@@ -415,16 +415,17 @@ fn rt_association(az: &str, rt: &str, subnet: Ref, before: Option<&str>) -> Acti
     }
 }
 
-/// kubernetes.io/role/internal-elb=1 on node subnets that lack it (S5).
+/// kubernetes.io/role/internal-elb=1 on node subnets that lack it (S5; an empty value
+/// counts as the tag, as the Load Balancer Controller reads it).
 fn node_subnet_tags(spec: &Spec, v: &Vpc, out: &mut Vec<Action>) {
-    const INTERNAL_ELB: &str = "kubernetes.io/role/internal-elb";
+    use crate::rules::subnets::{INTERNAL_ELB_TAG, has_internal_elb_tag};
     for (az, id) in &spec.node_subnets {
         let Some(s) = v.subnet(id) else { continue };
-        if s.tags.get(INTERNAL_ELB).map(String::as_str) != Some("1") {
+        if !has_internal_elb_tag(s) {
             out.push(tag_subnet(
                 format!("subnet_tag.node[{az:?}]"),
                 id,
-                INTERNAL_ELB,
+                INTERNAL_ELB_TAG,
             ));
         }
     }
@@ -548,7 +549,7 @@ fn endpoints(
         let service = inv.endpoint_services.iter().find(|e| &e.service == svc);
         let service_name = service
             .map(|e| e.service_name.clone())
-            .unwrap_or_else(|| format!("com.amazonaws.{}.{svc}", inv.region));
+            .unwrap_or_else(|| crate::spec::services::default_service_name(svc, &inv.region));
         let subnets: Vec<String> = spec
             .node_subnets
             .iter()

@@ -29,10 +29,11 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    // A4: the control plane's egress through the VPC (CUSTOMER_ROUTED, one-way) or none at
-    // all (CUSTOMER_ISOLATED). Only webhooks, OIDC discovery for identity providers,
-    // aggregated API servers and kubelet traffic use the VPC; EKS-managed traffic stays on
-    // the AWS path. Interface endpoints give OIDC no path.
+    // A4: the control plane's egress through the VPC. AWS documents two modes: AWS_MANAGED
+    // and CUSTOMER_ROUTED (one-way), where admission webhooks, OIDC discovery, aggregated
+    // API servers and kubelet traffic use the cluster's network interfaces and the VPC's
+    // DNS, and EKS-managed traffic stays on the AWS path. Any other mode is said as read,
+    // with nothing assumed about it.
     if let Some(c) = ctx.cluster {
         let dns = ctx.vpc.and_then(|v| v.dhcp_options.as_ref()).filter(|d| {
             !d.domain_name_servers
@@ -40,17 +41,33 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .any(|s| s.eq_ignore_ascii_case("AmazonProvidedDNS"))
         });
         let region = ctx.inv.region.as_str();
+        // An oidc-eks endpoint with private DNS answers the EKS issuer inside the VPC.
+        let oidc = ctx.vpc.and_then(|v| {
+            v.endpoints
+                .iter()
+                .find(|e| e.service == "oidc-eks" && e.private_dns && e.state.is_usable())
+        });
         match c.control_plane_egress_mode.as_deref() {
+            None | Some("AWS_MANAGED") => {}
             Some("CUSTOMER_ROUTED") => out.push(
                 rule(Id::A4)
                     .at(
                         format!("cluster {}", c.name),
                         format!(
-                            "the control plane of {} sends admission webhooks, OIDC discovery for identity providers, aggregated API servers and kubelet traffic through the VPC (CUSTOMER_ROUTED, which cannot be undone); EKS-managed traffic stays on the AWS path. Interface endpoints do not give OIDC a path: the VPC needs a route to oidc.eks.{region}.amazonaws.com (or the identity provider) and AmazonProvidedDNS{}",
+                            "the control plane of {} sends admission webhooks, OIDC discovery, aggregated API servers and kubelet traffic through its network interfaces in the VPC and resolves names with the VPC's DNS (CUSTOMER_ROUTED, which cannot be undone); EKS-managed traffic stays on the AWS path. {}{}",
                             c.name,
+                            match oidc {
+                                Some(e) => format!(
+                                    "The oidc-eks endpoint {} answers oidc.eks.{region}.amazonaws.com inside the VPC; webhooks and identity providers outside it need a route out of the cluster's subnets",
+                                    e.id
+                                ),
+                                None => format!(
+                                    "OIDC discovery (oidc.eks.{region}.amazonaws.com, or an identity provider's issuer), webhooks and aggregated API servers outside the VPC need a route out of the cluster's subnets; an oidc-eks interface endpoint with private DNS answers the EKS issuer inside the VPC"
+                                ),
+                            },
                             match dns {
                                 Some(d) => format!(
-                                    ", but the DHCP options use {}",
+                                    ", and the DHCP options must list AmazonProvidedDNS, but use {}",
                                     d.domain_name_servers.join(", ")
                                 ),
                                 None => String::new(),
@@ -58,21 +75,21 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         ),
                     )
                     .fix(format!(
-                        "keep a route (NAT, proxy or transit) to oidc.eks.{region}.amazonaws.com and to any identity provider or webhook outside the VPC, and AmazonProvidedDNS in the DHCP options"
+                        "keep a route (NAT, firewall or transit gateway) from the cluster's subnets to webhooks, identity providers and aggregated API servers outside the VPC, tcp/443 out in the cluster security group and the network ACLs, AmazonProvidedDNS in the DHCP options; for the EKS issuer an oidc-eks endpoint with private DNS (com.amazonaws.{region}.oidc-eks) serves too"
                     )),
             ),
-            Some("CUSTOMER_ISOLATED") => out.push(
+            Some(other) => out.push(
                 rule(Id::A4)
                     .at(
                         format!("cluster {}", c.name),
                         format!(
-                            "the control plane of {} has no egress from its network interfaces (CUSTOMER_ISOLATED): admission webhooks, aggregated API servers and identity providers outside the VPC cannot be reached",
+                            "cluster {} reports controlPlaneEgressMode {other}, a mode the EKS User Guide does not describe (it describes AWS_MANAGED and CUSTOMER_ROUTED): nothing is assumed about where its control plane's traffic goes",
                             c.name
                         ),
                     )
-                    .fix("run webhooks and aggregated API servers inside the cluster's VPC, and an identity provider reachable from it; or choose CUSTOMER_ROUTED with a route out"),
+                    .severity(Severity::Info)
+                    .fix("check the mode in the EKS User Guide's control plane egress page before relying on webhooks or OIDC discovery"),
             ),
-            _ => {}
         }
     }
     let Some(spec) = ctx.spec else { return };
@@ -114,9 +131,34 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ));
     }
 
-    // A2: the public allow-list.
+    // A2: the public allow-list. An IPv6 cluster's dual-stack endpoint (api.aws) takes
+    // IPv6 CIDRs too.
+    let dual_stack = ctx.cluster.is_some_and(|c| c.dual_stack_endpoint());
     for (i, c) in ep.public_access_cidrs.iter().enumerate() {
         let field = format!("clusterEndpoint.publicAccessCidrs[{i}]");
+        if let Ok(n) = c.trim().parse::<ipnet::Ipv6Net>() {
+            if !dual_stack {
+                out.push(
+                    rule(Id::A2)
+                        .at(
+                            field,
+                            format!("{n} is IPv6: only an IPv6 cluster's dual-stack endpoint (eks-cluster.<region>.api.aws, clusters made since October 2024) takes IPv6 CIDRs"),
+                        )
+                        .fix("list IPv4 CIDRs for this cluster"),
+                );
+            } else if n.prefix_len() == 0 && ep.public_access {
+                out.push(
+                    rule(Id::A2)
+                        .at(
+                            field,
+                            "public access is open to the whole IPv6 internet (::/0)",
+                        )
+                        .severity(Severity::Warn)
+                        .fix("list the operators' and CI's public CIDRs instead of ::/0"),
+                );
+            }
+            continue;
+        }
         match parse_v4(c) {
             Err(e) => out.push(rule(Id::A2).at(field, e)),
             Ok(n) if is_rfc1918(&n) => out.push(rule(Id::A2).at(
@@ -561,17 +603,35 @@ mod tests {
         assert_eq!(a4.severity, Severity::Warn);
         assert!(a4.message.contains("cannot be undone"), "{a4:?}");
         assert!(!a4.message.contains("DHCP"), "{a4:?}");
-        // AWS's page: endpoints do not give OIDC a path, and only some traffic uses the VPC.
+        // AWS's page: only some traffic uses the VPC, through its DNS; the oidc-eks endpoint
+        // answers the EKS issuer inside the VPC (issue 25).
         assert!(
-            a4.message
-                .contains("Interface endpoints do not give OIDC a path")
-                && a4.message.contains("oidc.eks.eu-west-1.amazonaws.com")
+            a4.message.contains("oidc.eks.eu-west-1.amazonaws.com")
+                && a4
+                    .message
+                    .contains("an oidc-eks interface endpoint with private DNS")
                 && a4
                     .message
                     .contains("EKS-managed traffic stays on the AWS path"),
             "{a4:?}"
         );
-        assert!(!a4.fix.contains("interface endpoints"), "{a4:?}");
+        vpc_mut(&mut inv)
+            .endpoints
+            .push(crate::inventory::Endpoint {
+                id: "vpce-oidc".into(),
+                service: "oidc-eks".into(),
+                kind: "Interface".into(),
+                state: crate::inventory::EndpointState::Available,
+                private_dns: true,
+                ..Default::default()
+            });
+        let f = evaluate(&inv, None, None, None);
+        assert!(
+            f.iter().any(|f| f.id == "A4"
+                && f.message
+                    .contains("The oidc-eks endpoint vpce-oidc answers")),
+            "{f:#?}"
+        );
         vpc_mut(&mut inv)
             .dhcp_options
             .as_mut()
@@ -579,16 +639,20 @@ mod tests {
             .domain_name_servers = vec!["10.0.0.2".into()];
         let f = evaluate(&inv, None, None, None);
         assert!(
-            f.iter()
-                .any(|f| f.id == "A4" && f.message.contains("DHCP options use 10.0.0.2")),
+            f.iter().any(|f| f.id == "A4"
+                && f.message
+                    .contains("must list AmazonProvidedDNS, but use 10.0.0.2")),
             "{f:#?}"
         );
+        // A mode AWS does not describe is said, with nothing claimed about it.
         inv.clusters[0].control_plane_egress_mode = Some("CUSTOMER_ISOLATED".into());
         let f = evaluate(&inv, None, None, None);
+        let a4 = f.iter().find(|f| f.id == "A4").expect("A4");
+        assert_eq!(a4.severity, Severity::Info);
         assert!(
-            f.iter()
-                .any(|f| f.id == "A4" && f.message.contains("CUSTOMER_ISOLATED")),
-            "{f:#?}"
+            a4.message
+                .contains("CUSTOMER_ISOLATED, a mode the EKS User Guide does not describe"),
+            "{a4:?}"
         );
     }
 
@@ -795,5 +859,37 @@ mod tests {
             ep(true, true, &["198.51.100.0/24"], &[]),
         );
         assert_eq!(sev(&found, "198.51.100.7"), None, "{found:?}");
+    }
+
+    /// Issue 25 (A2): IPv6 CIDRs on the public allow-list are for an IPv6 cluster's
+    /// dual-stack endpoint only (api.aws, made since October 2024).
+    #[test]
+    fn a2_ipv6_cidrs_only_on_a_dual_stack_endpoint() {
+        let mut inv = inventory();
+        let mut s = spec();
+        s.cluster_endpoint = Some(crate::spec::ClusterEndpoint {
+            private_access: true,
+            public_access: true,
+            public_access_cidrs: vec!["203.0.113.0/24".into(), "2001:db8::/32".into()],
+            allow_https_from_cidrs: vec![],
+        });
+        let a2 = |inv: &crate::inventory::Inventory, s: &crate::spec::Spec| -> Vec<String> {
+            evaluate(inv, Some(s), None, None)
+                .into_iter()
+                .filter(|f| f.id == "A2")
+                .map(|f| f.message)
+                .collect()
+        };
+        let f = a2(&inv, &s);
+        assert!(
+            f.iter().any(|m| m.contains("2001:db8::/32 is IPv6")),
+            "{f:?}"
+        );
+        inv.clusters[0].ip_family = "ipv6".into();
+        inv.clusters[0].endpoint =
+            "https://0123456789ABCDEF.gr7.eu-west-1.eks-cluster.eu-west-1.api.aws".into();
+        assert!(a2(&inv, &s).is_empty(), "{:?}", a2(&inv, &s));
+        s.cluster_endpoint.as_mut().unwrap().public_access_cidrs = vec!["::/0".into()];
+        assert!(a2(&inv, &s).iter().any(|m| m.contains("(::/0)")));
     }
 }

@@ -254,7 +254,7 @@ fn features(
                 )
             } else {
                 format!(
-                    "Karpenter: {} offers no iam endpoint, so an EC2NodeClass with `role` cannot create its instance profile: give it `instanceProfile`",
+                    "Karpenter: {} offers no iam endpoint (AWS makes com.amazonaws.iam in us-east-1 only; other regions reach it through a Transit Gateway to a us-east-1 VPC), so an EC2NodeClass with `role` cannot create its instance profile: give it `instanceProfile`",
                     inv.region
                 )
             };
@@ -749,7 +749,7 @@ mod tests {
             f.iter().any(|(i, sev, subj, m)| *i == "P9"
                 && *sev == Severity::Warn
                 && subj == "endpoints.features[0]"
-                && m == "Karpenter needs eks, sqs, ssm endpoints"),
+                && m == "Karpenter needs eks, ssm endpoints"),
             "{f:#?}"
         );
         // Whether an EC2NodeClass `role` can work is read from the region's services.
@@ -760,8 +760,10 @@ mod tests {
         );
         let mut with_iam = inv();
         let mut iam = with_iam.endpoint_services[0].clone();
-        iam.service = "iam".into();
-        iam.service_name = "com.amazonaws.eu-west-1.iam".into();
+        // Named as AWS names it (no region): the short name is still `iam`.
+        iam.service_name = "com.amazonaws.iam".into();
+        iam.service = crate::inventory::service_short_name(&iam.service_name, "us-east-1");
+        assert_eq!(iam.service, "iam");
         with_iam.endpoint_services.push(iam);
         let mut s = with(BASE, Some("sg-ep"), None);
         s.endpoints.as_mut().unwrap().features = vec!["karpenter".into()];

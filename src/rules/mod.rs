@@ -20,7 +20,7 @@ pub mod names;
 mod readiness;
 pub mod secondary;
 pub mod senders;
-mod subnets;
+pub mod subnets;
 #[cfg(test)]
 pub(crate) mod testkit;
 mod vpc;

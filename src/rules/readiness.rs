@@ -278,7 +278,9 @@ fn access(c: &crate::inventory::Cluster, when: Breaks, out: &mut Vec<Finding>) {
     }
     if c.public_access
         && (c.public_access_cidrs.is_empty()
-            || c.public_access_cidrs.iter().any(|x| x == "0.0.0.0/0"))
+            || c.public_access_cidrs
+                .iter()
+                .any(|x| x == "0.0.0.0/0" || x == "::/0"))
     {
         out.push(
             rule(Id::A2)

@@ -240,7 +240,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(rule(Id::C5).at(
             "secondaryCidr.cidr",
-            format!("{new} will be new to the cluster's VPC: EKS can take up to five hours to recognise it (exec, logs and webhooks to pods in it fail meanwhile)"),
+            format!("{new} will be new to the cluster's VPC: EKS can take up to one hour to recognise it (exec, logs and webhooks to pods in it fail meanwhile)"),
         ));
     }
 
@@ -432,7 +432,7 @@ mod tests {
         assert!(errors(&s).is_empty(), "{:?}", errors(&s));
         let f = super::super::evaluate(&inventory(), Some(&s), None, None);
         let c5 = f.iter().find(|f| f.id == "C5").expect("C5");
-        assert!(c5.message.contains("up to five hours"), "{c5:?}");
+        assert!(c5.message.contains("up to one hour"), "{c5:?}");
     }
 
     #[test]

@@ -161,19 +161,56 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if sn.main_route_table {
             out.push(rule(Id::S4).at(*field, format!("{} uses the VPC's main route table", sn.id)));
         }
-        // S5
-        if sn
-            .tags
-            .get("kubernetes.io/role/internal-elb")
-            .map(String::as_str)
-            != Some("1")
-        {
-            out.push(rule(Id::S5).at(
-                *field,
-                format!("{} lacks kubernetes.io/role/internal-elb=1", sn.id),
-            ).fix(format!("aws ec2 create-tags --resources {} --tags Key=kubernetes.io/role/internal-elb,Value=1", sn.id)));
+        // S5: the Load Balancer Controller takes `1` or an empty value. Only when some
+        // subnet of the VPC carries the tag are the others passed over; with none tagged,
+        // 2.12.1 and later choose private subnets by their route tables.
+        if !has_internal_elb_tag(sn) {
+            let fix = format!(
+                "aws ec2 create-tags --resources {} --tags Key={INTERNAL_ELB_TAG},Value=1",
+                sn.id
+            );
+            let tagged: Vec<&str> = v
+                .subnets
+                .iter()
+                .filter(|x| has_internal_elb_tag(x))
+                .map(|x| x.id.as_str())
+                .collect();
+            out.push(if tagged.is_empty() {
+                rule(Id::S5)
+                    .at(
+                        *field,
+                        format!(
+                            "{} lacks {INTERNAL_ELB_TAG}, as does every subnet of {}: the Load Balancer Controller 2.12.1 or later then places internal load balancers in private subnets by their route tables; older versions find none",
+                            sn.id, v.id
+                        ),
+                    )
+                    .severity(Severity::Info)
+                    .fix(fix)
+            } else {
+                rule(Id::S5)
+                    .at(
+                        *field,
+                        format!(
+                            "{} lacks {INTERNAL_ELB_TAG} while {} carries it: the Load Balancer Controller then places internal load balancers only in the tagged subnets",
+                            sn.id,
+                            tagged.join(", ")
+                        ),
+                    )
+                    .fix(fix)
+            });
         }
     }
+}
+
+/// The tag that marks a subnet for internal load balancers (S5).
+pub const INTERNAL_ELB_TAG: &str = "kubernetes.io/role/internal-elb";
+
+/// Whether a subnet carries the internal load balancer role tag, as the Load Balancer
+/// Controller reads it: the value `1` or empty.
+pub fn has_internal_elb_tag(s: &Subnet) -> bool {
+    s.tags
+        .get(INTERNAL_ELB_TAG)
+        .is_some_and(|v| v.is_empty() || v == "1")
 }
 
 /// S2: a subnet in an AZ where EKS cannot place a cluster, or in a Local or Wavelength Zone.
@@ -369,5 +406,48 @@ mod tests {
             f.iter()
                 .any(|f| f.id == "S3" && f.subject.contains("cluster prod"))
         );
+    }
+
+    /// Issue 25 (S5): the Load Balancer Controller reads the role tag with the value `1` or
+    /// empty, and passes untagged subnets over only when some subnet has the tag; with none
+    /// tagged, 2.12.1 and later choose private subnets by reachability (info).
+    #[test]
+    fn s5_the_role_tag_as_the_load_balancer_controller_reads_it() {
+        let s5 = |inv: &crate::inventory::Inventory| -> Vec<super::Finding> {
+            evaluate(inv, Some(&spec()), None, None)
+                .into_iter()
+                .filter(|f| f.id == "S5")
+                .collect()
+        };
+        let mut inv = inventory();
+        for sn in &mut vpc_mut(&mut inv).subnets {
+            sn.tags.remove(super::INTERNAL_ELB_TAG);
+        }
+        let f = s5(&inv);
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert!(
+            f.iter()
+                .all(|x| x.severity == Severity::Info && x.message.contains("2.12.1 or later"))
+        );
+        // An empty value is the tag: private-a passes, and private-b is now passed over.
+        vpc_mut(&mut inv).subnets[2]
+            .tags
+            .insert(super::INTERNAL_ELB_TAG.into(), String::new());
+        let f = s5(&inv);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Warn);
+        assert!(
+            f[0].message.contains("subnet-priv-b lacks")
+                && f[0].message.contains("while subnet-priv-a carries it")
+        );
+        // The plan tags only private-b.
+        let plan = crate::plan::plan(&spec(), &inv);
+        let tags: Vec<&str> = plan
+            .actions
+            .iter()
+            .map(|a| a.address.as_str())
+            .filter(|a| a.starts_with("subnet_tag.node"))
+            .collect();
+        assert_eq!(tags, ["subnet_tag.node[\"eu-west-1b\"]"]);
     }
 }

@@ -19,7 +19,20 @@ pub struct Service {
     /// A gateway endpoint (on route tables), not an interface endpoint.
     #[serde(default)]
     pub gateway: bool,
+    /// Its name carries no region: `com.amazonaws.iam`, `com.amazonaws.route53` (P12).
+    #[serde(default)]
+    pub regionless: bool,
     pub why: String,
+}
+
+/// The endpoint service name of `svc` where the region's list does not say it: the
+/// partition prefix, the region unless the service is regionless, and the short name.
+pub fn default_service_name(svc: &str, region: &str) -> String {
+    if catalogue().service(svc).is_some_and(|s| s.regionless) {
+        format!("com.amazonaws.{svc}")
+    } else {
+        format!("com.amazonaws.{region}.{svc}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -118,7 +131,12 @@ mod tests {
         assert_eq!(base_services(), c.base().collect::<Vec<_>>());
         // Every feature names services of the catalogue, and IDs are unique.
         for f in &c.features {
-            assert!(!f.services.is_empty(), "{} needs no service", f.id);
+            // A feature no endpoint serves says so in its note (Marketplace metering).
+            assert!(
+                !f.services.is_empty() || f.note.contains("no VPC endpoint"),
+                "{} needs no service and says nothing",
+                f.id
+            );
             for s in &f.services {
                 assert!(
                     c.service(s).is_some(),
@@ -130,7 +148,23 @@ mod tests {
         }
         assert_eq!(
             c.needed_by(&["karpenter".into(), "nope".into()]),
+            ["ec2", "sts", "eks", "ssm"]
+        );
+        // SQS only with interruption handling (issue 25).
+        assert_eq!(
+            c.needed_by(&["karpenter".into(), "karpenter-interruption".into()]),
             ["ec2", "sts", "eks", "sqs", "ssm"]
+        );
+        // Services without a region in their names (P12), and the names the plan uses.
+        assert!(c.service("iam").unwrap().regionless);
+        assert!(c.service("route53").unwrap().regionless);
+        assert_eq!(
+            super::default_service_name("iam", "us-east-1"),
+            "com.amazonaws.iam"
+        );
+        assert_eq!(
+            super::default_service_name("oidc-eks", "eu-west-1"),
+            "com.amazonaws.eu-west-1.oidc-eks"
         );
         // The issue's feature list is all there.
         for id in [
