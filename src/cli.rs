@@ -80,6 +80,10 @@ pub enum Command {
     /// Work with spec files
     #[command(subcommand)]
     Spec(SpecCommand),
+    /// Max pods per node for instance types, as AWS's max-pods calculator gives them in each
+    /// networking mode, from DescribeInstanceTypes in the region (the offline table when it
+    /// cannot be asked). Exit 0: every type known; 2: a type EC2 does not list, or usage
+    MaxPods(MaxPodsArgs),
     /// Write files other tools read, from --spec and the account (docs/export.md): to
     /// stdout for one format, else into --out DIR. Exit 0: written; 1: error findings
     /// block it; 2: usage (nothing written)
@@ -88,7 +92,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Formats, comma-separated: spec, eksctl, eniconfig, aws-node, dns, no-proxy, iam, cloudformation, or all
+    /// Formats, comma-separated: spec, eksctl, eniconfig, nodeclass, aws-node, dns, no-proxy, iam, cloudformation, terraform, or all
     /// (every format the spec has what it needs for)
     #[arg(
         long,
@@ -103,6 +107,16 @@ pub struct ExportArgs {
     /// Overwrite files that exist in --out
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MaxPodsArgs {
+    /// Instance types, e.g. m7i.large c7g.xlarge (none: every type the region offers)
+    #[arg(value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
 }
 
 #[derive(Debug, Args)]

@@ -403,3 +403,81 @@ fn discovery_makes_only_the_calls_the_call_table_lists() {
     // instance type), and no other.
     assert_eq!(made, declared);
 }
+
+/// Issue 25 (N6): max pods is known for every instance type DescribeInstanceTypes returns
+/// (moto answers with EC2's 1 395), read through the API exactly as the offline table
+/// records them; named types answer AWS's published figures; a type EC2 does not list is
+/// one clear line, exit 2.
+#[test]
+fn max_pods_is_known_for_every_type_the_region_lists() {
+    let m = moto();
+    let out = bin(Some(&m.url))
+        .args(["max-pods", "-o", "json", "--region", "eu-central-1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("offline table"),
+        "read from the API: {}",
+        stderr(&out)
+    );
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rows.len() >= 1395, "{} types", rows.len());
+    let offline = eks_private_tui::rules::cni::offline_types();
+    assert_eq!(
+        rows.len(),
+        offline.len(),
+        "every type of the table, and no other"
+    );
+    for r in &rows {
+        let name = r["instanceType"].as_str().unwrap();
+        let t = offline
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("{name} is not in the offline table"));
+        let want = eks_private_tui::rules::cni::PodsRow::of(t);
+        assert_eq!(r, &serde_json::to_value(&want).unwrap(), "{name}");
+        assert!(r["maxPods"].as_u64().unwrap() >= 2, "{name}");
+    }
+    // Named types: AWS's published figures (eni-max-pods.txt, amazon-vpc-cni-k8s v1.23.1).
+    let out = bin(Some(&m.url))
+        .args(["max-pods", "-o", "json", "--region", "eu-central-1"])
+        .args(["m7i.large", "trn1.32xlarge", "p5.48xlarge", "m5.16xlarge"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let allowed: Vec<(String, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["instanceType"].as_str().unwrap().to_string(),
+                r["allowed"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for (t, n) in [
+        ("m7i.large", 29),
+        ("trn1.32xlarge", 247),
+        ("p5.48xlarge", 100),
+        ("m5.16xlarge", 737),
+    ] {
+        assert!(
+            allowed.contains(&(t.to_string(), n)),
+            "{t} {n}: {allowed:?}"
+        );
+    }
+    let m5 = rows
+        .iter()
+        .find(|r| r["instanceType"] == "m5.16xlarge")
+        .unwrap();
+    assert_eq!(m5["customNetworking"], 250, "capped above 30 vCPUs");
+    // A type EC2 does not list.
+    let out = bin(Some(&m.url))
+        .args(["max-pods", "--region", "eu-central-1", "x9.huge"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("x9.huge") && err.lines().count() == 1, "{err}");
+}

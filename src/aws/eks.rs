@@ -103,6 +103,10 @@ impl Aws {
                 .compute_config()
                 .and_then(|x| x.enabled())
                 .unwrap_or(false),
+            auto_mode_node_role: c
+                .compute_config()
+                .and_then(|x| x.node_role_arn())
+                .map(str::to_string),
             remote_pod_networks: c
                 .remote_network_config()
                 .map(|r| {

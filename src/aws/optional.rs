@@ -550,4 +550,122 @@ mod tests {
             assert!(!in_force(s), "{s}");
         }
     }
+
+    /// Issue 25 (item 6): the cluster kinds moto cannot make (it ignores computeConfig):
+    /// Auto Mode, an IPv6 cluster on its dual-stack api.aws endpoint, hybrid nodes' remote
+    /// networks; and the node groups and running nodes read with the cluster.
+    #[tokio::test(start_paused = true)]
+    async fn a_cluster_s_kind_and_nodes_are_read() {
+        use aws_sdk_eks::types as eks;
+        let describe = mock!(aws_sdk_eks::Client::describe_cluster).then_output(|| {
+            DescribeClusterOutput::builder()
+                .cluster(
+                    eks::Cluster::builder()
+                        .name("edge")
+                        .version("1.33")
+                        .endpoint("https://ABC.gr7.eu-west-1.eks-cluster.eu-west-1.api.aws")
+                        .compute_config(eks::ComputeConfigResponse::builder().enabled(true).build())
+                        .kubernetes_network_config(
+                            eks::KubernetesNetworkConfigResponse::builder()
+                                .ip_family(eks::IpFamily::Ipv6)
+                                .build(),
+                        )
+                        .remote_network_config(
+                            eks::RemoteNetworkConfigResponse::builder()
+                                .remote_node_networks(
+                                    eks::RemoteNodeNetwork::builder()
+                                        .cidrs("192.168.100.0/24")
+                                        .build(),
+                                )
+                                .remote_pod_networks(
+                                    eks::RemotePodNetwork::builder()
+                                        .cidrs("192.168.200.0/24")
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let list = mock!(aws_sdk_eks::Client::list_addons)
+            .then_output(|| ListAddonsOutput::builder().build());
+        let groups = mock!(aws_sdk_eks::Client::list_nodegroups)
+            .sequence()
+            .output(|| {
+                aws_sdk_eks::operation::list_nodegroups::ListNodegroupsOutput::builder()
+                    .nodegroups("b-workers")
+                    .next_token("2")
+                    .build()
+            })
+            .output(|| {
+                aws_sdk_eks::operation::list_nodegroups::ListNodegroupsOutput::builder()
+                    .nodegroups("a-bottlerocket")
+                    .build()
+            })
+            .build();
+        let group = mock!(aws_sdk_eks::Client::describe_nodegroup).then_output(|| {
+            aws_sdk_eks::operation::describe_nodegroup::DescribeNodegroupOutput::builder()
+                .nodegroup(
+                    eks::Nodegroup::builder()
+                        .nodegroup_name("a-bottlerocket")
+                        .subnets("subnet-a")
+                        .ami_type(eks::AmiTypes::BottlerocketArm64)
+                        .instance_types("m8g.large")
+                        .capacity_type(eks::CapacityTypes::Spot)
+                        .launch_template(
+                            eks::LaunchTemplateSpecification::builder()
+                                .id("lt-1")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let nodes = mock!(aws_sdk_ec2::Client::describe_instances).then_output(|| {
+            aws_sdk_ec2::operation::describe_instances::DescribeInstancesOutput::builder()
+                .reservations(
+                    ec2t::Reservation::builder()
+                        .instances(
+                            ec2t::Instance::builder()
+                                .instance_id("i-1")
+                                .subnet_id("subnet-a")
+                                .instance_type(ec2t::InstanceType::M8gLarge)
+                                .security_groups(
+                                    ec2t::GroupIdentifier::builder().group_id("sg-node").build(),
+                                )
+                                .tags(
+                                    ec2t::Tag::builder()
+                                        .key("eks:nodegroup-name")
+                                        .value("a-bottlerocket")
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+        let aws = mocked(&[&nodes], &[&describe, &list, &groups, &group], &[]);
+        let (c, u) = aws.described("edge").await.unwrap();
+        assert_eq!(u, vec![]);
+        assert!(c.auto_mode);
+        assert_eq!(c.ip_family, "ipv6");
+        assert!(c.dual_stack_endpoint());
+        assert_eq!(c.remote_node_networks, ["192.168.100.0/24"]);
+        assert_eq!(c.remote_pod_networks, ["192.168.200.0/24"]);
+        let g = c.node_groups.as_ref().unwrap();
+        assert_eq!(g.len(), 2, "both pages");
+        assert!(g[0].is_bottlerocket());
+        assert_eq!(g[0].capacity_type, "SPOT");
+        assert_eq!(g[0].launch_template.as_deref(), Some("lt-1"));
+        assert_eq!(groups.num_calls(), 2);
+        let n = c.nodes.clone().unwrap();
+        assert_eq!(n[0].security_group_ids, ["sg-node"]);
+        assert_eq!(n[0].node_group.as_deref(), Some("a-bottlerocket"));
+        assert_eq!(
+            c.node_subnets(),
+            [("node group a-bottlerocket".to_string(), "subnet-a")]
+        );
+    }
 }

@@ -6,6 +6,7 @@ mod apply;
 mod check;
 mod export;
 mod inventory;
+mod max_pods;
 mod plan;
 mod spec_new;
 
@@ -25,6 +26,7 @@ pub async fn run(global: &Global, command: &Command) -> u8 {
         Command::Apply(args) => apply::run(global, args, ops::Mode::Apply).await,
         Command::Destroy(args) => apply::run(global, args, ops::Mode::Destroy).await,
         Command::Export(args) => export::run(global, args).await,
+        Command::MaxPods(args) => max_pods::run(global, args).await,
         Command::Spec(SpecCommand::New {
             vpc,
             cluster,

@@ -34,6 +34,7 @@ pub fn configuration_values(spec: &Spec) -> Option<String> {
 }
 
 pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
+    src.not_auto_mode("the aws-node settings")?;
     let spec = src.spec;
     let Some(env) = env(spec) else {
         return Err(Cannot::Spec(

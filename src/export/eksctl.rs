@@ -77,6 +77,24 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         ));
     }
     let fully_private = private_access && !public_access;
+    // S4: for a fully private cluster eksctl imports each private subnet's own route table
+    // (for its endpoints' routes) and refuses one on the VPC's main route table.
+    if fully_private {
+        let v = src.vpc()?;
+        let on_main: Vec<&str> = spec
+            .node_subnets
+            .values()
+            .filter_map(|id| v.subnet(id.trim()))
+            .filter(|s| s.main_route_table)
+            .map(|s| s.id.as_str())
+            .collect();
+        if !on_main.is_empty() {
+            return Err(Cannot::Spec(format!(
+                "eksctl refuses a fully private cluster whose private subnets use the VPC's main route table (S4): {}; associate each with a route table of its own, then export again",
+                on_main.join(", ")
+            )));
+        }
+    }
     let mut vpc = vec![
         ("id", Value::from(spec.vpc_id.trim())),
         ("subnets", map([("private", Value::Mapping(private))])),
@@ -170,6 +188,12 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
     if cluster.is_some() {
         notes.push(format!(
             "Cluster {name} exists: use this file with eksctl create nodegroup and eksctl utils, not create cluster."
+        ));
+    } else if spec.custom_networking.is_some() {
+        // Nodes read their ENIConfig when they start: it must exist before the node group.
+        notes.push(format!(
+            "Custom networking: the ENIConfigs must exist before the node group's nodes start. Run eksctl create cluster -f {0}-eksctl.yaml --without-nodegroup, kubectl apply the ENIConfigs (the eniconfig export), then eksctl create nodegroup -f {0}-eksctl.yaml.",
+            crate::spec::slug(name)
         ));
     }
     if !notes.is_empty() {
@@ -303,5 +327,60 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("nodeGroup.maxPods"), "{e}");
+    }
+
+    /// Issue 25 (S4, eksctl's vpc_existing.go): a fully private cluster on a node subnet
+    /// that uses the main route table is refused, naming the subnet; a new cluster with
+    /// custom networking is told to make the ENIConfigs before the node group.
+    #[test]
+    fn eksctl_would_refuse_it_so_the_export_does() {
+        let mut inv = testkit::inventory();
+        let mut s = testkit::spec();
+        s.cluster_endpoint = Some(ClusterEndpoint {
+            private_access: true,
+            public_access: false,
+            public_access_cidrs: vec![],
+            allow_https_from_cidrs: vec![],
+        });
+        testkit::vpc_mut(&mut inv).subnets[3].main_route_table = true;
+        let e = super::super::with_plan(&s, &inv, render)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("(S4): subnet-priv-b") && e.contains("main route table"),
+            "{e}"
+        );
+        // With public access kept eksctl imports no route tables: written.
+        s.cluster_endpoint.as_mut().unwrap().public_access = true;
+        assert!(super::super::with_plan(&s, &inv, render).is_ok());
+        // A cluster still to be made, with custom networking: the order is said.
+        let mut inv = testkit::inventory();
+        inv.clusters.clear();
+        s.custom_networking = Some(crate::spec::CustomNetworking {
+            eni_config_label: crate::spec::LABEL_ZONE.into(),
+            security_group_ids: vec![],
+            prefix_delegation: false,
+        });
+        let text = &super::super::with_plan(&s, &inv, render).unwrap()[0].text;
+        assert!(
+            text.contains("--without-nodegroup, kubectl apply the ENIConfigs"),
+            "{text}"
+        );
+        let steps: Vec<String> = super::super::next_steps(&s, &inv)
+            .into_iter()
+            .map(|x| x.what)
+            .collect();
+        let at = |needle: &str| {
+            steps
+                .iter()
+                .position(|x| x.contains(needle))
+                .unwrap_or_else(|| panic!("{needle}: {steps:#?}"))
+        };
+        assert!(at("--without-nodegroup") < at("ENIConfigs"));
+        assert!(at("ENIConfigs") < at("eksctl create nodegroup"));
+        assert!(
+            !steps.iter().any(|x| x.contains("roll the nodes")),
+            "no node to roll yet"
+        );
     }
 }

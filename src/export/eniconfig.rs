@@ -11,6 +11,7 @@ use serde_yaml::Value;
 pub const FILE: &str = "eniconfig.yaml";
 
 pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
+    src.not_auto_mode("ENIConfigs")?;
     let spec = src.spec;
     let Some(cn) = &spec.custom_networking else {
         return Err(Cannot::Spec(

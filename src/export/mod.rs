@@ -17,6 +17,7 @@ mod eksctl;
 mod eniconfig;
 mod iam;
 mod no_proxy;
+mod nodeclass;
 mod spec;
 mod terraform;
 
@@ -29,6 +30,8 @@ pub enum Format {
     Eksctl,
     /// One ENIConfig per node AZ (custom networking).
     Eniconfig,
+    /// An EKS Auto Mode NodeClass with the pod subnets (instead of ENIConfigs, rule K1).
+    Nodeclass,
     /// The VPC CNI's configuration values and the runbook that applies them (rule N5).
     AwsNode,
     /// On-premises DNS forwarders for the cluster API (BIND, dnsmasq, Windows DNS), and a
@@ -45,10 +48,11 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::Spec,
         Format::Eksctl,
         Format::Eniconfig,
+        Format::Nodeclass,
         Format::AwsNode,
         Format::Dns,
         Format::NoProxy,
@@ -63,6 +67,7 @@ impl Format {
             Format::Spec => "spec",
             Format::Eksctl => "eksctl",
             Format::Eniconfig => "eniconfig",
+            Format::Nodeclass => "nodeclass",
             Format::AwsNode => "aws-node",
             Format::Dns => "dns",
             Format::NoProxy => "no-proxy",
@@ -200,6 +205,17 @@ impl<'a> Source<'a> {
             .map(|(_, id)| id.as_str())
     }
 
+    /// K1: an Auto Mode cluster takes no VPC CNI settings; `what` names the export.
+    fn not_auto_mode(&self, what: &str) -> Result<(), Cannot> {
+        match self.cluster().filter(|c| c.auto_mode) {
+            Some(c) => Err(Cannot::Spec(format!(
+                "cluster {} runs EKS Auto Mode, where {what} do not apply (K1): use the nodeclass export",
+                c.name
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// The cluster name, or what to add.
     fn cluster_name(&self, format: Format) -> Result<&'a str, Cannot> {
         self.spec
@@ -245,15 +261,21 @@ pub fn next_steps(spec: &Spec, inv: &Inventory) -> Vec<NextStep> {
         .as_deref()
         .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
     let mut out = vec![];
+    let named = spec
+        .cluster_name
+        .as_deref()
+        .map(|n| format!(" {n}"))
+        .unwrap_or_default();
     if cluster.is_none() {
+        // With custom networking the node group waits for the ENIConfigs.
         out.push(step(
-            format!(
-                "create the cluster{} in the node subnets (eksctl create cluster -f)",
-                spec.cluster_name
-                    .as_deref()
-                    .map(|n| format!(" {n}"))
-                    .unwrap_or_default()
-            ),
+            if spec.custom_networking.is_some() {
+                format!(
+                    "create the cluster{named} in the node subnets without its node group (eksctl create cluster -f --without-nodegroup)"
+                )
+            } else {
+                format!("create the cluster{named} in the node subnets (eksctl create cluster -f)")
+            },
             Some(Format::Eksctl),
         ));
     }
@@ -266,10 +288,17 @@ pub fn next_steps(spec: &Spec, inv: &Inventory) -> Vec<NextStep> {
             "set aws-node's AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true and ENI_CONFIG_LABEL_DEF (kubectl set env, or the add-on's configuration values)".into(),
             Some(Format::AwsNode),
         ));
-        out.push(step(
-            "roll the nodes in the N5 order: new nodes first, then cordon, drain and remove the old ones, one AZ at a time".into(),
-            Some(Format::AwsNode),
-        ));
+        if cluster.is_none() {
+            out.push(step(
+                "create the node group (eksctl create nodegroup -f): its nodes start with their ENIConfig".into(),
+                Some(Format::Eksctl),
+            ));
+        } else {
+            out.push(step(
+                "roll the nodes in the N5 order: new nodes first, then cordon, drain and remove the old ones, one AZ at a time".into(),
+                Some(Format::AwsNode),
+            ));
+        }
     } else if spec.secondary_cidr.is_some() {
         out.push(step(
             "make sure the VPC CNI is 1.18 or later: it then finds the tagged pod subnets itself (N8)".into(),
@@ -315,6 +344,7 @@ pub fn render(format: Format, src: &Source) -> Result<Vec<File>, Cannot> {
         )]),
         Format::Eksctl => eksctl::render(src),
         Format::Eniconfig => eniconfig::render(src),
+        Format::Nodeclass => nodeclass::render(src),
         Format::AwsNode => aws_node::render(src),
         Format::Dns => dns::render(src),
         Format::NoProxy => no_proxy::render(src).map(|t| vec![File::new("no-proxy.env", t)]),

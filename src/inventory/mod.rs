@@ -458,6 +458,9 @@ pub struct Cluster {
     /// their networking, so ENIConfigs and aws-node settings do not apply.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub auto_mode: bool,
+    /// Auto Mode's node role (`computeConfig.nodeRoleArn`), which a NodeClass names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_mode_node_role: Option<String>,
     /// Hybrid nodes: the remote pod networks' CIDRs (empty without hybrid nodes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remote_pod_networks: Vec<String>,

@@ -40,7 +40,7 @@ macro_rules! ids {
 ids!(
     E1, E2, E3, E4, V1, V2, V3, V4, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6, P7, G1, G2, G3, G5,
     G4, A1, A4, A3, A2, D2, D3, D4, D5, S6, D1, C1, C2, C3, C4, C5, C6, N1, N2, N3, N4, N5, N6, N7,
-    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8, R1, S7, A5, I1, V5, P11
+    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8, R1, S7, A5, I1, V5, P11, K1, K2
 );
 
 /// The catalogue entry of a rule.
@@ -705,6 +705,26 @@ pub const CATALOG: &[Rule] = &[
         fix: "leave the services the hub covers out of endpoints.services; add the ones it misses",
         docs: "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html",
         checked: CHECKED,
+    },
+    Rule {
+        id: "K1",
+        area: Area::CustomNetworking,
+        severity: Severity::Error,
+        title: "an EKS Auto Mode cluster takes no ENIConfig custom networking",
+        why: "EKS Auto Mode runs the nodes and their networking itself: the VPC CNI's ENIConfigs and aws-node settings do not apply, a node holds at most 110 pods, and pods go to other subnets through a NodeClass's podSubnetSelectorTerms and podSecurityGroupSelectorTerms.",
+        fix: "remove customNetworking and give the cluster's NodeClass podSubnetSelectorTerms and podSecurityGroupSelectorTerms (the nodeclass export writes one)",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html",
+        checked: "2026-12-07",
+    },
+    Rule {
+        id: "K2",
+        area: Area::Vpc,
+        severity: Severity::Error,
+        title: "hybrid nodes' remote networks are routed and let in",
+        why: "Hybrid nodes' remote node and pod networks (IPv4 clusters only) must not overlap the VPC's CIDRs or the service CIDR, the VPC's route tables need routes to them through the gateway of the hybrid connection, and the cluster security group must let tcp/443 in from them.",
+        fix: "route the remote networks from the cluster's subnets' route tables to the transit or virtual private gateway, and allow tcp/443 from them on the cluster security group",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html",
+        checked: "2026-12-07",
     },
 ];
 

@@ -76,6 +76,46 @@ pub fn max_pods(t: &InstanceType, custom_networking: bool, prefixes: bool) -> u3
     max_pods_allowed(t, custom_networking, prefixes).min(pod_ceiling(t))
 }
 
+/// What AWS's calculator says of one instance type, in each networking mode (the
+/// `max-pods` command's row).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodsRow {
+    pub instance_type: String,
+    pub vcpus: u32,
+    /// Of the default network card.
+    pub interfaces: u32,
+    pub ipv4_per_interface: u32,
+    pub nitro: bool,
+    /// Secondary IPs (the VPC CNI's default).
+    pub max_pods: u32,
+    pub custom_networking: u32,
+    pub prefix_delegation: u32,
+    pub custom_networking_with_prefixes: u32,
+    /// The calculator's ceiling for this type (110 or 250).
+    pub ceiling: u32,
+    /// Before the ceiling, secondary IPs (AWS's eni-max-pods.txt figure).
+    pub allowed: u32,
+}
+
+impl PodsRow {
+    pub fn of(t: &InstanceType) -> PodsRow {
+        PodsRow {
+            instance_type: t.name.clone(),
+            vcpus: t.default_vcpus,
+            interfaces: t.max_interfaces,
+            ipv4_per_interface: t.ipv4_per_interface,
+            nitro: t.nitro,
+            max_pods: max_pods(t, false, false),
+            custom_networking: max_pods(t, true, false),
+            prefix_delegation: max_pods(t, false, true),
+            custom_networking_with_prefixes: max_pods(t, true, true),
+            ceiling: pod_ceiling(t),
+            allowed: max_pods_allowed(t, false, false),
+        }
+    }
+}
+
 /// EKS's max-pods calculator never recommends more than this for instances of 30 vCPUs or
 /// fewer, nor more than [`EKS_CAP_LARGE`] for larger ones (N6).
 pub const EKS_CAP_SMALL: u32 = 110;
@@ -244,7 +284,15 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "existing nodes keep their pod addresses: after aws-node and the ENIConfigs, cordon, drain and replace them",
         ));
     }
-    out.push(n6(ctx.inv, spec, cn));
+    if ctx.cluster.is_some_and(|c| c.auto_mode) {
+        // K1 says custom networking does not apply; EKS caps Auto Mode nodes at 110 pods.
+        out.push(rule(Id::N6).at(
+            "customNetworking",
+            "EKS Auto Mode caps every node at 110 pods, after the max-pods calculation",
+        ));
+    } else {
+        out.push(n6(ctx.inv, spec, cn));
+    }
     let cni_tagged = v
         .subnets
         .iter()

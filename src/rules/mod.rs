@@ -15,6 +15,7 @@ mod dns;
 mod egress;
 mod endpoints;
 mod hub;
+mod kinds;
 pub mod nacl;
 pub mod names;
 mod readiness;
@@ -329,6 +330,7 @@ pub fn evaluate(
         addons::check(&ctx, &mut out);
         bpa::check(&ctx, &mut out);
         hub::check(&ctx, &mut out);
+        kinds::check(&ctx, &mut out);
     }
     out.sort_by(|a, b| {
         (a.severity, a.id, &a.subject, &a.message).cmp(&(b.severity, b.id, &b.subject, &b.message))
