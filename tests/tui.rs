@@ -2079,6 +2079,31 @@ fn on_custom(app: &mut App) {
     assert!(matches!(app.screen, Screen::Custom(_)));
 }
 
+/// Issue 25 (K1): on an EKS Auto Mode cluster step 6 says ENIConfigs do not apply, and
+/// choosing custom networking anyway is an error the step shows.
+#[test]
+fn the_custom_networking_step_on_an_auto_mode_cluster() {
+    let mut inv = fixture();
+    for c in &mut inv.clusters {
+        c.auto_mode = true;
+    }
+    let mut app = loaded_from(inv, None);
+    on_custom(&mut app);
+    let text = render_text(&app, 80, 24);
+    assert!(text.contains("EKS Auto Mode: no ENIConfigs (K1)"), "{text}");
+    cni_row_to(&mut app, &CniRow::Mode(true));
+    app.update(ch(' '));
+    assert!(
+        app.derived
+            .findings
+            .iter()
+            .any(|f| f.id == "K1" && f.subject == "customNetworking"),
+        "{:#?}",
+        app.derived.findings
+    );
+    assert!(render_text(&app, 120, 40).contains("K1"));
+}
+
 fn cni_row_to(app: &mut App, row: &CniRow) {
     let d = app.draft().unwrap().clone();
     let inv = app.inventory().unwrap().clone();

@@ -12,22 +12,41 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let subject = format!("cluster {} add-ons", c.name);
-    let Some(addons) = &c.addons else {
-        if let Some(u) = ctx
+    if c.addons.is_none()
+        && let Some(u) = ctx
             .inv
             .unread
             .iter()
             .find(|u| u.what == crate::inventory::Unread::addons_of(&c.name))
-        {
-            out.push(super::unread_finding(
-                Id::P9,
-                &subject,
-                u,
-                "the endpoints its add-ons need",
-            ));
-        }
+    {
+        out.push(super::unread_finding(
+            Id::P9,
+            &subject,
+            u,
+            "the endpoints its add-ons need",
+        ));
+    }
+    let cat = crate::spec::services::catalogue();
+    // What the cluster runs: its EKS add-ons, and Bottlerocket node groups (their AMI type
+    // says so, so the spec need not name the feature).
+    let mut runs: Vec<(String, &crate::spec::services::Feature)> = c
+        .addons
+        .iter()
+        .flatten()
+        .filter_map(|a| Some((format!("the {a} add-on"), cat.feature_of_addon(a)?)))
+        .collect();
+    if let Some(f) = cat.feature("bottlerocket") {
+        runs.extend(
+            c.node_groups
+                .iter()
+                .flatten()
+                .filter(|g| g.is_bottlerocket())
+                .map(|g| (format!("the Bottlerocket node group {}", g.name), f)),
+        );
+    }
+    if runs.is_empty() {
         return;
-    };
+    }
     let live: Vec<&crate::inventory::Endpoint> =
         v.endpoints.iter().filter(|e| e.state.is_usable()).collect();
     let chosen = ctx.spec.and_then(|s| s.endpoints.as_ref());
@@ -41,11 +60,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     } else {
         None
     };
-    let cat = crate::spec::services::catalogue();
-    for addon in addons {
-        let Some(f) = cat.feature_of_addon(addon) else {
-            continue;
-        };
+    for (what, f) in runs {
         let lacking: Vec<&str> = f
             .services
             .iter()
@@ -59,7 +74,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .filter(|s| !ctx.inv.offers(s))
                 .collect();
             let mut message = format!(
-                "cluster {} runs the {addon} add-on ({}), which needs {} endpoints",
+                "cluster {} runs {what} ({}), which needs {} endpoints",
                 c.name,
                 f.title,
                 lacking.join(", ")
@@ -101,7 +116,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 out.push(rule(Id::P8).at(
                     &subject,
                     format!(
-                        "cluster {} runs {addon} and the eks-auth endpoint has no private DNS: the agent's name is under api.aws, which a self-managed DNS must answer",
+                        "cluster {} runs {what} and the eks-auth endpoint has no private DNS: the agent's name is under api.aws, which a self-managed DNS must answer",
                         c.name
                     ),
                 ));
@@ -197,5 +212,32 @@ mod tests {
         let p9 = f.iter().find(|x| x.id == "P9").unwrap();
         assert_eq!(p9.severity, Severity::Info);
         assert!(!p9.fix.contains("grant"), "{p9:#?}");
+    }
+
+    /// Issue 25 (R1, P9): Bottlerocket nodes are known from their node group's AMI type,
+    /// and need the feature's endpoints whether or not the spec names it.
+    #[test]
+    fn bottlerocket_is_known_from_the_node_group_s_ami_type() {
+        let mut inv = testkit::inventory();
+        inv.clusters[0].addons = Some(vec![]);
+        inv.clusters[0].node_groups = Some(vec![crate::inventory::NodeGroup {
+            name: "br".into(),
+            ami_type: "BOTTLEROCKET_x86_64".into(),
+            subnet_ids: vec!["subnet-priv-a".into()],
+            ..Default::default()
+        }]);
+        let f = evaluate(&inv, None, None, Some("prod"));
+        let p9 = f
+            .iter()
+            .find(|x| x.id == "P9" && x.message.contains("the Bottlerocket node group br"))
+            .unwrap_or_else(|| panic!("{f:#?}"));
+        assert!(p9.message.contains("ecr.api, ecr.dkr"), "{p9:?}");
+        assert_eq!(p9.severity, Severity::Warn, "breaks once the NAT is gone");
+        inv.clusters[0].node_groups.as_mut().unwrap()[0].ami_type = "AL2023_x86_64_STANDARD".into();
+        assert!(
+            !evaluate(&inv, None, None, Some("prod"))
+                .iter()
+                .any(|x| x.message.contains("Bottlerocket"))
+        );
     }
 }

@@ -378,7 +378,10 @@ impl CustomScreen {
             ])),
             intro,
         );
+        let auto_mode = cluster(inv, draft).is_some_and(|c| c.auto_mode);
         let status_text = match &draft.custom_networking {
+            // K1: Auto Mode runs the nodes' networking; the NodeClass takes the pod subnets.
+            _ if auto_mode => "! EKS Auto Mode: no ENIConfigs (K1); the nodeclass export puts pods in the pod subnets".to_string(),
             Some(cn) => format!(
                 "✓ custom networking · {} by {} · pods use {}",
                 super::plural(draft.node_subnets.len(), "ENIConfig"),
@@ -400,7 +403,7 @@ impl CustomScreen {
         f.render_widget(
             Paragraph::new(Span::styled(
                 trunc(&status_text, area.width as usize),
-                t.ok(),
+                if auto_mode { t.warn() } else { t.ok() },
             )),
             status,
         );
