@@ -129,26 +129,13 @@ impl Aws {
         cluster: &str,
         concurrency: usize,
     ) -> Result<Vec<inv::NodeGroup>, AwsError> {
-        let mut names = vec![];
-        let mut token: Option<String> = None;
-        loop {
-            let out = self
-                .eks
-                .list_nodegroups()
-                .cluster_name(cluster)
-                .max_results(100)
-                .set_next_token(token.take())
-                .customize()
-                .config_override(aws_sdk_eks::config::Builder::default().retry_config(once()))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("eks", "ListNodegroups", e))?;
-            names.extend(out.nodegroups().iter().cloned());
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
+        let names = super::optional::cluster_names_list!(
+            self,
+            list_nodegroups,
+            "ListNodegroups",
+            nodegroups,
+            cluster
+        );
         let mut groups: Vec<inv::NodeGroup> = futures::stream::iter(names)
             .map(|n| async move { self.node_group(cluster, &n).await })
             .buffer_unordered(concurrency.max(1))

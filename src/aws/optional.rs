@@ -8,6 +8,38 @@ use super::{Aws, AwsError, ErrorKind};
 use crate::inventory as inv;
 use aws_config::retry::RetryConfig;
 
+/// Every page of an EKS list call about one cluster that answers names (ListAddons,
+/// ListNodegroups), each page tried once beyond throttling (an optional read).
+macro_rules! cluster_names_list {
+    ($aws:expr, $call:ident, $op:literal, $items:ident, $cluster:expr) => {{
+        let mut names: Vec<String> = vec![];
+        let mut token: Option<String> = None;
+        loop {
+            let out = $aws
+                .eks
+                .$call()
+                .cluster_name($cluster)
+                .max_results(100)
+                .set_next_token(token.take())
+                .customize()
+                .config_override(
+                    aws_sdk_eks::config::Builder::default()
+                        .retry_config($crate::aws::optional::once()),
+                )
+                .send()
+                .await
+                .map_err(|e| $crate::aws::AwsError::from_sdk("eks", $op, e))?;
+            names.extend(out.$items().iter().cloned());
+            match out.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_string()),
+                _ => break,
+            }
+        }
+        names
+    }};
+}
+pub(super) use cluster_names_list;
+
 impl Aws {
     /// Run an optional read: `Err` says what was not read and why.
     pub(super) async fn optionally<T, F, Fut>(
@@ -26,26 +58,7 @@ impl Aws {
 
     /// The names of a cluster's EKS add-ons (ListAddons, every page).
     pub(super) async fn addons(&self, cluster: &str) -> Result<Vec<String>, AwsError> {
-        let mut names = vec![];
-        let mut token: Option<String> = None;
-        loop {
-            let out = self
-                .eks
-                .list_addons()
-                .cluster_name(cluster)
-                .max_results(100)
-                .set_next_token(token.take())
-                .customize()
-                .config_override(aws_sdk_eks::config::Builder::default().retry_config(once()))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("eks", "ListAddons", e))?;
-            names.extend(out.addons().iter().cloned());
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
-            }
-        }
+        let mut names = cluster_names_list!(self, list_addons, "ListAddons", addons, cluster);
         names.sort();
         Ok(names)
     }
