@@ -40,7 +40,7 @@ macro_rules! ids {
 ids!(
     E1, E2, E3, E4, V1, V2, V3, V4, S1, S2, S3, S4, S5, P1, P2, P3, P4, P5, P6, P7, G1, G2, G3, G5,
     G4, A1, A4, A3, A2, D2, D3, D4, D5, S6, D1, C1, C2, C3, C4, C5, C6, N1, N2, N3, N4, N5, N6, N7,
-    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8, R1, S7, A5, I1, V5, P11, K1, K2
+    N8, X4, X5, X6, X7, P8, P9, P10, V6, X8, R1, S7, A5, I1, V5, P11, K1, K2, P13, X9
 );
 
 /// The catalogue entry of a rule.
@@ -724,6 +724,26 @@ pub const CATALOG: &[Rule] = &[
         why: "Hybrid nodes' remote node and pod networks (IPv4 clusters only) must not overlap the VPC's CIDRs or the service CIDR, the VPC's route tables need routes to them through the gateway of the hybrid connection, and the cluster security group must let tcp/443 in from them.",
         fix: "route the remote networks from the cluster's subnets' route tables to the transit or virtual private gateway, and allow tcp/443 from them on the cluster security group",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html",
+        checked: "2026-12-07",
+    },
+    Rule {
+        id: "P13",
+        area: Area::Endpoints,
+        severity: Severity::Info,
+        title: "Karpenter runs as a VPC without egress needs",
+        why: "Karpenter's settings.isolatedVPC makes it assume that AWS services without a VPC endpoint cannot be reached and skip the Pricing API; an EC2NodeClass with `role` creates instance profiles through the IAM API, whose endpoint (com.amazonaws.iam) exists in us-east-1 only; SQS is needed only for interruption handling.",
+        fix: "install Karpenter with settings.isolatedVPC=true, give EC2NodeClasses an instanceProfile outside us-east-1, and add sqs only with settings.interruptionQueue",
+        docs: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam_vpc_endpoint_create.html",
+        checked: "2026-12-07",
+    },
+    Rule {
+        id: "X9",
+        area: Area::Endpoints,
+        severity: Severity::Info,
+        title: "the Pod Identity agent is reached directly",
+        why: "Pods using EKS Pod Identity take their credentials from the agent on their node at 169.254.170.23 (and fd00:ec2::23); through an HTTP proxy that call fails.",
+        fix: "put 169.254.170.23 and fd00:ec2::23 in no_proxy (the no-proxy export does)",
+        docs: "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html",
         checked: "2026-12-07",
     },
 ];

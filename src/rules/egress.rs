@@ -65,6 +65,25 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             let r = rule(id);
             out.push(r.at("cluster", r.title));
         }
+        // X9: pods that take credentials from the Pod Identity agent (the add-on runs, or
+        // the spec names the feature) call it on the node's link-local addresses.
+        let spec_names = ctx.spec.is_some_and(|s| {
+            s.endpoints
+                .as_ref()
+                .is_some_and(|e| e.features.iter().any(|f| f == "pod-identity"))
+        });
+        let runs = ctx.cluster.is_some_and(|c| {
+            c.addons
+                .iter()
+                .flatten()
+                .any(|a| a == "eks-pod-identity-agent")
+        });
+        if spec_names || runs {
+            out.push(rule(Id::X9).at(
+                "cluster",
+                "EKS Pod Identity: pods get credentials from the agent on 169.254.170.23 and fd00:ec2::23 of their node; behind an HTTP proxy both belong in no_proxy (the no-proxy export lists them)",
+            ));
+        }
     }
 }
 
@@ -143,5 +162,23 @@ mod tests {
             x7.fix.contains("oidc.eks.<region>.amazonaws.com") && !x7.fix.contains("oidc.<region>"),
             "{x7:?}"
         );
+    }
+
+    /// Issue 25 (X9): Pod Identity's agent addresses belong in no_proxy once the cluster
+    /// goes private and pods use the agent.
+    #[test]
+    fn x9_the_pod_identity_agent_bypasses_the_proxy() {
+        let mut inv = inventory();
+        let s = isolated_spec();
+        assert!(!has(&inv, &s, "X9", Severity::Info, ""));
+        inv.clusters[0].addons = Some(vec!["eks-pod-identity-agent".into()]);
+        assert!(has(
+            &inv,
+            &s,
+            "X9",
+            Severity::Info,
+            "169.254.170.23 and fd00:ec2::23"
+        ));
+        assert!(!has(&inv, &spec(), "X9", Severity::Info, ""), "not private");
     }
 }

@@ -237,6 +237,8 @@ fn features(
             );
         } else if f.id == "ecr-pull-through" {
             out.push(rule(Id::P10).at(&field, f.note.clone()));
+        } else if f.id == "karpenter" {
+            out.push(rule(Id::P13).at(&field, format!("{}: {}", f.title, f.note)));
         } else if !f.note.is_empty() {
             out.push(
                 rule(Id::P9)
@@ -258,7 +260,7 @@ fn features(
                     inv.region
                 )
             };
-            out.push(rule(Id::P9).at(&field, message).severity(Severity::Info));
+            out.push(rule(Id::P13).at(&field, message));
         }
         if f.id == "pod-identity" && !ep.private_dns {
             out.push(rule(Id::P8).at(
@@ -755,7 +757,7 @@ mod tests {
         // Whether an EC2NodeClass `role` can work is read from the region's services.
         assert!(
             f.iter()
-                .any(|(i, _, _, m)| *i == "P9" && m.contains("offers no iam endpoint")),
+                .any(|(i, _, _, m)| *i == "P13" && m.contains("offers no iam endpoint")),
             "{f:#?}"
         );
         let mut with_iam = inv();
@@ -770,7 +772,7 @@ mod tests {
         assert!(
             found(&with_iam, &s)
                 .iter()
-                .any(|(i, _, _, m)| *i == "P9" && m.contains("lists an iam endpoint service")),
+                .any(|(i, _, _, m)| *i == "P13" && m.contains("lists an iam endpoint service")),
         );
         let f = feat(BASE, &["karpenter-ng"], true);
         assert!(
