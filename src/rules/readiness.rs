@@ -142,7 +142,7 @@ fn endpoints(
         .map(|s| crate::inventory::Sender {
             what: format!("node subnet {} ({})", s.id, s.cidr),
             cidr: s.cidr.clone(),
-            groups: super::senders::node_groups(ctx.cluster, &s.id),
+            groups: super::senders::node_security_groups(ctx.cluster, &s.id),
         })
         .collect();
     // Pods there: which groups the ENIConfigs give them is not known without a spec.

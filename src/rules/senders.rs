@@ -12,7 +12,7 @@ use crate::spec::Spec;
 /// - else the managed node groups placed there: the cluster security group, which EKS puts
 ///   on their nodes unless a launch template names groups (then nothing is known);
 /// - else (no node yet) the cluster security group a new managed node group gets.
-pub fn node_groups(c: Option<&Cluster>, subnet: &str) -> Vec<String> {
+pub fn node_security_groups(c: Option<&Cluster>, subnet: &str) -> Vec<String> {
     let Some(c) = c else { return vec![] };
     let cluster_sg = || c.cluster_security_group_id.iter().cloned().collect();
     let running: Vec<&Vec<String>> = c
@@ -45,7 +45,7 @@ pub fn node_groups(c: Option<&Cluster>, subnet: &str) -> Vec<String> {
 /// The groups the pods carry: the ENIConfigs' (customNetworking.securityGroupIds), else
 /// the node's own (the VPC CNI gives pods the primary interface's groups), shared by every
 /// node subnet. Without a spec nothing is known of the ENIConfigs: no group.
-pub fn pod_groups(spec: Option<&Spec>, v: &Vpc, c: Option<&Cluster>) -> Vec<String> {
+pub fn pod_security_groups(spec: Option<&Spec>, v: &Vpc, c: Option<&Cluster>) -> Vec<String> {
     let Some(spec) = spec else { return vec![] };
     if let Some(cn) = &spec.custom_networking
         && !cn.security_group_ids.is_empty()
@@ -56,7 +56,7 @@ pub fn pod_groups(spec: Option<&Spec>, v: &Vpc, c: Option<&Cluster>) -> Vec<Stri
         .node_subnets
         .values()
         .filter(|id| v.subnet(id).is_some())
-        .map(|id| node_groups(c, id))
+        .map(|id| node_security_groups(c, id))
         .collect();
     match per_subnet.split_first() {
         Some((first, rest)) => first
@@ -78,11 +78,11 @@ pub fn of_spec(spec: &Spec, v: &Vpc, c: Option<&Cluster>) -> Vec<Sender> {
         .map(|s| Sender {
             what: format!("node subnet {} ({})", s.id, s.cidr),
             cidr: s.cidr.clone(),
-            groups: node_groups(c, &s.id),
+            groups: node_security_groups(c, &s.id),
         })
         .collect();
     if let Some(sec) = &spec.secondary_cidr {
-        let groups = pod_groups(Some(spec), v, c);
+        let groups = pod_security_groups(Some(spec), v, c);
         let mut pods: Vec<&String> = sec.pod_subnets.values().collect();
         if pods.is_empty() {
             pods.push(&sec.cidr);
@@ -163,7 +163,10 @@ mod tests {
     fn nodes_carry_the_cluster_group_unless_told_otherwise() {
         let mut c = cluster();
         // No node yet: a new managed node group gets the cluster security group.
-        assert_eq!(node_groups(Some(&c), "subnet-a"), vec!["sg-cluster"]);
+        assert_eq!(
+            node_security_groups(Some(&c), "subnet-a"),
+            vec!["sg-cluster"]
+        );
         c.node_groups = Some(vec![NodeGroup {
             name: "ng".into(),
             subnet_ids: vec!["subnet-a".into()],
@@ -171,7 +174,7 @@ mod tests {
             ..Default::default()
         }]);
         assert!(
-            node_groups(Some(&c), "subnet-a").is_empty(),
+            node_security_groups(Some(&c), "subnet-a").is_empty(),
             "a launch template may name other groups"
         );
         c.nodes = Some(vec![
@@ -189,11 +192,11 @@ mod tests {
             },
         ]);
         assert_eq!(
-            node_groups(Some(&c), "subnet-a"),
+            node_security_groups(Some(&c), "subnet-a"),
             vec!["sg-x"],
             "what every running node shares"
         );
-        assert!(node_groups(None, "subnet-a").is_empty());
+        assert!(node_security_groups(None, "subnet-a").is_empty());
     }
 
     #[test]
