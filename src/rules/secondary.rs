@@ -205,6 +205,23 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(sec) = &spec.secondary_cidr else {
         return;
     };
+    // N1: an IPv6 cluster's pods take IPv6 addresses from the node's subnet.
+    if let Some(c) = ctx.cluster
+        && c.ip_family == "ipv6"
+    {
+        out.push(
+            rule(Id::N1)
+                .at(
+                    "secondaryCidr",
+                    format!(
+                        "cluster {} is IPv6: its pods take IPv6 addresses from the node's subnet, so an IPv4 secondary CIDR for pods does not apply",
+                        c.name
+                    ),
+                )
+                .area(super::Area::SecondaryCidr)
+                .fix("remove secondaryCidr for an IPv6 cluster"),
+        );
+    }
     let existing: Vec<Ipv4Net> = v.active_cidrs().filter_map(|c| parse_v4(c).ok()).collect();
     let new = match parse_v4(&sec.cidr) {
         Ok(n) => n,
@@ -607,5 +624,21 @@ mod tests {
         let s = spec_with("100.64.0.0/16", GOOD, true);
         let f = evaluate(&inv, Some(&s), None, None);
         assert!(!f.iter().any(|f| f.id == "C1" || f.id == "C5"), "{f:#?}");
+    }
+
+    /// Issue 25 (N1): an IPv6 cluster takes no IPv4 secondary CIDR for pods.
+    #[test]
+    fn n1_an_ipv6_cluster_takes_no_secondary_cidr() {
+        let mut inv = inventory();
+        let s = spec_with("100.64.0.0/16", GOOD, false);
+        assert!(!ids(&inv, Some(&s)).contains(&"N1"));
+        inv.clusters[0].ip_family = "ipv6".into();
+        let f = evaluate(&inv, Some(&s), None, None);
+        assert!(
+            f.iter().any(|x| x.id == "N1"
+                && x.subject == "secondaryCidr"
+                && x.message.contains("is IPv6")),
+            "{f:#?}"
+        );
     }
 }
