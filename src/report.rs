@@ -291,8 +291,27 @@ pub fn cluster_line(c: &crate::inventory::Cluster) -> String {
         access,
         c.service_cidr.as_deref().unwrap_or("-")
     );
+    if c.auto_mode {
+        line.push_str(" · EKS Auto Mode");
+    }
+    if c.ip_family == "ipv6" {
+        line.push_str(" · IPv6");
+    }
+    if !c.remote_node_networks.is_empty() || !c.remote_pod_networks.is_empty() {
+        let mut remote = c.remote_node_networks.clone();
+        remote.extend(c.remote_pod_networks.iter().cloned());
+        line.push_str(&format!(" · hybrid nodes from {}", remote.join(", ")));
+    }
     if let Some(a) = c.addons.as_ref().filter(|a| !a.is_empty()) {
         line.push_str(&format!(" · add-ons {}", a.join(", ")));
+    }
+    if let Some(g) = c.node_groups.as_ref().filter(|g| !g.is_empty()) {
+        let names: Vec<&str> = g.iter().map(|g| g.name.as_str()).collect();
+        line.push_str(&format!(" · node groups {}", names.join(", ")));
+    }
+    if let Some(n) = c.nodes.as_ref().filter(|n| !n.is_empty()) {
+        let s = if n.len() == 1 { "" } else { "s" };
+        line.push_str(&format!(" · {} node{s}", n.len()));
     }
     line
 }
@@ -424,8 +443,18 @@ mod tests {
                 mode: "allow-egress".into(),
             }],
         });
+        inv.clusters[0].auto_mode = true;
+        inv.clusters[0].node_groups = Some(vec![crate::inventory::NodeGroup {
+            name: "workers".into(),
+            ..Default::default()
+        }]);
+        inv.clusters[0].nodes = Some(vec![Default::default(), Default::default()]);
         let t = inventory_text(&inv);
         assert!(t.contains("add-ons coredns, vpc-cni"), "{t}");
+        assert!(
+            t.contains("EKS Auto Mode") && t.contains("node groups workers · 2 nodes"),
+            "{t}"
+        );
         assert!(
             t.contains("VPC Block Public Access: block-bidirectional; excluded: subnet-pub-a (allow-egress)"),
             "{t}"
