@@ -1,9 +1,14 @@
 //! Discovery: one region (or one VPC of it) into an [`Inventory`].
 //!
 //! Every independent read starts at once; the only dependent chains are
-//! DescribeVpcs → DescribeVpcAttribute ×2 per VPC, ListClusters → DescribeCluster per
-//! cluster and ListResolverEndpoints → ListResolverEndpointIpAddresses per endpoint, each
-//! fanned out `concurrency` at a time. Pages within one list are sequential (NextToken).
+//! DescribeVpcs → DescribeVpcAttribute ×2 per VPC, ListClusters → DescribeCluster (with
+//! ListAddons, ListNodegroups → DescribeNodegroup per node group, DescribeInstances) per
+//! cluster, DescribeSecurityGroups → GetManagedPrefixListEntries for the prefix lists
+//! rules name, and ListResolverEndpoints → ListResolverEndpointIpAddresses per endpoint,
+//! each fanned out `concurrency` at a time. A cluster or VPC known by name (a spec,
+//! `--vpc`) starts its reads in the first round; without `--vpc` the hosted zones and
+//! Profiles of the VPCs holding a cluster are read once the clusters are known. Pages
+//! within one list are sequential (NextToken).
 
 use super::{Aws, AwsError, ErrorKind};
 use crate::inventory::{self as inv, Inventory};
@@ -296,6 +301,7 @@ pub async fn discover_with(
         bpa,
         operator,
         types,
+        early_dns,
     ) = tokio::join!(
         // The heads of the dependent chains go out first: a server that answers in
         // arrival order then starts the second round sooner.
@@ -316,6 +322,13 @@ pub async fn discover_with(
                 aws.instance_types(std::slice::from_ref(n))
             })
         })),
+        // P11 for a VPC known from the start (`--vpc`, a spec): in the first round.
+        async {
+            match vpc {
+                Some(id) => Some(aws.vpc_dns(id).await),
+                None => None,
+            }
+        },
     );
 
     // Most telling error first: a region AWS does not know makes every other call fail in
@@ -421,15 +434,22 @@ pub async fn discover_with(
     };
     inv.endpoint_services = services?;
     inv.regions = usable;
-    // P11: what answers DNS in the VPCs under audit (`--vpc`, or those holding a
-    // cluster) besides the VPC's resolver: hub zones and Route 53 Profiles.
-    let audited: Vec<String> = inv
-        .vpcs
-        .iter()
-        .filter(|v| vpc.is_some() || inv.clusters_in(&v.id).next().is_some())
-        .map(|v| v.id.clone())
-        .collect();
-    let answers = futures::future::join_all(audited.iter().map(|id| aws.vpc_dns(id))).await;
+    // P11: what answers DNS in the VPCs under audit (`--vpc`, read in the first round, or
+    // those holding a cluster, read now) besides the VPC's resolver: hub zones and Route
+    // 53 Profiles.
+    let (audited, answers): (Vec<String>, Vec<_>) = match (vpc, early_dns) {
+        (Some(id), Some(answer)) => (vec![id.to_string()], vec![answer]),
+        _ => {
+            let audited: Vec<String> = inv
+                .vpcs
+                .iter()
+                .filter(|v| inv.clusters_in(&v.id).next().is_some())
+                .map(|v| v.id.clone())
+                .collect();
+            let answers = futures::future::join_all(audited.iter().map(|id| aws.vpc_dns(id))).await;
+            (audited, answers)
+        }
+    };
     for (id, (zones, profiles, unread)) in audited.iter().zip(answers) {
         if let Some(v) = inv.vpcs.iter_mut().find(|v| &v.id == id) {
             v.hosted_zones = zones;
