@@ -506,15 +506,8 @@ fn endpoints(
     }
     // The same question rule G1 asks: a group rule naming what the nodes and pods inside
     // the CIDR carry lets them in as well as a CIDR rule.
-    let cluster = spec
-        .cluster_name
-        .as_deref()
-        .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
-    let senders = crate::rules::senders::of_spec(spec, v, cluster);
     for cidr in cidrs {
-        if existing_sg
-            .is_some_and(|g| crate::rules::senders::admits_range(inv, g, 443, &cidr, &senders))
-        {
+        if existing_sg.is_some_and(|g| crate::rules::senders::spec_admits(inv, spec, v, g, &cidr)) {
             continue;
         }
         let rule = https_from(

@@ -504,13 +504,10 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     cidrs.push(sec.cidr.clone());
                 }
                 // A rule naming a group every node (or pod) inside the CIDR carries lets
-                // them in as well as a CIDR rule.
-                let senders = super::senders::of_spec(spec, v, ctx.cluster);
+                // them in as well as a CIDR rule: the plan's question.
                 for c in cidrs {
                     let Ok(net) = parse_v4(&c) else { continue };
-                    let covered =
-                        super::senders::admits_range(ctx.inv, g, 443, &net.to_string(), &senders);
-                    if !covered {
+                    if !super::senders::spec_admits(ctx.inv, spec, v, g, &net.to_string()) {
                         out.push(rule(Id::G1).at(
                             "endpoints.securityGroup.id",
                             format!("{id} does not allow tcp/443 from {net}"),

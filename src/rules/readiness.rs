@@ -139,11 +139,7 @@ fn endpoints(
         .collect();
     let mut senders: Vec<crate::inventory::Sender> = nodes
         .iter()
-        .map(|s| crate::inventory::Sender {
-            what: format!("node subnet {} ({})", s.id, s.cidr),
-            cidr: s.cidr.clone(),
-            groups: super::senders::node_security_groups(ctx.cluster, &s.id),
-        })
+        .map(|s| super::senders::of_node_subnet(ctx.cluster, s))
         .collect();
     // Pods there: which groups the ENIConfigs give them is not known without a spec.
     senders.extend(v.active_cidrs().skip(1).map(|c| crate::inventory::Sender {

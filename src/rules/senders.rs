@@ -4,7 +4,7 @@
 //! same questions here, so a finding never says missing what the plan leaves out as
 //! already admitted.
 
-use crate::inventory::{Cluster, Inventory, SecurityGroup, Sender, Vpc};
+use crate::inventory::{Cluster, Inventory, SecurityGroup, Sender, Subnet, Vpc};
 use crate::spec::Spec;
 
 /// The groups every node in `subnet` carries:
@@ -68,6 +68,15 @@ pub fn pod_security_groups(spec: Option<&Spec>, v: &Vpc, c: Option<&Cluster>) ->
     }
 }
 
+/// The nodes of one subnet, with the groups they all carry.
+pub fn of_node_subnet(c: Option<&Cluster>, s: &Subnet) -> Sender {
+    Sender {
+        what: format!("node subnet {} ({})", s.id, s.cidr),
+        cidr: s.cidr.clone(),
+        groups: node_security_groups(c, &s.id),
+    }
+}
+
 /// The senders of the spec's cluster: each node subnet, then each planned pod subnet (or
 /// the whole secondary CIDR when no pod subnet is named).
 pub fn of_spec(spec: &Spec, v: &Vpc, c: Option<&Cluster>) -> Vec<Sender> {
@@ -75,11 +84,7 @@ pub fn of_spec(spec: &Spec, v: &Vpc, c: Option<&Cluster>) -> Vec<Sender> {
         .node_subnets
         .values()
         .filter_map(|id| v.subnet(id))
-        .map(|s| Sender {
-            what: format!("node subnet {} ({})", s.id, s.cidr),
-            cidr: s.cidr.clone(),
-            groups: node_security_groups(c, &s.id),
-        })
+        .map(|s| of_node_subnet(c, s))
         .collect();
     if let Some(sec) = &spec.secondary_cidr {
         let groups = pod_security_groups(Some(spec), v, c);
@@ -94,6 +99,16 @@ pub fn of_spec(spec: &Spec, v: &Vpc, c: Option<&Cluster>) -> Vec<Sender> {
         }));
     }
     out
+}
+
+/// Rule G1's question for a spec, as the plan and the wizard's group step ask it: whether
+/// `g` lets tcp/443 in from all of `cidr`, counting the spec's nodes and pods inside it.
+pub fn spec_admits(inv: &Inventory, spec: &Spec, v: &Vpc, g: &SecurityGroup, cidr: &str) -> bool {
+    let cluster = spec
+        .cluster_name
+        .as_deref()
+        .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
+    admits_range(inv, g, 443, cidr, &of_spec(spec, v, cluster))
 }
 
 /// Whether `g` lets tcp `port` in from all of `cidr`: a rule for the whole range, or, for

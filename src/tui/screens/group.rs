@@ -41,18 +41,12 @@ pub struct GroupScreen {
     pub editing: Option<Input>,
 }
 
-/// The CIDRs the group must let in on tcp/443, each with what it is.
-/// Whether `g` already lets `cidr` in as the plan judges it (rule G1): by a CIDR rule, or
-/// the nodes and pods inside it by a group they carry or a prefix list.
+/// Whether `g` already lets `cidr` in as the plan judges it (rule G1).
 fn admits(inv: &Inventory, vpc: &Vpc, draft: &Spec, g: &SecurityGroup, cidr: &str) -> bool {
-    let cluster = draft
-        .cluster_name
-        .as_deref()
-        .and_then(|n| inv.clusters.iter().find(|c| c.name == n));
-    let senders = crate::rules::senders::of_spec(draft, vpc, cluster);
-    crate::rules::senders::admits_range(inv, g, 443, cidr, &senders)
+    crate::rules::senders::spec_admits(inv, draft, vpc, g, cidr)
 }
 
+/// The CIDRs the group must let in on tcp/443, each with what it is.
 pub fn required_cidrs(vpc: &Vpc, draft: &Spec) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = vpc
         .active_cidrs()
