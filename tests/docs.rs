@@ -85,21 +85,38 @@ fn captures_in_docs_match_the_snapshots() {
 
 /// The rules table of docs/rules.md, as the catalog renders it.
 fn rules_table() -> String {
+    use eks_private_tui::rules::{catalog::Id, sources};
     let mut t = String::from(
-        "| ID | severity | rule | why | fix | source, checked |\n|---|---|---|---|---|---|\n",
+        "| ID | severity | rule | why | fix | page; sources (file @ commit, date); checked |\n|---|---|---|---|---|---|\n",
     );
-    for r in eks_private_tui::rules::CATALOG {
+    for (r, id) in eks_private_tui::rules::CATALOG.iter().zip(Id::ALL) {
         let cell = |s: &str| s.replace('|', "\\|");
         // The page's last path segment names it: `private-clusters.html`.
-        let page = r.docs.rsplit('/').next().unwrap_or(r.docs);
+        let page = r
+            .docs
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(r.docs);
+        let cites: Vec<String> = r
+            .sources
+            .iter()
+            .map(|s| format!("`{}`", s.cite()))
+            .collect();
+        let derived = if sources::DERIVED.contains(id) {
+            "derived from "
+        } else {
+            ""
+        };
         t.push_str(&format!(
-            "| {} | {} | {} | {} | {} | [{page}]({}), {} |\n",
+            "| {} | {} | {} | {} | {} | [{page}]({}); {derived}{}; checked {} |\n",
             r.id,
             r.severity.as_str(),
             cell(r.title),
             cell(r.why),
             cell(r.fix),
             r.docs,
+            cites.join(", "),
             r.checked
         ));
     }

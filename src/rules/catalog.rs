@@ -2,6 +2,7 @@
 //! page. docs/rules.md is checked against it. Rules are looked up by [`Id`], so an
 //! unknown ID does not compile.
 
+use super::sources::*;
 use super::{Rule, Severity};
 
 /// Where in the wizard a rule's findings belong (the step whose choices they are about).
@@ -48,11 +49,9 @@ pub fn rule(id: Id) -> &'static Rule {
     &CATALOG[id as usize]
 }
 
-/// When each rule's text was last compared with its source (the page in `docs`, and for
-/// the max-pods and ENIConfig rules amazon-vpc-cni-k8s's eni-max-pods.txt and ENIConfig
-/// code): the review of issue 12, against the EKS User Guide (awsdocs/amazon-eks-user-guide
-/// at 4d52b4d), the VPC, PrivateLink and Route 53 Resolver guides.
-const CHECKED: &str = "2026-12-04";
+/// When each rule's text was last compared with its sources ([`Rule::sources`], each file
+/// at the commit read): the review of issue 25, against the texts `sources` lists.
+const CHECKED: &str = "2026-12-07";
 const EKS_VPC_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html";
 const PRIVATE_DOCS: &str = "https://docs.aws.amazon.com/eks/latest/userguide/private-clusters.html";
 const CIDR_DOCS: &str = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html";
@@ -74,6 +73,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Global STS is unreachable without egress: node credentials, IRSA and aws-iam-authenticator need the regional sts interface endpoint.",
         fix: "add sts to endpoints.services",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -84,6 +84,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Self-managed node bootstrap that is not given the API endpoint and CA, and in-VPC tools (Karpenter, eksctl) call DescribeCluster; without egress that needs the eks interface endpoint, which not every region offers.",
         fix: "add eks to endpoints.services where the region offers it; otherwise use managed node groups, or give self-managed nodes apiServerEndpoint and certificateAuthority in their bootstrap configuration (they then need no EKS API)",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -94,6 +95,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A private endpoint answers only what its security group lets in: bastions, peered networks and on-prem need tcp/443 from their CIDRs.",
         fix: "list the clients' CIDRs in clusterEndpoint.allowHttpsFromCidrs",
         docs: ACCESS_DOCS,
+        sources: &[&EKS_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -104,6 +106,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With public access off, only clients with a network path into the VPC (in-VPC, peered, VPN/DX) reach the API; private access must be on first.",
         fix: "run kubectl from inside the VPC or a peered network before turning public access off",
         docs: ACCESS_DOCS,
+        sources: &[&EKS_ENDPOINT, &SDK_EKS_VPC],
         checked: CHECKED,
     },
     Rule {
@@ -114,6 +117,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The cluster's private API hostname and the interface endpoints' private DNS names resolve only when enableDnsSupport and enableDnsHostnames are both true.",
         fix: "aws ec2 modify-vpc-attribute --vpc-id VPC --enable-dns-support '{\"Value\":true}' and again with --enable-dns-hostnames",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html",
+        sources: &[&SDK_EC2_VPC_ATTRIBUTE, &SDK_EC2_ENDPOINT, &VPC_DNS],
         checked: CHECKED,
     },
     Rule {
@@ -124,6 +128,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With self-built DNS the endpoints' private hosted zones are invisible: every interface endpoint needs CNAME records or conditional forwarding to the VPC resolver.",
         fix: "add AmazonProvidedDNS to the DHCP options' domain-name-servers, or set endpoints.privateDns: false and forward the exported CNAME records",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSetConcepts.html",
+        sources: &[&VPC_DHCP],
         checked: CHECKED,
     },
     Rule {
@@ -134,6 +139,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Node names come from the EC2 private DNS name; with a custom domain-name the kubelet asks the EC2 API for it, which needs the ec2 interface endpoint.",
         fix: "add ec2 to endpoints.services",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -144,6 +150,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Service IPs that overlap the VPC or a peered network are unreachable from pods, and EKS accepts only RFC 1918 ranges between /24 and /12.",
         fix: "create the cluster with a service CIDR (kubernetesNetworkConfig.serviceIpv4Cidr) that overlaps no VPC or peered CIDR",
         docs: EKS_VPC_DOCS,
+        sources: &[&SDK_EKS_NETWORK, &EKS_NETWORK],
         checked: CHECKED,
     },
     Rule {
@@ -154,6 +161,7 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS places its control-plane network interfaces in at least two AZs and needs at least 6 free addresses (16 recommended) in each subnet.",
         fix: "choose one private subnet in each of at least two AZs, with at least 16 free addresses",
         docs: EKS_VPC_DOCS,
+        sources: &[&EKS_NETWORK],
         checked: CHECKED,
     },
     Rule {
@@ -164,6 +172,7 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS does not support the AZ IDs use1-az3, usw1-az2 and cac1-az3, nor Local Zones, Wavelength Zones or Outposts for the cluster.",
         fix: "choose a subnet in another AZ",
         docs: EKS_VPC_DOCS,
+        sources: &[&EKS_NETWORK],
         checked: CHECKED,
     },
     Rule {
@@ -174,6 +183,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A subnet with 0.0.0.0/0 to an internet gateway puts nodes on the internet; a fully private cluster uses private (NAT) or isolated (no default route) subnets of its own VPC.",
         fix: "choose a subnet whose route table has no route to an internet gateway",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -184,6 +194,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The S3 gateway route is added per route table, and eksctl refuses subnets on the main route table: a change to the main table would silently change the nodes' paths.",
         fix: "create a route table for the node subnets and associate it explicitly",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
+        sources: &[&EKSCTL_VPC, &VPC_ROUTES],
         checked: CHECKED,
     },
     Rule {
@@ -194,7 +205,8 @@ pub const CATALOG: &[Rule] = &[
         why: "In a private cluster every load balancer is internal. The AWS Load Balancer Controller places internal load balancers in the subnets with this tag (value 1 or empty) when any subnet of the VPC has it; with none tagged, version 2.12.1 and later choose the private subnets by their route tables and older versions find none.",
         fix: "tag the node subnets kubernetes.io/role/internal-elb=1",
         docs: "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/subnet_discovery/",
-        checked: "2026-12-07",
+        sources: &[&LBC_SUBNETS, &EKS_NETWORK],
+        checked: CHECKED,
     },
     Rule {
         id: "P1",
@@ -204,6 +216,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Service names differ by partition and region; a service the region does not offer cannot get an endpoint.",
         fix: "use the short names `eks-private-tui inventory -o json` lists under endpointServices",
         docs: ENDPOINT_DOCS,
+        sources: &[&SDK_EC2_ENDPOINT_SERVICES],
         checked: CHECKED,
     },
     Rule {
@@ -214,6 +227,7 @@ pub const CATALOG: &[Rule] = &[
         why: "An interface endpoint takes one subnet per AZ, only in AZs the service supports; nodes in other AZs reach it across AZs.",
         fix: "accept the cross-AZ path, or move nodes to AZs the service supports",
         docs: ENDPOINT_DOCS,
+        sources: &[&SDK_EC2_ENDPOINT_SERVICES, &SDK_EC2_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -224,6 +238,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A second endpoint for a service with private DNS fails with a conflicting DNS domain; an existing one is reused.",
         fix: "nothing: the plan adopts it",
         docs: ENDPOINT_DOCS,
+        sources: &[&SDK_EC2_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -234,6 +249,7 @@ pub const CATALOG: &[Rule] = &[
         why: "ECR keeps image layers in S3: without the S3 gateway route on every node and pod subnet's route table, image pulls fail.",
         fix: "add s3 to endpoints.services (route tables come from the node and pod subnets)",
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+        sources: &[&ECR_ENDPOINTS],
         checked: CHECKED,
     },
     Rule {
@@ -244,6 +260,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Image layers come from arn:aws:s3:::prod-<region>-starport-layer-bucket; a gateway policy that does not allow it breaks image pulls.",
         fix: "add arn:aws:s3:::prod-<region>-starport-layer-bucket/* (s3:GetObject) to the S3 endpoint policy",
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html",
+        sources: &[&ECR_ENDPOINTS],
         checked: CHECKED,
     },
     Rule {
@@ -254,6 +271,7 @@ pub const CATALOG: &[Rule] = &[
         why: "An endpoint policy is at most 20 480 characters of JSON and every statement names a Principal.",
         fix: "shorten the policy and add a Principal to each statement",
         docs: ENDPOINT_DOCS,
+        sources: &[&SDK_EC2_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -264,6 +282,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Every private cluster needs ec2, ecr.api, ecr.dkr, s3 (gateway) and sts; features add eks, eks-auth, logs, elasticloadbalancing, autoscaling, xray, ssm, ssmmessages, ec2messages, kms and more (the endpoint catalogue, assets/endpoints.toml).",
         fix: "add the missing base services to endpoints.services",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -274,6 +293,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Pods on a secondary CIDR call endpoints with their own addresses: the group must allow 443 from the primary and every secondary CIDR.",
         fix: "allow tcp/443 from each VPC CIDR (the plan adds the missing rules)",
         docs: ENDPOINT_DOCS,
+        sources: &[&ECR_ENDPOINTS, &BPG_CUSTOM],
         checked: CHECKED,
     },
     Rule {
@@ -284,6 +304,7 @@ pub const CATALOG: &[Rule] = &[
         why: "An endpoint without an explicit group gets the VPC's default group; 0.0.0.0/0 opens it to any peered or routed network.",
         fix: "give endpoints.securityGroup exactly one of id or create, without 0.0.0.0/0",
         docs: ENDPOINT_DOCS,
+        sources: &[&SDK_EC2_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -294,6 +315,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Pods on custom networking use the ENIConfig's groups: they must allow pod-to-node, control-plane-to-pod (webhooks, exec) and DNS (53) traffic.",
         fix: "allow all traffic from the group itself and the VPC CIDRs, or list the node security group in customNetworking.securityGroupIds",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&BPG_CUSTOM],
         checked: CHECKED,
     },
     Rule {
@@ -304,6 +326,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Network ACLs are stateless: the node and pod subnets need tcp/443 to and from the endpoint subnets and the replies on the ephemeral ports, and DNS (53) between pods and the CoreDNS pods' subnets, across every VPC CIDR (the pod CIDRs too). Traffic to the Amazon DNS server (VPC+2) is not filtered by network ACLs.",
         fix: "allow tcp 443, tcp/udp 53 and tcp/udp 1024-65535 to and from every VPC CIDR in the subnets' network ACLs",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+        sources: &[&VPC_NACL],
         checked: CHECKED,
     },
     Rule {
@@ -314,6 +337,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The inbound endpoint's group needs tcp and udp 53 from the clients, and a Resolver endpoint's groups cannot change after creation.",
         fix: "list the client CIDRs (valid IPv4 CIDRs) in dns.inboundEndpoint.allowFromCidrs",
         docs: RESOLVER_DOCS,
+        sources: &[&SDK_RESOLVER_ENDPOINT, &R53_INBOUND],
         checked: CHECKED,
     },
     Rule {
@@ -324,6 +348,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Nodes without internet egress reach the API only through private access; with both accesses off nothing can.",
         fix: "set clusterEndpoint.privateAccess: true",
         docs: ACCESS_DOCS,
+        sources: &[&SDK_EKS_VPC, &EKS_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -334,7 +359,8 @@ pub const CATALOG: &[Rule] = &[
         why: "With controlPlaneEgressMode CUSTOMER_ROUTED (one-way) admission webhooks, OIDC discovery, aggregated API servers and kubelet traffic go through the cluster's network interfaces and resolve with the VPC's DNS, while EKS-managed traffic stays on the AWS path: what is outside the VPC needs a route out of the cluster's subnets, tcp/443 out, and AmazonProvidedDNS in the DHCP options. An oidc-eks interface endpoint with private DNS answers the EKS issuer (oidc.eks.<region>.amazonaws.com) inside the VPC. AWS describes no other mode; one EKS reports is said as read.",
         fix: "keep a route from the cluster's subnets to webhooks, identity providers and aggregated API servers outside the VPC, and AmazonProvidedDNS in the DHCP options; an oidc-eks endpoint serves the EKS issuer",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/control-plane-egress.html",
-        checked: "2026-12-07",
+        sources: &[&EKS_EGRESS, &SDK_EKS_VPC],
+        checked: CHECKED,
     },
     Rule {
         id: "A3",
@@ -344,6 +370,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Hybrid nodes resolve the API endpoint from outside the VPC: with both accesses on they get the public addresses and bypass the private path.",
         fix: "use either public or private endpoint access for a cluster with hybrid nodes",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html",
+        sources: &[&EKS_HYBRID_CLUSTER, &EKS_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -354,7 +381,8 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS accepts only public CIDRs: IPv4, and IPv6 too on an IPv6 cluster's dual-stack endpoint (eks-cluster.<region>.api.aws, clusters made since October 2024); with private access off the nodes' NAT egress IPs must be listed, and 0.0.0.0/0 (or ::/0) exposes the API to the internet.",
         fix: "list public CIDRs only, including the NAT gateways' egress IPs when private access is off",
         docs: ACCESS_DOCS,
-        checked: "2026-12-07",
+        sources: &[&SDK_EKS_VPC, &EKS_NETWORK],
+        checked: CHECKED,
     },
     Rule {
         id: "D2",
@@ -364,6 +392,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Route 53 Resolver requires at least two IP addresses per endpoint, in subnets of its own VPC; two AZs are recommended (a warning when the IPs share one) so that an AZ outage does not stop DNS.",
         fix: "give the endpoint two subnets of its VPC, in two AZs",
         docs: RESOLVER_DOCS,
+        sources: &[&SDK_RESOLVER_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -374,6 +403,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Associated with the cluster VPC, the rule forwards the API name out of the VPC and back in: a resolution loop.",
         fix: "associate the rule only with the client VPCs",
         docs: RESOLVER_DOCS,
+        sources: &[&R53_LOOPS],
         checked: CHECKED,
     },
     Rule {
@@ -384,6 +414,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Clients resolve the private API name through an outbound endpoint in their own VPC, and reach the endpoint over peering or a transit gateway.",
         fix: "put dns.outboundEndpoint in a client VPC (its own subnets) that routes to the cluster VPC",
         docs: RESOLVER_DOCS,
+        sources: &[&R53_OUTBOUND, &EKS_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -394,6 +425,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Forwarding a wider domain hijacks other names; forwarding another name leaves the API unresolved.",
         fix: "use dns.forwardRule.domain: auto (the hostname from DescribeCluster)",
         docs: RESOLVER_DOCS,
+        sources: &[&SDK_RESOLVER_RULE],
         checked: CHECKED,
     },
     Rule {
@@ -404,6 +436,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With subnets shared by another account, the participant creates the cluster and its security groups, and AZ names map to different zones in each account.",
         fix: "refer to AZs by ID (topology.k8s.aws/zone-id for ENIConfigs) and create the cluster from this account",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-shared",
+        sources: &[&EKS_NETWORK],
         checked: CHECKED,
     },
     Rule {
@@ -414,6 +447,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A private-only endpoint's name resolves to private IPs in public DNS already; with public and private access, outside resolvers get public IPs and need forwarding.",
         fix: "create the Resolver endpoints and rule only for clients that cannot resolve the name through public DNS",
         docs: RESOLVER_DOCS,
+        sources: &[&R53_RESOLVER, &EKS_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -424,6 +458,7 @@ pub const CATALOG: &[Rule] = &[
         why: "AWS refuses an additional CIDR that overlaps the VPC or its active peers, is the same as or larger than a route destination of its route tables (one inside a destination is allowed), is outside /16–/28, or falls in a range that the row of the VPC's primary CIDR restricts (VPC User Guide, CIDR block association restrictions).",
         fix: "use a range from 100.64.0.0/10 (e.g. 100.64.0.0/16) that overlaps nothing",
         docs: CIDR_DOCS,
+        sources: &[&VPC_CIDR],
         checked: CHECKED,
     },
     Rule {
@@ -434,6 +469,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A VPC holds 5 IPv4 CIDR blocks by default (quota L-83CA0A9D, adjustable to 50). A peering connection this VPC asked for that is still pending-acceptance makes AWS refuse any new CIDR; one offered to this VPC can never be accepted once a CIDR overlapping the requester's is added.",
         fix: "request a higher 'IPv4 CIDR blocks per VPC' quota, or disassociate an unused CIDR; settle pending peerings first",
         docs: CIDR_DOCS,
+        sources: &[&VPC_QUOTAS, &VPC_CIDR],
         checked: CHECKED,
     },
     Rule {
@@ -444,6 +480,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A subnet in a new CIDR can be created only once the association is `associated`.",
         fix: "nothing: the plan waits for the association",
         docs: CIDR_DOCS,
+        sources: &[&VPC_CIDR],
         checked: CHECKED,
     },
     Rule {
@@ -454,6 +491,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Custom networking takes pod IPs from the ENIConfig subnet of the node's AZ: an AZ with nodes and no pod subnet leaves its pods without addresses.",
         fix: "give secondaryCidr.podSubnets one non-overlapping CIDR inside secondaryCidr.cidr for every AZ of nodeSubnets",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&CNI_README, &BPG_CUSTOM],
         checked: CHECKED,
     },
     Rule {
@@ -464,7 +502,8 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS can take up to one hour to recognise a new VPC CIDR: nodes in it work at once, but kubectl attach, cp, exec, logs and port-forward, and webhooks served from pods in it, fail until the control plane has reconciled it.",
         fix: "add the CIDR an hour before moving pods and webhooks onto it",
         docs: EKS_VPC_DOCS,
-        checked: "2026-12-07",
+        sources: &[&EKS_NETWORK],
+        checked: CHECKED,
     },
     Rule {
         id: "C6",
@@ -474,6 +513,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With prefix delegation each ENI slot takes a /28; scattered addresses leave no free /28 even when many IPs are free.",
         fix: "create subnet CIDR reservations of type prefix in the pod subnets",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html",
+        sources: &[&BPG_PREFIX],
         checked: CHECKED,
     },
     Rule {
@@ -484,6 +524,7 @@ pub const CATALOG: &[Rule] = &[
         why: "IPv6 clusters give pods IPv6 addresses from the node's subnet; custom networking and an IPv4 secondary CIDR for pods do not apply.",
         fix: "remove customNetworking and secondaryCidr for an IPv6 cluster",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&SDK_EKS_NETWORK, &BPG_IPV6],
         checked: CHECKED,
     },
     Rule {
@@ -494,6 +535,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A node whose AZ has no ENIConfig gets no pod addresses; ENIConfigs point at the pod subnets and security groups of the cluster's VPC.",
         fix: "plan secondaryCidr with one pod subnet per node AZ, and security groups of the VPC",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&CNI_README, &BPG_CUSTOM],
         checked: CHECKED,
     },
     Rule {
@@ -504,6 +546,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The label vpc.amazonaws.com/externalEniConfig wins, then the annotation (ENI_CONFIG_ANNOTATION_DEF), then the label (ENI_CONFIG_LABEL_DEF), then an ENIConfig named default: a stray annotation overrides the zone label.",
         fix: "remove stray k8s.amazonaws.com/eniConfig annotations from nodes",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&CNI_ENICONFIG, &CNI_README],
         checked: CHECKED,
     },
     Rule {
@@ -514,6 +557,7 @@ pub const CATALOG: &[Rule] = &[
         why: "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true with ENI_CONFIG_LABEL_DEF set to a label every node carries: topology.kubernetes.io/zone or topology.k8s.aws/zone-id.",
         fix: "set customNetworking.eniConfigLabel to topology.kubernetes.io/zone (or topology.k8s.aws/zone-id)",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&CNI_README, &BPG_CUSTOM],
         checked: CHECKED,
     },
     Rule {
@@ -524,6 +568,7 @@ pub const CATALOG: &[Rule] = &[
         why: "aws-node reads the ENIConfig when a node starts: existing nodes keep their old pod addresses until they are replaced; node groups use node subnets, never pod subnets.",
         fix: "apply aws-node settings and ENIConfigs, then cordon, drain and replace the nodes",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&BPG_CUSTOM],
         checked: CHECKED,
     },
     Rule {
@@ -534,7 +579,8 @@ pub const CATALOG: &[Rule] = &[
         why: "Pods take the IPv4 slots of the default network card's interfaces but the first of each: interfaces x (IPv4 per interface - 1) + 2; with custom networking the primary interface carries none (one interface fewer); with prefix delegation each slot holds a /28 (Nitro only). AWS's max-pods calculator caps every mode at 110 (30 vCPUs or fewer) or 250. The figures come from DescribeInstanceTypes, else the offline table assets/instance-types.tsv.",
         fix: "set the node group's maxPods to the calculator's figure (the eksctl export writes it), or use prefix delegation",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html",
-        checked: "2026-12-07",
+        sources: &[&CNI_MAX_PODS, &BPG_CUSTOM],
+        checked: CHECKED,
     },
     Rule {
         id: "N7",
@@ -544,6 +590,7 @@ pub const CATALOG: &[Rule] = &[
         why: "AZ names map to different zones in each account: in a shared VPC only AZ IDs are stable. Nodes carry topology.k8s.aws/zone-id only from Kubernetes 1.30 on; older nodes fall back to an ENIConfig named default and pods get no IPs.",
         fix: "on 1.30 or later set customNetworking.eniConfigLabel: topology.k8s.aws/zone-id; before, label the node groups with their AZ ID and select by that label",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&EKS_VERSIONS, &CNI_README],
         checked: CHECKED,
     },
     Rule {
@@ -554,6 +601,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Since VPC CNI 1.18, subnets tagged kubernetes.io/role/cni=1 are used for pods; with custom networking on, the ENIConfigs decide instead.",
         fix: "use one mechanism: custom networking, or the cni tag without it",
         docs: CUSTOM_NET_DOCS,
+        sources: &[&CNI_README],
         checked: CHECKED,
     },
     Rule {
@@ -564,6 +612,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Without an internet path only the regional STS endpoint answers; older SDKs default to the global one.",
         fix: "set AWS_STS_REGIONAL_ENDPOINTS=regional on IRSA workloads",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -574,6 +623,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The AWS Load Balancer Controller calls Shield and WAF, the Cluster Autoscaler fetches the instance price list: both fail without an internet path.",
         fix: "Load Balancer Controller: --enable-shield=false --enable-waf=false --enable-wafv2=false; Cluster Autoscaler: --aws-use-static-instance-list=true",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE, &LBC_CONFIG],
         checked: CHECKED,
     },
     Rule {
@@ -584,6 +634,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Public registries are unreachable: images must come from ECR (pull-through cache, replication) or a registry inside the VPC.",
         fix: "mirror the images into ECR and point the workloads and add-ons at it",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -594,7 +645,8 @@ pub const CATALOG: &[Rule] = &[
         why: "Through a proxy, node and pod calls to the endpoints, the instance metadata and the EKS Pod Identity agent (169.254.170.23, fd00:ec2::23 on every node) break unless excluded; SSL interception breaks OIDC.",
         fix: "no_proxy: .eks.amazonaws.com (and an IPv6 cluster's api.aws host), the VPC CIDRs, 169.254.169.254, 169.254.170.23, fd00:ec2::23 and the endpoint DNS names, their api.aws names too; never intercept oidc.eks.<region>.amazonaws.com (IPv6 clusters: oidc-eks.<region>.api.aws)",
         docs: PRIVATE_DOCS,
-        checked: "2026-12-07",
+        sources: &[&EKS_PRIVATE, &EKS_POD_IDENTITY],
+        checked: CHECKED,
     },
     Rule {
         id: "P8",
@@ -604,6 +656,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The eks-auth endpoint's private DNS name is under api.aws: a self-managed DNS (private DNS off) or a central endpoint setup must answer that domain too, or the Pod Identity agent cannot get credentials.",
         fix: "keep private DNS on, or add a record for eks-auth.<region>.api.aws to the self-managed zone",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html",
+        sources: &[&EKS_POD_IDENTITY, &SDK_EKS_PARTITIONS],
         checked: CHECKED,
     },
     Rule {
@@ -614,6 +667,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Karpenter, the Load Balancer Controller, Cluster Autoscaler, Pod Identity, SSM sessions, logs, X-Ray and KMS each call AWS APIs that a node without egress reaches only through their endpoints; some need settings no endpoint provides.",
         fix: "add the feature's services to endpoints.services",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -624,6 +678,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A pull-through cache rule fetches an image from its upstream registry on the first pull; only images already cached pull through the VPC endpoints alone. ECR Public has no endpoint.",
         fix: "warm the cache from a network with a path to the upstream registry, or copy the images into ECR",
         docs: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html",
+        sources: &[&ECR_PULL_THROUGH],
         checked: CHECKED,
     },
     Rule {
@@ -634,6 +689,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Endpoint access, the lock-out guard, DNS forwarding and the exports act on the cluster the spec names; a name that matches no cluster of the VPC would leave the endpoint public and the DNS rule unmade without a word.",
         fix: "set clusterName to a cluster of the VPC (`eks-private-tui inventory` lists them), or remove it",
         docs: ACCESS_DOCS,
+        sources: &[&EKS_ENDPOINT, &SDK_EKS_VPC],
         checked: CHECKED,
     },
     Rule {
@@ -644,6 +700,7 @@ pub const CATALOG: &[Rule] = &[
         why: "AWS refuses a name, description or tag it does not accept only when that call is made, leaving a half-done apply; metadata.name is part of every name and tag.",
         fix: "keep metadata.name to 1-38 letters, digits, - and _; see the finding for the value AWS would refuse",
         docs: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html",
+        sources: &[&SDK_EC2_TAG, &SDK_RESOLVER_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -654,6 +711,7 @@ pub const CATALOG: &[Rule] = &[
         why: "Without a spec (or before a spec chooses its endpoints and access), the cluster as it is is held to the fully-private target: the base endpoints, the S3 gateway on every node route table, existing endpoints' AZs and groups, private endpoint access. Each finding says whether it breaks the cluster today or once the NAT or internet gateway path is gone.",
         fix: "fix what breaks today first; the rest before removing the NAT or internet gateway (a spec with endpoints and clusterEndpoint makes the plan for it)",
         docs: PRIVATE_DOCS,
+        sources: &[&EKS_PRIVATE],
         checked: CHECKED,
     },
     Rule {
@@ -664,6 +722,7 @@ pub const CATALOG: &[Rule] = &[
         why: "The control plane's network interfaces sit in the cluster's subnets, and the private endpoint answers from them: in a secondary (100.64.0.0/10) pod subnet, peers and on-prem, which usually cannot route there, lose the API (cluster-api-provider-aws #6172).",
         fix: "give the cluster subnets of the VPC's primary, routable CIDR (aws eks update-cluster-config --resources-vpc-config subnetIds=...), never pod subnets",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html",
+        sources: &[&SDK_EKS_VPC, &EKS_NETWORK],
         checked: CHECKED,
     },
     Rule {
@@ -674,6 +733,7 @@ pub const CATALOG: &[Rule] = &[
         why: "A cluster on CONFIG_MAP authentication is reached only through the aws-auth ConfigMap, edited with kubectl through the endpoint; with access entries (API or API_AND_CONFIG_MAP) the operator's access is an AWS call that needs no path to the cluster.",
         fix: "aws eks update-cluster-config --name CLUSTER --access-config authenticationMode=API_AND_CONFIG_MAP, then aws eks create-access-entry and associate-access-policy for the operators' role",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html",
+        sources: &[&SDK_EKS_ACCESS],
         checked: CHECKED,
     },
     Rule {
@@ -684,6 +744,7 @@ pub const CATALOG: &[Rule] = &[
         why: "In an IPv6 cluster custom networking does not apply (N1); the OIDC and EKS hostnames under api.aws (oidc-eks.<region>.api.aws) are the dual-stack ones proxies and DNS must cover; node subnets still need IPv4; an egress-only internet gateway route (::/0 → eigw-) is still egress.",
         fix: "keep IPv4 in the node subnets, cover the api.aws names in no_proxy and in any self-managed DNS, and count ::/0 → eigw- routes as egress to remove",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/cni-ipv6.html",
+        sources: &[&SDK_EKS_NETWORK, &CNI_README],
         checked: CHECKED,
     },
     Rule {
@@ -694,6 +755,7 @@ pub const CATALOG: &[Rule] = &[
         why: "With the region's Block Public Access on block-bidirectional and no exclusion for the VPC or its node subnets, no traffic crosses an internet or egress-only gateway: the proof that the cluster has no internet path. It also stops the NAT and internet gateway routes node subnets may still rely on; block-ingress leaves NAT egress open.",
         fix: "turn on block-bidirectional (ec2 modify-vpc-block-public-access-options) once the cluster needs no NAT or internet gateway, and remove the exclusions that cover it",
         docs: "https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html",
+        sources: &[&SDK_EC2_BPA],
         checked: CHECKED,
     },
     Rule {
@@ -704,6 +766,7 @@ pub const CATALOG: &[Rule] = &[
         why: "In a hub-and-spoke network the endpoints live in a hub VPC, and a private hosted zone (or a Route 53 Profile) associated with this VPC answers their names: a local endpoint with private DNS for the same service conflicts with it, and the services the hub does not cover still need endpoints here.",
         fix: "leave the services the hub covers out of endpoints.services; add the ones it misses",
         docs: "https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html",
+        sources: &[&R53_PRIVATE_ZONES, &SDK_EC2_ENDPOINT],
         checked: CHECKED,
     },
     Rule {
@@ -714,7 +777,8 @@ pub const CATALOG: &[Rule] = &[
         why: "EKS Auto Mode runs the nodes and their networking itself: the VPC CNI's ENIConfigs and aws-node settings do not apply, a node holds at most 110 pods, and pods go to other subnets through a NodeClass's podSubnetSelectorTerms and podSecurityGroupSelectorTerms.",
         fix: "remove customNetworking and give the cluster's NodeClass podSubnetSelectorTerms and podSecurityGroupSelectorTerms (the nodeclass export writes one)",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html",
-        checked: "2026-12-07",
+        sources: &[&EKS_NODECLASS, &SDK_EKS_COMPUTE],
+        checked: CHECKED,
     },
     Rule {
         id: "K2",
@@ -724,7 +788,8 @@ pub const CATALOG: &[Rule] = &[
         why: "Hybrid nodes' remote node and pod networks (IPv4 clusters only) must not overlap the VPC's CIDRs or the service CIDR, the VPC's route tables need routes to them through the gateway of the hybrid connection, and the cluster security group must let tcp/443 in from them.",
         fix: "route the remote networks from the cluster's subnets' route tables to the transit or virtual private gateway, and allow tcp/443 from them on the cluster security group",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/hybrid-nodes-networking.html",
-        checked: "2026-12-07",
+        sources: &[&SDK_EKS_REMOTE, &EKS_HYBRID],
+        checked: CHECKED,
     },
     Rule {
         id: "P13",
@@ -734,7 +799,8 @@ pub const CATALOG: &[Rule] = &[
         why: "Karpenter's settings.isolatedVPC makes it assume that AWS services without a VPC endpoint cannot be reached and skip the Pricing API; an EC2NodeClass with `role` creates instance profiles through the IAM API, whose endpoint (com.amazonaws.iam) exists in us-east-1 only; SQS is needed only for interruption handling.",
         fix: "install Karpenter with settings.isolatedVPC=true, give EC2NodeClasses an instanceProfile outside us-east-1, and add sqs only with settings.interruptionQueue",
         docs: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam_vpc_endpoint_create.html",
-        checked: "2026-12-07",
+        sources: &[&KARPENTER_SETTINGS],
+        checked: CHECKED,
     },
     Rule {
         id: "X9",
@@ -744,7 +810,8 @@ pub const CATALOG: &[Rule] = &[
         why: "Pods using EKS Pod Identity take their credentials from the agent on their node at 169.254.170.23 (and fd00:ec2::23); through an HTTP proxy that call fails.",
         fix: "put 169.254.170.23 and fd00:ec2::23 in no_proxy (the no-proxy export does)",
         docs: "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html",
-        checked: "2026-12-07",
+        sources: &[&EKS_POD_IDENTITY],
+        checked: CHECKED,
     },
 ];
 

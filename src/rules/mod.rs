@@ -21,6 +21,7 @@ pub mod names;
 mod readiness;
 pub mod secondary;
 pub mod senders;
+pub mod sources;
 pub mod subnets;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -62,9 +63,11 @@ pub struct Rule {
     pub title: &'static str,
     pub why: &'static str,
     pub fix: &'static str,
-    /// An AWS documentation page: the rule's source.
+    /// The AWS documentation page a reader follows (the published form of the sources).
     pub docs: &'static str,
-    /// When the rule's text was last compared with its source (YYYY-MM-DD).
+    /// The texts the rule rests on, each at the commit read: the first is the main one.
+    pub sources: &'static [&'static sources::Source],
+    /// When the rule's text was last compared with its sources (YYYY-MM-DD).
     pub checked: &'static str,
 }
 
@@ -370,6 +373,62 @@ mod tests {
         for r in CATALOG {
             assert!(seen.insert(r.id), "duplicate {}", r.id);
             assert!(!r.why.is_empty() && !r.fix.is_empty() && r.docs.starts_with("https://"));
+        }
+    }
+
+    /// Item 9 of issue 25: every rule names a source it can be checked against, each a
+    /// file at a commit with that commit's date, and was compared with them on a real day.
+    #[test]
+    fn every_rule_has_a_source_with_a_file_a_commit_and_a_date() {
+        fn is_date(d: &str) -> bool {
+            let b = d.as_bytes();
+            d.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && d.chars().filter(|c| c.is_ascii_digit()).count() == 8
+                && ("2000".."2100").contains(&&d[..4])
+                && ("01"..="12").contains(&&d[5..7])
+                && ("01"..="31").contains(&&d[8..])
+        }
+        for s in sources::ALL {
+            let (repo, file) = s.file.split_once(' ').unwrap_or((s.file, ""));
+            assert!(
+                repo.split('/').count() == 2 && !file.trim().is_empty(),
+                "{}: not \"owner/repo file\"",
+                s.file
+            );
+            assert!(
+                s.commit.len() >= 7 && s.commit.chars().all(|c| c.is_ascii_hexdigit()),
+                "{}: commit {:?} is not a git hash",
+                s.file,
+                s.commit
+            );
+            assert!(is_date(s.date), "{}: date {:?}", s.file, s.date);
+        }
+        for r in CATALOG {
+            assert!(!r.sources.is_empty(), "{} names no source", r.id);
+            for s in r.sources {
+                assert!(
+                    sources::ALL.iter().any(|a| std::ptr::eq(*a, *s)),
+                    "{}: {} is not in sources::ALL",
+                    r.id,
+                    s.file
+                );
+            }
+            assert!(is_date(r.checked), "{}: checked {:?}", r.id, r.checked);
+            // Checked on or after the newest of its sources' dates.
+            let newest = r.sources.iter().map(|s| s.date).max().unwrap();
+            assert!(r.checked >= newest, "{} checked before its source", r.id);
+        }
+        // Every source is used by some rule.
+        for s in sources::ALL {
+            assert!(
+                CATALOG
+                    .iter()
+                    .any(|r| r.sources.iter().any(|x| std::ptr::eq(*x, *s))),
+                "{} is cited by no rule",
+                s.file
+            );
         }
     }
 
