@@ -329,47 +329,89 @@ nodeGroup:
     assert_eq!(ng["instanceType"], "m5.xlarge");
     assert_eq!(ng["desiredCapacity"], 3);
     assert_eq!(ng["maxPodsPerNode"], 110);
-    runbook_runs_in_n5_order(&dir);
+    let node_zones: std::collections::BTreeMap<&str, &str> = zone_ids
+        .iter()
+        .filter(|(az, _)| {
+            ["a", "b", "c"]
+                .iter()
+                .any(|x| **az == format!("{region}{x}"))
+        })
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    runbook_runs_in_n5_order(&dir, &node_zones);
 }
 
-/// The aws-node runbook against stand-ins for kubectl and aws (on PATH) that record their
-/// arguments: the steps come in rule N5's order, and step 5 finds a pod outside the pod
-/// subnets.
-fn runbook_runs_in_n5_order(dir: &Path) {
+/// The aws-node runbook against a stand-in for kubectl and aws that plays a cluster
+/// (tests/fixtures/fake-cluster.py, on PATH under both names): a dry run changes nothing;
+/// `--execute` goes in rule N5's order and replaces the nodes one AZ at a time, new
+/// capacity first, through evictions (PodDisruptionBudgets hold), and stops at the first
+/// drain that fails; step 5 finds a pod outside the pod subnets.
+fn runbook_runs_in_n5_order(dir: &Path, zone_ids: &std::collections::BTreeMap<&str, &str>) {
     let bin_dir = temp_dir("ept-runbook-bin");
     let log = bin_dir.join("calls.log");
-    let pods = bin_dir.join("pods.txt");
+    let state = bin_dir.join("cluster.json");
+    let fake = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fake-cluster.py");
     for tool in ["kubectl", "aws"] {
-        let p = bin_dir.join(tool);
-        std::fs::write(
-            &p,
-            format!(
-                "#!/bin/sh\necho \"{tool} $*\" >>'{}'\ncase \"$*\" in *'get pods'*) cat '{}' ;; *'get nodes'*) echo node-1 node-2 ;; esac\n",
-                log.display(),
-                pods.display()
-            ),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::symlink(&fake, bin_dir.join(tool)).unwrap();
     }
-    let run = |pod_lines: &str| {
-        std::fs::write(&pods, pod_lines).unwrap();
+    let zones: Vec<(&str, &str)> = zone_ids.iter().map(|(a, b)| (*a, *b)).collect();
+    let cluster = |drain_fails: &str| {
+        let mut nodes = vec![];
+        for (name, (zone, id)) in [
+            ("old-a1", zones[0]),
+            ("old-a2", zones[0]),
+            ("old-b1", zones[1]),
+            ("old-c1", zones[2]),
+        ] {
+            nodes.push(serde_json::json!({
+                "name": name, "zone": zone, "eniConfig": id,
+                "id": format!("i-{name}"), "ready": true, "drainFails": name == drain_fails,
+            }));
+        }
+        serde_json::json!({
+            "nodes": nodes,
+            "eniConfigs": zones.iter().map(|(_, id)| *id).collect::<Vec<_>>(),
+            "nodegroup": {"desired": 4, "max": 5},
+            "pods": "kube-system aws-node-x 10.0.64.10 true\ndefault web-1 100.64.33.7 <none>\ndefault web-2 100.64.70.1 <none>\n",
+        })
+    };
+    let run = |state_now: serde_json::Value, args: &[&str]| {
+        std::fs::write(&state, state_now.to_string()).unwrap();
         let _ = std::fs::remove_file(&log);
         let out = std::process::Command::new("bash")
             .arg(dir.join("aws-node-runbook.sh"))
+            .args(args)
             .env(
                 "PATH",
                 format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
             )
+            .env("FAKE_CLUSTER", &state)
+            .env("FAKE_CLUSTER_LOG", &log)
             .env("YES", "1")
+            .env("NODEGROUP", "workers")
+            .env("POLL_SECONDS", "0")
             .output()
             .unwrap();
-        (out, std::fs::read_to_string(&log).unwrap_or_default())
+        let after: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+        (
+            out,
+            std::fs::read_to_string(&log).unwrap_or_default(),
+            after,
+        )
     };
-    let (out, calls) = run(
-        "kube-system aws-node-x 10.0.64.10 true\ndefault web-1 100.64.33.7 <none>\ndefault web-2 100.64.70.1 <none>\n",
-    );
+    let in_order = |calls: &str, order: &[&str]| {
+        let mut at = 0;
+        for o in order {
+            let i = calls[at..]
+                .find(o)
+                .unwrap_or_else(|| panic!("{o} after position {at}: {calls}"));
+            at += i + o.len();
+        }
+    };
+
+    // The default is a dry run: reads only, the commands printed.
+    let (out, calls, after) = run(cluster(""), &[]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -377,30 +419,125 @@ fn runbook_runs_in_n5_order(dir: &Path) {
         stdout(&out),
         stderr(&out)
     );
-    let order = [
-        "kubectl apply -f eniconfig.yaml",
-        "aws eks describe-addon",
-        "aws eks update-addon",
-        "aws eks wait addon-active",
-        "kubectl -n kube-system rollout status daemonset/aws-node",
-        "kubectl cordon node-1",
-        "kubectl drain node-2",
-        "kubectl get pods -A",
-    ];
-    let mut at = 0;
-    for o in order {
-        let i = calls[at..]
-            .find(o)
-            .unwrap_or_else(|| panic!("{o} after position {at}: {calls}"));
-        at += i;
+    for change in [
+        "apply",
+        "update-addon",
+        "wait",
+        "set env",
+        "rollout",
+        "cordon",
+        "drain",
+        "update-nodegroup-config",
+        "terminate",
+    ] {
+        assert!(!calls.contains(change), "a dry run ran {change}: {calls}");
     }
+    assert_eq!(after, cluster(""), "the dry run changed the cluster");
+    for printed in [
+        "+ kubectl apply -f eniconfig.yaml",
+        "+ kubectl drain old-a1",
+        "+ aws eks update-nodegroup-config",
+    ] {
+        assert!(
+            stdout(&out).contains(printed),
+            "{printed}: {}",
+            stdout(&out)
+        );
+    }
+
+    // --execute: N5's order, and for each AZ new capacity before its old nodes go.
+    let (out, calls, after) = run(cluster(""), &["--execute"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    in_order(
+        &calls,
+        &[
+            "kubectl apply -f eniconfig.yaml",
+            "aws eks update-addon",
+            "aws eks wait addon-active",
+            "kubectl -n kube-system rollout status daemonset/aws-node",
+            // AZ a: two more nodes first, then its two old nodes cordoned, drained, gone.
+            "aws eks update-nodegroup-config",
+            "desiredSize=6,maxSize=6",
+            "kubectl cordon old-a1",
+            "kubectl cordon old-a2",
+            "kubectl drain old-a1",
+            "kubectl drain old-a2",
+            "--instance-id i-old-a1 --should-decrement-desired-capacity",
+            "--instance-id i-old-a2 --should-decrement-desired-capacity",
+            // AZ b, then c, one at a time.
+            "desiredSize=5,maxSize=6",
+            "kubectl cordon old-b1",
+            "kubectl drain old-b1",
+            "--instance-id i-old-b1",
+            "kubectl cordon old-c1",
+            "kubectl drain old-c1",
+            "--instance-id i-old-c1",
+            "kubectl get pods -A",
+        ],
+    );
+    let names: Vec<&str> = after["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with("old-")), "{names:?}");
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(
+        after["nodegroup"]["desired"], 4,
+        "the node group is back to its size"
+    );
     assert!(
         stdout(&out).contains("every pod is in the pod subnets"),
         "{}",
         stdout(&out)
     );
+
+    // A drain a PodDisruptionBudget refuses: it stops there, the later AZs untouched.
+    let (out, calls, after) = run(cluster("old-a2"), &["--execute", "4"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("draining old-a2 failed"),
+        "{}",
+        stderr(&out)
+    );
+    for untouched in [
+        "cordon old-b1",
+        "drain old-b1",
+        "terminate",
+        "cordon old-c1",
+    ] {
+        assert!(
+            !calls.contains(untouched),
+            "{untouched} after the failure: {calls}"
+        );
+    }
+    let old_a1 = after["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "old-a1");
+    assert!(
+        old_a1.is_some(),
+        "a drained node of the stopped AZ stays until the AZ is done"
+    );
+
     // A pod on the node's own subnet: step 5 fails and names it.
-    let (out, _) = run("default web-1 10.0.70.9 <none>\n");
+    let mut c = cluster("");
+    c["pods"] = "default web-1 10.0.70.9 <none>\n".into();
+    let (out, _, _) = run(c, &["5"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("default/web-1 has 10.0.70.9, outside the pod subnets"),

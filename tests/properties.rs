@@ -311,6 +311,63 @@ fn starter_variant() -> impl Strategy<Value = Spec> {
         )
 }
 
+/// Warnings and errors that claim missing what the same plan makes (issue 26, 2): a
+/// finding naming a group and a CIDR that the plan lets in on that group, a route table
+/// the plan puts on the S3 gateway (P4), a subnet and a tag key the plan tags it with.
+/// Read from the findings' words, not from how the rules mark them.
+fn contradictions(
+    findings: &[eks_private_tui::rules::Finding],
+    plan: &eks_private_tui::plan::Plan,
+) -> Vec<String> {
+    use eks_private_tui::plan::{Change, Ref};
+    let mut made: Vec<(Vec<String>, Option<&str>)> = vec![];
+    for a in &plan.actions {
+        match &a.change {
+            Change::AuthorizeIngress {
+                group: Ref::Id(g),
+                cidrs,
+                ..
+            } => {
+                // A rule the plan of a spec the rules block would add for a CIDR that
+                // does not parse is not something it makes.
+                for c in cidrs.iter().filter(|c| c.parse::<ipnet::Ipv4Net>().is_ok()) {
+                    made.push((vec![g.clone(), c.clone()], None));
+                }
+            }
+            Change::AddGatewayRouteTables {
+                route_table_ids, ..
+            }
+            | Change::CreateGatewayEndpoint {
+                route_table_ids, ..
+            } => {
+                for t in route_table_ids {
+                    made.push((vec![t.clone()], Some("P4")));
+                }
+            }
+            Change::TagSubnet { subnet_id, key, .. } => {
+                made.push((vec![subnet_id.clone(), key.clone()], None));
+            }
+            _ => {}
+        }
+    }
+    let mut out = vec![];
+    for f in findings
+        .iter()
+        .filter(|f| f.severity != eks_private_tui::rules::Severity::Info)
+    {
+        let text = format!("{} {}", f.subject, f.message);
+        for (words, rule) in &made {
+            if rule.is_none_or(|r| r == f.id) && words.iter().all(|w| text.contains(w.as_str())) {
+                out.push(format!(
+                    "{} {}: {} (the plan makes {words:?})",
+                    f.id, f.subject, f.message
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The peak RSS of this process, KiB.
 fn peak_kib() -> i64 {
     unsafe {
@@ -353,6 +410,16 @@ proptest! {
 
     /// Plausible specs plan: with unique addresses, the same plan from the spec as saved
     /// and read back, and never past a quota (what exceeds one is refused, not planned).
+    /// No warning or error claims missing what the same plan makes (issue 26, 2).
+    #[test]
+    fn findings_never_claim_missing_what_the_plan_makes(s in spec(), t in starter_variant()) {
+        for (spec, inv) in [(&s, inventory()), (&t, inventory_with_cluster_group())] {
+            let (findings, plan) = eks_private_tui::plan::assess(spec, inv);
+            let bad = contradictions(&findings, &plan);
+            prop_assert!(bad.is_empty(), "{bad:#?}");
+        }
+    }
+
     #[test]
     fn starter_variants_plan(s in starter_variant()) {
         let inv = inventory_with_cluster_group();

@@ -2698,10 +2698,21 @@ fn the_dns_step_asks_first_then_suggests_and_edits_the_resolver() {
     let text = render_text(&app, 120, 40);
     insta::assert_snapshot!("dns_120x40", text);
     insta::assert_snapshot!("dns_80x24", render_text(&app, 80, 24));
-    // The plan makes the endpoints and the rule.
-    let plan = app.derived.preview.lines.join("\n");
-    assert!(plan.contains("resolver_endpoint.inbound"), "{plan}");
-    assert!(plan.contains("resolver_rule.forward"), "{plan}");
+    // The demo's inbound endpoint exists, in a group that lets nobody in (issue 26, 1): the
+    // step says so, and G4 blocks the plan with the group and the rules to add.
+    let g4 = app
+        .derived
+        .findings
+        .iter()
+        .find(|f| f.id == "G4")
+        .expect("G4 on the adopted endpoint");
+    assert_eq!(g4.severity, eks_private_tui::rules::Severity::Error);
+    assert!(
+        g4.fix.contains("authorize-security-group-ingress"),
+        "{}",
+        g4.fix
+    );
+    assert!(app.derived.preview.blocked);
     // A subnet out: one IP is refused by Route 53 (D2, an error).
     let first = inb.subnet_ids[0].clone();
     dns_row_to(&mut app, &DnsRow::Subnet(DnsSide::Inbound, first.clone()));
@@ -2759,6 +2770,48 @@ fn the_dns_step_asks_first_then_suggests_and_edits_the_resolver() {
     let fx = app.update(key(KeyCode::Enter));
     assert!(matches!(fx.as_slice(), [Effect::SaveSpec { .. }]), "{fx:?}");
     assert!(matches!(app.screen, Screen::Preview(_)));
+}
+
+/// The demo with its inbound endpoint's group letting the client VPC in on tcp and udp 53:
+/// the endpoint is adopted, and the plan makes the forward rule to its IPs.
+#[test]
+fn the_dns_step_adopts_an_inbound_endpoint_that_answers() {
+    let mut inv = fixture();
+    let vpc = inv
+        .vpcs
+        .iter_mut()
+        .find(|v| {
+            v.security_groups
+                .iter()
+                .any(|g| g.description == "resolver inbound")
+        })
+        .unwrap();
+    let g = vpc
+        .security_groups
+        .iter_mut()
+        .find(|g| g.description == "resolver inbound")
+        .unwrap();
+    for p in ["tcp", "udp"] {
+        g.ingress.push(eks_private_tui::inventory::SgRule {
+            protocol: p.into(),
+            from_port: Some(53),
+            to_port: Some(53),
+            cidrs: vec!["10.99.0.0/16".into()],
+            ..Default::default()
+        });
+    }
+    let mut app = loaded_from(inv, None);
+    on_dns(&mut app);
+    app.update(ch(' '));
+    assert!(
+        !app.derived.findings.iter().any(|f| f.id == "G4"),
+        "{:#?}",
+        app.derived.findings
+    );
+    assert!(!app.derived.preview.blocked, "{:?}", app.derived.preview);
+    let plan = app.derived.preview.lines.join("\n");
+    assert!(plan.contains("resolver_rule.forward"), "{plan}");
+    assert!(!plan.contains("security_group_rule.resolver"), "{plan}");
 }
 
 // ---- step 10: apply progress ---------------------------------------------------------------

@@ -29,7 +29,12 @@ pub async fn run(global: &Global, args: &CheckArgs) -> Result<u8, Failure> {
                 .unwrap_or_default()
         )));
     }
+    // A spec's findings are judged against its plan: none claims missing what it adds.
     let findings = rules::evaluate(&inv, spec.as_ref(), vpc.as_deref(), args.cluster.as_deref());
+    let findings = match &spec {
+        Some(s) => crate::plan::reconcile(findings, &crate::plan::plan(s, &inv)),
+        None => findings,
+    };
     match args.output {
         CheckOutput::Text => say(global, &report::findings_text(&findings, color(global))),
         CheckOutput::Json => say_data(

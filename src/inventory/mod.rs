@@ -819,8 +819,14 @@ pub struct Sender {
 
 impl SgRule {
     fn opens_tcp(&self, port: i32) -> bool {
+        self.opens("tcp", port)
+    }
+
+    /// Whether the rule opens `protocol` (tcp, udp) on `port`: a rule for all protocols
+    /// does.
+    fn opens(&self, protocol: &str, port: i32) -> bool {
         self.protocol == "-1"
-            || (self.protocol == "tcp"
+            || (self.protocol == protocol
                 && self.from_port.unwrap_or(0) <= port
                 && self.to_port.unwrap_or(65535) >= port)
     }
@@ -851,18 +857,46 @@ impl SecurityGroup {
     /// group on managed nodes, a node group's own), or a prefix list whose entries cover
     /// the range (a list not read admits nothing).
     pub fn admits_tcp(&self, port: i32, from: &Sender, prefix_lists: &[PrefixList]) -> bool {
+        self.admits("tcp", port, from, prefix_lists)
+    }
+
+    /// [`Self::admits_tcp`] for `protocol` (tcp or udp).
+    pub fn admits(
+        &self,
+        protocol: &str,
+        port: i32,
+        from: &Sender,
+        prefix_lists: &[PrefixList],
+    ) -> bool {
         let Ok(net) = from.cidr.parse::<ipnet::Ipv4Net>() else {
             return false;
         };
-        self.ingress.iter().filter(|r| r.opens_tcp(port)).any(|r| {
-            covers(&r.cidrs, &net)
-                || r.group_ids.iter().any(|g| from.groups.contains(g))
-                || r.prefix_list_ids.iter().any(|id| {
-                    prefix_lists
-                        .iter()
-                        .any(|p| &p.id == id && covers(&p.cidrs, &net))
-                })
-        })
+        self.ingress
+            .iter()
+            .filter(|r| r.opens(protocol, port))
+            .any(|r| {
+                covers(&r.cidrs, &net)
+                    || r.group_ids.iter().any(|g| from.groups.contains(g))
+                    || r.prefix_list_ids.iter().any(|id| {
+                        prefix_lists
+                            .iter()
+                            .any(|p| &p.id == id && covers(&p.cidrs, &net))
+                    })
+            })
+    }
+}
+
+impl SecurityGroup {
+    /// Whether an egress rule lets `protocol` out to `port` on all of `cidr` (a rule for
+    /// all protocols, or a wider CIDR, counts). Rules naming groups or prefix lists are
+    /// not counted: the judgement errs towards "not let out".
+    pub fn sends(&self, protocol: &str, port: i32, cidr: &str) -> bool {
+        let Ok(net) = cidr.parse::<ipnet::Ipv4Net>() else {
+            return false;
+        };
+        self.egress
+            .iter()
+            .any(|r| r.opens(protocol, port) && covers(&r.cidrs, &net))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::apply::{self as engine, journal};
 use crate::aws::{self, Aws, AwsError, AwsOptions, DiscoverOptions};
 use crate::inventory::{CidrState, Inventory};
 use crate::plan::{Deletable, Op, Plan, destroy::Created};
-use crate::rules::{self, Finding};
+use crate::rules::Finding;
 use crate::spec::Spec;
 use std::path::Path;
 
@@ -146,10 +146,10 @@ pub fn signature(plan: &Plan) -> Signature {
         .collect()
 }
 
-/// The rules first (error findings block), then the plan. Pure: the wizard's preview,
-/// `plan`, `apply` and the wizard's apply all go through here.
+/// The rules first (judged against the plan: error findings block), then the plan.
+/// Pure: the wizard's preview, `plan`, `apply` and the wizard's apply all go through here.
 pub fn prepare(spec: &Spec, inv: &Inventory) -> Result<Prepared, Failure> {
-    prepare_from(rules::evaluate(inv, Some(spec), None, None), spec, inv)
+    prepare_from(crate::plan::assess(spec, inv).0, spec, inv)
 }
 
 /// [`prepare`] with the spec's findings already evaluated (the wizard keeps them).

@@ -2,12 +2,14 @@
 //! kind, before/after attributes and the addresses it depends on. Pure: what already
 //! matches is adopted (no action), so a plan after a successful apply is empty.
 
+mod assess;
 pub mod change;
 pub mod cost;
 pub mod destroy;
 pub mod limits;
 pub mod render;
 
+pub use assess::{assess, reconcile};
 use change::list;
 pub use change::{Change, Deletable, Ref, Targets, VpcAttribute};
 
@@ -753,6 +755,27 @@ fn resolver(
             Some(e) => {
                 adopted.push(("resolver_endpoint.inbound".into(), e.id.clone()));
                 inbound_ips = Some(e.ips.iter().map(|i| format!("{}:53", i.ip)).collect());
+                // Clients its groups do not let in: the rules go on the group an apply
+                // of this spec made (G4 says what to do with anyone else's).
+                let gaps = crate::rules::dns::inbound_gaps(inv, v, e, &inb.allow_from_cidrs);
+                if let Some(g) = crate::rules::dns::owned_group(spec, v, e)
+                    && !gaps.is_empty()
+                {
+                    let mut cidrs: Vec<String> = gaps.into_iter().map(|(c, _)| c).collect();
+                    cidrs.dedup();
+                    out.push(Action::new(
+                        "security_group_rule.resolver_inbound_53",
+                        Op::Create,
+                        None,
+                        Change::AuthorizeIngress {
+                            group: Ref::Id(g.to_string()),
+                            protocols: vec!["tcp".into(), "udp".into()],
+                            port: 53,
+                            cidrs,
+                            description: "DNS to the Resolver inbound endpoint".into(),
+                        },
+                    ));
+                }
             }
             None => {
                 out.push(resolver_group(name, "inbound", &v.id));

@@ -222,6 +222,73 @@ fn an_existing_group_gets_only_the_missing_rules() {
     assert_eq!(p.actions[1].depends_on, ["vpc_cidr.secondary"]);
 }
 
+/// Issue 26, 5: the plan adds tcp/443 from the secondary CIDR to the spec's existing group
+/// (which the adopted endpoints use); G1 said on every step that the group "does not allow"
+/// it and "is not changed by the plan". Judged against the plan, it says the plan adds it.
+#[test]
+fn g1_agrees_with_the_plan_that_adds_the_rule() {
+    let mut inv = inventory();
+    vpc_mut(&mut inv).security_groups.push(SecurityGroup {
+        id: "sg-ep".into(),
+        name: "ep".into(),
+        ingress: vec![SgRule {
+            protocol: "tcp".into(),
+            from_port: Some(443),
+            to_port: Some(443),
+            cidrs: vec!["10.0.0.0/16".into()],
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    vpc_mut(&mut inv).endpoints.push(Endpoint {
+        id: "vpce-sts".into(),
+        service: "sts".into(),
+        kind: "Interface".into(),
+        state: crate::inventory::EndpointState::Available,
+        security_group_ids: vec!["sg-ep".into()],
+        subnet_ids: vec!["subnet-priv-a".into(), "subnet-priv-b".into()],
+        ..Default::default()
+    });
+    let mut s = with_endpoints(&["sts"]);
+    s.endpoints.as_mut().unwrap().security_group = SecurityGroupChoice {
+        id: Some("sg-ep".into()),
+        create: None,
+    };
+    s.secondary_cidr = Some(SecondaryCidr {
+        cidr: "100.64.0.0/16".into(),
+        pod_subnets: Default::default(),
+    });
+    let says = |f: &[crate::rules::Finding]| -> Vec<(crate::rules::Severity, String)> {
+        f.iter()
+            .filter(|f| f.id == "G1" && f.message.contains("100.64.0.0/16"))
+            .map(|f| (f.severity, f.message.clone()))
+            .collect()
+    };
+    // As the account is, the group lacks the rule.
+    let before = says(&crate::rules::evaluate(&inv, Some(&s), None, None));
+    assert!(
+        before
+            .iter()
+            .any(|(sev, _)| *sev != crate::rules::Severity::Info),
+        "{before:#?}"
+    );
+    let (findings, p) = assess(&s, &inv);
+    assert!(
+        addresses(&p).contains(&(
+            "security_group_rule.endpoints_443[\"100.64.0.0/16\"]",
+            Op::Create
+        )),
+        "{:#?}",
+        addresses(&p)
+    );
+    let after = says(&findings);
+    assert!(!after.is_empty());
+    for (sev, m) in &after {
+        assert_eq!(*sev, crate::rules::Severity::Info, "{m}");
+        assert!(m.contains("this plan makes it"), "{m}");
+    }
+}
+
 #[test]
 fn secondary_cidr_pod_subnets_and_their_route_tables() {
     let mut s = spec();

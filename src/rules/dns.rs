@@ -79,6 +79,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .severity(Severity::Warn),
             );
         }
+        inbound_answers(ctx, spec, v, dns, inb, out);
     }
 
     // D3, D4: the outbound side and the rule's associations.
@@ -184,6 +185,226 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// G4: DNS that answers. The forward rule's queries leave from the outbound endpoint's
+/// own addresses, so its subnets must be among the clients let in; an inbound endpoint
+/// that exists is used with its own groups, which must let every client in on tcp and udp
+/// 53 (the plan adds the rules to a group this spec made; any other group is the
+/// operator's to change); an outbound endpoint that exists must let its queries out.
+fn inbound_answers(
+    ctx: &Context,
+    spec: &crate::spec::Spec,
+    v: &Vpc,
+    dns: &crate::spec::Dns,
+    inb: &crate::spec::InboundEndpoint,
+    out: &mut Vec<Finding>,
+) {
+    let inv = ctx.inv;
+    let allowed: Vec<ipnet::Ipv4Net> = inb
+        .allow_from_cidrs
+        .iter()
+        .filter_map(|c| parse_v4(c).ok())
+        .collect();
+    if dns.forward_rule.is_some()
+        && let Some(outb) = &dns.outbound_endpoint
+        && let Some(client) = inv.vpc(&outb.vpc_id)
+    {
+        let subnets: Vec<&str> = match inv.resolver.endpoint("OUTBOUND", &outb.vpc_id) {
+            Some(e) => e.ips.iter().map(|i| i.subnet_id.as_str()).collect(),
+            None => outb.subnet_ids.iter().map(String::as_str).collect(),
+        };
+        for id in subnets {
+            let Some(sn) = client.subnet(id) else {
+                continue;
+            };
+            let Ok(net) = parse_v4(&sn.cidr) else {
+                continue;
+            };
+            if !allowed.iter().any(|a| a.contains(&net)) {
+                out.push(
+                    rule(Id::G4)
+                        .at(
+                            "dns.inboundEndpoint.allowFromCidrs",
+                            format!(
+                                "the outbound endpoint's subnet {id} ({net}) in {} is not listed: the queries the forward rule sends from it would be dropped",
+                                client.id
+                            ),
+                        )
+                        .fix(format!(
+                            "add {net} (or {}'s CIDR) to dns.inboundEndpoint.allowFromCidrs",
+                            client.id
+                        )),
+                );
+            }
+        }
+    }
+    if let Some(e) = inv.resolver.endpoint("INBOUND", &v.id) {
+        let missing = inbound_gaps(inv, v, e, &inb.allow_from_cidrs);
+        let unread: Vec<&str> = e
+            .security_group_ids
+            .iter()
+            .filter(|id| !v.security_groups.iter().any(|g| &g.id == *id))
+            .map(String::as_str)
+            .collect();
+        if !unread.is_empty() {
+            out.push(
+                rule(Id::G4)
+                    .at(
+                        &e.id,
+                        format!(
+                            "the inbound endpoint {}'s group {} was not read: who may query it is not checked",
+                            e.id,
+                            unread.join(", ")
+                        ),
+                    )
+                    .severity(Severity::Warn)
+                    .fix("grant ec2:DescribeSecurityGroups and run check again"),
+            );
+        }
+        if !missing.is_empty() {
+            let owned = owned_group(spec, v, e);
+            let list: Vec<String> = missing
+                .iter()
+                .map(|(c, p)| format!("{p} 53 from {c}"))
+                .collect();
+            let group = owned
+                .map(str::to_string)
+                .unwrap_or_else(|| e.security_group_ids.first().cloned().unwrap_or_default());
+            let mut cidrs: Vec<&str> = missing.iter().map(|(c, _)| c.as_str()).collect();
+            cidrs.dedup();
+            let ranges = cidrs
+                .iter()
+                .map(|c| format!("{{CidrIp={c}}}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            out.push(
+                rule(Id::G4)
+                    .at(
+                        &e.id,
+                        format!(
+                            "the existing inbound endpoint {} answers only what its groups ({}) let in, and they do not let in {}: queries forwarded to it get no answer",
+                            e.id,
+                            e.security_group_ids.join(", "),
+                            list.join(", ")
+                        ),
+                    )
+                    .severity(Severity::Error)
+                    .fix(format!(
+                        "aws ec2 authorize-security-group-ingress --group-id {group} --ip-permissions 'IpProtocol=tcp,FromPort=53,ToPort=53,IpRanges=[{ranges}]' 'IpProtocol=udp,FromPort=53,ToPort=53,IpRanges=[{ranges}]' (a Resolver endpoint's groups cannot be replaced; their rules can change)"
+                    ))
+                    .remedies(missing.iter().map(|(c, p)| super::Remedy::Ingress {
+                        groups: match owned {
+                            Some(g) => vec![g.to_string()],
+                            None => e.security_group_ids.clone(),
+                        },
+                        protocol: p,
+                        port: 53,
+                        cidr: c.clone(),
+                    })),
+            );
+        }
+    }
+    // The outbound endpoint that exists sends to the inbound endpoint's addresses.
+    if dns.forward_rule.is_some()
+        && let Some(outb) = &dns.outbound_endpoint
+        && let Some(client) = inv.vpc(&outb.vpc_id)
+        && let Some(o) = inv.resolver.endpoint("OUTBOUND", &outb.vpc_id)
+    {
+        let groups: Vec<&crate::inventory::SecurityGroup> = o
+            .security_group_ids
+            .iter()
+            .filter_map(|id| client.security_groups.iter().find(|g| &g.id == id))
+            .collect();
+        if groups.len() == o.security_group_ids.len() {
+            let targets: Vec<String> = match inv.resolver.endpoint("INBOUND", &v.id) {
+                Some(e) => e.ips.iter().map(|i| format!("{}/32", i.ip)).collect(),
+                None => inb
+                    .subnet_ids
+                    .iter()
+                    .filter_map(|id| v.subnet(id))
+                    .map(|s| s.cidr.clone())
+                    .collect(),
+            };
+            let shut: Vec<String> = targets
+                .iter()
+                .flat_map(|t| ["tcp", "udp"].map(|p| (t, p)))
+                .filter(|(t, p)| !groups.iter().any(|g| g.sends(p, 53, t)))
+                .map(|(t, p)| format!("{p} 53 to {t}"))
+                .collect();
+            if !shut.is_empty() {
+                out.push(
+                    rule(Id::G4)
+                        .at(
+                            &o.id,
+                            format!(
+                                "the existing outbound endpoint {}'s groups ({}) do not let out {}: the forward rule's queries never reach the inbound endpoint",
+                                o.id,
+                                o.security_group_ids.join(", "),
+                                shut.join(", ")
+                            ),
+                        )
+                        .severity(Severity::Error)
+                        .fix(format!(
+                            "aws ec2 authorize-security-group-egress --group-id {} --ip-permissions 'IpProtocol=tcp,FromPort=53,ToPort=53,IpRanges=[{{CidrIp={}}}]' 'IpProtocol=udp,FromPort=53,ToPort=53,IpRanges=[{{CidrIp={}}}]' (and each other address)",
+                            o.security_group_ids.first().map(String::as_str).unwrap_or("<group>"),
+                            targets[0],
+                            targets[0]
+                        )),
+                );
+            }
+        }
+    }
+}
+
+/// The (client CIDR, protocol) pairs that an existing inbound endpoint `e`'s groups do not
+/// let in on port 53, for the valid CIDRs of `clients`.
+pub fn inbound_gaps(
+    inv: &crate::inventory::Inventory,
+    v: &Vpc,
+    e: &crate::inventory::ResolverEndpoint,
+    clients: &[String],
+) -> Vec<(String, &'static str)> {
+    let groups: Vec<&crate::inventory::SecurityGroup> = e
+        .security_group_ids
+        .iter()
+        .filter_map(|id| v.security_groups.iter().find(|g| &g.id == id))
+        .collect();
+    let mut out = vec![];
+    for c in super::cidr::distinct(clients) {
+        let Ok(net) = parse_v4(&c) else { continue };
+        let from = crate::inventory::Sender {
+            what: String::new(),
+            cidr: net.to_string(),
+            groups: vec![],
+        };
+        for p in ["tcp", "udp"] {
+            if !groups
+                .iter()
+                .any(|g| g.admits(p, 53, &from, &inv.prefix_lists))
+            {
+                out.push((net.to_string(), p));
+            }
+        }
+    }
+    out
+}
+
+/// The group of the existing endpoint `e` that an apply of `spec` made, which the plan
+/// may add rules to.
+pub fn owned_group<'a>(
+    spec: &crate::spec::Spec,
+    v: &Vpc,
+    e: &'a crate::inventory::ResolverEndpoint,
+) -> Option<&'a str> {
+    e.security_group_ids
+        .iter()
+        .find(|id| {
+            v.security_groups
+                .iter()
+                .any(|g| &g.id == *id && spec.owns(&g.tags))
+        })
+        .map(String::as_str)
+}
+
 /// How many AZs the subnets `ids` of `vpc` span; an ID that is not a subnet of `vpc`
 /// becomes a finding of `rule_id` at `field[i]`.
 fn subnet_azs(
@@ -259,6 +480,216 @@ mod tests {
         let client = client_vpc(&inv);
         inv.vpcs.push(client);
         inv
+    }
+
+    /// An inbound endpoint that exists, in the cluster VPC, in group `sg-dns`; the group
+    /// lets `rules` in.
+    fn existing_inbound(
+        inv: &mut crate::inventory::Inventory,
+        rules: Vec<crate::inventory::SgRule>,
+    ) {
+        use crate::inventory::{
+            ResolverEndpoint, ResolverEndpointStatus, ResolverIp, SecurityGroup,
+        };
+        vpc_mut(inv).security_groups.push(SecurityGroup {
+            id: "sg-dns".into(),
+            name: "dns-in".into(),
+            ingress: rules,
+            ..Default::default()
+        });
+        inv.resolver.endpoints.push(ResolverEndpoint {
+            id: "rslvr-in-1".into(),
+            name: "in".into(),
+            direction: "INBOUND".into(),
+            vpc_id: "vpc-prod".into(),
+            status: ResolverEndpointStatus::Operational,
+            security_group_ids: vec!["sg-dns".into()],
+            ips: vec![
+                ResolverIp {
+                    ip: "10.0.1.10".into(),
+                    subnet_id: "subnet-priv-a".into(),
+                    ..Default::default()
+                },
+                ResolverIp {
+                    ip: "10.0.2.10".into(),
+                    subnet_id: "subnet-priv-b".into(),
+                    ..Default::default()
+                },
+            ],
+        });
+    }
+
+    fn dns_53(protocol: &str, cidr: &str) -> crate::inventory::SgRule {
+        crate::inventory::SgRule {
+            protocol: protocol.into(),
+            from_port: Some(53),
+            to_port: Some(53),
+            cidrs: vec![cidr.into()],
+            ..Default::default()
+        }
+    }
+
+    /// Issue 26, 1: the demo's adopted inbound endpoint sat in a group that let nothing in,
+    /// and nothing said so. Its groups are now read: a group of someone else's is an error
+    /// naming it and the rules to add; a group an apply of this spec made gets the rules
+    /// from the plan, and the finding says so.
+    #[test]
+    fn g4_an_existing_inbound_endpoint_answers_only_what_its_groups_let_in() {
+        use crate::plan::{Change, Ref, assess};
+        let mut inv = client_inventory();
+        existing_inbound(&mut inv, vec![dns_53("tcp", "10.99.0.0/16")]);
+        let s = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a", "subnet-priv-b"], &["10.99.0.0/16"]),
+            outbound_endpoint: None,
+            forward_rule: None,
+        });
+        let (f, plan) = assess(&s, &inv);
+        let g4: Vec<_> = f.iter().filter(|f| f.id == "G4").collect();
+        assert_eq!(g4.len(), 1, "{g4:#?}");
+        assert_eq!(g4[0].severity, Severity::Error);
+        assert!(g4[0].message.contains("(sg-dns)"), "{}", g4[0].message);
+        assert!(
+            g4[0].message.contains("udp 53 from 10.99.0.0/16"),
+            "{}",
+            g4[0].message
+        );
+        assert!(
+            !g4[0].message.contains("tcp 53"),
+            "tcp is let in: {}",
+            g4[0].message
+        );
+        assert!(g4[0].fix.contains("--group-id sg-dns"), "{}", g4[0].fix);
+        assert!(
+            !plan
+                .actions
+                .iter()
+                .any(|a| a.address.starts_with("security_group_rule.resolver")),
+            "the plan changes no group it did not make"
+        );
+        // Blocked: nothing points lookups at an endpoint that drops them.
+        assert!(crate::ops::prepare(&s, &inv).is_err());
+
+        // The group an earlier apply of this spec made: the plan adds the rules.
+        let g = vpc_mut(&mut inv)
+            .security_groups
+            .iter_mut()
+            .find(|g| g.id == "sg-dns")
+            .unwrap();
+        g.tags
+            .insert(crate::spec::PLAN_TAG.into(), "prod-private".into());
+        g.tags
+            .insert(crate::spec::VPC_TAG.into(), "vpc-prod".into());
+        let (f, plan) = assess(&s, &inv);
+        let rule = plan
+            .actions
+            .iter()
+            .find(|a| a.address == "security_group_rule.resolver_inbound_53")
+            .expect("the plan adds the rules");
+        match &rule.change {
+            Change::AuthorizeIngress {
+                group, port, cidrs, ..
+            } => {
+                assert_eq!(group, &Ref::Id("sg-dns".into()));
+                assert_eq!(
+                    (*port, cidrs.as_slice()),
+                    (53, &["10.99.0.0/16".to_string()][..])
+                );
+            }
+            c => panic!("{c:?}"),
+        }
+        let g4 = f.iter().find(|f| f.id == "G4").unwrap();
+        assert_eq!(g4.severity, Severity::Info, "{g4:#?}");
+        assert!(g4.message.contains("this plan makes it"), "{}", g4.message);
+        assert!(crate::ops::prepare(&s, &inv).is_ok());
+
+        // Both protocols let in: nothing to say, nothing to add.
+        let mut inv = client_inventory();
+        existing_inbound(
+            &mut inv,
+            vec![dns_53("tcp", "10.99.0.0/16"), dns_53("udp", "10.0.0.0/8")],
+        );
+        let (f, plan) = assess(&s, &inv);
+        assert!(!f.iter().any(|f| f.id == "G4"), "{f:#?}");
+        assert!(!plan.actions.iter().any(|a| a.address.contains("resolver")));
+    }
+
+    /// The forward rule's queries leave from the outbound endpoint's subnets: a client list
+    /// without them drops every forwarded query; an outbound endpoint that exists must let
+    /// its queries out.
+    #[test]
+    fn g4_the_forward_rule_s_queries_are_let_in_and_out() {
+        use crate::inventory::{
+            ResolverEndpoint, ResolverEndpointStatus, ResolverIp, SecurityGroup,
+        };
+        let mut inv = client_inventory();
+        let mut s = with(Dns {
+            inbound_endpoint: inbound(&["subnet-priv-a", "subnet-priv-b"], &["10.99.1.0/24"]),
+            outbound_endpoint: Some(OutboundEndpoint {
+                vpc_id: "vpc-client".into(),
+                subnet_ids: vec!["subnet-c1".into(), "subnet-c2".into()],
+            }),
+            forward_rule: Some(ForwardRule {
+                domain: "auto".into(),
+                associate_vpc_ids: vec!["vpc-client".into()],
+            }),
+        });
+        let f = evaluate(&inv, Some(&s), None, None);
+        let g4: Vec<_> = f.iter().filter(|f| f.id == "G4").collect();
+        assert_eq!(g4.len(), 1, "{g4:#?}");
+        assert!(
+            g4[0].message.contains("subnet-c1 (10.99.0.0/24)"),
+            "{}",
+            g4[0].message
+        );
+        assert_eq!(g4[0].severity, Severity::Error);
+        s.dns.as_mut().unwrap().inbound_endpoint =
+            inbound(&["subnet-priv-a", "subnet-priv-b"], &["10.99.0.0/16"]);
+        assert!(
+            !evaluate(&inv, Some(&s), None, None)
+                .iter()
+                .any(|f| f.id == "G4")
+        );
+
+        // An outbound endpoint that exists, in a group with no egress rule.
+        let client = inv.vpcs.iter_mut().find(|v| v.id == "vpc-client").unwrap();
+        client.security_groups.push(SecurityGroup {
+            id: "sg-out".into(),
+            ..Default::default()
+        });
+        inv.resolver.endpoints.push(ResolverEndpoint {
+            id: "rslvr-out-1".into(),
+            direction: "OUTBOUND".into(),
+            vpc_id: "vpc-client".into(),
+            status: ResolverEndpointStatus::Operational,
+            security_group_ids: vec!["sg-out".into()],
+            ips: vec![ResolverIp {
+                ip: "10.99.0.5".into(),
+                subnet_id: "subnet-c1".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        let f = evaluate(&inv, Some(&s), None, None);
+        let g4: Vec<_> = f.iter().filter(|f| f.id == "G4").collect();
+        assert_eq!(g4.len(), 1, "{g4:#?}");
+        assert!(
+            g4[0].message.contains("rslvr-out-1")
+                && g4[0].message.contains("udp 53 to 10.0.64.0/19"),
+            "{}",
+            g4[0].message
+        );
+        // Egress to everywhere (a new group's default) lets them out.
+        let client = inv.vpcs.iter_mut().find(|v| v.id == "vpc-client").unwrap();
+        client.security_groups[0].egress = vec![crate::inventory::SgRule {
+            protocol: "-1".into(),
+            cidrs: vec!["0.0.0.0/0".into()],
+            ..Default::default()
+        }];
+        assert!(
+            !evaluate(&inv, Some(&s), None, None)
+                .iter()
+                .any(|f| f.id == "G4")
+        );
     }
 
     #[test]

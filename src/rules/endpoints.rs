@@ -156,6 +156,12 @@ pub(super) fn g1_shut(
                 shut.join(", "),
             ),
         )
+        .remedies(shut.iter().map(|c| super::Remedy::Ingress {
+            groups: e.security_group_ids.clone(),
+            protocol: "tcp",
+            port: 443,
+            cidr: c.clone(),
+        }))
         .fix(format!(
             "aws ec2 authorize-security-group-ingress --group-id {} --protocol tcp --port 443 --cidr {} (and each other CIDR)",
             e.security_group_ids.first().map(String::as_str).unwrap_or("<group>"),
@@ -513,7 +519,12 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                             format!("{id} does not allow tcp/443 from {net}"),
                         ).fix(format!(
                             "aws ec2 authorize-security-group-ingress --group-id {id} --protocol tcp --port 443 --cidr {net}"
-                        )));
+                        )).remedy(super::Remedy::Ingress {
+                            groups: vec![id.clone()],
+                            protocol: "tcp",
+                            port: 443,
+                            cidr: net.to_string(),
+                        }));
                     }
                 }
             }

@@ -11,7 +11,7 @@ pub mod catalog;
 pub mod cidr;
 mod cluster;
 pub mod cni;
-mod dns;
+pub mod dns;
 mod egress;
 mod endpoints;
 mod hub;
@@ -88,6 +88,27 @@ pub struct Finding {
     /// egress path (NAT, internet gateway) is gone. None for the other findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breaks: Option<Breaks>,
+    /// What would make the finding go away, as changes a plan can make. When the spec's
+    /// plan makes every one, the finding is about the state before it and says so
+    /// ([`crate::plan::assess`]): it never claims missing what the plan adds.
+    #[serde(skip)]
+    pub remedies: Vec<Remedy>,
+}
+
+/// A change to the account that answers a finding, in the terms a plan's actions have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// One of `groups` lets `protocol`/`port` in from `cidr`.
+    Ingress {
+        groups: Vec<String>,
+        protocol: &'static str,
+        port: i32,
+        cidr: String,
+    },
+    /// The S3 gateway endpoint is on route table `table`.
+    GatewayRoute { table: String },
+    /// Subnet `subnet` carries tag `key`.
+    SubnetTag { subnet: String, key: String },
 }
 
 /// When a readiness finding (R1) breaks the cluster.
@@ -130,6 +151,7 @@ impl Rule {
             fix: self.fix.to_string(),
             docs: self.docs,
             breaks: None,
+            remedies: vec![],
         }
     }
 }
@@ -142,6 +164,17 @@ impl Finding {
 
     pub fn severity(mut self, s: Severity) -> Self {
         self.severity = s;
+        self
+    }
+
+    /// What would answer it (see [`Finding::remedies`]).
+    pub fn remedy(mut self, r: Remedy) -> Self {
+        self.remedies.push(r);
+        self
+    }
+
+    pub fn remedies(mut self, r: impl IntoIterator<Item = Remedy>) -> Self {
+        self.remedies.extend(r);
         self
     }
 
@@ -298,6 +331,7 @@ pub fn evaluate(
                         .into(),
                     docs: rule(Id::S3).docs,
                     breaks: None,
+                    remedies: vec![],
                 });
                 vec![]
             }

@@ -175,6 +175,10 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .filter(|x| has_internal_elb_tag(x))
                 .map(|x| x.id.as_str())
                 .collect();
+            let remedy = super::Remedy::SubnetTag {
+                subnet: sn.id.clone(),
+                key: INTERNAL_ELB_TAG.into(),
+            };
             out.push(if tagged.is_empty() {
                 rule(Id::S5)
                     .at(
@@ -186,6 +190,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     )
                     .severity(Severity::Info)
                     .fix(fix)
+                    .remedy(remedy)
             } else {
                 rule(Id::S5)
                     .at(
@@ -197,6 +202,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         ),
                     )
                     .fix(fix)
+                    .remedy(remedy)
             });
         }
     }

@@ -292,6 +292,15 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl Spec {
+    /// Whether a resource with these tags is one an apply of this spec made (its name in
+    /// `eks-private-tui:plan`, its VPC in `eks-private-tui:vpc`) and no stack took over:
+    /// the plan may change it.
+    pub fn owns(&self, tags: &std::collections::BTreeMap<String, String>) -> bool {
+        tags.get(PLAN_TAG) == Some(&self.metadata.name)
+            && tags.get(VPC_TAG) == Some(&self.vpc_id)
+            && !tags.contains_key(OWNER_TAG)
+    }
+
     pub fn new(name: &str, region: &str, vpc_id: &str) -> Self {
         Spec {
             api_version: API_VERSION.into(),

@@ -1177,7 +1177,7 @@ impl App {
                     })
                     .unwrap_or_else(|| spec.vpc_id.clone());
                 (
-                    rules::evaluate(&inv, Some(spec), None, None),
+                    crate::plan::assess(spec, &inv).0,
                     format!("choices for {scope}"),
                 )
             }

@@ -210,7 +210,19 @@ impl DnsScreen {
                     None => id.clone(),
                 }
             }
-            (Row::Cidr(c), _) => format!("{c} may query the inbound endpoint on tcp+udp 53 (G4). Space removes it."),
+            (Row::Cidr(c), _) => match inv.resolver.endpoint("INBOUND", &vpc.id) {
+                // An endpoint that exists answers only what its groups let in.
+                Some(e) => {
+                    let gaps = crate::rules::dns::inbound_gaps(inv, vpc, e, std::slice::from_ref(c));
+                    let shut: Vec<&str> = gaps.iter().map(|(_, p)| *p).collect();
+                    match (shut.is_empty(), crate::rules::dns::owned_group(draft, vpc, e)) {
+                        (true, _) => format!("{c} may query the existing inbound endpoint {} on tcp+udp 53: its groups let it in (G4). Space removes it.", e.id),
+                        (false, Some(g)) => format!("{c} is not yet let in on {} 53 by {g}, the group this spec made: the plan adds the rules (G4). Space removes it.", shut.join("+")),
+                        (false, None) => format!("{c} is listed, but the existing inbound endpoint {}'s groups ({}) do not let it in on {} 53: its queries get no answer until they do (G4). Space removes it.", e.id, e.security_group_ids.join(", "), shut.join("+")),
+                    }
+                }
+                None => format!("{c} may query the inbound endpoint on tcp+udp 53: the plan's group lets it in (G4). Space removes it."),
+            },
             (Row::AddCidr, _) => "e types a CIDR that may query the inbound endpoint: on-prem resolvers, the client VPCs.".into(),
             (Row::OutVpc, Some(d)) => match &d.outbound_endpoint {
                 Some(o) => format!("The outbound endpoint and the forward rule serve {}; Space picks the next client VPC, or none (on-prem only).", o.vpc_id),
@@ -270,15 +282,35 @@ impl DnsScreen {
                 ])
             }
             Row::Cidr(c) => {
-                let bad = parse_v4(c).is_err();
-                Line::from(vec![
+                // ✗ for a CIDR that does not parse, and for one an existing endpoint's
+                // groups shut out (unless the plan lets it in on a group this spec made).
+                let shut = inv
+                    .resolver
+                    .endpoint("INBOUND", &vpc.id)
+                    .filter(|e| crate::rules::dns::owned_group(draft, vpc, e).is_none())
+                    .is_some_and(|e| {
+                        !crate::rules::dns::inbound_gaps(inv, vpc, e, std::slice::from_ref(c))
+                            .is_empty()
+                    });
+                let bad = parse_v4(c).is_err() || shut;
+                let mut spans = vec![
                     Span::raw("    "),
                     Span::styled(
                         if bad { "✗ " } else { "✓ " },
                         if bad { t.error() } else { t.ok() },
                     ),
                     Span::raw(trunc(c, width.saturating_sub(6))),
-                ])
+                ];
+                if shut {
+                    spans.push(Span::styled(
+                        trunc(
+                            "  not let in by the endpoint's groups (G4)",
+                            width.saturating_sub(c.len() + 6),
+                        ),
+                        t.dim(),
+                    ));
+                }
+                Line::from(spans)
             }
             Row::AddCidr => match &self.editing {
                 Some((Field::Cidr, input)) => Line::from(vec![
