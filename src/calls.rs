@@ -81,6 +81,10 @@ pub const FIND_CREATED: &[Call] = &[
 
 pub const SET_VPC_ATTRIBUTE: &[Call] = &[c(EC2, "ModifyVpcAttribute")];
 pub const TAG_SUBNET: &[Call] = &[c(EC2, "CreateTags")];
+pub const UNTAG_SUBNET: &[Call] = &[c(EC2, "DeleteTags")];
+/// The cluster's access before apply changes it, as a tag; removed by destroy.
+pub const TAG_CLUSTER: &[Call] = &[c(EKS, "TagResource")];
+pub const UNTAG_CLUSTER: &[Call] = &[c(EKS, "UntagResource")];
 /// A lost answer is recovered by the group's name.
 pub const CREATE_SECURITY_GROUP: &[Call] = &[
     c(EC2, "CreateSecurityGroup"),
@@ -157,6 +161,7 @@ pub fn apply() -> BTreeSet<Call> {
         ASSOCIATE_ROUTE_TABLE,
         CREATE_ENDPOINT,
         ADD_GATEWAY_ROUTE_TABLES,
+        TAG_CLUSTER,
         UPDATE_CLUSTER_ACCESS,
         CREATE_RESOLVER_ENDPOINT,
         CREATE_RESOLVER_RULE,
@@ -167,11 +172,17 @@ pub fn apply() -> BTreeSet<Call> {
     s
 }
 
-/// What `destroy` may call: the re-read, the lock, finding what carries the tag, the deletes.
+/// What `destroy` may call: the re-read, the lock, finding what carries the tag, putting
+/// back what apply changed, the deletes.
 pub fn destroy() -> BTreeSet<Call> {
     let mut s: BTreeSet<Call> = DISCOVERY.iter().chain(FIND_CREATED).copied().collect();
     for set in [
         LOCK,
+        UPDATE_CLUSTER_ACCESS,
+        UNTAG_CLUSTER,
+        SET_VPC_ATTRIBUTE,
+        UNTAG_SUBNET,
+        ADD_GATEWAY_ROUTE_TABLES,
         DELETE_RESOLVER_RULE_ASSOCIATION,
         DELETE_RESOLVER_RULE,
         DELETE_RESOLVER_ENDPOINT,

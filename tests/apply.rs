@@ -221,11 +221,11 @@ fn plan_apply_plan_says_no_changes_and_a_second_apply_creates_nothing() {
     );
     let text = stdout(&out);
     assert!(
-        text.contains("Plan: 22 to add, 6 to change, 0 to destroy."),
+        text.contains("Plan: 22 to add, 7 to change, 0 to destroy."),
         "{text}"
     );
     assert!(
-        text.contains("Apply complete! Resources: 22 added, 6 changed, 0 destroyed."),
+        text.contains("Apply complete! Resources: 22 added, 7 changed, 0 destroyed."),
         "{text}"
     );
     assert!(
@@ -233,7 +233,7 @@ fn plan_apply_plan_says_no_changes_and_a_second_apply_creates_nothing() {
         "{text}"
     );
     // One mutating call per planned action.
-    assert_eq!(stats(&stderr(&out)), (28, 28));
+    assert_eq!(stats(&stderr(&out)), (29, 29));
     assert_exactly_one_of_each(m, region, &seed, "after apply");
     no_changes(&m.url, &spec);
     let again = run(&m.url, &["apply", "--auto-approve"], &spec);
@@ -250,7 +250,10 @@ fn plan_apply_plan_says_no_changes_and_a_second_apply_creates_nothing() {
         assert_eq!(mode, 0o600);
     }
     let text = std::fs::read_to_string(&journal).unwrap();
-    assert_eq!(text.matches("\"event\":\"done\"").count(), 28);
+    assert_eq!(text.matches("\"event\":\"done\"").count(), 29);
+    // The values before of what apply changed on what it did not create (issue 26, 4):
+    // the cluster's access, DNS hostnames, three subnet tags, the S3 gateway's tables.
+    assert_eq!(text.matches("\"event\":\"changed\"").count(), 6, "{text}");
     assert!(text.trim_end().ends_with("\"ok\":true}"), "{text}");
 }
 
@@ -540,15 +543,61 @@ fn destroy_removes_what_apply_created_and_nothing_else() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_declared(&made, eks_private_tui::calls::destroy(), "destroy");
     let text = stdout(&out);
+    // What apply changed on what it did not create is put back (issue 26, 4): the
+    // cluster's access (and its record), DNS hostnames, the three node subnets' tags and
+    // the route tables apply added to the existing S3 gateway.
     assert!(
-        text.contains("Plan: 0 to add, 0 to change, 16 to destroy."),
+        text.contains("Plan: 0 to add, 7 to change, 16 to destroy."),
         "{text}"
     );
     assert!(
-        text.contains("Destroy complete! Resources: 0 added, 0 changed, 16 destroyed."),
+        text.contains("Destroy complete! Resources: 0 added, 7 changed, 16 destroyed."),
         "{text}"
     );
     let after = common::inventory_json(m, region, &[]);
+    let cluster = |inv: &Value| {
+        let c = inv["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "prod")
+            .unwrap()
+            .clone();
+        (
+            c["publicAccess"].clone(),
+            c["privateAccess"].clone(),
+            c["publicAccessCidrs"].clone(),
+            c.get("tags").cloned(),
+        )
+    };
+    assert_eq!(
+        cluster(&before),
+        cluster(&after),
+        "the cluster's access as it was"
+    );
+    let subnet_tags = |inv: &Value| -> Vec<Value> {
+        let v = inv["vpcs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == seed["vpc"])
+            .unwrap()
+            .clone();
+        let mut t: Vec<Value> = v["subnets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["state"] != "deleted")
+            .map(|s| serde_json::json!([s["id"], s["tags"]]))
+            .collect();
+        t.sort_by_key(|x| x.to_string());
+        t
+    };
+    assert_eq!(
+        subnet_tags(&before),
+        subnet_tags(&after),
+        "the subnets' tags as they were"
+    );
     let vpc = |inv: &Value| {
         inv["vpcs"]
             .as_array()
@@ -573,6 +622,14 @@ fn destroy_removes_what_apply_created_and_nothing_else() {
     for key in ["subnets", "endpoints", "securityGroups"] {
         assert_eq!(ids(&vpc(&before), key), ids(&vpc(&after), key), "{key}");
     }
+    for key in ["dnsSupport", "dnsHostnames"] {
+        assert_eq!(
+            vpc(&before)[key],
+            vpc(&after)[key],
+            "{key} as it was: {text}"
+        );
+    }
+
     assert_eq!(
         after["resolver"]["endpoints"].as_array().unwrap().len(),
         0,

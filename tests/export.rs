@@ -911,6 +911,69 @@ fn the_iam_policy_is_enough_and_every_action_in_it_is_needed() {
     // Enough: the whole run succeeds, and destroy leaves nothing of the spec's.
     let key = user(&servers[0], "ept-all", &actions);
     run(&servers[0], &key, &spec).unwrap_or_else(|e| panic!("with the whole policy: {e}"));
+    // The policy exported after apply (issue 26, 5: it could not run destroy): a principal
+    // holding only it destroys everything the apply made and changed.
+    let spec = setup(&servers[0]);
+    let out = bin(Some(&servers[0].url))
+        .args(["apply", "--auto-approve", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after_dir = temp_dir("ept-iam-after");
+    let out = bin(Some(&servers[0].url))
+        .args(["export", "--format", "iam", "--out"])
+        .arg(&*after_dir)
+        .arg("--spec")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after: Value = serde_json::from_str(&read(&after_dir, "iam-policy.json")).unwrap();
+    let mut after_actions: Vec<String> = after["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    after_actions.sort();
+    after_actions.dedup();
+    assert_eq!(
+        after_actions, actions,
+        "the same policy before and after apply"
+    );
+    let key = user(&servers[0], "ept-after", &after_actions);
+    let destroy = |args: &[&str]| {
+        bin(Some(&servers[0].url))
+            .env("AWS_ACCESS_KEY_ID", &key.0)
+            .env("AWS_SECRET_ACCESS_KEY", &key.1)
+            .args(args)
+            .arg("--spec")
+            .arg(&spec)
+            .output()
+            .unwrap()
+    };
+    let out = destroy(&["destroy", "--auto-approve"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("Destroy complete!"),
+        "{}",
+        stdout(&out)
+    );
+    let out = destroy(&["destroy", "--auto-approve"]);
+    assert!(
+        stdout(&out).contains("Nothing to destroy"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     // Needed: each one removed, on two servers at once; discovery's calls first (they
     // stop `plan`, so their account can be reused).
     let reads: Vec<String> = eks_private_tui::calls::DISCOVERY

@@ -23,6 +23,13 @@ pub enum Record {
         actions: usize,
         resumes: bool,
     },
+    /// The call about to be made changes something apply did not create: its value
+    /// before, for destroy to restore.
+    Changed {
+        at: u64,
+        address: String,
+        undo: crate::plan::undo::Undo,
+    },
     /// The call is about to be made.
     Start {
         at: u64,
@@ -160,6 +167,25 @@ pub fn interrupted(
 }
 
 /// What the tool created and has not destroyed since, from every run: address → (kind, id).
+/// What apply changed on resources it did not create, with the values before: the first
+/// record for each restore wins (the value before the first apply), and a restore done
+/// by destroy clears it.
+pub fn undos(records: &[Record]) -> Vec<crate::plan::undo::Undo> {
+    let mut out: Vec<crate::plan::undo::Undo> = vec![];
+    for r in records {
+        match r {
+            Record::Changed { undo, .. } if !out.iter().any(|u| u.address() == undo.address()) => {
+                out.push(undo.clone());
+            }
+            Record::Done { address, .. } if address.starts_with("restore.") => {
+                out.retain(|u| &u.address() != address);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 pub fn created(records: &[Record]) -> BTreeMap<String, (String, String)> {
     let mut out = BTreeMap::new();
     for r in records {

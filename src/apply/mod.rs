@@ -286,11 +286,25 @@ pub async fn run<B: Backend>(
                         token: token(&plan.name, &a.address, &journal.epoch),
                         tags: resource_tags(plan, a),
                     };
-                    if let Err(e) = journal.write(&Record::Start {
+                    // The value before goes first: a crash after the call still leaves
+                    // destroy what to restore.
+                    let changed = a.undo.as_ref().map(|u| Record::Changed {
                         at: journal::now(),
                         address: a.address.clone(),
-                        op: op_name(a.op).into(),
-                    }) {
+                        undo: u.clone(),
+                    });
+                    if let Err(e) =
+                        changed
+                            .iter()
+                            .try_for_each(|r| journal.write(r))
+                            .and_then(|_| {
+                                journal.write(&Record::Start {
+                                    at: journal::now(),
+                                    address: a.address.clone(),
+                                    op: op_name(a.op).into(),
+                                })
+                            })
+                    {
                         let error = AwsError::usage(e.0, "");
                         summary.failed.push((a.address.clone(), error));
                         halted = true;

@@ -19,6 +19,7 @@ fn action(address: &str, deps: &[&str], change: Change) -> Action {
         }],
         depends_on: deps.iter().map(|d| d.to_string()).collect(),
         change,
+        undo: None,
     }
 }
 
@@ -26,6 +27,7 @@ fn attr(vpc: &str) -> Change {
     Change::SetVpcAttribute {
         vpc_id: vpc.into(),
         attribute: VpcAttribute::EnableDnsSupport,
+        value: true,
     }
 }
 

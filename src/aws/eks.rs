@@ -94,6 +94,10 @@ impl Aws {
                 .and_then(|v| v.control_plane_egress_mode())
                 .map(|m| m.as_str().to_string()),
             role_arn: c.role_arn().map(str::to_string),
+            tags: c
+                .tags()
+                .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
             authentication_mode: c
                 .access_config()
                 .and_then(|a| a.authentication_mode())

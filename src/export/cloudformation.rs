@@ -102,6 +102,14 @@ fn left_out(a: &Action) -> Option<String> {
             "endpoint access of cluster {cluster} (a cluster outside this stack)"
         )),
         Change::Delete { .. } => Some(format!("{} (a deletion)", a.address)),
+        Change::TagCluster { cluster, .. } => Some(format!(
+            "the record of cluster {cluster}'s endpoint access before (a tag of this tool's, for destroy)"
+        )),
+        Change::UntagCluster { .. }
+        | Change::UntagSubnet { .. }
+        | Change::RemoveGatewayRouteTables { .. } => {
+            Some(format!("{} (destroy's restore)", a.address))
+        }
         _ => None,
     }
 }

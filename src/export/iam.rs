@@ -1,6 +1,7 @@
-//! `iam`: a least-privilege IAM policy for this spec: exactly the calls that discovery, the
-//! apply of this plan (and of what it adopted, should it have to make it again) and the
-//! destroy of what the spec creates make, from the call list of `src/calls.rs`. Reads take
+//! `iam`: a least-privilege IAM policy for this spec's whole life: exactly the calls that
+//! discovery, an apply from an account where none of it exists yet (or a resumed one), and
+//! the destroy of what the spec creates and changes make, from the call list of
+//! `src/calls.rs`, whatever the account holds when it is exported. Reads take
 //! every resource (EC2's Describe calls support no narrower one); changes are held to the
 //! spec's region; the cluster update to the spec's cluster; deletes to what carries this
 //! spec's tag, rules revoked to the spec's VPC, Resolver deletes to Resolver resources of
@@ -27,13 +28,14 @@ pub const MAX_POLICY_CHARS: usize = 6144;
 fn address_kind(address: &str) -> (&'static [Call], Option<Deletable>) {
     let head = address.split(['[', '.']).next().unwrap_or(address);
     match head {
+        // Set by apply, set back by destroy.
         "vpc_attribute" => (calls::SET_VPC_ATTRIBUTE, None),
         "vpc_cidr" => (
             calls::ASSOCIATE_VPC_CIDR,
             Some(Deletable::VpcCidrAssociation),
         ),
         "subnet" => (calls::CREATE_SUBNET, Some(Deletable::Subnet)),
-        "subnet_tag" => (calls::TAG_SUBNET, None),
+        "subnet_tag" => (&[TAG_SUBNET_CALL, UNTAG_SUBNET_CALL], None),
         "route_table_association" => (calls::ASSOCIATE_ROUTE_TABLE, None),
         "security_group" => (calls::CREATE_SECURITY_GROUP, Some(Deletable::SecurityGroup)),
         "security_group_rule" => (calls::AUTHORIZE_INGRESS, Some(Deletable::SecurityGroupRule)),
@@ -56,7 +58,8 @@ fn address_kind(address: &str) -> (&'static [Call], Option<Deletable>) {
             Some(Deletable::VpcEndpoint),
         ),
         "endpoint" => (calls::CREATE_ENDPOINT, Some(Deletable::VpcEndpoint)),
-        "cluster" => (calls::UPDATE_CLUSTER_ACCESS, None),
+        // The access changed, recorded in a cluster tag, and put back with the record gone.
+        "cluster" => (CLUSTER_CALLS, None),
         "resolver_endpoint" => (
             calls::CREATE_RESOLVER_ENDPOINT,
             Some(Deletable::ResolverEndpoint),
@@ -68,6 +71,95 @@ fn address_kind(address: &str) -> (&'static [Call], Option<Deletable>) {
         ),
         _ => (&[], None),
     }
+}
+
+const TAG_SUBNET_CALL: Call = Call {
+    service: calls::EC2,
+    operation: "CreateTags",
+};
+const UNTAG_SUBNET_CALL: Call = Call {
+    service: calls::EC2,
+    operation: "DeleteTags",
+};
+const CLUSTER_CALLS: &[Call] = &[
+    Call {
+        service: calls::EKS,
+        operation: "UpdateClusterConfig",
+    },
+    Call {
+        service: calls::EKS,
+        operation: "DescribeUpdate",
+    },
+    Call {
+        service: calls::EKS,
+        operation: "DescribeCluster",
+    },
+    Call {
+        service: calls::EKS,
+        operation: "TagResource",
+    },
+    Call {
+        service: calls::EKS,
+        operation: "UntagResource",
+    },
+];
+
+/// The addresses the spec's plans make over its life, whatever the account holds when
+/// the policy is exported (issue 26, 5): those of a plan against an account where none of
+/// it exists yet, so that the policy exported after apply still runs a resumed apply and
+/// the destroy, and the one exported before runs both.
+fn life_addresses(spec: &crate::spec::Spec) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "vpc_attribute.enable_dns_support".into(),
+        "vpc_attribute.enable_dns_hostnames".into(),
+    ];
+    if !spec.node_subnets.is_empty() {
+        v.push("subnet_tag.node".into());
+    }
+    if let Some(ep) = &spec.endpoints {
+        for s in &ep.services {
+            v.push(format!("endpoint.{}", s.replace(['.', '-'], "_")));
+        }
+        if ep.security_group.create.is_some() {
+            v.push("security_group.endpoints".into());
+        }
+        v.push("security_group_rule.endpoints_443".into());
+    }
+    if let Some(sec) = &spec.secondary_cidr {
+        v.push("vpc_cidr.secondary".into());
+        if !sec.pod_subnets.is_empty() {
+            v.push("subnet.pod".into());
+            v.push("subnet_tag.pod".into());
+            v.push("route_table_association.pod".into());
+        }
+    }
+    if let (Some(ce), Some(_)) = (&spec.cluster_endpoint, &spec.cluster_name) {
+        v.push("cluster.endpoint_access".into());
+        if !ce.allow_https_from_cidrs.is_empty() {
+            v.push("security_group_rule.cluster_443".into());
+        }
+    }
+    if let Some(d) = &spec.dns {
+        if d.inbound_endpoint.is_some() {
+            v.push("resolver_endpoint.inbound".into());
+            v.push("security_group.resolver_inbound".into());
+            v.push("security_group_rule.resolver_inbound_53".into());
+        }
+        if d.outbound_endpoint.is_some() {
+            v.push("resolver_endpoint.outbound".into());
+            v.push("security_group.resolver_outbound".into());
+        }
+        if let Some(fr) = &d.forward_rule
+            && d.inbound_endpoint.is_some()
+            && d.outbound_endpoint.is_some()
+        {
+            v.push("resolver_rule.forward".into());
+            if !fr.associate_vpc_ids.is_empty() {
+                v.push("resolver_rule_association".into());
+            }
+        }
+    }
+    v
 }
 
 /// Whether the rule at `address` sits on a group the spec does not make (the cluster's,
@@ -86,7 +178,8 @@ fn on_a_group_kept(src: &Source, address: &str) -> bool {
 /// Every call this spec's discovery, apply and destroy make.
 pub fn needed(src: &Source) -> BTreeSet<Call> {
     let mut out: BTreeSet<Call> = calls::DISCOVERY.iter().copied().collect();
-    let mut addresses: Vec<&str> = vec![];
+    let life = life_addresses(src.spec);
+    let mut addresses: Vec<&str> = life.iter().map(String::as_str).collect();
     for a in &src.plan.actions {
         out.extend(a.change.calls().iter().copied());
         addresses.push(&a.address);
@@ -184,7 +277,12 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         "DisassociateResolverRule",
     ]
     .into();
-    let cluster_ops = ["UpdateClusterConfig", "DescribeUpdate"];
+    let cluster_ops = [
+        "UpdateClusterConfig",
+        "DescribeUpdate",
+        "TagResource",
+        "UntagResource",
+    ];
     let change: Vec<&Call> = need
         .iter()
         .filter(|c| !is_read(c) && !deletes.contains(c.operation))
@@ -215,11 +313,10 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
     }
     // The lock's group is deleted too, under its own tag (below): the spec's groups only
     // when it makes any.
-    let makes_groups = src
-        .plan
-        .actions
+    let makes_groups = life_addresses(spec)
         .iter()
-        .map(|a| a.address.as_str())
+        .map(String::as_str)
+        .chain(src.plan.actions.iter().map(|a| a.address.as_str()))
         .chain(src.plan.adopted.iter().map(|(a, _)| a.as_str()))
         .any(|a| address_kind(a).1 == Some(Deletable::SecurityGroup));
     let tagged: Vec<&Call> = need
@@ -387,23 +484,34 @@ mod tests {
                 .iter()
                 .all(|a| !a.as_str().unwrap().contains(":Delete"))
         );
-        // A plan with nothing to make or keep: discovery's reads, no lock, no change.
+        // After apply the plan has nothing to make (issue 26, 5: the policy exported then
+        // could not run destroy): the policy is the spec's whole life all the same.
+        let whole = needed(&Source {
+            spec: &s,
+            inv: &inv,
+            plan: &plan,
+        });
         let empty = crate::plan::Plan {
             actions: vec![],
             adopted: vec![],
-            ..plan
+            ..plan.clone()
         };
         let src = Source {
             spec: &s,
             inv: &inv,
             plan: &empty,
         };
-        let need = needed(&src);
-        assert_eq!(
-            need,
-            calls::DISCOVERY.iter().copied().collect::<BTreeSet<_>>()
-        );
-        let v: Value = serde_json::from_str(&render(&src).unwrap()[0].text).unwrap();
-        assert_eq!(v["Statement"].as_array().unwrap().len(), 1, "{v:#}");
+        assert_eq!(needed(&src), whole);
+        for op in ["DeleteTags", "ModifyVpcAttribute", "DeleteVpcEndpoints"] {
+            assert!(whole.iter().any(|c| c.operation == op), "{op}");
+        }
+        for op in ["UpdateClusterConfig", "TagResource", "UntagResource"] {
+            assert!(
+                whole
+                    .iter()
+                    .any(|c| c.service == calls::EKS && c.operation == op),
+                "{op}"
+            );
+        }
     }
 }

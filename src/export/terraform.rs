@@ -294,7 +294,13 @@ fn resource_type(c: &Change) -> Option<&'static str> {
         Change::CreateResolverEndpoint { .. } => "aws_route53_resolver_endpoint",
         Change::CreateResolverRule { .. } => "aws_route53_resolver_rule",
         Change::AssociateResolverRule { .. } => "aws_route53_resolver_rule_association",
-        Change::SetVpcAttribute { .. } | Change::Delete { .. } => return None,
+        Change::SetVpcAttribute { .. }
+        | Change::Delete { .. }
+        // The tool's own record of the cluster's access, and destroy's restores.
+        | Change::TagCluster { .. }
+        | Change::UntagCluster { .. }
+        | Change::UntagSubnet { .. }
+        | Change::RemoveGatewayRouteTables { .. } => return None,
     })
 }
 
@@ -307,6 +313,14 @@ fn left_out(a: &Action) -> Option<String> {
             "{attribute:?} on {vpc_id} (Terraform sets it only on an aws_vpc it manages)"
         )),
         Change::Delete { .. } => Some(format!("{} (a deletion)", a.address)),
+        Change::TagCluster { cluster, .. } => Some(format!(
+            "the record of cluster {cluster}'s endpoint access before (a tag of this tool's, for destroy)"
+        )),
+        Change::UntagCluster { .. }
+        | Change::UntagSubnet { .. }
+        | Change::RemoveGatewayRouteTables { .. } => {
+            Some(format!("{} (destroy's restore)", a.address))
+        }
         _ => None,
     }
 }
@@ -805,7 +819,12 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 .attr("name", s(aname))
                 .attr("resolver_rule_id", doc.id(rule, "id"))
                 .attr("vpc_id", doc.vpc(vpc_id))),
-            Change::SetVpcAttribute { .. } | Change::Delete { .. } => continue,
+            Change::SetVpcAttribute { .. }
+            | Change::Delete { .. }
+            | Change::TagCluster { .. }
+            | Change::UntagCluster { .. }
+            | Change::UntagSubnet { .. }
+            | Change::RemoveGatewayRouteTables { .. } => continue,
         };
         let block = match doc.depends_on(a) {
             Some(d) => block.attr("depends_on", d),

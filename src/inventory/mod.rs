@@ -444,6 +444,9 @@ pub struct Cluster {
     /// `AWS_MANAGED`, `CUSTOMER_ROUTED` or `CUSTOMER_ISOLATED`; absent when EKS does not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane_egress_mode: Option<String>,
+    /// The cluster's tags (DescribeCluster): apply's record of its access before.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
     /// The cluster's IAM role (the Terraform export names it to import the cluster).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,

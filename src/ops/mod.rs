@@ -273,8 +273,15 @@ pub async fn destroy_plan(
     let mut created = aws.created_by(name, &vpcs).await?;
     let mut left = cidr_associations(spec, inv, records, &mut created);
     left.extend(stack_owned(spec, inv));
+    // What apply changed on what it did not create, put back (the journal's values before,
+    // and the account's own records of them).
+    let (restores, kept) = crate::plan::undo::restores(spec, inv, &journal::undos(records));
+    left.extend(kept);
     Ok((
-        crate::plan::destroy::destroy(name, &spec.region, &created),
+        crate::plan::destroy::with_restores(
+            crate::plan::destroy::destroy(name, &spec.region, &created),
+            restores,
+        ),
         left,
     ))
 }

@@ -23,7 +23,7 @@ impl Ref {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum VpcAttribute {
     EnableDnsSupport,
     EnableDnsHostnames,
@@ -71,10 +71,12 @@ impl Deletable {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "call")]
 pub enum Change {
-    /// ModifyVpcAttribute (one attribute per call, as the API wants).
+    /// ModifyVpcAttribute (one attribute per call, as the API wants): on for apply, off
+    /// again for destroy.
     SetVpcAttribute {
         vpc_id: String,
         attribute: VpcAttribute,
+        value: bool,
     },
     /// CreateTags on an existing subnet.
     TagSubnet {
@@ -132,6 +134,30 @@ pub enum Change {
         endpoint_id: String,
         route_table_ids: Vec<String>,
     },
+    /// Destroy: DeleteTags on an existing subnet (the tags apply added, and their marker).
+    UntagSubnet {
+        subnet_id: String,
+        keys: Vec<String>,
+    },
+    /// Destroy: ModifyVpcEndpoint RemoveRouteTableIds (the tables apply added).
+    RemoveGatewayRouteTables {
+        endpoint_id: String,
+        route_table_ids: Vec<String>,
+    },
+    /// TagResource on the cluster: apply records its endpoint access before changing it,
+    /// where a lost journal cannot take it with it.
+    TagCluster {
+        cluster: String,
+        arn: String,
+        key: String,
+        value: String,
+    },
+    /// Destroy: UntagResource on the cluster, once its access is back.
+    UntagCluster {
+        cluster: String,
+        arn: String,
+        key: String,
+    },
     /// UpdateClusterConfig resourcesVpcConfig.
     UpdateClusterAccess {
         cluster: String,
@@ -181,7 +207,12 @@ impl Change {
             Change::CreateInterfaceEndpoint { .. } | Change::CreateGatewayEndpoint { .. } => {
                 k::CREATE_ENDPOINT
             }
-            Change::AddGatewayRouteTables { .. } => k::ADD_GATEWAY_ROUTE_TABLES,
+            Change::AddGatewayRouteTables { .. } | Change::RemoveGatewayRouteTables { .. } => {
+                k::ADD_GATEWAY_ROUTE_TABLES
+            }
+            Change::UntagSubnet { .. } => k::UNTAG_SUBNET,
+            Change::TagCluster { .. } => k::TAG_CLUSTER,
+            Change::UntagCluster { .. } => k::UNTAG_CLUSTER,
             Change::UpdateClusterAccess { .. } => k::UPDATE_CLUSTER_ACCESS,
             Change::CreateResolverEndpoint { .. } => k::CREATE_RESOLVER_ENDPOINT,
             Change::CreateResolverRule { .. } => k::CREATE_RESOLVER_RULE,
@@ -213,7 +244,7 @@ impl Change {
     pub fn kind(&self) -> &'static str {
         match self {
             Change::SetVpcAttribute { .. } => "vpc_attribute",
-            Change::TagSubnet { .. } => "subnet_tag",
+            Change::TagSubnet { .. } | Change::UntagSubnet { .. } => "subnet_tag",
             Change::CreateSecurityGroup { .. } => "security_group",
             Change::AuthorizeIngress { .. } => "security_group_rule",
             Change::AssociateVpcCidr { .. } => "vpc_cidr_association",
@@ -221,8 +252,10 @@ impl Change {
             Change::AssociateRouteTable { .. } => "route_table_association",
             Change::CreateInterfaceEndpoint { .. }
             | Change::CreateGatewayEndpoint { .. }
-            | Change::AddGatewayRouteTables { .. } => "vpc_endpoint",
+            | Change::AddGatewayRouteTables { .. }
+            | Change::RemoveGatewayRouteTables { .. } => "vpc_endpoint",
             Change::UpdateClusterAccess { .. } => "eks_cluster_config",
+            Change::TagCluster { .. } | Change::UntagCluster { .. } => "eks_cluster_tag",
             Change::CreateResolverEndpoint { .. } => "route53_resolver_endpoint",
             Change::CreateResolverRule { .. } => "route53_resolver_rule",
             Change::AssociateResolverRule { .. } => "route53_resolver_rule_association",
@@ -240,9 +273,37 @@ impl Change {
             Ref::Output(_) => Attr::unknown(name),
         };
         match self {
-            Change::SetVpcAttribute { vpc_id, .. } => {
-                vec![Attr::same("vpc_id", vpc_id), Attr::new("value", "true")]
+            Change::SetVpcAttribute { vpc_id, value, .. } => {
+                vec![
+                    Attr::same("vpc_id", vpc_id),
+                    Attr::new("value", value.to_string()),
+                ]
             }
+            Change::UntagSubnet { subnet_id, keys } => {
+                let mut v = vec![Attr::same("subnet_id", subnet_id)];
+                v.extend(
+                    keys.iter()
+                        .map(|k| Attr::change(k, "(added by apply)", "(removed)")),
+                );
+                v
+            }
+            Change::RemoveGatewayRouteTables {
+                endpoint_id,
+                route_table_ids,
+            } => vec![
+                Attr::same("id", endpoint_id),
+                Attr::gone("route_table_ids", list(route_table_ids)),
+            ],
+            Change::TagCluster {
+                cluster,
+                key,
+                value,
+                ..
+            } => vec![Attr::same("cluster", cluster), Attr::new(key, value)],
+            Change::UntagCluster { cluster, key, .. } => vec![
+                Attr::same("cluster", cluster),
+                Attr::change(key, "(apply's record)", "(removed)"),
+            ],
             Change::TagSubnet {
                 subnet_id,
                 key,
@@ -407,7 +468,12 @@ impl Change {
             Change::CreateInterfaceEndpoint { .. } | Change::CreateGatewayEndpoint { .. } => {
                 "CreateVpcEndpoint"
             }
-            Change::AddGatewayRouteTables { .. } => "ModifyVpcEndpoint",
+            Change::AddGatewayRouteTables { .. } | Change::RemoveGatewayRouteTables { .. } => {
+                "ModifyVpcEndpoint"
+            }
+            Change::UntagSubnet { .. } => "DeleteTags",
+            Change::TagCluster { .. } => "TagResource",
+            Change::UntagCluster { .. } => "UntagResource",
             Change::UpdateClusterAccess { .. } => "UpdateClusterConfig",
             Change::CreateResolverEndpoint { .. } => "CreateResolverEndpoint",
             Change::CreateResolverRule { .. } => "CreateResolverRule",

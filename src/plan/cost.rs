@@ -119,6 +119,7 @@ mod tests {
             attrs: vec![],
             depends_on: vec![],
             change,
+            undo: None,
         }
     }
 

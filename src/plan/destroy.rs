@@ -91,6 +91,52 @@ pub fn destroy(name: &str, region: &str, created: &[Created]) -> Plan {
     }
 }
 
+/// `plan` with destroy's restores ([`super::undo::restores`]): the cluster's access comes
+/// back before anything else (the operator's path first), a VPC attribute goes off once the
+/// endpoints being deleted are gone.
+pub fn with_restores(mut plan: Plan, restores: Vec<Action>) -> Plan {
+    let access = "restore.cluster_access";
+    let has_access = restores.iter().any(|a| a.address == access);
+    let endpoints: Vec<String> = plan
+        .actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.change,
+                Change::Delete {
+                    what: Deletable::VpcEndpoint,
+                    ..
+                }
+            )
+        })
+        .map(|a| a.address.clone())
+        .collect();
+    if has_access {
+        for a in &mut plan.actions {
+            a.depends_on.push(access.into());
+        }
+    }
+    let mut restores: Vec<Action> = restores
+        .into_iter()
+        .map(|mut r| {
+            if matches!(r.change, Change::SetVpcAttribute { .. }) {
+                r.depends_on.extend(endpoints.iter().cloned());
+            }
+            let planned = |d: &String| d == access && has_access;
+            r.depends_on.retain(|d| planned(d) || endpoints.contains(d));
+            if has_access && r.address != access && !r.depends_on.iter().any(|d| d == access) {
+                r.depends_on.push(access.into());
+            }
+            r
+        })
+        .collect();
+    // The access first in the list too (the preview and the run's order).
+    restores.sort_by_key(|r| r.address != access);
+    restores.append(&mut plan.actions);
+    plan.actions = restores;
+    plan
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

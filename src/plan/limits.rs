@@ -62,6 +62,10 @@ pub fn refusals(plan: &Plan) -> Vec<(String, String)> {
             | Change::AssociateRouteTable { .. }
             | Change::AddGatewayRouteTables { .. }
             | Change::UpdateClusterAccess { .. }
+            | Change::TagCluster { .. }
+            | Change::UntagCluster { .. }
+            | Change::UntagSubnet { .. }
+            | Change::RemoveGatewayRouteTables { .. }
             | Change::Delete { .. } => {}
         }
     }

@@ -8,6 +8,7 @@ pub mod cost;
 pub mod destroy;
 pub mod limits;
 pub mod render;
+pub mod undo;
 
 pub use assess::{assess, reconcile};
 use change::list;
@@ -105,6 +106,9 @@ pub struct Action {
     pub depends_on: Vec<String>,
     /// What apply does for it.
     pub change: Change,
+    /// For a change to something apply did not create: the value before, which the
+    /// journal keeps and destroy restores.
+    pub undo: Option<undo::Undo>,
 }
 
 impl Action {
@@ -119,7 +123,14 @@ impl Action {
             attrs: change.attrs(),
             depends_on: change.refs().into_iter().map(str::to_string).collect(),
             change,
+            undo: None,
         }
+    }
+
+    /// The value before, for destroy to restore.
+    pub fn undo(mut self, u: undo::Undo) -> Action {
+        self.undo = Some(u);
+        self
     }
 
     /// An ordering the change's references do not imply (a pod subnet waits for the CIDR
@@ -258,6 +269,8 @@ pub fn plan(spec: &Spec, inv: &Inventory) -> Plan {
 }
 
 const CLUSTER_ACCESS: &str = "cluster.endpoint_access";
+/// The tag that records the access before (before [`CLUSTER_ACCESS`]).
+const CLUSTER_ACCESS_RECORD: &str = "cluster.access_before";
 const CIDR_ASSOCIATION: &str = "vpc_cidr.secondary";
 
 fn vpc_dns(v: &Vpc, out: &mut Vec<Action>) {
@@ -277,6 +290,7 @@ fn vpc_dns(v: &Vpc, out: &mut Vec<Action>) {
             let change = Change::SetVpcAttribute {
                 vpc_id: v.id.clone(),
                 attribute,
+                value: true,
             };
             out.push(
                 Action::new(
@@ -285,7 +299,11 @@ fn vpc_dns(v: &Vpc, out: &mut Vec<Action>) {
                     Some(v.id.clone()),
                     change,
                 )
-                .was("value", "false"),
+                .was("value", "false")
+                .undo(undo::Undo::VpcAttribute {
+                    vpc_id: v.id.clone(),
+                    attribute,
+                }),
             );
         }
     }
@@ -389,6 +407,10 @@ fn tag_subnet(address: String, subnet_id: &str, key: &str) -> Action {
             value: "1".into(),
         },
     )
+    .undo(undo::Undo::SubnetTag {
+        subnet_id: subnet_id.to_string(),
+        key: key.into(),
+    })
 }
 
 /// The pod subnet of `az` on its node subnet's route table; `before` is the table it is
@@ -411,9 +433,16 @@ fn rt_association(az: &str, rt: &str, subnet: Ref, before: Option<&str>) -> Acti
             subnet,
         },
     );
-    match before {
-        Some(b) => a.was("route_table_id", b),
-        None => a,
+    match (before, &a.id) {
+        (Some(b), Some(subnet_id)) => {
+            let u = undo::Undo::RouteTable {
+                subnet_id: subnet_id.clone(),
+                route_table_id: b.to_string(),
+            };
+            a.was("route_table_id", b).undo(u)
+        }
+        (Some(b), None) => a.was("route_table_id", b),
+        (None, _) => a,
     }
 }
 
@@ -602,6 +631,10 @@ fn endpoints(
                                 route_table_ids: tables.difference(&have).cloned().collect(),
                             },
                         )
+                        .undo(undo::Undo::GatewayRouteTables {
+                            endpoint_id: e.id.clone(),
+                            route_table_ids: tables.difference(&have).cloned().collect(),
+                        })
                         // The preview shows the whole set, before and after.
                         .with(Attr::change(
                             "route_table_ids",
@@ -664,7 +697,29 @@ fn cluster_access(spec: &Spec, inv: &Inventory, out: &mut Vec<Action>) {
         update.with(Attr::same("public_access_cidrs", have))
     };
     if update.attrs.iter().any(Attr::changed) {
-        out.push(update);
+        let before =
+            undo::access_tag_value(c.private_access, c.public_access, &c.public_access_cidrs);
+        let recorded = undo::parse_access_tag(&before).and_then(|(_, _, cidrs)| cidrs);
+        out.push(update.undo(undo::Undo::ClusterAccess {
+            cluster: c.name.clone(),
+            private_access: c.private_access,
+            public_access: c.public_access,
+            public_access_cidrs: recorded.or_else(|| Some(c.public_access_cidrs.clone())),
+        }));
+        // The access before, in the account as well: the first apply's record stays.
+        if !c.tags.contains_key(undo::ACCESS_BEFORE_TAG) && !c.arn.is_empty() {
+            out.push(Action::new(
+                CLUSTER_ACCESS_RECORD,
+                Op::Update,
+                Some(c.name.clone()),
+                Change::TagCluster {
+                    cluster: c.name.clone(),
+                    arn: c.arn.clone(),
+                    key: undo::ACCESS_BEFORE_TAG.into(),
+                    value: before,
+                },
+            ));
+        }
     }
     // No group to take them: the rules say so (E3), nothing is planned.
     let Some(sg_id) = c.api_rule_group() else {

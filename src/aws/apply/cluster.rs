@@ -114,3 +114,38 @@ impl Aws {
         Ok(cluster.to_string())
     }
 }
+
+impl Aws {
+    /// TagResource on the cluster: the record of its access before apply changed it.
+    pub(super) async fn tag_cluster(
+        &self,
+        cluster: &str,
+        arn: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<String, AwsError> {
+        send!(
+            self,
+            "eks",
+            "TagResource",
+            self.eks.tag_resource().resource_arn(arn).tags(key, value)
+        )?;
+        Ok(cluster.to_string())
+    }
+
+    /// UntagResource on the cluster: the record goes once its access is back.
+    pub(super) async fn untag_cluster(
+        &self,
+        cluster: &str,
+        arn: &str,
+        key: &str,
+    ) -> Result<String, AwsError> {
+        send!(
+            self,
+            "eks",
+            "UntagResource",
+            self.eks.untag_resource().resource_arn(arn).tag_keys(key)
+        )?;
+        Ok(cluster.to_string())
+    }
+}

@@ -58,6 +58,26 @@ impl Aws {
         Ok(endpoint_id.to_string())
     }
 
+    /// ModifyVpcEndpoint RemoveRouteTableIds: the S3 gateway endpoint back on the tables it
+    /// had.
+    pub(super) async fn remove_gateway_route_tables(
+        &self,
+        endpoint_id: &str,
+        route_table_ids: &[String],
+    ) -> Result<String, AwsError> {
+        send!(
+            self,
+            "ec2",
+            "ModifyVpcEndpoint",
+            self.ec2
+                .modify_vpc_endpoint()
+                .vpc_endpoint_id(endpoint_id)
+                .set_remove_route_table_ids(Some(route_table_ids.to_vec()))
+        )?;
+        self.wait_endpoint(endpoint_id).await?;
+        Ok(endpoint_id.to_string())
+    }
+
     /// CreateVpcEndpoint (`fill` sets the kind-specific fields) with the step's token and
     /// tags, then the wait for `available`.
     pub(super) async fn create_endpoint(

@@ -88,8 +88,27 @@ fn missing(service: &'static str, operation: &'static str, what: &str) -> AwsErr
 impl Backend for Aws {
     async fn execute(&self, change: &Change, step: &Step) -> Result<String, AwsError> {
         match change {
-            Change::SetVpcAttribute { vpc_id, attribute } => {
-                self.set_vpc_attribute(vpc_id, attribute).await
+            Change::SetVpcAttribute {
+                vpc_id,
+                attribute,
+                value,
+            } => self.set_vpc_attribute(vpc_id, attribute, *value).await,
+            Change::UntagSubnet { subnet_id, keys } => self.untag_subnet(subnet_id, keys).await,
+            Change::RemoveGatewayRouteTables {
+                endpoint_id,
+                route_table_ids,
+            } => {
+                self.remove_gateway_route_tables(endpoint_id, route_table_ids)
+                    .await
+            }
+            Change::TagCluster {
+                cluster,
+                arn,
+                key,
+                value,
+            } => self.tag_cluster(cluster, arn, key, value).await,
+            Change::UntagCluster { cluster, arn, key } => {
+                self.untag_cluster(cluster, arn, key).await
             }
             Change::TagSubnet {
                 subnet_id,

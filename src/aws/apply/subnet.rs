@@ -17,7 +17,31 @@ impl Aws {
                 .create_tags()
                 .resources(subnet_id)
                 .tags(ec2t::Tag::builder().key(key).value(value).build())
+                // The marker that says apply added it: destroy removes both, also
+                // without the journal.
+                .tags(
+                    ec2t::Tag::builder()
+                        .key(format!("{}{key}", crate::plan::undo::ADDED_TAG_PREFIX))
+                        .value("1")
+                        .build()
+                )
         )?;
+        Ok(subnet_id.to_string())
+    }
+
+    /// DeleteTags: the tags apply added to an existing subnet, and their markers.
+    pub(super) async fn untag_subnet(
+        &self,
+        subnet_id: &str,
+        keys: &[String],
+    ) -> Result<String, AwsError> {
+        send!(self, "ec2", "DeleteTags", {
+            let mut call = self.ec2.delete_tags().resources(subnet_id);
+            for k in keys {
+                call = call.tags(ec2t::Tag::builder().key(k).build());
+            }
+            call
+        })?;
         Ok(subnet_id.to_string())
     }
 

@@ -7,8 +7,9 @@ impl Aws {
         &self,
         vpc_id: &str,
         attribute: &VpcAttribute,
+        value: bool,
     ) -> Result<String, AwsError> {
-        let on = ec2t::AttributeBooleanValue::builder().value(true).build();
+        let on = ec2t::AttributeBooleanValue::builder().value(value).build();
         send!(self, "ec2", "ModifyVpcAttribute", {
             let mut call = self.ec2.modify_vpc_attribute().vpc_id(vpc_id);
             call = match attribute {
