@@ -60,6 +60,7 @@ impl Aws {
                 parent: None,
                 address: tag(e.tags(), ADDRESS_TAG).into(),
                 name: tag(e.tags(), "Name").into(),
+                own_id: None,
             });
         }
         let subnets = self
@@ -77,6 +78,7 @@ impl Aws {
                 parent: None,
                 address: tag(s.tags(), ADDRESS_TAG).into(),
                 name: tag(s.tags(), "Name").into(),
+                own_id: None,
             });
         }
         // Every group of these VPCs, once: the ones carrying the plan tag are this
@@ -109,6 +111,7 @@ impl Aws {
                 parent: None,
                 address: tag(g.tags(), ADDRESS_TAG).into(),
                 name: g.group_name().unwrap_or_default().into(),
+                own_id: None,
             });
         }
         // Rules the tool added to groups it did not create (the cluster's); rules of its
@@ -132,6 +135,7 @@ impl Aws {
                 parent: Some(group),
                 address: tag(r.tags(), ADDRESS_TAG).into(),
                 name: String::new(),
+                own_id: None,
             });
         }
         out.extend(self.created_resolver(plan, vpcs, &spec_vpc).await?);
@@ -186,6 +190,7 @@ impl Aws {
                     parent: None,
                     address: address.unwrap_or_default(),
                     name: e.name().unwrap_or_default().into(),
+                    own_id: None,
                 });
             }
         }
@@ -213,6 +218,7 @@ impl Aws {
                 parent: None,
                 address: address.unwrap_or_default(),
                 name: r.name().unwrap_or_default().into(),
+                own_id: None,
             });
             // Its associations must go first, whoever made them.
             let assocs = self
@@ -235,6 +241,7 @@ impl Aws {
                     parent: Some(rule.clone()),
                     address: format!("resolver_rule_association[{vpc:?}]"),
                     name: a.name().unwrap_or_default().into(),
+                    own_id: a.id().map(str::to_string),
                 });
             }
         }

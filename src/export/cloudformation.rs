@@ -105,9 +105,17 @@ fn left_out(a: &Action) -> Option<String> {
         Change::TagCluster { cluster, .. } => Some(format!(
             "the record of cluster {cluster}'s endpoint access before (a tag of this tool's, for destroy)"
         )),
+        Change::AddEndpointSubnets {
+            endpoint_id,
+            subnet_ids,
+        } => Some(format!(
+            "subnets {} on {endpoint_id} (an existing endpoint)",
+            subnet_ids.join(", ")
+        )),
         Change::UntagCluster { .. }
         | Change::UntagSubnet { .. }
-        | Change::RemoveGatewayRouteTables { .. } => {
+        | Change::RemoveGatewayRouteTables { .. }
+        | Change::RemoveEndpointSubnets { .. } => {
             Some(format!("{} (destroy's restore)", a.address))
         }
         _ => None,

@@ -39,8 +39,9 @@ fn address_kind(address: &str) -> (&'static [Call], Option<Deletable>) {
         "route_table_association" => (calls::ASSOCIATE_ROUTE_TABLE, None),
         "security_group" => (calls::CREATE_SECURITY_GROUP, Some(Deletable::SecurityGroup)),
         "security_group_rule" => (calls::AUTHORIZE_INGRESS, Some(Deletable::SecurityGroupRule)),
-        "endpoint" if address == "endpoint.s3" => (
-            // An S3 gateway adopted may get more route tables.
+        "endpoint" => (
+            // An S3 gateway adopted may get more route tables, an interface endpoint
+            // adopted a subnet in a node AZ it lacks.
             &[
                 Call {
                     service: calls::EC2,
@@ -57,7 +58,6 @@ fn address_kind(address: &str) -> (&'static [Call], Option<Deletable>) {
             ],
             Some(Deletable::VpcEndpoint),
         ),
-        "endpoint" => (calls::CREATE_ENDPOINT, Some(Deletable::VpcEndpoint)),
         // The access changed, recorded in a cluster tag, and put back with the record gone.
         "cluster" => (CLUSTER_CALLS, None),
         "resolver_endpoint" => (

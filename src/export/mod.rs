@@ -305,8 +305,22 @@ pub fn next_steps(spec: &Spec, inv: &Inventory) -> Vec<NextStep> {
             Some(Format::AwsNode),
         ));
     }
+    // On-prem resolvers forward to the inbound endpoint only when clients other than the
+    // forward rule's VPC are let in (the rule's VPC asks through the outbound endpoint).
+    let rule_vpc: Vec<ipnet::Ipv4Net> = spec
+        .dns
+        .as_ref()
+        .filter(|d| d.forward_rule.is_some())
+        .and_then(|d| d.outbound_endpoint.as_ref())
+        .and_then(|o| inv.vpc(&o.vpc_id))
+        .map(|v| v.active_cidrs().filter_map(|c| c.parse().ok()).collect())
+        .unwrap_or_default();
     if let Some(inb) = spec.dns.as_ref().and_then(|d| d.inbound_endpoint.as_ref())
         && !inb.subnet_ids.is_empty()
+        && inb.allow_from_cidrs.iter().any(|c| {
+            c.parse::<ipnet::Ipv4Net>()
+                .is_ok_and(|n| !rule_vpc.iter().any(|v| v.contains(&n)))
+        })
     {
         out.push(step(
             "forward the cluster's API hostname from the on-prem resolvers to the inbound endpoint's IPs".into(),
@@ -455,6 +469,34 @@ mod next_step_tests {
         // No cluster yet: create it first, with eksctl.
         spec.cluster_name = Some("new".into());
         assert_eq!(names(&spec)[0].1, Some(Format::Eksctl));
+        // Issue 26, 7: on-prem DNS only when clients other than the forward rule's VPC
+        // may query the inbound endpoint.
+        let mut inv = inv.clone();
+        inv.vpcs.push(testkit::client_vpc(&inv));
+        let mut s = testkit::spec();
+        let dns = |allow: &[&str]| crate::spec::Dns {
+            inbound_endpoint: Some(crate::spec::InboundEndpoint {
+                subnet_ids: vec!["subnet-priv-a".into(), "subnet-priv-b".into()],
+                allow_from_cidrs: allow.iter().map(|c| c.to_string()).collect(),
+            }),
+            outbound_endpoint: Some(crate::spec::OutboundEndpoint {
+                vpc_id: "vpc-client".into(),
+                subnet_ids: vec!["subnet-c1".into(), "subnet-c2".into()],
+            }),
+            forward_rule: Some(crate::spec::ForwardRule {
+                domain: "auto".into(),
+                associate_vpc_ids: vec!["vpc-client".into()],
+            }),
+        };
+        let on_prem = |s: &Spec| {
+            next_steps(s, &inv)
+                .iter()
+                .any(|n| n.export == Some(Format::Dns))
+        };
+        s.dns = Some(dns(&["10.99.0.0/16"]));
+        assert!(!on_prem(&s), "the client VPC asks through the forward rule");
+        s.dns = Some(dns(&["10.99.0.0/16", "192.168.0.0/16"]));
+        assert!(on_prem(&s), "another network forwards to the inbound IPs");
     }
 }
 

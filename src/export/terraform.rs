@@ -300,7 +300,9 @@ fn resource_type(c: &Change) -> Option<&'static str> {
         | Change::TagCluster { .. }
         | Change::UntagCluster { .. }
         | Change::UntagSubnet { .. }
-        | Change::RemoveGatewayRouteTables { .. } => return None,
+        | Change::RemoveGatewayRouteTables { .. }
+        | Change::AddEndpointSubnets { .. }
+        | Change::RemoveEndpointSubnets { .. } => return None,
     })
 }
 
@@ -316,9 +318,17 @@ fn left_out(a: &Action) -> Option<String> {
         Change::TagCluster { cluster, .. } => Some(format!(
             "the record of cluster {cluster}'s endpoint access before (a tag of this tool's, for destroy)"
         )),
+        Change::AddEndpointSubnets {
+            endpoint_id,
+            subnet_ids,
+        } => Some(format!(
+            "subnets {} on {endpoint_id} (an existing endpoint)",
+            subnet_ids.join(", ")
+        )),
         Change::UntagCluster { .. }
         | Change::UntagSubnet { .. }
-        | Change::RemoveGatewayRouteTables { .. } => {
+        | Change::RemoveGatewayRouteTables { .. }
+        | Change::RemoveEndpointSubnets { .. } => {
             Some(format!("{} (destroy's restore)", a.address))
         }
         _ => None,
@@ -824,7 +834,9 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
             | Change::TagCluster { .. }
             | Change::UntagCluster { .. }
             | Change::UntagSubnet { .. }
-            | Change::RemoveGatewayRouteTables { .. } => continue,
+            | Change::RemoveGatewayRouteTables { .. }
+            | Change::AddEndpointSubnets { .. }
+            | Change::RemoveEndpointSubnets { .. } => continue,
         };
         let block = match doc.depends_on(a) {
             Some(d) => block.attr("depends_on", d),

@@ -379,6 +379,7 @@ pub fn cidr_associations(
                 parent: Some(spec.vpc_id.clone()),
                 address,
                 name: c.cidr.clone(),
+                own_id: None,
             }),
             None if spec
                 .secondary_cidr
@@ -565,6 +566,7 @@ mod tests {
             parent: None,
             address: "subnet.pod[\"eu-west-1a\"]".into(),
             name: "pods-a".into(),
+            own_id: None,
         }];
         let left = cidr_associations(&s, &inv, &[], &mut created);
         assert_eq!(left, Vec::<String>::new());

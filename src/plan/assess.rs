@@ -84,6 +84,13 @@ fn change_makes(c: &Change, r: &Remedy) -> bool {
                 subnet_id, key: k, ..
             },
         ) => subnet_id == subnet && k == key,
+        (
+            Remedy::EndpointSubnet { endpoint, subnet },
+            Change::AddEndpointSubnets {
+                endpoint_id,
+                subnet_ids,
+            },
+        ) => endpoint_id == endpoint && subnet_ids.contains(subnet),
         _ => false,
     }
 }

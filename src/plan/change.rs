@@ -139,6 +139,17 @@ pub enum Change {
         subnet_id: String,
         keys: Vec<String>,
     },
+    /// ModifyVpcEndpoint AddSubnetIds: an adopted interface endpoint gets a subnet in each
+    /// node AZ it lacks (rule P2).
+    AddEndpointSubnets {
+        endpoint_id: String,
+        subnet_ids: Vec<String>,
+    },
+    /// Destroy: ModifyVpcEndpoint RemoveSubnetIds (the subnets apply added).
+    RemoveEndpointSubnets {
+        endpoint_id: String,
+        subnet_ids: Vec<String>,
+    },
     /// Destroy: ModifyVpcEndpoint RemoveRouteTableIds (the tables apply added).
     RemoveGatewayRouteTables {
         endpoint_id: String,
@@ -207,9 +218,10 @@ impl Change {
             Change::CreateInterfaceEndpoint { .. } | Change::CreateGatewayEndpoint { .. } => {
                 k::CREATE_ENDPOINT
             }
-            Change::AddGatewayRouteTables { .. } | Change::RemoveGatewayRouteTables { .. } => {
-                k::ADD_GATEWAY_ROUTE_TABLES
-            }
+            Change::AddGatewayRouteTables { .. }
+            | Change::RemoveGatewayRouteTables { .. }
+            | Change::AddEndpointSubnets { .. }
+            | Change::RemoveEndpointSubnets { .. } => k::ADD_GATEWAY_ROUTE_TABLES,
             Change::UntagSubnet { .. } => k::UNTAG_SUBNET,
             Change::TagCluster { .. } => k::TAG_CLUSTER,
             Change::UntagCluster { .. } => k::UNTAG_CLUSTER,
@@ -253,7 +265,9 @@ impl Change {
             Change::CreateInterfaceEndpoint { .. }
             | Change::CreateGatewayEndpoint { .. }
             | Change::AddGatewayRouteTables { .. }
-            | Change::RemoveGatewayRouteTables { .. } => "vpc_endpoint",
+            | Change::RemoveGatewayRouteTables { .. }
+            | Change::AddEndpointSubnets { .. }
+            | Change::RemoveEndpointSubnets { .. } => "vpc_endpoint",
             Change::UpdateClusterAccess { .. } => "eks_cluster_config",
             Change::TagCluster { .. } | Change::UntagCluster { .. } => "eks_cluster_tag",
             Change::CreateResolverEndpoint { .. } => "route53_resolver_endpoint",
@@ -279,6 +293,20 @@ impl Change {
                     Attr::new("value", value.to_string()),
                 ]
             }
+            Change::AddEndpointSubnets {
+                endpoint_id,
+                subnet_ids,
+            } => vec![
+                Attr::same("id", endpoint_id),
+                Attr::new("subnet_ids (added)", list(subnet_ids)),
+            ],
+            Change::RemoveEndpointSubnets {
+                endpoint_id,
+                subnet_ids,
+            } => vec![
+                Attr::same("id", endpoint_id),
+                Attr::change("subnet_ids (removed)", list(subnet_ids), "[]"),
+            ],
             Change::UntagSubnet { subnet_id, keys } => {
                 let mut v = vec![Attr::same("subnet_id", subnet_id)];
                 v.extend(
@@ -468,9 +496,10 @@ impl Change {
             Change::CreateInterfaceEndpoint { .. } | Change::CreateGatewayEndpoint { .. } => {
                 "CreateVpcEndpoint"
             }
-            Change::AddGatewayRouteTables { .. } | Change::RemoveGatewayRouteTables { .. } => {
-                "ModifyVpcEndpoint"
-            }
+            Change::AddGatewayRouteTables { .. }
+            | Change::RemoveGatewayRouteTables { .. }
+            | Change::AddEndpointSubnets { .. }
+            | Change::RemoveEndpointSubnets { .. } => "ModifyVpcEndpoint",
             Change::UntagSubnet { .. } => "DeleteTags",
             Change::TagCluster { .. } => "TagResource",
             Change::UntagCluster { .. } => "UntagResource",

@@ -13,6 +13,9 @@ pub struct Created {
     /// The plan address it was created under (its `eks-private-tui:address` tag).
     pub address: String,
     pub name: String,
+    /// Its own ID when `id` is what deleting it takes instead (a rule association is
+    /// disassociated by its VPC's ID): what the preview shows.
+    pub own_id: Option<String>,
 }
 
 impl Deletable {
@@ -74,6 +77,11 @@ pub fn destroy(name: &str, region: &str, created: &[Created]) -> Plan {
                     parent: c.parent.clone(),
                 },
             );
+            if let Some(own) = &c.own_id {
+                a = a
+                    .with(Attr::gone("id", own))
+                    .with(Attr::gone("vpc_id", &c.id));
+            }
             if !c.name.is_empty() {
                 a = a.with(Attr::gone("name", &c.name));
             }
@@ -148,6 +156,7 @@ mod tests {
             parent: None,
             address: address.into(),
             name: String::new(),
+            own_id: None,
         }
     }
 

@@ -66,6 +66,8 @@ pub fn refusals(plan: &Plan) -> Vec<(String, String)> {
             | Change::UntagCluster { .. }
             | Change::UntagSubnet { .. }
             | Change::RemoveGatewayRouteTables { .. }
+            | Change::AddEndpointSubnets { .. }
+            | Change::RemoveEndpointSubnets { .. }
             | Change::Delete { .. } => {}
         }
     }

@@ -289,6 +289,59 @@ fn g1_agrees_with_the_plan_that_adds_the_rule() {
     }
 }
 
+/// Issue 26, 7: an adopted interface endpoint without a subnet in a node AZ gets the
+/// spec's node subnet there (ModifyVpcEndpoint), with the value before for destroy; P2
+/// then says the plan makes it.
+#[test]
+fn an_adopted_endpoint_gets_the_node_azs_it_lacks() {
+    let mut inv = inventory();
+    vpc_mut(&mut inv).endpoints.push(Endpoint {
+        id: "vpce-sts".into(),
+        service: "sts".into(),
+        kind: "Interface".into(),
+        state: crate::inventory::EndpointState::Available,
+        subnet_ids: vec!["subnet-priv-a".into()],
+        ..Default::default()
+    });
+    let s = with_endpoints(&["sts"]);
+    let (findings, p) = assess(&s, &inv);
+    let a = p
+        .actions
+        .iter()
+        .find(|a| a.address == "endpoint.sts")
+        .expect("the endpoint is updated");
+    assert_eq!(a.op, Op::Update);
+    assert_eq!(
+        a.change,
+        Change::AddEndpointSubnets {
+            endpoint_id: "vpce-sts".into(),
+            subnet_ids: vec!["subnet-priv-b".into()],
+        }
+    );
+    assert_eq!(
+        a.undo,
+        Some(undo::Undo::EndpointSubnets {
+            endpoint_id: "vpce-sts".into(),
+            subnet_ids: vec!["subnet-priv-b".into()],
+        })
+    );
+    let p2: Vec<_> = findings.iter().filter(|f| f.id == "P2").collect();
+    assert!(!p2.is_empty());
+    for f in p2 {
+        assert_eq!(f.severity, crate::rules::Severity::Info, "{f:#?}");
+    }
+    // Covered: adopted as it is.
+    vpc_mut(&mut inv).endpoints[0]
+        .subnet_ids
+        .push("subnet-priv-b".into());
+    let p = plan(&s, &inv);
+    assert!(!p.actions.iter().any(|a| a.address == "endpoint.sts"));
+    assert!(
+        p.adopted
+            .contains(&("endpoint.sts".into(), "vpce-sts".into()))
+    );
+}
+
 #[test]
 fn secondary_cidr_pod_subnets_and_their_route_tables() {
     let mut s = spec();

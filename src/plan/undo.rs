@@ -44,6 +44,12 @@ pub enum Undo {
         endpoint_id: String,
         route_table_ids: Vec<String>,
     },
+    /// Subnets an interface endpoint (not this spec's) did not have.
+    #[serde(rename_all = "camelCase")]
+    EndpointSubnets {
+        endpoint_id: String,
+        subnet_ids: Vec<String>,
+    },
     /// The route table a subnet was explicitly associated with.
     #[serde(rename_all = "camelCase")]
     RouteTable {
@@ -69,6 +75,9 @@ impl Undo {
             }
             Undo::GatewayRouteTables { endpoint_id, .. } => {
                 format!("restore.gateway_route_tables[{endpoint_id:?}]")
+            }
+            Undo::EndpointSubnets { endpoint_id, .. } => {
+                format!("restore.endpoint_subnets[{endpoint_id:?}]")
             }
             Undo::RouteTable { subnet_id, .. } => format!("restore.route_table[{subnet_id:?}]"),
         }
@@ -339,6 +348,37 @@ pub fn restores(spec: &Spec, inv: &Inventory, recorded: &[Undo]) -> (Vec<Action>
                     );
                 }
             }
+            Undo::EndpointSubnets {
+                endpoint_id,
+                subnet_ids,
+            } => {
+                let Some(e) = v.and_then(|v| {
+                    v.endpoints
+                        .iter()
+                        .find(|e| &e.id == endpoint_id && e.state.is_usable())
+                }) else {
+                    continue;
+                };
+                if spec.owns(&e.tags) {
+                    continue; // destroy deletes it
+                }
+                let on: Vec<String> = subnet_ids
+                    .iter()
+                    .filter(|s| e.subnet_ids.contains(s))
+                    .cloned()
+                    .collect();
+                if !on.is_empty() {
+                    out.push(Action::new(
+                        address,
+                        Op::Update,
+                        Some(e.id.clone()),
+                        Change::RemoveEndpointSubnets {
+                            endpoint_id: e.id.clone(),
+                            subnet_ids: on,
+                        },
+                    ));
+                }
+            }
             Undo::RouteTable {
                 subnet_id,
                 route_table_id,
@@ -451,6 +491,7 @@ mod tests {
             parent: None,
             address: "endpoint.sts".into(),
             name: String::new(),
+            own_id: None,
         }];
         for (journal, what) in [
             (undos.clone(), "the journal"),

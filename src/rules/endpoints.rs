@@ -189,7 +189,17 @@ fn check_adopted(
     let senders = super::senders::of_spec(spec, v, ctx.cluster);
     let gaps = endpoint_gaps(ctx.inv, v, e, service, &nodes, &senders);
     if !gaps.missing_azs.is_empty() {
-        out.push(p2_missing_azs(e, "the adopted", &gaps.missing_azs));
+        // The plan adds the node subnets (ModifyVpcEndpoint): said as the account is.
+        out.push(
+            p2_missing_azs(e, "the adopted", &gaps.missing_azs).remedies(
+                gaps.missing_azs
+                    .iter()
+                    .map(|(_, subnet)| super::Remedy::EndpointSubnet {
+                        endpoint: e.id.clone(),
+                        subnet: subnet.to_string(),
+                    }),
+            ),
+        );
     }
     if let Some(shut) = gaps.shut.filter(|s| !s.is_empty()) {
         out.push(g1_shut(

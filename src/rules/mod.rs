@@ -109,6 +109,8 @@ pub enum Remedy {
     GatewayRoute { table: String },
     /// Subnet `subnet` carries tag `key`.
     SubnetTag { subnet: String, key: String },
+    /// Interface endpoint `endpoint` has a network interface in `subnet`.
+    EndpointSubnet { endpoint: String, subnet: String },
 }
 
 /// When a readiness finding (R1) breaks the cluster.

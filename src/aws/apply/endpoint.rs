@@ -58,6 +58,26 @@ impl Aws {
         Ok(endpoint_id.to_string())
     }
 
+    /// ModifyVpcEndpoint AddSubnetIds (`add`) or RemoveSubnetIds: an interface endpoint's
+    /// subnets, then the wait for `available`.
+    pub(super) async fn endpoint_subnets(
+        &self,
+        endpoint_id: &str,
+        subnet_ids: &[String],
+        add: bool,
+    ) -> Result<String, AwsError> {
+        send!(self, "ec2", "ModifyVpcEndpoint", {
+            let call = self.ec2.modify_vpc_endpoint().vpc_endpoint_id(endpoint_id);
+            if add {
+                call.set_add_subnet_ids(Some(subnet_ids.to_vec()))
+            } else {
+                call.set_remove_subnet_ids(Some(subnet_ids.to_vec()))
+            }
+        })?;
+        self.wait_endpoint(endpoint_id).await?;
+        Ok(endpoint_id.to_string())
+    }
+
     /// ModifyVpcEndpoint RemoveRouteTableIds: the S3 gateway endpoint back on the tables it
     /// had.
     pub(super) async fn remove_gateway_route_tables(

@@ -94,6 +94,14 @@ impl Backend for Aws {
                 value,
             } => self.set_vpc_attribute(vpc_id, attribute, *value).await,
             Change::UntagSubnet { subnet_id, keys } => self.untag_subnet(subnet_id, keys).await,
+            Change::AddEndpointSubnets {
+                endpoint_id,
+                subnet_ids,
+            } => self.endpoint_subnets(endpoint_id, subnet_ids, true).await,
+            Change::RemoveEndpointSubnets {
+                endpoint_id,
+                subnet_ids,
+            } => self.endpoint_subnets(endpoint_id, subnet_ids, false).await,
             Change::RemoveGatewayRouteTables {
                 endpoint_id,
                 route_table_ids,

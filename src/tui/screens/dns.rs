@@ -271,10 +271,15 @@ impl DnsScreen {
                     .and_then(|v| v.subnet(id))
                     .map(|s| (s.az.clone(), s.cidr.clone(), s.kind.as_str().to_string()))
                     .unwrap_or_default();
+                // By name, as step 2 shows them; the ID when it has none.
+                let label = owner
+                    .and_then(|v| v.subnet(id))
+                    .filter(|s| !s.name.is_empty())
+                    .map_or(id.as_str(), |s| s.name.as_str());
                 Line::from(vec![
                     Span::raw("    "),
                     check(on),
-                    Span::raw(format!("{:<26} ", trunc(id, 26))),
+                    Span::raw(format!("{:<26} ", trunc(label, 26))),
                     Span::styled(
                         trunc(&format!("{az} {cidr} {kind}"), width.saturating_sub(35)),
                         t.dim(),

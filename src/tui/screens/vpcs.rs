@@ -171,7 +171,12 @@ impl VpcsScreen {
                     Cell::from(if lists_pending {
                         "…".to_string()
                     } else {
-                        v.endpoints.len().to_string()
+                        // Deleted, failed and rejected endpoints are not there.
+                        v.endpoints
+                            .iter()
+                            .filter(|e| e.state.is_usable())
+                            .count()
+                            .to_string()
                     }),
                     Cell::from(clusters.join(",")),
                 ])
@@ -448,6 +453,7 @@ fn render_detail(
     let endpoints: Vec<String> = v
         .endpoints
         .iter()
+        .filter(|e| e.state.is_usable())
         .map(|e| {
             if e.kind.eq_ignore_ascii_case("gateway") {
                 format!("{} (gateway)", e.service)
