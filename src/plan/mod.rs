@@ -462,6 +462,60 @@ fn node_subnet_tags(spec: &Spec, v: &Vpc, out: &mut Vec<Action>) {
     }
 }
 
+/// An adopted interface endpoint without a subnet in a node AZ the service supports: the
+/// update that adds the spec's node subnets there (rule P2), with the value before for
+/// destroy. None when it lacks none.
+fn add_node_subnets(
+    spec: &Spec,
+    inv: &Inventory,
+    v: &Vpc,
+    svc: &str,
+    e: &crate::inventory::Endpoint,
+) -> Option<Action> {
+    let service = inv.endpoint_services.iter().find(|x| x.service == svc);
+    let covered: Vec<&str> = e
+        .subnet_ids
+        .iter()
+        .filter_map(|id| v.subnet(id))
+        .map(|s| s.az.as_str())
+        .collect();
+    let add: Vec<String> = spec
+        .node_subnets
+        .iter()
+        .filter(|(az, id)| !covered.contains(&az.as_str()) && v.subnet(id).is_some())
+        .filter(|(az, _)| {
+            service.is_none_or(|x| {
+                x.availability_zones.is_empty() || x.availability_zones.contains(az)
+            })
+        })
+        .map(|(_, id)| id.clone())
+        .collect();
+    if add.is_empty() || !e.kind.eq_ignore_ascii_case("interface") || !e.state.is_usable() {
+        return None;
+    }
+    let after: Vec<String> = e.subnet_ids.iter().chain(&add).cloned().collect();
+    Some(
+        Action::new(
+            endpoint_address(svc),
+            Op::Update,
+            Some(e.id.clone()),
+            Change::AddEndpointSubnets {
+                endpoint_id: e.id.clone(),
+                subnet_ids: add.clone(),
+            },
+        )
+        .with(Attr::change(
+            "subnet_ids",
+            list(&e.subnet_ids),
+            list(&after),
+        ))
+        .undo(undo::Undo::EndpointSubnets {
+            endpoint_id: e.id.clone(),
+            subnet_ids: add,
+        }),
+    )
+}
+
 /// A resource's ID when it exists, else the output of the action that creates it.
 fn known_or(id: Option<&String>, address: &str) -> Ref {
     match id {
@@ -562,50 +616,9 @@ fn endpoints(
             .iter()
             .find(|e| &e.service == svc && !e.state.is_gone())
         {
-            // A node AZ the service supports where the endpoint has no subnet: the plan
-            // adds the spec's node subnet there (rule P2), and destroy takes it out again.
-            let service = inv.endpoint_services.iter().find(|x| &x.service == svc);
-            let covered: Vec<&str> = e
-                .subnet_ids
-                .iter()
-                .filter_map(|id| v.subnet(id))
-                .map(|s| s.az.as_str())
-                .collect();
-            let add: Vec<String> = spec
-                .node_subnets
-                .iter()
-                .filter(|(az, id)| !covered.contains(&az.as_str()) && v.subnet(id).is_some())
-                .filter(|(az, _)| {
-                    service.is_none_or(|x| {
-                        x.availability_zones.is_empty() || x.availability_zones.contains(az)
-                    })
-                })
-                .map(|(_, id)| id.clone())
-                .collect();
-            if add.is_empty() || !e.kind.eq_ignore_ascii_case("interface") || !e.state.is_usable() {
-                adopted.push((address, e.id.clone()));
-            } else {
-                let after: Vec<String> = e.subnet_ids.iter().chain(&add).cloned().collect();
-                out.push(
-                    Action::new(
-                        address,
-                        Op::Update,
-                        Some(e.id.clone()),
-                        Change::AddEndpointSubnets {
-                            endpoint_id: e.id.clone(),
-                            subnet_ids: add.clone(),
-                        },
-                    )
-                    .with(Attr::change(
-                        "subnet_ids",
-                        list(&e.subnet_ids),
-                        list(&after),
-                    ))
-                    .undo(undo::Undo::EndpointSubnets {
-                        endpoint_id: e.id.clone(),
-                        subnet_ids: add,
-                    }),
-                );
+            match add_node_subnets(spec, inv, v, svc, e) {
+                Some(update) => out.push(update),
+                None => adopted.push((address, e.id.clone())),
             }
             continue;
         }

@@ -175,8 +175,13 @@ pub fn restores(spec: &Spec, inv: &Inventory, recorded: &[Undo]) -> (Vec<Action>
         }
     }
 
-    let mut out: Vec<Action> = vec![];
-    let mut left: Vec<String> = vec![];
+    let mut r = Restores {
+        spec,
+        inv,
+        vpc: inv.vpc(&spec.vpc_id),
+        out: vec![],
+        left: vec![],
+    };
     for u in undos {
         let address = u.address();
         match &u {
@@ -185,217 +190,262 @@ pub fn restores(spec: &Spec, inv: &Inventory, recorded: &[Undo]) -> (Vec<Action>
                 private_access,
                 public_access,
                 public_access_cidrs,
-            } => {
-                let Some(c) = inv.clusters.iter().find(|c| &c.name == cluster) else {
-                    continue;
-                };
-                let cidrs = public_access_cidrs
-                    .clone()
-                    .unwrap_or_else(|| c.public_access_cidrs.clone());
-                let same = c.private_access == *private_access
-                    && c.public_access == *public_access
-                    && (!public_access || same_set(&c.public_access_cidrs, &cidrs));
-                if !same {
-                    let b = |x: bool| x.to_string();
-                    out.push(
-                        Action::new(
-                            address,
-                            Op::Update,
-                            Some(c.name.clone()),
-                            Change::UpdateClusterAccess {
-                                cluster: c.name.clone(),
-                                private_access: *private_access,
-                                public_access: *public_access,
-                                public_access_cidrs: if *public_access { cidrs } else { vec![] },
-                            },
-                        )
-                        .was("endpoint_private_access", b(c.private_access))
-                        .was("endpoint_public_access", b(c.public_access))
-                        .was(
-                            "public_access_cidrs",
-                            super::change::list(&c.public_access_cidrs),
-                        ),
-                    );
-                    if public_access_cidrs.is_none() && *public_access {
-                        left.push(format!(
-                            "cluster {cluster}'s public access CIDRs before apply were not recorded (too many for a tag, and no journal): public access comes back with the ones it has now ({})",
-                            c.public_access_cidrs.join(", ")
-                        ));
-                    }
-                }
-                if c.tags.contains_key(ACCESS_BEFORE_TAG) {
-                    out.push(
-                        Action::new(
-                            "restore.cluster_access_record",
-                            Op::Update,
-                            Some(c.name.clone()),
-                            Change::UntagCluster {
-                                cluster: c.name.clone(),
-                                arn: c.arn.clone(),
-                                key: ACCESS_BEFORE_TAG.into(),
-                            },
-                        )
-                        .after("restore.cluster_access"),
-                    );
-                }
-            }
-            Undo::VpcAttribute { vpc_id, attribute } => {
-                let Some(v) = inv.vpc(vpc_id) else { continue };
-                let on = match attribute {
-                    VpcAttribute::EnableDnsSupport => v.dns_support,
-                    VpcAttribute::EnableDnsHostnames => v.dns_hostnames,
-                };
-                if !on {
-                    continue;
-                }
-                // Endpoints with private DNS that stay (not this spec's: destroy deletes
-                // those first) need it on.
-                let staying: Vec<&str> = v
-                    .endpoints
-                    .iter()
-                    .filter(|e| e.kind.eq_ignore_ascii_case("interface"))
-                    .filter(|e| e.private_dns && e.state != EndpointState::Deleted)
-                    .filter(|e| !spec.owns(&e.tags))
-                    .map(|e| e.id.as_str())
-                    .collect();
-                let flag = match attribute {
-                    VpcAttribute::EnableDnsSupport => "--no-enable-dns-support",
-                    VpcAttribute::EnableDnsHostnames => "--no-enable-dns-hostnames",
-                };
-                if staying.is_empty() {
-                    out.push(
-                        Action::new(
-                            address,
-                            Op::Update,
-                            Some(v.id.clone()),
-                            Change::SetVpcAttribute {
-                                vpc_id: v.id.clone(),
-                                attribute: *attribute,
-                                value: false,
-                            },
-                        )
-                        .was("value", "true"),
-                    );
-                } else {
-                    left.push(format!(
-                        "{attribute:?} stays on in {vpc_id}, as apply turned it on: the interface endpoints {} (not this spec's) resolve by private DNS, which needs it. When they no longer do: aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag}",
-                        staying.join(", ")
-                    ));
-                }
-            }
-            Undo::SubnetTag { subnet_id, key } => {
-                let Some(s) = v.and_then(|v| v.subnet(subnet_id)) else {
-                    continue;
-                };
-                let marker = format!("{ADDED_TAG_PREFIX}{key}");
-                let keys: Vec<String> = [key.clone(), marker]
-                    .into_iter()
-                    .filter(|k| s.tags.contains_key(k))
-                    .collect();
-                if !keys.is_empty() {
-                    out.push(Action::new(
-                        address,
-                        Op::Update,
-                        Some(s.id.clone()),
-                        Change::UntagSubnet {
-                            subnet_id: s.id.clone(),
-                            keys,
-                        },
-                    ));
-                }
-            }
+            } => r.access(
+                address,
+                cluster,
+                *private_access,
+                *public_access,
+                public_access_cidrs.as_deref(),
+            ),
+            Undo::VpcAttribute { vpc_id, attribute } => r.attribute(address, vpc_id, *attribute),
+            Undo::SubnetTag { subnet_id, key } => r.subnet_tag(address, subnet_id, key),
             Undo::GatewayRouteTables {
                 endpoint_id,
                 route_table_ids,
-            } => {
-                let Some(e) = v.and_then(|v| {
-                    v.endpoints
-                        .iter()
-                        .find(|e| &e.id == endpoint_id && e.state != EndpointState::Deleted)
-                }) else {
-                    continue;
-                };
-                if spec.owns(&e.tags) {
-                    continue; // destroy deletes it
-                }
-                let on: Vec<String> = route_table_ids
-                    .iter()
-                    .filter(|t| e.route_table_ids.contains(t))
-                    .cloned()
-                    .collect();
-                if !on.is_empty() {
-                    out.push(
-                        Action::new(
-                            address,
-                            Op::Update,
-                            Some(e.id.clone()),
-                            Change::RemoveGatewayRouteTables {
-                                endpoint_id: e.id.clone(),
-                                route_table_ids: on.clone(),
-                            },
-                        )
-                        .with(Attr::change(
-                            "route_table_ids",
-                            super::change::list(&e.route_table_ids),
-                            super::change::list(
-                                &e.route_table_ids
-                                    .iter()
-                                    .filter(|t| !on.contains(t))
-                                    .cloned()
-                                    .collect::<Vec<_>>(),
-                            ),
-                        )),
-                    );
-                }
-            }
+            } => r.gateway_tables(address, endpoint_id, route_table_ids),
             Undo::EndpointSubnets {
                 endpoint_id,
                 subnet_ids,
-            } => {
-                let Some(e) = v.and_then(|v| {
-                    v.endpoints
-                        .iter()
-                        .find(|e| &e.id == endpoint_id && e.state.is_usable())
-                }) else {
-                    continue;
-                };
-                if spec.owns(&e.tags) {
-                    continue; // destroy deletes it
-                }
-                let on: Vec<String> = subnet_ids
-                    .iter()
-                    .filter(|s| e.subnet_ids.contains(s))
-                    .cloned()
-                    .collect();
-                if !on.is_empty() {
-                    out.push(Action::new(
-                        address,
-                        Op::Update,
-                        Some(e.id.clone()),
-                        Change::RemoveEndpointSubnets {
-                            endpoint_id: e.id.clone(),
-                            subnet_ids: on,
-                        },
-                    ));
-                }
-            }
+            } => r.endpoint_subnets(address, endpoint_id, subnet_ids),
             Undo::RouteTable {
                 subnet_id,
                 route_table_id,
-            } => {
-                let now = v
-                    .and_then(|v| v.subnet(subnet_id))
-                    .and_then(|s| s.route_table_id.clone());
-                if now.as_deref() != Some(route_table_id.as_str()) {
-                    left.push(format!(
-                        "{subnet_id} stays on route table {} (apply moved it from {route_table_id}): aws ec2 replace-route-table-association --association-id <its association, from aws ec2 describe-route-tables --filters Name=association.subnet-id,Values={subnet_id}> --route-table-id {route_table_id}",
-                        now.unwrap_or_else(|| "(none read)".into())
-                    ));
-                }
-            }
+            } => r.route_table(subnet_id, route_table_id),
         }
     }
-    (out, left)
+    (r.out, r.left)
+}
+
+/// Destroy's restores being planned, and what is left as it is, in words.
+struct Restores<'a> {
+    spec: &'a Spec,
+    inv: &'a Inventory,
+    vpc: Option<&'a crate::inventory::Vpc>,
+    out: Vec<Action>,
+    left: Vec<String>,
+}
+
+impl Restores<'_> {
+    /// The cluster's endpoint access as it was, then its record gone.
+    fn access(
+        &mut self,
+        address: String,
+        cluster: &str,
+        private_access: bool,
+        public_access: bool,
+        public_access_cidrs: Option<&[String]>,
+    ) {
+        let Some(c) = self.inv.clusters.iter().find(|c| c.name == cluster) else {
+            return;
+        };
+        let cidrs = public_access_cidrs
+            .map(<[String]>::to_vec)
+            .unwrap_or_else(|| c.public_access_cidrs.clone());
+        let same = c.private_access == private_access
+            && c.public_access == public_access
+            && (!public_access || same_set(&c.public_access_cidrs, &cidrs));
+        if !same {
+            let b = |x: bool| x.to_string();
+            self.out.push(
+                Action::new(
+                    address,
+                    Op::Update,
+                    Some(c.name.clone()),
+                    Change::UpdateClusterAccess {
+                        cluster: c.name.clone(),
+                        private_access,
+                        public_access,
+                        public_access_cidrs: if public_access { cidrs } else { vec![] },
+                    },
+                )
+                .was("endpoint_private_access", b(c.private_access))
+                .was("endpoint_public_access", b(c.public_access))
+                .was(
+                    "public_access_cidrs",
+                    super::change::list(&c.public_access_cidrs),
+                ),
+            );
+            if public_access_cidrs.is_none() && public_access {
+                self.left.push(format!(
+                        "cluster {cluster}'s public access CIDRs before apply were not recorded (too many for a tag, and no journal): public access comes back with the ones it has now ({})",
+                        c.public_access_cidrs.join(", ")
+                    ));
+            }
+        }
+        if c.tags.contains_key(ACCESS_BEFORE_TAG) {
+            self.out.push(
+                Action::new(
+                    "restore.cluster_access_record",
+                    Op::Update,
+                    Some(c.name.clone()),
+                    Change::UntagCluster {
+                        cluster: c.name.clone(),
+                        arn: c.arn.clone(),
+                        key: ACCESS_BEFORE_TAG.into(),
+                    },
+                )
+                .after("restore.cluster_access"),
+            );
+        }
+    }
+
+    /// A VPC attribute back off, unless endpoints that stay need it.
+    fn attribute(&mut self, address: String, vpc_id: &str, attribute: VpcAttribute) {
+        let Some(v) = self.inv.vpc(vpc_id) else {
+            return;
+        };
+        let on = match attribute {
+            VpcAttribute::EnableDnsSupport => v.dns_support,
+            VpcAttribute::EnableDnsHostnames => v.dns_hostnames,
+        };
+        if !on {
+            return;
+        }
+        // Endpoints with private DNS that stay (not this spec's: destroy deletes
+        // those first) need it on.
+        let staying: Vec<&str> = v
+            .endpoints
+            .iter()
+            .filter(|e| e.kind.eq_ignore_ascii_case("interface"))
+            .filter(|e| e.private_dns && e.state != EndpointState::Deleted)
+            .filter(|e| !self.spec.owns(&e.tags))
+            .map(|e| e.id.as_str())
+            .collect();
+        let flag = match attribute {
+            VpcAttribute::EnableDnsSupport => "--no-enable-dns-support",
+            VpcAttribute::EnableDnsHostnames => "--no-enable-dns-hostnames",
+        };
+        if staying.is_empty() {
+            self.out.push(
+                Action::new(
+                    address,
+                    Op::Update,
+                    Some(v.id.clone()),
+                    Change::SetVpcAttribute {
+                        vpc_id: v.id.clone(),
+                        attribute,
+                        value: false,
+                    },
+                )
+                .was("value", "true"),
+            );
+        } else {
+            self.left.push(format!(
+                    "{attribute:?} stays on in {vpc_id}, as apply turned it on: the interface endpoints {} (not this spec's) resolve by private DNS, which needs it. When they no longer do: aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag}",
+                    staying.join(", ")
+                ));
+        }
+    }
+
+    /// A tag apply added to a subnet, and its marker, removed.
+    fn subnet_tag(&mut self, address: String, subnet_id: &str, key: &str) {
+        let Some(s) = self.vpc.and_then(|v| v.subnet(subnet_id)) else {
+            return;
+        };
+        let marker = format!("{ADDED_TAG_PREFIX}{key}");
+        let keys: Vec<String> = [key.to_string(), marker]
+            .into_iter()
+            .filter(|k| s.tags.contains_key(k))
+            .collect();
+        if !keys.is_empty() {
+            self.out.push(Action::new(
+                address,
+                Op::Update,
+                Some(s.id.clone()),
+                Change::UntagSubnet {
+                    subnet_id: s.id.clone(),
+                    keys,
+                },
+            ));
+        }
+    }
+
+    /// The route tables apply added to an S3 gateway it did not make, removed.
+    fn gateway_tables(&mut self, address: String, endpoint_id: &str, route_table_ids: &[String]) {
+        let Some(e) = self.vpc.and_then(|v| {
+            v.endpoints
+                .iter()
+                .find(|e| e.id == endpoint_id && e.state != EndpointState::Deleted)
+        }) else {
+            return;
+        };
+        if self.spec.owns(&e.tags) {
+            return; // destroy deletes it
+        }
+        let on: Vec<String> = route_table_ids
+            .iter()
+            .filter(|t| e.route_table_ids.contains(t))
+            .cloned()
+            .collect();
+        if !on.is_empty() {
+            self.out.push(
+                Action::new(
+                    address,
+                    Op::Update,
+                    Some(e.id.clone()),
+                    Change::RemoveGatewayRouteTables {
+                        endpoint_id: e.id.clone(),
+                        route_table_ids: on.clone(),
+                    },
+                )
+                .with(Attr::change(
+                    "route_table_ids",
+                    super::change::list(&e.route_table_ids),
+                    super::change::list(
+                        &e.route_table_ids
+                            .iter()
+                            .filter(|t| !on.contains(t))
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    ),
+                )),
+            );
+        }
+    }
+
+    /// The subnets apply added to an interface endpoint it did not make, removed.
+    fn endpoint_subnets(&mut self, address: String, endpoint_id: &str, subnet_ids: &[String]) {
+        let Some(e) = self.vpc.and_then(|v| {
+            v.endpoints
+                .iter()
+                .find(|e| e.id == endpoint_id && e.state.is_usable())
+        }) else {
+            return;
+        };
+        if self.spec.owns(&e.tags) {
+            return; // destroy deletes it
+        }
+        let on: Vec<String> = subnet_ids
+            .iter()
+            .filter(|s| e.subnet_ids.contains(s))
+            .cloned()
+            .collect();
+        if !on.is_empty() {
+            self.out.push(Action::new(
+                address,
+                Op::Update,
+                Some(e.id.clone()),
+                Change::RemoveEndpointSubnets {
+                    endpoint_id: e.id.clone(),
+                    subnet_ids: on,
+                },
+            ));
+        }
+    }
+
+    /// A subnet apply moved to another route table: named, with the command.
+    fn route_table(&mut self, subnet_id: &str, route_table_id: &str) {
+        let now = self
+            .vpc
+            .and_then(|v| v.subnet(subnet_id))
+            .and_then(|s| s.route_table_id.clone());
+        if now.as_deref() != Some(route_table_id) {
+            self.left.push(format!(
+                    "{subnet_id} stays on route table {} (apply moved it from {route_table_id}): aws ec2 replace-route-table-association --association-id <its association, from aws ec2 describe-route-tables --filters Name=association.subnet-id,Values={subnet_id}> --route-table-id {route_table_id}",
+                    now.unwrap_or_else(|| "(none read)".into())
+                ));
+        }
+    }
 }
 
 fn same_set(a: &[String], b: &[String]) -> bool {

@@ -204,6 +204,19 @@ fn inbound_answers(
         .iter()
         .filter_map(|c| parse_v4(c).ok())
         .collect();
+    forwarded_queries_let_in(inv, dns, &allowed, out);
+    existing_inbound_lets_in(inv, spec, v, inb, out);
+    existing_outbound_lets_out(inv, v, dns, inb, out);
+}
+
+/// The forward rule's queries leave from the outbound endpoint's subnets: they must be
+/// among the clients the inbound endpoint lets in.
+fn forwarded_queries_let_in(
+    inv: &crate::inventory::Inventory,
+    dns: &crate::spec::Dns,
+    allowed: &[ipnet::Ipv4Net],
+    out: &mut Vec<Finding>,
+) {
     if dns.forward_rule.is_some()
         && let Some(outb) = &dns.outbound_endpoint
         && let Some(client) = inv.vpc(&outb.vpc_id)
@@ -237,6 +250,16 @@ fn inbound_answers(
             }
         }
     }
+}
+
+/// An inbound endpoint that exists answers only what its own groups let in.
+fn existing_inbound_lets_in(
+    inv: &crate::inventory::Inventory,
+    spec: &crate::spec::Spec,
+    v: &Vpc,
+    inb: &crate::spec::InboundEndpoint,
+    out: &mut Vec<Finding>,
+) {
     if let Some(e) = inv.resolver.endpoint("INBOUND", &v.id) {
         let missing = inbound_gaps(inv, v, e, &inb.allow_from_cidrs);
         let unread: Vec<&str> = e
@@ -303,6 +326,17 @@ fn inbound_answers(
             );
         }
     }
+}
+
+/// An outbound endpoint that exists must let its queries out to the inbound endpoint's
+/// addresses.
+fn existing_outbound_lets_out(
+    inv: &crate::inventory::Inventory,
+    v: &Vpc,
+    dns: &crate::spec::Dns,
+    inb: &crate::spec::InboundEndpoint,
+    out: &mut Vec<Finding>,
+) {
     // The outbound endpoint that exists sends to the inbound endpoint's addresses.
     if dns.forward_rule.is_some()
         && let Some(outb) = &dns.outbound_endpoint
