@@ -443,6 +443,28 @@ fn the_vpc_list_is_usable_before_every_vpc_detail_is_read() {
 fn walk_all_eleven_steps_apply_and_export() {
     let m = Moto::start_with("e2e-six", &[]);
     let seed = m.seed("demo", "eu-west-1", &[]);
+    // The cluster's endpoint access and the VPC's DNS attributes before the walk: destroy
+    // puts them back (issue 26, 4).
+    let as_it_was = || -> serde_json::Value {
+        let out = m.python(&format!(
+            r#"
+import boto3, json, sys
+kw = dict(endpoint_url=sys.argv[1], region_name="eu-west-1", aws_access_key_id="test", aws_secret_access_key="test")
+ec2, eks = boto3.client("ec2", **kw), boto3.client("eks", **kw)
+c = eks.describe_cluster(name="prod")["cluster"]["resourcesVpcConfig"]
+attr = lambda a: ec2.describe_vpc_attribute(VpcId="{vpc}", Attribute=a)
+print(json.dumps({{
+    "public": c["endpointPublicAccess"], "private": c["endpointPrivateAccess"],
+    "cidrs": c.get("publicAccessCidrs"),
+    "dnsSupport": attr("enableDnsSupport")["EnableDnsSupport"]["Value"],
+    "dnsHostnames": attr("enableDnsHostnames")["EnableDnsHostnames"]["Value"],
+}}))
+"#,
+            vpc = seed["vpc"].as_str().unwrap()
+        ));
+        serde_json::from_str(&out).unwrap()
+    };
+    let before = as_it_was();
     let dir = tempdir("six");
     let spec = dir.join("prod.yaml");
     let t = Tmux::new("six", &launch(&m.url, &spec, ""), 120, 40);
@@ -627,6 +649,64 @@ print(json.dumps({{"cidrs": cidrs, "subnets": subnets, "eps": eps, "rules": rule
         serde_json::json!(["10.0.0.0/16", "100.64.0.0/16"]),
         "{facts}"
     );
+    assert_ne!(
+        as_it_was(),
+        before,
+        "the apply changed the access and DNS hostnames"
+    );
+
+    // destroy, by a principal that holds only the exported policy (moto's IAM enforcement
+    // on), puts back the cluster's access and the VPC's DNS attributes as they were.
+    // Its actions, on every resource: moto's enforcement matches a request against "*"
+    // only, so the policy's own resource scopes cannot be held to here (the export's
+    // tests check them as text).
+    let exported_policy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(exported.join("iam-policy.json")).unwrap())
+            .unwrap();
+    let actions: Vec<&serde_json::Value> = exported_policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .collect();
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+    })
+    .to_string();
+    let auth = |v: &str| {
+        m.python(&format!(
+            "import sys, urllib.request\n\
+             urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/moto-api/reset-auth', data={v:?}.encode(), method='POST', headers={{'Content-Type': 'text/plain'}})).read()"
+        ));
+    };
+    auth("inf");
+    let key = m.python(&format!(
+        "import boto3, sys\n\
+         iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')\n\
+         iam.create_user(UserName='ci')\n\
+         iam.put_user_policy(UserName='ci', PolicyName='ept', PolicyDocument={policy:?})\n\
+         k = iam.create_access_key(UserName='ci')['AccessKey']\n\
+         print(k['AccessKeyId'], k['SecretAccessKey'])"
+    ));
+    let (id, secret) = key.trim().split_once(' ').unwrap();
+    auth("0");
+    let out = common::bin(Some(&m.url))
+        .env("AWS_ACCESS_KEY_ID", id)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .args(["destroy", "--auto-approve", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    auth("inf");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+    assert_eq!(as_it_was(), before, "{}", common::stdout(&out));
 }
 
 /// R lists the regions moto says the account may use; choosing one reads the account
