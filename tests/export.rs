@@ -139,6 +139,22 @@ fn terraform_imports_the_endpoints(dir: &Path, region: &str) {
         tf.matches("import {").count(),
         tf.matches("\n  to = ").count()
     );
+    // What apply made and Terraform now imports carries the owner tag, so that destroy
+    // leaves it to Terraform (issue 26, 6).
+    let made = inv["vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["endpoints"].as_array().unwrap())
+        .filter(|e| e["tags"]["eks-private-tui:plan"].is_string())
+        .count();
+    assert!(made >= 4, "{made}: {tf}");
+    let owned = tf
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("\"eks-private-tui:owner\"") && l.ends_with("= \"terraform\""))
+        .count();
+    assert!(owned >= made, "{owned} of {made}: {tf}");
 }
 
 fn inventory(region: &str) -> Value {

@@ -377,8 +377,16 @@ impl Doc<'_> {
 }
 
 /// The resource for an existing interface or gateway endpoint, as read (route tables as
-/// given), so that importing it changes nothing but what the spec asks for.
-fn existing_endpoint(doc: &Doc, e: &Endpoint, vpc: &str, route_tables: Option<&[String]>) -> Block {
+/// given), so that importing it changes nothing but what the spec asks for. One an apply
+/// of `spec` made also gets the owner tag: Terraform manages it from then on, and
+/// `destroy` leaves it (issue 26, 6).
+fn existing_endpoint(
+    doc: &Doc,
+    spec: &crate::spec::Spec,
+    e: &Endpoint,
+    vpc: &str,
+    route_tables: Option<&[String]>,
+) -> Block {
     let mut b = Block::new("resource", &["aws_vpc_endpoint", "x"])
         .attr("vpc_id", doc.vpc(vpc))
         .attr("service_name", s(&e.service_name))
@@ -394,13 +402,18 @@ fn existing_endpoint(doc: &Doc, e: &Endpoint, vpc: &str, route_tables: Option<&[
             .unwrap_or_else(|| e.route_table_ids.iter().collect());
         b = b.attr("route_table_ids", strs(tables));
     }
+    let owner = spec
+        .owns(&e.tags)
+        .then(|| (crate::spec::OWNER_TAG.to_string(), "terraform".to_string()));
     b.attr(
         "tags",
         H::Map(
             e.tags
                 .iter()
                 .filter(|(k, _)| !k.starts_with("aws:"))
-                .map(|(k, v)| (k.clone(), H::Str(v.clone())))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .chain(owner)
+                .map(|(k, v)| (k, H::Str(v)))
                 .collect(),
         ),
     )
@@ -738,7 +751,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     .cloned()
                     .collect();
                 imports.push(import(&full, endpoint_id));
-                res(existing_endpoint(&doc, e, &v.id, Some(&all)))
+                res(existing_endpoint(&doc, spec, e, &v.id, Some(&all)))
             }
             Change::UpdateClusterAccess {
                 cluster: cname,
@@ -848,7 +861,11 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         let full = &doc.names[a];
         let (ty, name) = full.split_once('.').expect("type.name");
         imports.push(import(full, &e.id));
-        blocks.push(with_name(existing_endpoint(&doc, e, &v.id, None), ty, name));
+        blocks.push(with_name(
+            existing_endpoint(&doc, spec, e, &v.id, None),
+            ty,
+            name,
+        ));
     }
     // The cluster's access as the spec has it, already so: imported, nothing to change.
     if let (Some((ce, c)), false) = (cluster, cluster_done) {
