@@ -125,8 +125,8 @@ pub fn parse_access_tag(value: &str) -> Option<(bool, bool, Option<Vec<String>>)
 /// Destroy's restores for `spec`: from the journal's undos (the first recorded for each
 /// address wins: the value before the first apply) and the markers in the account. Each
 /// is planned only where the account still differs from the value before. Returns the
-/// actions and, in words, what is left as it is and why. `deleting` are the addresses of
-/// the plan's deletions: public access comes back before any of them.
+/// actions and, in words, what is left as it is and why; `destroy::with_restores` orders
+/// them (public access first).
 pub fn restores(spec: &Spec, inv: &Inventory, recorded: &[Undo]) -> (Vec<Action>, Vec<String>) {
     let mut undos: Vec<Undo> = vec![];
     let push = |u: Undo, undos: &mut Vec<Undo>| {
