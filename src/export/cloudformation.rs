@@ -102,23 +102,7 @@ fn left_out(a: &Action) -> Option<String> {
             "endpoint access of cluster {cluster} (a cluster outside this stack)"
         )),
         Change::Delete { .. } => Some(format!("{} (a deletion)", a.address)),
-        Change::TagCluster { cluster, .. } => Some(format!(
-            "the record of cluster {cluster}'s endpoint access before (a tag of this tool's, for destroy)"
-        )),
-        Change::AddEndpointSubnets {
-            endpoint_id,
-            subnet_ids,
-        } => Some(format!(
-            "subnets {} on {endpoint_id} (an existing endpoint)",
-            subnet_ids.join(", ")
-        )),
-        Change::UntagCluster { .. }
-        | Change::UntagSubnet { .. }
-        | Change::RemoveGatewayRouteTables { .. }
-        | Change::RemoveEndpointSubnets { .. } => {
-            Some(format!("{} (destroy's restore)", a.address))
-        }
-        _ => None,
+        _ => super::not_a_resource(a),
     }
 }
 

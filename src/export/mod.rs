@@ -406,6 +406,32 @@ fn plain(field: &str, value: &str) -> Result<(), Cannot> {
     }
 }
 
+/// What a CloudFormation or Terraform file says instead of an action that makes no
+/// resource of its own: this tool's record of the cluster's access, subnets added to an
+/// existing endpoint, and destroy's restores. None for the others.
+fn not_a_resource(a: &crate::plan::Action) -> Option<String> {
+    use crate::plan::Change;
+    match &a.change {
+        Change::TagCluster { cluster, .. } => Some(format!(
+            "the record of cluster {cluster}'s endpoint access before (a tag of this tool's, for destroy)"
+        )),
+        Change::AddEndpointSubnets {
+            endpoint_id,
+            subnet_ids,
+        } => Some(format!(
+            "subnets {} on {endpoint_id} (an existing endpoint)",
+            subnet_ids.join(", ")
+        )),
+        Change::UntagCluster { .. }
+        | Change::UntagSubnet { .. }
+        | Change::RemoveGatewayRouteTables { .. }
+        | Change::RemoveEndpointSubnets { .. } => {
+            Some(format!("{} (destroy's restore)", a.address))
+        }
+        _ => None,
+    }
+}
+
 /// `f` on `spec` in `inv` with the plan against it (the format tests).
 #[cfg(test)]
 fn with_plan<T>(spec: &Spec, inv: &Inventory, f: impl FnOnce(&Source) -> T) -> T {

@@ -315,23 +315,7 @@ fn left_out(a: &Action) -> Option<String> {
             "{attribute:?} on {vpc_id} (Terraform sets it only on an aws_vpc it manages)"
         )),
         Change::Delete { .. } => Some(format!("{} (a deletion)", a.address)),
-        Change::TagCluster { cluster, .. } => Some(format!(
-            "the record of cluster {cluster}'s endpoint access before (a tag of this tool's, for destroy)"
-        )),
-        Change::AddEndpointSubnets {
-            endpoint_id,
-            subnet_ids,
-        } => Some(format!(
-            "subnets {} on {endpoint_id} (an existing endpoint)",
-            subnet_ids.join(", ")
-        )),
-        Change::UntagCluster { .. }
-        | Change::UntagSubnet { .. }
-        | Change::RemoveGatewayRouteTables { .. }
-        | Change::RemoveEndpointSubnets { .. } => {
-            Some(format!("{} (destroy's restore)", a.address))
-        }
-        _ => None,
+        _ => super::not_a_resource(a),
     }
 }
 
@@ -842,14 +826,8 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 .attr("name", s(aname))
                 .attr("resolver_rule_id", doc.id(rule, "id"))
                 .attr("vpc_id", doc.vpc(vpc_id))),
-            Change::SetVpcAttribute { .. }
-            | Change::Delete { .. }
-            | Change::TagCluster { .. }
-            | Change::UntagCluster { .. }
-            | Change::UntagSubnet { .. }
-            | Change::RemoveGatewayRouteTables { .. }
-            | Change::AddEndpointSubnets { .. }
-            | Change::RemoveEndpointSubnets { .. } => continue,
+            // No resource of its own: `resource_type` says which.
+            _ => continue,
         };
         let block = match doc.depends_on(a) {
             Some(d) => block.attr("depends_on", d),

@@ -473,22 +473,15 @@ fn add_node_subnets(
     e: &crate::inventory::Endpoint,
 ) -> Option<Action> {
     let service = inv.endpoint_services.iter().find(|x| x.service == svc);
-    let covered: Vec<&str> = e
-        .subnet_ids
-        .iter()
-        .filter_map(|id| v.subnet(id))
-        .map(|s| s.az.as_str())
-        .collect();
-    let add: Vec<String> = spec
+    let nodes: Vec<(&str, &str)> = spec
         .node_subnets
         .iter()
-        .filter(|(az, id)| !covered.contains(&az.as_str()) && v.subnet(id).is_some())
-        .filter(|(az, _)| {
-            service.is_none_or(|x| {
-                x.availability_zones.is_empty() || x.availability_zones.contains(az)
-            })
-        })
-        .map(|(_, id)| id.clone())
+        .filter(|(_, id)| v.subnet(id).is_some())
+        .map(|(az, id)| (az.as_str(), id.as_str()))
+        .collect();
+    let add: Vec<String> = crate::rules::missing_node_azs(v, e, service, &nodes)
+        .into_iter()
+        .map(|(_, id)| id.to_string())
         .collect();
     if add.is_empty() || !e.kind.eq_ignore_ascii_case("interface") || !e.state.is_usable() {
         return None;

@@ -61,6 +61,32 @@ pub fn s3_policy_allows_ecr_layers(policy: &str, region: &str) -> bool {
     })
 }
 
+/// The node AZs, as (AZ, node subnet), where the endpoint `e` has no subnet although its
+/// service is offered there (rule P2; the plan adds those subnets to an adopted one).
+pub fn missing_node_azs<'a>(
+    v: &crate::inventory::Vpc,
+    e: &crate::inventory::Endpoint,
+    service: Option<&crate::inventory::EndpointService>,
+    nodes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let covered: Vec<&str> = e
+        .subnet_ids
+        .iter()
+        .filter_map(|id| v.subnet(id))
+        .map(|s| s.az.as_str())
+        .collect();
+    nodes
+        .iter()
+        .filter(|(az, _)| !covered.contains(az))
+        .filter(|(az, _)| {
+            service.is_none_or(|x| {
+                x.availability_zones.is_empty() || x.availability_zones.iter().any(|a| a == az)
+            })
+        })
+        .copied()
+        .collect()
+}
+
 /// Where an existing interface endpoint falls short of nodes and pods: the node AZs the
 /// service supports that hold no subnet of the endpoint (`(az, node subnet)`), and the
 /// senders (node subnets, pod ranges) none of its groups lets in on tcp/443, by CIDR, by a
@@ -79,22 +105,7 @@ pub(super) fn endpoint_gaps<'a>(
     nodes: &[(&'a str, &'a str)],
     senders: &[crate::inventory::Sender],
 ) -> Gaps<'a> {
-    let covered: Vec<&str> = e
-        .subnet_ids
-        .iter()
-        .filter_map(|id| v.subnet(id))
-        .map(|s| s.az.as_str())
-        .collect();
-    let missing_azs = nodes
-        .iter()
-        .filter(|(az, _)| !covered.contains(az))
-        .filter(|(az, _)| {
-            service.is_none_or(|x| {
-                x.availability_zones.is_empty() || x.availability_zones.iter().any(|a| a == az)
-            })
-        })
-        .copied()
-        .collect();
+    let missing_azs = missing_node_azs(v, e, service, nodes);
     let groups: Vec<&crate::inventory::SecurityGroup> = v
         .security_groups
         .iter()

@@ -12,6 +12,7 @@ pub mod cidr;
 mod cluster;
 pub mod cni;
 pub mod dns;
+pub use endpoints::missing_node_azs;
 mod egress;
 mod endpoints;
 mod hub;

@@ -40,62 +40,60 @@ impl Aws {
         .await
     }
 
-    pub(super) async fn add_gateway_route_tables(
+    /// ModifyVpcEndpoint (`fill` sets what changes), then the wait for `available`.
+    async fn modify_endpoint(
         &self,
         endpoint_id: &str,
-        route_table_ids: &[String],
+        fill: impl Fn(ModifyVpcEndpointFluentBuilder) -> ModifyVpcEndpointFluentBuilder,
     ) -> Result<String, AwsError> {
         send!(
             self,
             "ec2",
             "ModifyVpcEndpoint",
-            self.ec2
-                .modify_vpc_endpoint()
-                .vpc_endpoint_id(endpoint_id)
-                .set_add_route_table_ids(Some(route_table_ids.to_vec()))
+            fill(self.ec2.modify_vpc_endpoint().vpc_endpoint_id(endpoint_id))
         )?;
         self.wait_endpoint(endpoint_id).await?;
         Ok(endpoint_id.to_string())
     }
 
-    /// ModifyVpcEndpoint AddSubnetIds (`add`) or RemoveSubnetIds: an interface endpoint's
-    /// subnets, then the wait for `available`.
+    pub(super) async fn add_gateway_route_tables(
+        &self,
+        endpoint_id: &str,
+        route_table_ids: &[String],
+    ) -> Result<String, AwsError> {
+        self.modify_endpoint(endpoint_id, |c| {
+            c.set_add_route_table_ids(Some(route_table_ids.to_vec()))
+        })
+        .await
+    }
+
+    /// AddSubnetIds (`add`) or RemoveSubnetIds: an interface endpoint's subnets.
     pub(super) async fn endpoint_subnets(
         &self,
         endpoint_id: &str,
         subnet_ids: &[String],
         add: bool,
     ) -> Result<String, AwsError> {
-        send!(self, "ec2", "ModifyVpcEndpoint", {
-            let call = self.ec2.modify_vpc_endpoint().vpc_endpoint_id(endpoint_id);
+        self.modify_endpoint(endpoint_id, |c| {
             if add {
-                call.set_add_subnet_ids(Some(subnet_ids.to_vec()))
+                c.set_add_subnet_ids(Some(subnet_ids.to_vec()))
             } else {
-                call.set_remove_subnet_ids(Some(subnet_ids.to_vec()))
+                c.set_remove_subnet_ids(Some(subnet_ids.to_vec()))
             }
-        })?;
-        self.wait_endpoint(endpoint_id).await?;
-        Ok(endpoint_id.to_string())
+        })
+        .await
     }
 
-    /// ModifyVpcEndpoint RemoveRouteTableIds: the S3 gateway endpoint back on the tables it
-    /// had.
+    /// RemoveRouteTableIds: the S3 gateway endpoint back on the tables it had.
     pub(super) async fn remove_gateway_route_tables(
         &self,
         endpoint_id: &str,
         route_table_ids: &[String],
     ) -> Result<String, AwsError> {
-        send!(
-            self,
-            "ec2",
-            "ModifyVpcEndpoint",
-            self.ec2
-                .modify_vpc_endpoint()
-                .vpc_endpoint_id(endpoint_id)
-                .set_remove_route_table_ids(Some(route_table_ids.to_vec()))
-        )?;
-        self.wait_endpoint(endpoint_id).await?;
-        Ok(endpoint_id.to_string())
+        self.modify_endpoint(endpoint_id, |c| {
+            c.set_remove_route_table_ids(Some(route_table_ids.to_vec()))
+        })
+        .await
     }
 
     /// CreateVpcEndpoint (`fill` sets the kind-specific fields) with the step's token and

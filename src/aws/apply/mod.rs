@@ -8,6 +8,7 @@ use super::{Aws, AwsError, ErrorKind, patiently};
 use crate::apply::{Backend, Step};
 use crate::plan::{Change, Deletable, Ref, Targets, VpcAttribute};
 use aws_sdk_ec2::operation::create_vpc_endpoint::builders::CreateVpcEndpointFluentBuilder;
+use aws_sdk_ec2::operation::modify_vpc_endpoint::builders::ModifyVpcEndpointFluentBuilder;
 use aws_sdk_ec2::types as ec2t;
 use aws_sdk_route53resolver::types as r53t;
 
