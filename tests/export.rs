@@ -915,15 +915,20 @@ fn the_iam_policy_is_enough_and_every_action_in_it_is_needed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let policy: Value = serde_json::from_str(&read(&dir, "iam-policy.json")).unwrap();
-    let mut actions: Vec<String> = policy["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap())
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
-    actions.sort();
-    actions.dedup();
+    // Every action of a policy's statements, once each, sorted.
+    let actions_of = |policy: &Value| -> Vec<String> {
+        let mut a: Vec<String> = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["Action"].as_array().unwrap())
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect();
+        a.sort();
+        a.dedup();
+        a
+    };
+    let actions = actions_of(&policy);
     // Enough: the whole run succeeds, and destroy leaves nothing of the spec's.
     let key = user(&servers[0], "ept-all", &actions);
     run(&servers[0], &key, &spec).unwrap_or_else(|e| panic!("with the whole policy: {e}"));
@@ -946,15 +951,7 @@ fn the_iam_policy_is_enough_and_every_action_in_it_is_needed() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let after: Value = serde_json::from_str(&read(&after_dir, "iam-policy.json")).unwrap();
-    let mut after_actions: Vec<String> = after["Statement"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["Action"].as_array().unwrap())
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
-    after_actions.sort();
-    after_actions.dedup();
+    let after_actions = actions_of(&after);
     assert_eq!(
         after_actions, actions,
         "the same policy before and after apply"
