@@ -16,6 +16,9 @@ file failed, 2 when a validator is missing. The validators are the real ones:
   dns-windows.ps1      pwsh's parser when pwsh is installed, else the cmdlet line's shape
   no-proxy.env         sh -n, then sourced: NO_PROXY and no_proxy set and equal
   *-cloudformation.yaml cfn-lint, with no error and no warning
+  *-cloudformation-import.json  every entry a resource of the template beside it, with a
+                       DeletionPolicy, by the identifier of its type's schema (cfn-lint's
+                       copy of CloudFormation's), and every resource of the template in it
   *.tf                 python-hcl2 parses it (resources, imports and variables where the
                        file says), then checkov (.venv-checkov) with no failed check and
                        no parsing error; checkov downloads nothing (--skip-download)
@@ -192,6 +195,52 @@ def cloudformation(path):
     return run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"), "--", path])
 
 
+def cfn_import(path):
+    """The resources-to-import file beside its template: each entry names a resource of
+    the template, of its type, with a DeletionPolicy, by the identifier CloudFormation's
+    own schema for the type gives (cfn-lint ships the schemas); every resource of the
+    template is imported (an IMPORT change set into a new stack creates nothing)."""
+    import yaml
+    import cfnlint
+    template = path[: -len("-import.json")] + ".yaml"
+    if not os.path.exists(template):
+        return f"no template {os.path.basename(template)} beside it"
+    with open(template) as f:
+        resources = (yaml.safe_load(f) or {}).get("Resources") or {}
+    with open(path) as f:
+        entries = json.load(f)
+    if not isinstance(entries, list) or not entries:
+        return "not a list of resources to import"
+    schemas = os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas")
+    with open(os.path.join(schemas, "providers", "us-east-1.json")) as f:
+        by_type = json.load(f)
+    seen = set()
+    for e in entries:
+        logical, kind = e.get("LogicalResourceId"), e.get("ResourceType")
+        r = resources.get(logical)
+        if r is None:
+            return f"{logical} is not in the template"
+        if r.get("Type") != kind:
+            return f"{logical} is a {r.get('Type')} in the template, not a {kind}"
+        if "DeletionPolicy" not in r:
+            return f"{logical} has no DeletionPolicy (an import needs one)"
+        if kind not in by_type:
+            return f"{kind} is not a resource type CloudFormation knows"
+        with open(os.path.join(schemas, "resources", by_type[kind] + ".json")) as f:
+            schema = json.load(f)
+        want = sorted(p.rsplit("/", 1)[-1] for p in schema.get("primaryIdentifier", []))
+        if "read" not in schema.get("handlers", {}):
+            return f"{kind} cannot be imported (no read handler)"
+        got = sorted((e.get("ResourceIdentifier") or {}).keys())
+        if got != want or not all(e["ResourceIdentifier"].values()):
+            return f"{logical}: identifier {got}, and {kind} is imported by {want}"
+        seen.add(logical)
+    missing = sorted(set(resources) - seen)
+    if missing:
+        return f"not imported: {', '.join(missing)}"
+    return None
+
+
 def terraform(path):
     try:
         import hcl2
@@ -240,6 +289,8 @@ def check(path):
         return eksctl(path)
     if name.endswith("-cloudformation.yaml"):
         return cloudformation(path)
+    if name.endswith("-cloudformation-import.json"):
+        return cfn_import(path)
     if name.endswith(".tf"):
         return terraform(path)
     return {

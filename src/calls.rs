@@ -45,6 +45,8 @@ pub const DISCOVERY: &[Call] = &[
     c(EC2, "DescribeVpcEndpoints"),
     c(EC2, "DescribeVpcEndpointServices"),
     c(EC2, "DescribeSecurityGroups"),
+    // The rules this tool tagged, with their IDs (the exports import them by ID).
+    c(EC2, "DescribeSecurityGroupRules"),
     c(EC2, "DescribeNetworkAcls"),
     c(EC2, "DescribeVpcPeeringConnections"),
     c(EKS, "ListClusters"),

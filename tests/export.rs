@@ -157,6 +157,56 @@ fn terraform_imports_the_endpoints(dir: &Path, region: &str) {
     assert!(owned >= made, "{owned} of {made}: {tf}");
 }
 
+/// `resource "TYPE" "NAME"` → `TYPE.NAME`, for every resource of a Terraform file.
+fn tf_resources(tf: &str) -> std::collections::BTreeSet<String> {
+    tf.split("resource \"")
+        .skip(1)
+        .filter_map(|r| {
+            let (ty, rest) = r.split_once('"')?;
+            let name = rest.trim_start().strip_prefix('"')?.split('"').next()?;
+            Some(format!("{ty}.{name}"))
+        })
+        .collect()
+}
+
+/// Issue 26, 6: the Terraform file after apply holds every resource the one before apply
+/// made (but the egress rules Terraform adds to a group it creates, where apply leaves
+/// AWS's default), each imported; and the CloudFormation template imports what apply made,
+/// by the IDs its import file gives. Returns (resources before, resources after).
+fn the_whole_result(before: &str, dir: &Path) -> (usize, usize) {
+    let after = read(dir, "prod-private.tf");
+    let (b, a) = (tf_resources(before), tf_resources(&after));
+    let expected: Vec<&String> = b
+        .iter()
+        .filter(|r| !r.starts_with("aws_vpc_security_group_egress_rule."))
+        .collect();
+    let missing: Vec<&&String> = expected.iter().filter(|r| !a.contains(**r)).collect();
+    assert!(
+        missing.is_empty(),
+        "{missing:?} missing after apply: {after}"
+    );
+    let imported: Vec<String> = after
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("to = "))
+        .map(|t| t.trim().to_string())
+        .collect();
+    let not_imported: Vec<&String> = a.iter().filter(|r| !imported.contains(r)).collect();
+    assert!(
+        not_imported.is_empty(),
+        "{not_imported:?} not imported: {after}"
+    );
+    // The template imports what apply made: its import file names each of its resources.
+    let entries: Value =
+        serde_json::from_str(&read(dir, "prod-private-cloudformation-import.json")).unwrap();
+    let template = read(dir, "prod-private-cloudformation.yaml");
+    assert!(template.contains("DeletionPolicy: Retain"), "{template}");
+    assert!(
+        entries.as_array().is_some_and(|e| e.len() >= 5),
+        "{entries}"
+    );
+    (expected.len(), a.len())
+}
+
 fn inventory(region: &str) -> Value {
     common::inventory_json(moto(), region, &[])
 }
@@ -284,6 +334,7 @@ nodeGroup:
         "{template}"
     );
     let tf = terraform_before_apply(&spec);
+    let tf_before = before_apply(&spec, "terraform", "prod-private.tf");
     for want in [
         "resource \"aws_vpc_ipv4_cidr_block_association\" \"secondary\"",
         "resource \"aws_route_table_association\"",
@@ -296,10 +347,14 @@ nodeGroup:
     apply(&spec);
     let (dir, _) = export_all(&spec);
     terraform_imports_the_endpoints(&dir, region);
+    let (before, after) = the_whole_result(&tf_before, &dir);
+    eprintln!("terraform resources: {before} the spec manages, {after} in the file after apply");
     assert_all_valid(
         &dir,
         &[
             "prod-private.tf",
+            "prod-private-cloudformation.yaml",
+            "prod-private-cloudformation-import.json",
             "prod-eksctl.yaml",
             "eniconfig.yaml",
             "aws-node-values.json",
@@ -355,6 +410,63 @@ nodeGroup:
         .map(|(a, b)| (*a, *b))
         .collect();
     runbook_runs_in_n5_order(&dir, &node_zones);
+    terraform_takes_over_and_destroy_leaves_it(&spec, region);
+}
+
+/// Issue 26, 6: once `terraform apply` has run the file written after apply, Terraform
+/// holds what it imported: the owner tag on each resource, its value on each marker of a
+/// tag apply added, and on the cluster. Here boto3 puts on the tags the file sets (moto
+/// runs no Terraform); `destroy` then deletes nothing and puts nothing back, and names
+/// what it leaves to Terraform.
+fn terraform_takes_over_and_destroy_leaves_it(spec: &Path, region: &str) {
+    let m = moto();
+    let vpc = inventory(region)["vpcs"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let snapshot = |m: &common::Moto| {
+        m.python(&format!(
+            "import boto3, sys, json\n\
+             k = dict(endpoint_url=sys.argv[1], region_name={region:?}, aws_access_key_id='test', aws_secret_access_key='test')\n\
+             ec2 = boto3.client('ec2', **k); eks = boto3.client('eks', **k)\n\
+             f = [{{'Name': 'vpc-id', 'Values': [{vpc:?}]}}]\n\
+             out = dict(subnets=sorted((s['SubnetId'], sorted((t['Key'], t['Value']) for t in s.get('Tags', []) if t['Key'] != 'eks-private-tui:owner' and not t['Key'].startswith('eks-private-tui:added:'))) for s in ec2.describe_subnets(Filters=f)['Subnets']),\n\
+               groups=sorted(g['GroupId'] for g in ec2.describe_security_groups(Filters=f)['SecurityGroups']),\n\
+               rules=sorted(r['SecurityGroupRuleId'] for r in ec2.describe_security_group_rules()['SecurityGroupRules']),\n\
+               endpoints=sorted(e['VpcEndpointId'] for e in ec2.describe_vpc_endpoints(Filters=f)['VpcEndpoints'] if e['State'] != 'deleted'),\n\
+               cidrs=sorted(c['CidrBlock'] for c in ec2.describe_vpcs(VpcIds=[{vpc:?}])['Vpcs'][0]['CidrBlockAssociationSet'] if c['CidrBlockState']['State'] == 'associated'),\n\
+               access={{k: v for k, v in eks.describe_cluster(name='prod')['cluster']['resourcesVpcConfig'].items() if k.startswith('endpoint')}})\n\
+             print(json.dumps(out, sort_keys=True))"
+        ))
+    };
+    m.python(&format!(
+        "import boto3, sys\n\
+         k = dict(endpoint_url=sys.argv[1], region_name={region:?}, aws_access_key_id='test', aws_secret_access_key='test')\n\
+         ec2 = boto3.client('ec2', **k); eks = boto3.client('eks', **k)\n\
+         mine = [{{'Name': 'tag:eks-private-tui:plan', 'Values': ['prod-private']}}]\n\
+         ids = [s['SubnetId'] for s in ec2.describe_subnets(Filters=mine)['Subnets']]\n\
+         ids += [g['GroupId'] for g in ec2.describe_security_groups(Filters=mine)['SecurityGroups']]\n\
+         ids += [e['VpcEndpointId'] for e in ec2.describe_vpc_endpoints(Filters=[{{'Name': 'vpc-id', 'Values': [{vpc:?}]}}])['VpcEndpoints']]\n\
+         ids += [r['SecurityGroupRuleId'] for r in ec2.describe_security_group_rules(Filters=mine)['SecurityGroupRules']]\n\
+         ec2.create_tags(Resources=ids, Tags=[{{'Key': 'eks-private-tui:owner', 'Value': 'terraform'}}])\n\
+         for s in ec2.describe_subnets(Filters=[{{'Name': 'vpc-id', 'Values': [{vpc:?}]}}])['Subnets']:\n\
+         \x20   for t in s.get('Tags', []):\n\
+         \x20       if t['Key'].startswith('eks-private-tui:added:'):\n\
+         \x20           ec2.create_tags(Resources=[s['SubnetId']], Tags=[{{'Key': t['Key'], 'Value': 'terraform'}}])\n\
+         eks.tag_resource(resourceArn=eks.describe_cluster(name='prod')['cluster']['arn'], tags={{'eks-private-tui:owner': 'terraform'}})"
+    ));
+    let before = snapshot(m);
+    let out = cli(&["destroy", "--auto-approve"], spec);
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert_eq!(snapshot(m), before, "{said}");
+    for want in [
+        "endpoint access stays as it is: Terraform holds it",
+        "stays associated with",
+        "left to Terraform",
+    ] {
+        assert!(said.contains(want), "{want}: {said}");
+    }
 }
 
 /// The aws-node runbook against a stand-in for kubectl and aws that plays a cluster
@@ -608,6 +720,7 @@ dns:
         assert!(template.contains(kind), "{kind}: {template}");
     }
     let tf = terraform_before_apply(&spec);
+    let tf_before = before_apply(&spec, "terraform", "prod-private.tf");
     for want in [
         "for_each = aws_route53_resolver_endpoint.inbound.ip_address",
         "resource \"aws_route53_resolver_rule_association\"",
@@ -619,9 +732,23 @@ dns:
     }
     apply(&spec);
     let (dir, _) = export_all(&spec);
+    let (before, after) = the_whole_result(&tf_before, &dir);
+    eprintln!("terraform resources: {before} the spec manages, {after} in the file after apply");
+    for kind in [
+        "AWS::Route53Resolver::ResolverEndpoint",
+        "AWS::Route53Resolver::ResolverRule",
+        "AWS::Route53Resolver::ResolverRuleAssociation",
+    ] {
+        assert!(
+            read(&dir, "prod-private-cloudformation-import.json").contains(kind),
+            "{kind}"
+        );
+    }
     assert_all_valid(
         &dir,
         &[
+            "prod-private-cloudformation.yaml",
+            "prod-private-cloudformation-import.json",
             "dns-bind.conf",
             "dns-dnsmasq.conf",
             "dns-windows.ps1",

@@ -226,17 +226,23 @@ pub async fn discover_with(
         Ok((vpcs, dns))
     };
     let lists = async {
-        let (dhcp, subnets, route_tables, igws, nats, endpoints, sgs, nacls, peerings) = tokio::try_join!(
-            p!(aws.dhcp_options()),
-            p!(aws.subnets(vpc)),
-            p!(aws.route_tables(vpc)),
-            p!(aws.internet_gateways(vpc)),
-            p!(aws.nat_gateways(vpc)),
-            p!(aws.vpc_endpoints(vpc, region)),
-            p!(aws.security_groups(vpc)),
-            p!(aws.network_acls(vpc)),
-            p!(aws.peerings()),
-        )?;
+        let (dhcp, subnets, route_tables, igws, nats, endpoints, mut sgs, nacls, peerings, rules) =
+            tokio::try_join!(
+                p!(aws.dhcp_options()),
+                p!(aws.subnets(vpc)),
+                p!(aws.route_tables(vpc)),
+                p!(aws.internet_gateways(vpc)),
+                p!(aws.nat_gateways(vpc)),
+                p!(aws.vpc_endpoints(vpc, region)),
+                p!(aws.security_groups(vpc)),
+                p!(aws.network_acls(vpc)),
+                p!(aws.peerings()),
+                p!(aws.tagged_rules()),
+            )?;
+        let mut rules = rules;
+        for (_, g) in &mut sgs {
+            g.tagged_rules = rules.remove(&g.id).unwrap_or_default();
+        }
         // A rule letting a prefix list in (G1) is judged by the list's entries: read the
         // lists the groups name (a second round, only when some group names one).
         let mut named: Vec<&str> = sgs

@@ -3,6 +3,7 @@
 use super::{Aws, AwsError};
 use crate::inventory as inv;
 use aws_sdk_ec2::types::{self as t, Filter, VpcAttributeName};
+use std::collections::BTreeMap;
 
 /// The largest page EC2's Describe* calls accept.
 const PAGE: i32 = 1000;
@@ -270,6 +271,15 @@ impl Aws {
                             .filter_map(|a| a.subnet_id().map(str::to_string))
                             .collect(),
                         routes: rt.routes().iter().map(route).collect(),
+                        associations: assoc
+                            .iter()
+                            .filter_map(|a| {
+                                Some((
+                                    a.subnet_id()?.to_string(),
+                                    a.route_table_association_id()?.to_string(),
+                                ))
+                            })
+                            .collect(),
                     },
                 )
             })
@@ -430,10 +440,49 @@ impl Aws {
                         ingress: g.ip_permissions().iter().map(sg_rule).collect(),
                         egress: g.ip_permissions_egress().iter().map(sg_rule).collect(),
                         tags,
+                        tagged_rules: vec![],
                     },
                 )
             })
             .collect())
+    }
+
+    /// The security group rules that carry this tool's plan tag (apply tags each rule it
+    /// adds), by group: their IDs are what the exports import them by. The filter is on
+    /// the tag, not the VPC (the call has no VPC filter), so it runs beside the groups'.
+    pub(super) async fn tagged_rules(
+        &self,
+    ) -> Result<BTreeMap<String, Vec<inv::TaggedRule>>, AwsError> {
+        let items = paged!(
+            self,
+            "DescribeSecurityGroupRules",
+            self.ec2
+                .describe_security_group_rules()
+                .filters(
+                    t::Filter::builder()
+                        .name("tag-key")
+                        .values(crate::spec::PLAN_TAG)
+                        .build()
+                )
+                .max_results(PAGE),
+            security_group_rules
+        );
+        let mut out: BTreeMap<String, Vec<inv::TaggedRule>> = BTreeMap::new();
+        for r in items {
+            out.entry(s(r.group_id()))
+                .or_default()
+                .push(inv::TaggedRule {
+                    id: s(r.security_group_rule_id()),
+                    egress: r.is_egress().unwrap_or(false),
+                    protocol: s(r.ip_protocol()),
+                    from_port: r.from_port(),
+                    to_port: r.to_port(),
+                    cidr: s(r.cidr_ipv4()),
+                    description: s(r.description()),
+                    tags: tags(r.tags()),
+                });
+        }
+        Ok(out)
     }
 
     pub(super) async fn network_acls(

@@ -10,6 +10,7 @@
 //! the owner tag (`eks-private-tui:owner: cloudformation`): the stack owns them, so that
 //! `destroy` leaves them to `aws cloudformation delete-stack` and says so.
 
+use super::held::{Held, Import};
 use super::{Cannot, File, Source, map, plain, provenance};
 use crate::plan::{Action, Change, Ref, Targets};
 use serde_yaml::{Mapping, Value};
@@ -43,6 +44,24 @@ fn tags(src: &Source, a: &Action, extra: &[(String, String)]) -> Value {
             .map(|(k, v)| map([("Key", k.into()), ("Value", v.into())]))
             .collect(),
     )
+}
+
+/// The policy of what the template imports: `Retain` (an IMPORT change set needs a
+/// DeletionPolicy on each, and deleting the stack leaves what apply made).
+fn retain() -> Value {
+    "Retain".into()
+}
+
+/// One entry of the resources-to-import file (`--resources-to-import`).
+fn import_entry(kind: &str, logical: &str, identifier: &[(&str, String)]) -> serde_json::Value {
+    serde_json::json!({
+        "ResourceType": kind,
+        "LogicalResourceId": logical,
+        "ResourceIdentifier": identifier
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+            .collect::<serde_json::Map<_, _>>(),
+    })
 }
 
 fn seq(items: impl IntoIterator<Item = Value>) -> Value {
@@ -114,17 +133,45 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         .iter()
         .filter(|a| left_out(a).is_none())
         .collect();
-    if creates.is_empty() {
+    // What exists and the spec manages, for a template that imports it: only once the
+    // plan creates nothing (an IMPORT change set creates nothing), only what CloudFormation
+    // can import, and not what Terraform holds.
+    let all_held = super::held::held(src);
+    let mut held: Vec<&Held> = all_held
+        .iter()
+        .filter(|h| h.owner.as_deref().is_none_or(|o| o == "cloudformation"))
+        .filter(|h| match &h.import {
+            Import::One { cloudformation, .. } => cloudformation.is_some(),
+            Import::Rules(_) => true,
+        })
+        .collect();
+    // Each must find what it refers to in the template.
+    loop {
+        let here: Vec<&str> = held.iter().map(|h| h.action.address.as_str()).collect();
+        let before = held.len();
+        held.retain(|h| h.action.change.refs().iter().all(|r| here.contains(r)));
+        if held.len() == before {
+            break;
+        }
+    }
+    if creates.is_empty() && held.is_empty() {
         return Err(Cannot::Spec(
-            "the plan creates nothing (what the spec asks for exists already): there is no template to write".into(),
+            "the plan creates nothing and nothing of this spec exists that CloudFormation can import: there is no template to write".into(),
         ));
     }
+    let importing = creates.is_empty();
+    let items: Vec<(&Action, Option<&Held>)> = if importing {
+        held.iter().map(|h| (&h.action, Some(*h))).collect()
+    } else {
+        creates.iter().map(|a| (*a, None)).collect()
+    };
+    let mut to_import: Vec<serde_json::Value> = vec![];
     let mut t = Template {
         ids: BTreeMap::new(),
         vpcs: BTreeMap::new(),
         inbound_ips: vec![],
     };
-    for a in &creates {
+    for (a, _) in &items {
         let mut id = logical_id(&a.address);
         while t.ids.values().any(|v| v == &id) {
             id.push('X');
@@ -132,7 +179,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         t.ids.insert(a.address.as_str(), id);
     }
     let mut vpc_ids: Vec<&str> = vec![];
-    for a in &creates {
+    for (a, _) in &items {
         match &a.change {
             Change::CreateSecurityGroup { vpc_id, .. }
             | Change::AssociateVpcCidr { vpc_id, .. }
@@ -156,7 +203,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
     }
     // A rule forwarding to an inbound endpoint made here needs its IPs fixed in advance:
     // CloudFormation does not hand an endpoint's addresses to another resource.
-    let inbound_for_rule: Option<&str> = creates.iter().find_map(|a| match &a.change {
+    let inbound_for_rule: Option<&str> = items.iter().find_map(|(a, _)| match &a.change {
         Change::CreateResolverRule {
             targets: Targets::EndpointIps(Ref::Output(e)),
             ..
@@ -164,7 +211,19 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         _ => None,
     });
     let mut resources = Mapping::new();
-    for a in &creates {
+    for (a, h) in &items {
+        let (a, h) = (*a, *h);
+        // What exists keeps its tags as read, and the stack becomes its owner.
+        let tags = |extra: &[(String, String)]| match h.and_then(|h| h.tags.as_ref()) {
+            Some(read) => Value::Sequence(
+                read.iter()
+                    .cloned()
+                    .chain([(crate::spec::OWNER_TAG.into(), "cloudformation".into())])
+                    .map(|(k, v)| map([("Key", k.into()), ("Value", v.into())]))
+                    .collect(),
+            ),
+            None => tags(src, a, extra),
+        };
         let (kind, props): (&str, Vec<(&str, Value)>) = match &a.change {
             Change::CreateSecurityGroup {
                 vpc_id,
@@ -176,7 +235,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     ("GroupName", name.as_str().into()),
                     ("GroupDescription", description.as_str().into()),
                     ("VpcId", t.vpc(vpc_id)),
-                    ("Tags", tags(src, a, &[])),
+                    ("Tags", tags(&[])),
                 ],
             ),
             Change::AuthorizeIngress {
@@ -200,23 +259,36 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     } else {
                         base.clone()
                     };
-                    resources.insert(
-                        id.into(),
-                        map([
-                            ("Type", "AWS::EC2::SecurityGroupIngress".into()),
-                            (
-                                "Properties",
-                                map([
-                                    ("GroupId", t.id(group, Some("GroupId"))),
-                                    ("IpProtocol", p.as_str().into()),
-                                    ("FromPort", (*port).into()),
-                                    ("ToPort", (*port).into()),
-                                    ("CidrIp", c.as_str().into()),
-                                    ("Description", description.as_str().into()),
-                                ]),
-                            ),
-                        ]),
-                    );
+                    let rule_id = match h.map(|h| &h.import) {
+                        Some(Import::Rules(ids)) => ids.get(&(p.clone(), c.clone())),
+                        _ => None,
+                    };
+                    if let Some(rule_id) = rule_id {
+                        to_import.push(import_entry(
+                            "AWS::EC2::SecurityGroupIngress",
+                            &id,
+                            &[("Id", rule_id.clone())],
+                        ));
+                    }
+                    let mut rule = map([
+                        ("Type", "AWS::EC2::SecurityGroupIngress".into()),
+                        (
+                            "Properties",
+                            map([
+                                ("GroupId", t.id(group, Some("GroupId"))),
+                                ("IpProtocol", p.as_str().into()),
+                                ("FromPort", (*port).into()),
+                                ("ToPort", (*port).into()),
+                                ("CidrIp", c.as_str().into()),
+                                ("Description", description.as_str().into()),
+                            ]),
+                        ),
+                    ]);
+                    if let (Some(_), Value::Mapping(m)) = (h, &mut rule) {
+                        m.insert("DeletionPolicy".into(), retain());
+                        m.insert("UpdateReplacePolicy".into(), retain());
+                    }
+                    resources.insert(id.into(), rule);
                 }
                 continue;
             }
@@ -234,7 +306,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 tags: extra,
                 ..
             } => {
-                let tag_list = tags(src, a, extra);
+                let tag_list = tags(extra);
                 (
                     "AWS::EC2::Subnet",
                     vec![
@@ -277,7 +349,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                         seq([t.id(security_group, Some("GroupId"))]),
                     ),
                     ("PrivateDnsEnabled", (*private_dns).into()),
-                    ("Tags", tags(src, a, &[])),
+                    ("Tags", tags(&[])),
                 ],
             ),
             Change::CreateGatewayEndpoint {
@@ -295,7 +367,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                         "RouteTableIds",
                         seq(route_table_ids.iter().map(|s| s.as_str().into())),
                     ),
-                    ("Tags", tags(src, a, &[])),
+                    ("Tags", tags(&[])),
                 ],
             ),
             Change::CreateResolverEndpoint {
@@ -305,22 +377,32 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 security_group,
             } => {
                 let fixed = inbound_for_rule == Some(a.address.as_str());
-                let ips: Vec<Value> = subnet_ids
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        if fixed {
-                            let param = format!("InboundIp{}", i + 1);
-                            t.inbound_ips.push((param.clone(), s.clone()));
-                            map([
-                                ("SubnetId", s.as_str().into()),
-                                ("Ip", map([("Ref", param.into())])),
-                            ])
-                        } else {
-                            map([("SubnetId", s.as_str().into())])
-                        }
-                    })
-                    .collect();
+                let read = h.map(|h| h.ips.as_slice()).unwrap_or_default();
+                let ips: Vec<Value> = if !read.is_empty() {
+                    // Imported: its addresses as they are.
+                    read.iter()
+                        .map(|(s, ip)| {
+                            map([("SubnetId", s.as_str().into()), ("Ip", ip.as_str().into())])
+                        })
+                        .collect()
+                } else {
+                    subnet_ids
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            if fixed {
+                                let param = format!("InboundIp{}", i + 1);
+                                t.inbound_ips.push((param.clone(), s.clone()));
+                                map([
+                                    ("SubnetId", s.as_str().into()),
+                                    ("Ip", map([("Ref", param.into())])),
+                                ])
+                            } else {
+                                map([("SubnetId", s.as_str().into())])
+                            }
+                        })
+                        .collect()
+                };
                 (
                     "AWS::Route53Resolver::ResolverEndpoint",
                     vec![
@@ -370,7 +452,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                             t.id(endpoint, Some("ResolverEndpointId")),
                         ),
                         ("TargetIps", Value::Sequence(target_ips)),
-                        ("Tags", tags(src, a, &[])),
+                        ("Tags", tags(&[])),
                     ],
                 )
             }
@@ -386,6 +468,19 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         };
         let mut res = Mapping::new();
         res.insert("Type".into(), kind.into());
+        if let Some(Held {
+            import:
+                Import::One {
+                    cloudformation: Some(identifier),
+                    ..
+                },
+            ..
+        }) = h
+        {
+            to_import.push(import_entry(kind, &t.ids[a.address.as_str()], identifier));
+            res.insert("DeletionPolicy".into(), retain());
+            res.insert("UpdateReplacePolicy".into(), retain());
+        }
         if kind == "AWS::EC2::Subnet" {
             // A pod subnet sits in its node subnets' AZ: named, not chosen (the header says
             // why cfn-lint's W3010 is off for it).
@@ -453,6 +548,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         ("Parameters", Value::Mapping(params)),
         ("Resources", Value::Mapping(resources)),
     ]);
+    let slug = crate::spec::slug(&spec.metadata.name);
     let mut text = format!("# {}\n", provenance(spec));
     let rest: Vec<String> = src.plan.actions.iter().filter_map(left_out).collect();
     if !rest.is_empty() {
@@ -463,16 +559,29 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
             text.push_str(&format!("#   {r}\n"));
         }
     }
-    text.push_str("# The stack owns these resources: delete the stack to remove them.\n");
+    if importing {
+        text.push_str(&format!(
+            "# These resources exist (an apply of this spec made them): the template imports them.\n#   aws cloudformation create-change-set --change-set-type IMPORT --stack-name <name> \\\n#     --template-body file://{slug}-cloudformation.yaml --resources-to-import file://{slug}-cloudformation-import.json\n# DeletionPolicy Retain: deleting the stack leaves them; the stack owns them once imported\n# (tag eks-private-tui:owner = cloudformation), so `eks-private-tui destroy` leaves them too.\n"
+        ));
+    } else {
+        if !held.is_empty() {
+            text.push_str(&format!(
+                "# {} resource(s) of this spec exist already: once apply has made the rest, export again for a template that imports them.\n",
+                held.len()
+            ));
+        }
+        text.push_str("# The stack owns these resources: delete the stack to remove them.\n");
+    }
     text.push_str("# Pod subnets name their AZ (each sits in its node subnets' AZ): cfn-lint's W3010 is off for them.\n");
     text.push_str(&serde_yaml::to_string(&doc).expect("a YAML value always serializes"));
-    Ok(vec![File::new(
-        format!(
-            "{}-cloudformation.yaml",
-            crate::spec::slug(&spec.metadata.name)
-        ),
-        text,
-    )])
+    let mut files = vec![File::new(format!("{slug}-cloudformation.yaml"), text)];
+    if importing {
+        files.push(File::new(
+            format!("{slug}-cloudformation-import.json"),
+            serde_json::to_string_pretty(&to_import).expect("JSON values serialize") + "\n",
+        ));
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

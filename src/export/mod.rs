@@ -15,6 +15,7 @@ mod cloudformation;
 mod dns;
 mod eksctl;
 mod eniconfig;
+mod held;
 mod iam;
 mod no_proxy;
 mod nodeclass;

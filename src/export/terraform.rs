@@ -15,6 +15,7 @@
 //! owner tag (`eks-private-tui:owner: terraform`), so that `destroy` leaves them to
 //! `terraform destroy` and says so.
 
+use super::held::{Held, Import};
 use super::{Cannot, File, Source, plain, provenance};
 use crate::inventory::{Cluster, Endpoint};
 use crate::plan::{Action, Change, Ref, Targets};
@@ -327,6 +328,8 @@ struct Doc<'a> {
     split: BTreeMap<&'a str, Vec<String>>,
     /// VPC ID → variable name.
     vpcs: BTreeMap<String, String>,
+    /// Security group ID → `type.name`, for the existing groups the file imports.
+    groups: BTreeMap<String, String>,
 }
 
 impl Doc<'_> {
@@ -361,16 +364,10 @@ impl Doc<'_> {
 }
 
 /// The resource for an existing interface or gateway endpoint, as read (route tables as
-/// given), so that importing it changes nothing but what the spec asks for. One an apply
-/// of `spec` made also gets the owner tag: Terraform manages it from then on, and
-/// `destroy` leaves it (issue 26, 6).
-fn existing_endpoint(
-    doc: &Doc,
-    spec: &crate::spec::Spec,
-    e: &Endpoint,
-    vpc: &str,
-    route_tables: Option<&[String]>,
-) -> Block {
+/// given), so that importing it changes nothing but what the spec asks for. It gets the
+/// owner tag: Terraform holds it from then on, and `destroy` neither deletes it (one an
+/// apply made) nor puts back what apply changed on it (issue 26, 6).
+fn existing_endpoint(doc: &Doc, e: &Endpoint, vpc: &str, route_tables: Option<&[String]>) -> Block {
     let mut b = Block::new("resource", &["aws_vpc_endpoint", "x"])
         .attr("vpc_id", doc.vpc(vpc))
         .attr("service_name", s(&e.service_name))
@@ -378,7 +375,18 @@ fn existing_endpoint(
     if e.kind.eq_ignore_ascii_case("interface") {
         b = b
             .attr("subnet_ids", strs(&e.subnet_ids))
-            .attr("security_group_ids", strs(&e.security_group_ids))
+            .attr(
+                "security_group_ids",
+                H::List(
+                    e.security_group_ids
+                        .iter()
+                        .map(|g| match doc.groups.get(g) {
+                            Some(r) => raw(format!("{r}.id")),
+                            None => s(g),
+                        })
+                        .collect(),
+                ),
+            )
             .attr("private_dns_enabled", H::Bool(e.private_dns));
     } else {
         let tables: BTreeSet<&String> = route_tables
@@ -386,15 +394,13 @@ fn existing_endpoint(
             .unwrap_or_else(|| e.route_table_ids.iter().collect());
         b = b.attr("route_table_ids", strs(tables));
     }
-    let owner = spec
-        .owns(&e.tags)
-        .then(|| (crate::spec::OWNER_TAG.to_string(), "terraform".to_string()));
+    let owner = Some((crate::spec::OWNER_TAG.to_string(), "terraform".to_string()));
     b.attr(
         "tags",
         H::Map(
             e.tags
                 .iter()
-                .filter(|(k, _)| !k.starts_with("aws:"))
+                .filter(|(k, _)| !k.starts_with("aws:") && k.as_str() != crate::spec::OWNER_TAG)
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .chain(owner)
                 .map(|(k, v)| (k, H::Str(v)))
@@ -460,9 +466,21 @@ fn cluster_block(
         vpc = vpc.attr("public_access_cidrs", strs(&cidrs));
     }
     let logs: BTreeSet<&String> = c.logging.iter().collect();
+    // Its tags as read, and the owner tag: Terraform holds the cluster's endpoint access
+    // from then on, and `destroy` does not put back what it was before apply.
+    let tags = H::Map(
+        c.tags
+            .iter()
+            .filter(|(k, _)| !k.starts_with("aws:") && k.as_str() != crate::spec::OWNER_TAG)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .chain([(crate::spec::OWNER_TAG.to_string(), "terraform".to_string())])
+            .map(|(k, v)| (k, H::Str(v)))
+            .collect(),
+    );
     Ok(b.attr("name", s(&c.name))
         .attr("role_arn", s(role))
         .attr("enabled_cluster_log_types", strs(logs))
+        .attr("tags", tags)
         .block(vpc)
         .block(
             Block::new("lifecycle", &[])
@@ -530,7 +548,25 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         .cluster_endpoint
         .as_ref()
         .and_then(|ce| src.cluster().map(|c| (ce, c)));
-    if actions.is_empty() && adopted_endpoints.is_empty() && cluster.is_none() {
+    // What an apply of the spec made and the rest it manages that exists: imported, as
+    // read. Endpoints go with the adopted ones above; what a stack holds stays its own.
+    let held = super::held::held(src);
+    let items: Vec<(&Action, Option<&Held>)> = actions
+        .iter()
+        .map(|a| (*a, None))
+        .chain(
+            held.iter()
+                .filter(|h| {
+                    !matches!(
+                        h.action.change,
+                        Change::CreateInterfaceEndpoint { .. }
+                            | Change::CreateGatewayEndpoint { .. }
+                    ) && h.owner.as_deref().is_none_or(|o| o == "terraform")
+                })
+                .map(|h| (&h.action, Some(h))),
+        )
+        .collect();
+    if items.is_empty() && adopted_endpoints.is_empty() && cluster.is_none() {
         return Err(Cannot::Spec(
             "the spec manages nothing Terraform can hold (no endpoints, subnets, Resolver or cluster access): add endpoints or clusterEndpoint".into(),
         ));
@@ -540,6 +576,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         names: BTreeMap::new(),
         split: BTreeMap::new(),
         vpcs: BTreeMap::new(),
+        groups: BTreeMap::new(),
     };
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let name_for = |ty: &str, address: &str, taken: &mut BTreeSet<String>| {
@@ -550,7 +587,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         taken.insert(format!("{ty}.{n}"));
         n
     };
-    for a in &actions {
+    for (a, _) in &items {
         let ty = resource_type(&a.change).expect("left_out covers the rest");
         let n = if matches!(a.change, Change::UpdateClusterAccess { .. }) {
             taken.insert(format!("{ty}.this"));
@@ -572,12 +609,25 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         }
         doc.names.insert(a.address.as_str(), format!("{ty}.{n}"));
     }
+    for (a, h) in &items {
+        if let (
+            Change::CreateSecurityGroup { .. },
+            Some(Held {
+                import: Import::One { terraform, .. },
+                ..
+            }),
+        ) = (&a.change, h)
+        {
+            doc.groups
+                .insert(terraform.clone(), doc.names[a.address.as_str()].clone());
+        }
+    }
     for (a, _) in &adopted_endpoints {
         let n = name_for("aws_vpc_endpoint", a, &mut taken);
         doc.names.insert(a, format!("aws_vpc_endpoint.{n}"));
     }
     let mut vpc_ids: Vec<&str> = vec![v.id.as_str()];
-    for a in &actions {
+    for (a, _) in &items {
         match &a.change {
             Change::CreateSecurityGroup { vpc_id, .. }
             | Change::AssociateVpcCidr { vpc_id, .. }
@@ -617,19 +667,56 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         _ => None,
     });
     let mut cluster_done = false;
-    for a in &actions {
+    for (a, h) in &items {
+        let a = *a;
         let full = doc.names[a.address.as_str()].clone();
         let (ty, name) = full.split_once('.').expect("type.name");
         let res = |b: Block| with_name(b, ty, name);
+        // What exists is imported, with its tags as read.
+        if let Some(Held {
+            import: Import::One { terraform, .. },
+            ..
+        }) = h
+        {
+            imports.push(import(&full, terraform));
+        }
+        let tags = |extra: &[(String, String)]| match h.and_then(|h| h.tags.as_ref()) {
+            Some(read) => H::Map(
+                read.iter()
+                    .cloned()
+                    .chain([(crate::spec::OWNER_TAG.into(), "terraform".into())])
+                    .map(|(k, v)| (k, H::Str(v)))
+                    .collect(),
+            ),
+            None => tags(src, a, extra),
+        };
         let block = match &a.change {
             Change::TagSubnet {
                 subnet_id,
                 key,
                 value,
-            } => res(Block::new("resource", &[])
-                .attr("resource_id", s(subnet_id))
-                .attr("key", s(key))
-                .attr("value", s(value))),
+            } => {
+                // A tag apply added carries a marker that destroy reads: Terraform takes
+                // it over too, so that destroy leaves the tag to Terraform.
+                if h.is_some() {
+                    let marker = format!("{}{key}", crate::plan::undo::ADDED_TAG_PREFIX);
+                    let n = format!("{name}_held");
+                    imports.push(import(
+                        &format!("{ty}.{n}"),
+                        &format!("{subnet_id},{marker}"),
+                    ));
+                    blocks.push(
+                        with_name(Block::new("resource", &[]), ty, &n)
+                            .attr("resource_id", s(subnet_id))
+                            .attr("key", s(&marker))
+                            .attr("value", s("terraform")),
+                    );
+                }
+                res(Block::new("resource", &[])
+                    .attr("resource_id", s(subnet_id))
+                    .attr("key", s(key))
+                    .attr("value", s(value)))
+            }
             Change::CreateSecurityGroup {
                 vpc_id,
                 name: group,
@@ -639,10 +726,11 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     .attr("name", s(group))
                     .attr("description", s(description))
                     .attr("vpc_id", doc.vpc(vpc_id))
-                    .attr("tags", tags(src, a, &[])));
+                    .attr("tags", tags(&[])));
                 blocks.push(b);
-                // The outbound Resolver endpoint's group: DNS to the rule's targets.
-                if a.address == "security_group.resolver_outbound" {
+                // The outbound Resolver endpoint's group made here: DNS to the rule's
+                // targets (one imported keeps the egress it has).
+                if a.address == "security_group.resolver_outbound" && h.is_none() {
                     egress_to_targets(&doc, &full, forward_targets, inbound_subnets, &mut blocks);
                 }
                 continue;
@@ -656,6 +744,14 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
             } => {
                 for (n, p, c) in ingress_names(name, protocols, cidrs) {
                     plain("a CIDR", &c)?;
+                    if let Some(Held {
+                        import: Import::Rules(ids),
+                        ..
+                    }) = h
+                        && let Some(id) = ids.get(&(p.clone(), c.clone()))
+                    {
+                        imports.push(import(&format!("{ty}.{n}"), id));
+                    }
                     let (p, c) = (&p, &c);
                     let mut b = with_name(Block::new("resource", &[]), ty, &n)
                         .attr("security_group_id", doc.id(group, "id"))
@@ -664,7 +760,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                         .attr("from_port", H::Num((*port).into()))
                         .attr("to_port", H::Num((*port).into()))
                         .attr("cidr_ipv4", s(c))
-                        .attr("tags", tags(src, a, &[]));
+                        .attr("tags", tags(&[]));
                     if let Some(d) = doc.depends_on(a) {
                         b = b.attr("depends_on", d);
                     }
@@ -685,7 +781,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 .attr("vpc_id", doc.vpc(vpc_id))
                 .attr("availability_zone", s(az))
                 .attr("cidr_block", s(cidr))
-                .attr("tags", tags(src, a, extra))),
+                .attr("tags", tags(extra))),
             Change::AssociateRouteTable {
                 route_table_id,
                 subnet,
@@ -709,7 +805,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     H::List(vec![doc.id(security_group, "id")]),
                 )
                 .attr("private_dns_enabled", H::Bool(*private_dns))
-                .attr("tags", tags(src, a, &[]))),
+                .attr("tags", tags(&[]))),
             Change::CreateGatewayEndpoint {
                 vpc_id,
                 service_name,
@@ -720,7 +816,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                 .attr("service_name", s(service_name))
                 .attr("vpc_endpoint_type", s("Gateway"))
                 .attr("route_table_ids", strs(route_table_ids))
-                .attr("tags", tags(src, a, &[]))),
+                .attr("tags", tags(&[]))),
             Change::AddGatewayRouteTables {
                 endpoint_id,
                 route_table_ids,
@@ -735,7 +831,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     .cloned()
                     .collect();
                 imports.push(import(&full, endpoint_id));
-                res(existing_endpoint(&doc, spec, e, &v.id, Some(&all)))
+                res(existing_endpoint(&doc, e, &v.id, Some(&all)))
             }
             Change::UpdateClusterAccess {
                 cluster: cname,
@@ -768,9 +864,21 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                         "security_group_ids",
                         H::List(vec![doc.id(security_group, "id")]),
                     )
-                    .attr("tags", tags(src, a, &[]));
-                for sn in subnet_ids {
-                    b = b.block(Block::new("ip_address", &[]).attr("subnet_id", s(sn)));
+                    .attr("tags", tags(&[]));
+                let read = h.map(|h| h.ips.as_slice()).unwrap_or_default();
+                if read.is_empty() {
+                    for sn in subnet_ids {
+                        b = b.block(Block::new("ip_address", &[]).attr("subnet_id", s(sn)));
+                    }
+                } else {
+                    // Imported: its addresses as they are, so that nothing is replaced.
+                    for (sn, ip) in read {
+                        b = b.block(
+                            Block::new("ip_address", &[])
+                                .attr("subnet_id", s(sn))
+                                .attr("ip", s(ip)),
+                        );
+                    }
                 }
                 res(b)
             }
@@ -785,7 +893,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
                     .attr("domain_name", s(domain))
                     .attr("rule_type", s("FORWARD"))
                     .attr("resolver_endpoint_id", doc.id(endpoint, "id"))
-                    .attr("tags", tags(src, a, &[]));
+                    .attr("tags", tags(&[]));
                 match targets {
                     Targets::Ips(ips) => {
                         for t in ips {
@@ -839,11 +947,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         let full = &doc.names[a];
         let (ty, name) = full.split_once('.').expect("type.name");
         imports.push(import(full, &e.id));
-        blocks.push(with_name(
-            existing_endpoint(&doc, spec, e, &v.id, None),
-            ty,
-            name,
-        ));
+        blocks.push(with_name(existing_endpoint(&doc, e, &v.id, None), ty, name));
     }
     // The cluster's access as the spec has it, already so: imported, nothing to change.
     if let (Some((ce, c)), false) = (cluster, cluster_done) {

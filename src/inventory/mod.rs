@@ -332,6 +332,10 @@ pub struct RouteTable {
     /// Subnets explicitly associated with this table.
     pub subnet_ids: Vec<String>,
     pub routes: Vec<Route>,
+    /// Subnet → the ID of its explicit association (`rtbassoc-…`): what CloudFormation
+    /// imports an association by.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub associations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -388,6 +392,26 @@ pub struct SecurityGroup {
     pub description: String,
     pub ingress: Vec<SgRule>,
     pub egress: Vec<SgRule>,
+    pub tags: Tags,
+    /// The group's rules that carry this tool's plan tag (apply tags each rule it adds),
+    /// one per protocol and CIDR, with their IDs: what an export imports them by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tagged_rules: Vec<TaggedRule>,
+}
+
+/// A security group rule as DescribeSecurityGroupRules gives it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaggedRule {
+    /// `sgr-…`.
+    pub id: String,
+    pub egress: bool,
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    /// Empty for a rule on a group or prefix list.
+    pub cidr: String,
+    pub description: String,
     pub tags: Tags,
 }
 

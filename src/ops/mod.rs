@@ -362,6 +362,26 @@ pub fn cidr_associations(
         if c.state != CidrState::Associated {
             continue;
         }
+        // Terraform or a stack made from this spec's export holds a subnet of this spec
+        // in it: it holds the association too (the exports import it with them).
+        let net: Option<ipnet::Ipv4Net> = c.cidr.parse().ok();
+        let holder = v
+            .subnets
+            .iter()
+            .filter(|s| spec.made(&s.tags))
+            .filter(|s| {
+                s.cidr
+                    .parse::<ipnet::Ipv4Net>()
+                    .is_ok_and(|n| net.is_some_and(|net| net.contains(&n)))
+            })
+            .find_map(|s| s.tags.get(crate::spec::OWNER_TAG));
+        if let Some(owner) = holder {
+            left.push(format!(
+                "{} stays associated with {} ({}): {owner} holds it with the subnets in it, made from this spec's export",
+                c.cidr, spec.vpc_id, c.association_id
+            ));
+            continue;
+        }
         let address = recorded
             .iter()
             .find(|(id, _)| id == &c.association_id)

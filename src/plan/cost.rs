@@ -95,14 +95,14 @@ impl Cost {
             )
         };
         format!(
-            "Cost: about ${:.2}/month more: ({}) per hour × {HOURS_PER_MONTH} h. Prices: {row} of assets/prices.tsv, recorded {PRICES_DATE}; data processed not included.",
+            "Cost: about ${:.2}/month more: ({}) per hour × {HOURS_PER_MONTH} h. Prices: {row} of the built-in list from aws.amazon.com/privatelink/pricing and /route53/pricing, recorded {PRICES_DATE}; data processed not included.",
             self.monthly,
             parts.join(" + ")
         )
     }
 }
 
-/// When assets/prices.tsv was recorded (its header says so too).
+/// When assets/prices.tsv (built in) was recorded (its header says so too).
 pub const PRICES_DATE: &str = "2026-11-23";
 
 #[cfg(test)]
@@ -164,6 +164,12 @@ mod tests {
                 .contains("the default row (no eu-west-1 row")
         );
         assert!(PRICES.contains(&format!("Recorded {PRICES_DATE}")));
+        // Issue 26, 8: the line names the source itself, not a file of the repository
+        // that an installed binary does not have.
+        assert!(
+            line.contains("aws.amazon.com/privatelink/pricing") && !line.contains("assets/"),
+            "{line}"
+        );
         assert_eq!(
             estimate(
                 &Plan {

@@ -200,7 +200,7 @@ pub const REMEDIES: &[&str] = &["V1"];
 const CNI_TAG: &str = "kubernetes.io/role/cni";
 
 const ENDPOINT_SG_DESCRIPTION: &str = "VPC endpoints of eks-private-tui";
-const RESOLVER_SG_DESCRIPTION: &str = "Route 53 Resolver endpoint of eks-private-tui";
+pub const RESOLVER_SG_DESCRIPTION: &str = "Route 53 Resolver endpoint of eks-private-tui";
 
 /// `ecr.dkr` → `ecr_dkr`: the address part of a service.
 fn ident(s: &str) -> String {

@@ -226,6 +226,25 @@ struct Restores<'a> {
 }
 
 impl Restores<'_> {
+    /// Whether a stack or Terraform made from this spec's export holds `what` (the owner
+    /// tag on it): then it is theirs, not destroy's, to put back, and this says so.
+    fn held(&mut self, tags: &crate::inventory::Tags, what: &str) -> bool {
+        let Some(owner) = tags.get(crate::spec::OWNER_TAG) else {
+            return false;
+        };
+        let who = match owner.as_str() {
+            "terraform" => {
+                "Terraform holds it (made from this spec's export): terraform destroy, or change it there"
+            }
+            "cloudformation" => {
+                "a CloudFormation stack holds it (made from this spec's export): change it in the stack"
+            }
+            _ => "another tool holds it (its owner tag)",
+        };
+        self.left.push(format!("{what} stays as it is: {who}"));
+        true
+    }
+
     /// The cluster's endpoint access as it was, then its record gone.
     fn access(
         &mut self,
@@ -238,6 +257,9 @@ impl Restores<'_> {
         let Some(c) = self.inv.clusters.iter().find(|c| c.name == cluster) else {
             return;
         };
+        if self.held(&c.tags, &format!("cluster {cluster}'s endpoint access")) {
+            return;
+        }
         let cidrs = public_access_cidrs
             .map(<[String]>::to_vec)
             .unwrap_or_else(|| c.public_access_cidrs.clone());
@@ -331,7 +353,7 @@ impl Restores<'_> {
             );
         } else {
             self.left.push(format!(
-                    "{attribute:?} stays on in {vpc_id}, as apply turned it on: the interface endpoints {} (not this spec's) resolve by private DNS, which needs it. When they no longer do: aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag}",
+                    "{attribute:?} stays on in {vpc_id}, as apply turned it on: the interface endpoints {} (which destroy leaves) resolve by private DNS, which needs it. When they no longer do: aws ec2 modify-vpc-attribute --vpc-id {vpc_id} {flag}",
                     staying.join(", ")
                 ));
         }
@@ -343,6 +365,14 @@ impl Restores<'_> {
             return;
         };
         let marker = format!("{ADDED_TAG_PREFIX}{key}");
+        // The marker's value names who holds the tag now: 1 is apply; Terraform's export
+        // sets its own name when it takes the tag over.
+        if let Some(owner) = s.tags.get(&marker).filter(|v| v.as_str() != "1") {
+            let held: crate::inventory::Tags =
+                [(crate::spec::OWNER_TAG.to_string(), owner.clone())].into();
+            self.held(&held, &format!("the tag {key} on {subnet_id}"));
+            return;
+        }
         let keys: Vec<String> = [key.to_string(), marker]
             .into_iter()
             .filter(|k| s.tags.contains_key(k))
@@ -371,6 +401,9 @@ impl Restores<'_> {
         };
         if self.spec.owns(&e.tags) {
             return; // destroy deletes it
+        }
+        if self.held(&e.tags, &format!("the route tables of {}", e.id)) {
+            return;
         }
         let on: Vec<String> = route_table_ids
             .iter()
@@ -414,6 +447,9 @@ impl Restores<'_> {
         };
         if self.spec.owns(&e.tags) {
             return; // destroy deletes it
+        }
+        if self.held(&e.tags, &format!("the subnets of {}", e.id)) {
+            return;
         }
         let on: Vec<String> = subnet_ids
             .iter()

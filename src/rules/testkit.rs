@@ -90,6 +90,7 @@ pub fn inventory() -> Inventory {
         main,
         subnet_ids: vec![],
         routes,
+        associations: Default::default(),
     };
     let local = route("10.0.0.0/16", "local");
     let vpc = Vpc {

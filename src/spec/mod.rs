@@ -301,6 +301,12 @@ impl Spec {
             && !tags.contains_key(OWNER_TAG)
     }
 
+    /// Whether an apply of this spec made a resource with these tags, whoever holds it
+    /// now (the owner tag: a stack or Terraform made from its export).
+    pub fn made(&self, tags: &std::collections::BTreeMap<String, String>) -> bool {
+        tags.get(PLAN_TAG) == Some(&self.metadata.name) && tags.get(VPC_TAG) == Some(&self.vpc_id)
+    }
+
     pub fn new(name: &str, region: &str, vpc_id: &str) -> Self {
         Spec {
             api_version: API_VERSION.into(),
