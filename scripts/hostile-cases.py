@@ -1,5 +1,5 @@
-"""Issue 10's hostile-tester cases, run against the binary and a seeded moto, with the
-figures of its closing note:
+"""Issue 10's and issue 27's hostile-tester cases, run against the binary and a seeded moto,
+with the figures of their closing notes:
 
   scripts/hostile-cases.sh [BINARY]     (default target/debug/eks-private-tui)
 
@@ -11,9 +11,15 @@ cases tried, clear errors (non-zero exit, an `error:` line, no raw control chara
 account unchanged (the account read before and after the refused cases), panics, hangs
 over 20 s, duplicates after the concurrent applies, and secrets (the secret key and the
 access key ID) in any file or output the runs wrote. Exits 1 if any figure is off.
+Issue 27's cases (names from the account that would rewrite the written spec, listings
+that loop, writes to a full device or past a file-size limit, odd key and AWS config files,
+a live lock forced, escapes and forged rows in every output mode, a 256 KiB stack) are each
+judged held (safe, with a clear line), unclear (safe, but said badly), hazardous (the
+spec rewritten, a failure reported as success, the account changed), a crash (a signal or
+a panic) or a hang (over 20 s); the account must be unchanged across them.
 Everything runs on loopback; the temp directory and the servers are removed at the end.
 """
-import json, os, shutil, signal, socket, subprocess, sys, tempfile, time
+import json, os, pty, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/eks-private-tui")
@@ -104,6 +110,211 @@ def case(name, args, url, expect_code=None, extra_env=None):
     results.append(dict(name=name, code=code, took=took, first=first, clear=clear,
                         panic="panicked" in err, hang=code is None or took > HANG))
     print(f"{'ok ' if clear else 'BAD'} {code!s:>4} {took:5.1f}s  {name}: {first[:110]}")
+
+
+def boto(url, code):
+    """Run boto3 `code` against moto (its venv), with `ec2`, `eks` and `URL` defined."""
+    f = os.path.join(work, f"boto-{time.monotonic_ns()}.py")
+    with open(f, "w") as h:
+        h.write("import boto3, sys, json, time\n"
+                f"URL = {url!r}\n"
+                f"k = dict(endpoint_url=URL, region_name={REGION!r}, aws_access_key_id='test', aws_secret_access_key='test')\n"
+                "ec2 = boto3.client('ec2', **k); eks = boto3.client('eks', **k)\n" + code)
+    out = subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "python", f], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"boto3 setup failed: {out.stderr}")
+    return out.stdout
+
+
+results27 = []
+
+
+def judge(name, verdict, code, took, first):
+    """Issue 27's verdict for one case: held, unclear or hazardous; crash and hang win."""
+    if code is None or took > HANG:
+        verdict = "hang"
+    elif code < 0 or code > 128:
+        verdict = "crash"
+    results27.append(dict(name=name, verdict=verdict))
+    print(f"{verdict:9} {code!s:>4} {took:5.1f}s  {name}: {first[:100]}")
+
+
+def one_clear_line(err):
+    lines = [l for l in err.splitlines() if l.strip()]
+    return (len(lines) == 1 and lines[0].startswith("error: ") and len(lines[0]) < 1000
+            and "panicked" not in err and not any(ord(c) < 32 and c not in "\t" for c in lines[0]))
+
+
+def refused(name, args, url, extra_env=None, must=(), stdout=None):
+    """A case that must be refused: exit 2, one clear `error:` line naming `must`."""
+    cmd_env = extra_env or {}
+    if stdout is not None:
+        cmd = [BIN] + (["--endpoint-url", url] if url else []) + args
+        start = time.monotonic()
+        try:
+            p = subprocess.run(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env(**cmd_env), timeout=60,
+                               stdin=subprocess.DEVNULL)
+            code, err = p.returncode, p.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            code, err = None, ""
+        took = time.monotonic() - start
+        outputs.append(err.encode())
+    else:
+        code, _, err, took = run(args, url, extra_env)
+    first = next((l for l in err.splitlines() if l.strip()), "")
+    if code == 0:
+        verdict = "hazardous"
+    elif code == 2 and one_clear_line(err) and all(m in err for m in must):
+        verdict = "held"
+    else:
+        verdict = "unclear"
+    judge(name, verdict, code, took, first)
+
+
+def in_pty(args, url):
+    """`args` with stdout on a terminal (so colour is on): the bytes it wrote."""
+    master, slave = pty.openpty()
+    cmd = [BIN, "--endpoint-url", url] + args
+    p = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                         env=env(TERM="xterm-256color"))
+    os.close(slave)
+    data = b""
+    start = time.monotonic()
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    p.wait(timeout=60)
+    os.close(master)
+    return p.returncode, data.decode("utf-8", "replace"), p.stderr.read().decode(), time.monotonic() - start
+
+
+def issue27(url, vpc, seed):
+    """Issue 27's classes. The account is set up first (hostile names, a live lock); the
+    caller compares the account before and after the cases."""
+    print("\nissue 27")
+    sn = seed["subnets"]
+    # 1. Names that would rewrite the written spec: a VPC's and its subnets' Name tags
+    # holding each line or paragraph break, then YAML.
+    takeover = "clusterEndpoint:\n  publicAccess: true\n  publicAccessCidrs: [0.0.0.0/1, 128.0.0.0/1]"
+    breaks = ["\n", "\r", "\u0085", "\u2028", "\u2029", "\r\n"]
+    names = [f"prod{b}{takeover}" for b in breaks] + ["x\u001b[30;40mhidden\u202e", "x\nVPC vpc-forged 10.0.0.0/8"]
+    targets = [vpc] + [sn[f"prod-private-{z}"] for z in "abc"] + [sn[f"prod-public-{z}"] for z in "abc"]
+    pairs = list(zip(targets, names))
+    boto(url, f"pairs = {pairs!r}\n"
+              "for rid, name in pairs:\n"
+              "    ec2.create_tags(Resources=[rid], Tags=[{'Key': 'Name', 'Value': name}])\n")
+    written = os.path.join(work, "hostile-names.yaml")
+    code, out, err, took = run(["spec", "new", "--region", REGION, "--vpc", vpc, "--spec", written], url)
+    text = open(written).read() if os.path.exists(written) else ""
+    pcode, pout, perr, _ = run(["plan", "-o", "json", "--spec", written], url) if text else (None, "", "", 0)
+    rewritten = (any(l.startswith("clusterEndpoint:") for l in text.splitlines())
+                 or "0.0.0.0/1" in pout or pcode not in (0, 1))
+    judge("spec new: Name tags with line breaks then YAML", "hazardous" if (code != 0 or rewritten) else "held",
+          code, took, (err or perr or "spec written; it loads as written").splitlines()[0])
+    # The same names in every output mode: no live escape, no forged row.
+    code, out, err, took = run(["inventory", "--region", REGION], url)
+    forged = any(l.startswith("VPC vpc-forged") for l in out.splitlines())
+    raw = "\x1b" in out or "\u202e" in out
+    judge("inventory text: a Name with a newline and a VPC line", "hazardous" if forged or raw else "held",
+          code, took, "no forged row" if not forged else "forged row")
+    code, data, err, took = in_pty(["inventory", "--region", REGION], url)
+    live = "\x1b[30;40m" in data
+    judge("inventory on a terminal (colour): ESC[30;40m in a Name", "hazardous" if live else "held",
+          code, took, "escaped" if not live else "live SGR")
+    code, data, err, took = in_pty(["check", "--spec", written], url)
+    live = "\x1b[30;40m" in data or "\u202e" in data
+    judge("check on a terminal (colour): the same names in findings", "hazardous" if live else "held",
+          code, took, "escaped" if not live else "live SGR")
+
+    # 3. Listings that loop: every page answers NextToken "loop".
+    for action in ["DescribeSubnets", "DescribeVpcs", "DescribeSecurityGroups", "DescribeRouteTables"]:
+        pf = os.path.join(work, f"loop-{action}")
+        p = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/proxy.py"), "--target", url,
+                              "--port-file", pf, "--loop-token", action])
+        servers.append(("proc", p))
+        for _ in range(200):
+            if os.path.exists(pf) and open(pf).read().strip():
+                break
+            time.sleep(0.05)
+        loop_url = "http://127.0.0.1:" + open(pf).read().strip()
+        refused(f"plan: {action} pages in a loop", ["plan", "--spec", written], loop_url,
+                must=["NextToken repeated", action])
+
+    # 5. Writes that fail: a full device, a file-size limit.
+    with open("/dev/full", "wb") as full:
+        refused("export eksctl to /dev/full", ["export", "--format", "eksctl", "--spec", written], url,
+                must=["could not be written whole"], stdout=full)
+    with open("/dev/full", "wb") as full:
+        refused("spec new to /dev/full", ["spec", "new", "--region", REGION, "--vpc", vpc], url,
+                must=["could not be written whole"], stdout=full)
+    out_dir = os.path.join(work, "fsize")
+    cmd = (f"ulimit -f 1 && exec {BIN} --endpoint-url {url} export --format all --out {out_dir} "
+           f"--spec {written}")
+    start = time.monotonic()
+    p = subprocess.run(["bash", "-c", cmd], capture_output=True, env=env(), timeout=60)
+    took = time.monotonic() - start
+    err = p.stderr.decode("utf-8", "replace")
+    tmp_left = [f for f in os.listdir(out_dir) if f.endswith(".tmp")] if os.path.isdir(out_dir) else []
+    verdict = ("hazardous" if p.returncode == 0 or tmp_left
+               else "held" if p.returncode == 2 and one_clear_line(err) else "unclear")
+    judge("export --format all past a 1 KiB file-size limit", verdict, p.returncode, took,
+          (err.splitlines() or [""])[0])
+
+    # 6. Odd key and AWS config files.
+    conf = os.path.join(work, "xdg", "eks-private-tui")
+    os.makedirs(conf)
+    key = os.path.join(conf, "keybindings.toml")
+    os.mkfifo(key)
+    refused("wizard: key file is a FIFO", ["--region", REGION], url, {"XDG_CONFIG_HOME": os.path.dirname(conf)},
+            must=["not a regular file"])
+    os.remove(key)
+    os.symlink(os.path.join(work, "shadow"), key)
+    refused("wizard: key file links to a secret file", ["--region", REGION], url,
+            {"XDG_CONFIG_HOME": os.path.dirname(conf)}, must=["symbolic link"])
+    fifo = os.path.join(work, "aws-config-fifo")
+    os.mkfifo(fifo)
+    refused("inventory: AWS_CONFIG_FILE is a FIFO", ["inventory", "--region", REGION], url,
+            {"AWS_CONFIG_FILE": fifo}, must=["AWS_CONFIG_FILE", "not a regular file"])
+    refused("inventory: AWS_SHARED_CREDENTIALS_FILE is /dev/zero", ["inventory", "--region", REGION], url,
+            {"AWS_SHARED_CREDENTIALS_FILE": "/dev/zero"}, must=["not a regular file"])
+
+    # 7. A live lock (its lease renewed just now) forced; 8. a holder tag of many lines.
+    lock = boto(url, f"g = ec2.create_security_group(VpcId={vpc!r}, GroupName='eks-private-tui-lock-prod-private', "
+                     "Description='lock', TagSpecifications=[{'ResourceType': 'security-group', 'Tags': ["
+                     "{'Key': 'eks-private-tui:lock', 'Value': 'prod-private'},"
+                     "{'Key': 'eks-private-tui:holder', 'Value': 'ops@elsewhere pid 1\\nforged line ' + 'x' * 240},"
+                     "{'Key': 'eks-private-tui:since', 'Value': str(int(time.time()))},"
+                     "{'Key': 'eks-private-tui:heartbeat', 'Value': str(int(time.time()))},"
+                     "{'Key': 'eks-private-tui:operation', 'Value': 'apply'}]}])\n"
+                     "print(g['GroupId'])\n").strip()
+    refused("apply: the spec is locked by a holder with a newline in its tag",
+            ["apply", "--auto-approve", "--spec", written], url, must=["the spec is locked"])
+    refused("apply --force-unlock of a live lock", ["apply", "--auto-approve", "--spec", written,
+                                                     "--force-unlock", lock], url, must=["is alive"])
+    boto(url, f"ec2.delete_security_group(GroupId={lock!r})\n")
+
+    # 8. One line, whatever the input; --help from the parser's list.
+    refused("--region of 10 800 characters", ["inventory", "--region", "eu-" + "x" * 10800 + "-1"], url)
+    code, out, err, took = run(["export", "--help"], None)
+    judge("export --help names every format", "held" if "terraform" in out and "nodeclass" in out else "unclear",
+          code, took, "lists terraform")
+
+    # 9. 256 KiB of stack.
+    start = time.monotonic()
+    p = subprocess.run(["bash", "-c", f"ulimit -s 256 && exec {BIN} --endpoint-url {url} plan --spec {written}"],
+                       capture_output=True, env=env(), timeout=60)
+    took = time.monotonic() - start
+    judge("plan under ulimit -s 256", "held" if p.returncode in (0, 1) else "unclear", p.returncode, took,
+          (p.stderr.decode("utf-8", "replace").splitlines() or ["planned"])[0])
+    # Put the names back, so that the account compares equal.
+    boto(url, f"pairs = {pairs!r}\n"
+              "for rid, _ in pairs:\n"
+              "    ec2.delete_tags(Resources=[rid], Tags=[{'Key': 'Name'}])\n")
 
 
 def write(path, text, mode=0o644):
@@ -212,6 +423,12 @@ def main():
     after = account()
     unchanged = before == after
 
+    # Issue 27: the account before and after its cases (its setup tags names and makes a
+    # lock, and puts both back).
+    before27 = account()
+    issue27(url, vpc, seed)
+    unchanged27 = before27 == account()
+
     # Three applies of one spec at once: one runs, the others are refused; then exactly
     # one of each resource.
     conc = write(os.path.join(work, "conc.yaml"),
@@ -260,8 +477,17 @@ def main():
     print(f"hangs over {HANG:.0f} s        {hangs} (slowest {max(r['took'] for r in results):.1f} s)")
     print(f"concurrent applies     exit codes {sorted(codes)}; duplicates {duplicates}")
     print(f"secrets in files/output {leaks}")
+    v = [r["verdict"] for r in results27]
+    print()
+    print("issue 27")
+    print(f"cases                  {len(v)}")
+    for k in ["held", "unclear", "hazardous", "crash", "hang"]:
+        print(f"{k:22} {v.count(k)}")
+    print(f"account changed        {'no' if unchanged27 else 'YES'}")
+    print(f"secret leaks           {leaks}")
     ok = (clear == n and unchanged and panics == 0 and hangs == 0 and duplicates == 0 and leaks == 0
-          and sorted(codes)[0] == 0 and all(c != 0 for c in sorted(codes)[1:]))
+          and sorted(codes)[0] == 0 and all(c != 0 for c in sorted(codes)[1:])
+          and unchanged27 and all(x in ("held", "unclear") for x in v))
     return 0 if ok else 1
 
 

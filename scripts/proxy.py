@@ -15,6 +15,9 @@ throttling answer and a 5xx in each protocol's own shape (EC2/STS query XML, Rou
 Resolver and EKS JSON). POST /__faults?rate=R changes it at run time; /__stats counts
 them as "faulted". The draw is seeded (--fault-seed), so a run is repeatable.
 
+--loop-token ACTION (EC2 query actions, repeatable) answers every page of that listing
+with a NextToken of "loop": a paginator that does not notice asks for ever (issue 27, 3).
+
 Listens on 127.0.0.1 only,
 on a free port written to --port-file, and forwards only to a loopback target.
 """
@@ -72,6 +75,7 @@ def main():
     p.add_argument("--throttle", action="append", default=[], metavar="ACTION=BURST:RATE")
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--fault-seed", type=int, default=7)
+    p.add_argument("--loop-token", action="append", default=[], metavar="ACTION")
     a = p.parse_args()
     global fault_rate
     fault_rate = a.fault_rate
@@ -136,11 +140,27 @@ def main():
                             throttled += 1
                     if not ok:
                         return self.reply(503, THROTTLE_BODY, "text/xml")
+            if a.loop_token and body and body.startswith(b"Action="):
+                form = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+                if dict(form).get("Action") in a.loop_token:
+                    # Every page asked for is the first one again.
+                    body = urllib.parse.urlencode([(k, v) for k, v in form if k != "NextToken"]).encode()
             conn = http.client.HTTPConnection(t.hostname, t.port, timeout=60)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection",)}
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() not in ("connection", "content-length")}
+            if body is not None:
+                headers["Content-Length"] = str(len(body))
             conn.request(self.command, self.path, body=body, headers=headers)
             r = conn.getresponse()
             data = r.read()
+            if a.loop_token and body and body.startswith(b"Action="):
+                action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+                if action in a.loop_token and r.status == 200:
+                    # Drop a real token, then close the answer with the looping one.
+                    import re
+                    data = re.sub(rb"<nextToken>[^<]*</nextToken>", b"", data)
+                    end = data.rfind(b"</")
+                    data = data[:end] + b"<nextToken>loop</nextToken>" + data[end:]
             self.send_response(r.status)
             for k, v in r.getheaders():
                 if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date"):

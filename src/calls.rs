@@ -137,14 +137,19 @@ pub const DELETE_RESOLVER_ENDPOINT: &[Call] = &[
 pub const DELETE_VPC_ENDPOINT: &[Call] =
     &[c(EC2, "DeleteVpcEndpoints"), c(EC2, "DescribeVpcEndpoints")];
 pub const REVOKE_INGRESS: &[Call] = &[c(EC2, "RevokeSecurityGroupIngress")];
-pub const DELETE_SECURITY_GROUP: &[Call] = &[c(EC2, "DeleteSecurityGroup")];
-pub const DELETE_SUBNET: &[Call] = &[c(EC2, "DeleteSubnet")];
+/// On a group or subnet still in use: which network interfaces hold it.
+pub const DELETE_SECURITY_GROUP: &[Call] = &[
+    c(EC2, "DeleteSecurityGroup"),
+    c(EC2, "DescribeNetworkInterfaces"),
+];
+pub const DELETE_SUBNET: &[Call] = &[c(EC2, "DeleteSubnet"), c(EC2, "DescribeNetworkInterfaces")];
 pub const DISASSOCIATE_VPC_CIDR: &[Call] = &[c(EC2, "DisassociateVpcCidrBlock")];
 
 /// The state lock apply and destroy hold (`aws::lock`): a security group created to take
-/// it, deleted to release it, read to say who holds it.
+/// it, its lease renewed by a tag, deleted to release it, read to say who holds it.
 pub const LOCK: &[Call] = &[
     c(EC2, "CreateSecurityGroup"),
+    c(EC2, "CreateTags"),
     c(EC2, "DescribeSecurityGroups"),
     c(EC2, "DeleteSecurityGroup"),
 ];

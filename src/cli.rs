@@ -90,15 +90,24 @@ pub enum Command {
     Export(ExportArgs),
 }
 
+/// `--format`'s help, from the list the parser takes (issue 27, 8).
+fn formats_help() -> String {
+    format!(
+        "Formats, comma-separated: {}, or all (every format the spec has what it needs for)",
+        crate::export::Format::ALL
+            .map(crate::export::Format::name)
+            .join(", ")
+    )
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Formats, comma-separated: spec, eksctl, eniconfig, nodeclass, aws-node, dns, no-proxy, iam, cloudformation, terraform, or all
-    /// (every format the spec has what it needs for)
     #[arg(
         long,
         value_name = "FORMAT[,FORMAT…]",
         value_delimiter = ',',
-        required = true
+        required = true,
+        help = formats_help()
     )]
     pub format: Vec<String>,
     /// Write the files into this directory (made if missing)
@@ -128,9 +137,13 @@ pub struct ApplyArgs {
     #[arg(long, default_value_t = 8, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=32))]
     pub parallelism: u16,
-    /// Remove the state lock ID (left by a run that died) before taking it
+    /// Remove the state lock ID (left by a run that died) before taking it; refused while
+    /// its holder still renews it (a live run), unless --even-if-alive
     #[arg(long, value_name = "ID")]
     pub force_unlock: Option<String>,
+    /// With --force-unlock: remove the lock even though its holder renewed it lately
+    #[arg(long, requires = "force_unlock")]
+    pub even_if_alive: bool,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,28 @@ pub fn unsafe_char(c: char) -> bool {
             | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// `text` made to stay on one line of any file format (a YAML, HCL or shell comment, a
+/// config file's value): every unsafe character and every line or paragraph break
+/// (including YAML 1.1's NEL, LS and PS, which libyaml ends a line at) shown escaped,
+/// `\u{a}`, so that a name from the account cannot end the comment it is written in.
+pub fn one_line(text: &str) -> String {
+    if !text
+        .chars()
+        .any(|c| unsafe_char(c) || c == '\n' || c == '\t')
+    {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) || c == '\n' || c == '\t' {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// How output reaches the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Term {
@@ -22,12 +44,36 @@ pub enum Term {
     Json,
 }
 
+/// The mark that opens one of the tool's own colours: a C1 CSI (an unsafe character,
+/// so one from a spec or AWS is escaped like any other) and a nonce drawn for this process,
+/// which text from elsewhere cannot know. Only [`term`] in colour mode turns a mark into
+/// the terminal's escape sequence (issue 27, 8).
+fn mark() -> &'static str {
+    static MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARK.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let n = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        format!("\u{9b}{n:016x}")
+    })
+}
+
+/// One of the tool's own colours (a Select Graphic Rendition code such as `1;31`, or `0`
+/// to reset): shown by [`term`] in colour mode, dropped in monochrome.
+pub fn sgr(code: &str) -> String {
+    format!("{}{code}m", mark())
+}
+
 /// `text` made safe for a terminal: every unsafe character (from a spec, from AWS) shown
-/// escaped, `\u{1b}`, instead of acting. Every headless output goes through here.
+/// escaped, `\u{1b}`, instead of acting, in every mode alike. Every headless output goes
+/// through here. The only escape sequences that reach the terminal are the tool's own
+/// colours ([`sgr`]), in colour mode.
 pub fn term(text: &str, mode: Term) -> String {
     if !text.chars().any(unsafe_char) {
         return text.to_string();
     }
+    let mark = mark();
     let mut out = String::with_capacity(text.len() + 16);
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -35,20 +81,22 @@ pub fn term(text: &str, mode: Term) -> String {
             out.push(c);
             continue;
         }
-        if c == '\u{1b}' && mode == (Term::Text { color: true }) {
-            // Select Graphic Rendition only: ESC [ digits/semicolons m.
-            let rest = &text[i + 1..];
-            if let Some(body) = rest.strip_prefix('[') {
-                let n = body
-                    .find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))
-                    .unwrap_or(body.len());
-                if n <= 12 && body[n..].starts_with('m') {
-                    out.push_str(&text[i..i + 2 + n + 1]);
-                    for _ in 0..n + 2 {
-                        chars.next();
-                    }
-                    continue;
+        if c == '\u{9b}' && text[i..].starts_with(mark) && mode != Term::Json {
+            let body = &text[i + mark.len()..];
+            let n = body
+                .find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))
+                .unwrap_or(body.len());
+            if (1..=12).contains(&n) && body[n..].starts_with('m') {
+                if mode == (Term::Text { color: true }) {
+                    out.push_str("\u{1b}[");
+                    out.push_str(&body[..=n]);
                 }
+                // Skip the mark, the code and the `m`.
+                let end = i + mark.len() + n + 1;
+                while chars.peek().is_some_and(|(j, _)| *j < end) {
+                    chars.next();
+                }
+                continue;
             }
         }
         match mode {
@@ -57,6 +105,18 @@ pub fn term(text: &str, mode: Term) -> String {
         }
     }
     out
+}
+
+/// `text` cut to `max` characters, with `…`, and on one line ([`one_line`]): for values
+/// in a refusal or an error, which are one line whatever the account holds.
+pub fn cut(text: &str, max: usize) -> String {
+    let t = one_line(text);
+    if t.chars().count() <= max {
+        return t;
+    }
+    let mut s: String = t.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
 }
 
 fn on_off(b: bool) -> &'static str {
@@ -285,7 +345,7 @@ pub fn cluster_line(c: &crate::inventory::Cluster) -> String {
     };
     let mut line = format!(
         "{} {} {} · {} · service CIDR {}",
-        c.name,
+        one_line(&c.name),
         c.version,
         c.status,
         access,
@@ -306,7 +366,7 @@ pub fn cluster_line(c: &crate::inventory::Cluster) -> String {
         line.push_str(&format!(" · add-ons {}", a.join(", ")));
     }
     if let Some(g) = c.node_groups.as_ref().filter(|g| !g.is_empty()) {
-        let names: Vec<&str> = g.iter().map(|g| g.name.as_str()).collect();
+        let names: Vec<String> = g.iter().map(|g| one_line(&g.name)).collect();
         line.push_str(&format!(" · node groups {}", names.join(", ")));
     }
     if let Some(n) = c.nodes.as_ref().filter(|n| !n.is_empty()) {
@@ -321,15 +381,19 @@ pub fn findings_text(findings: &[crate::rules::Finding], color: bool) -> String 
     use crate::rules::Severity;
     let mut o = String::new();
     for (sev, sym, noun, ansi) in [
-        (Severity::Error, "✗", "error", "\x1b[1;31m"),
-        (Severity::Warn, "!", "warning", "\x1b[1;33m"),
-        (Severity::Info, "i", "info", "\x1b[36m"),
+        (Severity::Error, "✗", "error", "1;31"),
+        (Severity::Warn, "!", "warning", "1;33"),
+        (Severity::Info, "i", "info", "36"),
     ] {
         let group: Vec<_> = findings.iter().filter(|f| f.severity == sev).collect();
         if group.is_empty() {
             continue;
         }
-        let (on, off) = if color { (ansi, "\x1b[0m") } else { ("", "") };
+        let (on, off) = if color {
+            (sgr(ansi), sgr("0"))
+        } else {
+            (String::new(), String::new())
+        };
         let plural = if group.len() == 1 || sev == Severity::Info {
             ""
         } else {
@@ -337,8 +401,15 @@ pub fn findings_text(findings: &[crate::rules::Finding], color: bool) -> String 
         };
         let _ = writeln!(o, "{on}{sym} {} {noun}{plural}{off}", group.len());
         for f in group {
-            let _ = writeln!(o, "  {on}{:<3}{off} {}: {}", f.id, f.subject, f.message);
-            let _ = writeln!(o, "      fix: {}", f.fix);
+            // A finding is one row whatever the account's names hold (issue 27, 8).
+            let _ = writeln!(
+                o,
+                "  {on}{:<3}{off} {}: {}",
+                f.id,
+                one_line(&f.subject),
+                one_line(&f.message)
+            );
+            let _ = writeln!(o, "      fix: {}", one_line(&f.fix));
         }
         let _ = writeln!(o);
     }
@@ -367,13 +438,7 @@ pub fn findings_json(findings: &[crate::rules::Finding]) -> serde_json::Value {
 
 /// Cut to `n` characters, marking the cut with an ellipsis.
 pub fn trunc(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    cut(s, n)
 }
 
 /// Error findings that block a plan (those the plan itself fixes, [`crate::plan::REMEDIES`],
@@ -413,16 +478,23 @@ mod tests {
         let t = term(evil, Term::Text { color: false });
         assert_eq!(t, "prod\\u{1b}]0;owned\\u{7}\\u{202e}txt.exe\\u{0}\\u{d}");
         assert!(!t.chars().any(unsafe_char));
-        // Our own colours pass when colour is on; nothing else does.
-        let painted = "\u{1b}[1;31m✗ error\u{1b}[0m \u{1b}[2J";
-        assert_eq!(
-            term(painted, Term::Text { color: true }),
-            "\u{1b}[1;31m✗ error\u{1b}[0m \\u{1b}[2J"
+        // Our own colours pass when colour is on; nothing else does, not even an SGR
+        // from the account, nor a mark without this process's nonce (issue 27, 8).
+        let painted = format!(
+            "{}✗ error{} \u{1b}[30;40mhidden \u{9b}0m",
+            sgr("1;31"),
+            sgr("0")
         );
         assert_eq!(
-            term(painted, Term::Text { color: false }),
-            "\\u{1b}[1;31m✗ error\\u{1b}[0m \\u{1b}[2J"
+            term(&painted, Term::Text { color: true }),
+            "\u{1b}[1;31m✗ error\u{1b}[0m \\u{1b}[30;40mhidden \\u{9b}0m"
         );
+        assert_eq!(
+            term(&painted, Term::Text { color: false }),
+            "✗ error \\u{1b}[30;40mhidden \\u{9b}0m"
+        );
+        assert_eq!(cut("a\nb", 10), "a\\u{a}b");
+        assert_eq!(cut(&"x".repeat(300), 8), "xxxxxxx…");
         // JSON: a valid escape inside a string.
         let j = term("\"a\u{202e}b\"", Term::Json);
         assert_eq!(serde_json::from_str::<String>(&j).unwrap(), "a\u{202e}b");

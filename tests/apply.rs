@@ -742,9 +742,35 @@ fn concurrent_applies_one_runs_the_others_are_refused() {
         "{}",
         show(&out)
     );
+    // Issue 27, 7: the lock is a lease. The run that died took it seconds ago, so its
+    // lease has not lapsed: removing it is refused as if that run were alive, unless told
+    // --even-if-alive.
     let out = run(
         &m.url,
         &["apply", "--auto-approve", "--force-unlock", &id],
+        &elsewhere,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        stderr(&out).contains("is alive (its holder renewed it")
+            && stderr(&out).contains("--even-if-alive"),
+        "{}",
+        show(&out)
+    );
+    assert_eq!(
+        common::inventory_json(m, region, &[]),
+        dead,
+        "refused: unchanged"
+    );
+    let out = run(
+        &m.url,
+        &[
+            "apply",
+            "--auto-approve",
+            "--force-unlock",
+            &id,
+            "--even-if-alive",
+        ],
         &elsewhere,
     );
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));

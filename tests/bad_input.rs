@@ -432,3 +432,102 @@ fn an_endless_answer_is_cut_off_at_the_cap() {
     };
     assert!(peak_kib < 512 * 1024, "peak RSS {peak_kib} KiB");
 }
+
+/// Issue 27, 6: a key file that is a FIFO, a device or a link to another file is refused
+/// without waiting on it or showing a line of what it points at.
+#[test]
+fn odd_key_files_are_refused_without_following_or_waiting() {
+    let dir = temp_dir("ept-odd-keys");
+    let conf = dir.join("eks-private-tui");
+    std::fs::create_dir_all(&conf).unwrap();
+    let key = conf.join("keybindings.toml");
+    let secret = dir.join("secret");
+    std::fs::write(&secret, "root:$6$secret-hash:19000\n").unwrap();
+    std::os::unix::fs::symlink(&secret, &key).unwrap();
+    let wizard = || {
+        let mut cmd = bin(Some(&closed_port_url()));
+        cmd.env("XDG_CONFIG_HOME", &dir)
+            .args(["--region", "eu-west-1"]);
+        cmd
+    };
+    let err = fails(wizard(), &["keybindings.toml", "symbolic link"]);
+    assert!(!err.contains("secret-hash"), "{err}");
+    std::fs::remove_file(&key).unwrap();
+    assert!(Command::new("mkfifo").arg(&key).status().unwrap().success());
+    fails(wizard(), &["keybindings.toml", "not a regular file"]);
+    std::fs::remove_file(&key).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &key).unwrap();
+    fails(wizard(), &["keybindings.toml", "symbolic link"]);
+}
+
+/// Issue 27, 6: AWS config and credentials files that are a FIFO or an endless device are
+/// refused before the SDK reads them (it would block for good, or grow without end).
+#[test]
+fn odd_aws_config_files_are_refused_before_the_sdk_reads_them() {
+    let dir = temp_dir("ept-odd-aws-config");
+    let fifo = dir.join("config");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (var, path) in [
+        ("AWS_CONFIG_FILE", fifo.to_str().unwrap()),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/zero"),
+    ] {
+        let mut cmd = bin(Some(&closed_port_url()));
+        cmd.env(var, path)
+            .args(["inventory", "--region", "eu-west-1"]);
+        fails(cmd, &[var, "not a regular file"]);
+    }
+}
+
+/// Issue 27, 5 and 9: output that cannot be written whole (a full device) is an error,
+/// never exit 0; `--help` of export names every format the parser takes; the tool runs
+/// with a small main-thread stack.
+#[test]
+fn output_to_a_full_device_fails_and_help_lists_every_format() {
+    let mut cmd = bin(None);
+    cmd.args(["export", "--help"]);
+    let out = cmd.output().unwrap();
+    let help = stdout(&out);
+    for f in eks_private_tui::export::Format::ALL {
+        assert!(help.contains(f.name()), "{} in: {help}", f.name());
+    }
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let mut cmd = bin(Some(&closed_port_url()));
+    cmd.args(["max-pods", "m5.large", "--region", "eu-west-1"])
+        .stdout(full);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("could not be written whole"),
+        "{}",
+        stderr(&out)
+    );
+    // 256 KiB of stack for the main thread: `plan` runs on a thread of its own size, and
+    // ends as it does with any stack (the endpoint is closed: exit 2, naming it).
+    let d = SpecDir::new();
+    let spec = d.file("spec.yaml", SPEC);
+    let exe = env!("CARGO_BIN_EXE_eks-private-tui");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg("ulimit -s 256 && exec \"$0\" --endpoint-url \"$1\" plan --spec \"$2\"")
+        .arg(exe)
+        .arg(closed_port_url())
+        .arg(&spec)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("overflow"), "{}", stderr(&out));
+}

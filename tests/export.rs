@@ -947,6 +947,10 @@ const NOT_PROVEN_BY_MOTO: &[(&str, &str)] = &[
         "ec2:ReplaceRouteTableAssociation",
         "called only for a subnet associated with another route table when apply runs",
     ),
+    (
+        "ec2:DescribeNetworkInterfaces",
+        "called only when a group or subnet destroy deletes is still in use, to name what holds it",
+    ),
 ];
 
 /// The IAM export in moto with IAM enforcement on (`/moto-api/reset-auth`): a user

@@ -37,12 +37,37 @@ fn vpc() -> &'static eks_private_tui::inventory::Vpc {
 fn text() -> impl Strategy<Value = String> {
     let chars = select(vec![
         'a', 'z', '0', '9', '-', '_', ' ', '.', '/', ':', '*', '\u{1b}', '\0', '\n', '\u{202e}',
-        'é', '中', '"', '\'', '&', '[', '{', '#',
+        'é', '中', '"', '\'', '&', '[', '{', '#', '\r', '\u{85}', '\u{2028}', '\u{2029}',
     ]);
     prop_oneof![
         4 => select(vec!["prod", "prod-private", "nope", "a", "x_y-z"]).prop_map(str::to_string),
         2 => proptest::collection::vec(chars, 0..80).prop_map(String::from_iter),
         1 => (1usize..400).prop_map(|n| "n".repeat(n)),
+    ]
+}
+
+/// Names as an account may hold them (any EC2 Name tag): every line and paragraph
+/// separator, controls, YAML indicators, and YAML after a break that would take over the
+/// spec if a comment ended there (issue 27, 1).
+fn hostile_name() -> impl Strategy<Value = String> {
+    let chars = select(vec![
+        'a', '\n', '\r', '\u{85}', '\u{2028}', '\u{2029}', '\u{b}', '\u{c}', '\u{1b}', '\u{202e}',
+        '\u{feff}', '\0', '#', ':', '-', '{', '}', '[', ']', '&', '*', '!', '|', '>', '%', '@',
+        '`', '"', '\'', ' ', '\t',
+    ]);
+    prop_oneof![
+        2 => proptest::collection::vec(chars, 0..40).prop_map(String::from_iter),
+        2 => (
+            select(vec!["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\r\n"]),
+            select(vec![
+                "clusterEndpoint:\n  publicAccess: true\n  publicAccessCidrs: [0.0.0.0/1, 128.0.0.0/1]",
+                "metadata:\n  name: other",
+                "nodeSubnets: {}",
+                "- x",
+                "}: {",
+            ]),
+        )
+            .prop_map(|(sep, yaml)| format!("prod{sep}{yaml}")),
     ]
 }
 
@@ -406,6 +431,45 @@ proptest! {
             let _ = eks_private_tui::plan::render::text(plan, false);
         }
         prop_assert!(peak_kib() < PEAK_KIB, "peak RSS {} KiB", peak_kib());
+    }
+
+    /// The spec as `spec new` and the wizard's save write it (with comments naming the
+    /// account's VPCs, subnets and clusters) loads back to exactly the spec meant, however
+    /// the account names things; so do the starter and the `spec` export (issue 27, 1).
+    #[test]
+    fn names_from_the_account_cannot_rewrite_the_written_spec(
+        s in spec(),
+        vpc_name in hostile_name(),
+        subnet_names in proptest::collection::vec(hostile_name(), 1..6),
+        cluster in hostile_name(),
+    ) {
+        let mut inv = inventory().clone();
+        for v in &mut inv.vpcs {
+            v.name = vpc_name.clone();
+            for (sub, n) in v.subnets.iter_mut().zip(subnet_names.iter().cycle()) {
+                sub.name = n.clone();
+            }
+        }
+        for c in &mut inv.clusters {
+            c.name = cluster.clone();
+        }
+        let text = eks_private_tui::spec::commented::render(&s, Some(&inv));
+        prop_assert_eq!(Spec::from_yaml(&text), Ok(s.clone()), "{}", text);
+        let export = eks_private_tui::export::render(
+            eks_private_tui::export::Format::Spec,
+            &eks_private_tui::export::Source { spec: &s, inv: &inv, plan: &eks_private_tui::plan::plan(&s, &inv) },
+        );
+        if let Ok(files) = export {
+            prop_assert_eq!(Spec::from_yaml(&files[0].text), Ok(s.clone()));
+        }
+        let v = vpc().id.clone();
+        if let Ok(starter) = eks_private_tui::spec::starter::starter(&inv, &v, None) {
+            let spec = Spec::from_yaml(&starter);
+            prop_assert!(spec.is_ok(), "{starter}");
+            let spec = spec.unwrap();
+            prop_assert_eq!(&spec.vpc_id, &v);
+            prop_assert!(spec.cluster_endpoint.is_none() && spec.metadata.name != "other", "{starter}");
+        }
     }
 
     /// Plausible specs plan: with unique addresses, the same plan from the spec as saved

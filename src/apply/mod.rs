@@ -34,6 +34,8 @@ pub struct Step {
     pub token: String,
     /// Tags for what the step creates: the plan tag, the address tag and `Name`.
     pub tags: Vec<(String, String)>,
+    /// It uses an ID an earlier step of this run made (AWS may not know it yet).
+    pub fresh: bool,
 }
 
 /// Makes the calls: one mutating call per change, then waits for the resource's state.
@@ -285,6 +287,7 @@ pub async fn run<B: Backend>(
                         address: a.address.clone(),
                         token: token(&plan.name, &a.address, &journal.epoch),
                         tags: resource_tags(plan, a),
+                        fresh: !a.change.refs().is_empty(),
                     };
                     // The value before goes first: a crash after the call still leaves
                     // destroy what to restore.

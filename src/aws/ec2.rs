@@ -30,14 +30,8 @@ fn scope(name: &str, vpc: Option<&str>) -> Option<Vec<Filter>> {
 
 macro_rules! paged {
     ($aws:expr, $op:literal, $call:expr, $items:ident) => {{
-        let pages: Vec<_> = $call
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk("ec2", $op, e))?;
         let _ = &$aws;
-        pages
+        all_pages!("ec2", $op, $call)
             .into_iter()
             .flat_map(|p| p.$items.unwrap_or_default())
             .collect::<Vec<_>>()
@@ -544,6 +538,7 @@ impl Aws {
     ) -> Result<Vec<inv::NodeInstance>, AwsError> {
         let mut out = vec![];
         let mut token: Option<String> = None;
+        let mut pages = super::pages::Pages::new("ec2", "DescribeInstances");
         loop {
             let page = self
                 .ec2
@@ -587,9 +582,9 @@ impl Aws {
                     node_group: tags.get("eks:nodegroup-name").cloned(),
                 });
             }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            match pages.next(page.next_token())? {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -693,6 +688,7 @@ impl Aws {
     ) -> Result<Vec<inv::EndpointService>, AwsError> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
+        let mut pages = super::pages::Pages::new("ec2", "DescribeVpcEndpointServices");
         loop {
             let page = self
                 .ec2
@@ -717,9 +713,9 @@ impl Aws {
                     owner: s(d.owner()),
                 });
             }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            match pages.next(page.next_token())? {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
         out.sort_by(|a, b| a.service_name.cmp(&b.service_name));

@@ -8,15 +8,11 @@ use futures::{StreamExt, TryStreamExt};
 
 impl Aws {
     pub(super) async fn cluster_names(&self) -> Result<Vec<String>, AwsError> {
-        let pages: Vec<_> = self
-            .eks
-            .list_clusters()
-            .max_results(100)
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk("eks", "ListClusters", e))?;
+        let pages = all_pages!(
+            "eks",
+            "ListClusters",
+            self.eks.list_clusters().max_results(100)
+        );
         Ok(pages
             .into_iter()
             .flat_map(|p| p.clusters.unwrap_or_default())

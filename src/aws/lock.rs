@@ -1,7 +1,8 @@
 //! The state lock kept in the account: a security group named for the spec in the spec's
 //! VPC. EC2 refuses a second group of one name in a VPC, so creating it takes the lock
 //! atomically for every machine that shares the account, and deleting it releases it. Its
-//! tags say who holds it and since when. It needs no permission apply lacks.
+//! tags say who holds it and since when, and its holder renews a heartbeat tag while it runs
+//! (a lease), so that `--force-unlock` can tell a live run from a dead one.
 
 use super::{Aws, AwsError, patiently};
 use aws_sdk_ec2::types as ec2t;
@@ -13,6 +14,8 @@ const HOLDER_TAG: &str = "eks-private-tui:holder";
 const SINCE_TAG: &str = "eks-private-tui:since";
 const OPERATION_TAG: &str = "eks-private-tui:operation";
 const PLACE_TAG: &str = "eks-private-tui:place";
+/// Unix seconds of the holder's last sign of life: it renews it while it runs (a lease).
+const HEARTBEAT_TAG: &str = "eks-private-tui:heartbeat";
 
 /// The group's name for a spec: unique per VPC.
 pub fn lock_group_name(spec_name: &str) -> String {
@@ -34,6 +37,8 @@ pub struct Holder {
     pub operation: String,
     /// A digest of the holder's journal path: the same spec file on the same host.
     pub place: String,
+    /// Unix seconds of its last sign of life (the lease); `since` when it gave none.
+    pub heartbeat: u64,
 }
 
 /// What taking the lock found.
@@ -60,6 +65,16 @@ impl Aws {
         spec_name: &str,
         me: &Holder,
     ) -> Result<Taken, AwsError> {
+        self.take_lock_tries(vpc, spec_name, me, 3).await
+    }
+
+    async fn take_lock_tries(
+        &self,
+        vpc: &str,
+        spec_name: &str,
+        me: &Holder,
+        tries: u8,
+    ) -> Result<Taken, AwsError> {
         let name = lock_group_name(spec_name);
         let tags = ec2t::TagSpecification::builder()
             .resource_type(ec2t::ResourceType::SecurityGroup)
@@ -67,6 +82,7 @@ impl Aws {
             .tags(tag("Name", &name))
             .tags(tag(HOLDER_TAG, &me.who))
             .tags(tag(SINCE_TAG, &me.since.to_string()))
+            .tags(tag(HEARTBEAT_TAG, &me.since.to_string()))
             .tags(tag(OPERATION_TAG, &me.operation))
             .tags(tag(PLACE_TAG, &me.place))
             .build();
@@ -92,8 +108,19 @@ impl Aws {
             Err(e) if e.code.as_deref() == Some("InvalidGroup.Duplicate") => {
                 match self.lock_holder(vpc, spec_name).await? {
                     Some(h) => Ok(Taken::Held(h)),
-                    // Released between the two calls: try once more.
-                    None => Box::pin(self.take_lock(vpc, spec_name, me)).await,
+                    // Released between the two calls: try again, a few times at most.
+                    None if tries > 1 => {
+                        Box::pin(self.take_lock_tries(vpc, spec_name, me, tries - 1)).await
+                    }
+                    None => Err(AwsError::new(
+                        super::ErrorKind::Service,
+                        "ec2",
+                        "CreateSecurityGroup",
+                        format!(
+                            "the lock {name} could not be taken in {vpc}: EC2 says a group of that name exists, and none is found"
+                        ),
+                        "nothing was changed — try again; if it persists, look for a group of that name in the VPC (aws ec2 describe-security-groups --filters Name=vpc-id,Values=VPC)",
+                    )),
                 }
             }
             Err(e) => Err(e),
@@ -121,7 +148,47 @@ impl Aws {
             self.patience,
         )
         .await?;
-        Ok(out.security_groups().first().map(|g| {
+        let mut group = out.security_groups().first().cloned();
+        if group.is_none() {
+            // EC2 compares group names without case, its filter with it (issue 27, 3): a
+            // group whose name differs from the lock's only in case blocks the lock.
+            let groups = all_pages!(
+                "ec2",
+                "DescribeSecurityGroups",
+                self.lock_ec2
+                    .describe_security_groups()
+                    .filters(f("vpc-id", vpc))
+                    .max_results(1000)
+            );
+            let same = groups
+                .into_iter()
+                .flat_map(|p| p.security_groups.unwrap_or_default())
+                .find(|g| {
+                    g.group_name()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                });
+            if let Some(g) = same {
+                let ours = g
+                    .tags()
+                    .iter()
+                    .any(|t| t.key() == Some(LOCK_TAG) && t.value() == Some(spec_name));
+                if !ours {
+                    return Err(AwsError::new(
+                        super::ErrorKind::Service,
+                        "ec2",
+                        "DescribeSecurityGroups",
+                        format!(
+                            "the security group {} ({}) in {vpc} has the lock's name but for case ({name}), and EC2 counts them as one name: the lock cannot be taken",
+                            crate::report::one_line(g.group_name().unwrap_or_default()),
+                            g.group_id().unwrap_or_default()
+                        ),
+                        "nothing was changed — rename or delete that group (it is not this tool's lock)",
+                    ));
+                }
+                group = Some(g);
+            }
+        }
+        Ok(group.as_ref().map(|g| {
             let get = |k: &str| {
                 g.tags()
                     .iter()
@@ -141,8 +208,23 @@ impl Aws {
                 since: get(SINCE_TAG).parse().unwrap_or(0),
                 operation: get(OPERATION_TAG),
                 place: get(PLACE_TAG),
+                heartbeat: get(HEARTBEAT_TAG)
+                    .parse()
+                    .unwrap_or_else(|_| get(SINCE_TAG).parse().unwrap_or(0)),
             }
         }))
+    }
+
+    /// Renew the lease of the lock `id`: its heartbeat tag set to `now` (Unix seconds).
+    pub async fn beat(&self, id: &str, now: u64) -> Result<(), AwsError> {
+        self.lock_ec2
+            .create_tags()
+            .resources(id)
+            .tags(tag(HEARTBEAT_TAG, &now.to_string()))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ec2", "CreateTags", e))?;
+        Ok(())
     }
 
     /// Release the lock `id` (gone already is fine).
@@ -163,5 +245,54 @@ impl Aws {
             Err(e) if e.code.as_deref() == Some("InvalidGroup.NotFound") => Ok(()),
             other => other.map(|_| ()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::mocks::mocked;
+    use aws_sdk_ec2::operation::create_security_group::CreateSecurityGroupError;
+    use aws_sdk_ec2::operation::describe_security_groups::DescribeSecurityGroupsOutput;
+    use aws_smithy_mocks::mock;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    /// Issue 27, 3: EC2 compares group names without case and its filter with it. A group
+    /// whose name is the lock's but for case made apply ask 304 times in 30 s; now it is
+    /// named, once.
+    #[tokio::test(start_paused = true)]
+    async fn a_group_named_like_the_lock_but_for_case_is_named_not_waited_on() {
+        let create = mock!(aws_sdk_ec2::Client::create_security_group).then_error(|| {
+            CreateSecurityGroupError::generic(
+                ErrorMetadata::builder()
+                    .code("InvalidGroup.Duplicate")
+                    .message("already exists")
+                    .build(),
+            )
+        });
+        let by_name = mock!(aws_sdk_ec2::Client::describe_security_groups)
+            .match_requests(|r| r.filters().iter().any(|f| f.name() == Some("group-name")))
+            .then_output(|| DescribeSecurityGroupsOutput::builder().build());
+        let all = mock!(aws_sdk_ec2::Client::describe_security_groups).then_output(|| {
+            DescribeSecurityGroupsOutput::builder()
+                .security_groups(
+                    ec2t::SecurityGroup::builder()
+                        .group_id("sg-upper")
+                        .group_name("EKS-PRIVATE-TUI-LOCK-prod")
+                        .build(),
+                )
+                .build()
+        });
+        let aws = mocked(&[&create, &by_name, &all], &[], &[]);
+        let e = aws
+            .take_lock("vpc-1", "prod", &Holder::default())
+            .await
+            .unwrap_err();
+        assert!(
+            e.message.contains("EKS-PRIVATE-TUI-LOCK-prod (sg-upper)")
+                && e.message.contains("but for case"),
+            "{e:?}"
+        );
+        assert_eq!(create.num_calls(), 1);
     }
 }

@@ -48,7 +48,7 @@ pub fn mocked_dns(
         profile: None,
         endpoint_url: None,
         ec2: client!(aws_sdk_ec2, ec2),
-        lock_ec2: client!(aws_sdk_ec2, &[]),
+        lock_ec2: client!(aws_sdk_ec2, ec2),
         lock_calls: CallCounter::default(),
         eks: client!(aws_sdk_eks, eks),
         resolver: client!(aws_sdk_route53resolver, r53),

@@ -2,6 +2,22 @@
 //! ([`connect`]) and clients into an [`Inventory`](crate::inventory::Inventory)
 //! ([`discover`]); errors come out as [`AwsError`].
 
+/// Every page of a paginated call's listing, each checked by [`pages::Pages`]: a loop or a
+/// listing without end is an error naming the call (issue 27, 3).
+macro_rules! all_pages {
+    ($svc:literal, $op:literal, $call:expr) => {{
+        let mut stream = $call.into_paginator().send();
+        let mut guard = $crate::aws::pages::Pages::new($svc, $op);
+        let mut pages = Vec::new();
+        while let Some(page) = stream.next().await {
+            let page = page.map_err(|e| $crate::aws::AwsError::from_sdk($svc, $op, e))?;
+            guard.next(page.next_token.as_deref())?;
+            pages.push(page);
+        }
+        pages
+    }};
+}
+
 mod apply;
 mod created;
 mod discover;
@@ -14,6 +30,7 @@ pub mod lock;
 #[cfg(test)]
 mod mocks;
 mod optional;
+mod pages;
 mod resolver;
 pub mod wait;
 
@@ -279,6 +296,55 @@ fn check_endpoint_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The largest AWS config or credentials file read: real ones are a few kilobytes.
+const MAX_AWS_FILE_BYTES: u64 = 1 << 20;
+
+/// The AWS config and credentials files the SDK is about to read (AWS_CONFIG_FILE and
+/// AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials), checked first:
+/// each must be a regular file (after links, as the SDK follows them) of a bounded size.
+/// A FIFO would block the SDK for good, a device would feed it without end (issue 27, 6).
+/// A missing file is fine: it holds no profile.
+fn check_config_files(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Result<(), AwsError> {
+    let home = env("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_default();
+    for (var, default) in [
+        ("AWS_CONFIG_FILE", "config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    ] {
+        let set = env(var).filter(|v| !v.is_empty());
+        let path = set
+            .clone()
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| home.join(".aws").join(default));
+        // /dev/null is the usual way to say "no such file": it reads as empty.
+        if path == std::path::Path::new("/dev/null") {
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let named = match set {
+            Some(_) => format!("{var} ({})", path.display()),
+            None => path.display().to_string(),
+        };
+        let why = if !meta.is_file() {
+            Some("is not a regular file (a FIFO, a device or a directory)")
+        } else if meta.len() > MAX_AWS_FILE_BYTES {
+            Some("is larger than 1 MiB, which no AWS config file is")
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(AwsError::usage(
+                format!("the AWS {default} file {named} {why}"),
+                format!("point {var} at the file itself, or unset it"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A `--profile` the files do not hold, or one the environment's keys would override (the
 /// SDK takes AWS_ACCESS_KEY_ID before any profile): refused, rather than calls made as
 /// someone other than the profile.
@@ -354,6 +420,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
             "pass a URL such as https://ec2.eu-west-1.amazonaws.com or http://127.0.0.1:5000",
         ));
     }
+    check_config_files(&|k| std::env::var_os(k))?;
     if let Some(p) = &opts.profile {
         check_profile(p, &|k| std::env::var_os(k))?;
     }
@@ -403,7 +470,10 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
             None => "the profile's region",
         };
         return Err(AwsError::usage(
-            format!("{from} {region:?} is not a region name"),
+            format!(
+                "{from} {} is not a region name",
+                crate::report::cut(&format!("{region:?}"), 80)
+            ),
             "pass a region such as eu-west-1 or us-east-1 (--region or AWS_REGION)",
         ));
     }

@@ -14,6 +14,7 @@ macro_rules! cluster_names_list {
     ($aws:expr, $call:ident, $op:literal, $items:ident, $cluster:expr) => {{
         let mut names: Vec<String> = vec![];
         let mut token: Option<String> = None;
+        let mut pages = $crate::aws::pages::Pages::new("eks", $op);
         loop {
             let out = $aws
                 .eks
@@ -30,9 +31,9 @@ macro_rules! cluster_names_list {
                 .await
                 .map_err(|e| $crate::aws::AwsError::from_sdk("eks", $op, e))?;
             names.extend(out.$items().iter().cloned());
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            match pages.next(out.next_token())? {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
         names
@@ -106,6 +107,7 @@ impl Aws {
     ) -> Result<Vec<inv::BlockPublicAccessExclusion>, AwsError> {
         let mut out = vec![];
         let mut token: Option<String> = None;
+        let mut pages = super::pages::Pages::new("ec2", "DescribeVpcBlockPublicAccessExclusions");
         loop {
             let page = self
                 .ec2
@@ -137,9 +139,9 @@ impl Aws {
                         .unwrap_or_default(),
                 });
             }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            match pages.next(page.next_token())? {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
         out.sort_by(|a, b| a.resource_id.cmp(&b.resource_id));
@@ -152,6 +154,7 @@ impl Aws {
     pub(super) async fn hosted_zones(&self, vpc: &str) -> Result<Vec<inv::HostedZone>, AwsError> {
         let mut out = vec![];
         let mut token: Option<String> = None;
+        let mut pages = super::pages::Pages::new("route53", "ListHostedZonesByVPC");
         loop {
             let page = self
                 .route53
@@ -181,9 +184,9 @@ impl Aws {
                         .to_string(),
                 });
             }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            match pages.next(page.next_token())? {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -197,6 +200,7 @@ impl Aws {
     ) -> Result<Vec<inv::ProfileAssociation>, AwsError> {
         let mut out = vec![];
         let mut token: Option<String> = None;
+        let mut pages = super::pages::Pages::new("route53profiles", "ListProfileAssociations");
         loop {
             let page = self
                 .profiles
@@ -223,9 +227,9 @@ impl Aws {
                         .unwrap_or_default(),
                 });
             }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => break,
+            match pages.next(page.next_token())? {
+                Some(t) => token = Some(t),
+                None => break,
             }
         }
         Ok(out)

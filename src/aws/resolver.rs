@@ -15,15 +15,11 @@ impl Aws {
         vpc: Option<&str>,
         concurrency: usize,
     ) -> Result<Vec<inv::ResolverEndpoint>, AwsError> {
-        let pages: Vec<_> = self
-            .resolver
-            .list_resolver_endpoints()
-            .max_results(100)
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk("resolver", "ListResolverEndpoints", e))?;
+        let pages = all_pages!(
+            "resolver",
+            "ListResolverEndpoints",
+            self.resolver.list_resolver_endpoints().max_results(100)
+        );
         let endpoints: Vec<inv::ResolverEndpoint> = pages
             .into_iter()
             .flat_map(|p| p.resolver_endpoints.unwrap_or_default())
@@ -66,16 +62,14 @@ impl Aws {
         &self,
         endpoint: &str,
     ) -> Result<Vec<inv::ResolverIp>, AwsError> {
-        let pages: Vec<_> = self
-            .resolver
-            .list_resolver_endpoint_ip_addresses()
-            .resolver_endpoint_id(endpoint)
-            .max_results(100)
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk("resolver", "ListResolverEndpointIpAddresses", e))?;
+        let pages = all_pages!(
+            "resolver",
+            "ListResolverEndpointIpAddresses",
+            self.resolver
+                .list_resolver_endpoint_ip_addresses()
+                .resolver_endpoint_id(endpoint)
+                .max_results(100)
+        );
         Ok(pages
             .into_iter()
             .flat_map(|p| p.ip_addresses.unwrap_or_default())
@@ -91,15 +85,11 @@ impl Aws {
     }
 
     pub(super) async fn resolver_rules(&self) -> Result<Vec<inv::ResolverRule>, AwsError> {
-        let pages: Vec<_> = self
-            .resolver
-            .list_resolver_rules()
-            .max_results(100)
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk("resolver", "ListResolverRules", e))?;
+        let pages = all_pages!(
+            "resolver",
+            "ListResolverRules",
+            self.resolver.list_resolver_rules().max_results(100)
+        );
         Ok(pages
             .into_iter()
             .flat_map(|p| p.resolver_rules.unwrap_or_default())
@@ -133,15 +123,13 @@ impl Aws {
     pub(super) async fn resolver_rule_associations(
         &self,
     ) -> Result<Vec<inv::ResolverRuleAssociation>, AwsError> {
-        let pages: Vec<_> = self
-            .resolver
-            .list_resolver_rule_associations()
-            .max_results(100)
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk("resolver", "ListResolverRuleAssociations", e))?;
+        let pages = all_pages!(
+            "resolver",
+            "ListResolverRuleAssociations",
+            self.resolver
+                .list_resolver_rule_associations()
+                .max_results(100)
+        );
         Ok(pages
             .into_iter()
             .flat_map(|p| p.resolver_rule_associations.unwrap_or_default())

@@ -18,7 +18,15 @@ pub async fn run(global: &Global, args: &ApplyArgs, mode: Mode) -> Result<u8, Fa
     let spec = load_spec(path)?;
     let aws = ops::connect(global.aws_options(), Some(&spec)).await?;
     // One run at a time per spec, on any machine: held from the read to the last step.
-    let lock = ops::lock::take(&aws, &spec, path, mode, args.force_unlock.as_deref()).await?;
+    let lock = ops::lock::take(
+        &aws,
+        &spec,
+        path,
+        mode,
+        args.force_unlock.as_deref(),
+        args.even_if_alive,
+    )
+    .await?;
     for n in &lock.notes {
         say(global, &format!("{n}\n"));
     }

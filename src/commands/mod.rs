@@ -71,16 +71,24 @@ pub async fn run(global: &Global, command: &Command) -> u8 {
 }
 
 /// Write text to stdout, escaped for the terminal ([`term`]: what comes from a spec or
-/// from AWS shows, never acts). A closed pipe (`| head -1`) ends the process quietly.
+/// from AWS shows, never acts). A closed pipe (`| head -1`) ends the process quietly; any
+/// other failure (a full device, a file-size limit) is said on stderr and exits 2: output
+/// that did not arrive whole is never a success (issue 27, 5).
 fn write_out(text: &str, mode: Term) {
     use std::io::Write;
     let mut o = std::io::stdout().lock();
-    if let Err(e) = o
+    match o
         .write_all(term(text, mode).as_bytes())
         .and_then(|_| o.flush())
-        && e.kind() == std::io::ErrorKind::BrokenPipe
     {
-        std::process::exit(0);
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            say_err(&format!(
+                "error: the output could not be written whole to stdout: {e} — write it somewhere with room (a file on another device, or --out DIR)\n"
+            ));
+            std::process::exit(2);
+        }
     }
 }
 

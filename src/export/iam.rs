@@ -340,7 +340,8 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
         statements.push(json!({
             "Sid": "ReleaseTheStateLock",
             "Effect": "Allow",
-            "Action": ["ec2:DeleteSecurityGroup"],
+            // The lease renewed on the lock's group, and the group deleted to release it.
+            "Action": ["ec2:CreateTags", "ec2:DeleteSecurityGroup"],
             "Resource": "*",
             "Condition": { "StringEquals": { format!("aws:ResourceTag/{LOCK_TAG}"): name } }
         }));

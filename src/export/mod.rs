@@ -235,13 +235,14 @@ impl<'a> Source<'a> {
 /// What every export says first (as a comment where the format has them): the tool, its
 /// version and the spec it came from.
 pub fn provenance(spec: &Spec) -> String {
-    format!(
+    // On one line whatever the spec holds: every format writes it as a comment.
+    crate::report::one_line(&format!(
         "Written by eks-private-tui {} from the spec {:?} ({} in {}).",
         env!("CARGO_PKG_VERSION"),
         spec.metadata.name,
         spec.vpc_id,
         spec.region
-    )
+    ))
 }
 
 /// `format` for `src`: its files, or why it cannot be made.

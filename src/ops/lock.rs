@@ -15,7 +15,12 @@ use crate::spec::Spec;
 use std::fs::File;
 use std::path::Path;
 
-/// A lock held; give it back with [`release`].
+/// How often a holder renews its lease.
+pub const BEAT: std::time::Duration = std::time::Duration::from_secs(30);
+/// A lease renewed within this is alive: three beats.
+pub const ALIVE: u64 = 3 * BEAT.as_secs();
+
+/// A lock held; give it back with [`release`]. While it lives, a task renews its lease.
 #[derive(Debug)]
 pub struct Lock {
     /// The journal, flocked while this is alive.
@@ -24,6 +29,29 @@ pub struct Lock {
     pub id: String,
     /// What taking it did beyond the ordinary (a takeover, a forced unlock), for the operator.
     pub notes: Vec<String>,
+    /// The task renewing the lease, stopped when the lock goes.
+    beat: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if let Some(b) = self.beat.take() {
+            b.abort();
+        }
+    }
+}
+
+/// Renew the lease of `id` every [`BEAT`] until stopped. A failed renewal is tried again
+/// at the next beat: the lease only lapses when the holder is gone for three.
+fn keep_alive(aws: &Aws, id: &str) -> tokio::task::AbortHandle {
+    let (aws, id) = (aws.clone(), id.to_string());
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(BEAT).await;
+            let _ = aws.beat(&id, journal::now()).await;
+        }
+    })
+    .abort_handle()
 }
 
 /// `2026-12-03 11:20:00 UTC`.
@@ -57,17 +85,29 @@ fn hostname() -> String {
         .unwrap_or_else(|| "unknown-host".into())
 }
 
+/// Whether the holder of a lock renewed its lease lately.
+fn alive(h: &Holder) -> bool {
+    journal::now().saturating_sub(h.heartbeat) < ALIVE
+}
+
+/// Who holds a lock, on one line of bounded length whatever its tags hold (anyone who
+/// may tag a group may write them; issue 27, 8).
 fn describe(h: &Holder) -> String {
+    use crate::report::cut;
     format!(
         "{} by {} since {} (lock ID {})",
         if h.operation.is_empty() {
-            "held"
+            "held".to_string()
         } else {
-            &h.operation
+            cut(&h.operation, 20)
         },
-        if h.who.is_empty() { "?" } else { &h.who },
+        if h.who.is_empty() {
+            "?".to_string()
+        } else {
+            cut(&h.who, 120)
+        },
         utc(h.since),
-        h.id
+        cut(&h.id, 40)
     )
 }
 
@@ -79,6 +119,7 @@ pub async fn take(
     spec_path: &Path,
     mode: super::Mode,
     force: Option<&str>,
+    even_if_alive: bool,
 ) -> Result<Lock, Failure> {
     let name = &spec.metadata.name;
     if let Some(p) = crate::rules::names::security_group_name(&lock_group_name(name)) {
@@ -126,10 +167,21 @@ pub async fn take(
         since: journal::now(),
         operation: mode.command().into(),
         place: place.clone(),
+        heartbeat: journal::now(),
     };
     let mut notes = vec![];
     if let Some(id) = force {
         match aws.lock_holder(&spec.vpc_id, name).await? {
+            // A lease renewed lately is a run that is alive: removing its lock would let
+            // two runs change the account at once (issue 27, 7).
+            Some(h) if h.id == id && !even_if_alive && alive(&h) => {
+                return Err(Failure::Usage(format!(
+                    "--force-unlock {}: the lock {} is alive (its holder renewed it {} s ago) — wait for that run to finish; if you know it is gone, add --even-if-alive; nothing was changed",
+                    crate::report::cut(id, 40),
+                    describe(&h),
+                    journal::now().saturating_sub(h.heartbeat)
+                )));
+            }
             Some(h) if h.id == id => {
                 aws.drop_lock(id).await?;
                 notes.push(format!("Removed the lock {}.", describe(&h)));
@@ -153,10 +205,12 @@ pub async fn take(
         tries += 1;
         match aws.take_lock(&spec.vpc_id, name, &me).await? {
             Taken::Got(id) => {
+                let beat = Some(keep_alive(aws, &id));
                 return Ok(Lock {
                     _journal: file,
                     id,
                     notes,
+                    beat,
                 });
             }
             // Left by a run of this spec file on this host: it held this journal, which
@@ -173,7 +227,7 @@ pub async fn take(
                     "the spec is locked: {} in {} — wait for that run to finish, or if it is gone pass --force-unlock {}; nothing was changed",
                     describe(&h),
                     spec.vpc_id,
-                    h.id
+                    crate::report::cut(&h.id, 40)
                 )));
             }
         }
@@ -182,7 +236,10 @@ pub async fn take(
 
 /// Give the lock back. A failure is for the caller to say, not fatal: the next run names
 /// the lock to remove.
-pub async fn release(aws: &Aws, lock: Lock) -> Result<(), String> {
+pub async fn release(aws: &Aws, mut lock: Lock) -> Result<(), String> {
+    if let Some(b) = lock.beat.take() {
+        b.abort();
+    }
     aws.drop_lock(&lock.id).await.map_err(|e| {
         format!(
             "warning: could not release the state lock {}: {e} — the next run will name it; remove it with --force-unlock {}",
@@ -198,5 +255,24 @@ mod tests {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(super::utc(1_796_300_400), "2026-12-03 12:20:00 UTC");
         assert_eq!(super::utc(951_782_400), "2000-02-29 00:00:00 UTC");
+    }
+
+    /// Issue 27, 7 and 8: a lease renewed within three beats is alive; who holds a lock
+    /// is one line of bounded length whatever its tags hold.
+    #[test]
+    fn a_lease_renewed_within_three_beats_is_alive() {
+        use super::*;
+        let h = |ago: u64| Holder {
+            heartbeat: journal::now() - ago,
+            ..Default::default()
+        };
+        assert!(alive(&h(0)));
+        assert!(alive(&h(ALIVE - 5)));
+        assert!(!alive(&h(ALIVE + 5)));
+        let d = describe(&Holder {
+            who: format!("me\n{}", "x".repeat(5000)),
+            ..h(0)
+        });
+        assert!(!d.contains('\n') && d.chars().count() < 250, "{d}");
     }
 }

@@ -42,7 +42,7 @@ fn paint(s: &str, op: Op, color: bool) -> String {
         Op::Update => "33",
         Op::Delete | Op::Replace => "31",
     };
-    format!("\x1b[{code}m{s}\x1b[0m")
+    format!("{}{s}{}", crate::report::sgr(code), crate::report::sgr("0"))
 }
 
 fn action(o: &mut String, a: &Action, color: bool) {

@@ -45,16 +45,19 @@ pub fn render(spec: &Spec, inv: Option<&Inventory>) -> String {
             .chain([key.as_str()])
             .collect();
         let pad = " ".repeat(indent);
+        // Comments name what the account calls things: escaped to one line, so that a
+        // name cannot end its comment and write YAML of its own (issue 27, 1).
+        let safe = crate::report::one_line;
         for b in block_before(inv, &path) {
-            out.push_str(&format!("{pad}# {b}\n"));
+            out.push_str(&format!("{pad}# {}\n", safe(&b)));
         }
         out.push_str(line);
         if let Some(c) = line_comment(spec, inv, &path) {
-            out.push_str(&format!("   # {c}"));
+            out.push_str(&format!("   # {}", safe(&c)));
         }
         out.push('\n');
         for a in block_after(spec, inv, &path) {
-            out.push_str(&format!("{pad}# {a}\n"));
+            out.push_str(&format!("{pad}# {}\n", safe(&a)));
         }
         stack.push((indent, key));
     }

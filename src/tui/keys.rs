@@ -341,6 +341,9 @@ impl KeyMap {
         KeyMap::parse(EMBEDDED, Some((text, file)), file)
     }
 
+    /// The largest key file read: the shipped one is a few kilobytes.
+    pub const MAX_KEY_FILE_BYTES: u64 = 64 << 10;
+
     /// The user's file, if there is one (`$XDG_CONFIG_HOME`, else `~/.config`).
     pub fn user_file() -> Option<PathBuf> {
         let base = std::env::var_os("XDG_CONFIG_HOME")
@@ -354,12 +357,14 @@ impl KeyMap {
     /// invalid user file is an error that names it.
     pub fn load() -> Result<KeyMap, String> {
         match KeyMap::user_file() {
-            Some(p) if p.exists() => {
-                let text =
-                    std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-                KeyMap::with_overrides(&text, &p.display().to_string())
-            }
-            _ => Ok(KeyMap::embedded()),
+            // Opened as the spec is (issue 27, 6): a regular file, no link followed (so no
+            // error shows a line of another file), no FIFO waited on, a bounded size.
+            Some(p) => match crate::files::read(&p, Self::MAX_KEY_FILE_BYTES) {
+                Ok(Some(text)) => KeyMap::with_overrides(&text, &p.display().to_string()),
+                Ok(None) => Ok(KeyMap::embedded()),
+                Err(e) => Err(format!("{}: {e}", p.display())),
+            },
+            None => Ok(KeyMap::embedded()),
         }
     }
 

@@ -361,7 +361,7 @@ async fn apply(
     opts.region = Some(spec.region.clone());
     let aws = ops::connect(opts, Some(spec)).await?;
     // The state lock, as `apply --spec` takes it: held from the read to the last step.
-    let lock = ops::lock::take(&aws, spec, path, ops::Mode::Apply, None).await?;
+    let lock = ops::lock::take(&aws, spec, path, ops::Mode::Apply, None, false).await?;
     for n in &lock.notes {
         tracing::info!("{n}");
     }

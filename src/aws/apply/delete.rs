@@ -96,18 +96,80 @@ impl Aws {
             match patiently(&call, self.patience).await {
                 Ok(()) => break,
                 Err(e) if gone(&e) => return Ok(id.to_string()),
-                Err(e)
-                    if is_code(&e, &["DependencyViolation", "ResourceInUseException"])
-                        && start.elapsed() + delay < WaitPolicy::RESOURCE.deadline =>
-                {
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(WaitPolicy::RESOURCE.max);
+                Err(mut e) if is_code(&e, &["DependencyViolation", "ResourceInUseException"]) => {
+                    // What holds it: network interfaces AWS manages (those of endpoints
+                    // being deleted) drain, and are waited for; any other (an instance's,
+                    // one a user made) will not go by itself: said at once, by ID and
+                    // owner (issue 27, 3).
+                    let holders = match what {
+                        Deletable::SecurityGroup => self.holders("group-id", id).await,
+                        Deletable::Subnet => self.holders("subnet-id", id).await,
+                        _ => vec![],
+                    };
+                    let lasting: Vec<&Holder> = holders.iter().filter(|h| !h.managed).collect();
+                    let late = start.elapsed() + delay >= WaitPolicy::RESOURCE.deadline;
+                    if lasting.is_empty() && !late {
+                        tokio::time::sleep(delay).await;
+                        delay = (delay * 2).min(WaitPolicy::RESOURCE.max);
+                        continue;
+                    }
+                    let shown: Vec<String> = if lasting.is_empty() {
+                        holders.iter().collect()
+                    } else {
+                        lasting
+                    }
+                    .iter()
+                    .take(10)
+                    .map(|h| h.to_string())
+                    .collect();
+                    if !shown.is_empty() {
+                        e.message = format!("{} is still in use by {}", id, shown.join("; "));
+                        e.hint = if late {
+                            format!(
+                                "those network interfaces did not go within {} min: remove them (or what they belong to), then run destroy again",
+                                WaitPolicy::RESOURCE.deadline.as_secs() / 60
+                            )
+                        } else {
+                            "those network interfaces are not this spec's and will not go by themselves: move or remove them, then run destroy again".into()
+                        };
+                    }
+                    return Err(e);
                 }
                 Err(e) => return Err(e),
             }
         }
         self.wait_gone(what, id, parent).await?;
         Ok(id.to_string())
+    }
+
+    /// The network interfaces in a group or subnet (`filter`: group-id, subnet-id), each
+    /// with who owns it. Best effort: a failed read leaves the error as AWS gave it.
+    async fn holders(&self, filter: &str, id: &str) -> Vec<Holder> {
+        let out = self
+            .ec2
+            .describe_network_interfaces()
+            .filters(ec2t::Filter::builder().name(filter).values(id).build())
+            .max_results(100)
+            .send()
+            .await;
+        let Ok(out) = out else { return vec![] };
+        out.network_interfaces()
+            .iter()
+            .map(|n| Holder {
+                id: n.network_interface_id().unwrap_or_default().to_string(),
+                managed: n.requester_managed().unwrap_or(false),
+                what: n
+                    .attachment()
+                    .and_then(|a| a.instance_id())
+                    .map(|i| format!("instance {i}"))
+                    .or_else(|| {
+                        n.description()
+                            .filter(|d| !d.is_empty())
+                            .map(|d| crate::report::cut(d, 60))
+                    })
+                    .unwrap_or_else(|| "no description".into()),
+            })
+            .collect()
     }
 
     /// After a delete, wait until the resource no longer holds what depends on it.
@@ -200,5 +262,20 @@ impl Aws {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// A network interface that keeps a group or subnet in use.
+struct Holder {
+    id: String,
+    /// AWS made it for a service (an endpoint's, a Resolver endpoint's): it drains.
+    managed: bool,
+    /// Its instance, else its description.
+    what: String,
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.id, self.what)
     }
 }

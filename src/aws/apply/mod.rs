@@ -86,8 +86,48 @@ fn missing(service: &'static str, operation: &'static str, what: &str) -> AwsErr
     )
 }
 
+/// The codes of an ID AWS does not know (yet): right after a creation EC2 and Route 53
+/// Resolver may not know the new ID in the next call (EC2's eventual consistency).
+const NOT_YET: &[&str] = &[
+    "InvalidGroup.NotFound",
+    "InvalidGroupId.NotFound",
+    "InvalidSubnetID.NotFound",
+    "InvalidSubnet.NotFound",
+    "InvalidVpcEndpointId.NotFound",
+    "InvalidRouteTableID.NotFound",
+    "ResourceNotFoundException",
+];
+
+/// How long a step waits for an ID this run created to be known.
+pub const CONSISTENCY_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Backend for Aws {
+    /// One step. When it uses an ID an earlier step of this run made (`step.fresh`), an
+    /// answer that the ID is unknown is retried with backoff for [`CONSISTENCY_PATIENCE`]
+    /// (every step is safe to repeat: tokens, or looking first), then said plainly
+    /// (issue 27, 4).
     async fn execute(&self, change: &Change, step: &Step) -> Result<String, AwsError> {
+        let not_yet = |e: &AwsError| step.fresh && is_code(e, NOT_YET);
+        super::retrying(
+            || self.execute_once(change, step),
+            CONSISTENCY_PATIENCE,
+            |e, _| not_yet(e),
+        )
+        .await
+        .map_err(|mut e| {
+            if not_yet(&e) {
+                e.hint = format!(
+                    "an ID this apply created was still unknown to AWS after {} s (AWS is eventually consistent): run the same command again to resume",
+                    CONSISTENCY_PATIENCE.as_secs()
+                );
+            }
+            e
+        })
+    }
+}
+
+impl Aws {
+    async fn execute_once(&self, change: &Change, step: &Step) -> Result<String, AwsError> {
         match change {
             Change::SetVpcAttribute {
                 vpc_id,

@@ -26,9 +26,23 @@ impl Aws {
                 .group_id()
                 .map(str::to_string)
                 .ok_or_else(|| missing("ec2", "CreateSecurityGroup", "GroupId")),
-            // Created by a try whose answer was lost: the name is unique per VPC.
+            // Created by a try whose answer was lost: the name is unique per VPC. Adopted
+            // only when its tags prove it is this step's (issue 27, 2): a group of that
+            // name made by anyone else is an error that names it.
             Err(e) if is_code(&e, &["InvalidGroup.Duplicate"]) => {
-                self.group_by_name(vpc_id, name).await?.ok_or(e)
+                let Some((id, tags)) = self.group_by_name(vpc_id, name).await? else {
+                    return Err(e);
+                };
+                if proves(&tags, step) {
+                    return Ok(id);
+                }
+                Err(AwsError::usage(
+                    format!(
+                        "a security group named {name} exists in {vpc_id} ({id}) that this plan did not make (its tags: {})",
+                        shown_tags(&tags)
+                    ),
+                    "nothing else was done for it: give the spec another group name (endpoints.securityGroup.create.name), or use that group by its ID if it is meant for this",
+                ))
             }
             Err(e) => Err(e),
         }
@@ -94,7 +108,7 @@ impl Aws {
         &self,
         vpc: &str,
         name: &str,
-    ) -> Result<Option<String>, AwsError> {
+    ) -> Result<Option<(String, Vec<(String, String)>)>, AwsError> {
         let f = |n: &str, v: &str| ec2t::Filter::builder().name(n).values(v).build();
         let out = send!(
             self,
@@ -105,10 +119,48 @@ impl Aws {
                 .filters(f("vpc-id", vpc))
                 .filters(f("group-name", name))
         )?;
-        Ok(out
-            .security_groups()
-            .first()
-            .and_then(|g| g.group_id())
-            .map(str::to_string))
+        Ok(out.security_groups().first().and_then(|g| {
+            let tags = g
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                .collect();
+            Some((g.group_id()?.to_string(), tags))
+        }))
     }
+}
+
+/// Whether `tags` (of something found by name) are the ones `step` puts on what it makes:
+/// this plan's, for this VPC, at this address.
+pub(super) fn proves(tags: &[(String, String)], step: &Step) -> bool {
+    use crate::spec::{ADDRESS_TAG, PLAN_TAG, VPC_TAG};
+    [PLAN_TAG, VPC_TAG, ADDRESS_TAG].iter().all(|k| {
+        let want = step.tags.iter().find(|(x, _)| x == k).map(|(_, v)| v);
+        let have = tags.iter().find(|(x, _)| x == k).map(|(_, v)| v);
+        want.is_none() || want == have
+    })
+}
+
+/// Tags in an error: `key=value` on one line, each cut short, at most ten.
+pub(super) fn shown_tags(tags: &[(String, String)]) -> String {
+    if tags.is_empty() {
+        return "none".into();
+    }
+    let cut = |s: &str| {
+        let s = crate::report::one_line(s);
+        if s.chars().count() > 60 {
+            format!("{}…", s.chars().take(60).collect::<String>())
+        } else {
+            s
+        }
+    };
+    let mut out: Vec<String> = tags
+        .iter()
+        .take(10)
+        .map(|(k, v)| format!("{}={}", cut(k), cut(v)))
+        .collect();
+    if tags.len() > 10 {
+        out.push(format!("and {} more", tags.len() - 10));
+    }
+    out.join(", ")
 }

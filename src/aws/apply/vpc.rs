@@ -26,9 +26,19 @@ impl Aws {
         vpc_id: &str,
         cidr: &str,
     ) -> Result<String, AwsError> {
-        // No token: look first, so a repeated step adopts the association.
+        // No token and no tags: an association already there when this step starts was
+        // not made by it (the plan, read just before, had none; a resumed run's plan
+        // adopts one). It is refused, not adopted, so that destroy never takes it for
+        // this plan's (issue 27, 2).
         let assoc = match self.cidr_association(vpc_id, cidr).await? {
-            Some((a, _)) => a,
+            Some((a, _)) => {
+                return Err(AwsError::usage(
+                    format!(
+                        "{cidr} was associated with {vpc_id} ({a}) after the account was read, by something other than this apply"
+                    ),
+                    "nothing else was done for it: read the account again and review the plan (eks-private-tui plan), which then uses it as it is",
+                ));
+            }
             None => send!(
                 self,
                 "ec2",
