@@ -368,7 +368,10 @@ pub async fn discover_with(
             ErrorKind::Usage,
             "ec2",
             "DescribeRegions",
-            format!("unknown region {region:?}"),
+            format!(
+                "unknown region {}",
+                crate::report::cut(&format!("{region:?}"), 80)
+            ),
             format!(
                 "pass a region AWS lists, such as {}",
                 similar_regions(region, &known)

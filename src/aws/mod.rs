@@ -252,7 +252,9 @@ where
 /// A region name as AWS spells them (`eu-west-1`, `us-gov-west-1`, `cn-north-1`).
 pub fn valid_region_name(r: &str) -> bool {
     let parts: Vec<&str> = r.split('-').collect();
-    parts.len() >= 3
+    // The longest AWS has is 14 characters (ap-southeast-7, us-gov-west-1).
+    r.len() <= 32
+        && parts.len() >= 3
         && parts.len() <= 4
         && parts[..parts.len() - 1]
             .iter()
