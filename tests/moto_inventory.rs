@@ -273,6 +273,29 @@ print(vpc)
     assert_eq!(vpc(&inv, vpc_id)["subnets"].as_array().unwrap().len(), 1050);
 }
 
+/// Issue 27, 3: a listing whose every page answers the same NextToken (here the loopback
+/// proxy's `--loop-token`) ends at the second page with one line naming the call, instead
+/// of 650 calls in 40 s.
+#[test]
+fn a_listing_that_pages_in_a_loop_ends_with_one_line_naming_the_call() {
+    let m = moto();
+    m.seed("demo", "eu-west-3", &[]);
+    for action in ["DescribeSubnets", "DescribeSecurityGroups"] {
+        let proxy = Proxy::start(&m.url, &["--loop-token", action]);
+        let out = bin(Some(&proxy.url))
+            .args(["inventory", "--region", "eu-west-3"])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("NextToken repeated after 2 pages") && err.contains(action),
+            "{err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+}
+
 #[test]
 fn text_and_yaml_outputs() {
     let m = moto();

@@ -73,9 +73,23 @@ impl Aws {
                 .and_then(|s| s.subnet_id())
                 .map(str::to_string)
                 .ok_or_else(|| missing("ec2", "CreateSubnet", "SubnetId"))?,
-            // An earlier try's subnet holds the CIDR: ours if it carries our tag.
+            // An earlier try's subnet holds the CIDR: ours if its tags prove it this
+            // step's (this plan's, this VPC's, this address's; issue 27, 2), else an error
+            // naming it and its tags.
             Err(e) if is_code(&e, &["InvalidSubnet.Conflict"]) => {
-                self.tagged_subnet(vpc_id, cidr, step).await?.ok_or(e)?
+                match self.subnet_with(vpc_id, cidr).await? {
+                    Some((id, tags)) if super::security_group::proves(&tags, step) => id,
+                    Some((id, tags)) => {
+                        return Err(AwsError::usage(
+                            format!(
+                                "{cidr} in {vpc_id} is taken by subnet {id}, which this plan did not make (its tags: {})",
+                                super::security_group::shown_tags(&tags)
+                            ),
+                            "nothing else was done for it: give the pod subnet another CIDR (secondaryCidr.podSubnets), or remove that subnet",
+                        ));
+                    }
+                    None => return Err(e),
+                }
             }
             Err(e) => return Err(e),
         };
@@ -148,14 +162,12 @@ impl Aws {
         }
     }
 
-    /// A subnet with this CIDR that carries this step's address tag (compared here: EC2
-    /// filter values treat `*` and `?` as wildcards, and moto `[`…`]` too).
-    pub(super) async fn tagged_subnet(
+    /// The subnet of `vpc` holding `cidr`, with its tags.
+    pub(super) async fn subnet_with(
         &self,
         vpc: &str,
         cidr: &str,
-        step: &Step,
-    ) -> Result<Option<String>, AwsError> {
+    ) -> Result<Option<(String, Vec<(String, String)>)>, AwsError> {
         let f = |n: &str, v: &str| ec2t::Filter::builder().name(n).values(v).build();
         let out = send!(
             self,
@@ -169,15 +181,15 @@ impl Aws {
         Ok(out
             .subnets()
             .iter()
-            .find(|s| {
-                s.cidr_block() == Some(cidr)
-                    && s.tags().iter().any(|t| {
-                        t.key() == Some(crate::apply::ADDRESS_TAG)
-                            && t.value() == Some(step.address.as_str())
-                    })
-            })
-            .and_then(|s| s.subnet_id())
-            .map(str::to_string))
+            .find(|s| s.cidr_block() == Some(cidr))
+            .and_then(|s| {
+                let tags = s
+                    .tags()
+                    .iter()
+                    .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                    .collect();
+                Some((s.subnet_id()?.to_string(), tags))
+            }))
     }
 
     /// The subnet's explicit route table association: (route table, association id).

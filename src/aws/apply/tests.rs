@@ -455,3 +455,77 @@ async fn an_id_this_run_made_is_waited_for_while_aws_does_not_know_it() {
     assert!(t0.elapsed() <= CONSISTENCY_PATIENCE, "{:?}", t0.elapsed());
     assert!(e.hint.contains("eventually consistent"), "{e:?}");
 }
+
+fn in_use() -> aws_sdk_ec2::operation::delete_security_group::DeleteSecurityGroupError {
+    aws_sdk_ec2::operation::delete_security_group::DeleteSecurityGroupError::generic(
+        ErrorMetadata::builder()
+            .code("DependencyViolation")
+            .message("resource sg-1 has a dependent object")
+            .build(),
+    )
+}
+
+fn interfaces(
+    managed: bool,
+) -> aws_sdk_ec2::operation::describe_network_interfaces::DescribeNetworkInterfacesOutput {
+    let eni = ec2t::NetworkInterface::builder()
+        .network_interface_id("eni-1")
+        .requester_managed(managed);
+    let eni = if managed {
+        eni.description("VPC Endpoint Interface vpce-1")
+    } else {
+        eni.attachment(
+            ec2t::NetworkInterfaceAttachment::builder()
+                .instance_id("i-1")
+                .build(),
+        )
+    };
+    aws_sdk_ec2::operation::describe_network_interfaces::DescribeNetworkInterfacesOutput::builder()
+        .network_interfaces(eni.build())
+        .build()
+}
+
+/// Issue 27, 3: a group an instance's network interface keeps in use is not retried for
+/// 15 minutes without a word: destroy stops at once, naming the interface and its
+/// instance. One kept by an endpoint's interfaces (AWS manages them; they drain) is
+/// waited for.
+#[tokio::test(start_paused = true)]
+async fn a_group_in_use_names_what_holds_it_and_waits_only_for_what_drains() {
+    let delete = Change::Delete {
+        what: crate::plan::Deletable::SecurityGroup,
+        id: "sg-1".into(),
+        parent: None,
+    };
+    let refused = mock!(aws_sdk_ec2::Client::delete_security_group)
+        .sequence()
+        .error(in_use)
+        .times(100)
+        .build();
+    let enis =
+        mock!(aws_sdk_ec2::Client::describe_network_interfaces).then_output(|| interfaces(false));
+    let aws = mocked(&[&refused, &enis], &[], &[]);
+    let t0 = tokio::time::Instant::now();
+    let e = aws.execute(&delete, &step()).await.unwrap_err();
+    assert_eq!(refused.num_calls(), 1, "no waiting on what does not drain");
+    assert!(t0.elapsed() < Duration::from_secs(1));
+    assert!(
+        e.message
+            .contains("sg-1 is still in use by eni-1 (instance i-1)")
+            && e.hint.contains("will not go by themselves"),
+        "{e:?}"
+    );
+    let draining = mock!(aws_sdk_ec2::Client::delete_security_group)
+        .sequence()
+        .error(in_use)
+        .times(2)
+        .output(|| {
+            aws_sdk_ec2::operation::delete_security_group::DeleteSecurityGroupOutput::builder()
+                .build()
+        })
+        .build();
+    let enis =
+        mock!(aws_sdk_ec2::Client::describe_network_interfaces).then_output(|| interfaces(true));
+    let aws = mocked(&[&draining, &enis], &[], &[]);
+    assert_eq!(aws.execute(&delete, &step()).await.unwrap(), "sg-1");
+    assert_eq!(draining.num_calls(), 3);
+}
