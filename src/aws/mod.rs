@@ -307,18 +307,19 @@ const MAX_AWS_FILE_BYTES: u64 = 1 << 20;
 /// A FIFO would block the SDK for good, a device would feed it without end (issue 27, 6).
 /// A missing file is fine: it holds no profile.
 fn check_config_files(env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> Result<(), AwsError> {
-    let home = env("HOME")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_default();
+    let home = env("HOME").map(std::path::PathBuf::from);
     for (var, default) in [
         ("AWS_CONFIG_FILE", "config"),
         ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
     ] {
         let set = env(var).filter(|v| !v.is_empty());
-        let path = set
+        let Some(path) = set
             .clone()
             .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| home.join(".aws").join(default));
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
+        else {
+            continue;
+        };
         // /dev/null is the usual way to say "no such file": it reads as empty.
         if path == std::path::Path::new("/dev/null") {
             continue;
