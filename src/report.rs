@@ -107,18 +107,6 @@ pub fn term(text: &str, mode: Term) -> String {
     out
 }
 
-/// `text` cut to `max` characters, with `…`, and on one line ([`one_line`]): for values
-/// in a refusal or an error, which are one line whatever the account holds.
-pub fn cut(text: &str, max: usize) -> String {
-    let t = one_line(text);
-    if t.chars().count() <= max {
-        return t;
-    }
-    let mut s: String = t.chars().take(max.saturating_sub(1)).collect();
-    s.push('…');
-    s
-}
-
 fn on_off(b: bool) -> &'static str {
     if b { "on" } else { "OFF" }
 }
@@ -436,9 +424,17 @@ pub fn findings_json(findings: &[crate::rules::Finding]) -> serde_json::Value {
     })
 }
 
-/// Cut to `n` characters, marking the cut with an ellipsis.
+/// `s` cut to `n` characters, the cut marked with `…`, and on one line ([`one_line`]):
+/// for values in a row, a refusal or an error, which stay one line whatever the account
+/// holds.
 pub fn trunc(s: &str, n: usize) -> String {
-    cut(s, n)
+    let t = one_line(s);
+    if t.chars().count() <= n {
+        return t;
+    }
+    let mut out: String = t.chars().take(n.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
 
 /// Error findings that block a plan (those the plan itself fixes, [`crate::plan::REMEDIES`],
@@ -493,8 +489,8 @@ mod tests {
             term(&painted, Term::Text { color: false }),
             "✗ error \\u{1b}[30;40mhidden \\u{9b}0m"
         );
-        assert_eq!(cut("a\nb", 10), "a\\u{a}b");
-        assert_eq!(cut(&"x".repeat(300), 8), "xxxxxxx…");
+        assert_eq!(trunc("a\nb", 10), "a\\u{a}b");
+        assert_eq!(trunc(&"x".repeat(300), 8), "xxxxxxx…");
         // JSON: a valid escape inside a string.
         let j = term("\"a\u{202e}b\"", Term::Json);
         assert_eq!(serde_json::from_str::<String>(&j).unwrap(), "a\u{202e}b");

@@ -370,7 +370,7 @@ pub async fn discover_with(
             "DescribeRegions",
             format!(
                 "unknown region {}",
-                crate::report::cut(&format!("{region:?}"), 80)
+                crate::report::trunc(&format!("{region:?}"), 80)
             ),
             format!(
                 "pass a region AWS lists, such as {}",

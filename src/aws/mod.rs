@@ -475,7 +475,7 @@ pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
         return Err(AwsError::usage(
             format!(
                 "{from} {} is not a region name",
-                crate::report::cut(&format!("{region:?}"), 80)
+                crate::report::trunc(&format!("{region:?}"), 80)
             ),
             "pass a region such as eu-west-1 or us-east-1 (--region or AWS_REGION)",
         ));

@@ -265,17 +265,26 @@ fn ingress_names(
         .collect()
 }
 
-/// The tags of what Terraform makes for `a`: those apply would put on (so that `plan`
-/// knows it as the spec's), its extra ones, and the owner tag (so that `destroy` leaves
-/// it to Terraform).
-fn tags(src: &Source, a: &Action, extra: &[(String, String)]) -> H {
+/// `tags` for a resource Terraform holds: without AWS's own (`aws:`) and any owner tag,
+/// then the owner tag `terraform`, so that `destroy` leaves the resource to Terraform.
+fn held_by_terraform(tags: impl IntoIterator<Item = (String, String)>) -> H {
+    use crate::spec::OWNER_TAG;
     H::Map(
-        crate::apply::resource_tags(src.plan, a)
-            .into_iter()
-            .chain(extra.iter().cloned())
-            .chain([(crate::spec::OWNER_TAG.into(), "terraform".into())])
+        tags.into_iter()
+            .filter(|(k, _)| !k.starts_with("aws:") && k != OWNER_TAG)
+            .chain([(OWNER_TAG.to_string(), "terraform".to_string())])
             .map(|(k, v)| (k, H::Str(v)))
             .collect(),
+    )
+}
+
+/// The tags of what Terraform makes for `a`: those apply would put on (so that `plan`
+/// knows it as the spec's), its extra ones, and the owner tag.
+fn tags(src: &Source, a: &Action, extra: &[(String, String)]) -> H {
+    held_by_terraform(
+        crate::apply::resource_tags(src.plan, a)
+            .into_iter()
+            .chain(extra.iter().cloned()),
     )
 }
 
@@ -394,19 +403,7 @@ fn existing_endpoint(doc: &Doc, e: &Endpoint, vpc: &str, route_tables: Option<&[
             .unwrap_or_else(|| e.route_table_ids.iter().collect());
         b = b.attr("route_table_ids", strs(tables));
     }
-    let owner = Some((crate::spec::OWNER_TAG.to_string(), "terraform".to_string()));
-    b.attr(
-        "tags",
-        H::Map(
-            e.tags
-                .iter()
-                .filter(|(k, _)| !k.starts_with("aws:") && k.as_str() != crate::spec::OWNER_TAG)
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .chain(owner)
-                .map(|(k, v)| (k, H::Str(v)))
-                .collect(),
-        ),
-    )
+    b.attr("tags", held_by_terraform(e.tags.clone()))
 }
 
 /// checkov's cluster checks that the spec's choices or the cluster's own settings (which
@@ -468,15 +465,7 @@ fn cluster_block(
     let logs: BTreeSet<&String> = c.logging.iter().collect();
     // Its tags as read, and the owner tag: Terraform holds the cluster's endpoint access
     // from then on, and `destroy` does not put back what it was before apply.
-    let tags = H::Map(
-        c.tags
-            .iter()
-            .filter(|(k, _)| !k.starts_with("aws:") && k.as_str() != crate::spec::OWNER_TAG)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .chain([(crate::spec::OWNER_TAG.to_string(), "terraform".to_string())])
-            .map(|(k, v)| (k, H::Str(v)))
-            .collect(),
-    );
+    let tags = held_by_terraform(c.tags.clone());
     Ok(b.attr("name", s(&c.name))
         .attr("role_arn", s(role))
         .attr("enabled_cluster_log_types", strs(logs))
@@ -681,13 +670,7 @@ pub fn render(src: &Source) -> Result<Vec<File>, Cannot> {
             imports.push(import(&full, terraform));
         }
         let tags = |extra: &[(String, String)]| match h.and_then(|h| h.tags.as_ref()) {
-            Some(read) => H::Map(
-                read.iter()
-                    .cloned()
-                    .chain([(crate::spec::OWNER_TAG.into(), "terraform".into())])
-                    .map(|(k, v)| (k, H::Str(v)))
-                    .collect(),
-            ),
+            Some(read) => held_by_terraform(read.iter().cloned()),
             None => tags(src, a, extra),
         };
         let block = match &a.change {

@@ -93,21 +93,21 @@ fn alive(h: &Holder) -> bool {
 /// Who holds a lock, on one line of bounded length whatever its tags hold (anyone who
 /// may tag a group may write them; issue 27, 8).
 fn describe(h: &Holder) -> String {
-    use crate::report::cut;
+    use crate::report::trunc;
     format!(
         "{} by {} since {} (lock ID {})",
         if h.operation.is_empty() {
             "held".to_string()
         } else {
-            cut(&h.operation, 20)
+            trunc(&h.operation, 20)
         },
         if h.who.is_empty() {
             "?".to_string()
         } else {
-            cut(&h.who, 120)
+            trunc(&h.who, 120)
         },
         utc(h.since),
-        cut(&h.id, 40)
+        trunc(&h.id, 40)
     )
 }
 
@@ -177,7 +177,7 @@ pub async fn take(
             Some(h) if h.id == id && !even_if_alive && alive(&h) => {
                 return Err(Failure::Usage(format!(
                     "--force-unlock {}: the lock {} is alive (its holder renewed it {} s ago) — wait for that run to finish; if you know it is gone, add --even-if-alive; nothing was changed",
-                    crate::report::cut(id, 40),
+                    crate::report::trunc(id, 40),
                     describe(&h),
                     journal::now().saturating_sub(h.heartbeat)
                 )));
@@ -227,7 +227,7 @@ pub async fn take(
                     "the spec is locked: {} in {} — wait for that run to finish, or if it is gone pass --force-unlock {}; nothing was changed",
                     describe(&h),
                     spec.vpc_id,
-                    crate::report::cut(&h.id, 40)
+                    crate::report::trunc(&h.id, 40)
                 )));
             }
         }

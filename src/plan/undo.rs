@@ -7,7 +7,7 @@
 //! command that does.
 
 use super::{Action, Attr, Change, Op, VpcAttribute};
-use crate::inventory::{EndpointState, Inventory};
+use crate::inventory::{Endpoint, EndpointState, Inventory};
 use crate::spec::Spec;
 use serde::{Deserialize, Serialize};
 
@@ -225,7 +225,7 @@ struct Restores<'a> {
     left: Vec<String>,
 }
 
-impl Restores<'_> {
+impl<'a> Restores<'a> {
     /// Whether a stack or Terraform made from this spec's export holds `what` (the owner
     /// tag on it): then it is theirs, not destroy's, to put back, and this says so.
     fn held(&mut self, tags: &crate::inventory::Tags, what: &str) -> bool {
@@ -390,21 +390,34 @@ impl Restores<'_> {
         }
     }
 
+    /// The endpoint `id` (one `present`) whose `what` destroy is to put back: not one it
+    /// deletes (this spec's), nor one a stack or Terraform holds (said so).
+    fn restorable_endpoint(
+        &mut self,
+        id: &str,
+        present: impl Fn(&Endpoint) -> bool,
+        what: &str,
+    ) -> Option<&'a Endpoint> {
+        let e = self
+            .vpc?
+            .endpoints
+            .iter()
+            .find(|e| e.id == id && present(e))?;
+        if self.spec.owns(&e.tags) || self.held(&e.tags, &format!("the {what} of {}", e.id)) {
+            return None;
+        }
+        Some(e)
+    }
+
     /// The route tables apply added to an S3 gateway it did not make, removed.
     fn gateway_tables(&mut self, address: String, endpoint_id: &str, route_table_ids: &[String]) {
-        let Some(e) = self.vpc.and_then(|v| {
-            v.endpoints
-                .iter()
-                .find(|e| e.id == endpoint_id && e.state != EndpointState::Deleted)
-        }) else {
+        let Some(e) = self.restorable_endpoint(
+            endpoint_id,
+            |e| e.state != EndpointState::Deleted,
+            "route tables",
+        ) else {
             return;
         };
-        if self.spec.owns(&e.tags) {
-            return; // destroy deletes it
-        }
-        if self.held(&e.tags, &format!("the route tables of {}", e.id)) {
-            return;
-        }
         let on: Vec<String> = route_table_ids
             .iter()
             .filter(|t| e.route_table_ids.contains(t))
@@ -438,19 +451,10 @@ impl Restores<'_> {
 
     /// The subnets apply added to an interface endpoint it did not make, removed.
     fn endpoint_subnets(&mut self, address: String, endpoint_id: &str, subnet_ids: &[String]) {
-        let Some(e) = self.vpc.and_then(|v| {
-            v.endpoints
-                .iter()
-                .find(|e| e.id == endpoint_id && e.state.is_usable())
-        }) else {
+        let Some(e) = self.restorable_endpoint(endpoint_id, |e| e.state.is_usable(), "subnets")
+        else {
             return;
         };
-        if self.spec.owns(&e.tags) {
-            return; // destroy deletes it
-        }
-        if self.held(&e.tags, &format!("the subnets of {}", e.id)) {
-            return;
-        }
         let on: Vec<String> = subnet_ids
             .iter()
             .filter(|s| e.subnet_ids.contains(s))

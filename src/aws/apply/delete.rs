@@ -165,7 +165,7 @@ impl Aws {
                     .or_else(|| {
                         n.description()
                             .filter(|d| !d.is_empty())
-                            .map(|d| crate::report::cut(d, 60))
+                            .map(|d| crate::report::trunc(d, 60))
                     })
                     .unwrap_or_else(|| "no description".into()),
             })

@@ -146,14 +146,7 @@ pub(super) fn shown_tags(tags: &[(String, String)]) -> String {
     if tags.is_empty() {
         return "none".into();
     }
-    let cut = |s: &str| {
-        let s = crate::report::one_line(s);
-        if s.chars().count() > 60 {
-            format!("{}…", s.chars().take(60).collect::<String>())
-        } else {
-            s
-        }
-    };
+    let cut = |s: &str| crate::report::trunc(s, 60);
     let mut out: Vec<String> = tags
         .iter()
         .take(10)
