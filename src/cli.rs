@@ -254,6 +254,78 @@ impl Global {
     }
 
     pub fn color(&self) -> bool {
-        !self.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        self.colors() != Colors::None
+    }
+
+    /// The colours the terminal takes: none with --no-color or NO_COLOR, else as TERM
+    /// and COLORTERM say.
+    pub fn colors(&self) -> Colors {
+        if self.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            return Colors::None;
+        }
+        Colors::of(
+            std::env::var("TERM").ok().as_deref(),
+            std::env::var("COLORTERM").ok().as_deref(),
+        )
+    }
+}
+
+/// How many colours the terminal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colors {
+    /// No colour (TERM unset, dumb, a VT100-family terminal, a monochrome entry).
+    None,
+    /// The 16 ANSI colours: SGR 30–37, 90–97 (xterm, linux, screen, ansi, …).
+    Basic,
+    /// 256 indexed colours (a `*-256color` TERM).
+    Indexed,
+    /// 24-bit colour (COLORTERM=truecolor or 24bit, a `*-direct` TERM).
+    True,
+}
+
+impl Colors {
+    /// From TERM and COLORTERM, as terminfo's entries name them.
+    pub fn of(term: Option<&str>, colorterm: Option<&str>) -> Colors {
+        let term = term.unwrap_or("").trim();
+        let family = term.split('-').next().unwrap_or("");
+        let mono = term.is_empty()
+            || term == "dumb"
+            || term.ends_with("-m")
+            || term.ends_with("-mono")
+            || (family.starts_with("vt") && family[2..].chars().all(|c| c.is_ascii_digit()));
+        if mono {
+            return Colors::None;
+        }
+        if matches!(colorterm, Some("truecolor" | "24bit")) || term.ends_with("-direct") {
+            Colors::True
+        } else if term.contains("256color") {
+            Colors::Indexed
+        } else {
+            Colors::Basic
+        }
+    }
+}
+
+#[cfg(test)]
+mod colors_tests {
+    use super::Colors;
+
+    #[test]
+    fn colours_follow_term_and_colorterm() {
+        for (term, colorterm, want) in [
+            (None, None, Colors::None),
+            (Some("dumb"), Some("truecolor"), Colors::None),
+            (Some("vt100"), None, Colors::None),
+            (Some("vt220"), None, Colors::None),
+            (Some("xterm-mono"), None, Colors::None),
+            (Some("xterm"), None, Colors::Basic),
+            (Some("linux"), None, Colors::Basic),
+            (Some("screen"), None, Colors::Basic),
+            (Some("xterm-256color"), None, Colors::Indexed),
+            (Some("tmux-256color"), Some("truecolor"), Colors::True),
+            (Some("xterm-direct"), None, Colors::True),
+        ] {
+            assert_eq!(Colors::of(term, colorterm), want, "{term:?} {colorterm:?}");
+        }
     }
 }

@@ -91,6 +91,23 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Wait until the screen no longer shows `text`.
+    fn wait_gone(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if !s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("timed out waiting for {text:?} to go; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.cmd(&["kill-server"]);
@@ -731,4 +748,231 @@ fn the_region_list_reads_another_region() {
     assert!(!s.contains("prod"), "eu-west-1's VPCs are gone: {s}");
     t.keys(&["q"]);
     assert_restored(&t);
+}
+
+// Issue 28, item 7: what the widget layer fixes, each tried at 80x24 as a new user would.
+
+/// The last line of the screen (the footer).
+fn footer(screen: &str) -> &str {
+    screen.trim_end().lines().last().unwrap_or("")
+}
+
+/// `?` stays open while read (the list keys scroll it to its end) and closes on q or Esc;
+/// the finished apply scrolls to its last row (every action with its ID) and the next
+/// steps under it.
+#[test]
+fn at_80x24_help_and_the_finished_apply_scroll_to_their_end() {
+    let m = Moto::start_with("e2e-scroll", &[]);
+    let seed = m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("scroll");
+    let spec = starter_spec(&m, &seed, &dir);
+    // Pod subnets and custom networking: more rows than the window.
+    let mut text = std::fs::read_to_string(&spec).unwrap();
+    text.push_str(
+        "secondaryCidr:\n  cidr: 100.64.0.0/16\n  podSubnets:\n    eu-west-1a: 100.64.0.0/19\n    \
+         eu-west-1b: 100.64.32.0/19\n    eu-west-1c: 100.64.64.0/19\ncustomNetworking:\n  \
+         eniConfigLabel: topology.k8s.aws/zone-id\n",
+    );
+    std::fs::write(&spec, text).unwrap();
+    let plan = common::bin(Some(&m.url))
+        .args(["plan", "-o", "json", "--spec"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let addresses: Vec<String> = plan["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["address"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        addresses.len() > 17,
+        "more rows than 80x24 shows: {addresses:?}"
+    );
+    let t = Tmux::new("scroll", &launch(&m.url, &spec, ""), 80, 24);
+    t.wait_for("? explains why");
+    for _ in 0..10 {
+        if t.screen().contains("a to apply") {
+            break;
+        }
+        t.keys(&["Enter"]);
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    t.keys(&["?"]);
+    t.wait_for("Step 9 · Preview");
+    // Keys that read on do not close it; the end shows how to close it.
+    t.keys(&["j", "x", "G"]);
+    let s = t.wait_for("Esc/q closes");
+    assert!(s.contains("Step 9 · Preview"), "{s}");
+    t.keys(&["q"]);
+    t.wait_gone("Step 9 · Preview");
+    t.keys(&["?"]);
+    t.wait_for("Step 9 · Preview");
+    t.keys(&["Escape"]);
+    t.wait_gone("Step 9 · Preview");
+
+    t.keys(&["a"]);
+    t.wait_for("Only 'yes' will be accepted");
+    t.keys(&["y", "e", "s", "Enter"]);
+    t.wait_for("Apply · complete");
+    // Line by line from the top to the end: every action shows done with its ID.
+    let mut seen: Vec<String> = vec![];
+    let mut last = String::new();
+    for _ in 0..200 {
+        let s = t.screen();
+        if s == last {
+            break;
+        }
+        seen.extend(s.lines().map(str::to_string));
+        last = s;
+        t.keys(&["j"]);
+        std::thread::sleep(Duration::from_millis(60));
+    }
+    for a in &addresses {
+        let row = seen.iter().find(|l| l.contains(a.as_str()));
+        let row = row.unwrap_or_else(|| panic!("{a} never shown:\n{}", seen.join("\n")));
+        assert!(row.contains('✓'), "{a}: {row}");
+    }
+    // G: the last row and the summary under it in one screen.
+    t.keys(&["g", "G"]);
+    let s = t.wait_for("Apply complete! Resources:");
+    assert!(
+        s.contains(addresses.last().unwrap().as_str()) || s.contains("Next steps"),
+        "{s}"
+    );
+    assert!(!footer(&s).is_empty(), "{s}");
+    t.keys(&["q"]);
+    assert_restored(&t);
+}
+
+/// Text fields take the shell's editing keys (no chord types its letter); Enter says the
+/// step it goes to (the endpoints step's Enter is "group", not "preview"), in the footer
+/// and in `?`; `t` is in every step's footer at 80 columns.
+#[test]
+fn at_80x24_fields_take_shell_keys_and_footers_say_what_keys_do() {
+    let m = Moto::start_with("e2e-fields", &[]);
+    let seed = m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("fields");
+    let spec = starter_spec(&m, &seed, &dir);
+    let t = Tmux::new("fields", &launch(&m.url, &spec, ""), 80, 24);
+    // One capture may fall between two writes of a frame: the body and the footer are
+    // waited for together.
+    let step = |body: &str, keys: &[&str]| {
+        let s = t.wait_for_all(&[body, "t topology"]);
+        for k in keys {
+            assert!(footer(&s).contains(k), "{body}: {s}");
+        }
+    };
+    step("? explains why", &[]);
+    t.keys(&["Enter"]);
+    step("3 of 3 AZs chosen", &["Enter endpoints"]);
+    t.keys(&["Enter"]);
+    step("5 services · 0 features", &["Enter group"]);
+    t.keys(&["?"]);
+    let s = t.wait_for_all(&["Step 3 · VPC endpoints", "on to step 4"]);
+    assert!(
+        s.contains("on to step 4: the endpoints' security group")
+            && !s.contains("save what changed"),
+        "{s}"
+    );
+    t.keys(&["Escape"]);
+    step("5 services · 0 features", &["Enter group"]);
+    t.keys(&["Enter"]);
+    step(
+        "Endpoints' security group: 443 from every VPC CIDR",
+        &["Enter CIDR"],
+    );
+    // The group's name field: the starter's name, then the shell's keys.
+    t.keys(&["e"]);
+    t.wait_for("Enter keeps it");
+    t.keys(&["C-u"]);
+    t.keys(&["-l", "abc def"]);
+    t.wait_for("abc def▏");
+    t.keys(&["C-w"]);
+    let s = t.wait_for("abc ▏");
+    assert!(!s.contains("abc defw"), "{s}");
+    t.keys(&["C-a", "x", "C-e", "y"]);
+    t.wait_for("xabc y▏");
+    t.keys(&["M-b", "z"]);
+    t.wait_for("xabc z▏y");
+    t.keys(&["C-a", "M-f", "-"]);
+    let s = t.wait_for("xabc-▏ zy");
+    for typed in ["u", "w", "a", "e", "b", "f"] {
+        assert!(
+            !s.contains(&format!("{typed}xabc")) && !s.contains(&format!("zy{typed}")),
+            "a chord typed {typed}: {s}"
+        );
+    }
+    t.keys(&["C-k", "Escape"]);
+    t.wait_for_all(&[
+        "Endpoints' security group: 443 from every VPC CIDR",
+        "t topology",
+    ]);
+    let s = t.screen();
+    assert!(!s.contains("xabc"), "Esc left the field: {s}");
+    for expect in [
+        "skipped: no secondary CIDR",
+        "Cluster endpoint access: who reaches the API",
+        "DNS: does anyone need a Resolver?",
+    ] {
+        t.keys(&["Enter"]);
+        step(expect, &[]);
+    }
+    t.keys(&["q"]);
+    let s = t.wait_for_all(&["EXIT="]);
+    assert!(s.contains("EXIT=0"), "{s}");
+}
+
+/// Colours follow the terminal: none for TERM=dumb and vt100 (and NO_COLOR), the 16
+/// ANSI forms for xterm, the 256-colour forms for xterm-256color.
+#[test]
+fn colour_follows_the_terminal() {
+    let m = Moto::start_with("e2e-colour", &[]);
+    m.seed("demo", "eu-west-1", &[]);
+    let dir = tempdir("colour");
+    let spec = dir.join("c.yaml");
+    for (term, no_color, want) in [
+        ("dumb", "", "none"),
+        ("vt100", "", "none"),
+        ("xterm-256color", "1", "none"),
+        ("xterm", "", "16"),
+        ("xterm-256color", "", "256"),
+    ] {
+        let cmd = launch(&m.url, &spec, "").replacen(
+            "env -u AWS_PROFILE -u NO_COLOR",
+            &format!("env -u AWS_PROFILE -u NO_COLOR -u COLORTERM TERM={term} NO_COLOR={no_color}"),
+            1,
+        );
+        let t = Tmux::new(&format!("colour-{term}-{}", no_color.len()), &cmd, 80, 24);
+        t.wait_for("? explains why");
+        let out = t.cmd(&["capture-pane", "-e", "-p", "-t", "e2e"]);
+        let s = String::from_utf8_lossy(&out.stdout).into_owned();
+        // Every SGR's parameters.
+        let sgrs: Vec<&str> = s
+            .split("\x1b[")
+            .skip(1)
+            .filter_map(|p| p.split_once('m').map(|(a, _)| a))
+            .filter(|p| p.chars().all(|c| c.is_ascii_digit() || c == ';'))
+            .collect();
+        let colour = |p: &&str| {
+            p.split(';').any(|n| {
+                matches!(
+                    n.parse::<u32>(),
+                    Ok(30..=37 | 40..=47 | 90..=97 | 100..=107)
+                )
+            }) || p.contains("38;5")
+                || p.contains("48;5")
+        };
+        let indexed = sgrs
+            .iter()
+            .any(|p| p.contains("38;5") || p.contains("48;5"));
+        match want {
+            "none" => assert!(!sgrs.iter().any(colour), "{term}: {sgrs:?}"),
+            "16" => assert!(sgrs.iter().any(colour) && !indexed, "{term}: {sgrs:?}"),
+            _ => assert!(indexed, "{term}: {sgrs:?}"),
+        }
+        t.keys(&["q"]);
+        t.wait_for("EXIT=0");
+    }
 }

@@ -646,8 +646,20 @@ fn snapshot_loading_help_and_too_small() {
     insta::assert_snapshot!("too_small_80x23", render_text(&app, 80, 23));
     app.update(ch('?'));
     insta::assert_snapshot!("help_vpcs_80x24", render_text(&app, 80, 24));
+    // Issue 28, 7: only the quit and back keys close help; the list keys scroll it.
     app.update(ch('x'));
-    assert_eq!(app.modal, None, "any key closes help");
+    assert!(
+        matches!(app.modal, Some(Modal::Help(_))),
+        "x does not close help"
+    );
+    app.update(ch('G'));
+    let end = render_text(&app, 80, 24);
+    assert!(end.contains("Esc/q closes"), "the end of help shows: {end}");
+    app.update(ch('q'));
+    assert_eq!(app.modal, None, "q closes help");
+    app.update(ch('?'));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.modal, None, "Esc closes help");
     choose_prod(&mut app);
     app.update(ch('?'));
     insta::assert_snapshot!("help_subnets_120x40", render_text(&app, 120, 40));

@@ -120,7 +120,8 @@ pub const OVERWRITE_WORD: &str = "overwrite";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Modal {
-    Help,
+    /// `?`: why the step matters and its keys.
+    Help(super::modals::Help),
     ConfirmQuit,
     /// Every finding for the current choices (`c`).
     Checks(ChecksView),
@@ -1205,6 +1206,41 @@ impl App {
         };
     }
 
+    /// A binding as the footer and `?` say it: the next-step key of a wizard step names
+    /// the step it leads to (the step table's words), as the draft decides.
+    pub fn said(&self, b: &Binding) -> Binding {
+        let here = self.screen.step();
+        if b.commands == [Command::Next]
+            && !b.hint.is_empty()
+            && here.number() < Step::Preview.number()
+        {
+            let (hint, help) = super::steps::next(here, &self.step_input()).def().onward;
+            return Binding { hint, help, ..*b };
+        }
+        *b
+    }
+
+    /// The keys a terminal event stands for: in a text field, the shell's Alt chords
+    /// (Alt-B/F/D, Alt-Backspace) are themselves; otherwise an Alt+key is Esc and the key
+    /// arriving together ([`keys::split_alt`]).
+    pub fn keys_of(&self, k: KeyEvent) -> Vec<KeyEvent> {
+        let field = matches!(self.load, LoadState::Ready(_))
+            && self.modal.is_none()
+            && self.screen.get().capturing();
+        if field && super::widgets::text_field::is_chord(&k) {
+            return vec![k];
+        }
+        keys::split_alt(k)
+    }
+
+    /// The keys of a dialog (its footer and `?`).
+    pub fn modal_bindings(&self, m: &Modal) -> &'static [Binding] {
+        match m {
+            Modal::Help(_) => super::modals::help::BINDINGS,
+            _ => &[],
+        }
+    }
+
     /// The keys while the account is not read yet (or could not be).
     pub fn waiting_bindings(&self) -> &'static [Binding] {
         match self.load {
@@ -1333,7 +1369,7 @@ impl App {
                 vec![]
             }
             Command::Help => {
-                self.modal = Some(Modal::Help);
+                self.modal = Some(Modal::Help(Default::default()));
                 vec![]
             }
             Command::Reload => self.reload(),
@@ -1419,8 +1455,8 @@ impl App {
                 }
                 _ => vec![],
             },
-            Modal::Help => {
-                self.modal = None;
+            Modal::Help(mut help) => {
+                self.modal = help.key(&k, &self.keys).then_some(Modal::Help(help));
                 vec![]
             }
             Modal::StopApply => match k.code {
@@ -1910,13 +1946,7 @@ impl App {
                 if self.draft.is_none() {
                     return vec![];
                 }
-                let here = self.screen.step();
-                let next = STEPS
-                    .iter()
-                    .skip_while(|d| d.step != here)
-                    .skip(1)
-                    .find(|d| (d.applies)(&self.step_input()))
-                    .map_or(Step::Preview, |d| d.step);
+                let next = super::steps::next(self.screen.step(), &self.step_input());
                 self.open_step(next)
             }
             Intent::UseGroup(id) => {

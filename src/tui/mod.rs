@@ -6,11 +6,13 @@
 pub mod app;
 pub mod intent;
 pub mod keys;
+pub mod modals;
 pub mod screens;
 pub mod steps;
 pub mod terminal;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 
 use crate::cli::Global;
 use crate::error::AwsError;
@@ -68,7 +70,7 @@ pub async fn run(global: &Global) -> std::io::Result<Option<(String, u8)>> {
         stops: Default::default(),
     };
 
-    let mut term = terminal::setup()?;
+    let mut term = terminal::setup(global.colors())?;
     let result = async {
         let size = term.size()?;
         app.update(Action::Resize(size.width, size.height));
@@ -89,8 +91,9 @@ pub async fn run(global: &Global) -> std::io::Result<Option<(String, u8)>> {
             let action = tokio::select! {
                 ev = events.next() => match ev {
                     Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
-                        // Esc and a key arriving together are both (see keys::split_alt).
-                        let mut keys = keys::split_alt(k);
+                        // Esc and a key arriving together are both (see keys::split_alt),
+                        // but in a text field the shell's Alt chords are themselves.
+                        let mut keys = app.keys_of(k);
                         let last = keys.pop().expect("one key at least");
                         for k in keys {
                             runner.run(app.update(Action::Key(k)));

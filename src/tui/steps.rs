@@ -34,6 +34,9 @@ pub struct StepDef {
     pub step: Step,
     pub title: &'static str,
     pub short: &'static str,
+    /// What the next-step key (Enter) says when it leads here: its footer hint and its
+    /// `?` line.
+    pub onward: (&'static str, &'static str),
     /// The findings shown as this step's errors.
     pub areas: &'static [Area],
     /// Whether the step applies to this draft (custom networking only with a secondary
@@ -65,6 +68,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Vpc,
         title: "Region and VPC",
         short: "VPC",
+        onward: ("VPC", "back to the VPC list"),
         areas: &[Area::Vpc],
         applies: always,
         skipped: never,
@@ -74,6 +78,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Subnets,
         title: "Node subnets",
         short: "Subnets",
+        onward: ("subnets", "on to step 2: the node subnets"),
         areas: &[Area::NodeSubnets],
         applies: always,
         skipped: never,
@@ -83,6 +88,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Endpoints,
         title: "VPC endpoints",
         short: "Endpoints",
+        onward: ("endpoints", "on to step 3: the VPC endpoints"),
         areas: &[Area::Endpoints],
         applies: always,
         skipped: never,
@@ -96,6 +102,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Group,
         title: "Endpoint security group",
         short: "Group",
+        onward: ("group", "on to step 4: the endpoints' security group"),
         areas: &[Area::EndpointGroup],
         applies: always,
         skipped: never,
@@ -109,6 +116,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Secondary,
         title: "Secondary CIDR and pod subnets",
         short: "CIDR",
+        onward: ("CIDR", "on to step 5: the secondary CIDR and pod subnets"),
         areas: &[Area::SecondaryCidr],
         applies: always,
         skipped: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_none()),
@@ -126,6 +134,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Custom,
         title: "Custom networking",
         short: "CNI",
+        onward: ("CNI", "on to step 6: custom networking"),
         areas: &[Area::CustomNetworking],
         applies: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_some()),
         skipped: never,
@@ -135,6 +144,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Access,
         title: "Cluster endpoint access",
         short: "Access",
+        onward: ("access", "on to step 7: cluster endpoint access"),
         areas: &[Area::EndpointAccess],
         applies: always,
         skipped: never,
@@ -144,6 +154,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Dns,
         title: "DNS for clients outside the VPC",
         short: "DNS",
+        onward: ("DNS", "on to step 8: DNS for clients outside the VPC"),
         areas: &[Area::Dns],
         applies: always,
         skipped: |i| i.draft.is_some_and(|d| d.dns.is_none()),
@@ -153,6 +164,10 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Preview,
         title: "Preview",
         short: "Preview",
+        onward: (
+            "preview",
+            "on to step 9: the preview of the plan (nothing is saved or changed)",
+        ),
         areas: &[],
         applies: always,
         skipped: never,
@@ -162,6 +177,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Apply,
         title: "Apply",
         short: "Apply",
+        onward: ("apply", "on to the apply"),
         areas: &[],
         applies: always,
         skipped: never,
@@ -171,6 +187,7 @@ pub const STEPS: &[StepDef] = &[
         step: Step::Export,
         title: "Export",
         short: "Export",
+        onward: ("export", "on to the export"),
         areas: &[],
         applies: always,
         skipped: never,
@@ -190,6 +207,17 @@ impl Step {
     pub fn number(self) -> usize {
         STEPS.iter().position(|d| d.step == self).expect("in STEPS") + 1
     }
+}
+
+/// The step the next-step key leads to from `here`: the next one that applies to the
+/// draft, else the preview.
+pub fn next(here: Step, input: &StepInput) -> Step {
+    STEPS
+        .iter()
+        .skip_while(|d| d.step != here)
+        .skip(1)
+        .find(|d| (d.applies)(input))
+        .map_or(Step::Preview, |d| d.step)
 }
 
 impl StepDef {

@@ -2,7 +2,8 @@
 //! account, region, READ-ONLY), breadcrumb, and the footer (key hints or the flash line).
 
 use super::app::{App, Level, LoadState, MIN_SIZE, Modal, OVERWRITE_WORD};
-use super::keys::{self, KEY_FILE};
+use super::keys::{self, Binding, KEY_FILE};
+use super::modals::help::{self, Content as HelpContent, Help};
 use super::screens::ScreenCtx;
 use super::steps::{STEPS, StepState};
 use super::theme::Theme;
@@ -140,7 +141,7 @@ fn draw_screen(f: &mut Frame, app: &App) {
     }
     draw_footer(f, footer, app, &t);
     match &app.modal {
-        Some(Modal::Help) => draw_help(f, body, app, &t),
+        Some(Modal::Help(h)) => draw_help(f, body, app, h, &t),
         Some(Modal::ConfirmQuit) => draw_confirm_quit(f, body, app, &t),
         Some(Modal::Checks(view)) => {
             view.render(
@@ -334,10 +335,19 @@ fn draw_breadcrumb(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     f.render_widget(Paragraph::new(fit(line, area.width as usize)), area);
 }
 
-/// The footer's hints, in the table's order: (key label, what it does).
-fn hints(app: &App) -> Vec<(String, &'static str)> {
-    if app.modal.is_some() {
-        return vec![];
+/// The footer's hints, in the table's order: (key label, what it does). A dialog's are
+/// its own; on a step, the topology key is pinned to the end (it works on every step).
+/// A footer hint: the key's label and what it does.
+type Hint = (String, String);
+
+fn hints(app: &App) -> (Vec<Hint>, Option<Hint>) {
+    let label = |b: &Binding| {
+        let b = app.said(b);
+        (app.keys.hint_label(&b), b.hint.to_string())
+    };
+    if let Some(m) = &app.modal {
+        let shown = app.modal_bindings(m).iter().filter(|b| !b.hint.is_empty());
+        return (shown.map(label).collect(), None);
     }
     let (bindings, fixed) = match &app.load {
         LoadState::Ready(_) => {
@@ -348,14 +358,14 @@ fn hints(app: &App) -> Vec<(String, &'static str)> {
     };
     // `t` works on every step but in a text field.
     let topology = (matches!(app.load, LoadState::Ready(_)) && !app.screen.get().capturing())
-        .then_some(&keys::TOPOLOGY);
-    bindings
+        .then(|| label(&keys::TOPOLOGY));
+    let hints = bindings
         .iter()
-        .chain(topology)
         .filter(|b| !b.hint.is_empty())
-        .map(|b| (app.keys.hint_label(b), b.hint))
-        .chain(fixed.iter().map(|(k, h)| (k.to_string(), *h)))
-        .collect()
+        .map(label)
+        .chain(fixed.iter().map(|(k, h)| (k.to_string(), h.to_string())))
+        .collect();
+    (hints, topology)
 }
 
 fn draw_footer(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
@@ -373,24 +383,30 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         f.render_widget(Paragraph::new(fit(line, area.width as usize)), area);
         return;
     }
-    // As many hints as fit, in priority order (the screen lists the important ones first).
+    // As many hints as fit, in priority order (the screen lists the important ones first),
+    // with room kept for the pinned one.
+    let (hints, pinned) = hints(app);
+    let width = |(key, label): &(String, String)| key.chars().count() + label.chars().count() + 3;
+    let room = (area.width as usize).saturating_sub(pinned.as_ref().map_or(0, width));
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for (key, label) in hints(app) {
-        let w = key.chars().count() + label.chars().count() + 3;
-        if used + w > area.width as usize {
+    for h in hints.iter() {
+        if used + width(h) > room {
             break;
         }
-        used += w;
-        spans.push(Span::styled(key.clone(), t.bold()));
-        spans.push(Span::styled(format!(" {label}  "), t.dim()));
+        used += width(h);
+        spans.push(Span::styled(h.0.clone(), t.bold()));
+        spans.push(Span::styled(format!(" {}  ", h.1), t.dim()));
+    }
+    if let Some((key, label)) = pinned {
+        spans.push(Span::styled(key, t.bold()));
+        spans.push(Span::styled(format!(" {label}"), t.dim()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+fn draw_help(f: &mut Frame, area: Rect, app: &App, help: &Help, t: &Theme) {
     let step = app.screen.step();
-    let title = format!("Step {} · {}", step.number(), step.def().title);
     let (why, mut bindings) = match &app.load {
         LoadState::Ready(_) => (app.screen.get().why(), app.screen.get().bindings().to_vec()),
         _ => (super::screens::vpcs::WHY, app.waiting_bindings().to_vec()),
@@ -398,42 +414,17 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     if matches!(app.load, LoadState::Ready(_)) {
         bindings.push(keys::TOPOLOGY);
     }
-    let mut lines = vec![Line::from(Span::raw(why)), Line::from("")];
-    let labels: Vec<String> = bindings.iter().map(|b| app.keys.help_label(b)).collect();
-    let col = labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(12, 24)
-        + 2;
-    for (b, label) in bindings.iter().zip(labels) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label:<col$}"), t.bold()),
-            Span::raw(b.help),
-        ]));
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        format!(
-            "Spec file: {} · keys: {KEY_FILE} · any key closes",
-            app.spec_path().display()
+    let content = HelpContent {
+        title: format!("Step {} · {}", step.number(), step.def().title),
+        why,
+        bindings: bindings.iter().map(|b| app.said(b)).collect(),
+        foot: format!(
+            "Spec file: {} · keys: {KEY_FILE} · {} closes",
+            app.spec_path().display(),
+            app.keys.hint_label(&help::BINDINGS[3])
         ),
-        t.dim(),
-    )));
-    let w = area.width.saturating_sub(4).min(90);
-    // Two borders, plus room for the explanation to wrap onto two more lines.
-    let h = area.height.saturating_sub(2).min(lines.len() as u16 + 4);
-    let r = centered(area, w, h);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(format!(" {title} "), t.title())),
-        ),
-        r,
-    );
+    };
+    help.render(f, area, &content, &app.keys, t);
 }
 
 fn draw_confirm_quit(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
@@ -475,7 +466,7 @@ fn draw_choice(
 ) {
     let width = 66.min(area.width);
     let inner = width.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = super::screens::endpoints::wrap(question, inner, 3)
+    let mut lines: Vec<Line> = super::widgets::wrap(question, inner, 3)
         .into_iter()
         .map(|l| Line::from(Span::styled(l, t.bold())))
         .collect();
@@ -489,7 +480,7 @@ fn draw_choice(
     if !after.is_empty() {
         lines.push(Line::from(""));
         lines.extend(
-            super::screens::endpoints::wrap(after, inner, 2)
+            super::widgets::wrap(after, inner, 2)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, t.dim()))),
         );

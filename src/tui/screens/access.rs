@@ -4,8 +4,7 @@
 //! (and this tool's own address) offered. Above the list: where this tool runs (the
 //! lock-out guard, E4), read from the instance metadata.
 
-use super::endpoints::wrap;
-use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, OperatorPath, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::is_rfc1918;
@@ -14,13 +13,15 @@ use crate::spec::{ClusterEndpoint, Spec};
 use crate::tui::intent::{AccessFlag, CidrList, Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::FieldKey;
+use crate::tui::widgets::TextField;
+use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use std::cell::Cell as StdCell;
-use tui_input::Input;
 
 pub const WHY: &str = "The Kubernetes API of a private cluster answers on network interfaces \
 in the VPC. Private access lets nodes and in-VPC clients reach it there (nodes without an \
@@ -45,7 +46,7 @@ pub struct AccessScreen {
     pub cursor: usize,
     offset: StdCell<usize>,
     /// A CIDR being typed, and the list it goes to.
-    pub editing: Option<(CidrList, Input)>,
+    pub editing: Option<(CidrList, TextField)>,
 }
 
 /// The access the draft asks for, or where it would start
@@ -270,7 +271,7 @@ impl AccessScreen {
                 match typing {
                     Some((_, input)) => Line::from(vec![
                         Span::raw("    "),
-                        Span::styled(format!("{}▏", input.value()), t.bold()),
+                        Span::styled(input.shown(), t.bold()),
                     ]),
                     None => Line::from(Span::styled("    e adds a CIDR", t.dim())),
                 }
@@ -509,7 +510,7 @@ impl WizardScreen for AccessScreen {
 
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
         let (list, input) = self.editing.as_mut()?;
-        match field_key(input, &k) {
+        match input.key(&k) {
             FieldKey::Edited => None,
             FieldKey::Cancel => {
                 self.editing = None;
@@ -546,7 +547,7 @@ impl WizardScreen for AccessScreen {
                 Row::Cidr(list, c) => Some(Intent::RemoveCidr(*list, c.clone())),
                 Row::Offer(c, _) => Some(Intent::AddCidr(CidrList::Https, c.clone())),
                 Row::Add(list) => {
-                    self.editing = Some((*list, Input::default()));
+                    self.editing = Some((*list, TextField::default()));
                     None
                 }
             },
@@ -560,7 +561,7 @@ impl WizardScreen for AccessScreen {
                 if let Some(i) = all.iter().position(|r| *r == Row::Add(list)) {
                     self.cursor = i;
                 }
-                self.editing = Some((list, Input::default()));
+                self.editing = Some((list, TextField::default()));
                 None
             }
             Command::Next => Some(Intent::Next),

@@ -4,8 +4,7 @@
 //! calculator, the order to roll existing nodes (N5), and the alternative: VPC CNI subnet
 //! discovery.
 
-use super::endpoints::wrap;
-use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, Vpc};
 use crate::report::trunc;
 use crate::rules::cni::{
@@ -17,13 +16,15 @@ use crate::spec::{LABEL_ZONE, LABEL_ZONE_ID, Spec};
 use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::FieldKey;
+use crate::tui::widgets::TextField;
+use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use std::cell::Cell as StdCell;
-use tui_input::Input;
 
 pub const WHY: &str = "With custom networking the VPC CNI puts pods on the pod subnets, not \
 the node's: each node reads the ENIConfig its AZ label names (N2, N3) once aws-node has \
@@ -51,7 +52,7 @@ pub enum Row {
 pub struct CustomScreen {
     pub cursor: usize,
     offset: StdCell<usize>,
-    pub editing: Option<Input>,
+    pub editing: Option<TextField>,
 }
 
 pub fn rows(vpc: &Vpc, draft: &Spec) -> Vec<Row> {
@@ -300,7 +301,7 @@ impl CustomScreen {
             }
             Row::MaxPods => {
                 let text = match &self.editing {
-                    Some(input) => format!("{}▏", input.value()),
+                    Some(input) => input.shown(),
                     None => instance(draft).to_string(),
                 };
                 let answer = match instance_type(inv, instance(draft)) {
@@ -489,8 +490,8 @@ const BINDINGS: &[Binding] = &[
     on(
         Scope::Subnets,
         &[Command::Next],
-        "preview",
-        "save what changed and preview the plan",
+        "next",
+        "on to the next step",
     ),
     on(
         Scope::Global,
@@ -536,7 +537,7 @@ impl WizardScreen for CustomScreen {
 
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
         let input = self.editing.as_mut()?;
-        match field_key(input, &k) {
+        match input.key(&k) {
             FieldKey::Edited => None,
             FieldKey::Cancel => {
                 self.editing = None;
@@ -579,7 +580,7 @@ impl WizardScreen for CustomScreen {
                     .iter()
                     .position(|r| *r == Row::MaxPods)
                     .unwrap_or(self.cursor);
-                self.editing = Some(Input::new(instance(draft).to_string()));
+                self.editing = Some(TextField::new(instance(draft).to_string()));
                 None
             }
             Command::Next => Some(Intent::Next),

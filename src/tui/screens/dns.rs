@@ -5,8 +5,7 @@
 //! already exists (an endpoint, a rule for the domain, a Route 53 Profile) is shown and
 //! adopted by the plan.
 
-use super::endpoints::wrap;
-use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, SubnetKind, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::parse_v4;
@@ -15,13 +14,15 @@ use crate::spec::{Dns, Spec};
 use crate::tui::intent::{CidrList, DnsSide, Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::FieldKey;
+use crate::tui::widgets::TextField;
+use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use std::cell::Cell as StdCell;
-use tui_input::Input;
 
 pub const WHY: &str = "Since 2019 the API hostname of a cluster with private access only \
 resolves, in public DNS, to the private IPs of its endpoint: clients that can use public DNS \
@@ -48,7 +49,7 @@ pub struct DnsScreen {
     pub cursor: usize,
     offset: StdCell<usize>,
     /// The text field open: a client CIDR, or the forward rule's domain.
-    pub editing: Option<(Field, Input)>,
+    pub editing: Option<(Field, TextField)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -320,7 +321,7 @@ impl DnsScreen {
             Row::AddCidr => match &self.editing {
                 Some((Field::Cidr, input)) => Line::from(vec![
                     Span::raw("    "),
-                    Span::styled(format!("{}▏", input.value()), t.bold()),
+                    Span::styled(input.shown(), t.bold()),
                 ]),
                 _ => Line::from(Span::styled("    e adds a client CIDR", t.dim())),
             },
@@ -351,7 +352,7 @@ impl DnsScreen {
             }
             Row::Domain => {
                 let text = match (&self.editing, d) {
-                    (Some((Field::Domain, input)), _) => format!("{}▏", input.value()),
+                    (Some((Field::Domain, input)), _) => input.shown(),
                     (_, Some(d)) => {
                         let fr = d
                             .forward_rule
@@ -565,8 +566,8 @@ const BINDINGS: &[Binding] = &[
     on(
         Scope::Subnets,
         &[Command::Next],
-        "preview",
-        "save what changed and preview the plan",
+        "next",
+        "on to the next step",
     ),
     on(
         Scope::Global,
@@ -612,7 +613,7 @@ impl WizardScreen for DnsScreen {
 
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
         let (field, input) = self.editing.as_mut()?;
-        match field_key(input, &k) {
+        match input.key(&k) {
             FieldKey::Edited => None,
             FieldKey::Cancel => {
                 self.editing = None;
@@ -656,13 +657,13 @@ impl WizardScreen for DnsScreen {
                 Row::Subnet(side, id) => Some(Intent::ToggleDnsSubnet(*side, id.clone())),
                 Row::Cidr(c) => Some(Intent::RemoveCidr(CidrList::DnsClients, c.clone())),
                 Row::AddCidr => {
-                    self.editing = Some((Field::Cidr, Input::default()));
+                    self.editing = Some((Field::Cidr, TextField::default()));
                     None
                 }
                 Row::OutVpc => Some(Intent::CycleOutboundVpc),
                 Row::Domain => {
                     let current = draft.dns.as_ref()?.forward_rule.as_ref()?.domain.clone();
-                    self.editing = Some((Field::Domain, Input::new(current)));
+                    self.editing = Some((Field::Domain, TextField::new(current)));
                     None
                 }
                 Row::Assoc(id) => Some(Intent::ToggleAssociation(id.clone())),
@@ -672,13 +673,13 @@ impl WizardScreen for DnsScreen {
                 match all.get(self.cursor)? {
                     Row::Domain => {
                         let current = draft.dns.as_ref()?.forward_rule.as_ref()?.domain.clone();
-                        self.editing = Some((Field::Domain, Input::new(current)));
+                        self.editing = Some((Field::Domain, TextField::new(current)));
                     }
                     _ => {
                         if let Some(i) = all.iter().position(|r| *r == Row::AddCidr) {
                             self.cursor = i;
                         }
-                        self.editing = Some((Field::Cidr, Input::default()));
+                        self.editing = Some((Field::Cidr, TextField::default()));
                     }
                 }
                 None

@@ -12,6 +12,7 @@ use crate::spec::services::{Feature, catalogue};
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -542,8 +543,8 @@ const BINDINGS: &[Binding] = &[
     on(
         Scope::Subnets,
         &[Command::Next],
-        "preview",
-        "save what changed and preview the plan",
+        "next",
+        "on to the next step",
     ),
     on(
         Scope::Global,
@@ -589,47 +590,5 @@ impl WizardScreen for EndpointsScreen {
 
     fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
         self.draw(f, area, ctx);
-    }
-}
-
-/// `text` word-wrapped to `width` columns in at most `max` lines; the last ends in … when
-/// the text goes on (a word longer than the width is cut with … too).
-pub fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
-    let width = width.max(2);
-    let mut lines: Vec<String> = vec![];
-    let mut cur = String::new();
-    for word in text.split_whitespace() {
-        let word = trunc(word, width);
-        let need = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
-        if !cur.is_empty() && need > width {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(&word);
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    if lines.len() > max {
-        lines.truncate(max);
-        let last = lines.last_mut().expect("max > 0");
-        let keep = width.saturating_sub(1).min(last.chars().count());
-        *last = format!("{}…", last.chars().take(keep).collect::<String>());
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap;
-
-    #[test]
-    fn wrap_cuts_at_words_and_marks_what_it_leaves_out() {
-        assert_eq!(wrap("aa bb cc", 5, 3), ["aa bb", "cc"]);
-        assert_eq!(wrap("aa bb cc dd", 5, 1), ["aa b…"]);
-        assert_eq!(wrap("abcdefgh", 4, 2), ["abc…"]);
-        assert!(wrap("", 10, 2).is_empty());
     }
 }

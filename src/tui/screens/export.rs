@@ -3,12 +3,14 @@
 //! `eks-private-tui export` and lists the files written. Files that exist are overwritten
 //! only after the operator says so.
 
-use super::endpoints::wrap;
-use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::export::Format;
 use crate::report::trunc;
 use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::widgets::FieldKey;
+use crate::tui::widgets::TextField;
+use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -16,7 +18,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use std::cell::Cell as StdCell;
 use std::path::PathBuf;
-use tui_input::Input;
 
 pub const WHY: &str = "The spec drives more than this tool: eksctl creates a cluster in these \
 subnets, Kubernetes takes the ENIConfigs and the aws-node settings (custom networking), \
@@ -51,7 +52,7 @@ pub struct ExportScreen {
     pub chosen: Vec<Format>,
     pub dir: PathBuf,
     /// The directory being typed.
-    pub editing: Option<Input>,
+    pub editing: Option<TextField>,
     /// The last write's outcome.
     pub outcome: Option<Outcome>,
     /// A write is on its way.
@@ -218,7 +219,7 @@ impl ExportScreen {
             ])));
         }
         let dir = match &self.editing {
-            Some(input) => format!("{}▏", input.value()),
+            Some(input) => input.shown(),
             None => self.dir.display().to_string(),
         };
         items.push(ListItem::new(Line::from(vec![
@@ -329,7 +330,7 @@ impl WizardScreen for ExportScreen {
             };
         }
         let input = self.editing.as_mut()?;
-        match field_key(input, &k) {
+        match input.key(&k) {
             FieldKey::Edited => None,
             FieldKey::Cancel => {
                 self.editing = None;
@@ -356,7 +357,7 @@ impl WizardScreen for ExportScreen {
         match cmd {
             Command::Toggle => {
                 let Some(o) = self.offers.get(self.cursor) else {
-                    self.editing = Some(Input::new(self.dir.display().to_string()));
+                    self.editing = Some(TextField::new(self.dir.display().to_string()));
                     return None;
                 };
                 if let Err(why) = &o.files {
@@ -377,7 +378,7 @@ impl WizardScreen for ExportScreen {
             }
             Command::Edit => {
                 self.cursor = self.offers.len();
-                self.editing = Some(Input::new(self.dir.display().to_string()));
+                self.editing = Some(TextField::new(self.dir.display().to_string()));
                 None
             }
             Command::Next if !self.writing => {

@@ -3,8 +3,7 @@
 //! the VPC (its rules shown; the CIDRs it lacks, which the plan adds, and 0.0.0.0/0, which
 //! the plan refuses, flagged).
 
-use super::endpoints::wrap;
-use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, SecurityGroup, SgRule, Vpc};
 use crate::report::trunc;
 use crate::rules::names::security_group_name;
@@ -13,13 +12,15 @@ use crate::spec::Spec;
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::FieldKey;
+use crate::tui::widgets::TextField;
+use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use std::cell::Cell as StdCell;
-use tui_input::Input;
 
 pub const WHY: &str = "Every interface endpoint has network interfaces in the node subnets, \
 and its security group decides who may call it: tcp/443 from every VPC CIDR, the secondary \
@@ -38,7 +39,7 @@ pub struct GroupScreen {
     pub cursor: usize,
     offset: StdCell<usize>,
     /// The new group's name being typed (`e`).
-    pub editing: Option<Input>,
+    pub editing: Option<TextField>,
 }
 
 /// Whether `g` already lets `cidr` in as the plan judges it (rule G1).
@@ -179,7 +180,7 @@ impl GroupScreen {
             Row::Create => {
                 let on = choice.is_some_and(|c| c.id.is_none() && c.create.is_some());
                 let name = match &self.editing {
-                    Some(input) => format!("{}▏", input.value()),
+                    Some(input) => input.shown(),
                     None => Self::new_name(draft),
                 };
                 let rest = width.saturating_sub(4 + 22 + 1 + name_w + 1);
@@ -410,8 +411,8 @@ const BINDINGS: &[Binding] = &[
     on(
         Scope::Subnets,
         &[Command::Next],
-        "preview",
-        "save what changed and preview the plan",
+        "next",
+        "on to the next step",
     ),
     on(
         Scope::Global,
@@ -457,7 +458,7 @@ impl WizardScreen for GroupScreen {
 
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
         let input = self.editing.as_mut()?;
-        match field_key(input, &k) {
+        match input.key(&k) {
             FieldKey::Edited => None,
             FieldKey::Cancel => {
                 self.editing = None;
@@ -492,7 +493,7 @@ impl WizardScreen for GroupScreen {
             }),
             Command::Edit => {
                 self.cursor = 0;
-                self.editing = Some(Input::new(Self::new_name(ctx.draft?)));
+                self.editing = Some(TextField::new(Self::new_name(ctx.draft?)));
                 None
             }
             Command::Next => Some(Intent::Next),

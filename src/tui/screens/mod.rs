@@ -136,37 +136,6 @@ pub fn is_global(cmd: Command) -> bool {
     )
 }
 
-/// What a key did to a text field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKey {
-    /// Enter: take the value.
-    Done,
-    /// Esc: leave it.
-    Cancel,
-    /// Typed, deleted or moved.
-    Edited,
-}
-
-/// A key typed into a text field (tui-input): characters, Backspace, Delete, ← →, Home, End.
-pub fn field_key(input: &mut tui_input::Input, k: &KeyEvent) -> FieldKey {
-    use ratatui::crossterm::event::KeyCode;
-    use tui_input::InputRequest as R;
-    let req = match k.code {
-        KeyCode::Enter => return FieldKey::Done,
-        KeyCode::Esc => return FieldKey::Cancel,
-        KeyCode::Backspace => R::DeletePrevChar,
-        KeyCode::Delete => R::DeleteNextChar,
-        KeyCode::Left => R::GoToPrevChar,
-        KeyCode::Right => R::GoToNextChar,
-        KeyCode::Home => R::GoToStart,
-        KeyCode::End => R::GoToEnd,
-        KeyCode::Char(c) if !c.is_control() => R::InsertChar(c),
-        _ => return FieldKey::Edited,
-    };
-    input.handle(req);
-    FieldKey::Edited
-}
-
 /// Cursor movement shared by every list: the list commands of the key table.
 pub use super::keys::Command as Nav;
 

@@ -263,7 +263,7 @@ impl PreviewScreen {
         for (i, l) in p.lines.iter().enumerate() {
             let prose = !l.starts_with(' ') && !l.starts_with('#');
             if prose && l.chars().count() > width {
-                for (j, w) in super::endpoints::wrap(l, width.saturating_sub(2), 8)
+                for (j, w) in crate::tui::widgets::wrap(l, width.saturating_sub(2), 8)
                     .into_iter()
                     .enumerate()
                 {
@@ -323,7 +323,7 @@ impl PreviewScreen {
                     body.push(styled_owned(a.clone(), t));
                     continue;
                 }
-                for (j, l) in super::endpoints::wrap(a, inner.saturating_sub(2), 6)
+                for (j, l) in crate::tui::widgets::wrap(a, inner.saturating_sub(2), 6)
                     .into_iter()
                     .enumerate()
                 {
@@ -409,7 +409,8 @@ pub struct ProgressScreen {
     pub summary: Option<Summary>,
     /// Set when apply could not start (the account changed since the preview, …).
     pub aborted: Option<String>,
-    pub offset: usize,
+    /// The rows with the summary and next steps under them scroll as one pane.
+    pub scroll: crate::tui::widgets::Scroll,
     /// Asked to stop after the running steps (Ctrl-C, then s).
     pub stopping: bool,
     /// What the operator does outside the tool, once the apply is done.
@@ -427,7 +428,7 @@ impl ProgressScreen {
             resumed: None,
             summary: None,
             aborted: None,
-            offset: 0,
+            scroll: Default::default(),
             stopping: false,
             next: vec![],
         }
@@ -482,7 +483,9 @@ impl ProgressScreen {
         let width = area.width.saturating_sub(2) as usize;
         let mut lines: Vec<Line> = vec![];
         if let Some(why) = &self.aborted {
-            lines.push(Line::from(Span::styled(format!("✗ {why}"), t.error())));
+            for l in crate::tui::widgets::wrap(&format!("✗ {why}"), width, 6) {
+                lines.push(Line::from(Span::styled(l, t.error())));
+            }
             lines.push(Line::from(""));
         }
         if !self.rows.is_empty() && self.aborted.is_none() {
@@ -519,7 +522,7 @@ impl ProgressScreen {
                 )));
             }
             if !s.ok() {
-                for l in super::endpoints::wrap(
+                for l in crate::tui::widgets::wrap(
                     &format!(
                         "Esc, then a on the preview, resumes it: what exists is adopted (journal {}).",
                         s.journal
@@ -541,7 +544,7 @@ impl ProgressScreen {
                         .map(|f| format!(" [{}]", f.name()))
                         .unwrap_or_default();
                     let text = format!("{}. {}{export}", i + 1, n.what);
-                    for (j, l) in super::endpoints::wrap(&text, width.saturating_sub(3), 3)
+                    for (j, l) in crate::tui::widgets::wrap(&text, width.saturating_sub(3), 3)
                         .into_iter()
                         .enumerate()
                     {
@@ -550,9 +553,7 @@ impl ProgressScreen {
                 }
             }
         }
-        let height =
-            (area.height.saturating_sub(2) as usize).saturating_sub(lines.len() + tail.len());
-        for (address, op, state) in self.rows.iter().skip(self.offset).take(height) {
+        for (address, op, state) in &self.rows {
             let (sym, style, note) = match state {
                 StepState::Waiting => ("·", t.dim(), String::new()),
                 StepState::Running(e) => (spinner, t.title(), format!("{} s", e.as_secs())),
@@ -574,21 +575,19 @@ impl ProgressScreen {
             if let StepState::Failed(msg) = state
                 && wrapped
             {
-                for l in super::endpoints::wrap(msg, width.saturating_sub(4), 4) {
+                for l in crate::tui::widgets::wrap(msg, width.saturating_sub(4), 4) {
                     lines.push(Line::from(Span::styled(format!("    {l}"), t.error())));
                 }
             }
         }
         lines.extend(tail);
-        f.render_widget(
-            Paragraph::new(lines)
-                .wrap(ratatui::widgets::Wrap { trim: false })
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(Span::styled(title, t.title())),
-                ),
+        self.scroll.render(
+            f,
             area,
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(title, t.title())),
+            lines,
         );
     }
 }
@@ -623,9 +622,9 @@ impl WizardScreen for ProgressScreen {
         if self.running() { RUNNING_HINTS } else { &[] }
     }
 
-    fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
+    fn on_command(&mut self, cmd: Command, _ctx: &ScreenCtx) -> Option<Intent> {
         if let Some(nav) = Nav::of(cmd) {
-            self.offset = scroll(self.offset, nav, self.rows.len(), ctx.page);
+            self.scroll.on(nav);
         }
         (cmd == Command::Export && !self.running()).then_some(Intent::OpenExport)
     }

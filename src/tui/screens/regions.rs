@@ -6,8 +6,9 @@ use super::Nav;
 use crate::report::trunc;
 use crate::tui::keys::{self, Binding, Command, KeyMap, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::{FieldKey, TextField};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
@@ -15,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegionPicker {
     pub cursor: usize,
-    pub filter: String,
+    pub filter: TextField,
     pub filtering: bool,
     /// Placed on the current region once.
     placed: bool,
@@ -45,7 +46,7 @@ pub const BINDINGS: &[Binding] = &[
 
 impl RegionPicker {
     pub fn visible<'a>(&self, regions: &'a [String]) -> Vec<&'a String> {
-        let f = self.filter.to_lowercase();
+        let f = self.filter.value().to_lowercase();
         regions.iter().filter(|r| r.contains(&f)).collect()
     }
 
@@ -59,25 +60,21 @@ impl RegionPicker {
 
     pub fn handle_key(&mut self, k: KeyEvent, regions: &[String], keys: &KeyMap) -> Picked {
         if self.filtering {
-            match k.code {
-                KeyCode::Enter => self.filtering = false,
-                KeyCode::Esc => {
+            match self.filter.key(&k) {
+                FieldKey::Done => self.filtering = false,
+                FieldKey::Cancel => {
                     self.filtering = false;
-                    self.filter.clear();
+                    self.filter = TextField::default();
                 }
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                }
-                KeyCode::Char(c) if !c.is_control() => self.filter.push(c),
-                _ => {}
+                FieldKey::Edited => {}
             }
             self.cursor = 0;
             return Picked::Stay;
         }
         let n = self.visible(regions).len();
         match keys.command(BINDINGS, &k) {
-            Some(Command::Close) if !self.filter.is_empty() => {
-                self.filter.clear();
+            Some(Command::Close) if !self.filter.value().is_empty() => {
+                self.filter = TextField::default();
                 self.cursor = 0;
                 Picked::Stay
             }
@@ -132,11 +129,15 @@ impl RegionPicker {
             Constraint::Length(1),
         ])
         .areas(inner);
-        let cursor = if self.filtering { "▏" } else { "" };
+        let shown = if self.filtering {
+            self.filter.shown()
+        } else {
+            self.filter.value().to_string()
+        };
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("/ ", t.bold()),
-                Span::raw(format!("{}{cursor}", self.filter)),
+                Span::raw(shown),
             ])),
             filter_area,
         );

@@ -4,8 +4,7 @@
 //! route table, with the addresses it gives pods. Skippable: without one, pods take
 //! node-subnet addresses.
 
-use super::endpoints::wrap;
-use super::{FieldKey, Nav, ScreenCtx, WizardScreen, clamp_offset, field_key};
+use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::Vpc;
 use crate::report::trunc;
 use crate::rules::cidr::parse_v4;
@@ -15,6 +14,9 @@ use crate::spec::Spec;
 use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::FieldKey;
+use crate::tui::widgets::TextField;
+use crate::tui::widgets::wrap;
 use ipnet::Ipv4Net;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -22,7 +24,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use std::cell::Cell as StdCell;
-use tui_input::Input;
 
 pub const WHY: &str = "The VPC CNI gives every pod an address of its subnet, so pods use up \
 node subnets fast. A secondary CIDR (100.64.0.0/16 from the carrier-grade range is the \
@@ -54,7 +55,7 @@ pub enum Field {
 pub struct SecondaryScreen {
     pub cursor: usize,
     offset: StdCell<usize>,
-    pub editing: Option<(Field, Input)>,
+    pub editing: Option<(Field, TextField)>,
 }
 
 fn cluster<'a>(ctx: &'a ScreenCtx, draft: &Spec) -> Option<&'a crate::inventory::Cluster> {
@@ -236,7 +237,7 @@ impl SecondaryScreen {
                 let editing = matches!(&self.editing, Some((Field::Cidr, _)))
                     && cidr_rows(vpc, draft, cluster(ctx, draft)).first() == Some(c);
                 let text = match &self.editing {
-                    Some((Field::Cidr, input)) if editing => format!("{}▏", input.value()),
+                    Some((Field::Cidr, input)) if editing => input.shown(),
                     _ => c.clone(),
                 };
                 let problems = check_cidr(vpc, cluster(ctx, draft), c);
@@ -264,7 +265,7 @@ impl SecondaryScreen {
                     .and_then(|s| s.pod_subnets.get(az))
                     .cloned();
                 let text = match &self.editing {
-                    Some((Field::Pod(a), input)) if a == az => format!("{}▏", input.value()),
+                    Some((Field::Pod(a), input)) if a == az => input.shown(),
                     _ => pod.clone().unwrap_or_else(|| "(none)".into()),
                 };
                 let node = draft.node_subnets.get(az).and_then(|id| vpc.subnet(id));
@@ -555,7 +556,7 @@ impl WizardScreen for SecondaryScreen {
 
     fn text_key(&mut self, k: KeyEvent, ctx: &ScreenCtx) -> Option<Intent> {
         let (field, input) = self.editing.as_mut()?;
-        match field_key(input, &k) {
+        match input.key(&k) {
             FieldKey::Edited => None,
             FieldKey::Cancel => {
                 self.editing = None;
@@ -628,7 +629,7 @@ impl WizardScreen for SecondaryScreen {
                         )
                     }
                 };
-                self.editing = Some((field, Input::new(start)));
+                self.editing = Some((field, TextField::new(start)));
                 None
             }
             Command::Next => Some(Intent::Next),

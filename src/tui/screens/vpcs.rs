@@ -8,13 +8,13 @@ use crate::rules::Finding;
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::{FieldKey, TextField};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 use std::cell::Cell as StdCell;
-use tui_input::Input;
 
 #[derive(Debug, Clone, Default)]
 pub struct VpcsScreen {
@@ -23,7 +23,7 @@ pub struct VpcsScreen {
     moved: bool,
     offset: StdCell<usize>,
     pub filtering: bool,
-    pub filter: Input,
+    pub filter: TextField,
 }
 
 pub const WHY: &str = "Everything a private cluster needs (endpoints, subnets, DNS) lives in its VPC. \
@@ -64,7 +64,7 @@ impl VpcsScreen {
         if self.filter.value().is_empty() {
             return false;
         }
-        self.filter.reset();
+        self.filter = TextField::default();
         self.selected = 0;
         true
     }
@@ -225,12 +225,15 @@ impl VpcsScreen {
         }
 
         if self.filtering || !self.filter.value().is_empty() {
-            let cursor = if self.filtering { "▏" } else { "" };
+            let shown = if self.filtering {
+                self.filter.shown()
+            } else {
+                self.filter.value().to_string()
+            };
             f.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::styled("/ ", t.bold()),
-                    Span::raw(self.filter.value().to_string()),
-                    Span::raw(cursor),
+                    Span::raw(shown),
                     Span::styled(format!("  {} of {}", rows.len(), inv.vpcs.len()), t.dim()),
                 ])),
                 filter_area,
@@ -314,13 +317,13 @@ impl WizardScreen for VpcsScreen {
 
     /// Typing into the filter (Enter keeps it, Esc clears it).
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
-        match super::field_key(&mut self.filter, &k) {
-            super::FieldKey::Done => self.filtering = false,
-            super::FieldKey::Cancel => {
+        match self.filter.key(&k) {
+            FieldKey::Done => self.filtering = false,
+            FieldKey::Cancel => {
                 self.filtering = false;
-                self.filter.reset();
+                self.filter = TextField::default();
             }
-            super::FieldKey::Edited => {}
+            FieldKey::Edited => {}
         }
         self.selected = 0;
         self.moved = true;
