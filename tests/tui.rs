@@ -846,7 +846,7 @@ fn the_preview_shows_the_plan_and_apply_needs_a_typed_yes() {
     assert!(bottom.contains("Plan: "), "{bottom}");
     // Anything but yes cancels, and nothing is asked of AWS.
     app.update(ch('a'));
-    assert_eq!(app.modal, Some(Modal::ConfirmApply(String::new())));
+    assert_eq!(app.modal, Some(Modal::ConfirmApply(Default::default())));
     let fx = type_text(&mut app, "y");
     assert!(
         fx.iter()

@@ -9,10 +9,13 @@
 
 pub use super::intent::{Intent, Level};
 use super::keys::{self, Binding, Command, KeyMap, Scope};
+pub use super::modals::Modal;
+use super::modals::checks::ChecksView;
+use super::modals::{Reply, Typed, typed};
 use super::screens::preview::{Preview, PreviewScreen, ProgressScreen, StepState};
 use super::screens::{
-    ScreenCtx, WizardScreen, access::AccessScreen, checks::ChecksView, custom::CustomScreen,
-    dns::DnsScreen, endpoints::EndpointsScreen, export::ExportScreen, group::GroupScreen,
+    ScreenCtx, WizardScreen, access::AccessScreen, custom::CustomScreen, dns::DnsScreen,
+    endpoints::EndpointsScreen, export::ExportScreen, group::GroupScreen,
     secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
 use super::theme::Theme;
@@ -113,42 +116,6 @@ pub struct Flash {
     pub id: u64,
     pub level: Level,
     pub text: String,
-}
-
-/// The word to type before a spec for another region is overwritten.
-pub const OVERWRITE_WORD: &str = "overwrite";
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Modal {
-    /// `?`: why the step matters and its keys.
-    Help(super::modals::Help),
-    ConfirmQuit,
-    /// Every finding for the current choices (`c`).
-    Checks(ChecksView),
-    /// Apply? Only the typed word `yes` confirms.
-    ConfirmApply(String),
-    /// The spec file changed on disk since it was read (found by a save, or by `r`).
-    /// `o` overwrites it (only when saving), `l` loads it, Esc keeps the draft.
-    DiskChanged {
-        saving: bool,
-    },
-    /// The file holds a spec for another region: type [`OVERWRITE_WORD`] to replace it.
-    ConfirmForeign {
-        region: String,
-        typed: String,
-    },
-    /// A save would drop these comments of the user's: `y` saves anyway.
-    DropComments(Vec<String>),
-    /// The region list (`R` on the VPC list).
-    Regions(super::screens::regions::RegionPicker),
-    /// Ctrl-C while an apply runs: `s` stops after the running steps, `q` (or Ctrl-C
-    /// again) leaves now, Esc goes on.
-    StopApply,
-    /// The VPC drawn as AZ columns (`t`).
-    Topology(super::screens::topology::Topology),
-    /// The spec's journal records an apply that did not finish (its done steps): Enter
-    /// goes to the preview, where `a` resumes it.
-    Resume(usize),
 }
 
 /// What the spec file was when last read or written.
@@ -751,7 +718,7 @@ impl App {
         let offset = t.offset;
         let picture = self.topology_vpc().and_then(|id| {
             let inv = self.inventory()?;
-            Some(super::screens::topology::picture(
+            Some(super::modals::topology::picture(
                 inv,
                 inv.vpc(&id)?,
                 self.draft.as_ref(),
@@ -770,7 +737,7 @@ impl App {
         };
         let picture = self.topology_vpc().and_then(|id| {
             inv.vpc(&id)
-                .map(|v| super::screens::topology::picture(&inv, v, self.draft.as_ref()))
+                .map(|v| super::modals::topology::picture(&inv, v, self.draft.as_ref()))
         });
         match picture {
             Some(p) => {
@@ -1235,10 +1202,7 @@ impl App {
 
     /// The keys of a dialog (its footer and `?`).
     pub fn modal_bindings(&self, m: &Modal) -> &'static [Binding] {
-        match m {
-            Modal::Help(_) => super::modals::help::BINDINGS,
-            _ => &[],
-        }
+        m.bindings()
     }
 
     /// The keys while the account is not read yet (or could not be).
@@ -1396,15 +1360,15 @@ impl App {
                     .unwrap_or_default();
                 let current = self.inventory().map(|i| i.region.clone());
                 match p.handle_key(k, &regions, &self.keys) {
-                    super::screens::regions::Picked::Stay => {
+                    super::modals::regions::Picked::Stay => {
                         self.modal = Some(Modal::Regions(p));
                         vec![]
                     }
-                    super::screens::regions::Picked::Close => {
+                    super::modals::regions::Picked::Close => {
                         self.modal = None;
                         vec![]
                     }
-                    super::screens::regions::Picked::Region(r) => {
+                    super::modals::regions::Picked::Region(r) => {
                         self.modal = None;
                         if Some(&r) == current.as_ref() {
                             return vec![];
@@ -1427,167 +1391,139 @@ impl App {
                 self.modal = keep.then_some(Modal::Checks(view));
                 vec![]
             }
-            Modal::ConfirmApply(mut typed) => match k.code {
-                KeyCode::Esc => {
-                    self.modal = None;
-                    self.flash(Level::Info, "apply cancelled: nothing was changed")
-                }
-                KeyCode::Enter if typed == "yes" => {
-                    self.modal = None;
-                    self.start_apply()
-                }
-                KeyCode::Enter => {
-                    self.modal = None;
-                    self.flash(
-                        Level::Info,
-                        "apply cancelled (only yes is accepted): nothing was changed",
-                    )
-                }
-                KeyCode::Backspace => {
-                    typed.pop();
-                    self.modal = Some(Modal::ConfirmApply(typed));
-                    vec![]
-                }
-                KeyCode::Char(c) if typed.len() < 8 => {
-                    typed.push(c);
-                    self.modal = Some(Modal::ConfirmApply(typed));
-                    vec![]
-                }
-                _ => vec![],
-            },
+            Modal::ConfirmApply(mut t) => {
+                let reply = t.key(&k, typed::APPLY, &self.keys);
+                self.modal = Some(Modal::ConfirmApply(t));
+                self.reply(reply)
+            }
+            Modal::ConfirmForeign {
+                region,
+                typed: mut t,
+            } => {
+                let reply = t.key(&k, typed::OVERWRITE, &self.keys);
+                self.modal = Some(Modal::ConfirmForeign { region, typed: t });
+                self.reply(reply)
+            }
             Modal::Help(mut help) => {
                 self.modal = help.key(&k, &self.keys).then_some(Modal::Help(help));
                 vec![]
             }
-            Modal::StopApply => match k.code {
-                KeyCode::Char('s') => {
-                    self.modal = None;
-                    let Screen::Progress(p) = &mut self.screen else {
-                        return vec![];
-                    };
-                    if !p.running() {
-                        return vec![];
-                    }
-                    p.stopping = true;
-                    let request = p.request;
-                    let mut fx = vec![Effect::StopApply { request }];
-                    fx.extend(self.flash(
-                        Level::Warn,
-                        "stopping: the running steps finish, nothing new starts",
-                    ));
-                    fx
-                }
-                KeyCode::Char('q') => {
-                    self.quit = true;
-                    vec![]
-                }
-                KeyCode::Esc => {
-                    self.modal = None;
-                    vec![]
-                }
-                _ => vec![],
-            },
             Modal::Topology(mut t) => {
                 let page = self.size.1.saturating_sub(8) as usize;
-                let close = self.keys.command(&[keys::TOPOLOGY, BACK, keys::QUIT], &k);
-                if close.is_some() {
-                    self.modal = None;
-                    return vec![];
-                }
-                let nav = self
-                    .keys
-                    .command(&[keys::MOVE, keys::ENDS, keys::PAGE], &k)
-                    .and_then(super::screens::Nav::of);
-                if let Some(nav) = nav {
-                    t.offset = super::screens::scroll(t.offset, nav, t.rows(), page);
-                }
-                self.modal = Some(Modal::Topology(t));
+                self.modal = t.key(&k, &self.keys, page).then_some(Modal::Topology(t));
                 vec![]
             }
-            Modal::Resume(_) => match k.code {
-                KeyCode::Enter => {
-                    self.modal = None;
-                    if self.inventory().is_some_and(|i| !i.is_partial()) && self.draft.is_some() {
-                        self.open_step(Step::Preview)
-                    } else {
-                        self.to_preview = true;
-                        vec![]
-                    }
+            Modal::StopApply => {
+                let reply = super::modals::stop_apply::key(&k, &self.keys);
+                self.reply(reply)
+            }
+            Modal::Resume(_) => {
+                let reply = super::modals::resume::key(&k, &self.keys);
+                self.reply(reply)
+            }
+            Modal::ConfirmQuit => {
+                let reply = super::modals::quit::key(&k, &self.keys);
+                self.reply(reply)
+            }
+            Modal::DiskChanged { saving } => {
+                let reply = super::modals::disk_changed::key(&k, saving, &self.keys);
+                self.reply(reply)
+            }
+            Modal::DropComments(_) => {
+                let reply = super::modals::drop_comments::key(&k, &self.keys);
+                self.reply(reply)
+            }
+        }
+    }
+
+    /// What a dialog's answer does.
+    fn reply(&mut self, reply: Reply) -> Vec<Effect> {
+        let modal = self.modal.take();
+        match (reply, modal) {
+            (Reply::Stay, m) => {
+                self.modal = m;
+                vec![]
+            }
+            (Reply::Close, Some(Modal::ConfirmApply(_))) => {
+                self.flash(Level::Info, "apply cancelled: nothing was changed")
+            }
+            (Reply::Refused, Some(Modal::ConfirmApply(_))) => self.flash(
+                Level::Info,
+                format!(
+                    "apply cancelled (only {} is accepted): nothing was changed",
+                    typed::APPLY
+                ),
+            ),
+            (Reply::Confirmed, Some(Modal::ConfirmApply(_))) => self.start_apply(),
+            (Reply::Confirmed, Some(m @ Modal::ConfirmForeign { .. })) => {
+                self.modal = Some(m);
+                self.confirm_save(|ok| ok.foreign = true)
+            }
+            (Reply::Close | Reply::Refused, Some(Modal::ConfirmForeign { region, .. })) => {
+                self.save_flow = None;
+                self.flash(
+                    Level::Info,
+                    format!(
+                        "not saved: {} still holds the {region} spec",
+                        self.file.path.display()
+                    ),
+                )
+            }
+            (Reply::Stop, _) => {
+                let Screen::Progress(p) = &mut self.screen else {
+                    return vec![];
+                };
+                if !p.running() {
+                    return vec![];
                 }
-                KeyCode::Esc => {
-                    self.modal = None;
+                p.stopping = true;
+                let request = p.request;
+                let mut fx = vec![Effect::StopApply { request }];
+                fx.extend(self.flash(
+                    Level::Warn,
+                    "stopping: the running steps finish, nothing new starts",
+                ));
+                fx
+            }
+            (Reply::Quit, _) => {
+                self.quit = true;
+                vec![]
+            }
+            (Reply::ToPreview, _) => {
+                if self.inventory().is_some_and(|i| !i.is_partial()) && self.draft.is_some() {
+                    self.open_step(Step::Preview)
+                } else {
+                    self.to_preview = true;
                     vec![]
                 }
-                _ => vec![],
-            },
-            Modal::ConfirmQuit => match k.code {
-                KeyCode::Char('y') | KeyCode::Char('w') => {
-                    self.modal = None;
-                    self.save(AfterSave::Quit)
-                }
-                KeyCode::Char('n') | KeyCode::Char('q') => {
-                    self.quit = true;
-                    vec![]
-                }
-                _ => {
-                    self.modal = None;
-                    vec![]
-                }
-            },
-            Modal::DiskChanged { saving } => match k.code {
-                KeyCode::Char('o') if saving => self.confirm_save(|ok| ok.changed = true),
-                KeyCode::Char('l') => {
-                    self.modal = None;
-                    self.save_flow = None;
-                    let now = self.file.changed.take().unwrap_or(None);
-                    let msg = format!("loaded {} as it is on disk now", self.file.path.display());
-                    self.load_from_disk(now, msg)
-                }
-                KeyCode::Esc | KeyCode::Char('k') => {
-                    self.modal = None;
-                    self.save_flow = None;
-                    self.flash(
-                        Level::Info,
-                        "kept your choices: nothing was written (w asks again)",
-                    )
-                }
-                _ => vec![],
-            },
-            Modal::ConfirmForeign { region, mut typed } => match k.code {
-                KeyCode::Enter if typed == OVERWRITE_WORD => {
-                    self.confirm_save(|ok| ok.foreign = true)
-                }
-                KeyCode::Enter | KeyCode::Esc => {
-                    self.modal = None;
-                    self.save_flow = None;
-                    self.flash(
-                        Level::Info,
-                        format!(
-                            "not saved: {} still holds the {region} spec",
-                            self.file.path.display()
-                        ),
-                    )
-                }
-                KeyCode::Backspace => {
-                    typed.pop();
-                    self.modal = Some(Modal::ConfirmForeign { region, typed });
-                    vec![]
-                }
-                KeyCode::Char(c) if typed.len() < 16 => {
-                    typed.push(c);
-                    self.modal = Some(Modal::ConfirmForeign { region, typed });
-                    vec![]
-                }
-                _ => vec![],
-            },
-            Modal::DropComments(_) => match k.code {
-                KeyCode::Char('y') => self.confirm_save(|ok| ok.comments = true),
-                _ => {
-                    self.modal = None;
-                    self.save_flow = None;
-                    self.flash(Level::Info, "not saved: your comments are kept")
-                }
-            },
+            }
+            (Reply::SaveAndQuit, _) => self.save(AfterSave::Quit),
+            (Reply::Overwrite, m) => {
+                self.modal = m;
+                self.confirm_save(|ok| ok.changed = true)
+            }
+            (Reply::LoadDisk, _) => {
+                self.save_flow = None;
+                let now = self.file.changed.take().unwrap_or(None);
+                let msg = format!("loaded {} as it is on disk now", self.file.path.display());
+                self.load_from_disk(now, msg)
+            }
+            (Reply::KeepDraft, _) => {
+                self.save_flow = None;
+                self.flash(
+                    Level::Info,
+                    "kept your choices: nothing was written (w asks again)",
+                )
+            }
+            (Reply::SaveAnyway, m) => {
+                self.modal = m;
+                self.confirm_save(|ok| ok.comments = true)
+            }
+            (Reply::Cancelled, _) => {
+                self.save_flow = None;
+                self.flash(Level::Info, "not saved: your comments are kept")
+            }
+            (Reply::Close | Reply::Refused | Reply::Confirmed, _) => vec![],
         }
     }
 
@@ -1637,7 +1573,7 @@ impl App {
         if p.actions == 0 {
             return self.flash(Level::Info, "no changes: the account matches the spec");
         }
-        self.modal = Some(Modal::ConfirmApply(String::new()));
+        self.modal = Some(Modal::ConfirmApply(Typed::default()));
         vec![]
     }
 
@@ -1683,7 +1619,7 @@ impl App {
                         ),
                     );
                 }
-                let mut p = super::screens::regions::RegionPicker::default();
+                let mut p = super::modals::regions::RegionPicker::default();
                 p.place(&inv.regions, &inv.region);
                 self.modal = Some(Modal::Regions(p));
                 vec![]
@@ -2385,7 +2321,7 @@ impl App {
             if on_disk.region != spec.region && !ok.foreign {
                 self.modal = Some(Modal::ConfirmForeign {
                     region: on_disk.region.clone(),
-                    typed: String::new(),
+                    typed: Typed::default(),
                 });
                 self.save_flow = Some((after, ok));
                 return vec![];

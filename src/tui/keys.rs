@@ -23,6 +23,8 @@ pub enum Scope {
     Edit,
     Preview,
     Checks,
+    /// The answers of a question (dialogs); typed words are typed, never bound.
+    Dialog,
 }
 
 impl Scope {
@@ -34,6 +36,7 @@ impl Scope {
         Scope::Edit,
         Scope::Preview,
         Scope::Checks,
+        Scope::Dialog,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Scope {
             Scope::Edit => "edit",
             Scope::Preview => "preview",
             Scope::Checks => "checks",
+            Scope::Dialog => "dialog",
         }
     }
 }
@@ -76,6 +80,13 @@ pub enum Command {
     Close,
     Export,
     Topology,
+    Confirm,
+    Yes,
+    No,
+    Overwrite,
+    Load,
+    Keep,
+    Stop,
 }
 
 impl Command {
@@ -104,6 +115,13 @@ impl Command {
         Command::Close,
         Command::Export,
         Command::Topology,
+        Command::Confirm,
+        Command::Yes,
+        Command::No,
+        Command::Overwrite,
+        Command::Load,
+        Command::Keep,
+        Command::Stop,
     ];
 
     pub fn name(self) -> &'static str {
@@ -132,6 +150,13 @@ impl Command {
             Command::Close => "close",
             Command::Export => "export",
             Command::Topology => "topology",
+            Command::Confirm => "confirm",
+            Command::Yes => "yes",
+            Command::No => "no",
+            Command::Overwrite => "overwrite",
+            Command::Load => "load",
+            Command::Keep => "keep",
+            Command::Stop => "stop",
         }
     }
 
@@ -327,6 +352,8 @@ const TOGETHER: &[&[Scope]] = &[
     // The preview's Enter is the [subnets] next key (an action's attributes).
     &[Scope::Global, Scope::List, Scope::Subnets, Scope::Preview],
     &[Scope::List, Scope::Checks],
+    // A dialog's answers beside the global keys some dialogs take (q, w, Esc).
+    &[Scope::Global, Scope::Dialog],
 ];
 
 impl KeyMap {
@@ -511,6 +538,13 @@ fn default_scope(c: Command) -> Option<Scope> {
         Command::Edit => Scope::Edit,
         Command::Apply | Command::Export => Scope::Preview,
         Command::Severity | Command::Close => Scope::Checks,
+        Command::Confirm
+        | Command::Yes
+        | Command::No
+        | Command::Overwrite
+        | Command::Load
+        | Command::Keep
+        | Command::Stop => Scope::Dialog,
     })
 }
 

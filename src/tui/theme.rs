@@ -17,6 +17,9 @@ impl Theme {
             Style::default()
         }
     }
+    pub fn plain(&self) -> Style {
+        Style::default()
+    }
     pub fn bold(&self) -> Style {
         Style::default().add_modifier(Modifier::BOLD)
     }

@@ -1,18 +1,20 @@
 //! Drawing: a pure function of the [`App`]. Chrome is three rows: header (title, profile,
 //! account, region, READ-ONLY), breadcrumb, and the footer (key hints or the flash line).
 
-use super::app::{App, Level, LoadState, MIN_SIZE, Modal, OVERWRITE_WORD};
+use super::app::{App, Level, LoadState, MIN_SIZE, Modal};
 use super::keys::{self, Binding, KEY_FILE};
+use super::modals;
 use super::modals::help::{self, Content as HelpContent, Help};
 use super::screens::ScreenCtx;
 use super::steps::{STEPS, StepState};
 use super::theme::Theme;
+use super::widgets::dialog::centered;
 use ratatui::Frame;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -140,81 +142,55 @@ fn draw_screen(f: &mut Frame, app: &App) {
         }
     }
     draw_footer(f, footer, app, &t);
-    match &app.modal {
-        Some(Modal::Help(h)) => draw_help(f, body, app, h, &t),
-        Some(Modal::ConfirmQuit) => draw_confirm_quit(f, body, app, &t),
-        Some(Modal::Checks(view)) => {
-            view.render(
-                f,
-                body,
-                &app.derived.findings,
-                &app.derived.scope,
-                &app.keys,
-                &t,
-            );
+    draw_modal(f, body, app, &t);
+}
+
+/// The dialog open, over the screen.
+fn draw_modal(f: &mut Frame, body: Rect, app: &App, t: &Theme) {
+    let Some(modal) = &app.modal else {
+        return;
+    };
+    let keys = &app.keys;
+    let path = app.spec_path();
+    match modal {
+        Modal::Help(h) => draw_help(f, body, app, h, t),
+        Modal::ConfirmQuit => modals::quit::render(f, body, path, keys, t),
+        Modal::Checks(view) => {
+            view.render(f, body, &app.derived.findings, &app.derived.scope, t);
         }
-        Some(Modal::ConfirmApply(typed)) => draw_confirm_apply(f, body, app, typed, &t),
-        Some(Modal::Topology(p)) => p.render(f, body, &t),
-        Some(Modal::StopApply) => draw_choice(
-            f,
-            body,
-            " Stop the apply? ",
-            "The apply is running. Every step done is in the journal.",
-            &[
-                ("s", "stop after the running steps (nothing new starts)"),
-                (
-                    "q",
-                    "leave now (Ctrl-C again too): the steps under way are cut off",
-                ),
-                ("Esc", "go on applying"),
-            ],
-            "Either way `eks-private-tui apply --spec` or the wizard's apply resumes it.",
-            &t,
-        ),
-        Some(Modal::Resume(done)) => draw_choice(
-            f,
-            body,
-            " Resume? ",
-            &format!(
-                "An apply of {} did not finish: {} recorded done in its journal.",
-                app.spec_path().display(),
-                super::screens::plural(*done, "step")
-            ),
-            &[
-                (
-                    "Enter",
-                    "go to the preview: a resumes it (what exists is adopted)",
-                ),
-                ("Esc", "later: the next apply resumes it anyway"),
-            ],
-            "",
-            &t,
-        ),
-        Some(Modal::DiskChanged { saving }) => draw_disk_changed(f, body, app, *saving, &t),
-        Some(Modal::ConfirmForeign { region, typed }) => {
-            draw_confirm_foreign(f, body, app, region, typed, &t)
+        Modal::ConfirmApply(typed) => {
+            let q = modals::typed::ApplyQuestion {
+                actions: app.derived.preview.actions,
+                target: app
+                    .draft()
+                    .map(|s| format!("{} in {}", s.vpc_id, s.region))
+                    .unwrap_or_default(),
+                path,
+            };
+            modals::typed::render_apply(f, body, &q, typed, keys, t)
         }
-        Some(Modal::DropComments(comments)) => draw_drop_comments(f, body, app, comments, &t),
-        Some(Modal::Regions(p)) => {
+        Modal::Topology(p) => p.render(f, body, t),
+        Modal::StopApply => modals::stop_apply::render(f, body, keys, t),
+        Modal::Resume(done) => modals::resume::render(f, body, path, *done, keys, t),
+        Modal::DiskChanged { saving } => {
+            let deleted = matches!(app.file.changed, Some(None));
+            modals::disk_changed::render(f, body, (path, deleted, *saving), keys, t)
+        }
+        Modal::ConfirmForeign { region, typed } => {
+            let ours = app.draft().map_or("", |d| d.region.as_str());
+            modals::typed::render_foreign(f, body, (path, region, ours), typed, keys, t)
+        }
+        Modal::DropComments(comments) => {
+            modals::drop_comments::render(f, body, path, comments, keys, t)
+        }
+        Modal::Regions(p) => {
             let (regions, current) = app
                 .inventory()
                 .map(|i| (i.regions.clone(), i.region.clone()))
                 .unwrap_or_default();
-            p.render(f, body, &regions, &current, &app.keys, &t);
+            p.render(f, body, &regions, &current, keys, t);
         }
-        None => {}
     }
-}
-
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
 }
 
 fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
@@ -425,248 +401,6 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, help: &Help, t: &Theme) {
         ),
     };
     help.render(f, area, &content, &app.keys, t);
-}
-
-fn draw_confirm_quit(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let lines = vec![
-        Line::from(Span::styled("Your choices are not saved.", t.bold())),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled("y", t.bold()),
-            Span::raw(format!(" save to {} and quit", app.spec_path().display())),
-        ]),
-        Line::from(vec![
-            Span::styled("n", t.bold()),
-            Span::raw(" quit without saving"),
-        ]),
-        Line::from(vec![Span::styled("Esc", t.bold()), Span::raw(" stay")]),
-    ];
-    let r = centered(area, 56.min(area.width), 7);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(" Quit? ", t.warn())),
-        ),
-        r,
-    );
-}
-
-/// A question with its keys, centred over `area`.
-#[allow(clippy::too_many_arguments)]
-fn draw_choice(
-    f: &mut Frame,
-    area: Rect,
-    title: &str,
-    question: &str,
-    keys: &[(&str, &str)],
-    after: &str,
-    t: &Theme,
-) {
-    let width = 66.min(area.width);
-    let inner = width.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = super::widgets::wrap(question, inner, 3)
-        .into_iter()
-        .map(|l| Line::from(Span::styled(l, t.bold())))
-        .collect();
-    lines.push(Line::from(""));
-    for (k, what) in keys {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{k:<5} "), t.bold()),
-            Span::raw(crate::report::trunc(what, inner.saturating_sub(6))),
-        ]));
-    }
-    if !after.is_empty() {
-        lines.push(Line::from(""));
-        lines.extend(
-            super::widgets::wrap(after, inner, 2)
-                .into_iter()
-                .map(|l| Line::from(Span::styled(l, t.dim()))),
-        );
-    }
-    let r = centered(area, width, lines.len() as u16 + 2);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(title.to_string(), t.warn())),
-        ),
-        r,
-    );
-}
-
-fn draw_confirm_apply(f: &mut Frame, area: Rect, app: &App, typed: &str, t: &Theme) {
-    let p = &app.derived.preview;
-    let target = app
-        .draft()
-        .map(|s| format!("{} in {}", s.vpc_id, s.region))
-        .unwrap_or_default();
-    let lines = vec![
-        Line::from(Span::styled(
-            format!(
-                "Apply {} to {target}?",
-                super::screens::plural(p.actions, "action")
-            ),
-            t.bold(),
-        )),
-        Line::from(""),
-        Line::from(format!(
-            "The spec is saved to {} first; a journal next to it makes the apply resumable.",
-            app.spec_path().display()
-        )),
-        Line::from("Only 'yes' will be accepted to approve."),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled("Enter a value: ", t.bold()),
-            Span::styled(typed.to_string(), t.selected()),
-            Span::styled("▏", t.dim()),
-        ]),
-        Line::from(Span::styled("Enter confirms · Esc cancels", t.dim())),
-    ];
-    let r = centered(area, 70.min(area.width), 10);
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(" Apply? ", t.warn())),
-        ),
-        r,
-    );
-}
-
-/// A small modal: a title, lines, and the keys (each `(key, what it does)`).
-fn draw_modal(
-    f: &mut Frame,
-    area: Rect,
-    title: &str,
-    mut lines: Vec<Line<'static>>,
-    keys: &[(&str, String)],
-    t: &Theme,
-) {
-    lines.push(Line::from(""));
-    for (k, d) in keys {
-        lines.push(Line::from(vec![
-            Span::styled(k.to_string(), t.bold()),
-            Span::raw(format!(" {d}")),
-        ]));
-    }
-    let w = 72.min(area.width);
-    let text_w = w.saturating_sub(2).max(1) as usize;
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(text_w).max(1))
-        .sum();
-    let r = centered(area, w, (rows as u16 + 2).min(area.height));
-    f.render_widget(Clear, r);
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(Span::styled(format!(" {title} "), t.warn())),
-        ),
-        r,
-    );
-}
-
-fn draw_disk_changed(f: &mut Frame, area: Rect, app: &App, saving: bool, t: &Theme) {
-    let path = app.spec_path().display().to_string();
-    let deleted = matches!(app.file.changed, Some(None));
-    let lines = vec![
-        Line::from(Span::styled(
-            if deleted {
-                format!("{path} was deleted since the wizard read it.")
-            } else {
-                format!("{path} changed on disk since the wizard read it.")
-            },
-            t.bold(),
-        )),
-        Line::from("Your choices in the wizard are not saved yet."),
-    ];
-    let mut keys = vec![];
-    if saving {
-        keys.push(("o", format!("overwrite {path} with your choices")));
-    }
-    keys.push((
-        "l",
-        "load the file as it is now (drops your unsaved choices)".to_string(),
-    ));
-    keys.push(("Esc", "keep your choices, write nothing".to_string()));
-    draw_modal(f, area, "Spec changed on disk", lines, &keys, t);
-}
-
-fn draw_confirm_foreign(
-    f: &mut Frame,
-    area: Rect,
-    app: &App,
-    region: &str,
-    typed: &str,
-    t: &Theme,
-) {
-    let lines = vec![
-        Line::from(Span::styled(
-            format!(
-                "{} holds a spec for {region}; saving replaces it with one for {}.",
-                app.spec_path().display(),
-                app.draft().map_or("", |d| d.region.as_str())
-            ),
-            t.bold(),
-        )),
-        Line::from("Pass another --spec to keep both."),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled(format!("Type {OVERWRITE_WORD} to replace it: "), t.bold()),
-            Span::styled(typed.to_string(), t.selected()),
-            Span::styled("▏", t.dim()),
-        ]),
-    ];
-    draw_modal(
-        f,
-        area,
-        "Replace a spec for another region?",
-        lines,
-        &[
-            ("Enter", "confirm".into()),
-            ("Esc", "cancel, write nothing".into()),
-        ],
-        t,
-    );
-}
-
-fn draw_drop_comments(f: &mut Frame, area: Rect, app: &App, comments: &[String], t: &Theme) {
-    let mut lines = vec![Line::from(Span::styled(
-        format!(
-            "Saving rewrites {} and drops {} comment(s) of yours:",
-            app.spec_path().display(),
-            comments.len()
-        ),
-        t.bold(),
-    ))];
-    for c in comments.iter().take(4) {
-        lines.push(Line::from(Span::styled(
-            format!("  # {}", crate::report::trunc(c, 60)),
-            t.dim(),
-        )));
-    }
-    if comments.len() > 4 {
-        lines.push(Line::from(format!("  … and {} more", comments.len() - 4)));
-    }
-    draw_modal(
-        f,
-        area,
-        "Drop your comments?",
-        lines,
-        &[
-            ("y", "save anyway".into()),
-            (
-                "Esc",
-                "cancel, write nothing (copy them elsewhere first)".into(),
-            ),
-        ],
-        t,
-    );
 }
 
 /// Render the app into plain text lines at `w`x`h` (snapshots, README captures).

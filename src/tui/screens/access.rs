@@ -375,7 +375,7 @@ impl AccessScreen {
             .map(|x| {
                 let mut x = (*x).clone();
                 x.message = trunc(&x.message, width.saturating_sub(6));
-                super::checks::finding_line_short(&x, t)
+                crate::tui::widgets::findings::finding_line_short(&x, t)
             })
             .collect();
         f.render_widget(Paragraph::new(lines), checks_area);

@@ -322,7 +322,7 @@ impl EndpointsScreen {
                 let mut x = (*x).clone();
                 let room = (area.width as usize).saturating_sub(6 + suffix.chars().count());
                 x.message = trunc(&x.message, room);
-                let mut line = super::checks::finding_line_short(&x, t);
+                let mut line = crate::tui::widgets::findings::finding_line_short(&x, t);
                 if !suffix.is_empty() {
                     line.spans.push(Span::styled(suffix.to_string(), t.dim()));
                 }

@@ -285,7 +285,27 @@ const BINDINGS: &[Binding] = &[
     keys::PAGE,
 ];
 const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
-const EXIST_HINTS: &[(&str, &str)] = &[("y", "overwrite"), ("Esc", "keep them")];
+/// The question whether to overwrite files that exist.
+const EXIST: &[Binding] = &[
+    on(
+        Scope::Dialog,
+        &[Command::Yes],
+        "overwrite",
+        "overwrite them",
+    ),
+    on(
+        Scope::Dialog,
+        &[Command::No],
+        "",
+        "keep them, write nothing",
+    ),
+    on(
+        Scope::Global,
+        &[Command::Back],
+        "keep them",
+        "keep them, write nothing",
+    ),
+];
 
 impl WizardScreen for ExportScreen {
     fn why(&self) -> &'static str {
@@ -293,14 +313,18 @@ impl WizardScreen for ExportScreen {
     }
 
     fn bindings(&self) -> &'static [Binding] {
-        if self.capturing() { &[] } else { BINDINGS }
+        if matches!(self.outcome, Some(Outcome::Exist(_))) {
+            EXIST
+        } else if self.capturing() {
+            &[]
+        } else {
+            BINDINGS
+        }
     }
 
     fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
         if self.editing.is_some() {
             EDIT_HINTS
-        } else if matches!(self.outcome, Some(Outcome::Exist(_))) {
-            EXIST_HINTS
         } else {
             &[]
         }
@@ -311,16 +335,15 @@ impl WizardScreen for ExportScreen {
         self.editing.is_some() || matches!(self.outcome, Some(Outcome::Exist(_)))
     }
 
-    fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
+    fn text_key(&mut self, k: KeyEvent, ctx: &ScreenCtx) -> Option<Intent> {
         if matches!(self.outcome, Some(Outcome::Exist(_))) {
-            use ratatui::crossterm::event::KeyCode;
-            return match k.code {
-                KeyCode::Char('y') => {
+            return match ctx.keys.command(EXIST, &k) {
+                Some(Command::Yes) => {
                     self.outcome = None;
                     self.writing = true;
                     Some(Intent::Export { force: true })
                 }
-                KeyCode::Esc | KeyCode::Char('n') => {
+                Some(Command::No | Command::Back) => {
                     self.outcome = Some(Outcome::Failed(
                         "nothing was written: the files there were kept".into(),
                     ));

@@ -295,7 +295,7 @@ impl GroupScreen {
             .map(|x| {
                 let mut x = (*x).clone();
                 x.message = trunc(&x.message, (area.width as usize).saturating_sub(6));
-                super::checks::finding_line_short(&x, t)
+                crate::tui::widgets::findings::finding_line_short(&x, t)
             })
             .collect();
         f.render_widget(Paragraph::new(lines), checks_area);

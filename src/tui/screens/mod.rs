@@ -4,17 +4,14 @@
 //! from a [`ScreenCtx`]. Only `App::update` changes the draft spec.
 
 pub mod access;
-pub mod checks;
 pub mod custom;
 pub mod dns;
 pub mod endpoints;
 pub mod export;
 pub mod group;
 pub mod preview;
-pub mod regions;
 pub mod secondary;
 pub mod subnets;
-pub mod topology;
 pub mod vpcs;
 
 use super::intent::Intent;

@@ -104,7 +104,7 @@ impl SubnetsScreen {
                 let mut x = named(x, vpc, area.width >= 110);
                 let room = (area.width as usize).saturating_sub(6 + suffix.chars().count());
                 x.message = trunc(&x.message, room);
-                let mut line = super::checks::finding_line_short(&x, t);
+                let mut line = crate::tui::widgets::findings::finding_line_short(&x, t);
                 if !suffix.is_empty() {
                     line.spans.push(Span::styled(suffix.to_string(), t.dim()));
                 }

@@ -532,7 +532,7 @@ fn render_detail(
         .iter()
         .find(|f| f.severity != crate::rules::Severity::Info)
     {
-        lines.push(super::checks::finding_line_short(first, t));
+        lines.push(crate::tui::widgets::findings::finding_line_short(first, t));
     }
     f.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),

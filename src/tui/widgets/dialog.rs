@@ -29,18 +29,52 @@ pub struct Para {
     pub max: usize,
 }
 
+/// A paragraph in the dialog's text style.
+pub fn para(text: impl Into<String>, style: Style) -> Para {
+    Para {
+        text: text.into(),
+        style,
+        max: 4,
+    }
+}
+
 pub struct Dialog<'a> {
     pub title: &'a str,
     pub title_style: Style,
     pub width: u16,
     pub body: Vec<Para>,
+    /// A typed answer: (prompt, what is typed so far).
+    pub entry: Option<(String, String)>,
     /// (key label, what it does).
     pub keys: Vec<(String, String)>,
     /// Dim text under the keys.
     pub after: Option<String>,
 }
 
-impl Dialog<'_> {
+impl<'a> Dialog<'a> {
+    /// A dialog titled `title` whose keys are `bindings` as the key table labels them
+    /// (those with a hint; the others act without being listed).
+    pub fn new(
+        title: &'a str,
+        t: &Theme,
+        bindings: &[super::super::keys::Binding],
+        keys: &super::super::keys::KeyMap,
+    ) -> Dialog<'a> {
+        Dialog {
+            title,
+            title_style: t.warn(),
+            width: 66,
+            body: vec![],
+            entry: None,
+            keys: bindings
+                .iter()
+                .filter(|b| !b.hint.is_empty())
+                .map(|b| (keys.hint_label(b), b.help.to_string()))
+                .collect(),
+            after: None,
+        }
+    }
+
     /// The lines of the box at its inner width.
     fn lines(&self, inner: usize, t: &Theme) -> Vec<Line<'static>> {
         let mut lines: Vec<Line<'static>> = vec![];
@@ -54,6 +88,14 @@ impl Dialog<'_> {
                     .into_iter()
                     .map(|l| Line::from(Span::styled(l, p.style))),
             );
+        }
+        if let Some((prompt, typed)) = &self.entry {
+            lines.push(Line::from(""));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{prompt} "), t.bold()),
+                Span::styled(typed.clone(), t.selected()),
+                Span::styled("▏", t.dim()),
+            ]));
         }
         if !self.keys.is_empty() {
             lines.push(Line::from(""));

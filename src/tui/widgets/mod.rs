@@ -2,6 +2,7 @@
 //! shell's editing keys, a dialog box, and text wrapping.
 
 pub mod dialog;
+pub mod findings;
 pub mod scroll;
 pub mod text_field;
 

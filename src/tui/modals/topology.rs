@@ -219,7 +219,52 @@ pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
     }
 }
 
+/// Its keys: the list keys scroll, its own key (t), back and quit close it.
+pub const BINDINGS: &[crate::tui::keys::Binding] = &[
+    crate::tui::keys::on(
+        crate::tui::keys::Scope::List,
+        &[
+            crate::tui::keys::Command::Up,
+            crate::tui::keys::Command::Down,
+        ],
+        "scroll",
+        "scroll",
+    ),
+    crate::tui::keys::ENDS,
+    crate::tui::keys::PAGE,
+    crate::tui::keys::on(
+        crate::tui::keys::Scope::Global,
+        &[
+            crate::tui::keys::Command::Topology,
+            crate::tui::keys::Command::Back,
+            crate::tui::keys::Command::Quit,
+        ],
+        "close",
+        "close",
+    ),
+];
+
 impl Topology {
+    /// A key: true while the picture stays open. `page` is the rows a page moves.
+    pub fn key(
+        &mut self,
+        k: &ratatui::crossterm::event::KeyEvent,
+        keys: &crate::tui::keys::KeyMap,
+        page: usize,
+    ) -> bool {
+        use crate::tui::keys::Command;
+        match keys.command(BINDINGS, k) {
+            Some(Command::Topology | Command::Back | Command::Quit) => false,
+            Some(cmd) => {
+                if let Some(nav) = crate::tui::screens::Nav::of(cmd) {
+                    self.offset = crate::tui::screens::scroll(self.offset, nav, self.rows(), page);
+                }
+                true
+            }
+            None => true,
+        }
+    }
+
     /// Rows the columns take.
     pub fn rows(&self) -> usize {
         self.columns.iter().map(Vec::len).max().unwrap_or(0)
@@ -271,7 +316,7 @@ impl Topology {
         let title = if more > 0 {
             format!(
                 " Topology · {} more: j scrolls · t or Esc closes ",
-                super::plural(more, "row")
+                crate::tui::screens::plural(more, "row")
             )
         } else {
             " Topology · t or Esc closes ".to_string()

@@ -2,10 +2,11 @@
 //! with the why and fix of the selected one. Findings are a pure function of the inventory
 //! and the choices (rules::evaluate), so the view recomputes them when it draws.
 
-use super::{Nav, clamp_offset};
 use crate::rules::{Finding, Severity};
 use crate::tui::keys::{self, Binding, Command, KeyMap, Scope, on};
+use crate::tui::screens::{Nav, clamp_offset};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::findings::finding_line;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 use std::cell::Cell;
 
-const BINDINGS: &[Binding] = &[
+pub const BINDINGS: &[Binding] = &[
     keys::MOVE,
     on(
         Scope::Checks,
@@ -43,49 +44,6 @@ impl PartialEq for ChecksView {
     fn eq(&self, other: &Self) -> bool {
         self.selected == other.selected && self.only == other.only
     }
-}
-
-/// Symbol and style of a severity (meaning never rests on colour).
-pub fn mark(s: Severity, t: &Theme) -> Span<'static> {
-    match s {
-        Severity::Error => Span::styled("✗", t.error()),
-        Severity::Warn => Span::styled("!", t.warn()),
-        Severity::Info => Span::styled("i", t.dim()),
-    }
-}
-
-/// What a finding says, with its subject only where the message does not name it
-/// already (the message is what must survive a narrow terminal).
-pub fn finding_text(f: &Finding) -> String {
-    let subject_id = f.subject.rsplit(' ').next().unwrap_or(&f.subject);
-    if f.subject.is_empty() || f.message.contains(subject_id) {
-        f.message.clone()
-    } else {
-        format!("{}: {}", f.subject, f.message)
-    }
-}
-
-/// One line per finding: symbol, ID, subject, message; cut with … to `width`.
-pub fn finding_line(f: &Finding, t: &Theme, width: usize) -> Line<'static> {
-    Line::from(vec![
-        mark(f.severity, t),
-        Span::raw(" "),
-        Span::styled(format!("{:<3}", f.id), t.bold()),
-        Span::raw(format!(
-            " {}",
-            crate::report::trunc(&finding_text(f), width.saturating_sub(6))
-        )),
-    ])
-}
-
-/// Inline, where the screen already says what it is about: symbol, ID, message.
-pub fn finding_line_short(f: &Finding, t: &Theme) -> Line<'static> {
-    Line::from(vec![
-        mark(f.severity, t),
-        Span::raw(" "),
-        Span::styled(format!("{:<3}", f.id), t.bold()),
-        Span::raw(format!(" {}", f.message)),
-    ])
 }
 
 impl ChecksView {
@@ -119,15 +77,7 @@ impl ChecksView {
         true
     }
 
-    pub fn render(
-        &self,
-        f: &mut Frame,
-        area: Rect,
-        all: &[Finding],
-        scope: &str,
-        keys: &KeyMap,
-        t: &Theme,
-    ) {
+    pub fn render(&self, f: &mut Frame, area: Rect, all: &[Finding], scope: &str, t: &Theme) {
         let rows = self.visible(all);
         let sel = self.selected.min(rows.len().saturating_sub(1));
         let (e, w, i) = crate::rules::summary(all);
@@ -138,8 +88,8 @@ impl ChecksView {
         let block = Block::default().borders(Borders::ALL).title(Span::styled(
             format!(
                 " Checks · {scope} · {}, {}, {i} info · {filter} ",
-                super::plural(e, "error"),
-                super::plural(w, "warning")
+                crate::tui::screens::plural(e, "error"),
+                crate::tui::screens::plural(w, "warning")
             ),
             t.title(),
         ));
@@ -147,12 +97,9 @@ impl ChecksView {
         f.render_widget(Clear, r);
         let inner = block.inner(r);
         f.render_widget(block, r);
-        let [list_area, detail_area, keys_area] = Layout::vertical([
-            Constraint::Min(3),
-            Constraint::Length(8),
-            Constraint::Length(1),
-        ])
-        .areas(inner);
+        // Its keys are in the footer, as every dialog's.
+        let [list_area, detail_area] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(8)]).areas(inner);
         if rows.is_empty() {
             let msg = if all.is_empty() {
                 "✓ No findings: nothing checked so far breaks a private cluster."
@@ -193,11 +140,5 @@ impl ChecksView {
                 detail_area,
             );
         }
-        let mut hints = vec![];
-        for b in BINDINGS.iter().filter(|b| !b.hint.is_empty()) {
-            hints.push(Span::styled(keys.hint_label(b), t.bold()));
-            hints.push(Span::styled(format!(" {}  ", b.hint), t.dim()));
-        }
-        f.render_widget(Paragraph::new(Line::from(hints)), keys_area);
     }
 }

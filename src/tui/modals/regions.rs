@@ -2,9 +2,9 @@
 //! (DescribeRegions: opted in, or needing no opt-in), the one read marked; `/` filters;
 //! choosing another region reads the account there.
 
-use super::Nav;
 use crate::report::trunc;
 use crate::tui::keys::{self, Binding, Command, KeyMap, Scope, on};
+use crate::tui::screens::Nav;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{FieldKey, TextField};
 use ratatui::Frame;
@@ -45,6 +45,11 @@ pub const BINDINGS: &[Binding] = &[
 ];
 
 impl RegionPicker {
+    /// Its keys (none bound while the filter is typed: Enter keeps it, Esc clears it).
+    pub fn bindings(&self) -> &'static [Binding] {
+        if self.filtering { &[] } else { BINDINGS }
+    }
+
     pub fn visible<'a>(&self, regions: &'a [String]) -> Vec<&'a String> {
         let f = self.filter.value().to_lowercase();
         regions.iter().filter(|r| r.contains(&f)).collect()
