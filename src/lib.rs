@@ -4,19 +4,13 @@
 //! edits a [`spec::Spec`] → rules, plan, apply and export read them. Only `aws` touches the
 //! SDK; `inventory` and `spec` are plain data.
 
-pub mod apply;
-pub mod aws;
-pub mod calls;
+pub use eks_private_tui_aws as aws;
+pub use eks_private_tui_core::{
+    apply, calls, error, export, files, inventory, plan, report, rules, spec,
+};
+
 pub mod cli;
 pub mod commands;
-pub mod error;
-pub mod export;
-pub mod files;
-pub mod inventory;
 pub mod logging;
 pub mod ops;
-pub mod plan;
-pub mod report;
-pub mod rules;
-pub mod spec;
 pub mod tui;

@@ -1,7 +1,7 @@
 //! apply and destroy against moto: the reference apply (every kind of action), cut after
 //! each mutating call and resumed, under injected faults, plan → apply → plan, destroy.
 //! What moto cannot show (pending states, DescribeUpdate, deadlines) is tested with the
-//! SDK's mocks in src/aws/apply/tests.rs.
+//! SDK's mocks in crates/aws/src/apply/tests.rs.
 
 mod common;
 
@@ -72,7 +72,7 @@ fn assert_declared(
     let undeclared: Vec<&String> = made.difference(&declared).collect();
     assert!(
         undeclared.is_empty(),
-        "{what} made calls src/calls.rs does not list: {undeclared:?}"
+        "{what} made calls crates/core/src/calls.rs does not list: {undeclared:?}"
     );
     assert!(made.len() >= 15, "{what}: too few calls recorded: {made:?}");
 }

@@ -9,7 +9,7 @@ fn read(p: impl AsRef<Path>) -> String {
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-/// `service:Operation` for every call in the call table (src/calls.rs); the moto tests
+/// `service:Operation` for every call in the call table (crates/core/src/calls.rs); the moto tests
 /// check that the code makes no call outside it.
 fn calls_in_code() -> BTreeSet<String> {
     eks_private_tui::calls::all()
