@@ -2491,7 +2491,7 @@ fn access_row_to(app: &mut App, row: &AccessRow) {
     let inv = app.inventory().unwrap().clone();
     let d = app.draft().unwrap().clone();
     let vpc = inv.vpc(&d.vpc_id).unwrap();
-    let ep = eks_private_tui::tui::screens::access::planned(&inv, &d);
+    let ep = eks_private_tui::spec::edit::planned_access(&inv, &d);
     let at = eks_private_tui::tui::screens::access::rows(&inv, vpc, &ep)
         .iter()
         .position(|r| r == row)

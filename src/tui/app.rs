@@ -20,9 +20,10 @@ use super::screens::{
 };
 use super::theme::Theme;
 use crate::error::AwsError;
-use crate::inventory::{Inventory, SubnetKind};
+use crate::inventory::Inventory;
 use crate::ops::{self, spec_file};
 use crate::rules::{self, Finding};
+use crate::spec::edit::{Edit, Note};
 use crate::spec::{self, Spec, commented};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
@@ -334,8 +335,8 @@ pub struct App {
     to_preview: bool,
     /// The `rev` the open topology view was drawn from.
     topology_rev: u64,
-    /// The `rev` the export screen's files were rendered from.
-    export_rev: u64,
+    /// The `rev` and step the screen was last kept in step with (see `sync_screen`).
+    synced: Option<(u64, Step)>,
     export_request: u64,
     /// Files were exported in this session.
     exported: bool,
@@ -408,7 +409,7 @@ impl App {
             applied: false,
             to_preview: false,
             topology_rev: 0,
-            export_rev: 0,
+            synced: None,
             export_request: 0,
             exported: false,
             quit_armed: false,
@@ -677,23 +678,36 @@ impl App {
         let fx = self.update_model(action);
         self.refresh();
         self.refresh_topology();
-        self.refresh_export();
+        self.sync_screen();
         fx
     }
 
-    /// The export screen's files, rendered again when the draft or the account changed.
-    fn refresh_export(&mut self) {
-        if !matches!(self.screen, Screen::Export(_)) || self.export_rev == self.rev {
+    /// The screen keeps itself in step with the draft and the account (the contract's
+    /// `sync`): once per change, and once when it opens.
+    fn sync_screen(&mut self) {
+        let key = (self.rev, self.screen.step());
+        if self.synced == Some(key) {
             return;
         }
-        let offers = match (&self.draft, self.inventory()) {
-            (Some(d), Some(inv)) if !inv.is_partial() => export_offers(d, inv),
-            _ => return,
+        let Some(inv) = self.inventory().cloned() else {
+            return;
         };
-        self.export_rev = self.rev;
-        if let Screen::Export(s) = &mut self.screen {
-            s.set_offers(offers);
-        }
+        let theme = Theme {
+            color: self.ctx.color,
+        };
+        let ctx = ScreenCtx {
+            inv: &inv,
+            draft: self.draft.as_ref(),
+            findings: &self.derived.findings,
+            preview: &self.derived.preview,
+            keys: &self.keys,
+            theme: &theme,
+            page: self.size.1.saturating_sub(6) as usize,
+            spinner: "",
+            read_only: self.ctx.read_only,
+        };
+        self.screen.get_mut().sync(&ctx);
+        self.synced = Some(key);
     }
 
     /// The VPC whose picture `t` draws: the draft's, else the highlighted one.
@@ -1671,200 +1685,7 @@ impl App {
                 self.screen = Screen::Subnets(s);
                 vec![]
             }
-            Intent::ToggleSubnet(subnet_id) => {
-                let Some(vpc) = self.draft.as_ref().and_then(|d| inv.vpc(&d.vpc_id)) else {
-                    return vec![];
-                };
-                let Some(sn) = vpc.subnet(&subnet_id) else {
-                    return vec![];
-                };
-                let az = sn.az.clone();
-                let current = self
-                    .draft
-                    .as_ref()
-                    .and_then(|d| d.node_subnets.get(&az).cloned());
-                // Unchoosing is always allowed, even a subnet that could not be chosen now.
-                if current.as_deref() == Some(subnet_id.as_str()) {
-                    self.edit(|d| {
-                        d.node_subnets.remove(&az);
-                    });
-                    return vec![];
-                }
-                let name = if sn.name.is_empty() { &sn.id } else { &sn.name };
-                if sn.kind == SubnetKind::Public {
-                    return self.flash(
-                        Level::Warn,
-                        format!(
-                            "{name} is public (0.0.0.0/0 → internet gateway): nodes of a private cluster need a private or isolated subnet (S3)"
-                        ),
-                    );
-                }
-                if let Some(sec) = self
-                    .draft
-                    .as_ref()
-                    .and_then(|d| rules::cidr::in_secondary_cidr(d, &sn.cidr))
-                {
-                    return self.flash(
-                        Level::Warn,
-                        format!(
-                            "{name} lies in the secondary CIDR {sec}: it is a pod subnet, and nodes never use pod subnets (N5)"
-                        ),
-                    );
-                }
-                self.edit(|d| {
-                    d.node_subnets.insert(az.clone(), subnet_id);
-                });
-                match current {
-                    Some(old) => self.flash(
-                        Level::Info,
-                        format!("one node subnet per AZ: replaced {old} in {az}"),
-                    ),
-                    None => vec![],
-                }
-            }
-            Intent::CycleCluster => {
-                let Some(vpc_id) = self.draft.as_ref().map(|d| d.vpc_id.clone()) else {
-                    return vec![];
-                };
-                let names: Vec<String> = inv.clusters_in(&vpc_id).map(|c| c.name.clone()).collect();
-                if names.is_empty() {
-                    return self.flash(
-                        Level::Info,
-                        "no EKS cluster in this VPC yet: the spec is saved without clusterName",
-                    );
-                }
-                // Cycle through the clusters, then "none".
-                let pos = self
-                    .draft
-                    .as_ref()
-                    .and_then(|d| d.cluster_name.as_ref())
-                    .and_then(|c| names.iter().position(|n| n == c));
-                let next = match pos {
-                    None => Some(names[0].clone()),
-                    Some(i) if i + 1 < names.len() => Some(names[i + 1].clone()),
-                    Some(_) => None,
-                };
-                self.edit(|d| d.cluster_name = next);
-                vec![]
-            }
-            Intent::ToggleFeature(id) => self.toggle_feature(&id, inv),
-            Intent::ToggleService(svc) => self.toggle_service(&svc, inv),
-            Intent::TogglePrivateDns => {
-                self.edit_endpoints(inv, |ep| ep.private_dns = !ep.private_dns);
-                vec![]
-            }
-            Intent::ToggleRouteTable(id) => self.toggle_route_table(&id, inv),
-            Intent::ToggleAccess(flag) => {
-                self.edit_access(inv, |ep| match flag {
-                    super::intent::AccessFlag::Private => ep.private_access ^= true,
-                    super::intent::AccessFlag::Public => ep.public_access ^= true,
-                });
-                vec![]
-            }
-            Intent::AddCidr(list, cidr) => {
-                self.edit_cidrs(inv, list, |l| {
-                    if !l.contains(&cidr) {
-                        l.push(cidr);
-                    }
-                });
-                vec![]
-            }
-            Intent::RemoveCidr(list, cidr) => {
-                self.edit_cidrs(inv, list, |l| l.retain(|c| *c != cidr));
-                vec![]
-            }
-            Intent::ToggleDns => {
-                let Some(d) = &self.draft else { return vec![] };
-                if d.dns.is_some() {
-                    self.edit_dns(inv, |dns| *dns = None);
-                    return self.flash(Level::Info, "no Resolver: dns is out of the spec");
-                }
-                let start = spec::starter::dns_start(inv, d);
-                self.edit_dns(inv, |dns| *dns = Some(start));
-                vec![]
-            }
-            Intent::ToggleDnsSubnet(side, id) => {
-                self.edit_dns(inv, |dns| {
-                    let Some(d) = dns else { return };
-                    let list = match side {
-                        super::intent::DnsSide::Inbound => {
-                            d.inbound_endpoint.as_mut().map(|e| &mut e.subnet_ids)
-                        }
-                        super::intent::DnsSide::Outbound => {
-                            d.outbound_endpoint.as_mut().map(|e| &mut e.subnet_ids)
-                        }
-                    };
-                    if let Some(l) = list {
-                        toggle_in(l, id);
-                    } else if side == super::intent::DnsSide::Inbound {
-                        d.inbound_endpoint = Some(spec::InboundEndpoint {
-                            subnet_ids: vec![id],
-                            allow_from_cidrs: vec![],
-                        });
-                    }
-                });
-                vec![]
-            }
-            Intent::CycleOutboundVpc => {
-                let Some(d) = &self.draft else { return vec![] };
-                let Some(vpc) = inv.vpc(&d.vpc_id) else {
-                    return vec![];
-                };
-                let clients: Vec<String> =
-                    super::screens::dns::client_vpcs(inv, vpc, d.dns.as_ref())
-                        .iter()
-                        .map(|v| v.id.clone())
-                        .collect();
-                let now = d
-                    .dns
-                    .as_ref()
-                    .and_then(|x| x.outbound_endpoint.as_ref())
-                    .map(|o| o.vpc_id.clone());
-                let next = match now.and_then(|n| clients.iter().position(|c| *c == n)) {
-                    Some(i) => clients.get(i + 1).cloned(),
-                    None => clients.first().cloned(),
-                };
-                self.edit_dns(inv, |dns| {
-                    let Some(d) = dns else { return };
-                    match next.as_ref().and_then(|id| inv.vpc(id)) {
-                        Some(client) => {
-                            d.outbound_endpoint = Some(spec::OutboundEndpoint {
-                                vpc_id: client.id.clone(),
-                                subnet_ids: spec::starter::two_azs(client),
-                            });
-                            let fr = d.forward_rule.get_or_insert(spec::ForwardRule {
-                                domain: "auto".into(),
-                                associate_vpc_ids: vec![],
-                            });
-                            if fr.associate_vpc_ids.is_empty() {
-                                fr.associate_vpc_ids.push(client.id.clone());
-                            }
-                        }
-                        None => {
-                            // On-prem only: no outbound side, and no rule without one (D4).
-                            d.outbound_endpoint = None;
-                            d.forward_rule = None;
-                        }
-                    }
-                });
-                vec![]
-            }
-            Intent::SetForwardDomain(domain) => {
-                self.edit_dns(inv, |dns| {
-                    if let Some(fr) = dns.as_mut().and_then(|d| d.forward_rule.as_mut()) {
-                        fr.domain = domain;
-                    }
-                });
-                vec![]
-            }
-            Intent::ToggleAssociation(id) => {
-                self.edit_dns(inv, |dns| {
-                    if let Some(fr) = dns.as_mut().and_then(|d| d.forward_rule.as_mut()) {
-                        toggle_in(&mut fr.associate_vpc_ids, id);
-                    }
-                });
-                vec![]
-            }
+            Intent::Edit(edit) => self.apply_edit(edit, inv),
             Intent::OpenExport => self.open_step(Step::Export),
             Intent::Export { force } => {
                 let Screen::Export(s) = &self.screen else {
@@ -1885,122 +1706,34 @@ impl App {
                 let next = super::steps::next(self.screen.step(), &self.step_input());
                 self.open_step(next)
             }
-            Intent::UseGroup(id) => {
-                let default = self
-                    .draft
-                    .as_ref()
-                    .map(|d| format!("{}-endpoints", d.metadata.name))
-                    .unwrap_or_default();
-                self.edit_endpoints(inv, |ep| {
-                    let sg = &mut ep.security_group;
-                    match id {
-                        Some(id) => (sg.id, sg.create) = (Some(id), None),
-                        None => {
-                            sg.id = None;
-                            sg.create
-                                .get_or_insert(spec::CreateSecurityGroup { name: default });
-                        }
-                    }
-                });
-                vec![]
-            }
-            Intent::SetSecondaryCidr(None) => {
-                let had_custom = self
-                    .draft
-                    .as_ref()
-                    .is_some_and(|d| d.custom_networking.is_some());
-                self.edit(|d| {
-                    d.secondary_cidr = None;
-                    d.custom_networking = None;
-                });
-                if had_custom {
-                    self.flash(
-                        Level::Info,
-                        "no secondary CIDR: custom networking is off too (it needs pod subnets)",
-                    )
-                } else {
-                    vec![]
-                }
-            }
-            Intent::SetSecondaryCidr(Some(cidr)) => {
-                let Some(d) = &self.draft else {
-                    return vec![];
-                };
-                if d.secondary_cidr.as_ref().is_some_and(|s| s.cidr == cidr) {
-                    return vec![];
-                }
-                let (Some(vpc), Ok(net)) = (inv.vpc(&d.vpc_id), rules::cidr::parse_v4(&cidr))
-                else {
-                    return vec![];
-                };
-                let azs: Vec<String> = d.node_subnets.keys().cloned().collect();
-                let pods = rules::secondary::split_pod_subnets(vpc, &net, &azs);
-                self.edit(|d| {
-                    d.secondary_cidr = Some(spec::SecondaryCidr {
-                        cidr: net.to_string(),
-                        pod_subnets: pods,
-                    });
-                });
-                vec![]
-            }
-            Intent::SetPodSubnet(az, cidr) => {
-                self.edit(|d| {
-                    if let Some(s) = &mut d.secondary_cidr {
-                        s.pod_subnets.insert(az, cidr);
-                    }
-                });
-                vec![]
-            }
-            Intent::SetCustomNetworking(on) => {
-                self.edit(|d| match (on, &d.custom_networking) {
-                    (true, None) => {
-                        d.custom_networking = Some(spec::CustomNetworking {
-                            eni_config_label: spec::LABEL_ZONE.into(),
-                            security_group_ids: vec![],
-                            prefix_delegation: false,
-                        })
-                    }
-                    (false, _) => d.custom_networking = None,
-                    (true, Some(_)) => {}
-                });
-                vec![]
-            }
-            Intent::SetEniLabel(label) => {
-                self.edit(|d| {
-                    if let Some(cn) = &mut d.custom_networking {
-                        cn.eni_config_label = label;
-                    }
-                });
-                vec![]
-            }
-            Intent::SetInstanceType(name) => {
-                self.edit(|d| {
-                    d.node_group
-                        .get_or_insert_with(Default::default)
-                        .instance_type = name.clone();
-                });
-                self.read_instance_type(inv, &name)
-            }
-            Intent::TogglePodGroup(id) => {
-                self.edit(|d| {
-                    if let Some(cn) = &mut d.custom_networking {
-                        if cn.security_group_ids.contains(&id) {
-                            cn.security_group_ids.retain(|g| *g != id);
-                        } else {
-                            cn.security_group_ids.push(id);
-                        }
-                    }
-                });
-                vec![]
-            }
-            Intent::RenameGroup(name) => {
-                self.edit_endpoints(inv, |ep| {
-                    ep.security_group.id = None;
-                    ep.security_group.create = Some(spec::CreateSecurityGroup { name });
-                });
-                vec![]
-            }
         }
+    }
+
+    /// A change to the draft: applied by the core ([`Spec::apply`]), what it says
+    /// flashed; a new instance type is asked of EC2 when the account has not answered
+    /// for it.
+    fn apply_edit(&mut self, edit: Edit, inv: &Inventory) -> Vec<Effect> {
+        let Some(d) = &mut self.draft else {
+            return vec![];
+        };
+        let instance = match &edit {
+            Edit::SetInstanceType(name) => Some(name.clone()),
+            _ => None,
+        };
+        let before = d.clone();
+        let note = d.apply(edit, inv);
+        if *d != before {
+            self.rev += 1;
+        }
+        let mut fx = match note {
+            Some(Note::Info(text)) => self.flash(Level::Info, text),
+            Some(Note::Warn(text)) => self.flash(Level::Warn, text),
+            None => vec![],
+        };
+        if let Some(name) = instance {
+            fx.extend(self.read_instance_type(inv, &name));
+        }
+        fx
     }
 
     /// What the step table judges a step by.
@@ -2052,7 +1785,7 @@ impl App {
                     .unwrap_or_default()
                     .join(format!("{name}-export"));
                 self.screen = Screen::Export(ExportScreen::new(dir));
-                self.export_rev = 0;
+                self.synced = None;
             }
             Step::Preview => {
                 let fx = if self.dirty() {
@@ -2066,195 +1799,6 @@ impl App {
                 return fx;
             }
         }
-        vec![]
-    }
-
-    /// Change the draft's endpoint access, starting it from the cluster as it is (see
-    /// [`super::screens::access::planned`]) when the spec has none.
-    fn edit_access(&mut self, inv: &Inventory, f: impl FnOnce(&mut spec::ClusterEndpoint)) {
-        let Some(start) = self
-            .draft
-            .as_ref()
-            .map(|d| super::screens::access::planned(inv, d))
-        else {
-            return;
-        };
-        self.edit(|d| f(d.cluster_endpoint.get_or_insert(start)));
-        if let (Screen::Access(s), Some(d)) = (&mut self.screen, &self.draft)
-            && let Some(vpc) = inv.vpc(&d.vpc_id)
-        {
-            let ep = super::screens::access::planned(inv, d);
-            s.clamp(super::screens::access::rows(inv, vpc, &ep).len());
-        }
-    }
-
-    /// Change one CIDR list of the draft: the endpoint access's two (made from the
-    /// cluster as it is when the spec has none), or the inbound endpoint's clients.
-    fn edit_cidrs(
-        &mut self,
-        inv: &Inventory,
-        list: super::intent::CidrList,
-        f: impl FnOnce(&mut Vec<String>),
-    ) {
-        use super::intent::CidrList;
-        match list {
-            CidrList::Public => self.edit_access(inv, |ep| f(&mut ep.public_access_cidrs)),
-            CidrList::Https => self.edit_access(inv, |ep| f(&mut ep.allow_https_from_cidrs)),
-            CidrList::DnsClients => self.edit_dns(inv, |dns| {
-                if let Some(inb) = dns.as_mut().and_then(|d| d.inbound_endpoint.as_mut()) {
-                    f(&mut inb.allow_from_cidrs);
-                }
-            }),
-        }
-    }
-
-    /// Change the draft's dns, keeping the DNS screen's cursor on a row.
-    fn edit_dns(&mut self, inv: &Inventory, f: impl FnOnce(&mut Option<spec::Dns>)) {
-        self.edit(|d| f(&mut d.dns));
-        if let (Screen::Dns(s), Some(d)) = (&mut self.screen, &self.draft)
-            && let Some(vpc) = inv.vpc(&d.vpc_id)
-        {
-            s.clamp(super::screens::dns::rows(inv, vpc, d.dns.as_ref()).len());
-        }
-    }
-
-    /// Change the draft's endpoints, starting them (the base set's group to create, no
-    /// services) when the spec has none.
-    fn edit_endpoints(&mut self, inv: &Inventory, f: impl FnOnce(&mut spec::Endpoints)) {
-        self.edit(|d| {
-            let ep = d.endpoints.get_or_insert_with(|| {
-                let mut ep = spec::starter::base_endpoints(inv, &d.metadata.name);
-                ep.services.clear();
-                ep
-            });
-            f(ep);
-        });
-    }
-
-    /// A feature on: it is listed and the services it needs that the region offers are
-    /// checked. Off: it is unlisted, and its services go unless the base set or another
-    /// listed feature needs them.
-    fn toggle_feature(&mut self, id: &str, inv: &Inventory) -> Vec<Effect> {
-        let cat = spec::services::catalogue();
-        let Some(feature) = cat.feature(id) else {
-            return vec![];
-        };
-        let on = self
-            .draft
-            .as_ref()
-            .and_then(|d| d.endpoints.as_ref())
-            .is_some_and(|e| e.features.iter().any(|f| f == id));
-        if on {
-            let base: Vec<&str> = cat.base().collect();
-            self.edit_endpoints(inv, |ep| {
-                ep.features.retain(|f| f != id);
-                let kept = cat.needed_by(&ep.features);
-                ep.services.retain(|s| {
-                    !feature.services.contains(s)
-                        || base.contains(&s.as_str())
-                        || kept.contains(&s.as_str())
-                });
-            });
-            return vec![];
-        }
-        let unoffered: Vec<&str> = feature
-            .services
-            .iter()
-            .filter(|s| !inv.offers(s))
-            .map(String::as_str)
-            .collect();
-        self.edit_endpoints(inv, |ep| {
-            ep.features.push(id.to_string());
-            for s in &feature.services {
-                if inv.offers(s) && !ep.services.contains(s) {
-                    ep.services.push(s.clone());
-                }
-            }
-        });
-        if unoffered.is_empty() {
-            vec![]
-        } else {
-            self.flash(
-                Level::Warn,
-                format!(
-                    "{} needs {}, which {} does not offer as an endpoint (P1)",
-                    feature.title,
-                    unoffered.join(", "),
-                    inv.region
-                ),
-            )
-        }
-    }
-
-    fn toggle_service(&mut self, svc: &str, inv: &Inventory) -> Vec<Effect> {
-        let Some(d) = &self.draft else {
-            return vec![];
-        };
-        let listed = d
-            .endpoints
-            .as_ref()
-            .is_some_and(|e| e.services.iter().any(|s| s == svc));
-        if listed {
-            let cat = spec::services::catalogue();
-            let features = d
-                .endpoints
-                .as_ref()
-                .map(|e| e.features.clone())
-                .unwrap_or_default();
-            let users: Vec<String> = features
-                .iter()
-                .filter_map(|f| cat.feature(f))
-                .filter(|f| f.services.iter().any(|s| s == svc))
-                .map(|f| f.title.clone())
-                .collect();
-            let base = cat.service(svc).is_some_and(|s| s.base);
-            self.edit_endpoints(inv, |ep| ep.services.retain(|s| s != svc));
-            return match (base, users.is_empty()) {
-                (true, _) => self.flash(
-                    Level::Warn,
-                    format!("{svc} is in the base set: every private cluster needs it (P7)"),
-                ),
-                (false, false) => self.flash(
-                    Level::Warn,
-                    format!("{} needs {svc} (P9)", users.join(", ")),
-                ),
-                _ => vec![],
-            };
-        }
-        if !inv.offers(svc) {
-            return self.flash(
-                Level::Warn,
-                format!("{} offers no {svc} endpoint (P1)", inv.region),
-            );
-        }
-        self.edit_endpoints(inv, |ep| ep.services.push(svc.to_string()));
-        vec![]
-    }
-
-    fn toggle_route_table(&mut self, id: &str, inv: &Inventory) -> Vec<Effect> {
-        let Some(d) = &self.draft else {
-            return vec![];
-        };
-        let Some(vpc) = inv.vpc(&d.vpc_id) else {
-            return vec![];
-        };
-        if let Some((_, azs)) = super::screens::endpoints::automatic_tables(vpc, d)
-            .into_iter()
-            .find(|(r, _)| r == id)
-        {
-            return self.flash(
-                Level::Info,
-                format!("{id} is the node subnets' route table in {azs}: always covered (P4)"),
-            );
-        }
-        let id = id.to_string();
-        self.edit_endpoints(inv, |ep| {
-            if ep.extra_route_table_ids.contains(&id) {
-                ep.extra_route_table_ids.retain(|r| *r != id);
-            } else {
-                ep.extra_route_table_ids.push(id);
-            }
-        });
         vec![]
     }
 
@@ -2347,49 +1891,6 @@ impl App {
             yaml,
             expect,
         }]
-    }
-}
-
-/// What each format gives for `spec` now: its files, or why not.
-fn export_offers(spec: &Spec, inv: &Inventory) -> Vec<super::screens::export::Offer> {
-    use super::screens::export::Offer;
-    use crate::export::Format;
-    let sel = crate::export::Selection {
-        named: vec![],
-        all: true,
-    };
-    match ops::export(spec, inv, &sel) {
-        Ok(done) => Format::ALL
-            .iter()
-            .map(|f| Offer {
-                format: *f,
-                files: match done.skipped.iter().find(|(x, _)| x == f) {
-                    Some((_, why)) => Err(why.clone()),
-                    None => Ok(done
-                        .files
-                        .iter()
-                        .filter(|(x, _)| x == f)
-                        .map(|(_, file)| file.clone())
-                        .collect()),
-                },
-            })
-            .collect(),
-        Err(e) => Format::ALL
-            .iter()
-            .map(|f| Offer {
-                format: *f,
-                files: Err(e.to_string()),
-            })
-            .collect(),
-    }
-}
-
-/// `item` added to `list`, or removed if it is there.
-fn toggle_in(list: &mut Vec<String>, item: String) {
-    if let Some(i) = list.iter().position(|x| *x == item) {
-        list.remove(i);
-    } else {
-        list.push(item);
     }
 }
 

@@ -9,6 +9,7 @@ use crate::inventory::{Inventory, OperatorPath, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::is_rfc1918;
 use crate::rules::{Area, Finding, Severity};
+use crate::spec::edit::Edit;
 use crate::spec::{ClusterEndpoint, Spec};
 use crate::tui::intent::{AccessFlag, CidrList, Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
@@ -47,15 +48,6 @@ pub struct AccessScreen {
     offset: StdCell<usize>,
     /// A CIDR being typed, and the list it goes to.
     pub editing: Option<(CidrList, TextField)>,
-}
-
-/// The access the draft asks for, or where it would start
-/// ([`crate::spec::starter::access_start`]).
-pub fn planned(inv: &Inventory, draft: &Spec) -> ClusterEndpoint {
-    match &draft.cluster_endpoint {
-        Some(ep) => ep.clone(),
-        None => crate::spec::starter::access_start(inv, draft),
-    }
 }
 
 /// CIDRs worth letting in on tcp/443 that the list lacks: the peered VPCs', and this
@@ -293,7 +285,7 @@ impl AccessScreen {
             );
             return;
         };
-        let ep = planned(inv, draft);
+        let ep = crate::spec::edit::planned_access(inv, draft);
         let ours: Vec<&Finding> = ctx
             .findings
             .iter()
@@ -484,6 +476,15 @@ const BINDINGS: &[Binding] = &[
 const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "add"), ("Esc", "leave")];
 
 impl WizardScreen for AccessScreen {
+    fn sync(&mut self, ctx: &ScreenCtx) {
+        if let Some(d) = ctx.draft
+            && let Some(vpc) = ctx.inv.vpc(&d.vpc_id)
+        {
+            let ep = crate::spec::edit::planned_access(ctx.inv, d);
+            self.clamp(rows(ctx.inv, vpc, &ep).len());
+        }
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }
@@ -527,7 +528,7 @@ impl WizardScreen for AccessScreen {
                     .map(|n| n.to_string())
                     .ok()?;
                 self.editing = None;
-                Some(Intent::AddCidr(list, cidr))
+                Some(Intent::Edit(Edit::AddCidr(list, cidr)))
             }
         }
     }
@@ -535,7 +536,7 @@ impl WizardScreen for AccessScreen {
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {
         let draft = ctx.draft?;
         let vpc = ctx.inv.vpc(&draft.vpc_id)?;
-        let ep = planned(ctx.inv, draft);
+        let ep = crate::spec::edit::planned_access(ctx.inv, draft);
         let all = rows(ctx.inv, vpc, &ep);
         if let Some(nav) = Nav::of(cmd) {
             self.cursor = nav.apply(self.cursor, all.len(), ctx.page.max(1));
@@ -543,9 +544,9 @@ impl WizardScreen for AccessScreen {
         }
         match cmd {
             Command::Toggle => match all.get(self.cursor)? {
-                Row::Flag(flag) => Some(Intent::ToggleAccess(*flag)),
-                Row::Cidr(list, c) => Some(Intent::RemoveCidr(*list, c.clone())),
-                Row::Offer(c, _) => Some(Intent::AddCidr(CidrList::Https, c.clone())),
+                Row::Flag(flag) => Some(Intent::Edit(Edit::ToggleAccess(*flag))),
+                Row::Cidr(list, c) => Some(Intent::Edit(Edit::RemoveCidr(*list, c.clone()))),
+                Row::Offer(c, _) => Some(Intent::Edit(Edit::AddCidr(CidrList::Https, c.clone()))),
                 Row::Add(list) => {
                     self.editing = Some((*list, TextField::default()));
                     None

@@ -12,6 +12,7 @@ use crate::rules::cni::{
     max_pods, offline_types, pod_ceiling, version_at_least,
 };
 use crate::rules::{Area, Finding, Severity};
+use crate::spec::edit::Edit;
 use crate::spec::{LABEL_ZONE, LABEL_ZONE_ID, Spec};
 use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
@@ -547,7 +548,7 @@ impl WizardScreen for CustomScreen {
                 let value = input.value().trim().to_string();
                 self.editing = None;
                 // Saved in the spec (nodeGroup.instanceType); EC2 is asked about it.
-                (!value.is_empty()).then_some(Intent::SetInstanceType(value))
+                (!value.is_empty()).then_some(Intent::Edit(Edit::SetInstanceType(value)))
             }
         }
     }
@@ -563,16 +564,16 @@ impl WizardScreen for CustomScreen {
         }
         match cmd {
             Command::Toggle => match all.get(self.cursor)? {
-                Row::Mode(on) => Some(Intent::SetCustomNetworking(*on)),
+                Row::Mode(on) => Some(Intent::Edit(Edit::SetCustomNetworking(*on))),
                 Row::Label(l) => {
                     if *l == LABEL_ZONE_ID
                         && let Some(why) = zone_id_refused(ctx.inv, draft)
                     {
                         return Some(Intent::Flash(Level::Warn, why));
                     }
-                    Some(Intent::SetEniLabel(l.to_string()))
+                    Some(Intent::Edit(Edit::SetEniLabel(l.to_string())))
                 }
-                Row::Group(id) => Some(Intent::TogglePodGroup(id.clone())),
+                Row::Group(id) => Some(Intent::Edit(Edit::TogglePodGroup(id.clone()))),
                 _ => None,
             },
             Command::Edit => {

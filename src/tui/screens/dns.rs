@@ -10,6 +10,7 @@ use crate::inventory::{Inventory, SubnetKind, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::parse_v4;
 use crate::rules::{Area, Finding, Severity};
+use crate::spec::edit::Edit;
 use crate::spec::{Dns, Spec};
 use crate::tui::intent::{CidrList, DnsSide, Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
@@ -58,30 +59,6 @@ pub enum Field {
     Domain,
 }
 
-/// The VPCs that may be clients: peered with the cluster VPC first, then those the spec
-/// names; never the cluster VPC.
-pub fn client_vpcs<'a>(inv: &'a Inventory, vpc: &Vpc, dns: Option<&Dns>) -> Vec<&'a Vpc> {
-    let mut ids: Vec<String> = vpc.peers().map(|p| p.vpc_id.to_string()).collect();
-    if let Some(d) = dns {
-        ids.extend(d.outbound_endpoint.iter().map(|o| o.vpc_id.clone()));
-        ids.extend(
-            d.forward_rule
-                .iter()
-                .flat_map(|r| r.associate_vpc_ids.clone()),
-        );
-    }
-    let mut out: Vec<&Vpc> = vec![];
-    for id in ids {
-        if id != vpc.id
-            && !out.iter().any(|v| v.id == id)
-            && let Some(v) = inv.vpc(&id)
-        {
-            out.push(v);
-        }
-    }
-    out
-}
-
 pub fn rows(inv: &Inventory, vpc: &Vpc, dns: Option<&Dns>) -> Vec<Row> {
     let mut out = vec![Row::Need];
     let Some(d) = dns else { return out };
@@ -117,7 +94,7 @@ pub fn rows(inv: &Inventory, vpc: &Vpc, dns: Option<&Dns>) -> Vec<Row> {
     }
     if d.forward_rule.is_some() {
         out.push(Row::Domain);
-        for c in client_vpcs(inv, vpc, dns) {
+        for c in crate::spec::edit::client_vpcs(inv, vpc, dns) {
             out.push(Row::Assoc(c.id.clone()));
         }
     }
@@ -587,6 +564,14 @@ const BINDINGS: &[Binding] = &[
 const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
 
 impl WizardScreen for DnsScreen {
+    fn sync(&mut self, ctx: &ScreenCtx) {
+        if let Some(d) = ctx.draft
+            && let Some(vpc) = ctx.inv.vpc(&d.vpc_id)
+        {
+            self.clamp(rows(ctx.inv, vpc, d.dns.as_ref()).len());
+        }
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }
@@ -631,13 +616,13 @@ impl WizardScreen for DnsScreen {
                 let value = input.value().trim().to_string();
                 self.editing = None;
                 Some(match field {
-                    Field::Cidr => Intent::AddCidr(
+                    Field::Cidr => Intent::Edit(Edit::AddCidr(
                         CidrList::DnsClients,
                         super::typed_cidr(&value).ok()?.to_string(),
-                    ),
-                    Field::Domain => {
-                        Intent::SetForwardDomain(value.trim_end_matches('.').to_lowercase())
-                    }
+                    )),
+                    Field::Domain => Intent::Edit(Edit::SetForwardDomain(
+                        value.trim_end_matches('.').to_lowercase(),
+                    )),
                 })
             }
         }
@@ -653,20 +638,25 @@ impl WizardScreen for DnsScreen {
         }
         match cmd {
             Command::Toggle => match all.get(self.cursor)? {
-                Row::Need => Some(Intent::ToggleDns),
-                Row::Subnet(side, id) => Some(Intent::ToggleDnsSubnet(*side, id.clone())),
-                Row::Cidr(c) => Some(Intent::RemoveCidr(CidrList::DnsClients, c.clone())),
+                Row::Need => Some(Intent::Edit(Edit::ToggleDns)),
+                Row::Subnet(side, id) => {
+                    Some(Intent::Edit(Edit::ToggleDnsSubnet(*side, id.clone())))
+                }
+                Row::Cidr(c) => Some(Intent::Edit(Edit::RemoveCidr(
+                    CidrList::DnsClients,
+                    c.clone(),
+                ))),
                 Row::AddCidr => {
                     self.editing = Some((Field::Cidr, TextField::default()));
                     None
                 }
-                Row::OutVpc => Some(Intent::CycleOutboundVpc),
+                Row::OutVpc => Some(Intent::Edit(Edit::CycleOutboundVpc)),
                 Row::Domain => {
                     let current = draft.dns.as_ref()?.forward_rule.as_ref()?.domain.clone();
                     self.editing = Some((Field::Domain, TextField::new(current)));
                     None
                 }
-                Row::Assoc(id) => Some(Intent::ToggleAssociation(id.clone())),
+                Row::Assoc(id) => Some(Intent::Edit(Edit::ToggleAssociation(id.clone()))),
             },
             Command::Edit => {
                 draft.dns.as_ref()?;

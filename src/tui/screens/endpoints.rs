@@ -8,6 +8,7 @@ use crate::inventory::{Inventory, Vpc};
 use crate::report::trunc;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
+use crate::spec::edit::Edit;
 use crate::spec::services::{Feature, catalogue};
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
@@ -52,20 +53,6 @@ fn services(draft: Option<&Spec>) -> Vec<String> {
         for s in &ep.services {
             if !out.contains(s) {
                 out.push(s.clone());
-            }
-        }
-    }
-    out
-}
-
-/// The route tables of the node subnets (the S3 gateway goes on them without asking).
-pub fn automatic_tables(vpc: &Vpc, draft: &Spec) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = vec![];
-    for (az, id) in &draft.node_subnets {
-        if let Some(rt) = vpc.subnet(id).and_then(|s| s.route_table_id.clone()) {
-            match out.iter_mut().find(|(r, _)| *r == rt) {
-                Some((_, azs)) => azs.push_str(&format!(", {az}")),
-                None => out.push((rt, az.clone())),
             }
         }
     }
@@ -232,7 +219,7 @@ impl EndpointsScreen {
                 "Private DNS: on, pods call the usual service names (sts.REGION.amazonaws.com) and reach the endpoints; off, self-managed DNS: the CNAME records for each endpoint are exported later, and every client must use them.".into()
             }
             Row::RouteTable(id) => {
-                let auto = automatic_tables(vpc, draft);
+                let auto = crate::spec::edit::automatic_tables(vpc, draft);
                 let name = vpc
                     .route_tables
                     .iter()
@@ -449,7 +436,7 @@ impl EndpointsScreen {
                 ])
             }
             Row::RouteTable(id) => {
-                let auto = automatic_tables(vpc, draft);
+                let auto = crate::spec::edit::automatic_tables(vpc, draft);
                 let extra = draft
                     .endpoints
                     .as_ref()
@@ -578,10 +565,12 @@ impl WizardScreen for EndpointsScreen {
         }
         match cmd {
             Command::Toggle => Some(match all.get(self.cursor)? {
-                Row::Feature(i) => Intent::ToggleFeature(catalogue().features[*i].id.clone()),
-                Row::Service(s) => Intent::ToggleService(s.clone()),
-                Row::PrivateDns => Intent::TogglePrivateDns,
-                Row::RouteTable(id) => Intent::ToggleRouteTable(id.clone()),
+                Row::Feature(i) => {
+                    Intent::Edit(Edit::ToggleFeature(catalogue().features[*i].id.clone()))
+                }
+                Row::Service(s) => Intent::Edit(Edit::ToggleService(s.clone())),
+                Row::PrivateDns => Intent::Edit(Edit::TogglePrivateDns),
+                Row::RouteTable(id) => Intent::Edit(Edit::ToggleRouteTable(id.clone())),
             }),
             Command::Next => Some(Intent::Next),
             _ => None,

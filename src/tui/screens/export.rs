@@ -308,6 +308,16 @@ const EXIST: &[Binding] = &[
 ];
 
 impl WizardScreen for ExportScreen {
+    /// The files of each format, rendered again when the draft or the account changed
+    /// (once the account is read).
+    fn sync(&mut self, ctx: &ScreenCtx) {
+        if let Some(d) = ctx.draft
+            && !ctx.inv.is_partial()
+        {
+            self.set_offers(offers(d, ctx.inv));
+        }
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }
@@ -427,5 +437,39 @@ impl WizardScreen for ExportScreen {
 
     fn render(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
         self.draw(f, area, ctx);
+    }
+}
+
+/// What each format gives for `spec` now: its files, or why not.
+/// What each format would write for `spec` (or why it writes nothing).
+fn offers(spec: &crate::spec::Spec, inv: &crate::inventory::Inventory) -> Vec<Offer> {
+    use crate::export::Format;
+    let sel = crate::export::Selection {
+        named: vec![],
+        all: true,
+    };
+    match crate::ops::export(spec, inv, &sel) {
+        Ok(done) => Format::ALL
+            .iter()
+            .map(|f| Offer {
+                format: *f,
+                files: match done.skipped.iter().find(|(x, _)| x == f) {
+                    Some((_, why)) => Err(why.clone()),
+                    None => Ok(done
+                        .files
+                        .iter()
+                        .filter(|(x, _)| x == f)
+                        .map(|(_, file)| file.clone())
+                        .collect()),
+                },
+            })
+            .collect(),
+        Err(e) => Format::ALL
+            .iter()
+            .map(|f| Offer {
+                format: *f,
+                files: Err(e.to_string()),
+            })
+            .collect(),
     }
 }

@@ -9,6 +9,7 @@ use crate::report::trunc;
 use crate::rules::names::security_group_name;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
+use crate::spec::edit::Edit;
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
@@ -474,7 +475,7 @@ impl WizardScreen for GroupScreen {
                     ));
                 }
                 self.editing = None;
-                Some(Intent::RenameGroup(name))
+                Some(Intent::Edit(Edit::RenameGroup(name)))
             }
         }
     }
@@ -488,8 +489,8 @@ impl WizardScreen for GroupScreen {
         }
         match cmd {
             Command::Toggle => Some(match all.get(self.cursor)? {
-                Row::Create => Intent::UseGroup(None),
-                Row::Existing(id) => Intent::UseGroup(Some(id.clone())),
+                Row::Create => Intent::Edit(Edit::UseGroup(None)),
+                Row::Existing(id) => Intent::Edit(Edit::UseGroup(Some(id.clone()))),
             }),
             Command::Edit => {
                 self.cursor = 0;

@@ -62,6 +62,11 @@ pub trait WizardScreen {
         None
     }
 
+    /// The draft or the account changed, or the screen was opened: keep the cursor on a
+    /// row, recompute what the screen shows of them. Called by the app once per change,
+    /// after the update that made it (never while drawing).
+    fn sync(&mut self, _ctx: &ScreenCtx) {}
+
     /// A command of this screen's table (global ones are the app's).
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent>;
 

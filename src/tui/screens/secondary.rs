@@ -11,6 +11,7 @@ use crate::rules::cidr::parse_v4;
 use crate::rules::secondary::{cidr_problems, pod_subnet_problems, suggested_cidrs, usable_ips};
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
+use crate::spec::edit::Edit;
 use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
@@ -575,8 +576,8 @@ impl WizardScreen for SecondaryScreen {
                     return Some(Intent::Flash(Level::Warn, first.clone()));
                 }
                 let intent = match field {
-                    Field::Cidr => Intent::SetSecondaryCidr(Some(value)),
-                    Field::Pod(az) => Intent::SetPodSubnet(az.clone(), value),
+                    Field::Cidr => Intent::Edit(Edit::SetSecondaryCidr(Some(value))),
+                    Field::Pod(az) => Intent::Edit(Edit::SetPodSubnet(az.clone(), value)),
                 };
                 self.editing = None;
                 Some(intent)
@@ -594,12 +595,12 @@ impl WizardScreen for SecondaryScreen {
         }
         match cmd {
             Command::Toggle => match all.get(self.cursor)? {
-                Row::Skip => Some(Intent::SetSecondaryCidr(None)),
+                Row::Skip => Some(Intent::Edit(Edit::SetSecondaryCidr(None))),
                 Row::Cidr(c) => {
                     let problems = check_cidr(vpc, cluster(ctx, draft), c);
                     match problems.first() {
                         Some(p) => Some(Intent::Flash(Level::Warn, p.clone())),
-                        None => Some(Intent::SetSecondaryCidr(Some(c.clone()))),
+                        None => Some(Intent::Edit(Edit::SetSecondaryCidr(Some(c.clone())))),
                     }
                 }
                 Row::Pod(_) => None,

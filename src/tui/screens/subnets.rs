@@ -8,6 +8,7 @@ use crate::report::trunc;
 use crate::rules::cidr::in_secondary_cidr;
 use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
+use crate::spec::edit::Edit;
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::theme::Theme;
@@ -261,8 +262,8 @@ impl WizardScreen for SubnetsScreen {
             Command::Toggle => vpc
                 .subnets
                 .get(self.cursor)
-                .map(|s| Intent::ToggleSubnet(s.id.clone())),
-            Command::CycleCluster => Some(Intent::CycleCluster),
+                .map(|s| Intent::Edit(Edit::ToggleSubnet(s.id.clone()))),
+            Command::CycleCluster => Some(Intent::Edit(Edit::CycleCluster)),
             Command::Next => Some(Intent::Next),
             _ => None,
         }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub mod commented;
+pub mod edit;
 pub mod guard;
 pub mod services;
 pub mod starter;
