@@ -140,6 +140,10 @@ pub struct SpecFile {
     /// The file's text on disk now, when it differs from `disk` and was not loaded
     /// (`Some(None)`: it was deleted).
     pub changed: Option<Option<String>>,
+    /// The save in flight: its request, the spec it writes, and what follows it.
+    pending: Option<(u64, Spec, AfterSave, SaveOk)>,
+    /// A save waiting for the operator's answer to a dialog, and what was confirmed so far.
+    flow: Option<(AfterSave, SaveOk)>,
 }
 
 impl SpecFile {
@@ -298,50 +302,73 @@ pub struct App {
     /// The key bindings (the shipped ones, or the user's file over them).
     pub keys: KeyMap,
     pub screen: Screen,
+    pub modal: Option<Modal>,
     pub load: LoadState,
     /// The spec being edited: loaded from the file, or made when a VPC is chosen.
     draft: Option<Spec>,
+    /// What the draft was made from and is kept of, besides itself.
+    choices: Choices,
+    /// The spec file, and the save under way.
     pub file: SpecFile,
+    pub derived: Derived,
+    pub flash: Option<Flash>,
+    pub ui: Ui,
+    session: Session,
+    /// The latest request of each kind: an answer to an older one is dropped.
+    requests: Requests,
+    pub quit: bool,
+}
+
+/// What the draft was made from and is kept of, besides itself.
+#[derive(Debug, Clone, Default)]
+struct Choices {
     /// What was chosen for VPCs left this session, restored on return.
     per_vpc: BTreeMap<String, VpcChoices>,
     /// A VPC chosen before its subnets were read: its suggestions follow once they are.
     suggest: Option<String>,
     /// The name for a new draft (a loaded spec whose VPC is gone keeps its name).
     name_hint: Option<String>,
-    /// Bumped whenever the draft or the inventory changes.
-    rev: u64,
-    pub derived: Derived,
-    /// The save in flight: its request, the spec it writes, and what follows it.
-    pending_save: Option<(u64, Spec, AfterSave, SaveOk)>,
-    /// A save waiting for the operator's answer to a modal, and what was confirmed so far.
-    save_flow: Option<(AfterSave, SaveOk)>,
-    pub flash: Option<Flash>,
-    pub modal: Option<Modal>,
+}
+
+/// What the drawing keeps between frames, and what derived views were made from.
+#[derive(Debug, Clone, Default)]
+pub struct Ui {
     pub spinner: usize,
     pub size: (u16, u16),
-    pub quit: bool,
-    request: u64,
-    spec_request: u64,
-    save_request: u64,
-    flash_seq: u64,
-    apply_request: u64,
-    /// The VPC last asked to be read next (see [`Effect::FocusVpc`]).
-    focused: Option<String>,
-    /// A region chosen in the region list (None: the configured one).
-    region: Option<String>,
-    /// The last apply of this session completed.
-    applied: bool,
-    /// Open the preview once the account is read (the resume offer was taken).
-    to_preview: bool,
+    /// q was pressed once while the terminal was too small and choices are unsaved.
+    pub quit_armed: bool,
     /// The `rev` the open topology view was drawn from.
     topology_rev: u64,
     /// The `rev` and step the screen was last kept in step with (see `sync_screen`).
     synced: Option<(u64, Step)>,
-    export_request: u64,
+}
+
+/// This session's state of the account and the apply.
+#[derive(Debug, Clone, Default)]
+struct Session {
+    /// Bumped whenever the draft or the inventory changes.
+    rev: u64,
+    /// A region chosen in the region list (None: the configured one).
+    region: Option<String>,
+    /// The VPC last asked to be read next (see [`Effect::FocusVpc`]).
+    focused: Option<String>,
+    /// The last apply of this session completed.
+    applied: bool,
     /// Files were exported in this session.
     exported: bool,
-    /// q was pressed once while the terminal was too small and choices are unsaved.
-    pub quit_armed: bool,
+    /// Open the preview once the account is read (the resume offer was taken).
+    to_preview: bool,
+}
+
+/// The latest request id of each kind.
+#[derive(Debug, Clone, Copy, Default)]
+struct Requests {
+    inventory: u64,
+    spec: u64,
+    save: u64,
+    flash: u64,
+    apply: u64,
+    export: u64,
 }
 
 /// Esc, as the app resolves it while an apply runs.
@@ -380,39 +407,26 @@ impl App {
             ctx,
             keys: KeyMap::embedded(),
             screen: Screen::Vpcs(VpcsScreen::default()),
+            modal: None,
             load: LoadState::Loading,
             draft: None,
+            choices: Choices::default(),
             file: SpecFile {
                 path: spec_path,
                 disk: Disk::Absent,
                 changed: None,
+                pending: None,
+                flow: None,
             },
-            per_vpc: BTreeMap::new(),
-            suggest: None,
-            region: None,
-            name_hint: None,
-            rev: 0,
             derived: Derived::default(),
-            pending_save: None,
-            save_flow: None,
             flash: None,
-            modal: None,
-            spinner: 0,
-            size: (80, 24),
+            ui: Ui {
+                size: (80, 24),
+                ..Default::default()
+            },
+            session: Session::default(),
+            requests: Requests::default(),
             quit: false,
-            request: 0,
-            spec_request: 0,
-            save_request: 0,
-            flash_seq: 0,
-            apply_request: 0,
-            focused: None,
-            applied: false,
-            to_preview: false,
-            topology_rev: 0,
-            synced: None,
-            export_request: 0,
-            exported: false,
-            quit_armed: false,
         };
         let mut effects = app.adopt_file(spec_file);
         effects.extend(app.reload_inventory());
@@ -512,12 +526,12 @@ impl App {
     /// Read the account again after an apply, keeping what is shown until it answers (the
     /// apply's rows and the next steps stay on screen).
     fn reread_after_apply(&mut self) -> Vec<Effect> {
-        self.request += 1;
-        self.focused = self.draft.as_ref().map(|d| d.vpc_id.clone());
+        self.requests.inventory += 1;
+        self.session.focused = self.draft.as_ref().map(|d| d.vpc_id.clone());
         vec![Effect::LoadInventory {
-            request: self.request,
-            first: self.focused.clone(),
-            region: self.region.clone(),
+            request: self.requests.inventory,
+            first: self.session.focused.clone(),
+            region: self.session.region.clone(),
         }]
     }
 
@@ -533,19 +547,19 @@ impl App {
     }
 
     pub fn too_small(&self) -> bool {
-        self.size.0 < MIN_SIZE.0 || self.size.1 < MIN_SIZE.1
+        self.ui.size.0 < MIN_SIZE.0 || self.ui.size.1 < MIN_SIZE.1
     }
 
     /// Change the draft (and so the derived state).
     fn set_draft(&mut self, draft: Option<Spec>) {
         self.draft = draft;
-        self.rev += 1;
+        self.session.rev += 1;
     }
 
     fn edit(&mut self, f: impl FnOnce(&mut Spec)) {
         if let Some(d) = &mut self.draft {
             f(d);
-            self.rev += 1;
+            self.session.rev += 1;
         }
     }
 
@@ -580,7 +594,7 @@ impl App {
                     let mut next = (**inv).clone();
                     next.instance_types.push(t);
                     self.load = LoadState::Ready(Arc::new(next));
-                    self.rev += 1;
+                    self.session.rev += 1;
                 }
                 vec![]
             }
@@ -599,21 +613,21 @@ impl App {
     }
 
     fn reload_inventory(&mut self) -> Vec<Effect> {
-        self.request += 1;
+        self.requests.inventory += 1;
         self.load = LoadState::Loading;
-        self.focused = self.draft.as_ref().map(|d| d.vpc_id.clone());
+        self.session.focused = self.draft.as_ref().map(|d| d.vpc_id.clone());
         vec![Effect::LoadInventory {
-            request: self.request,
-            first: self.focused.clone(),
-            region: self.region.clone(),
+            request: self.requests.inventory,
+            first: self.session.focused.clone(),
+            region: self.session.region.clone(),
         }]
     }
 
     /// `r`: the account and the spec file, both read again.
     fn reload(&mut self) -> Vec<Effect> {
-        self.spec_request += 1;
+        self.requests.spec += 1;
         let mut fx = vec![Effect::ReadSpec {
-            request: self.spec_request,
+            request: self.requests.spec,
             path: self.file.path.clone(),
         }];
         fx.extend(self.reload_inventory());
@@ -624,9 +638,9 @@ impl App {
     /// the region read (checked again when the inventory answers).
     fn adopt_file(&mut self, text: Result<Option<String>, String>) -> Vec<Effect> {
         self.file.changed = None;
-        self.per_vpc.clear();
-        self.suggest = None;
-        self.name_hint = None;
+        self.choices.per_vpc.clear();
+        self.choices.suggest = None;
+        self.choices.name_hint = None;
         let disk = match text {
             Ok(None) => Disk::Absent,
             Err(e) => Disk::Unusable(format!("cannot read {}: {e}", self.file.path.display())),
@@ -662,14 +676,14 @@ impl App {
     }
 
     fn flash(&mut self, level: Level, text: impl Into<String>) -> Vec<Effect> {
-        self.flash_seq += 1;
+        self.requests.flash += 1;
         self.flash = Some(Flash {
-            id: self.flash_seq,
+            id: self.requests.flash,
             level,
             text: text.into(),
         });
         vec![Effect::ClearFlashAfter {
-            id: self.flash_seq,
+            id: self.requests.flash,
             after: FLASH_TTL,
         }]
     }
@@ -685,8 +699,8 @@ impl App {
     /// The screen keeps itself in step with the draft and the account (the contract's
     /// `sync`): once per change, and once when it opens.
     fn sync_screen(&mut self) {
-        let key = (self.rev, self.screen.step());
-        if self.synced == Some(key) {
+        let key = (self.session.rev, self.screen.step());
+        if self.ui.synced == Some(key) {
             return;
         }
         let Some(inv) = self.inventory().cloned() else {
@@ -702,12 +716,12 @@ impl App {
             preview: &self.derived.preview,
             keys: &self.keys,
             theme: &theme,
-            page: self.size.1.saturating_sub(6) as usize,
+            page: self.ui.size.1.saturating_sub(6) as usize,
             spinner: "",
             read_only: self.ctx.read_only,
         };
         self.screen.get_mut().sync(&ctx);
-        self.synced = Some(key);
+        self.ui.synced = Some(key);
     }
 
     /// The VPC whose picture `t` draws: the draft's, else the highlighted one.
@@ -726,7 +740,7 @@ impl App {
         let Some(Modal::Topology(t)) = &self.modal else {
             return;
         };
-        if self.topology_rev == self.rev {
+        if self.ui.topology_rev == self.session.rev {
             return;
         }
         let offset = t.offset;
@@ -738,7 +752,7 @@ impl App {
                 self.draft.as_ref(),
             ))
         });
-        self.topology_rev = self.rev;
+        self.ui.topology_rev = self.session.rev;
         self.modal = picture.map(|mut p| {
             p.offset = offset.min(p.rows().saturating_sub(1));
             Modal::Topology(p)
@@ -755,7 +769,7 @@ impl App {
         });
         match picture {
             Some(p) => {
-                self.topology_rev = self.rev;
+                self.ui.topology_rev = self.session.rev;
                 self.modal = Some(Modal::Topology(p));
                 vec![]
             }
@@ -767,24 +781,24 @@ impl App {
         match action {
             Action::Key(k) => self.on_key(k),
             Action::Resize(w, h) => {
-                self.size = (w, h);
+                self.ui.size = (w, h);
                 vec![]
             }
             Action::Tick => {
-                self.spinner = self.spinner.wrapping_add(1);
+                self.ui.spinner = self.ui.spinner.wrapping_add(1);
                 vec![]
             }
             Action::InventoryLoaded { request, result } => {
-                if request != self.request {
+                if request != self.requests.inventory {
                     return vec![]; // stale: a newer load is in flight or done
                 }
-                self.rev += 1;
+                self.session.rev += 1;
                 match result {
                     Ok(inv) => {
                         self.load = LoadState::Ready(inv.clone());
                         let mut fx = self.after_load(&inv);
                         self.set_next_steps();
-                        if std::mem::take(&mut self.to_preview) && self.draft.is_some() {
+                        if std::mem::take(&mut self.session.to_preview) && self.draft.is_some() {
                             fx.extend(self.open_step(Step::Preview));
                         }
                         fx
@@ -801,10 +815,10 @@ impl App {
                 result,
             } => self.on_instance_type(region, name, result),
             Action::InventoryPartial { request, inv } => {
-                if request != self.request || matches!(self.load, LoadState::Failed(_)) {
+                if request != self.requests.inventory || matches!(self.load, LoadState::Failed(_)) {
                     return vec![];
                 }
-                self.rev += 1;
+                self.session.rev += 1;
                 self.load = LoadState::Ready(inv.clone());
                 // Shown, but the draft is checked against the complete inventory only.
                 self.suggest_when_read(&inv);
@@ -814,7 +828,7 @@ impl App {
                 vec![]
             }
             Action::SpecRead { request, result } => {
-                if request != self.spec_request {
+                if request != self.requests.spec {
                     return vec![];
                 }
                 self.on_spec_read(result)
@@ -824,11 +838,11 @@ impl App {
                 path,
                 result,
             } => {
-                let Some((r, spec, after, ok)) = self.pending_save.take() else {
+                let Some((r, spec, after, ok)) = self.file.pending.take() else {
                     return vec![];
                 };
                 if r != request {
-                    self.pending_save = Some((r, spec, after, ok));
+                    self.file.pending = Some((r, spec, after, ok));
                     return vec![];
                 }
                 match result {
@@ -856,7 +870,7 @@ impl App {
                         self.modal = Some(Modal::DiskChanged { saving: true });
                         // What was confirmed stands, but the comments are asked about
                         // again against the file as it is now.
-                        self.save_flow = Some((
+                        self.file.flow = Some((
                             after,
                             SaveOk {
                                 comments: false,
@@ -893,7 +907,7 @@ impl App {
                     p.on_event(event);
                     if finished {
                         let ok = p.summary.as_ref().is_some_and(|s| s.ok());
-                        self.applied = ok;
+                        self.session.applied = ok;
                         if self.modal == Some(Modal::StopApply) {
                             self.modal = None;
                         }
@@ -926,13 +940,13 @@ impl App {
                 vec![]
             }
             Action::Exported { request, outcome } => {
-                if request != self.export_request {
+                if request != self.requests.export {
                     return vec![];
                 }
                 if let Screen::Export(s) = &mut self.screen {
                     s.writing = false;
                     if let super::screens::export::Outcome::Written(p) = &outcome {
-                        self.exported = true;
+                        self.session.exported = true;
                         let n = p.len();
                         s.outcome = Some(outcome);
                         return self.flash(
@@ -1049,7 +1063,7 @@ impl App {
         if inv.pending.as_ref().is_some_and(|p| p.lists) {
             return;
         }
-        let Some(vpc) = self.suggest.take() else {
+        let Some(vpc) = self.choices.suggest.take() else {
             return;
         };
         let untouched = self
@@ -1084,7 +1098,7 @@ impl App {
             );
         }
         let Some(vpc) = inv.vpc(&d.vpc_id) else {
-            self.name_hint = Some(d.metadata.name.clone());
+            self.choices.name_hint = Some(d.metadata.name.clone());
             self.set_draft(None);
             return self.flash(
                 Level::Warn,
@@ -1116,7 +1130,7 @@ impl App {
             (None, Screen::Vpcs(s), Some(inv)) => s.rows(inv).get(s.selected).map(|v| v.id.clone()),
             _ => None,
         };
-        let key = Some((self.rev, highlighted.clone()));
+        let key = Some((self.session.rev, highlighted.clone()));
         if self.derived.key == key {
             return;
         }
@@ -1248,14 +1262,14 @@ impl App {
             if self.keys.command(&[keys::QUIT], &k) != Some(Command::Quit) {
                 return vec![];
             }
-            if self.dirty() && !self.quit_armed {
-                self.quit_armed = true;
+            if self.dirty() && !self.ui.quit_armed {
+                self.ui.quit_armed = true;
             } else {
                 self.quit = true;
             }
             return vec![];
         }
-        self.quit_armed = false;
+        self.ui.quit_armed = false;
         if let Some(modal) = self.modal.clone() {
             return self.on_modal_key(modal, k);
         }
@@ -1291,7 +1305,7 @@ impl App {
             preview: &self.derived.preview,
             keys: &self.keys,
             theme: &theme,
-            page: self.size.1.saturating_sub(6) as usize,
+            page: self.ui.size.1.saturating_sub(6) as usize,
             spinner: "",
             read_only: self.ctx.read_only,
         };
@@ -1319,10 +1333,10 @@ impl App {
             return None;
         }
         let id = s.rows(inv).get(s.selected)?.id.clone();
-        if !pending.contains(&id) || self.focused.as_ref() == Some(&id) {
+        if !pending.contains(&id) || self.session.focused.as_ref() == Some(&id) {
             return None;
         }
-        self.focused = Some(id.clone());
+        self.session.focused = Some(id.clone());
         Some(Effect::FocusVpc(id))
     }
 
@@ -1332,7 +1346,7 @@ impl App {
             Command::Quit => {
                 // A save of these very choices is on its way to the disk: quit once it
                 // lands (a failed save still asks, through its own modal).
-                if let Some((_, spec, after, _)) = &mut self.pending_save
+                if let Some((_, spec, after, _)) = &mut self.file.pending
                     && self.draft.as_ref() == Some(spec)
                     && matches!(after, AfterSave::Nothing)
                 {
@@ -1389,10 +1403,10 @@ impl App {
                         }
                         // The draft stays the file's: for the old region it is not used
                         // there (check_draft says so), and nothing is lost: it was saved.
-                        self.region = Some(r.clone());
+                        self.session.region = Some(r.clone());
                         self.ctx.region = r.clone();
-                        self.per_vpc.clear();
-                        self.suggest = None;
+                        self.choices.per_vpc.clear();
+                        self.choices.suggest = None;
                         self.screen = Screen::Vpcs(VpcsScreen::default());
                         let mut fx = self.reload_inventory();
                         fx.extend(self.flash(Level::Info, format!("reading {r}…")));
@@ -1423,7 +1437,7 @@ impl App {
                 vec![]
             }
             Modal::Topology(mut t) => {
-                let page = self.size.1.saturating_sub(8) as usize;
+                let page = self.ui.size.1.saturating_sub(8) as usize;
                 self.modal = t.key(&k, &self.keys, page).then_some(Modal::Topology(t));
                 vec![]
             }
@@ -1474,7 +1488,7 @@ impl App {
                 self.confirm_save(|ok| ok.foreign = true)
             }
             (Reply::Close | Reply::Refused, Some(Modal::ConfirmForeign { region, .. })) => {
-                self.save_flow = None;
+                self.file.flow = None;
                 self.flash(
                     Level::Info,
                     format!(
@@ -1507,7 +1521,7 @@ impl App {
                 if self.inventory().is_some_and(|i| !i.is_partial()) && self.draft.is_some() {
                     self.open_step(Step::Preview)
                 } else {
-                    self.to_preview = true;
+                    self.session.to_preview = true;
                     vec![]
                 }
             }
@@ -1517,13 +1531,13 @@ impl App {
                 self.confirm_save(|ok| ok.changed = true)
             }
             (Reply::LoadDisk, _) => {
-                self.save_flow = None;
+                self.file.flow = None;
                 let now = self.file.changed.take().unwrap_or(None);
                 let msg = format!("loaded {} as it is on disk now", self.file.path.display());
                 self.load_from_disk(now, msg)
             }
             (Reply::KeepDraft, _) => {
-                self.save_flow = None;
+                self.file.flow = None;
                 self.flash(
                     Level::Info,
                     "kept your choices: nothing was written (w asks again)",
@@ -1534,7 +1548,7 @@ impl App {
                 self.confirm_save(|ok| ok.comments = true)
             }
             (Reply::Cancelled, _) => {
-                self.save_flow = None;
+                self.file.flow = None;
                 self.flash(Level::Info, "not saved: your comments are kept")
             }
             (Reply::Close | Reply::Refused | Reply::Confirmed, _) => vec![],
@@ -1596,9 +1610,9 @@ impl App {
         let Some(spec) = self.draft.clone() else {
             return vec![];
         };
-        self.apply_request += 1;
+        self.requests.apply += 1;
         self.screen = Screen::Progress(ProgressScreen::new(
-            self.apply_request,
+            self.requests.apply,
             &self.derived.signature,
         ));
         // The journal lives next to the spec: apply what the file says.
@@ -1611,7 +1625,7 @@ impl App {
 
     fn launch_apply(&mut self, spec: Spec) -> Vec<Effect> {
         vec![Effect::Apply {
-            request: self.apply_request,
+            request: self.requests.apply,
             path: self.file.path.clone(),
             spec: Box::new(spec),
             expected: self.derived.signature.clone(),
@@ -1646,9 +1660,11 @@ impl App {
                     // Remember what was chosen for the VPC left; restore what was chosen
                     // for this one, or start from what the account suggests.
                     if let Some(d) = &self.draft {
-                        self.per_vpc.insert(d.vpc_id.clone(), VpcChoices::of(d));
+                        self.choices
+                            .per_vpc
+                            .insert(d.vpc_id.clone(), VpcChoices::of(d));
                     }
-                    let restored = self.per_vpc.remove(&id);
+                    let restored = self.choices.per_vpc.remove(&id);
                     let fresh = restored.is_none();
                     let choices = restored.unwrap_or_else(|| VpcChoices::suggested(inv, &id));
                     let mut d = self.draft.take().unwrap_or_else(|| {
@@ -1664,6 +1680,7 @@ impl App {
                                 }
                             });
                         let name = self
+                            .choices
                             .name_hint
                             .take()
                             .unwrap_or_else(|| format!("{}-private", spec::slug(&base)));
@@ -1676,7 +1693,7 @@ impl App {
                         d.endpoints = Some(spec::starter::base_endpoints(inv, &d.metadata.name));
                     }
                     // Subnets not read yet: they are suggested once they are.
-                    self.suggest = (fresh && inv.pending.as_ref().is_some_and(|p| p.lists))
+                    self.choices.suggest = (fresh && inv.pending.as_ref().is_some_and(|p| p.lists))
                         .then(|| id.clone());
                     self.set_draft(Some(d));
                 }
@@ -1691,9 +1708,9 @@ impl App {
                 let Screen::Export(s) = &self.screen else {
                     return vec![];
                 };
-                self.export_request += 1;
+                self.requests.export += 1;
                 vec![Effect::Export {
-                    request: self.export_request,
+                    request: self.requests.export,
                     dir: s.dir.clone(),
                     files: s.files(),
                     force,
@@ -1723,7 +1740,7 @@ impl App {
         let before = d.clone();
         let note = d.apply(edit, inv);
         if *d != before {
-            self.rev += 1;
+            self.session.rev += 1;
         }
         let mut fx = match note {
             Some(Note::Info(text)) => self.flash(Level::Info, text),
@@ -1741,8 +1758,8 @@ impl App {
         super::steps::StepInput {
             draft: self.draft.as_ref(),
             findings: &self.derived.findings,
-            applied: self.applied,
-            exported: self.exported,
+            applied: self.session.applied,
+            exported: self.session.exported,
         }
     }
 
@@ -1785,7 +1802,7 @@ impl App {
                     .unwrap_or_default()
                     .join(format!("{name}-export"));
                 self.screen = Screen::Export(ExportScreen::new(dir));
-                self.synced = None;
+                self.ui.synced = None;
             }
             Step::Preview => {
                 let fx = if self.dirty() {
@@ -1806,7 +1823,8 @@ impl App {
     fn confirm_save(&mut self, confirm: impl FnOnce(&mut SaveOk)) -> Vec<Effect> {
         self.modal = None;
         let (after, mut ok) = self
-            .save_flow
+            .file
+            .flow
             .take()
             .unwrap_or((AfterSave::Nothing, SaveOk::default()));
         confirm(&mut ok);
@@ -1849,7 +1867,7 @@ impl App {
         // Known to have changed on disk since it was read: ask before anything else.
         if self.file.changed.is_some() && !ok.changed {
             self.modal = Some(Modal::DiskChanged { saving: true });
-            self.save_flow = Some((after, ok));
+            self.file.flow = Some((after, ok));
             return vec![];
         }
         let inv = self.inventory().cloned();
@@ -1867,14 +1885,14 @@ impl App {
                     region: on_disk.region.clone(),
                     typed: Typed::default(),
                 });
-                self.save_flow = Some((after, ok));
+                self.file.flow = Some((after, ok));
                 return vec![];
             }
             let theirs = commented::render(on_disk, inv.as_deref());
             let dropped = commented::user_comments(text, &[yaml.as_str(), theirs.as_str()]);
             if !dropped.is_empty() && !ok.comments {
                 self.modal = Some(Modal::DropComments(dropped));
-                self.save_flow = Some((after, ok));
+                self.file.flow = Some((after, ok));
                 return vec![];
             }
         }
@@ -1883,10 +1901,10 @@ impl App {
             (Some(now), true) => now.as_deref().map(spec_file::fingerprint),
             _ => self.file.fingerprint(),
         };
-        self.save_request += 1;
-        self.pending_save = Some((self.save_request, spec, after, ok));
+        self.requests.save += 1;
+        self.file.pending = Some((self.requests.save, spec, after, ok));
         vec![Effect::SaveSpec {
-            request: self.save_request,
+            request: self.requests.save,
             path: self.file.path.clone(),
             yaml,
             expect,

@@ -41,7 +41,7 @@ fn draw_screen(f: &mut Frame, app: &App) {
                 "{}x{}, need {}x{}",
                 area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
             )),
-            Line::from(if app.quit_armed {
+            Line::from(if app.ui.quit_armed {
                 "choices unsaved: q again quits without saving, or enlarge to save (w)"
             } else {
                 "enlarge the window, or q to quit"
@@ -69,7 +69,7 @@ fn draw_screen(f: &mut Frame, app: &App) {
     let inner = body.inner(ratatui::layout::Margin::new(1, 0));
     match &app.load {
         LoadState::Loading => {
-            let frame = SPINNER[app.spinner % SPINNER.len()];
+            let frame = SPINNER[app.ui.spinner % SPINNER.len()];
             let lines = vec![
                 Line::from(vec![
                     Span::styled(format!("{frame} "), t.title()),
@@ -135,7 +135,7 @@ fn draw_screen(f: &mut Frame, app: &App) {
                 keys: &app.keys,
                 theme: &t,
                 page: 0,
-                spinner: SPINNER[app.spinner % SPINNER.len()],
+                spinner: SPINNER[app.ui.spinner % SPINNER.len()],
                 read_only: app.ctx.read_only,
             };
             app.screen.get().render(f, inner, &ctx);
