@@ -10,8 +10,11 @@ pub enum Intent {
     Edit(Edit),
     /// The export step (`o` on the preview or after an apply).
     OpenExport,
-    /// Write the chosen export files (`force`: overwrite what exists, as the operator said).
+    /// Write export files into `dir` (`force`: overwrite what exists, as the operator
+    /// said).
     Export {
+        dir: std::path::PathBuf,
+        files: Vec<(crate::export::Format, crate::export::File)>,
         force: bool,
     },
     /// Enter: on to the next step (the last one before the preview saves first).

@@ -9,12 +9,8 @@ impl App {
     /// it (130), an apply stopped or failed in this session is unfinished (1); the next
     /// apply resumes from the journal either way. `None` when nothing was left half-done.
     pub fn leave_note(&self) -> Option<(String, u8)> {
-        let Screen::Progress(p) = &self.screen else {
-            return None;
-        };
-        let count = |f: fn(&StepState) -> bool| p.rows.iter().filter(|r| f(&r.2)).count();
-        let done = count(|s| matches!(s, StepState::Done(..)));
-        let running = count(|s| matches!(s, StepState::Running(_)));
+        let run = self.screen.get().run()?;
+        let (done, running) = (run.done, run.in_flight);
         let spec = self.file.path.display().to_string();
         let journal = crate::apply::journal::path_for(&self.file.path)
             .display()
@@ -22,19 +18,19 @@ impl App {
         let resume = format!(
             "{journal} records what was done; `eks-private-tui apply --spec {spec}` (or the wizard's apply) resumes from there."
         );
-        let (text, code) = if p.running() {
+        let (text, code) = if run.running {
             (
                 format!(
                     "Apply interrupted: {done} of {} done, {running} cut off while running. {resume}",
-                    crate::tui::screens::plural(p.rows.len(), "step")
+                    crate::tui::screens::plural(run.total, "step")
                 ),
                 130,
             )
-        } else if p.summary.as_ref().is_some_and(|s| !s.ok()) {
+        } else if run.ok == Some(false) {
             (
                 format!(
                     "Apply stopped: {done} of {} done. {resume}",
-                    crate::tui::screens::plural(p.rows.len(), "step")
+                    crate::tui::screens::plural(run.total, "step")
                 ),
                 1,
             )
@@ -78,9 +74,7 @@ impl App {
             (Some(d), Some(inv)) => crate::export::next_steps(d, inv),
             _ => vec![],
         };
-        if let Screen::Progress(p) = &mut self.screen {
-            p.next = next;
-        }
+        self.screen.get_mut().answer(Answer::NextSteps(next));
     }
 
     pub(super) fn confirm_apply(&mut self) -> Vec<Effect> {
@@ -135,35 +129,34 @@ impl App {
         request: u64,
         event: crate::apply::Event,
     ) -> Vec<Effect> {
-        if let Screen::Progress(p) = &mut self.screen
-            && p.request == request
-        {
-            let finished = matches!(event, crate::apply::Event::Finished(_));
-            p.on_event(event);
-            if finished {
-                let ok = p.summary.as_ref().is_some_and(|s| s.ok());
-                self.session.applied = ok;
-                if self.modal == Some(Modal::StopApply) {
-                    self.modal = None;
-                }
-                self.set_next_steps();
-                // The findings and the inventory are read again: the Checks and
-                // the preview show the account as the apply left it.
-                let mut fx = self.reread_after_apply();
-                fx.extend(if ok {
-                    self.flash(
-                        Level::Info,
-                        "apply complete: the account is read again; Esc previews",
-                    )
-                } else {
-                    self.flash(
-                        Level::Error,
-                        "apply stopped: see the failed step; Esc, then a, resumes it",
-                    )
-                });
-                return fx;
-            }
+        if self.screen.get().run().map(|r| r.request) != Some(request) {
+            return vec![];
         }
-        vec![]
+        let finished = matches!(event, crate::apply::Event::Finished(_));
+        self.screen.get_mut().answer(Answer::Apply(request, event));
+        if !finished {
+            return vec![];
+        }
+        let ok = self.screen.get().run().and_then(|r| r.ok) == Some(true);
+        self.session.applied = ok;
+        if self.modal == Some(Modal::StopApply) {
+            self.modal = None;
+        }
+        self.set_next_steps();
+        // The findings and the inventory are read again: the Checks and the preview
+        // show the account as the apply left it.
+        let mut fx = self.reread_after_apply();
+        fx.extend(if ok {
+            self.flash(
+                Level::Info,
+                "apply complete: the account is read again; Esc previews",
+            )
+        } else {
+            self.flash(
+                Level::Error,
+                "apply stopped: see the failed step; Esc, then a, resumes it",
+            )
+        });
+        fx
     }
 }

@@ -7,7 +7,7 @@ impl App {
     /// Recompute the derived state if its inputs changed.
     pub(super) fn refresh(&mut self) {
         let highlighted = match (&self.draft, &self.screen, self.inventory()) {
-            (None, Screen::Vpcs(s), Some(inv)) => s.rows(inv).get(s.selected).map(|v| v.id.clone()),
+            (None, screen, Some(inv)) => screen.get().vpc_under_cursor(inv),
             _ => None,
         };
         let key = Some((self.session.rev, highlighted.clone()));
@@ -114,10 +114,8 @@ impl App {
         if let Some(d) = &self.draft {
             return Some(d.vpc_id.clone());
         }
-        match (&self.screen, self.inventory()) {
-            (Screen::Vpcs(s), Some(inv)) => s.rows(inv).get(s.selected).map(|v| v.id.clone()),
-            _ => None,
-        }
+        self.inventory()
+            .and_then(|inv| self.screen.get().vpc_under_cursor(inv))
     }
 
     /// The picture, drawn again when the draft or the account changed while it is open.

@@ -125,9 +125,6 @@ impl App {
         self.load = LoadState::Ready(inv.clone());
         // Shown, but the draft is checked against the complete inventory only.
         self.suggest_when_read(&inv);
-        if let Screen::Vpcs(s) = &mut self.screen {
-            s.place_cursor(&inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
-        }
         vec![]
     }
 
@@ -138,19 +135,8 @@ impl App {
         if let Some(t) = self.draft.as_ref().and_then(|d| d.node_group.as_ref()) {
             fx.extend(self.read_instance_type(inv, t.instance_type.trim()));
         }
+        // The screen's cursor follows through its `sync`, once this update is done.
         self.suggest_when_read(inv);
-        if let Screen::Vpcs(s) = &mut self.screen {
-            s.place_cursor(inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
-        }
-        if let (Screen::Subnets(s), Some(d)) = (&mut self.screen, &self.draft) {
-            s.clamp(inv, &d.vpc_id);
-        }
-        if let Screen::Endpoints(s) = &mut self.screen {
-            s.clamp(inv, self.draft.as_ref());
-        }
-        if let Screen::Group(s) = &mut self.screen {
-            s.clamp(self.draft.as_ref().and_then(|d| inv.vpc(&d.vpc_id)));
-        }
         fx
     }
 
@@ -250,15 +236,13 @@ impl App {
 
     /// While DNS attributes are still being read, the highlighted VPC is read next.
     pub(super) fn focus(&mut self) -> Option<Effect> {
-        let (Screen::Vpcs(s), Some(inv)) = (&self.screen, self.inventory()) else {
-            return None;
-        };
+        let inv = self.inventory()?;
         // Only while DNS reads are pending: listing the rows sorts every VPC.
         let pending = &inv.pending.as_ref()?.dns;
         if pending.is_empty() {
             return None;
         }
-        let id = s.rows(inv).get(s.selected)?.id.clone();
+        let id = self.screen.get().vpc_under_cursor(inv)?;
         if !pending.contains(&id) || self.session.focused.as_ref() == Some(&id) {
             return None;
         }

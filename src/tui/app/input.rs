@@ -9,7 +9,11 @@ impl App {
         if ctrl && matches!(k.code, KeyCode::Char('c')) {
             // Mid-apply the first Ctrl-C asks (stop after the running steps, or leave
             // now); a second one leaves.
-            let running = matches!(&self.screen, Screen::Progress(p) if p.running() && !p.stopping);
+            let running = self
+                .screen
+                .get()
+                .run()
+                .is_some_and(|r| r.running && !r.stopping);
             if running && self.modal != Some(Modal::StopApply) {
                 self.modal = Some(Modal::StopApply);
                 return vec![];
@@ -45,8 +49,7 @@ impl App {
                 };
             }
         };
-        if let Screen::Progress(p) = &self.screen
-            && p.running()
+        if self.screen.get().run().is_some_and(|r| r.running)
             && matches!(
                 self.keys.command(&[keys::QUIT, BACK], &k),
                 Some(Command::Quit | Command::Back)
@@ -243,14 +246,11 @@ impl App {
                 )
             }
             (Reply::Stop, _) => {
-                let Screen::Progress(p) = &mut self.screen else {
+                let Some(run) = self.screen.get().run().filter(|r| r.running) else {
                     return vec![];
                 };
-                if !p.running() {
-                    return vec![];
-                }
-                p.stopping = true;
-                let request = p.request;
+                self.screen.get_mut().answer(Answer::Stopping);
+                let request = run.request;
                 let mut fx = vec![Effect::StopApply { request }];
                 fx.extend(self.flash(
                     Level::Warn,

@@ -27,16 +27,16 @@ pub use action::{Action, Effect};
 pub use derived::Derived;
 use draft::VpcChoices;
 pub use save::{AfterSave, Disk, SpecFile};
-pub use screen::Screen;
+pub use screen::{Opening, Screen};
 
 pub use super::intent::{Intent, Level};
 use super::keys::{self, Binding, Command, KeyMap, Scope};
 pub use super::modals::Modal;
 use super::modals::checks::ChecksView;
 use super::modals::{Reply, Typed, typed};
-use super::screens::preview::{Preview, PreviewScreen, ProgressScreen, StepState};
+use super::screens::preview::{Preview, PreviewScreen, ProgressScreen};
 use super::screens::{
-    ScreenCtx, WizardScreen, access::AccessScreen, custom::CustomScreen, dns::DnsScreen,
+    Answer, ScreenCtx, WizardScreen, access::AccessScreen, custom::CustomScreen, dns::DnsScreen,
     endpoints::EndpointsScreen, export::ExportScreen, group::GroupScreen,
     secondary::SecondaryScreen, subnets::SubnetsScreen, vpcs::VpcsScreen,
 };
@@ -238,7 +238,7 @@ impl App {
     pub fn busy(&self) -> bool {
         matches!(self.load, LoadState::Loading)
             || self.inventory().is_some_and(|i| i.is_partial())
-            || matches!(&self.screen, Screen::Progress(p) if p.running())
+            || self.screen.get().run().is_some_and(|r| r.running)
     }
 
     pub fn too_small(&self) -> bool {
@@ -260,9 +260,11 @@ impl App {
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let fx = self.update_model(action);
+        // The screen first (its cursor may pick the VPC the findings are about), then
+        // what is derived from the draft, the account and the cursor.
+        self.sync_screen();
         self.refresh();
         self.refresh_topology();
-        self.sync_screen();
         fx
     }
 
@@ -303,11 +305,9 @@ impl App {
             }
             Action::ApplyEvent { request, event } => self.on_apply_event(request, event),
             Action::ApplyAborted { request, message } => {
-                if let Screen::Progress(p) = &mut self.screen
-                    && p.request == request
-                {
-                    p.aborted = Some(message);
-                }
+                self.screen
+                    .get_mut()
+                    .answer(Answer::ApplyAborted(request, message));
                 vec![]
             }
             Action::Exported { request, outcome } => self.on_exported(request, outcome),

@@ -134,10 +134,13 @@ impl App {
             }
             Err(spec_file::SaveError::Io(e)) => {
                 self.modal = None;
-                if let Screen::Progress(p) = &mut self.screen
-                    && after == AfterSave::Apply
+                if after == AfterSave::Apply
+                    && let Some(run) = self.screen.get().run()
                 {
-                    p.aborted = Some(format!("could not save {}: {e}", path.display()));
+                    let why = format!("could not save {}: {e}", path.display());
+                    self.screen
+                        .get_mut()
+                        .answer(Answer::ApplyAborted(run.request, why));
                 }
                 self.flash(
                     Level::Error,

@@ -20,7 +20,30 @@ pub enum Screen {
     Export(ExportScreen),
 }
 
+/// What a screen opens with, besides the draft and the account (which its `sync` reads).
+pub struct Opening {
+    pub read_only: bool,
+    /// Where the export step writes by default.
+    pub export_dir: PathBuf,
+}
+
 impl Screen {
+    /// `step`'s screen, fresh. The apply's screen is made by the apply (with its plan).
+    pub fn open(step: Step, o: &Opening) -> Screen {
+        match step {
+            Step::Vpc => Screen::Vpcs(VpcsScreen::default()),
+            Step::Subnets => Screen::Subnets(SubnetsScreen::default()),
+            Step::Endpoints => Screen::Endpoints(EndpointsScreen::default()),
+            Step::Group => Screen::Group(GroupScreen::default()),
+            Step::Secondary => Screen::Secondary(SecondaryScreen::default()),
+            Step::Custom => Screen::Custom(CustomScreen::default()),
+            Step::Access => Screen::Access(AccessScreen::default()),
+            Step::Dns => Screen::Dns(DnsScreen::default()),
+            Step::Preview | Step::Apply => Screen::Preview(PreviewScreen::new(o.read_only)),
+            Step::Export => Screen::Export(ExportScreen::new(o.export_dir.clone())),
+        }
+    }
+
     /// The screen behind its contract: the one place that lists the screens.
     pub fn get(&self) -> &dyn WizardScreen {
         match self {

@@ -4,21 +4,22 @@
 use super::*;
 
 impl App {
+    /// Esc: the previous step that applies to the draft; from the apply, the preview
+    /// (the account read again); from the export, the preview; never out of the wizard.
     pub(super) fn back(&mut self) -> Vec<Effect> {
-        match &self.screen {
-            Screen::Vpcs(_) => vec![], // Esc never quits
-            Screen::Subnets(_) => {
+        match self.screen.step() {
+            Step::Vpc => vec![],
+            Step::Subnets => {
                 self.reset_screen(None);
                 vec![]
             }
-            Screen::Endpoints(_)
-            | Screen::Group(_)
-            | Screen::Secondary(_)
-            | Screen::Custom(_)
-            | Screen::Access(_)
-            | Screen::Dns(_)
-            | Screen::Preview(_) => {
-                let here = self.screen.step();
+            Step::Apply => {
+                // The account changed: read it again for the preview.
+                self.screen = Screen::open(Step::Preview, &self.opening());
+                self.reload()
+            }
+            Step::Export => self.open_step(Step::Preview),
+            here => {
                 let before = STEPS
                     .iter()
                     .take_while(|d| d.step != here)
@@ -27,55 +28,36 @@ impl App {
                     .map_or(Step::Vpc, |d| d.step);
                 self.open_step(before)
             }
-            Screen::Progress(_) => {
-                // The account changed: read it again for the preview.
-                self.screen = Screen::Preview(PreviewScreen::new(self.ctx.read_only));
-                self.reload()
-            }
-            Screen::Export(_) => self.open_step(Step::Preview),
         }
     }
 
-    /// Show `step`'s screen, fresh. The preview is reached by saving what changed first.
+    /// What a screen opens with.
+    pub(super) fn opening(&self) -> Opening {
+        let name = self
+            .draft
+            .as_ref()
+            .map(|d| crate::spec::slug(&d.metadata.name))
+            .unwrap_or_default();
+        Opening {
+            read_only: self.ctx.read_only,
+            export_dir: self
+                .file
+                .path
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default()
+                .join(format!("{name}-export")),
+        }
+    }
+
+    /// Show `step`'s screen, fresh (its `sync` places its cursor). The preview saves what
+    /// changed first; the export needs a draft; the apply's screen is reached by `a` only.
     pub(super) fn open_step(&mut self, step: Step) -> Vec<Effect> {
-        let inv = self.inventory().cloned();
         match step {
             Step::Vpc => self.reset_screen(None),
-            Step::Subnets => {
-                let mut s = SubnetsScreen::default();
-                if let (Some(inv), Some(d)) = (&inv, &self.draft) {
-                    s.clamp(inv, &d.vpc_id);
-                }
-                self.screen = Screen::Subnets(s);
-            }
-            Step::Endpoints => self.screen = Screen::Endpoints(EndpointsScreen::default()),
-            Step::Group => self.screen = Screen::Group(GroupScreen::default()),
-            Step::Secondary => self.screen = Screen::Secondary(SecondaryScreen::default()),
-            Step::Custom => self.screen = Screen::Custom(CustomScreen::default()),
-            Step::Access => self.screen = Screen::Access(AccessScreen::default()),
-            Step::Dns => self.screen = Screen::Dns(DnsScreen::default()),
-            // The apply screen is reached by `a` only; back from the export goes to the
-            // preview.
             Step::Apply => return self.open_step(Step::Preview),
-            Step::Export => {
-                if self.draft.is_none() {
-                    return self
-                        .flash(Level::Info, "choose a VPC first: the export is of its spec");
-                }
-                let name = self
-                    .draft
-                    .as_ref()
-                    .map(|d| crate::spec::slug(&d.metadata.name))
-                    .unwrap_or_default();
-                let dir = self
-                    .file
-                    .path
-                    .parent()
-                    .map(std::path::Path::to_path_buf)
-                    .unwrap_or_default()
-                    .join(format!("{name}-export"));
-                self.screen = Screen::Export(ExportScreen::new(dir));
-                self.ui.synced = None;
+            Step::Export if self.draft.is_none() => {
+                return self.flash(Level::Info, "choose a VPC first: the export is of its spec");
             }
             Step::Preview => {
                 let fx = if self.dirty() {
@@ -84,11 +66,13 @@ impl App {
                     vec![]
                 };
                 if self.draft.is_some() && !matches!(self.file.disk, Disk::Unusable(_)) {
-                    self.screen = Screen::Preview(PreviewScreen::new(self.ctx.read_only));
+                    self.screen = Screen::open(step, &self.opening());
                 }
                 return fx;
             }
+            _ => self.screen = Screen::open(step, &self.opening()),
         }
+        self.ui.synced = None;
         vec![]
     }
 
@@ -97,30 +81,14 @@ impl App {
     pub(super) fn reset_screen(&mut self, vpc_before: Option<String>) {
         let same =
             vpc_before.is_some() && vpc_before == self.draft.as_ref().map(|d| d.vpc_id.clone());
-        if same
-            && matches!(
-                self.screen,
-                Screen::Subnets(_)
-                    | Screen::Endpoints(_)
-                    | Screen::Group(_)
-                    | Screen::Secondary(_)
-                    | Screen::Custom(_)
-                    | Screen::Access(_)
-                    | Screen::Dns(_)
-                    | Screen::Preview(_)
-            )
-        {
-            let inv = self.inventory().cloned();
-            if let (Screen::Subnets(s), Some(inv), Some(d)) = (&mut self.screen, inv, &self.draft) {
-                s.clamp(&inv, &d.vpc_id);
-            }
+        // A step of the draft's (node subnets to the preview) stays; its `sync` keeps its
+        // cursor on a row.
+        let n = self.screen.step().number();
+        if same && (Step::Subnets.number()..=Step::Preview.number()).contains(&n) {
             return;
         }
-        let mut s = VpcsScreen::default();
-        if let Some(inv) = self.inventory() {
-            s.place_cursor(inv, self.draft.as_ref().map(|d| d.vpc_id.as_str()));
-        }
-        self.screen = Screen::Vpcs(s);
+        self.screen = Screen::open(Step::Vpc, &self.opening());
+        self.ui.synced = None;
     }
 
     pub(super) fn apply_intent(&mut self, intent: Intent, inv: &Inventory) -> Vec<Effect> {
@@ -195,15 +163,12 @@ impl App {
             }
             Intent::Edit(edit) => self.apply_edit(edit, inv),
             Intent::OpenExport => self.open_step(Step::Export),
-            Intent::Export { force } => {
-                let Screen::Export(s) = &self.screen else {
-                    return vec![];
-                };
+            Intent::Export { dir, files, force } => {
                 self.requests.export += 1;
                 vec![Effect::Export {
                     request: self.requests.export,
-                    dir: s.dir.clone(),
-                    files: s.files(),
+                    dir,
+                    files,
                     force,
                 }]
             }
@@ -226,20 +191,21 @@ impl App {
         if request != self.requests.export {
             return vec![];
         }
-        if let Screen::Export(s) = &mut self.screen {
-            s.writing = false;
-            if let crate::tui::screens::export::Outcome::Written(p) = &outcome {
+        let written = match &outcome {
+            crate::tui::screens::export::Outcome::Written(p) => Some(p.len()),
+            _ => None,
+        };
+        self.screen.get_mut().answer(Answer::Exported(outcome));
+        match written {
+            Some(n) => {
                 self.session.exported = true;
-                let n = p.len();
-                s.outcome = Some(outcome);
-                return self.flash(
+                self.flash(
                     Level::Info,
                     format!("✓ wrote {}", crate::tui::screens::plural(n, "file")),
-                );
+                )
             }
-            s.outcome = Some(outcome);
+            None => vec![],
         }
-        vec![]
     }
 
     /// What the step table judges a step by.

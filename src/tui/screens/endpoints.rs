@@ -549,6 +549,10 @@ const BINDINGS: &[Binding] = &[
 ];
 
 impl WizardScreen for EndpointsScreen {
+    fn sync(&mut self, ctx: &ScreenCtx) {
+        self.clamp(ctx.inv, ctx.draft);
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }

@@ -3,6 +3,7 @@
 //! `eks-private-tui export` and lists the files written. Files that exist are overwritten
 //! only after the operator says so.
 
+use super::Answer;
 use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::export::Format;
 use crate::report::trunc;
@@ -308,6 +309,13 @@ const EXIST: &[Binding] = &[
 ];
 
 impl WizardScreen for ExportScreen {
+    fn answer(&mut self, answer: Answer) {
+        if let Answer::Exported(outcome) = answer {
+            self.writing = false;
+            self.outcome = Some(outcome);
+        }
+    }
+
     /// The files of each format, rendered again when the draft or the account changed
     /// (once the account is read).
     fn sync(&mut self, ctx: &ScreenCtx) {
@@ -351,7 +359,11 @@ impl WizardScreen for ExportScreen {
                 Some(Command::Yes) => {
                     self.outcome = None;
                     self.writing = true;
-                    Some(Intent::Export { force: true })
+                    Some(Intent::Export {
+                        dir: self.dir.clone(),
+                        files: self.files(),
+                        force: true,
+                    })
                 }
                 Some(Command::No | Command::Back) => {
                     self.outcome = Some(Outcome::Failed(
@@ -429,7 +441,11 @@ impl WizardScreen for ExportScreen {
                 }
                 self.writing = true;
                 self.outcome = None;
-                Some(Intent::Export { force: false })
+                Some(Intent::Export {
+                    dir: self.dir.clone(),
+                    files: self.files(),
+                    force: false,
+                })
             }
             _ => None,
         }

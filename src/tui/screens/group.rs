@@ -433,6 +433,10 @@ const BINDINGS: &[Binding] = &[
 const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
 
 impl WizardScreen for GroupScreen {
+    fn sync(&mut self, ctx: &ScreenCtx) {
+        self.clamp(ctx.draft.and_then(|d| ctx.inv.vpc(&d.vpc_id)));
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }

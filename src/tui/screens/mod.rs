@@ -40,6 +40,37 @@ pub struct ScreenCtx<'a> {
     pub read_only: bool,
 }
 
+/// An answer for the screen on show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// What the export wrote, or found in the way.
+    Exported(export::Outcome),
+    /// One event of the apply the screen shows (its request).
+    Apply(u64, crate::apply::Event),
+    /// The apply the screen shows (its request) did not start, or could not save first.
+    ApplyAborted(u64, String),
+    /// The operator asked the apply to stop after its running steps.
+    Stopping,
+    /// What is left to do outside the tool, for the account as the apply left it.
+    NextSteps(Vec<crate::export::NextStep>),
+}
+
+/// The apply a screen shows, as the app needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    pub request: u64,
+    /// Neither finished nor refused.
+    pub running: bool,
+    /// Asked to stop after its running steps.
+    pub stopping: bool,
+    /// Steps in all, done, and under way.
+    pub total: usize,
+    pub done: usize,
+    pub in_flight: usize,
+    /// Finished, and whether every step succeeded.
+    pub ok: Option<bool>,
+}
+
 /// The contract every screen keeps.
 pub trait WizardScreen {
     /// Why this step matters, in AWS terms (the top of `?`).
@@ -64,8 +95,24 @@ pub trait WizardScreen {
 
     /// The draft or the account changed, or the screen was opened: keep the cursor on a
     /// row, recompute what the screen shows of them. Called by the app once per change,
-    /// after the update that made it (never while drawing).
+    /// after the update that made it and before the derived state (findings, preview) is
+    /// recomputed (never while drawing): read the draft and the account, not the findings.
     fn sync(&mut self, _ctx: &ScreenCtx) {}
+
+    /// What an effect the screen asked for answered (the export's files written), or the
+    /// apply it shows reported.
+    fn answer(&mut self, _answer: Answer) {}
+
+    /// The apply this screen shows, if it shows one.
+    fn run(&self) -> Option<Run> {
+        None
+    }
+
+    /// The VPC under the cursor, on a screen that lists VPCs (the findings and the
+    /// topology follow it before a VPC is chosen).
+    fn vpc_under_cursor(&self, _inv: &Inventory) -> Option<String> {
+        None
+    }
 
     /// A command of this screen's table (global ones are the app's).
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent>;

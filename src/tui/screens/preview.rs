@@ -610,6 +610,31 @@ const FINISHED: &[Binding] = &[
 ];
 
 impl WizardScreen for ProgressScreen {
+    fn answer(&mut self, answer: super::Answer) {
+        match answer {
+            super::Answer::Apply(request, event) if request == self.request => self.on_event(event),
+            super::Answer::ApplyAborted(request, why) if request == self.request => {
+                self.aborted = Some(why)
+            }
+            super::Answer::Stopping if self.running() => self.stopping = true,
+            super::Answer::NextSteps(next) => self.next = next,
+            _ => {}
+        }
+    }
+
+    fn run(&self) -> Option<super::Run> {
+        let count = |f: fn(&StepState) -> bool| self.rows.iter().filter(|r| f(&r.2)).count();
+        Some(super::Run {
+            request: self.request,
+            running: self.running(),
+            stopping: self.stopping,
+            total: self.rows.len(),
+            done: count(|s| matches!(s, StepState::Done(..))),
+            in_flight: count(|s| matches!(s, StepState::Running(_))),
+            ok: self.summary.as_ref().map(|s| s.ok()),
+        })
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }

@@ -244,6 +244,12 @@ const BINDINGS: &[Binding] = &[
 ];
 
 impl WizardScreen for SubnetsScreen {
+    fn sync(&mut self, ctx: &ScreenCtx) {
+        if let Some(d) = ctx.draft {
+            self.clamp(ctx.inv, &d.vpc_id);
+        }
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }

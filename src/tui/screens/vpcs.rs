@@ -299,6 +299,15 @@ const FILTER_HINTS: &[(&str, &str)] = &[
 ];
 
 impl WizardScreen for VpcsScreen {
+    /// The draft's VPC under the cursor (or the one cluster's, until the operator moves).
+    fn sync(&mut self, ctx: &ScreenCtx) {
+        self.place_cursor(ctx.inv, ctx.draft.map(|d| d.vpc_id.as_str()));
+    }
+
+    fn vpc_under_cursor(&self, inv: &Inventory) -> Option<String> {
+        self.rows(inv).get(self.selected).map(|v| v.id.clone())
+    }
+
     fn why(&self) -> &'static str {
         WHY
     }
