@@ -39,6 +39,9 @@ pub struct StepDef {
     pub onward: (&'static str, &'static str),
     /// The findings shown as this step's errors.
     pub areas: &'static [Area],
+    /// The areas whose warnings and errors the step's screen shows above its list (its
+    /// own, and what its choices touch).
+    pub shows: &'static [Area],
     /// Whether the step applies to this draft (custom networking only with a secondary
     /// CIDR, DNS only with a cluster: later steps).
     pub applies: fn(&StepInput) -> bool,
@@ -70,6 +73,7 @@ pub const STEPS: &[StepDef] = &[
         short: "VPC",
         onward: ("VPC", "back to the VPC list"),
         areas: &[Area::Vpc],
+        shows: &[Area::Vpc],
         applies: always,
         skipped: never,
         done: |i| i.draft.is_some(),
@@ -80,6 +84,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Subnets",
         onward: ("subnets", "on to step 2: the node subnets"),
         areas: &[Area::NodeSubnets],
+        shows: &[Area::NodeSubnets],
         applies: always,
         skipped: never,
         done: |i| i.draft.is_some_and(|d| d.node_subnets.len() >= 2),
@@ -90,6 +95,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Endpoints",
         onward: ("endpoints", "on to step 3: the VPC endpoints"),
         areas: &[Area::Endpoints],
+        shows: &[Area::Endpoints, Area::EndpointGroup],
         applies: always,
         skipped: never,
         done: |i| {
@@ -104,6 +110,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Group",
         onward: ("group", "on to step 4: the endpoints' security group"),
         areas: &[Area::EndpointGroup],
+        shows: &[Area::EndpointGroup],
         applies: always,
         skipped: never,
         done: |i| {
@@ -118,6 +125,7 @@ pub const STEPS: &[StepDef] = &[
         short: "CIDR",
         onward: ("CIDR", "on to step 5: the secondary CIDR and pod subnets"),
         areas: &[Area::SecondaryCidr],
+        shows: &[Area::SecondaryCidr],
         applies: always,
         skipped: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_none()),
         done: |i| {
@@ -136,6 +144,7 @@ pub const STEPS: &[StepDef] = &[
         short: "CNI",
         onward: ("CNI", "on to step 6: custom networking"),
         areas: &[Area::CustomNetworking],
+        shows: &[Area::CustomNetworking],
         applies: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_some()),
         skipped: never,
         done: |i| i.draft.is_some_and(|d| d.secondary_cidr.is_some()),
@@ -146,6 +155,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Access",
         onward: ("access", "on to step 7: cluster endpoint access"),
         areas: &[Area::EndpointAccess],
+        shows: &[Area::EndpointAccess],
         applies: always,
         skipped: never,
         done: |i| i.draft.is_some_and(|d| d.cluster_endpoint.is_some()),
@@ -156,6 +166,7 @@ pub const STEPS: &[StepDef] = &[
         short: "DNS",
         onward: ("DNS", "on to step 8: DNS for clients outside the VPC"),
         areas: &[Area::Dns],
+        shows: &[Area::Dns],
         applies: always,
         skipped: |i| i.draft.is_some_and(|d| d.dns.is_none()),
         done: |i| i.draft.is_some_and(|d| d.dns.is_some()),
@@ -169,6 +180,7 @@ pub const STEPS: &[StepDef] = &[
             "on to step 9: the preview of the plan (nothing is saved or changed)",
         ),
         areas: &[],
+        shows: &[],
         applies: always,
         skipped: never,
         done: |i| i.applied,
@@ -179,6 +191,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Apply",
         onward: ("apply", "on to the apply"),
         areas: &[],
+        shows: &[],
         applies: always,
         skipped: never,
         done: |i| i.applied,
@@ -189,6 +202,7 @@ pub const STEPS: &[StepDef] = &[
         short: "Export",
         onward: ("export", "on to the export"),
         areas: &[],
+        shows: &[],
         applies: always,
         skipped: never,
         done: |i| i.exported,
@@ -218,6 +232,15 @@ pub fn next(here: Step, input: &StepInput) -> Step {
         .skip(1)
         .find(|d| (d.applies)(input))
         .map_or(Step::Preview, |d| d.step)
+}
+
+/// What `step`'s screen shows of `all` above its list: the warnings and errors of the
+/// areas it shows.
+pub fn inline(step: Step, all: &[Finding]) -> Vec<&Finding> {
+    let shows = step.def().shows;
+    all.iter()
+        .filter(|f| shows.contains(&f.area) && f.severity != Severity::Info)
+        .collect()
 }
 
 impl StepDef {

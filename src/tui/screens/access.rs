@@ -8,11 +8,11 @@ use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, OperatorPath, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::is_rfc1918;
-use crate::rules::{Area, Finding, Severity};
 use crate::spec::edit::Edit;
 use crate::spec::{ClusterEndpoint, Spec};
 use crate::tui::intent::{AccessFlag, CidrList, Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
@@ -286,11 +286,7 @@ impl AccessScreen {
             return;
         };
         let ep = crate::spec::edit::planned_access(inv, draft);
-        let ours: Vec<&Finding> = ctx
-            .findings
-            .iter()
-            .filter(|x| x.area == Area::EndpointAccess && x.severity != Severity::Info)
-            .collect();
+        let ours = crate::tui::steps::inline(Step::Access, ctx.findings);
         let shown = ours.len().min(2) as u16;
         let all = rows(inv, vpc, &ep);
         let width = area.width as usize;

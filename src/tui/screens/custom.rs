@@ -11,11 +11,11 @@ use crate::rules::cni::{
     ROLLOUT, TypeSource, ZONE_ID_LABEL_SINCE, aws_node_env, eni_config_name, instance_type,
     max_pods, offline_types, pod_ceiling, version_at_least,
 };
-use crate::rules::{Area, Finding, Severity};
 use crate::spec::edit::Edit;
 use crate::spec::{LABEL_ZONE, LABEL_ZONE_ID, Spec};
 use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
@@ -344,11 +344,7 @@ impl CustomScreen {
             );
             return;
         }
-        let ours: Vec<&Finding> = ctx
-            .findings
-            .iter()
-            .filter(|x| x.area == Area::CustomNetworking && x.severity != Severity::Info)
-            .collect();
+        let ours = crate::tui::steps::inline(Step::Custom, ctx.findings);
         let shown = ours.len().min(2) as u16;
         let all = rows(vpc, draft);
         let mut detail = all

@@ -9,11 +9,12 @@ use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, SubnetKind, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::parse_v4;
-use crate::rules::{Area, Finding, Severity};
+use crate::rules::{Area, Severity};
 use crate::spec::edit::Edit;
 use crate::spec::{Dns, Spec};
 use crate::tui::intent::{CidrList, DnsSide, Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
@@ -377,11 +378,13 @@ impl DnsScreen {
         };
         let width = area.width as usize;
         let dns = draft.dns.as_ref();
-        let ours: Vec<&Finding> = ctx
-            .findings
-            .iter()
-            .filter(|x| x.area == Area::Dns && (x.severity != Severity::Info || x.id == "D1"))
-            .collect();
+        // D1 (whether anyone needs a Resolver) shows even as information.
+        let mut ours = crate::tui::steps::inline(Step::Dns, ctx.findings);
+        ours.extend(
+            ctx.findings
+                .iter()
+                .filter(|x| x.area == Area::Dns && x.severity == Severity::Info && x.id == "D1"),
+        );
         let shown = ours.len().min(2) as u16;
         let have = dns
             .map(|d| existing(inv, vpc, draft, d))

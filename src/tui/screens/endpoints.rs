@@ -6,12 +6,12 @@
 use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, Vpc};
 use crate::report::trunc;
-use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 use crate::spec::edit::Edit;
 use crate::spec::services::{Feature, catalogue};
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
@@ -261,14 +261,7 @@ impl EndpointsScreen {
             );
             return;
         }
-        let ours: Vec<&Finding> = ctx
-            .findings
-            .iter()
-            .filter(|x| {
-                matches!(x.area, Area::Endpoints | Area::EndpointGroup)
-                    && x.severity != Severity::Info
-            })
-            .collect();
+        let ours = crate::tui::steps::inline(Step::Endpoints, ctx.findings);
         let shown = ours.len().min(2) as u16;
         let all = rows(inv, Some(draft));
         // The cursor row's whole text, word-wrapped: at most 4 lines (… when cut).

@@ -7,11 +7,11 @@ use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, SecurityGroup, SgRule, Vpc};
 use crate::report::trunc;
 use crate::rules::names::security_group_name;
-use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 use crate::spec::edit::Edit;
 use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
@@ -252,11 +252,7 @@ impl GroupScreen {
             );
             return;
         }
-        let ours: Vec<&Finding> = ctx
-            .findings
-            .iter()
-            .filter(|x| x.area == Area::EndpointGroup && x.severity != Severity::Info)
-            .collect();
+        let ours = crate::tui::steps::inline(Step::Group, ctx.findings);
         let shown = ours.len().min(2) as u16;
         let all = rows(vpc);
         let mut detail = all

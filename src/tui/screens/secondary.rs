@@ -9,11 +9,11 @@ use crate::inventory::Vpc;
 use crate::report::trunc;
 use crate::rules::cidr::parse_v4;
 use crate::rules::secondary::{cidr_problems, pod_subnet_problems, suggested_cidrs, usable_ips};
-use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 use crate::spec::edit::Edit;
 use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
+use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
@@ -340,11 +340,7 @@ impl SecondaryScreen {
             );
             return;
         }
-        let ours: Vec<&Finding> = ctx
-            .findings
-            .iter()
-            .filter(|x| x.area == Area::SecondaryCidr && x.severity != Severity::Info)
-            .collect();
+        let ours = crate::tui::steps::inline(Step::Secondary, ctx.findings);
         let shown = ours.len().min(2) as u16;
         let all = rows(ctx, vpc, draft);
         let mut detail = all

@@ -5,8 +5,8 @@
 use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
 use crate::inventory::{Inventory, Subnet, SubnetKind, Vpc};
 use crate::report::trunc;
+use crate::rules::Finding;
 use crate::rules::cidr::in_secondary_cidr;
-use crate::rules::{Area, Finding, Severity};
 use crate::spec::Spec;
 use crate::spec::edit::Edit;
 use crate::tui::intent::Intent;
@@ -75,10 +75,7 @@ impl SubnetsScreen {
             return;
         };
         // Findings about the node subnets (their rules' area), the worst two inline.
-        let ours: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.area == Area::NodeSubnets && f.severity != Severity::Info)
-            .collect();
+        let ours = crate::tui::steps::inline(crate::tui::steps::Step::Subnets, findings);
         let shown = ours.len().min(2) as u16;
         let [intro, status, checks_area, table_area] = Layout::vertical([
             Constraint::Length(1),
