@@ -213,23 +213,17 @@ pub(super) fn preview_of(
             if !lines.is_empty() {
                 lines.push(String::new());
             }
-            lines.extend(
-                crate::plan::render::text(&prepared.plan, false)
-                    .lines()
-                    .map(str::to_string),
-            );
-            // Where each action's block starts, and all its attributes (Enter shows them).
-            let mut from = 0;
-            let mut at = vec![];
-            let mut details = vec![];
-            for a in &prepared.plan.actions {
-                let head = format!("  # {} ", a.address);
-                if let Some(i) = lines.iter().skip(from).position(|l| l.starts_with(&head)) {
-                    at.push(from + i);
-                    from += i + 1;
-                    details.push(crate::tui::screens::preview::attributes(a));
-                }
-            }
+            // Where each action's block starts (as the renderer says), and all its
+            // attributes (Enter shows them).
+            let (text, blocks) = crate::plan::render::text_with_blocks(&prepared.plan, false);
+            let at: Vec<usize> = blocks.iter().map(|b| b + lines.len()).collect();
+            lines.extend(text.lines().map(str::to_string));
+            let details = prepared
+                .plan
+                .actions
+                .iter()
+                .map(crate::tui::screens::preview::attributes)
+                .collect();
             (
                 Preview {
                     lines,

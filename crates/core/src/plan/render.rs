@@ -130,6 +130,13 @@ pub fn json(plan: &Plan) -> serde_json::Value {
 }
 
 pub fn text(plan: &Plan, color: bool) -> String {
+    text_with_blocks(plan, color).0
+}
+
+/// The plan as text, with the line each action's block starts at (in plan order): what
+/// a viewer needs to move from action to action without reading the text back.
+pub fn text_with_blocks(plan: &Plan, color: bool) -> (String, Vec<usize>) {
+    let mut blocks = vec![];
     let mut o = String::new();
     if plan.actions.is_empty() {
         let _ = writeln!(
@@ -138,7 +145,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
             plan.name,
             plan.adopted.len()
         );
-        return o;
+        return (o, blocks);
     }
     let _ = writeln!(
         o,
@@ -158,8 +165,12 @@ pub fn text(plan: &Plan, color: bool) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "eks-private-tui will perform the following actions:");
     let _ = writeln!(o);
+    let mut line = o.matches('\n').count();
     for a in &plan.actions {
+        blocks.push(line);
+        let from = o.len();
         action(&mut o, a, color);
+        line += o[from..].matches('\n').count();
     }
     if !plan.adopted.is_empty() {
         let adopted: Vec<String> = plan
@@ -178,5 +189,35 @@ pub fn text(plan: &Plan, color: bool) -> String {
     if let Some(c) = super::cost::estimate(plan, &plan.region) {
         let _ = writeln!(o, "{}", c.line(&plan.region));
     }
-    o
+    (o, blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testkit;
+
+    #[test]
+    fn each_block_starts_where_the_renderer_says() {
+        let mut spec = testkit::spec();
+        spec.secondary_cidr = Some(crate::spec::SecondaryCidr {
+            cidr: "100.64.0.0/16".into(),
+            pod_subnets: Default::default(),
+        });
+        let mut inv = testkit::inventory();
+        testkit::vpc_mut(&mut inv).dns_hostnames = false;
+        let plan = super::super::plan(&spec, &inv);
+        assert!(plan.actions.len() >= 2, "{:#?}", plan.actions);
+        let (text, blocks) = super::text_with_blocks(&plan, false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(blocks.len(), plan.actions.len());
+        for (a, at) in plan.actions.iter().zip(&blocks) {
+            assert!(
+                lines[*at].starts_with(&format!("  # {} ", a.address)),
+                "{}: line {at} is {:?}",
+                a.address,
+                lines[*at]
+            );
+        }
+        assert_eq!(super::text(&plan, false), text);
+    }
 }
