@@ -90,26 +90,65 @@ pub enum Command {
     Export(ExportArgs),
 }
 
-/// `--format`'s help, from the list the parser takes (issue 27, 8).
-fn formats_help() -> String {
-    format!(
-        "Formats, comma-separated: {}, or all (every format the spec has what it needs for)",
-        crate::export::Format::ALL
-            .map(crate::export::Format::name)
-            .join(", ")
-    )
+/// A `--format` value: a format, or `all` (every format the spec has what it needs for).
+/// clap lists them in `--help` and in the error for a value that is none of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Spec,
+    Eksctl,
+    Eniconfig,
+    Nodeclass,
+    AwsNode,
+    Dns,
+    NoProxy,
+    Iam,
+    Cloudformation,
+    Terraform,
+    All,
+}
+
+impl FormatArg {
+    /// The core's format (None for `all`).
+    pub fn format(self) -> Option<crate::export::Format> {
+        use crate::export::Format as F;
+        Some(match self {
+            FormatArg::Spec => F::Spec,
+            FormatArg::Eksctl => F::Eksctl,
+            FormatArg::Eniconfig => F::Eniconfig,
+            FormatArg::Nodeclass => F::Nodeclass,
+            FormatArg::AwsNode => F::AwsNode,
+            FormatArg::Dns => F::Dns,
+            FormatArg::NoProxy => F::NoProxy,
+            FormatArg::Iam => F::Iam,
+            FormatArg::Cloudformation => F::Cloudformation,
+            FormatArg::Terraform => F::Terraform,
+            FormatArg::All => return None,
+        })
+    }
+
+    /// What a `--format` list asks for: each format once, in the core's order; `all`.
+    pub fn selection(list: &[FormatArg]) -> crate::export::Selection {
+        let mut named: Vec<_> = list.iter().filter_map(|f| f.format()).collect();
+        named.sort();
+        named.dedup();
+        crate::export::Selection {
+            named,
+            all: list.contains(&FormatArg::All),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// Formats, comma-separated, or all (every format the spec has what it needs for)
     #[arg(
         long,
+        value_enum,
         value_name = "FORMAT[,FORMAT…]",
         value_delimiter = ',',
-        required = true,
-        help = formats_help()
+        required = true
     )]
-    pub format: Vec<String>,
+    pub format: Vec<FormatArg>,
     /// Write the files into this directory (made if missing)
     #[arg(long, value_name = "DIR")]
     pub out: Option<std::path::PathBuf>,
@@ -303,6 +342,48 @@ impl Colors {
         } else {
             Colors::Basic
         }
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+    use crate::export::Format;
+
+    fn parse(args: &[&str]) -> Result<crate::export::Selection, String> {
+        let mut all = vec!["eks-private-tui", "export"];
+        all.extend(args);
+        match Cli::try_parse_from(all) {
+            Ok(Cli {
+                command: Some(Command::Export(a)),
+                ..
+            }) => Ok(FormatArg::selection(&a.format)),
+            Ok(_) => Err("not export".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn formats_parse_by_name_and_all() {
+        let sel = parse(&["--format", "dns,spec", "--format", "spec"]).unwrap();
+        assert_eq!(sel.named, vec![Format::Spec, Format::Dns]);
+        assert!(!sel.all && sel.required(Format::Dns) && !sel.required(Format::Eksctl));
+        let all = parse(&["--format", "all"]).unwrap();
+        assert!(all.all && all.named.is_empty());
+        assert_eq!(all.formats(), Format::ALL.to_vec());
+        let e = parse(&["--format", "yaml"]).unwrap_err();
+        assert!(e.contains("'yaml'") && e.contains("eniconfig"), "{e}");
+        assert!(parse(&["--format", ""]).is_err());
+        assert!(parse(&[]).is_err());
+    }
+
+    #[test]
+    fn every_format_has_its_value_by_its_name() {
+        for f in Format::ALL {
+            let arg = FormatArg::from_str(f.name(), false).unwrap();
+            assert_eq!(arg.format(), Some(f));
+        }
+        assert_eq!(FormatArg::value_variants().len(), Format::ALL.len() + 1);
     }
 }
 

@@ -2,12 +2,11 @@
 
 use super::{load_spec, say_data, say_err, say_plain, spec_path};
 use crate::cli::{ExportArgs, Global};
-use crate::export::Format;
 use crate::ops::{self, Failure};
 
 pub async fn run(global: &Global, args: &ExportArgs) -> Result<u8, Failure> {
     // Everything wrong on its face is said before any call.
-    let selection = Format::parse_list(&args.format).map_err(Failure::Usage)?;
+    let selection = crate::cli::FormatArg::selection(&args.format);
     if (selection.all || selection.named.len() > 1) && args.out.is_none() {
         return Err(Failure::Usage(
             "several formats need --out DIR (stdout takes one)".into(),

@@ -77,35 +77,6 @@ impl Format {
             Format::Terraform => "terraform",
         }
     }
-
-    /// A `--format` value: names, or `all`.
-    pub fn parse_list(list: &[String]) -> Result<Selection, String> {
-        let mut sel = Selection::default();
-        for item in list.iter().flat_map(|l| l.split(',')).map(str::trim) {
-            if item == "all" {
-                sel.all = true;
-                continue;
-            }
-            match Format::ALL.iter().find(|f| f.name() == item) {
-                Some(f) if !sel.named.contains(f) => sel.named.push(*f),
-                Some(_) => {}
-                None => {
-                    return Err(format!(
-                        "--format {item:?} is not a format: choose from {}, or all",
-                        Format::ALL.map(Format::name).join(", ")
-                    ));
-                }
-            }
-        }
-        if sel.named.is_empty() && !sel.all {
-            return Err(format!(
-                "--format needs a format: {}, or all",
-                Format::ALL.map(Format::name).join(", ")
-            ));
-        }
-        sel.named.sort();
-        Ok(sel)
-    }
 }
 
 /// What `--format` asked for: formats by name (each must be made), and `all` (every
@@ -531,21 +502,6 @@ mod next_step_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_parse_by_name_and_all() {
-        let s =
-            |v: &[&str]| Format::parse_list(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
-        let sel = s(&["dns,spec", "spec"]).unwrap();
-        assert_eq!(sel.named, vec![Format::Spec, Format::Dns]);
-        assert!(!sel.all && sel.required(Format::Dns) && !sel.required(Format::Eksctl));
-        let all = s(&["all"]).unwrap();
-        assert!(all.all && all.named.is_empty());
-        assert_eq!(all.formats(), Format::ALL.to_vec());
-        let e = s(&["yaml"]).unwrap_err();
-        assert!(e.contains("\"yaml\"") && e.contains("eniconfig"), "{e}");
-        assert!(s(&[""]).is_err());
-    }
 
     #[test]
     fn unknown_values_are_listed_with_what_to_do() {
