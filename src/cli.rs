@@ -90,6 +90,52 @@ pub enum Command {
     Export(ExportArgs),
 }
 
+/// A value that is none of an option's, as one line: `--format "yml" is not a format:
+/// choose from spec, eksctl, …, all`. Other parse errors (and --help) stay clap's.
+pub fn invalid_value(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidValue {
+        return None;
+    }
+    let arg = match e.get(ContextKind::InvalidArg)? {
+        ContextValue::String(s) => s.clone(),
+        _ => return None,
+    };
+    let value = match e.get(ContextKind::InvalidValue)? {
+        ContextValue::String(s) => s.clone(),
+        _ => return None,
+    };
+    let valid = match e.get(ContextKind::ValidValue) {
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    // `--format <FORMAT[,FORMAT…]>`: the option, and the noun its value name gives.
+    let (option, shape) = arg.split_once(' ').unwrap_or((arg.as_str(), ""));
+    let noun: String = shape
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == '_' || *c == '-')
+        .collect::<String>()
+        .to_lowercase()
+        .replace('_', " ");
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    let what = if noun.is_empty() {
+        "a value it takes".to_string()
+    } else {
+        format!("{article} {noun}")
+    };
+    let value = crate::report::one_line(&value);
+    Some(if valid.is_empty() {
+        format!("{option} {value:?} is not {what}")
+    } else {
+        format!("{option} {value:?} is not {what}: choose from {valid}")
+    })
+}
+
 /// A `--format` value: a format, or `all` (every format the spec has what it needs for).
 /// clap lists them in `--help` and in the error for a value that is none of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -375,6 +421,27 @@ mod format_tests {
         assert!(e.contains("'yaml'") && e.contains("eniconfig"), "{e}");
         assert!(parse(&["--format", ""]).is_err());
         assert!(parse(&[]).is_err());
+    }
+
+    #[test]
+    fn a_value_none_of_the_options_is_one_line_naming_them() {
+        let line = |args: &[&str]| {
+            let e = Cli::try_parse_from(args).unwrap_err();
+            invalid_value(&e)
+        };
+        let f = line(&["x", "export", "--format", "eksctll"]).unwrap();
+        assert_eq!(
+            f,
+            "--format \"eksctll\" is not a format: choose from spec, eksctl, eniconfig, nodeclass, aws-node, dns, no-proxy, iam, cloudformation, terraform, all"
+        );
+        let o = line(&["x", "inventory", "-o", "xml"]).unwrap();
+        assert!(
+            o.starts_with("--output \"xml\" is not an output: choose from text"),
+            "{o}"
+        );
+        // Not a value error: clap's own message.
+        assert!(line(&["x", "export"]).is_none());
+        assert!(line(&["x", "--help"]).is_none());
     }
 
     #[test]

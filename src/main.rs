@@ -25,7 +25,17 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A value none of an option's: one line naming them (as every bad input gets).
+        Err(e) => match eks_private_tui::cli::invalid_value(&e) {
+            Some(line) => {
+                eprintln!("error: {line}");
+                return ExitCode::from(2);
+            }
+            None => e.exit(),
+        },
+    };
     if let Err(e) =
         eks_private_tui::logging::init(cli.global.log_file.as_deref(), cli.global.spec.as_deref())
     {

@@ -194,7 +194,7 @@ impl Plan {
 
 /// Rules whose findings the plan itself fixes (V1: it turns the DNS attributes on), so
 /// they do not block planning.
-pub const REMEDIES: &[&str] = &["V1"];
+pub const REMEDIES: &[crate::rules::Id] = &[crate::rules::Id::V1];
 
 /// The VPC CNI's enhanced subnet discovery tag.
 const CNI_TAG: &str = "kubernetes.io/role/cni";

@@ -482,7 +482,7 @@ mod tests {
     fn found(s: &crate::spec::Spec) -> Vec<(&'static str, Severity, String)> {
         evaluate(&inventory(), Some(s), None, None)
             .into_iter()
-            .map(|f| (f.id, f.severity, f.message))
+            .map(|f| (f.id.as_str(), f.severity, f.message))
             .collect()
     }
 

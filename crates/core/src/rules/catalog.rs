@@ -34,6 +34,43 @@ macro_rules! ids {
                     $(Id::$id => stringify!($id)),*
                 }
             }
+
+            /// The ID a rule's name stands for (`"P4"`), if any.
+            pub fn parse(s: &str) -> Option<Id> {
+                Id::ALL.iter().copied().find(|i| i.as_str() == s)
+            }
+        }
+
+        impl std::fmt::Display for Id {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// Compared with its name: `finding.id == "P4"`.
+        impl PartialEq<&str> for Id {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        impl PartialEq<str> for Id {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<Id> for &str {
+            fn eq(&self, other: &Id) -> bool {
+                *self == other.as_str()
+            }
+        }
+
+        /// Written as its name (`"P4"`), as the JSON outputs always had it.
+        impl serde::Serialize for Id {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
         }
     };
 }
@@ -66,7 +103,7 @@ const CUSTOM_NET_DOCS: &str =
 /// Every rule this version checks, in the order of [`Id`].
 pub const CATALOG: &[Rule] = &[
     Rule {
-        id: "E1",
+        id: Id::E1,
         area: Area::Endpoints,
         severity: Severity::Error,
         title: "nodes without an internet path have a regional STS endpoint",
@@ -77,7 +114,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "E2",
+        id: Id::E2,
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "nodes without an internet path reach the EKS API through an eks endpoint",
@@ -88,7 +125,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "E3",
+        id: Id::E3,
         area: Area::EndpointAccess,
         severity: Severity::Warn,
         title: "kubectl clients may reach tcp/443 on the cluster security group",
@@ -99,7 +136,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "E4",
+        id: Id::E4,
         area: Area::EndpointAccess,
         severity: Severity::Warn,
         title: "turning public access off keeps an operator path",
@@ -110,7 +147,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "V1",
+        id: Id::V1,
         area: Area::Vpc,
         severity: Severity::Error,
         title: "VPC DNS support and DNS hostnames are on",
@@ -121,7 +158,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "V2",
+        id: Id::V2,
         area: Area::Vpc,
         severity: Severity::Warn,
         title: "DHCP options use AmazonProvidedDNS",
@@ -132,7 +169,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "V3",
+        id: Id::V3,
         area: Area::Vpc,
         severity: Severity::Warn,
         title: "a custom DHCP domain name needs the ec2 endpoint",
@@ -143,7 +180,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "V4",
+        id: Id::V4,
         area: Area::Vpc,
         severity: Severity::Error,
         title: "the Kubernetes service CIDR is RFC 1918, /24–/12, and overlaps nothing",
@@ -154,7 +191,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "S1",
+        id: Id::S1,
         area: Area::NodeSubnets,
         severity: Severity::Error,
         title: "node subnets in at least two AZs, one per AZ, with free IPs",
@@ -165,7 +202,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "S2",
+        id: Id::S2,
         area: Area::NodeSubnets,
         severity: Severity::Error,
         title: "node subnets are in AZs EKS supports",
@@ -176,7 +213,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "S3",
+        id: Id::S3,
         area: Area::NodeSubnets,
         severity: Severity::Error,
         title: "node subnets are private or isolated subnets of the VPC",
@@ -187,7 +224,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "S4",
+        id: Id::S4,
         area: Area::NodeSubnets,
         severity: Severity::Warn,
         title: "node subnets have an explicit route table",
@@ -198,7 +235,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "S5",
+        id: Id::S5,
         area: Area::NodeSubnets,
         severity: Severity::Warn,
         title: "node subnets carry kubernetes.io/role/internal-elb",
@@ -209,7 +246,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P1",
+        id: Id::P1,
         area: Area::Endpoints,
         severity: Severity::Error,
         title: "endpoint services are ones the region offers",
@@ -220,7 +257,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P2",
+        id: Id::P2,
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "interface endpoints cover the node AZs",
@@ -231,7 +268,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P3",
+        id: Id::P3,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "existing endpoints are adopted",
@@ -242,7 +279,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P4",
+        id: Id::P4,
         area: Area::Endpoints,
         severity: Severity::Error,
         title: "S3 is a gateway endpoint on the node and pod route tables",
@@ -253,7 +290,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P5",
+        id: Id::P5,
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "a restricted S3 gateway policy allows the ECR layer bucket",
@@ -264,7 +301,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P6",
+        id: Id::P6,
         area: Area::Endpoints,
         severity: Severity::Error,
         title: "endpoint policies are valid",
@@ -275,7 +312,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P7",
+        id: Id::P7,
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "the base endpoint set is planned",
@@ -286,7 +323,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "G1",
+        id: Id::G1,
         area: Area::EndpointGroup,
         severity: Severity::Warn,
         title: "the endpoint security group allows tcp/443 from every VPC CIDR",
@@ -297,7 +334,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "G2",
+        id: Id::G2,
         area: Area::EndpointGroup,
         severity: Severity::Error,
         title: "endpoints get one explicit security group, never open to 0.0.0.0/0",
@@ -308,7 +345,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "G3",
+        id: Id::G3,
         area: Area::CustomNetworking,
         severity: Severity::Warn,
         title: "ENIConfig security groups let pods, nodes and the control plane talk",
@@ -319,7 +356,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "G5",
+        id: Id::G5,
         area: Area::NodeSubnets,
         severity: Severity::Error,
         title: "network ACLs pass endpoint, DNS and return traffic",
@@ -330,7 +367,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "G4",
+        id: Id::G4,
         area: Area::Dns,
         severity: Severity::Error,
         title: "the Resolver endpoints let the DNS queries in and out",
@@ -341,7 +378,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "A1",
+        id: Id::A1,
         area: Area::EndpointAccess,
         severity: Severity::Error,
         title: "private endpoint access is on for nodes without egress",
@@ -352,7 +389,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "A4",
+        id: Id::A4,
         area: Area::EndpointAccess,
         severity: Severity::Warn,
         title: "the control plane's own egress through the VPC has a path",
@@ -363,7 +400,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "A3",
+        id: Id::A3,
         area: Area::EndpointAccess,
         severity: Severity::Error,
         title: "clusters with hybrid nodes do not use public and private access together",
@@ -374,7 +411,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "A2",
+        id: Id::A2,
         area: Area::EndpointAccess,
         severity: Severity::Error,
         title: "the public access allow-list is valid and does not shut the nodes out",
@@ -385,7 +422,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "D2",
+        id: Id::D2,
         area: Area::Dns,
         severity: Severity::Error,
         title: "Resolver endpoints have at least two IPs, in two AZs of their VPC",
@@ -396,7 +433,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "D3",
+        id: Id::D3,
         area: Area::Dns,
         severity: Severity::Error,
         title: "the forward rule is never associated with the cluster VPC",
@@ -407,7 +444,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "D4",
+        id: Id::D4,
         area: Area::Dns,
         severity: Severity::Error,
         title: "the outbound endpoint and rule sit in client VPCs with a path to the cluster",
@@ -418,7 +455,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "D5",
+        id: Id::D5,
         area: Area::Dns,
         severity: Severity::Error,
         title: "exactly the cluster API hostname is forwarded",
@@ -429,7 +466,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "S6",
+        id: Id::S6,
         area: Area::NodeSubnets,
         severity: Severity::Warn,
         title: "shared (RAM) subnets are used from the participant account",
@@ -440,7 +477,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "D1",
+        id: Id::D1,
         area: Area::Dns,
         severity: Severity::Info,
         title: "a Resolver is needed only where public DNS does not serve",
@@ -451,7 +488,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "C1",
+        id: Id::C1,
         area: Area::SecondaryCidr,
         severity: Severity::Error,
         title: "the secondary CIDR is one AWS accepts for this VPC",
@@ -462,7 +499,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "C2",
+        id: Id::C2,
         area: Area::SecondaryCidr,
         severity: Severity::Warn,
         title: "the VPC can take another IPv4 CIDR",
@@ -473,7 +510,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "C3",
+        id: Id::C3,
         area: Area::SecondaryCidr,
         severity: Severity::Info,
         title: "pod subnets come after the CIDR association",
@@ -484,7 +521,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "C4",
+        id: Id::C4,
         area: Area::SecondaryCidr,
         severity: Severity::Error,
         title: "one pod subnet per node AZ, inside the secondary CIDR",
@@ -495,7 +532,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "C5",
+        id: Id::C5,
         area: Area::SecondaryCidr,
         severity: Severity::Info,
         title: "EKS needs time to learn a new CIDR",
@@ -506,7 +543,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "C6",
+        id: Id::C6,
         area: Area::SecondaryCidr,
         severity: Severity::Info,
         title: "prefix delegation needs unfragmented pod subnets",
@@ -517,7 +554,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N1",
+        id: Id::N1,
         area: Area::CustomNetworking,
         severity: Severity::Error,
         title: "custom networking and a pods' secondary CIDR are for IPv4 clusters",
@@ -528,7 +565,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N2",
+        id: Id::N2,
         area: Area::CustomNetworking,
         severity: Severity::Error,
         title: "an ENIConfig for every node AZ, with its subnet and groups in the VPC",
@@ -539,7 +576,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N3",
+        id: Id::N3,
         area: Area::CustomNetworking,
         severity: Severity::Info,
         title: "how a node picks its ENIConfig",
@@ -550,7 +587,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N4",
+        id: Id::N4,
         area: Area::CustomNetworking,
         severity: Severity::Error,
         title: "aws-node selects ENIConfigs by a zone label",
@@ -561,7 +598,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N5",
+        id: Id::N5,
         area: Area::CustomNetworking,
         severity: Severity::Info,
         title: "configure before nodes, then replace existing nodes",
@@ -572,7 +609,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N6",
+        id: Id::N6,
         area: Area::CustomNetworking,
         severity: Severity::Info,
         title: "max pods drop with custom networking",
@@ -583,7 +620,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N7",
+        id: Id::N7,
         area: Area::CustomNetworking,
         severity: Severity::Warn,
         title: "shared VPCs select ENIConfigs by AZ ID",
@@ -594,7 +631,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "N8",
+        id: Id::N8,
         area: Area::CustomNetworking,
         severity: Severity::Info,
         title: "custom networking wins over enhanced subnet discovery",
@@ -605,7 +642,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "X4",
+        id: Id::X4,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "IRSA workloads use regional STS",
@@ -616,7 +653,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "X5",
+        id: Id::X5,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "add-ons run without internet lookups",
@@ -627,7 +664,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "X6",
+        id: Id::X6,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "every image comes from ECR",
@@ -638,7 +675,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "X7",
+        id: Id::X7,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "HTTP proxies leave AWS traffic direct",
@@ -649,7 +686,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P8",
+        id: Id::P8,
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "Pod Identity's eks-auth name is answered",
@@ -660,7 +697,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P9",
+        id: Id::P9,
         area: Area::Endpoints,
         severity: Severity::Warn,
         title: "the features the spec names have their endpoints",
@@ -671,7 +708,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P10",
+        id: Id::P10,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "an ECR pull-through cache needs its first pull from outside",
@@ -682,7 +719,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "V6",
+        id: Id::V6,
         area: Area::Vpc,
         severity: Severity::Error,
         title: "the spec's cluster exists, in the spec's VPC",
@@ -693,7 +730,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "X8",
+        id: Id::X8,
         area: Area::Vpc,
         severity: Severity::Error,
         title: "every name, description and tag apply sends is one AWS accepts",
@@ -704,7 +741,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "R1",
+        id: Id::R1,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "an existing cluster is ready to lose its internet path",
@@ -715,7 +752,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "S7",
+        id: Id::S7,
         area: Area::NodeSubnets,
         severity: Severity::Error,
         title: "the cluster's own subnets are ones its clients can route to",
@@ -726,7 +763,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "A5",
+        id: Id::A5,
         area: Area::EndpointAccess,
         severity: Severity::Info,
         title: "access entries let the cluster be private from its first minute",
@@ -737,7 +774,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "I1",
+        id: Id::I1,
         area: Area::Vpc,
         severity: Severity::Info,
         title: "IPv6 clusters: dual-stack names, IPv4 still needed",
@@ -748,7 +785,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "V5",
+        id: Id::V5,
         area: Area::Vpc,
         severity: Severity::Info,
         title: "VPC Block Public Access: the proof of no internet path",
@@ -759,7 +796,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P11",
+        id: Id::P11,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "centralised endpoints: what a hub already answers is not created here",
@@ -770,7 +807,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "K1",
+        id: Id::K1,
         area: Area::CustomNetworking,
         severity: Severity::Error,
         title: "an EKS Auto Mode cluster takes no ENIConfig custom networking",
@@ -781,7 +818,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "K2",
+        id: Id::K2,
         area: Area::Vpc,
         severity: Severity::Error,
         title: "hybrid nodes' remote networks are routed and let in",
@@ -792,7 +829,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "P13",
+        id: Id::P13,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "Karpenter runs as a VPC without egress needs",
@@ -803,7 +840,7 @@ pub const CATALOG: &[Rule] = &[
         checked: CHECKED,
     },
     Rule {
-        id: "X9",
+        id: Id::X9,
         area: Area::Endpoints,
         severity: Severity::Info,
         title: "the Pod Identity agent is reached directly",
@@ -823,7 +860,7 @@ mod tests {
     fn ids_are_the_catalogue_in_order() {
         assert_eq!(Id::ALL.len(), CATALOG.len());
         for (id, r) in Id::ALL.iter().zip(CATALOG) {
-            assert_eq!(id.as_str(), r.id);
+            assert_eq!(*id, r.id);
             assert_eq!(rule(*id).id, r.id);
         }
     }

@@ -761,7 +761,7 @@ mod tests {
         assert!(
             !evaluate(&inv, Some(&ok), None, None)
                 .iter()
-                .any(|f| (f.id.starts_with('D') && f.id != "D1") || f.id == "G4")
+                .any(|f| (f.id.as_str().starts_with('D') && f.id != "D1") || f.id == "G4")
         );
         let one_az = with(Dns {
             inbound_endpoint: inbound(&["subnet-priv-a", "subnet-data-a"], &["10.99.0.0/16"]),
@@ -902,7 +902,7 @@ mod tests {
         assert!(
             !evaluate(&inv, Some(&ok), None, None)
                 .iter()
-                .any(|f| f.id.starts_with('D') && f.id != "D1"),
+                .any(|f| f.id.as_str().starts_with('D') && f.id != "D1"),
             "peered through pcx-1"
         );
         let in_cluster = with(Dns {

@@ -623,7 +623,7 @@ mod tests {
     ) -> Vec<(&'static str, Severity, String, String)> {
         evaluate(inv, Some(s), None, None)
             .into_iter()
-            .map(|f| (f.id, f.severity, f.subject, f.message))
+            .map(|f| (f.id.as_str(), f.severity, f.subject, f.message))
             .collect()
     }
 

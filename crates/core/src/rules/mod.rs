@@ -60,7 +60,7 @@ impl Severity {
 /// One rule: what it guards, why, and the usual fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
-    pub id: &'static str,
+    pub id: Id,
     pub area: Area,
     pub severity: Severity,
     pub title: &'static str,
@@ -76,7 +76,7 @@ pub struct Rule {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub id: &'static str,
+    pub id: Id,
     /// The wizard step the finding is about (its rule's).
     #[serde(skip)]
     pub area: Area,
@@ -322,7 +322,7 @@ pub fn evaluate(
             Some(v) => vec![v],
             None => {
                 out.push(Finding {
-                    id: "S3",
+                    id: Id::S3,
                     area: Area::Vpc,
                     severity: Severity::Error,
                     subject: if spec.is_some() {

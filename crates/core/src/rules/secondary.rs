@@ -434,7 +434,7 @@ mod tests {
         evaluate(&inventory(), Some(s), None, None)
             .into_iter()
             .filter(|f| f.severity == Severity::Error)
-            .map(|f| (f.id, f.subject, f.message))
+            .map(|f| (f.id.as_str(), f.subject, f.message))
             .collect()
     }
 

@@ -269,6 +269,6 @@ pub fn has(
 pub fn ids(inv: &Inventory, spec: Option<&crate::spec::Spec>) -> Vec<&'static str> {
     crate::rules::evaluate(inv, spec, None, None)
         .into_iter()
-        .map(|f| f.id)
+        .map(|f| f.id.as_str())
         .collect()
 }
