@@ -14,7 +14,6 @@ use crate::tui::intent::{AccessFlag, CidrList, Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
@@ -486,47 +485,27 @@ impl WizardScreen for AccessScreen {
     }
 
     fn bindings(&self) -> &'static [Binding] {
-        if self.editing.is_some() {
-            &[]
-        } else {
-            BINDINGS
-        }
+        super::unless_editing(self.editing.is_some(), BINDINGS)
     }
 
-    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
-        if self.editing.is_some() {
-            EDIT_HINTS
-        } else {
-            &[]
-        }
-    }
-
-    fn capturing(&self) -> bool {
+    fn editing(&self) -> bool {
         self.editing.is_some()
     }
 
+    fn edit_hints(&self) -> &'static [(&'static str, &'static str)] {
+        EDIT_HINTS
+    }
+
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
-        let (list, input) = self.editing.as_mut()?;
-        match input.key(&k) {
-            FieldKey::Edited => None,
-            FieldKey::Cancel => {
-                self.editing = None;
-                None
+        super::edit_field(&mut self.editing, &k, |(list, _), value| {
+            let (bad, text) = verdict(*list, value);
+            if bad {
+                // Stays in the field: a CIDR EKS or the rules refuse is never written.
+                return Err(Some(text));
             }
-            FieldKey::Done => {
-                let list = *list;
-                let (bad, text) = verdict(list, input.value());
-                if bad {
-                    // Stays in the field: a CIDR EKS or the rules refuse is never written.
-                    return Some(Intent::Flash(Level::Warn, text));
-                }
-                let cidr = super::typed_cidr(input.value())
-                    .map(|n| n.to_string())
-                    .ok()?;
-                self.editing = None;
-                Some(Intent::Edit(Edit::AddCidr(list, cidr)))
-            }
-        }
+            let cidr = super::typed_cidr(value).map_err(|_| None)?;
+            Ok(Some(Intent::Edit(Edit::AddCidr(*list, cidr.to_string()))))
+        })
     }
 
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {

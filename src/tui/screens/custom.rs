@@ -17,7 +17,6 @@ use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
@@ -505,48 +504,25 @@ const BINDINGS: &[Binding] = &[
     keys::PAGE,
 ];
 
-const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
-
 impl WizardScreen for CustomScreen {
     fn why(&self) -> &'static str {
         WHY
     }
 
     fn bindings(&self) -> &'static [Binding] {
-        if self.editing.is_some() {
-            &[]
-        } else {
-            BINDINGS
-        }
+        super::unless_editing(self.editing.is_some(), BINDINGS)
     }
 
-    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
-        if self.editing.is_some() {
-            EDIT_HINTS
-        } else {
-            &[]
-        }
-    }
-
-    fn capturing(&self) -> bool {
+    fn editing(&self) -> bool {
         self.editing.is_some()
     }
 
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
-        let input = self.editing.as_mut()?;
-        match input.key(&k) {
-            FieldKey::Edited => None,
-            FieldKey::Cancel => {
-                self.editing = None;
-                None
-            }
-            FieldKey::Done => {
-                let value = input.value().trim().to_string();
-                self.editing = None;
-                // Saved in the spec (nodeGroup.instanceType); EC2 is asked about it.
-                (!value.is_empty()).then_some(Intent::Edit(Edit::SetInstanceType(value)))
-            }
-        }
+        super::edit_field(&mut self.editing, &k, |_, value| {
+            let value = value.trim().to_string();
+            // Saved in the spec (nodeGroup.instanceType); EC2 is asked about it.
+            Ok((!value.is_empty()).then_some(Intent::Edit(Edit::SetInstanceType(value))))
+        })
     }
 
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {

@@ -12,11 +12,10 @@ use crate::rules::cidr::parse_v4;
 use crate::rules::{Area, Severity};
 use crate::spec::edit::Edit;
 use crate::spec::{Dns, Spec};
-use crate::tui::intent::{CidrList, DnsSide, Intent, Level};
+use crate::tui::intent::{CidrList, DnsSide, Intent};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
@@ -564,8 +563,6 @@ const BINDINGS: &[Binding] = &[
     keys::PAGE,
 ];
 
-const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
-
 impl WizardScreen for DnsScreen {
     fn sync(&mut self, ctx: &ScreenCtx) {
         if let Some(d) = ctx.draft
@@ -580,55 +577,30 @@ impl WizardScreen for DnsScreen {
     }
 
     fn bindings(&self) -> &'static [Binding] {
-        if self.editing.is_some() {
-            &[]
-        } else {
-            BINDINGS
-        }
+        super::unless_editing(self.editing.is_some(), BINDINGS)
     }
 
-    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
-        if self.editing.is_some() {
-            EDIT_HINTS
-        } else {
-            &[]
-        }
-    }
-
-    fn capturing(&self) -> bool {
+    fn editing(&self) -> bool {
         self.editing.is_some()
     }
 
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
-        let (field, input) = self.editing.as_mut()?;
-        match input.key(&k) {
-            FieldKey::Edited => None,
-            FieldKey::Cancel => {
-                self.editing = None;
-                None
+        super::edit_field(&mut self.editing, &k, |(field, _), value| {
+            let (bad, text) = verdict(*field, value);
+            if bad {
+                return Err(Some(text.trim_start_matches("✗ ").to_string()));
             }
-            FieldKey::Done => {
-                let field = *field;
-                let (bad, text) = verdict(field, input.value());
-                if bad {
-                    return Some(Intent::Flash(
-                        Level::Warn,
-                        text.trim_start_matches("✗ ").to_string(),
-                    ));
-                }
-                let value = input.value().trim().to_string();
-                self.editing = None;
-                Some(match field {
-                    Field::Cidr => Intent::Edit(Edit::AddCidr(
-                        CidrList::DnsClients,
-                        super::typed_cidr(&value).ok()?.to_string(),
-                    )),
-                    Field::Domain => Intent::Edit(Edit::SetForwardDomain(
-                        value.trim_end_matches('.').to_lowercase(),
-                    )),
-                })
-            }
-        }
+            let value = value.trim();
+            Ok(Some(match field {
+                Field::Cidr => Intent::Edit(Edit::AddCidr(
+                    CidrList::DnsClients,
+                    super::typed_cidr(value).map_err(|_| None)?.to_string(),
+                )),
+                Field::Domain => Intent::Edit(Edit::SetForwardDomain(
+                    value.trim_end_matches('.').to_lowercase(),
+                )),
+            }))
+        })
     }
 
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {

@@ -13,7 +13,6 @@ use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
@@ -426,8 +425,6 @@ const BINDINGS: &[Binding] = &[
     keys::PAGE,
 ];
 
-const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
-
 impl WizardScreen for GroupScreen {
     fn sync(&mut self, ctx: &ScreenCtx) {
         self.clamp(ctx.draft.and_then(|d| ctx.inv.vpc(&d.vpc_id)));
@@ -438,46 +435,21 @@ impl WizardScreen for GroupScreen {
     }
 
     fn bindings(&self) -> &'static [Binding] {
-        if self.editing.is_some() {
-            &[]
-        } else {
-            BINDINGS
-        }
+        super::unless_editing(self.editing.is_some(), BINDINGS)
     }
 
-    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
-        if self.editing.is_some() {
-            EDIT_HINTS
-        } else {
-            &[]
-        }
-    }
-
-    fn capturing(&self) -> bool {
+    fn editing(&self) -> bool {
         self.editing.is_some()
     }
 
     fn text_key(&mut self, k: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
-        let input = self.editing.as_mut()?;
-        match input.key(&k) {
-            FieldKey::Edited => None,
-            FieldKey::Cancel => {
-                self.editing = None;
-                None
+        super::edit_field(&mut self.editing, &k, |_, name| {
+            if let Some(problem) = security_group_name(name) {
+                // Stays in the field: a name AWS refuses is never written.
+                return Err(Some(format!("{problem} (G2)")));
             }
-            FieldKey::Done => {
-                let name = input.value().to_string();
-                if let Some(problem) = security_group_name(&name) {
-                    // Stays in the field: a name AWS refuses is never written.
-                    return Some(Intent::Flash(
-                        crate::tui::intent::Level::Warn,
-                        format!("{problem} (G2)"),
-                    ));
-                }
-                self.editing = None;
-                Some(Intent::Edit(Edit::RenameGroup(name)))
-            }
-        }
+            Ok(Some(Intent::Edit(Edit::RenameGroup(name.to_string()))))
+        })
     }
 
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {

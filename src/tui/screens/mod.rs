@@ -79,14 +79,29 @@ pub trait WizardScreen {
     /// The keys, in footer order: the screen's own, the list keys, the global keys.
     fn bindings(&self) -> &'static [Binding];
 
-    /// Keys for which no binding exists (Ctrl-C), shown in the footer after the table.
+    /// Keys for which no binding exists (a text field's, Ctrl-C), shown in the footer
+    /// after the table.
     fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
-        &[]
+        if self.editing() {
+            self.edit_hints()
+        } else {
+            &[]
+        }
+    }
+
+    /// A text field of the screen's is open.
+    fn editing(&self) -> bool {
+        false
+    }
+
+    /// The footer's keys while a text field is open.
+    fn edit_hints(&self) -> &'static [(&'static str, &'static str)] {
+        EDIT_HINTS
     }
 
     /// A text field has the keys: every key but Ctrl-C goes to [`Self::text_key`].
     fn capturing(&self) -> bool {
-        false
+        self.editing()
     }
 
     fn text_key(&mut self, _key: KeyEvent, _ctx: &ScreenCtx) -> Option<Intent> {
@@ -160,6 +175,63 @@ pub fn scroll(offset: usize, nav: Nav, total: usize, page: usize) -> usize {
         Nav::PageUp => offset.saturating_sub(page),
         Nav::PageDown => (offset + page).min(last),
         _ => offset,
+    }
+}
+
+/// A text field's own keys (fixed: the shell's editing keys, Enter, Esc).
+pub const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
+
+/// The table's keys, or none while a text field has them.
+pub fn unless_editing(editing: bool, bindings: &'static [Binding]) -> &'static [Binding] {
+    if editing { &[] } else { bindings }
+}
+
+/// An open text field, alone or with what it edits.
+pub trait Field {
+    fn text(&mut self) -> &mut crate::tui::widgets::TextField;
+}
+
+impl Field for crate::tui::widgets::TextField {
+    fn text(&mut self) -> &mut crate::tui::widgets::TextField {
+        self
+    }
+}
+
+impl<T> Field for (T, crate::tui::widgets::TextField) {
+    fn text(&mut self) -> &mut crate::tui::widgets::TextField {
+        &mut self.1
+    }
+}
+
+/// What the screen makes of a value Enter took: the intent (the field closes), or why
+/// not (the field stays open; `Some` is said in the footer).
+pub type Judged = Result<Option<Intent>, Option<String>>;
+
+/// A key for the open field `open`: typed into it; Esc closes it; Enter hands its value
+/// (and the field) to `judge`.
+pub fn edit_field<E: Field>(
+    open: &mut Option<E>,
+    k: &KeyEvent,
+    judge: impl FnOnce(&E, &str) -> Judged,
+) -> Option<Intent> {
+    let field = open.as_mut()?;
+    match field.text().key(k) {
+        crate::tui::widgets::FieldKey::Edited => None,
+        crate::tui::widgets::FieldKey::Cancel => {
+            *open = None;
+            None
+        }
+        crate::tui::widgets::FieldKey::Done => {
+            let value = field.text().value().to_string();
+            match judge(field, &value) {
+                Ok(intent) => {
+                    *open = None;
+                    intent
+                }
+                Err(Some(why)) => Some(Intent::Flash(super::intent::Level::Warn, why)),
+                Err(None) => None,
+            }
+        }
     }
 }
 

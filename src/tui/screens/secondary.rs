@@ -15,7 +15,6 @@ use crate::tui::intent::{Intent, Level};
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::FieldKey;
 use crate::tui::widgets::TextField;
 use crate::tui::widgets::wrap;
 use ipnet::Ipv4Net;
@@ -524,61 +523,37 @@ const BINDINGS: &[Binding] = &[
     keys::PAGE,
 ];
 
-const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
-
 impl WizardScreen for SecondaryScreen {
     fn why(&self) -> &'static str {
         WHY
     }
 
     fn bindings(&self) -> &'static [Binding] {
-        if self.editing.is_some() {
-            &[]
-        } else {
-            BINDINGS
-        }
+        super::unless_editing(self.editing.is_some(), BINDINGS)
     }
 
-    fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
-        if self.editing.is_some() {
-            EDIT_HINTS
-        } else {
-            &[]
-        }
-    }
-
-    fn capturing(&self) -> bool {
+    fn editing(&self) -> bool {
         self.editing.is_some()
     }
 
     fn text_key(&mut self, k: KeyEvent, ctx: &ScreenCtx) -> Option<Intent> {
-        let (field, input) = self.editing.as_mut()?;
-        match input.key(&k) {
-            FieldKey::Edited => None,
-            FieldKey::Cancel => {
-                self.editing = None;
-                None
+        let draft = ctx.draft?;
+        let vpc = ctx.inv.vpc(&draft.vpc_id)?;
+        super::edit_field(&mut self.editing, &k, |(field, _), value| {
+            let value = value.trim().to_string();
+            let problems = match field {
+                Field::Cidr => check_cidr(vpc, cluster(ctx, draft), &value),
+                Field::Pod(az) => check_pod(vpc, draft, az, &value),
+            };
+            if let Some(first) = problems.first() {
+                // Stays in the field: a range AWS refuses is never written.
+                return Err(Some(first.clone()));
             }
-            FieldKey::Done => {
-                let draft = ctx.draft?;
-                let vpc = ctx.inv.vpc(&draft.vpc_id)?;
-                let value = input.value().trim().to_string();
-                let problems = match field {
-                    Field::Cidr => check_cidr(vpc, cluster(ctx, draft), &value),
-                    Field::Pod(az) => check_pod(vpc, draft, az, &value),
-                };
-                if let Some(first) = problems.first() {
-                    // Stays in the field: a range AWS refuses is never written.
-                    return Some(Intent::Flash(Level::Warn, first.clone()));
-                }
-                let intent = match field {
-                    Field::Cidr => Intent::Edit(Edit::SetSecondaryCidr(Some(value))),
-                    Field::Pod(az) => Intent::Edit(Edit::SetPodSubnet(az.clone(), value)),
-                };
-                self.editing = None;
-                Some(intent)
-            }
-        }
+            Ok(Some(match field {
+                Field::Cidr => Intent::Edit(Edit::SetSecondaryCidr(Some(value))),
+                Field::Pod(az) => Intent::Edit(Edit::SetPodSubnet(az.clone(), value)),
+            }))
+        })
     }
 
     fn on_command(&mut self, cmd: Command, ctx: &ScreenCtx) -> Option<Intent> {

@@ -20,8 +20,9 @@ pub enum Area {
 
 macro_rules! ids {
     ($($id:ident),* $(,)?) => {
-        /// A rule's stable ID. The variants are in [`CATALOG`]'s order.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        /// A rule's stable ID. The variants are in [`CATALOG`]'s order; IDs sort by their
+        /// names (as findings are listed).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Id {
             $($id),*
         }
@@ -41,9 +42,21 @@ macro_rules! ids {
             }
         }
 
+        impl Ord for Id {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl PartialOrd for Id {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
         impl std::fmt::Display for Id {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 
