@@ -2,7 +2,7 @@
 //! demo fixture's prod VPC, cloned). Each key is `App::update` plus a full draw into a
 //! 120x40 test backend, as the runtime does. Prints p50 / p99 / max per screen and the
 //! peak RSS. Only `App::new`, `update` and `view::draw` are used, so the same file runs
-//! against older revisions for a side-by-side figure (scripts/bench-wizard.sh).
+//! against older revisions for a side-by-side figure (benches/wizard.sh).
 //!
 //! cargo bench --bench wizard
 

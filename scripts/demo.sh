@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The wizard on the embedded demo: a moto sandbox on loopback seeded with a realistic
-# account (scripts/seed.py demo), stopped again when the wizard exits.
+# account (tests/support/seed.py demo), stopped again when the wizard exits.
 # Extra arguments go to eks-private-tui (e.g. --read-only, --no-color, inventory -o json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/moto.sh install
+tests/support/moto.sh install
 bin=$(scripts/build.sh)
 dir=$(mktemp -d)
-trap 'scripts/moto.sh stop "$dir"; rm -rf "$dir"' EXIT
-url=$(MOTO_WATCH_PID=$$ scripts/moto.sh start "$dir")
-scripts/moto.sh python scripts/seed.py demo --extras --endpoint "$url" --region eu-west-1 >/dev/null
+trap 'tests/support/moto.sh stop "$dir"; rm -rf "$dir"' EXIT
+url=$(MOTO_WATCH_PID=$$ tests/support/moto.sh start "$dir")
+tests/support/moto.sh python tests/support/seed.py demo --extras --endpoint "$url" --region eu-west-1 >/dev/null
 echo "demo account on $url (moto); the spec is saved to ./demo-spec.yaml" >&2
 # Only the sandbox: fixed test credentials, no profile files, no instance metadata.
 env -u AWS_PROFILE -u AWS_SESSION_TOKEN \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run). Installs what it needs: moto (into
 # .venv-moto), tmux and curl (Debian packages) when missing, and the validators of the
-# exports (scripts/validators.sh: bind9-utils, dnsmasq-base, .venv-check).
+# exports (tests/support/validators.sh: bind9-utils, dnsmasq-base, .venv-check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -11,8 +11,8 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} ..." >&2
   apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-scripts/moto.sh install
-scripts/validators.sh install
+tests/support/moto.sh install
+tests/support/validators.sh install
 # Never leave loopback: no instance metadata lookups from the SDK.
 export AWS_EC2_METADATA_DISABLED=true
 cargo fmt --check

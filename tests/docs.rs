@@ -75,7 +75,7 @@ fn captures_in_docs_match_the_snapshots() {
             assert_eq!(
                 block.trim_end(),
                 body.trim_end(),
-                "{page}: capture {name} differs from its snapshot; run scripts/update-captures.py"
+                "{page}: capture {name} differs from its snapshot; run scripts/captures.py"
             );
             checked += 1;
         }

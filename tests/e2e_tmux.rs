@@ -859,7 +859,9 @@ fn at_80x24_fields_take_shell_keys_and_footers_say_what_keys_do() {
     // One capture may fall between two writes of a frame: the body and the footer are
     // waited for together.
     let step = |body: &str, keys: &[&str]| {
-        let s = t.wait_for_all(&[body, "t topology"]);
+        let mut all = vec![body, "t topology"];
+        all.extend(keys);
+        let s = t.wait_for_all(&all);
         for k in keys {
             assert!(footer(&s).contains(k), "{body}: {s}");
         }

@@ -1,6 +1,6 @@
 //! Exports through the tools that read them (docs/export.md): three specs applied to moto
 //! (endpoints only with self-managed DNS, full custom networking, full DNS), every file
-//! they export checked by its validator (scripts/validators.sh: eksctl's schema and rules,
+//! they export checked by its validator (tests/support/validators.sh: eksctl's schema and rules,
 //! the ENIConfig CRD, named-checkconf, named-checkzone, dnsmasq --test, bash, sh), the
 //! values compared with the account, and the aws-node runbook run against stand-ins for
 //! kubectl and aws that record what it calls.
@@ -65,9 +65,9 @@ fn export_all(spec: &Path) -> (TempDir, String) {
     (dir, stderr(&out))
 }
 
-/// scripts/validators.sh check DIR: file → "ok" or the validator's complaint.
+/// tests/support/validators.sh check DIR: file → "ok" or the validator's complaint.
 fn validate(dir: &Path) -> (bool, serde_json::Map<String, Value>) {
-    let out = std::process::Command::new(root().join("scripts/validators.sh"))
+    let out = std::process::Command::new(root().join("tests/support/validators.sh"))
         .arg("check")
         .arg(dir)
         .output()
@@ -959,7 +959,7 @@ const NOT_PROVEN_BY_MOTO: &[(&str, &str)] = &[
 /// run fails with AccessDenied naming that action (but for NOT_PROVEN_BY_MOTO, whose
 /// removal must leave the run whole). moto evaluates Action only (Resource `*`, no
 /// Condition: moto/iam/access_control.py), so the policy runs in that form here; its
-/// scoping is checked by parliament (scripts/validators.sh).
+/// scoping is checked by parliament (tests/support/validators.sh).
 #[test]
 fn the_iam_policy_is_enough_and_every_action_in_it_is_needed() {
     let region = "eu-west-1";

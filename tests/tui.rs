@@ -1,6 +1,6 @@
 //! The wizard without a terminal: App::update tests (actions in, state and effects out;
 //! no runtime) and insta snapshots of every screen, drawn from a real inventory captured
-//! from the demo account on moto (tests/fixtures, scripts/make-fixture.sh).
+//! from the demo account on moto (tests/fixtures, scripts/fixtures.sh).
 
 use eks_private_tui::aws::{AwsError, ErrorKind};
 use eks_private_tui::inventory::Inventory;

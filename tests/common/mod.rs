@@ -1,5 +1,5 @@
-//! Test support: a real moto server (scripts/moto.sh) on a free loopback port, seeded by
-//! scripts/seed.py, and the binary run against it with a clean AWS environment.
+//! Test support: a real moto server (tests/support/moto.sh) on a free loopback port, seeded by
+//! tests/support/seed.py, and the binary run against it with a clean AWS environment.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -128,14 +128,14 @@ impl Moto {
     pub fn start_with(name: &str, env: &[(&str, &str)]) -> Moto {
         let dir = unique_temp(&format!("ept-moto-{name}"));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut cmd = Command::new(root().join("scripts/moto.sh"));
+        let mut cmd = Command::new(root().join("tests/support/moto.sh"));
         cmd.arg("start").arg(&dir);
         cmd.env("MOTO_WATCH_PID", std::process::id().to_string())
             .env("MOTO_REMOVE_DIR", "1");
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().expect("run scripts/moto.sh");
+        let out = cmd.output().expect("run tests/support/moto.sh");
         assert!(
             out.status.success(),
             "moto did not start: {}",
@@ -151,9 +151,9 @@ impl Moto {
         String::from_utf8(venv_python(&["-c", code, &self.url])).unwrap()
     }
 
-    /// scripts/seed.py WHAT --region REGION [ARGS]; returns its JSON summary.
+    /// tests/support/seed.py WHAT --region REGION [ARGS]; returns its JSON summary.
     pub fn seed(&self, what: &str, region: &str, args: &[&str]) -> serde_json::Value {
-        let script = root().join("scripts/seed.py");
+        let script = root().join("tests/support/seed.py");
         let mut all = vec![script.to_str().unwrap(), what, "--endpoint", &self.url];
         all.extend(["--region", region]);
         all.extend(args);
@@ -163,7 +163,7 @@ impl Moto {
 
 /// The moto venv's python with `args`; its stdout (panics with stderr on failure).
 fn venv_python(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(root().join("scripts/moto.sh"))
+    let out = Command::new(root().join("tests/support/moto.sh"))
         .arg("python")
         .args(args)
         .output()
@@ -179,7 +179,7 @@ fn venv_python(args: &[&str]) -> Vec<u8> {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = Command::new(root().join("scripts/moto.sh"))
+        let _ = Command::new(root().join("tests/support/moto.sh"))
             .arg("stop")
             .arg(&self.dir)
             .output();
@@ -237,7 +237,7 @@ pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// scripts/proxy.py in front of `target` (latency, EC2 throttle emulation, request count).
+/// tests/support/proxy.py in front of `target` (latency, EC2 throttle emulation, request count).
 pub struct Proxy {
     pub url: String,
     child: std::process::Child,
@@ -247,18 +247,18 @@ impl Proxy {
     pub fn start(target: &str, args: &[&str]) -> Proxy {
         let mut all = vec!["--target", target];
         all.extend(args);
-        Proxy::script("scripts/proxy.py", &all)
+        Proxy::script("tests/support/proxy.py", &all)
     }
 
-    /// scripts/hostile.py in `mode` (blackhole, drip, endless, garbage, redirect): a
+    /// tests/support/hostile.py in `mode` (blackhole, drip, endless, garbage, redirect): a
     /// server that answers as no AWS endpoint does.
     pub fn hostile(mode: &str) -> Proxy {
-        Proxy::script("scripts/hostile.py", &["--mode", mode])
+        Proxy::script("tests/support/hostile.py", &["--mode", mode])
     }
 
     fn script(script: &str, args: &[&str]) -> Proxy {
         let port_file = unique_temp("ept-proxy");
-        let child = Command::new(root().join("scripts/moto.sh"))
+        let child = Command::new(root().join("tests/support/moto.sh"))
             .arg("python")
             .arg(root().join(script))
             .args(args)
@@ -304,7 +304,7 @@ impl Drop for Proxy {
     }
 }
 
-/// What a spec adds to `spec new`'s starter for the demo account (`scripts/seed.py demo`)
+/// What a spec adds to `spec new`'s starter for the demo account (`tests/support/seed.py demo`)
 /// to ask for everything apply makes: a secondary CIDR with a pod subnet per AZ, private
 /// cluster access with the client VPC allowed, and the Resolver setup for the client VPC.
 pub fn full_spec_yaml(region: &str, seed: &serde_json::Value) -> String {

@@ -1,3 +1,4 @@
+//! Rules: A1, A2, A3, A4, E3, E4.
 //! A and E rules: cluster endpoint access (spec.clusterEndpoint) and the operator's path.
 
 use super::cidr::{is_rfc1918, overlaps, parse_v4};

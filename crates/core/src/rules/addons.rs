@@ -1,3 +1,4 @@
+//! Rules: P8, P9.
 //! P8, P9 from what the cluster runs: an EKS add-on the endpoint catalogue knows
 //! (`addons` in assets/endpoints.toml) needs its feature's services whatever the spec
 //! names. Against the spec's endpoints when it has chosen them (with the VPC's live ones),

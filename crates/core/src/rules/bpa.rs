@@ -1,3 +1,4 @@
+//! Rules: V5.
 //! V5: VPC Block Public Access. When the region's mode is `block-bidirectional` and
 //! neither the VPC nor a node subnet is excluded, no traffic crosses an internet or
 //! egress-only gateway: the proof that the cluster has no internet path. It also stops the

@@ -1,3 +1,4 @@
+//! Rules: A5, I1, S7.
 //! S7, A5, I1: the cluster itself — where its control plane's interfaces sit, how
 //! operators authenticate, and its IP family.
 

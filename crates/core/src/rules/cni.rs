@@ -1,3 +1,4 @@
+//! Rules: G3, N1, N2, N3, N4, N5, N6, N7, N8.
 //! N rules: VPC CNI custom networking (spec.customNetworking).
 
 use super::{Context, Finding, Id, rule};

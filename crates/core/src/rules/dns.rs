@@ -1,3 +1,4 @@
+//! Rules: D1, D2, D3, D4, D5, G4.
 //! D rules: Route 53 Resolver for the private API endpoint (spec.dns).
 
 use super::cidr::parse_v4;

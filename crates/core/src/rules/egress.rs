@@ -1,3 +1,4 @@
+//! Rules: E1, E2, X4, X5, X6, X7, X9.
 //! E1, E2 and X4–X7: what nodes and workloads without an internet path still need.
 
 use super::{Context, Finding, Id, Severity, rule};

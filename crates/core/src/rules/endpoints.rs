@@ -1,3 +1,4 @@
+//! Rules: G1, G2, P1, P2, P3, P4, P5, P6, P7, P8, P9, P10, P13.
 //! P and G rules: VPC endpoints (spec.endpoints) and their security group.
 
 use super::cidr::parse_v4;

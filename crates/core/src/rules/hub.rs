@@ -1,3 +1,4 @@
+//! Rules: P11.
 //! P11: centralised endpoints (hub and spoke). A private hosted zone associated with the
 //! VPC that answers a service's hostname (shared from a hub that runs the endpoints), or a
 //! Route 53 Profile associated with it, already resolves those names in the VPC: a local

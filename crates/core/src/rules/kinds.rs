@@ -1,3 +1,4 @@
+//! Rules: K1, K2.
 //! K1, K2: the kind of cluster, as DescribeCluster says it. EKS Auto Mode (K1) runs the
 //! nodes' networking itself, so the VPC CNI's custom networking does not apply; hybrid
 //! nodes (K2) bring remote node and pod networks the VPC must route to and the cluster

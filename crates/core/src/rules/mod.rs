@@ -1,6 +1,13 @@
-//! The rules that break private EKS clusters (../shared/rules.md), as pure functions of
+//! The rules that break private EKS clusters (docs/rules.md), as pure functions of
 //! (inventory, spec) → findings. Each rule has a stable ID used in code, tests and docs;
 //! [`CATALOG`] holds its severity, why and fix, and docs/rules.md is checked against it.
+//!
+//! Where each rule is: every file of this module begins with the IDs it checks (`Rules:`;
+//! a test keeps the line true): `vpc` V1–V4, V6, X8 · `bpa` V5 · `subnets` S1–S6, N5 ·
+//! `cluster` S7, A5, I1 · `endpoints` P1–P10, P13, G1, G2 · `addons` P8, P9 · `hub` P11 ·
+//! `egress` E1, E2, X4–X7, X9 · `access` A1–A4, E3, E4 · `dns` D1–D5, G4 · `nacl` G5 ·
+//! `secondary` C1–C6, N1 · `cni` N1–N8, G3 · `kinds` K1, K2 · `readiness` R1 (and the
+//! A, G, P findings it restates) · this file S3 (a node subnet with a public route).
 
 mod access;
 mod addons;
@@ -389,6 +396,58 @@ pub fn summary(findings: &[Finding]) -> (usize, usize, usize) {
         count(Severity::Warn),
         count(Severity::Info),
     )
+}
+
+#[cfg(test)]
+mod files {
+    use super::Id;
+    use std::collections::BTreeSet;
+
+    const FILES: &[&str] = &[
+        "access", "addons", "bpa", "cluster", "cni", "dns", "egress", "endpoints", "hub",
+        "kinds", "nacl", "readiness", "secondary", "subnets", "vpc",
+    ];
+
+    /// The IDs a file's code names (its tests left out).
+    fn named(text: &str) -> BTreeSet<String> {
+        let code = text.split("\n#[cfg(test)]\nmod tests").next().unwrap_or(text);
+        let mut out = BTreeSet::new();
+        for part in code.split("Id::").skip(1) {
+            let id: String = part.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            if Id::parse(&id).is_some() {
+                out.insert(id);
+            }
+        }
+        out
+    }
+
+    /// The first line of every rules file lists the rules it checks, and every rule is
+    /// listed by at least one.
+    #[test]
+    fn each_file_says_which_rules_it_holds() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        let mut all = BTreeSet::new();
+        for f in FILES {
+            let text = std::fs::read_to_string(dir.join(format!("{f}.rs"))).unwrap();
+            let first = text.lines().next().unwrap_or("");
+            let said: BTreeSet<String> = first
+                .strip_prefix("//! Rules: ")
+                .unwrap_or_else(|| panic!("{f}.rs does not begin with `//! Rules: `"))
+                .trim_end_matches('.')
+                .split(", ")
+                .map(str::to_string)
+                .collect();
+            let mut named = named(&text);
+            named.remove("");
+            assert_eq!(said, named, "{f}.rs: its first line and its code differ");
+            all.extend(named);
+        }
+        let mod_rs = std::fs::read_to_string(dir.join("mod.rs")).unwrap();
+        all.extend(named(&mod_rs));
+        for id in Id::ALL {
+            assert!(all.contains(id.as_str()), "{id} is in no rules file");
+        }
+    }
 }
 
 #[cfg(test)]

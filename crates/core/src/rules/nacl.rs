@@ -1,3 +1,4 @@
+//! Rules: G5.
 //! G5: network ACLs of the node and pod subnets let endpoint (443), DNS (53, between pods
 //! and the CoreDNS pods) and return traffic through, for every VPC CIDR. Traffic to the
 //! Amazon DNS server (VPC+2) is never filtered by network ACLs, so it is never blamed.

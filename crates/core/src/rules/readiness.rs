@@ -1,3 +1,4 @@
+//! Rules: A1, A2, G2, P4, P7, R1.
 //! R1: the readiness audit. The cluster as it is, held to the fully-private target: the
 //! base endpoints (P7), the S3 gateway on every node route table (P4), the existing
 //! endpoints' AZs (P2) and groups (G1, G2), private endpoint access (A1, A2). Each finding

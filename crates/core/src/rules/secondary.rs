@@ -1,3 +1,4 @@
+//! Rules: C1, C2, C3, C4, C5, C6, N1.
 //! C rules: the secondary CIDR and its pod subnets (spec.secondaryCidr).
 
 use super::cidr::{overlaps, parse_v4, secondary_cidr_problems};

@@ -1,3 +1,4 @@
+//! Rules: N5, S1, S2, S3, S4, S5, S6.
 //! S rules: the node subnets (the spec's nodeSubnets, or without a spec the cluster's
 //! subnets).
 

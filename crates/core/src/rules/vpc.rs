@@ -1,3 +1,4 @@
+//! Rules: V1, V2, V3, V4, V6, X8.
 //! V rules: the VPC's DNS attributes, DHCP options and the cluster's service CIDR.
 
 use super::cidr::{is_rfc1918, overlaps, parse_v4};

@@ -5,22 +5,22 @@
 # "Usable" is the VPC list on screen (tmux 120x40); then G highlights the last VPC, and
 # "last VPC detailed" is when its DNS attributes show; "complete" is the whole account read.
 # With a second binary both run, alternating.
-#   RUNS=2 VPCS=200 scripts/bench-first-screen.sh [OTHER_BIN]
+#   RUNS=2 VPCS=200 benches/first-screen.sh [OTHER_BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-2}; VPCS=${VPCS:-200}
-scripts/moto.sh install
+tests/support/moto.sh install
 bins=("$PWD/$(scripts/build.sh)")
 [ -n "${1:-}" ] && bins+=("$1")
 dir=$(mktemp -d)
 sock=ept-first-$$
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; tmux -L "$sock" kill-server 2>/dev/null || true; scripts/moto.sh stop "$dir"; rm -rf "$dir"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; tmux -L "$sock" kill-server 2>/dev/null || true; tests/support/moto.sh stop "$dir"; rm -rf "$dir"; }
 trap cleanup EXIT
-url=$(MOTO_WATCH_PID=$$ scripts/moto.sh start "$dir")
+url=$(MOTO_WATCH_PID=$$ tests/support/moto.sh start "$dir")
 echo "seeding $VPCS VPCs ..." >&2
-scripts/moto.sh python scripts/seed.py large --endpoint "$url" --region eu-west-1 --vpcs "$VPCS" --subnets 4 >/dev/null
-scripts/moto.sh python scripts/proxy.py --target "$url" --latency-ms 100 --throttle DescribeVpcAttribute=100:20 \
+tests/support/moto.sh python tests/support/seed.py large --endpoint "$url" --region eu-west-1 --vpcs "$VPCS" --subnets 4 >/dev/null
+tests/support/moto.sh python tests/support/proxy.py --target "$url" --latency-ms 100 --throttle DescribeVpcAttribute=100:20 \
   --port-file "$dir/port" >"$dir/proxy.log" 2>&1 </dev/null &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.1; done

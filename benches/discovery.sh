@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Discovery benchmark (figures for the closing note; nothing here asserts).
-#   scripts/bench-discovery.sh [VPCS=200] [SUBNETS_PER_VPC=25] [RUNS=3]
+#   benches/discovery.sh [VPCS=200] [SUBNETS_PER_VPC=25] [RUNS=3]
 # Seeds a large account in moto (plus the demo account, for a cluster and Resolver state),
 # then measures `inventory` for the whole region and for one VPC, straight to moto and
 # through a loopback proxy adding 100 ms per call; then the wizard's time to first frame
@@ -10,24 +10,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VPCS=${1:-200}; PER=${2:-25}; RUNS=${3:-3}; PROFILE=${PROFILE:-release}
-scripts/moto.sh install
+tests/support/moto.sh install
 scripts/build.sh "$PROFILE" >/dev/null
 bin=target/$PROFILE/eks-private-tui
 dir=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/moto.sh stop "$dir"; tmux -L ept-bench kill-server 2>/dev/null || true; rm -rf "$dir"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; tests/support/moto.sh stop "$dir"; tmux -L ept-bench kill-server 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
-url=$(MOTO_WATCH_PID=$$ scripts/moto.sh start "$dir")
+url=$(MOTO_WATCH_PID=$$ tests/support/moto.sh start "$dir")
 region=eu-west-1
 echo "seeding $VPCS VPCs x $PER subnets ..." >&2
-seed=$(scripts/moto.sh python scripts/seed.py large --endpoint "$url" --region $region --vpcs "$VPCS" --subnets "$PER")
-demo=$(scripts/moto.sh python scripts/seed.py demo --extras --endpoint "$url" --region $region)
+seed=$(tests/support/moto.sh python tests/support/seed.py large --endpoint "$url" --region $region --vpcs "$VPCS" --subnets "$PER")
+demo=$(tests/support/moto.sh python tests/support/seed.py demo --extras --endpoint "$url" --region $region)
 prod=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["vpc"])' "$demo")
 echo "seeded: $seed" | tr -d '\n' >&2; echo >&2
 
 proxy() { # latency-ms: starts a proxy (in this shell, so cleanup can stop it)
   local pf="$dir/proxy-$1.port"
-  scripts/moto.sh python scripts/proxy.py --target "$url" --latency-ms "$1" --port-file "$pf" \
+  tests/support/moto.sh python tests/support/proxy.py --target "$url" --latency-ms "$1" --port-file "$pf" \
     >"$dir/proxy-$1.log" 2>&1 </dev/null &
   pids+=($!)
   for _ in $(seq 1 100); do [ -s "$pf" ] && return 0; sleep 0.1; done

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check exported files with the tools that read them (docs/export.md).
 
-    scripts/validators.sh check DIR      every export in DIR, by file name
+    tests/support/validators.sh check DIR      every export in DIR, by file name
 
 Prints one JSON object: file name -> "ok" or what its validator said; exits 1 when any
 file failed, 2 when a validator is missing. The validators are the real ones:
@@ -39,7 +39,7 @@ import tempfile
 import jsonschema
 import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCHEMAS = os.path.join(ROOT, "tests", "schemas")
 DNS1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 EKSCTL_ADDITIONAL = {"autoscaling", "cloudformation", "logs"}
@@ -51,7 +51,7 @@ class Missing(Exception):
 
 def run(cmd, **kw):
     if shutil.which(cmd[0]) is None:
-        raise Missing(f"{cmd[0]} is not installed (scripts/validators.sh install)")
+        raise Missing(f"{cmd[0]} is not installed (tests/support/validators.sh install)")
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, **kw)
     if p.returncode != 0:
         return (p.stdout + p.stderr).strip() or f"{cmd[0]} exited {p.returncode}"
@@ -163,7 +163,7 @@ def iam(path):
     try:
         from parliament import analyze_policy_string
     except ImportError:
-        raise Missing("parliament is not installed (scripts/validators.sh install)")
+        raise Missing("parliament is not installed (tests/support/validators.sh install)")
     with open(path) as f:
         text = f.read()
     if len("".join(text.split())) > 6144:
@@ -191,7 +191,7 @@ def iam(path):
 
 
 def cloudformation(path):
-    # The venv's cfn-lint (the one scripts/validators.sh installed), not another on PATH.
+    # The venv's cfn-lint (the one tests/support/validators.sh installed), not another on PATH.
     return run([os.path.join(os.path.dirname(sys.executable), "cfn-lint"), "--", path])
 
 
@@ -245,7 +245,7 @@ def terraform(path):
     try:
         import hcl2
     except ImportError:
-        raise Missing("python-hcl2 is not installed (scripts/validators.sh install)")
+        raise Missing("python-hcl2 is not installed (tests/support/validators.sh install)")
     with open(path) as f:
         doc = hcl2.load(f)
     if not doc.get("resource") and not doc.get("import"):
@@ -255,7 +255,7 @@ def terraform(path):
             return f"an import block without to and id: {imp}"
     checkov = os.path.join(ROOT, ".venv-checkov", "bin", "checkov")
     if not os.path.exists(checkov):
-        raise Missing("checkov is not installed (scripts/validators.sh install)")
+        raise Missing("checkov is not installed (tests/support/validators.sh install)")
     with tempfile.TemporaryDirectory(prefix="ept-checkov-") as cache:
         env = dict(os.environ, CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE",
                    CKV_CACHE_DIR=cache)

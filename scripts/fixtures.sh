@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(mktemp -d)
-trap 'scripts/moto.sh stop "$dir"; rm -rf "$dir"' EXIT
-url=$(scripts/moto.sh start "$dir")
+trap 'tests/support/moto.sh stop "$dir"; rm -rf "$dir"' EXIT
+url=$(tests/support/moto.sh start "$dir")
 curl -fsS -X POST "$url/moto-api/seed?a=42" >/dev/null
-scripts/moto.sh python scripts/seed.py demo --extras --endpoint "$url" --region eu-west-1 >/dev/null
+tests/support/moto.sh python tests/support/seed.py demo --extras --endpoint "$url" --region eu-west-1 >/dev/null
 bin=$(scripts/build.sh)
 mkdir -p tests/fixtures
 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true \

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The moto sandbox: a real AWS emulator (moto 5.2.5, server mode) on 127.0.0.1, started
-# through scripts/moto-server.py (moto_server with its SigV4 check corrected for IAM
+# through tests/support/moto-server.py (moto_server with its SigV4 check corrected for IAM
 # enforcement).
-#   scripts/moto.sh install          install moto into .venv-moto (git-ignored) if missing
-#   scripts/moto.sh start [DIR]      start on a free port; prints the endpoint URL and writes
+#   tests/support/moto.sh install          install moto into .venv-moto (git-ignored) if missing
+#   tests/support/moto.sh start [DIR]      start on a free port; prints the endpoint URL and writes
 #                                    DIR/moto.url and DIR/moto.pid (DIR defaults to .sandbox)
-#   scripts/moto.sh stop [DIR]       stop the server started with that DIR (by PID)
-#   scripts/moto.sh python ARGS...   run the venv's python (seed scripts use boto3 from it)
+#   tests/support/moto.sh stop [DIR]       stop the server started with that DIR (by PID)
+#   tests/support/moto.sh python ARGS...   run the venv's python (seed scripts use boto3 from it)
 # Nothing here talks to anything but loopback and the package registry (install only).
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 venv="$here/.venv-moto"
 MOTO_VERSION=5.2.5
 
@@ -19,7 +19,7 @@ install() {
   fi
   echo "installing moto $MOTO_VERSION into $venv ..." >&2
   python3 -m venv "$venv"
-  # Enough for EC2/EKS/Route 53 Resolver/STS (../shared/moto-notes.md); without
+  # Enough for EC2/EKS/Route 53 Resolver/STS (moto 5.2.5 implements these); without
   # openapi-spec-validator DescribeVpcEndpointServices answers 500.
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
     "moto==$MOTO_VERSION" flask flask-cors openapi-spec-validator >&2
@@ -38,7 +38,7 @@ start() {
     port=$(free_port)
     url="http://127.0.0.1:$port"
     # setsid: own process group, so stop can end it and nothing else.
-    setsid "$venv/bin/python" "$here/scripts/moto-server.py" -H 127.0.0.1 -p "$port" >"$dir/moto.log" 2>&1 &
+    setsid "$venv/bin/python" "$here/tests/support/moto-server.py" -H 127.0.0.1 -p "$port" >"$dir/moto.log" 2>&1 &
     pid=$!
     # MOTO_WATCH_PID: stop the server when that process ends (test runs, the demo).
     if [ -n "${MOTO_WATCH_PID:-}" ]; then
@@ -79,5 +79,5 @@ case "$cmd" in
   start) start "$@" ;;
   stop) stop "$@" ;;
   python) install; exec "$venv/bin/python" "$@" ;;
-  *) echo "usage: scripts/moto.sh install|start [DIR]|stop [DIR]|python ARGS..." >&2; exit 2 ;;
+  *) echo "usage: tests/support/moto.sh install|start [DIR]|stop [DIR]|python ARGS..." >&2; exit 2 ;;
 esac

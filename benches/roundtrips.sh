@@ -2,23 +2,23 @@
 # Round trips of discovery on a small account (the demo, seeded in moto): each command
 # runs straight to moto and through a loopback proxy adding 100 ms per call; the round
 # trips latency adds are (t100 - t0) / 100 ms (moto's own time cancels out). With a second
-# binary (`scripts/bench-roundtrips.sh /path/to/other/eks-private-tui`) both run, alternating.
-#   RUNS=5 scripts/bench-roundtrips.sh [OTHER_BIN]
+# binary (`benches/roundtrips.sh /path/to/other/eks-private-tui`) both run, alternating.
+#   RUNS=5 benches/roundtrips.sh [OTHER_BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
-scripts/moto.sh install
+tests/support/moto.sh install
 bins=("$(scripts/build.sh)")
 [ -n "${1:-}" ] && bins+=("$1")
 dir=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/moto.sh stop "$dir"; rm -rf "$dir"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; tests/support/moto.sh stop "$dir"; rm -rf "$dir"; }
 trap cleanup EXIT
-url=$(MOTO_WATCH_PID=$$ scripts/moto.sh start "$dir")
-demo=$(scripts/moto.sh python scripts/seed.py demo --extras --endpoint "$url" --region eu-west-1)
+url=$(MOTO_WATCH_PID=$$ tests/support/moto.sh start "$dir")
+demo=$(tests/support/moto.sh python tests/support/seed.py demo --extras --endpoint "$url" --region eu-west-1)
 vpc=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["vpc"])' "$demo")
 for ms in 0 100; do
-  scripts/moto.sh python scripts/proxy.py --target "$url" --latency-ms "$ms" --port-file "$dir/p$ms" \
+  tests/support/moto.sh python tests/support/proxy.py --target "$url" --latency-ms "$ms" --port-file "$dir/p$ms" \
     >"$dir/proxy-$ms.log" 2>&1 </dev/null &
   pids+=($!)
   for _ in $(seq 1 100); do [ -s "$dir/p$ms" ] && break; sleep 0.1; done

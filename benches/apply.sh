@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Apply benchmark (figures for the closing note; nothing here asserts).
-#   scripts/bench-apply.sh [LATENCY_MS=100] [RUNS=3]
+#   benches/apply.sh [LATENCY_MS=100] [RUNS=3]
 # The reference apply (tests/apply.rs: every kind of action, 28 of them on the demo
 # account) through a loopback proxy adding LATENCY_MS to every call. For each run: the
 # wall time of the apply (discovery excluded: the engine's own clock), the DAG's critical
@@ -11,16 +11,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAT=${1:-100}; RUNS=${2:-3}; PROFILE=${PROFILE:-debug}
-scripts/moto.sh install
+tests/support/moto.sh install
 scripts/build.sh "$PROFILE" >/dev/null
 bin=$PWD/target/$PROFILE/eks-private-tui
 dir=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; scripts/moto.sh stop "$dir"; rm -rf "$dir"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; tests/support/moto.sh stop "$dir"; rm -rf "$dir"; }
 trap cleanup EXIT
-url=$(MOTO_WATCH_PID=$$ scripts/moto.sh start "$dir")
+url=$(MOTO_WATCH_PID=$$ tests/support/moto.sh start "$dir")
 pf="$dir/proxy.port"
-scripts/moto.sh python scripts/proxy.py --target "$url" --latency-ms "$LAT" --port-file "$pf" \
+tests/support/moto.sh python tests/support/proxy.py --target "$url" --latency-ms "$LAT" --port-file "$pf" \
   >"$dir/proxy.log" 2>&1 </dev/null &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$pf" ] && break; sleep 0.1; done
@@ -32,7 +32,7 @@ region=eu-west-1
 
 reference() { # spec path: a fresh demo account and the reference spec
   curl -fsS -X POST "$url/moto-api/reset" >/dev/null
-  scripts/moto.sh python scripts/seed.py demo --endpoint "$url" --region $region >"$dir/seed.json"
+  tests/support/moto.sh python tests/support/seed.py demo --endpoint "$url" --region $region >"$dir/seed.json"
   local vpc; vpc=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["vpc"])' "$dir/seed.json")
   rm -f "$1" "$1.journal"
   "$bin" --endpoint-url "$url" --region $region spec new --vpc "$vpc" --spec "$1" 2>/dev/null

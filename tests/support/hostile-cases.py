@@ -1,7 +1,7 @@
 """Issue 10's and issue 27's hostile-tester cases, run against the binary and a seeded moto,
 with the figures of their closing notes:
 
-  scripts/hostile-cases.sh [BINARY]     (default target/debug/eks-private-tui)
+  tests/support/hostile-cases.sh [BINARY]     (default target/debug/eks-private-tui)
 
 Each case runs one command that must be refused: odd spec files and journals, names and
 values AWS would refuse, quotas, escape sequences, bad options, endpoints that are not AWS.
@@ -21,7 +21,7 @@ Everything runs on loopback; the temp directory and the servers are removed at t
 """
 import json, os, pty, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/eks-private-tui")
 REGION = "eu-west-2"
 KEY_ID = "AKIAHOSTILECASES0001"
@@ -49,7 +49,7 @@ def env(**extra):
 def start_moto():
     d = os.path.join(work, "moto")
     os.makedirs(d)
-    out = subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "start", d], capture_output=True,
+    out = subprocess.run([os.path.join(ROOT, "tests/support/moto.sh"), "start", d], capture_output=True,
                          text=True, env={**os.environ, "MOTO_WATCH_PID": str(os.getpid())}, check=True)
     servers.append(("moto", d))
     return out.stdout.strip()
@@ -57,7 +57,7 @@ def start_moto():
 
 def start_hostile(mode):
     pf = os.path.join(work, f"port-{mode}")
-    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/hostile.py"), "--mode", mode,
+    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/support/hostile.py"), "--mode", mode,
                           "--port-file", pf])
     servers.append(("proc", p))
     for _ in range(200):
@@ -70,7 +70,7 @@ def start_hostile(mode):
 def stop_all():
     for kind, s in servers:
         if kind == "moto":
-            subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "stop", s], capture_output=True)
+            subprocess.run([os.path.join(ROOT, "tests/support/moto.sh"), "stop", s], capture_output=True)
         else:
             s.kill()
             s.wait()
@@ -120,7 +120,7 @@ def boto(url, code):
                 f"URL = {url!r}\n"
                 f"k = dict(endpoint_url=URL, region_name={REGION!r}, aws_access_key_id='test', aws_secret_access_key='test')\n"
                 "ec2 = boto3.client('ec2', **k); eks = boto3.client('eks', **k)\n" + code)
-    out = subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "python", f], capture_output=True, text=True)
+    out = subprocess.run([os.path.join(ROOT, "tests/support/moto.sh"), "python", f], capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"boto3 setup failed: {out.stderr}")
     return out.stdout
@@ -257,7 +257,7 @@ def issue27(url, vpc, seed):
     # 3. Listings that loop: every page answers NextToken "loop".
     for action in ["DescribeSubnets", "DescribeVpcs", "DescribeSecurityGroups", "DescribeRouteTables"]:
         pf = os.path.join(work, f"loop-{action}")
-        p = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/proxy.py"), "--target", url,
+        p = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests/support/proxy.py"), "--target", url,
                               "--port-file", pf, "--loop-token", action])
         servers.append(("proc", p))
         for _ in range(200):
@@ -354,8 +354,8 @@ def write(path, text, mode=0o644):
 
 def main():
     url = start_moto()
-    seed = json.loads(subprocess.run([os.path.join(ROOT, "scripts/moto.sh"), "python",
-                                      os.path.join(ROOT, "scripts/seed.py"), "demo", "--endpoint", url,
+    seed = json.loads(subprocess.run([os.path.join(ROOT, "tests/support/moto.sh"), "python",
+                                      os.path.join(ROOT, "tests/support/seed.py"), "demo", "--endpoint", url,
                                       "--region", REGION], capture_output=True, text=True,
                                      check=True).stdout)
     vpc = seed["vpc"]

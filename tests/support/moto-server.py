@@ -1,5 +1,5 @@
 """moto_server (moto 5.2.5) with two corrections to its SigV4 check and one to EKS, used by
-scripts/moto.sh.
+tests/support/moto.sh.
 
 moto verifies a request's signature by signing it again, from its parsed parameters when
 the body is gone (`data=self._body or self._data` in moto/iam/access_control.py; Flask

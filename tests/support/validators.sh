@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The validators the exports are checked with (docs/export.md): the tools that read them.
-#   scripts/validators.sh install     bind9-utils and dnsmasq-base (Debian packages) when
+#   tests/support/validators.sh install     bind9-utils and dnsmasq-base (Debian packages) when
 #                                     missing; jsonschema, PyYAML, parliament, cfn-lint and
 #                                     python-hcl2 into .venv-check; checkov into .venv-checkov
 #                                     (it brings its own fork of the HCL parser)
-#   scripts/validators.sh check DIR   check every export in DIR (scripts/validate-export.py)
+#   tests/support/validators.sh check DIR   check every export in DIR (tests/support/validate-export.py)
 # Nothing here talks to anything but the package registries (install only).
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+here=$(cd "$(dirname "$0")/../.." && pwd)
 venv="$here/.venv-check"
 PACKAGES=("jsonschema==4.26.0" "PyYAML==6.0.3" "parliament==1.6.4" "cfn-lint==1.58.0" "python-hcl2==8.1.4")
 checkov_venv="$here/.venv-checkov"
@@ -41,6 +41,6 @@ install() {
 cmd=${1:-}; shift || true
 case "$cmd" in
   install) install ;;
-  check) install; exec "$venv/bin/python" "$here/scripts/validate-export.py" "$@" ;;
-  *) echo "usage: scripts/validators.sh install|check DIR" >&2; exit 2 ;;
+  check) install; exec "$venv/bin/python" "$here/tests/support/validate-export.py" "$@" ;;
+  *) echo "usage: tests/support/validators.sh install|check DIR" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Key → frame in the wizard with 1 000 VPCs / ~10 000 subnets (benches/wizard.rs), in the
-# debug build the tests use. With a revision (`scripts/bench-wizard.sh e4547db`), the same
+# debug build the tests use. With a revision (`benches/wizard.sh e4547db`), the same
 # bench also runs against that revision, built in a temporary worktree that shares the
 # target dir; the two alternate RUNS times so both see the same machine.
 set -euo pipefail
