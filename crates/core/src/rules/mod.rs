@@ -404,16 +404,35 @@ mod files {
     use std::collections::BTreeSet;
 
     const FILES: &[&str] = &[
-        "access", "addons", "bpa", "cluster", "cni", "dns", "egress", "endpoints", "hub",
-        "kinds", "nacl", "readiness", "secondary", "subnets", "vpc",
+        "access",
+        "addons",
+        "bpa",
+        "cluster",
+        "cni",
+        "dns",
+        "egress",
+        "endpoints",
+        "hub",
+        "kinds",
+        "nacl",
+        "readiness",
+        "secondary",
+        "subnets",
+        "vpc",
     ];
 
     /// The IDs a file's code names (its tests left out).
     fn named(text: &str) -> BTreeSet<String> {
-        let code = text.split("\n#[cfg(test)]\nmod tests").next().unwrap_or(text);
+        let code = text
+            .split("\n#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or(text);
         let mut out = BTreeSet::new();
         for part in code.split("Id::").skip(1) {
-            let id: String = part.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let id: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
             if Id::parse(&id).is_some() {
                 out.insert(id);
             }
