@@ -95,6 +95,32 @@ impl Spec {
         match edit {
             Edit::ToggleSubnet(id) => self.toggle_subnet(&id, inv),
             Edit::CycleCluster => self.cycle_cluster(inv),
+            Edit::ToggleFeature(_)
+            | Edit::ToggleService(_)
+            | Edit::TogglePrivateDns
+            | Edit::ToggleRouteTable(_)
+            | Edit::UseGroup(_)
+            | Edit::RenameGroup(_) => self.apply_endpoints(edit, inv),
+            Edit::SetSecondaryCidr(_)
+            | Edit::SetPodSubnet(..)
+            | Edit::SetCustomNetworking(_)
+            | Edit::SetEniLabel(_)
+            | Edit::TogglePodGroup(_)
+            | Edit::SetInstanceType(_) => self.apply_pods(edit, inv),
+            Edit::ToggleAccess(_) | Edit::AddCidr(..) | Edit::RemoveCidr(..) => {
+                self.apply_access(edit, inv)
+            }
+            Edit::ToggleDns
+            | Edit::ToggleDnsSubnet(..)
+            | Edit::CycleOutboundVpc
+            | Edit::SetForwardDomain(_)
+            | Edit::ToggleAssociation(_) => self.apply_dns(edit, inv),
+        }
+    }
+
+    /// The endpoints' services, features, private DNS, route tables and group.
+    fn apply_endpoints(&mut self, edit: Edit, inv: &Inventory) -> Option<Note> {
+        match edit {
             Edit::ToggleFeature(id) => self.toggle_feature(&id, inv),
             Edit::ToggleService(svc) => self.toggle_service(&svc, inv),
             Edit::TogglePrivateDns => {
@@ -121,6 +147,13 @@ impl Spec {
                 sg.create = Some(CreateSecurityGroup { name });
                 None
             }
+            _ => None,
+        }
+    }
+
+    /// The secondary CIDR, its pod subnets, custom networking and the node group.
+    fn apply_pods(&mut self, edit: Edit, inv: &Inventory) -> Option<Note> {
+        match edit {
             Edit::SetSecondaryCidr(None) => {
                 let had_custom = self.custom_networking.is_some();
                 self.secondary_cidr = None;
@@ -187,6 +220,13 @@ impl Spec {
                     .instance_type = name;
                 None
             }
+            _ => None,
+        }
+    }
+
+    /// The cluster endpoint's access and its CIDR lists.
+    fn apply_access(&mut self, edit: Edit, inv: &Inventory) -> Option<Note> {
+        match edit {
             Edit::ToggleAccess(flag) => {
                 let ep = self.access_mut(inv);
                 match flag {
@@ -209,6 +249,13 @@ impl Spec {
                 }
                 None
             }
+            _ => None,
+        }
+    }
+
+    /// The Route 53 Resolver endpoints and the forward rule.
+    fn apply_dns(&mut self, edit: Edit, inv: &Inventory) -> Option<Note> {
+        match edit {
             Edit::ToggleDns => {
                 if self.dns.is_some() {
                     self.dns = None;
@@ -249,6 +296,7 @@ impl Spec {
                 }
                 None
             }
+            _ => None,
         }
     }
 
