@@ -4,7 +4,7 @@
 //! (and this tool's own address) offered. Above the list: where this tool runs (the
 //! lock-out guard, E4), read from the instance metadata.
 
-use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
+use super::{Nav, ScreenCtx, WizardScreen};
 use crate::inventory::{Inventory, OperatorPath, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::is_rfc1918;
@@ -15,12 +15,13 @@ use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
+use crate::tui::widgets::sections::Sections;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "The Kubernetes API of a private cluster answers on network interfaces \
@@ -368,56 +369,35 @@ impl AccessScreen {
         f.render_widget(Paragraph::new(lines), checks_area);
 
         let lw = list_area.width as usize;
-        let mut items: Vec<ListItem> = vec![];
-        let mut cursor_line = 0;
-        let header = |items: &mut Vec<ListItem>, text: String| {
-            items.push(ListItem::new(Line::from(Span::styled(
-                trunc(&text, lw),
-                t.title(),
-            ))));
-        };
-        let mut last_list: Option<CidrList> = None;
+        let mut sections = Sections::new(lw);
         for (i, row) in all.iter().enumerate() {
             let list = match row {
                 Row::Cidr(l, _) | Row::Add(l) => Some(*l),
                 Row::Offer(..) => Some(CidrList::Https),
                 Row::Flag(_) => None,
             };
-            if list.is_some() && list != last_list {
-                header(
-                    &mut items,
-                    match list {
-                        Some(CidrList::Public) => format!(
-                            "Public allow-list (publicAccessCidrs): {}",
-                            count(ep.public_access_cidrs.len(), "CIDR")
-                        ),
-                        _ => format!(
-                            "tcp/443 on the cluster security group from (allowHttpsFromCidrs): {}",
-                            count(ep.allow_https_from_cidrs.len(), "CIDR")
-                        ),
-                    },
-                );
-                last_list = list;
+            match list {
+                Some(CidrList::Public) => sections.heading_of(
+                    "public",
+                    &format!(
+                        "Public allow-list (publicAccessCidrs): {}",
+                        count(ep.public_access_cidrs.len(), "CIDR")
+                    ),
+                    t,
+                ),
+                Some(_) => sections.heading_of(
+                    "https",
+                    &format!(
+                        "tcp/443 on the cluster security group from (allowHttpsFromCidrs): {}",
+                        count(ep.allow_https_from_cidrs.len(), "CIDR")
+                    ),
+                    t,
+                ),
+                None => {}
             }
-            if i == self.cursor {
-                cursor_line = items.len();
-            }
-            items.push(ListItem::new(self.line(&ep, row, t, lw)));
+            sections.row(self.line(&ep, row, t, lw), i == self.cursor);
         }
-        let visible = list_area.height as usize;
-        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
-        if cursor_line > 0 && offset == cursor_line && visible > 1 {
-            offset -= 1;
-        }
-        self.offset.set(offset);
-        let mut state = ListState::default()
-            .with_selected(Some(cursor_line))
-            .with_offset(offset);
-        f.render_stateful_widget(
-            List::new(items).highlight_style(t.selected()),
-            list_area,
-            &mut state,
-        );
+        sections.render(f, list_area, &self.offset, t);
         f.render_widget(
             Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>())
                 .style(detail_style),

@@ -4,7 +4,7 @@
 //! calculator, the order to roll existing nodes (N5), and the alternative: VPC CNI subnet
 //! discovery.
 
-use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
+use super::{Nav, ScreenCtx, WizardScreen};
 use crate::inventory::{Inventory, Vpc};
 use crate::report::trunc;
 use crate::rules::cni::{
@@ -18,12 +18,13 @@ use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
+use crate::tui::widgets::sections::Sections;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "With custom networking the VPC CNI puts pods on the pod subnets, not \
@@ -416,9 +417,7 @@ impl CustomScreen {
         f.render_widget(Paragraph::new(lines), checks_area);
 
         let width = list_area.width as usize;
-        let mut items: Vec<ListItem> = vec![];
-        let mut cursor_line = 0;
-        let mut section = String::new();
+        let mut list = Sections::new(width);
         for (i, row) in all.iter().enumerate() {
             let heading = match row {
                 Row::Mode(_) => "How pods get pod-subnet addresses".to_string(),
@@ -431,32 +430,10 @@ impl CustomScreen {
                 Row::MaxPods => "Max pods per node (e: instance type)".into(),
                 Row::Step(_) => "Roll existing nodes, in this order (N5)".into(),
             };
-            if heading != section {
-                section = heading.clone();
-                items.push(ListItem::new(Line::from(Span::styled(
-                    trunc(&heading, width),
-                    t.title(),
-                ))));
-            }
-            if i == self.cursor {
-                cursor_line = items.len();
-            }
-            items.push(ListItem::new(self.line(inv, vpc, draft, row, t, width)));
+            list.heading(&heading, t);
+            list.row(self.line(inv, vpc, draft, row, t, width), i == self.cursor);
         }
-        let visible = list_area.height as usize;
-        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
-        if cursor_line > 0 && offset == cursor_line && visible > 1 {
-            offset -= 1;
-        }
-        self.offset.set(offset);
-        let mut state = ListState::default()
-            .with_selected(Some(cursor_line))
-            .with_offset(offset);
-        f.render_stateful_widget(
-            List::new(items).highlight_style(t.selected()),
-            list_area,
-            &mut state,
-        );
+        list.render(f, list_area, &self.offset, t);
         let style = if detail.first().is_some_and(|l| l.starts_with('✗')) {
             t.error()
         } else {

@@ -5,7 +5,7 @@
 //! already exists (an endpoint, a rule for the domain, a Route 53 Profile) is shown and
 //! adopted by the plan.
 
-use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
+use super::{Nav, ScreenCtx, WizardScreen};
 use crate::inventory::{Inventory, SubnetKind, Vpc};
 use crate::report::trunc;
 use crate::rules::cidr::parse_v4;
@@ -17,12 +17,13 @@ use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
+use crate::tui::widgets::sections::Sections;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "Since 2019 the API hostname of a cluster with private access only \
@@ -438,9 +439,7 @@ impl DnsScreen {
         f.render_widget(Paragraph::new(lines), have_area);
 
         let lw = list_area.width as usize;
-        let mut items: Vec<ListItem> = vec![];
-        let mut cursor_line = 0;
-        let mut section: Option<&str> = None;
+        let mut list = Sections::new(lw);
         for (i, row) in all.iter().enumerate() {
             let title = match row {
                 Row::Need => None,
@@ -455,39 +454,16 @@ impl DnsScreen {
                     Some("Forward rule: the name, and the VPCs that use it")
                 }
             };
-            if title.is_some() && title != section {
+            if let Some(title) = title {
                 let count = dns.map(|d| match row {
                     Row::Subnet(side, _) => format!(": {} chosen", sides(d, *side).len()),
                     _ => String::new(),
                 });
-                items.push(ListItem::new(Line::from(Span::styled(
-                    trunc(
-                        &format!("{}{}", title.unwrap_or(""), count.unwrap_or_default()),
-                        lw,
-                    ),
-                    t.title(),
-                ))));
-                section = title;
+                list.heading_of(title, &format!("{title}{}", count.unwrap_or_default()), t);
             }
-            if i == self.cursor {
-                cursor_line = items.len();
-            }
-            items.push(ListItem::new(self.line(inv, vpc, draft, row, t, lw)));
+            list.row(self.line(inv, vpc, draft, row, t, lw), i == self.cursor);
         }
-        let visible = list_area.height as usize;
-        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
-        if cursor_line > 0 && offset == cursor_line && visible > 1 {
-            offset -= 1;
-        }
-        self.offset.set(offset);
-        let mut state = ListState::default()
-            .with_selected(Some(cursor_line))
-            .with_offset(offset);
-        f.render_stateful_widget(
-            List::new(items).highlight_style(t.selected()),
-            list_area,
-            &mut state,
-        );
+        list.render(f, list_area, &self.offset, t);
         f.render_widget(
             Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>())
                 .style(detail_style),

@@ -3,7 +3,7 @@
 //! each, whether the region offers it in the node AZs and whether one exists already
 //! (adopted), the private-DNS choice, and the route tables the S3 gateway goes on.
 
-use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
+use super::{Nav, ScreenCtx, WizardScreen};
 use crate::inventory::{Inventory, Vpc};
 use crate::report::trunc;
 use crate::spec::Spec;
@@ -13,12 +13,13 @@ use crate::tui::intent::Intent;
 use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::sections::Sections;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "Nodes with no internet path reach AWS APIs only through VPC endpoints: \
@@ -312,9 +313,7 @@ impl EndpointsScreen {
         f.render_widget(Paragraph::new(lines), checks_area);
 
         let width = list_area.width as usize;
-        let mut items: Vec<ListItem> = vec![];
-        let mut cursor_line = 0;
-        let mut section = "";
+        let mut list = Sections::new(width);
         for (i, row) in all.iter().enumerate() {
             let heading = match row {
                 Row::Feature(_) => "Features: what the cluster runs (Space checks what it needs)",
@@ -322,32 +321,13 @@ impl EndpointsScreen {
                 Row::PrivateDns => "DNS",
                 Row::RouteTable(_) => "S3 gateway route tables",
             };
-            if heading != section {
-                section = heading;
-                items.push(ListItem::new(Line::from(Span::styled(
-                    trunc(heading, width),
-                    t.title(),
-                ))));
-            }
-            if i == self.cursor {
-                cursor_line = items.len();
-            }
-            items.push(ListItem::new(self.row_line(inv, vpc, draft, row, t, width)));
+            list.heading(heading, t);
+            list.row(
+                self.row_line(inv, vpc, draft, row, t, width),
+                i == self.cursor,
+            );
         }
-        let visible = list_area.height as usize;
-        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
-        if cursor_line > 0 && offset == cursor_line && visible > 1 {
-            offset -= 1;
-        }
-        self.offset.set(offset);
-        let mut state = ListState::default()
-            .with_selected(Some(cursor_line))
-            .with_offset(offset);
-        f.render_stateful_widget(
-            List::new(items).highlight_style(t.selected()),
-            list_area,
-            &mut state,
-        );
+        list.render(f, list_area, &self.offset, t);
         f.render_widget(
             Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>()).style(t.dim()),
             detail_area,

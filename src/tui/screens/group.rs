@@ -3,7 +3,7 @@
 //! the VPC (its rules shown; the CIDRs it lacks, which the plan adds, and 0.0.0.0/0, which
 //! the plan refuses, flagged).
 
-use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
+use super::{Nav, ScreenCtx, WizardScreen};
 use crate::inventory::{Inventory, SecurityGroup, SgRule, Vpc};
 use crate::report::trunc;
 use crate::rules::names::security_group_name;
@@ -14,12 +14,13 @@ use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
+use crate::tui::widgets::sections::Sections;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "Every interface endpoint has network interfaces in the node subnets, \
@@ -296,37 +297,13 @@ impl GroupScreen {
             .collect();
         f.render_widget(Paragraph::new(lines), checks_area);
         let width = list_area.width as usize;
-        let mut items = vec![ListItem::new(Line::from(Span::styled(
-            trunc("Create", width),
-            t.title(),
-        )))];
-        let mut cursor_line = 0;
+        let mut list = Sections::new(width);
+        let other = format!("Or use a group of {}", vpc.id);
         for (i, row) in all.iter().enumerate() {
-            if i == 1 {
-                items.push(ListItem::new(Line::from(Span::styled(
-                    trunc(&format!("Or use a group of {}", vpc.id), width),
-                    t.title(),
-                ))));
-            }
-            if i == self.cursor {
-                cursor_line = items.len();
-            }
-            items.push(ListItem::new(self.line(inv, vpc, draft, row, t, width)));
+            list.heading(if i == 0 { "Create" } else { &other }, t);
+            list.row(self.line(inv, vpc, draft, row, t, width), i == self.cursor);
         }
-        let visible = list_area.height as usize;
-        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
-        if cursor_line > 0 && offset == cursor_line && visible > 1 {
-            offset -= 1;
-        }
-        self.offset.set(offset);
-        let mut state = ListState::default()
-            .with_selected(Some(cursor_line))
-            .with_offset(offset);
-        f.render_stateful_widget(
-            List::new(items).highlight_style(t.selected()),
-            list_area,
-            &mut state,
-        );
+        list.render(f, list_area, &self.offset, t);
         let style = match &self.editing {
             Some(input) if security_group_name(input.value()).is_some() => t.error(),
             _ => t.dim(),

@@ -4,7 +4,7 @@
 //! route table, with the addresses it gives pods. Skippable: without one, pods take
 //! node-subnet addresses.
 
-use super::{Nav, ScreenCtx, WizardScreen, clamp_offset};
+use super::{Nav, ScreenCtx, WizardScreen};
 use crate::inventory::Vpc;
 use crate::report::trunc;
 use crate::rules::cidr::parse_v4;
@@ -16,13 +16,14 @@ use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
+use crate::tui::widgets::sections::Sections;
 use crate::tui::widgets::wrap;
 use ipnet::Ipv4Net;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "The VPC CNI gives every pod an address of its subnet, so pods use up \
@@ -386,9 +387,7 @@ impl SecondaryScreen {
         f.render_widget(Paragraph::new(lines), checks_area);
 
         let width = list_area.width as usize;
-        let mut items: Vec<ListItem> = vec![];
-        let mut cursor_line = 0;
-        let mut section = "";
+        let mut list = Sections::new(width);
         for (i, row) in all.iter().enumerate() {
             let heading = match row {
                 Row::Skip | Row::Cidr(_) => {
@@ -396,32 +395,10 @@ impl SecondaryScreen {
                 }
                 Row::Pod(_) => "Pod subnets: one per node AZ, on the node subnet's route table",
             };
-            if heading != section {
-                section = heading;
-                items.push(ListItem::new(Line::from(Span::styled(
-                    trunc(heading, width),
-                    t.title(),
-                ))));
-            }
-            if i == self.cursor {
-                cursor_line = items.len();
-            }
-            items.push(ListItem::new(self.line(ctx, vpc, draft, row, t, width)));
+            list.heading(heading, t);
+            list.row(self.line(ctx, vpc, draft, row, t, width), i == self.cursor);
         }
-        let visible = list_area.height as usize;
-        let mut offset = clamp_offset(self.offset.get(), cursor_line, visible);
-        if cursor_line > 0 && offset == cursor_line && visible > 1 {
-            offset -= 1;
-        }
-        self.offset.set(offset);
-        let mut state = ListState::default()
-            .with_selected(Some(cursor_line))
-            .with_offset(offset);
-        f.render_stateful_widget(
-            List::new(items).highlight_style(t.selected()),
-            list_area,
-            &mut state,
-        );
+        list.render(f, list_area, &self.offset, t);
         let style = if detail.first().is_some_and(|l| l.starts_with('✗')) {
             t.error()
         } else {

@@ -4,6 +4,7 @@
 pub mod dialog;
 pub mod findings;
 pub mod scroll;
+pub mod sections;
 pub mod text_field;
 
 pub use scroll::Scroll;
