@@ -19,10 +19,11 @@ use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
 use crate::tui::widgets::sections::Sections;
+use crate::tui::widgets::step_header::StepHeader;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
@@ -330,11 +331,7 @@ impl CustomScreen {
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
         let t = ctx.theme;
         let inv = ctx.inv;
-        let Some((vpc, draft)) = ctx.draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
-            f.render_widget(
-                Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
-                area,
-            );
+        let Some((vpc, draft)) = super::ready(f, area, ctx, None) else {
             return;
         };
         if draft.secondary_cidr.is_none() {
@@ -345,7 +342,6 @@ impl CustomScreen {
             return;
         }
         let ours = crate::tui::steps::inline(Step::Custom, ctx.findings);
-        let shown = ours.len().min(2) as u16;
         let all = rows(vpc, draft);
         let mut detail = all
             .get(self.cursor)
@@ -358,24 +354,6 @@ impl CustomScreen {
             };
             detail = wrap(&verdict, area.width as usize, 4);
         }
-        let [intro, status, checks_area, list_area, detail_area] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Length(shown),
-            Constraint::Min(3),
-            Constraint::Length(detail.len() as u16),
-        ])
-        .areas(area);
-        f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(
-                    "Pods on the pod subnets: ENIConfigs or subnet discovery. ",
-                    t.bold(),
-                ),
-                Span::styled("? explains.", t.dim()),
-            ])),
-            intro,
-        );
         let auto_mode = cluster(inv, draft).is_some_and(|c| c.auto_mode);
         let status_text = match &draft.custom_networking {
             // K1: Auto Mode runs the nodes' networking; the NodeClass takes the pod subnets.
@@ -398,23 +376,24 @@ impl CustomScreen {
                 "✓ subnet discovery: the plan tags the pod subnets kubernetes.io/role/cni=1".into()
             }
         };
-        f.render_widget(
-            Paragraph::new(Span::styled(
-                trunc(&status_text, area.width as usize),
-                if auto_mode { t.warn() } else { t.ok() },
-            )),
-            status,
+        let style = if detail.first().is_some_and(|l| l.starts_with('✗')) {
+            t.error()
+        } else {
+            t.dim()
+        };
+        let mut header = StepHeader::new(
+            "Pods on the pod subnets: ENIConfigs or subnet discovery. ",
+            "? explains.",
+            ours,
+            t,
         );
-        let lines: Vec<Line> = ours
-            .iter()
-            .take(shown as usize)
-            .map(|x| {
-                let mut x = (*x).clone();
-                x.message = trunc(&x.message, (area.width as usize).saturating_sub(6));
-                crate::tui::widgets::findings::finding_line_short(&x, t)
-            })
-            .collect();
-        f.render_widget(Paragraph::new(lines), checks_area);
+        header.status = vec![Line::from(Span::styled(
+            trunc(&status_text, area.width as usize),
+            if auto_mode { t.warn() } else { t.ok() },
+        ))];
+        header.detail = detail;
+        header.detail_style = style;
+        let list_area = header.render(f, area, t);
 
         let width = list_area.width as usize;
         let mut list = Sections::new(width);
@@ -434,15 +413,6 @@ impl CustomScreen {
             list.row(self.line(inv, vpc, draft, row, t, width), i == self.cursor);
         }
         list.render(f, list_area, &self.offset, t);
-        let style = if detail.first().is_some_and(|l| l.starts_with('✗')) {
-            t.error()
-        } else {
-            t.dim()
-        };
-        f.render_widget(
-            Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>()).style(style),
-            detail_area,
-        );
     }
 }
 

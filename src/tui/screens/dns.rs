@@ -369,11 +369,7 @@ impl DnsScreen {
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
         let t = ctx.theme;
         let inv = ctx.inv;
-        let Some((vpc, draft)) = ctx.draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
-            f.render_widget(
-                Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
-                area,
-            );
+        let Some((vpc, draft)) = super::ready(f, area, ctx, None) else {
             return;
         };
         let width = area.width as usize;

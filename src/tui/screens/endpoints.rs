@@ -14,12 +14,12 @@ use crate::tui::keys::{self, Binding, Command, Scope, on};
 use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::sections::Sections;
+use crate::tui::widgets::step_header::StepHeader;
 use crate::tui::widgets::wrap;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "Nodes with no internet path reach AWS APIs only through VPC endpoints: \
@@ -248,69 +248,31 @@ impl EndpointsScreen {
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
         let t = ctx.theme;
         let inv = ctx.inv;
-        let Some((vpc, draft)) = ctx.draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
-            f.render_widget(
-                Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
-                area,
-            );
+        let Some((vpc, draft)) = super::ready(
+            f,
+            area,
+            ctx,
+            Some("Reading the VPC's endpoints and route tables…"),
+        ) else {
             return;
         };
-        if inv.pending.as_ref().is_some_and(|p| p.lists) {
-            f.render_widget(
-                Paragraph::new("Reading the VPC's endpoints and route tables…").style(t.dim()),
-                area,
-            );
-            return;
-        }
         let ours = crate::tui::steps::inline(Step::Endpoints, ctx.findings);
-        let shown = ours.len().min(2) as u16;
         let all = rows(inv, Some(draft));
         // The cursor row's whole text, word-wrapped: at most 4 lines (… when cut).
         let detail = all
             .get(self.cursor)
             .map(|row| wrap(&self.detail(inv, vpc, draft, row), area.width as usize, 4))
             .unwrap_or_default();
-        let [intro, status, checks_area, list_area, detail_area] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Length(shown),
-            Constraint::Min(3),
-            Constraint::Length(detail.len() as u16),
-        ])
-        .areas(area);
-        f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("VPC endpoints: how nodes reach AWS APIs. ", t.bold()),
-                Span::styled("Space toggles; ? explains.", t.dim()),
-            ])),
-            intro,
+        let mut header = StepHeader::new(
+            "VPC endpoints: how nodes reach AWS APIs. ",
+            "Space toggles; ? explains.",
+            ours,
+            t,
         );
-        f.render_widget(Paragraph::new(status_line(draft, t)), status);
-        let more = match ours.len() {
-            0..=2 => String::new(),
-            n => format!("  (+{} more: c)", n - 2),
-        };
-        let lines: Vec<Line> = ours
-            .iter()
-            .take(shown as usize)
-            .enumerate()
-            .map(|(i, x)| {
-                let suffix = if i + 1 == shown as usize {
-                    more.as_str()
-                } else {
-                    ""
-                };
-                let mut x = (*x).clone();
-                let room = (area.width as usize).saturating_sub(6 + suffix.chars().count());
-                x.message = trunc(&x.message, room);
-                let mut line = crate::tui::widgets::findings::finding_line_short(&x, t);
-                if !suffix.is_empty() {
-                    line.spans.push(Span::styled(suffix.to_string(), t.dim()));
-                }
-                line
-            })
-            .collect();
-        f.render_widget(Paragraph::new(lines), checks_area);
+        header.status = vec![status_line(draft, t)];
+        header.more = true;
+        header.detail = detail;
+        let list_area = header.render(f, area, t);
 
         let width = list_area.width as usize;
         let mut list = Sections::new(width);
@@ -328,10 +290,6 @@ impl EndpointsScreen {
             );
         }
         list.render(f, list_area, &self.offset, t);
-        f.render_widget(
-            Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>()).style(t.dim()),
-            detail_area,
-        );
     }
 
     fn row_line(

@@ -235,6 +235,35 @@ pub fn edit_field<E: Field>(
     }
 }
 
+/// The draft and its VPC, to draw a step's screen; else what is missing, drawn in
+/// `area`: a VPC not chosen yet, or (with `reading`, what the step needs) the VPC's lists
+/// still being read.
+pub fn ready<'a>(
+    f: &mut Frame,
+    area: Rect,
+    ctx: &ScreenCtx<'a>,
+    reading: Option<&str>,
+) -> Option<(&'a crate::inventory::Vpc, &'a Spec)> {
+    let t = ctx.theme;
+    let Some(found) = ctx
+        .draft
+        .and_then(|d| ctx.inv.vpc(&d.vpc_id).map(|v| (v, d)))
+    else {
+        f.render_widget(
+            ratatui::widgets::Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
+            area,
+        );
+        return None;
+    };
+    if let Some(what) = reading
+        && ctx.inv.pending.as_ref().is_some_and(|p| p.lists)
+    {
+        f.render_widget(ratatui::widgets::Paragraph::new(what).style(t.dim()), area);
+        return None;
+    }
+    Some(found)
+}
+
 /// "1 rule", "3 rules", "0 rules": a count with its noun, plural right.
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {

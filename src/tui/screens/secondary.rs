@@ -17,13 +17,13 @@ use crate::tui::steps::Step;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
 use crate::tui::widgets::sections::Sections;
+use crate::tui::widgets::step_header::StepHeader;
 use crate::tui::widgets::wrap;
 use ipnet::Ipv4Net;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use std::cell::Cell as StdCell;
 
 pub const WHY: &str = "The VPC CNI gives every pod an address of its subnet, so pods use up \
@@ -325,23 +325,16 @@ impl SecondaryScreen {
 
     fn draw(&self, f: &mut Frame, area: Rect, ctx: &ScreenCtx) {
         let t = ctx.theme;
-        let inv = ctx.inv;
-        let Some((vpc, draft)) = ctx.draft.and_then(|d| inv.vpc(&d.vpc_id).map(|v| (v, d))) else {
-            f.render_widget(
-                Paragraph::new("Choose a VPC first (Esc).").style(t.warn()),
-                area,
-            );
+        let _inv = ctx.inv;
+        let Some((vpc, draft)) = super::ready(
+            f,
+            area,
+            ctx,
+            Some("Reading the VPC's CIDRs, routes and peerings…"),
+        ) else {
             return;
         };
-        if inv.pending.as_ref().is_some_and(|p| p.lists) {
-            f.render_widget(
-                Paragraph::new("Reading the VPC's CIDRs, routes and peerings…").style(t.dim()),
-                area,
-            );
-            return;
-        }
         let ours = crate::tui::steps::inline(Step::Secondary, ctx.findings);
-        let shown = ours.len().min(2) as u16;
         let all = rows(ctx, vpc, draft);
         let mut detail = all
             .get(self.cursor)
@@ -359,32 +352,21 @@ impl SecondaryScreen {
             };
             detail = wrap(&verdict, area.width as usize, 4);
         }
-        let [intro, status, checks_area, list_area, detail_area] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Length(shown),
-            Constraint::Min(3),
-            Constraint::Length(detail.len() as u16),
-        ])
-        .areas(area);
-        f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("A range of the pods' own, beside the VPC's. ", t.bold()),
-                Span::styled("Space picks, e types; ? explains.", t.dim()),
-            ])),
-            intro,
+        let style = if detail.first().is_some_and(|l| l.starts_with('✗')) {
+            t.error()
+        } else {
+            t.dim()
+        };
+        let mut header = StepHeader::new(
+            "A range of the pods' own, beside the VPC's. ",
+            "Space picks, e types; ? explains.",
+            ours,
+            t,
         );
-        f.render_widget(Paragraph::new(status_line(vpc, draft, t)), status);
-        let lines: Vec<Line> = ours
-            .iter()
-            .take(shown as usize)
-            .map(|x| {
-                let mut x = (*x).clone();
-                x.message = trunc(&x.message, (area.width as usize).saturating_sub(6));
-                crate::tui::widgets::findings::finding_line_short(&x, t)
-            })
-            .collect();
-        f.render_widget(Paragraph::new(lines), checks_area);
+        header.status = vec![status_line(vpc, draft, t)];
+        header.detail = detail;
+        header.detail_style = style;
+        let list_area = header.render(f, area, t);
 
         let width = list_area.width as usize;
         let mut list = Sections::new(width);
@@ -399,15 +381,6 @@ impl SecondaryScreen {
             list.row(self.line(ctx, vpc, draft, row, t, width), i == self.cursor);
         }
         list.render(f, list_area, &self.offset, t);
-        let style = if detail.first().is_some_and(|l| l.starts_with('✗')) {
-            t.error()
-        } else {
-            t.dim()
-        };
-        f.render_widget(
-            Paragraph::new(detail.into_iter().map(Line::from).collect::<Vec<_>>()).style(style),
-            detail_area,
-        );
     }
 }
 

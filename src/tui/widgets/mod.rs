@@ -5,6 +5,7 @@ pub mod dialog;
 pub mod findings;
 pub mod scroll;
 pub mod sections;
+pub mod step_header;
 pub mod text_field;
 
 pub use scroll::Scroll;
