@@ -242,6 +242,26 @@ pub const QUIT: Binding = on(
 );
 pub const GLOBAL: &[Binding] = &[SAVE, RELOAD, CHECKS, HELP, QUIT];
 
+/// A step's key table: the move keys, the step's own bindings, then the keys every
+/// step lists after them in its footer and `?` (checks, help, quit, reload, first/last,
+/// save, page up/down).
+macro_rules! step_keys {
+    ($($own:expr),* $(,)?) => {
+        &[
+            $crate::tui::keys::MOVE,
+            $($own,)*
+            $crate::tui::keys::CHECKS,
+            $crate::tui::keys::HELP,
+            $crate::tui::keys::QUIT,
+            $crate::tui::keys::RELOAD,
+            $crate::tui::keys::ENDS,
+            $crate::tui::keys::SAVE,
+            $crate::tui::keys::PAGE,
+        ]
+    };
+}
+pub(crate) use step_keys;
+
 /// A key: a code and whether Control is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {

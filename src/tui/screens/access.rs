@@ -419,8 +419,7 @@ pub fn access_words(private: bool, public: bool) -> &'static str {
     }
 }
 
-const BINDINGS: &[Binding] = &[
-    keys::MOVE,
+const BINDINGS: &[Binding] = keys::step_keys![
     on(
         Scope::Subnets,
         &[Command::Toggle],
@@ -435,13 +434,6 @@ const BINDINGS: &[Binding] = &[
     ),
     on(Scope::Subnets, &[Command::Next], "next", "on to DNS"),
     on(Scope::Global, &[Command::Back], "back", "back a step"),
-    keys::CHECKS,
-    keys::HELP,
-    keys::QUIT,
-    keys::RELOAD,
-    keys::ENDS,
-    keys::SAVE,
-    keys::PAGE,
 ];
 
 const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "add"), ("Esc", "leave")];

@@ -416,8 +416,7 @@ impl CustomScreen {
     }
 }
 
-const BINDINGS: &[Binding] = &[
-    keys::MOVE,
+const BINDINGS: &[Binding] = keys::step_keys![
     on(
         Scope::Subnets,
         &[Command::Toggle],
@@ -442,13 +441,6 @@ const BINDINGS: &[Binding] = &[
         "back",
         "back to the secondary CIDR",
     ),
-    keys::CHECKS,
-    keys::HELP,
-    keys::QUIT,
-    keys::RELOAD,
-    keys::ENDS,
-    keys::SAVE,
-    keys::PAGE,
 ];
 
 impl WizardScreen for CustomScreen {

@@ -500,8 +500,7 @@ pub fn verdict(field: Field, text: &str) -> (bool, String) {
     }
 }
 
-const BINDINGS: &[Binding] = &[
-    keys::MOVE,
+const BINDINGS: &[Binding] = keys::step_keys![
     on(
         Scope::Subnets,
         &[Command::Toggle],
@@ -526,13 +525,6 @@ const BINDINGS: &[Binding] = &[
         "back",
         "back to endpoint access",
     ),
-    keys::CHECKS,
-    keys::HELP,
-    keys::QUIT,
-    keys::RELOAD,
-    keys::ENDS,
-    keys::SAVE,
-    keys::PAGE,
 ];
 
 impl WizardScreen for DnsScreen {

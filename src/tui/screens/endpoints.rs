@@ -450,8 +450,7 @@ fn status_line(draft: &Spec, t: &Theme) -> Line<'static> {
     ])
 }
 
-const BINDINGS: &[Binding] = &[
-    keys::MOVE,
+const BINDINGS: &[Binding] = keys::step_keys![
     on(
         Scope::Subnets,
         &[Command::Toggle],
@@ -470,13 +469,6 @@ const BINDINGS: &[Binding] = &[
         "back",
         "back to the node subnets",
     ),
-    keys::CHECKS,
-    keys::HELP,
-    keys::QUIT,
-    keys::RELOAD,
-    keys::ENDS,
-    keys::SAVE,
-    keys::PAGE,
 ];
 
 impl WizardScreen for EndpointsScreen {

@@ -333,8 +333,7 @@ fn status_line(inv: &Inventory, vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'sta
     ])
 }
 
-const BINDINGS: &[Binding] = &[
-    keys::MOVE,
+const BINDINGS: &[Binding] = keys::step_keys![
     on(
         Scope::Subnets,
         &[Command::Toggle],
@@ -359,13 +358,6 @@ const BINDINGS: &[Binding] = &[
         "back",
         "back to the endpoints",
     ),
-    keys::CHECKS,
-    keys::HELP,
-    keys::QUIT,
-    keys::RELOAD,
-    keys::ENDS,
-    keys::SAVE,
-    keys::PAGE,
 ];
 
 impl WizardScreen for GroupScreen {

@@ -438,8 +438,7 @@ fn status_line(vpc: &Vpc, draft: &Spec, t: &Theme) -> Line<'static> {
     ])
 }
 
-const BINDINGS: &[Binding] = &[
-    keys::MOVE,
+const BINDINGS: &[Binding] = keys::step_keys![
     on(
         Scope::Subnets,
         &[Command::Toggle],
@@ -464,13 +463,6 @@ const BINDINGS: &[Binding] = &[
         "back",
         "back to the endpoints' group",
     ),
-    keys::CHECKS,
-    keys::HELP,
-    keys::QUIT,
-    keys::RELOAD,
-    keys::ENDS,
-    keys::SAVE,
-    keys::PAGE,
 ];
 
 impl WizardScreen for SecondaryScreen {

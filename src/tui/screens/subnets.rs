@@ -210,8 +210,7 @@ impl SubnetsScreen {
     }
 }
 
-const BINDINGS: &[Binding] = &[
-    keys::MOVE,
+const BINDINGS: &[Binding] = keys::step_keys![
     on(
         Scope::Subnets,
         &[Command::Toggle],
@@ -231,13 +230,6 @@ const BINDINGS: &[Binding] = &[
         "cluster",
         "cycle the cluster of this VPC",
     ),
-    keys::CHECKS,
-    keys::HELP,
-    keys::QUIT,
-    keys::RELOAD,
-    keys::ENDS,
-    keys::SAVE,
-    keys::PAGE,
 ];
 
 impl WizardScreen for SubnetsScreen {
