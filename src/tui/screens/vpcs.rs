@@ -69,6 +69,43 @@ impl VpcsScreen {
         true
     }
 
+    /// The filter as typed (with how many VPCs it keeps), or the columns' legend.
+    fn draw_filter(
+        &self,
+        f: &mut Frame,
+        filter_area: Rect,
+        shown_rows: usize,
+        all: usize,
+        t: &Theme,
+    ) {
+        if self.filtering || !self.filter.value().is_empty() {
+            let shown = if self.filtering {
+                self.filter.shown()
+            } else {
+                self.filter.value().to_string()
+            };
+            f.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("/ ", t.bold()),
+                    Span::raw(shown),
+                    Span::styled(format!("  {} of {}", shown_rows, all), t.dim()),
+                ])),
+                filter_area,
+            );
+        } else {
+            f.render_widget(
+            Paragraph::new(Span::styled(
+                crate::report::trunc(
+                    "  DNS: support hostnames · Subnets: public/private/isolated · VPCE: endpoints",
+                    filter_area.width as usize,
+                ),
+                t.dim(),
+            )),
+            filter_area,
+        );
+        }
+    }
+
     fn draw(
         &self,
         f: &mut Frame,
@@ -129,57 +166,14 @@ impl VpcsScreen {
             .skip(offset)
             .take(visible)
             .map(|v| {
-                let chosen = chosen == Some(v.id.as_str());
-                let cidrs: Vec<&str> = v.active_cidrs().collect();
-                let clusters: Vec<&str> = inv.clusters_in(&v.id).map(|c| c.name.as_str()).collect();
-                let dns = if inv.dns_known(&v.id) {
-                    Line::from(vec![
-                        mark(v.dns_support, t),
-                        Span::raw(" "),
-                        mark(v.dns_hostnames, t),
-                    ])
-                } else {
-                    Line::from(Span::styled("…", t.dim()))
-                };
-                let name = display_name(v);
-                Row::new(vec![
-                    Cell::from(if chosen { "●" } else { " " }),
-                    Cell::from(name),
-                    Cell::from(v.id.clone()),
-                    Cell::from(if wide {
-                        cidrs.join(",")
-                    } else {
-                        let extra = cidrs.len().saturating_sub(1);
-                        let first = cidrs.first().copied().unwrap_or("-");
-                        if extra > 0 {
-                            format!("{first} +{extra}")
-                        } else {
-                            first.to_string()
-                        }
-                    }),
-                    Cell::from(dns),
-                    Cell::from(if lists_pending {
-                        "…".to_string()
-                    } else {
-                        format!(
-                            "{}/{}/{}",
-                            v.count_kind(SubnetKind::Public),
-                            v.count_kind(SubnetKind::Private),
-                            v.count_kind(SubnetKind::Isolated)
-                        )
-                    }),
-                    Cell::from(if lists_pending {
-                        "…".to_string()
-                    } else {
-                        // Deleted, failed and rejected endpoints are not there.
-                        v.endpoints
-                            .iter()
-                            .filter(|e| e.state.is_usable())
-                            .count()
-                            .to_string()
-                    }),
-                    Cell::from(clusters.join(",")),
-                ])
+                table_row(
+                    inv,
+                    v,
+                    chosen == Some(v.id.as_str()),
+                    wide,
+                    lists_pending,
+                    t,
+                )
             })
             .collect();
         // 78 columns inside the margins at 80x24: 1+13+21+15+3+7+4 + 7 spaces leaves 7.
@@ -224,32 +218,7 @@ impl VpcsScreen {
             );
         }
 
-        if self.filtering || !self.filter.value().is_empty() {
-            let shown = if self.filtering {
-                self.filter.shown()
-            } else {
-                self.filter.value().to_string()
-            };
-            f.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("/ ", t.bold()),
-                    Span::raw(shown),
-                    Span::styled(format!("  {} of {}", rows.len(), inv.vpcs.len()), t.dim()),
-                ])),
-                filter_area,
-            );
-        } else {
-            f.render_widget(
-                Paragraph::new(Span::styled(
-                    crate::report::trunc(
-                        "  DNS: support hostnames · Subnets: public/private/isolated · VPCE: endpoints",
-                        area.width as usize,
-                    ),
-                    t.dim(),
-                )),
-                filter_area,
-            );
-        }
+        self.draw_filter(f, filter_area, rows.len(), inv.vpcs.len(), t);
 
         if let Some(v) = rows.get(self.selected) {
             render_detail(f, detail_area, inv, v, findings, t);
@@ -547,4 +516,65 @@ fn render_detail(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
         area,
     );
+}
+
+/// One VPC as a row of the list (`wide`: every CIDR; `lists_pending`: counts not read yet).
+fn table_row<'a>(
+    inv: &Inventory,
+    v: &'a Vpc,
+    chosen: bool,
+    wide: bool,
+    lists_pending: bool,
+    t: &Theme,
+) -> Row<'a> {
+    let cidrs: Vec<&str> = v.active_cidrs().collect();
+    let clusters: Vec<&str> = inv.clusters_in(&v.id).map(|c| c.name.as_str()).collect();
+    let dns = if inv.dns_known(&v.id) {
+        Line::from(vec![
+            mark(v.dns_support, t),
+            Span::raw(" "),
+            mark(v.dns_hostnames, t),
+        ])
+    } else {
+        Line::from(Span::styled("…", t.dim()))
+    };
+    let name = display_name(v);
+    Row::new(vec![
+        Cell::from(if chosen { "●" } else { " " }),
+        Cell::from(name),
+        Cell::from(v.id.clone()),
+        Cell::from(if wide {
+            cidrs.join(",")
+        } else {
+            let extra = cidrs.len().saturating_sub(1);
+            let first = cidrs.first().copied().unwrap_or("-");
+            if extra > 0 {
+                format!("{first} +{extra}")
+            } else {
+                first.to_string()
+            }
+        }),
+        Cell::from(dns),
+        Cell::from(if lists_pending {
+            "…".to_string()
+        } else {
+            format!(
+                "{}/{}/{}",
+                v.count_kind(SubnetKind::Public),
+                v.count_kind(SubnetKind::Private),
+                v.count_kind(SubnetKind::Isolated)
+            )
+        }),
+        Cell::from(if lists_pending {
+            "…".to_string()
+        } else {
+            // Deleted, failed and rejected endpoints are not there.
+            v.endpoints
+                .iter()
+                .filter(|e| e.state.is_usable())
+                .count()
+                .to_string()
+        }),
+        Cell::from(clusters.join(",")),
+    ])
 }
