@@ -42,6 +42,50 @@ pub struct Topology {
 
 /// The picture of `vpc` with what `draft` adds.
 pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
+    let head = head(vpc, draft);
+    let planned = planned_interfaces(vpc, draft);
+    let inbound_exists = inv.resolver.endpoint("INBOUND", &vpc.id).is_some();
+    let mut columns = vec![];
+    for az in vpc.azs() {
+        let zone = inv
+            .availability_zones
+            .iter()
+            .find(|z| z.name == az)
+            .map(|z| format!(" ({})", z.zone_id))
+            .unwrap_or_default();
+        let mut col: Vec<Text> = vec![(format!("{az}{zone}"), Tone::Title)];
+        let mut subnets: Vec<_> = vpc.subnets.iter().filter(|s| s.az == az).collect();
+        subnets.sort_by_key(|s| {
+            (
+                s.kind != SubnetKind::Public,
+                s.kind == SubnetKind::Isolated,
+                s.cidr.clone(),
+            )
+        });
+        for s in subnets {
+            col.extend(subnet_lines(inv, vpc, s, draft, &planned, inbound_exists));
+        }
+        // The draft's pod subnet of this AZ, when it does not exist yet.
+        if let Some(cidr) = draft
+            .and_then(|d| d.secondary_cidr.as_ref())
+            .and_then(|s| s.pod_subnets.get(az))
+            && !vpc.subnets.iter().any(|s| &s.cidr == cidr)
+        {
+            col.push(("+ pod subnet".into(), Tone::Added));
+            col.push((format!("  {cidr}"), Tone::Added));
+        }
+        columns.push(col);
+    }
+    Topology {
+        head,
+        columns,
+        offset: 0,
+    }
+}
+
+/// The lines above the columns: the VPC's CIDRs (with the draft's secondary one) and the
+/// S3 gateway's route tables (with the ones the draft adds).
+fn head(vpc: &Vpc, draft: Option<&Spec>) -> Vec<Text> {
     let mut head: Vec<Text> = vec![];
     let name = if vpc.name.is_empty() {
         String::new()
@@ -97,8 +141,13 @@ pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
         )),
         None => head.push(("no S3 gateway endpoint".into(), Tone::Dim)),
     }
+    head
+}
+
+/// The interface endpoints the draft adds (they go into the node subnets).
+fn planned_interfaces(vpc: &Vpc, draft: Option<&Spec>) -> Vec<String> {
     // Interface endpoints: by subnet; the planned ones go into the node subnets.
-    let planned: Vec<String> = draft
+    draft
         .and_then(|d| d.endpoints.as_ref())
         .map(|e| {
             e.services
@@ -114,7 +163,20 @@ pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
                 .cloned()
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// One subnet of a column: its name (N: a node subnet), kind, CIDR, free IPs, route
+/// table, the endpoints' and the Resolver's interfaces in it, and what the draft adds.
+fn subnet_lines(
+    inv: &Inventory,
+    vpc: &Vpc,
+    s: &crate::inventory::Subnet,
+    draft: Option<&Spec>,
+    planned: &[String],
+    inbound_exists: bool,
+) -> Vec<Text> {
+    let mut col: Vec<Text> = vec![];
     let resolver_ips = |subnet: &str| -> Vec<String> {
         inv.resolver
             .endpoints
@@ -128,95 +190,60 @@ pub fn picture(inv: &Inventory, vpc: &Vpc, draft: Option<&Spec>) -> Topology {
             })
             .collect()
     };
-    let inbound_exists = inv.resolver.endpoint("INBOUND", &vpc.id).is_some();
-    let mut columns = vec![];
-    for az in vpc.azs() {
-        let zone = inv
-            .availability_zones
-            .iter()
-            .find(|z| z.name == az)
-            .map(|z| format!(" ({})", z.zone_id))
-            .unwrap_or_default();
-        let mut col: Vec<Text> = vec![(format!("{az}{zone}"), Tone::Title)];
-        let mut subnets: Vec<_> = vpc.subnets.iter().filter(|s| s.az == az).collect();
-        subnets.sort_by_key(|s| {
-            (
-                s.kind != SubnetKind::Public,
-                s.kind == SubnetKind::Isolated,
-                s.cidr.clone(),
-            )
-        });
-        for s in subnets {
-            let node = draft.is_some_and(|d| d.node_subnets.values().any(|n| n == &s.id));
-            let label = if s.name.is_empty() {
-                s.id.clone()
+    let node = draft.is_some_and(|d| d.node_subnets.values().any(|n| n == &s.id));
+    let label = if s.name.is_empty() {
+        s.id.clone()
+    } else {
+        s.name.clone()
+    };
+    let tone = if node {
+        Tone::Node
+    } else if s.kind == SubnetKind::Public {
+        Tone::Public
+    } else {
+        Tone::Plain
+    };
+    col.push((format!("{}{label}", if node { "N " } else { "" }), tone));
+    col.push((format!("  {} {}", s.kind.as_str(), s.cidr), Tone::Dim));
+    let rt = s
+        .route_table_id
+        .as_deref()
+        .and_then(|id| vpc.route_tables.iter().find(|r| r.id == id))
+        .map(|r| {
+            if r.name.is_empty() {
+                r.id.clone()
             } else {
-                s.name.clone()
-            };
-            let tone = if node {
-                Tone::Node
-            } else if s.kind == SubnetKind::Public {
-                Tone::Public
-            } else {
-                Tone::Plain
-            };
-            col.push((format!("{}{label}", if node { "N " } else { "" }), tone));
-            col.push((format!("  {} {}", s.kind.as_str(), s.cidr), Tone::Dim));
-            let rt = s
-                .route_table_id
-                .as_deref()
-                .and_then(|id| vpc.route_tables.iter().find(|r| r.id == id))
-                .map(|r| {
-                    if r.name.is_empty() {
-                        r.id.clone()
-                    } else {
-                        r.name.clone()
-                    }
-                })
-                .unwrap_or_else(|| "main".into());
-            col.push((format!("  {} free · {rt}", s.available_ips), Tone::Dim));
-            let enis: Vec<&str> = vpc
-                .endpoints
-                .iter()
-                .filter(|e| e.subnet_ids.contains(&s.id) && e.state.is_usable())
-                .map(|e| e.service.as_str())
-                .collect();
-            // Three services a line, so that an 80-column column shows them whole.
-            for chunk in enis.chunks(3) {
-                col.push((format!("  ENI {}", chunk.join(" ")), Tone::Plain));
+                r.name.clone()
             }
-            if node {
-                for chunk in planned.chunks(3) {
-                    col.push((format!("  +ENI {}", chunk.join(" ")), Tone::Added));
-                }
-            }
-            for ip in resolver_ips(&s.id) {
-                col.push((format!("  resolver {ip}"), Tone::Plain));
-            }
-            let planned_inbound = draft
-                .and_then(|d| d.dns.as_ref())
-                .and_then(|d| d.inbound_endpoint.as_ref())
-                .is_some_and(|i| i.subnet_ids.contains(&s.id));
-            if planned_inbound && !inbound_exists {
-                col.push(("  +resolver inbound".into(), Tone::Added));
-            }
-        }
-        // The draft's pod subnet of this AZ, when it does not exist yet.
-        if let Some(cidr) = draft
-            .and_then(|d| d.secondary_cidr.as_ref())
-            .and_then(|s| s.pod_subnets.get(az))
-            && !vpc.subnets.iter().any(|s| &s.cidr == cidr)
-        {
-            col.push(("+ pod subnet".into(), Tone::Added));
-            col.push((format!("  {cidr}"), Tone::Added));
-        }
-        columns.push(col);
+        })
+        .unwrap_or_else(|| "main".into());
+    col.push((format!("  {} free · {rt}", s.available_ips), Tone::Dim));
+    let enis: Vec<&str> = vpc
+        .endpoints
+        .iter()
+        .filter(|e| e.subnet_ids.contains(&s.id) && e.state.is_usable())
+        .map(|e| e.service.as_str())
+        .collect();
+    // Three services a line, so that an 80-column column shows them whole.
+    for chunk in enis.chunks(3) {
+        col.push((format!("  ENI {}", chunk.join(" ")), Tone::Plain));
     }
-    Topology {
-        head,
-        columns,
-        offset: 0,
+    if node {
+        for chunk in planned.chunks(3) {
+            col.push((format!("  +ENI {}", chunk.join(" ")), Tone::Added));
+        }
     }
+    for ip in resolver_ips(&s.id) {
+        col.push((format!("  resolver {ip}"), Tone::Plain));
+    }
+    let planned_inbound = draft
+        .and_then(|d| d.dns.as_ref())
+        .and_then(|d| d.inbound_endpoint.as_ref())
+        .is_some_and(|i| i.subnet_ids.contains(&s.id));
+    if planned_inbound && !inbound_exists {
+        col.push(("  +resolver inbound".into(), Tone::Added));
+    }
+    col
 }
 
 /// Its keys: the list keys scroll, its own key (t), back and quit close it.
