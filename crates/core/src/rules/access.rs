@@ -7,7 +7,31 @@ use crate::inventory::{OperatorPath, SubnetKind};
 use ipnet::Ipv4Net;
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    // A3: hybrid nodes, with the access planned (or, without a plan, as it is).
+    a3(ctx, out);
+    a4(ctx, out);
+    let Some(spec) = ctx.spec else { return };
+    let Some(ep) = &spec.cluster_endpoint else {
+        return;
+    };
+    let Some(v) = ctx.vpc else { return };
+    if spec.cluster_name.is_none() {
+        out.push(
+            rule(Id::A1)
+                .at(
+                    "clusterEndpoint",
+                    "clusterEndpoint needs clusterName: there is no cluster to configure",
+                )
+                .fix("set clusterName, or remove clusterEndpoint"),
+        );
+    }
+    a1(ctx, spec, ep, v, out);
+    a2(ctx, spec, ep, v, out);
+    e3(ctx, spec, ep, v, out);
+    e4(ctx, spec, ep, v, out);
+}
+
+/// A3: hybrid nodes, with the access planned (or, without a plan, as it is).
+fn a3(ctx: &Context, out: &mut Vec<Finding>) {
     if let Some(c) = ctx.cluster
         && !c.remote_node_networks.is_empty()
     {
@@ -30,11 +54,14 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
-    // A4: the control plane's egress through the VPC. AWS documents two modes: AWS_MANAGED
-    // and CUSTOMER_ROUTED (one-way), where admission webhooks, OIDC discovery, aggregated
-    // API servers and kubelet traffic use the cluster's network interfaces and the VPC's
-    // DNS, and EKS-managed traffic stays on the AWS path. Any other mode is said as read,
-    // with nothing assumed about it.
+}
+
+/// A4: the control plane's egress through the VPC. AWS documents two modes: AWS_MANAGED
+/// and CUSTOMER_ROUTED (one-way), where admission webhooks, OIDC discovery, aggregated
+/// API servers and kubelet traffic use the cluster's network interfaces and the VPC's
+/// DNS, and EKS-managed traffic stays on the AWS path. Any other mode is said as read,
+/// with nothing assumed about it.
+fn a4(ctx: &Context, out: &mut Vec<Finding>) {
     if let Some(c) = ctx.cluster {
         let dns = ctx.vpc.and_then(|v| v.dhcp_options.as_ref()).filter(|d| {
             !d.domain_name_servers
@@ -93,23 +120,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ),
         }
     }
-    let Some(spec) = ctx.spec else { return };
-    let Some(ep) = &spec.cluster_endpoint else {
-        return;
-    };
-    let Some(v) = ctx.vpc else { return };
-    if spec.cluster_name.is_none() {
-        out.push(
-            rule(Id::A1)
-                .at(
-                    "clusterEndpoint",
-                    "clusterEndpoint needs clusterName: there is no cluster to configure",
-                )
-                .fix("set clusterName, or remove clusterEndpoint"),
-        );
-    }
+}
 
-    // A1: private access for nodes without internet egress; never both off.
+/// A1: private access for nodes without internet egress; never both off.
+fn a1(
+    _ctx: &Context,
+    spec: &crate::spec::Spec,
+    ep: &crate::spec::ClusterEndpoint,
+    v: &crate::inventory::Vpc,
+    out: &mut Vec<Finding>,
+) {
     if !ep.private_access && !ep.public_access {
         out.push(rule(Id::A1).at(
             "clusterEndpoint",
@@ -131,9 +151,17 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ),
         ));
     }
+}
 
-    // A2: the public allow-list. An IPv6 cluster's dual-stack endpoint (api.aws) takes
-    // IPv6 CIDRs too.
+/// A2: the public allow-list. An IPv6 cluster's dual-stack endpoint (api.aws) takes
+/// IPv6 CIDRs too.
+fn a2(
+    ctx: &Context,
+    _spec: &crate::spec::Spec,
+    ep: &crate::spec::ClusterEndpoint,
+    v: &crate::inventory::Vpc,
+    out: &mut Vec<Finding>,
+) {
     let dual_stack = ctx.cluster.is_some_and(|c| c.dual_stack_endpoint());
     for (i, c) in ep.public_access_cidrs.iter().enumerate() {
         let field = format!("clusterEndpoint.publicAccessCidrs[{i}]");
@@ -218,8 +246,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+}
 
-    // E3: who may call the private endpoint.
+/// E3: who may call the private endpoint.
+fn e3(
+    ctx: &Context,
+    _spec: &crate::spec::Spec,
+    ep: &crate::spec::ClusterEndpoint,
+    _v: &crate::inventory::Vpc,
+    out: &mut Vec<Finding>,
+) {
     for (i, c) in ep.allow_https_from_cidrs.iter().enumerate() {
         let field = format!("clusterEndpoint.allowHttpsFromCidrs[{i}]");
         match parse_v4(c) {
@@ -268,7 +304,7 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .spec
         .map(|s| s.quotas.security_group_rules())
         .unwrap_or(crate::spec::DEFAULT_SECURITY_GROUP_RULES) as usize;
-    let n = distinct(&ep.allow_https_from_cidrs);
+    let n = super::cidr::distinct(&ep.allow_https_from_cidrs).len();
     if n > quota {
         out.push(
             rule(Id::E3)
@@ -286,8 +322,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "a private-only endpoint and no CIDR allowed on tcp/443: kubectl works only from inside the cluster's security group",
         ));
     }
+}
 
-    // E4: turning public access off, and where this tool runs.
+/// E4: turning public access off, and where this tool runs.
+fn e4(
+    ctx: &Context,
+    _spec: &crate::spec::Spec,
+    ep: &crate::spec::ClusterEndpoint,
+    v: &crate::inventory::Vpc,
+    out: &mut Vec<Finding>,
+) {
     if let Some(c) = ctx.cluster
         && c.public_access
         && !ep.public_access
