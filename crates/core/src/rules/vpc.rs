@@ -6,7 +6,15 @@ use super::{Context, Finding, Id, rule};
 
 pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(v) = ctx.vpc else { return };
-    // V6: the spec's cluster exists, in the spec's VPC.
+    v6(ctx, v, out);
+    x8(ctx, v, out);
+    v1(ctx, v, out);
+    v2_v3(ctx, v, out);
+    v4(ctx, v, out);
+}
+
+/// V6: the spec's cluster exists, in the spec's VPC.
+fn v6(ctx: &Context, v: &crate::inventory::Vpc, out: &mut Vec<Finding>) {
     if let Some(name) = ctx.spec.and_then(|s| s.cluster_name.as_deref()) {
         match ctx.cluster {
             None => {
@@ -50,14 +58,20 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             Some(_) => {}
         }
     }
-    // X8: the spec's name names and tags everything apply creates.
+}
+
+/// X8: the spec's name names and tags everything apply creates.
+fn x8(ctx: &Context, _v: &crate::inventory::Vpc, out: &mut Vec<Finding>) {
     if let Some(problem) = ctx
         .spec
         .and_then(|s| super::names::spec_name(&s.metadata.name))
     {
         out.push(rule(Id::X8).at("metadata.name", problem));
     }
-    // V1
+}
+
+/// V1
+fn v1(_ctx: &Context, v: &crate::inventory::Vpc, out: &mut Vec<Finding>) {
     let off: Vec<&str> = [
         (!v.dns_support).then_some("enableDnsSupport"),
         (!v.dns_hostnames).then_some("enableDnsHostnames"),
@@ -86,7 +100,10 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )),
         );
     }
-    // V2, V3
+}
+
+/// V2, V3
+fn v2_v3(ctx: &Context, v: &crate::inventory::Vpc, out: &mut Vec<Finding>) {
     if let Some(d) = &v.dhcp_options {
         let amazon = d
             .domain_name_servers
@@ -124,7 +141,10 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    // V4
+}
+
+/// V4
+fn v4(ctx: &Context, v: &crate::inventory::Vpc, out: &mut Vec<Finding>) {
     if let Some(c) = ctx.cluster
         && let Some(text) = &c.service_cidr
         && c.ip_family != "ipv6"
