@@ -10,7 +10,6 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let Some(dns) = &spec.dns else { return };
-    let inv = ctx.inv;
     if spec.cluster_name.is_none() {
         out.push(
             rule(Id::D5)
@@ -22,8 +21,19 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .fix("set clusterName, or remove dns"),
         );
     }
+    d1(ctx, v, spec, dns, out);
+    d2(ctx, v, spec, dns, out);
+    d3_d4(ctx, v, spec, dns, out);
+}
 
-    // D1: say what the resolver is for, given the endpoint access it will serve.
+/// D1: say what the resolver is for, given the endpoint access it will serve.
+fn d1(
+    ctx: &Context,
+    _v: &crate::inventory::Vpc,
+    spec: &crate::spec::Spec,
+    _dns: &crate::spec::Dns,
+    out: &mut Vec<Finding>,
+) {
     let access = spec
         .cluster_endpoint
         .as_ref()
@@ -46,8 +56,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ),
         _ => {}
     }
+}
 
-    // D2: inbound endpoint in the cluster VPC, two or more AZs.
+/// D2: inbound endpoint in the cluster VPC, two or more AZs.
+fn d2(
+    ctx: &Context,
+    v: &crate::inventory::Vpc,
+    spec: &crate::spec::Spec,
+    dns: &crate::spec::Dns,
+    out: &mut Vec<Finding>,
+) {
     if let Some(inb) = &dns.inbound_endpoint {
         let azs = subnet_azs(
             v,
@@ -82,8 +100,17 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         inbound_answers(ctx, spec, v, dns, inb, out);
     }
+}
 
-    // D3, D4: the outbound side and the rule's associations.
+/// D3, D4: the outbound side and the rule's associations.
+fn d3_d4(
+    ctx: &Context,
+    v: &crate::inventory::Vpc,
+    spec: &crate::spec::Spec,
+    dns: &crate::spec::Dns,
+    out: &mut Vec<Finding>,
+) {
+    let inv = ctx.inv;
     if let Some(rule_spec) = &dns.forward_rule {
         for (part, field) in [
             (dns.inbound_endpoint.is_none(), "dns.inboundEndpoint"),
