@@ -346,9 +346,20 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     };
     let Some(ep) = &spec.endpoints else { return };
-    let inv = ctx.inv;
+    p7(ctx, v, spec, ep, out);
+    p4(ctx, v, spec, ep, out);
+    g2(ctx, v, spec, ep, out);
+}
 
-    // P7: the base set.
+/// P7: the base set.
+fn p7(
+    ctx: &Context,
+    v: &crate::inventory::Vpc,
+    spec: &crate::spec::Spec,
+    ep: &crate::spec::Endpoints,
+    out: &mut Vec<Finding>,
+) {
+    let inv = ctx.inv;
     let missing: Vec<&str> = base_services()
         .iter()
         .copied()
@@ -460,8 +471,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 
     features(ep, inv, out);
+}
 
-    // P4: S3 as a gateway endpoint.
+/// P4: S3 as a gateway endpoint.
+fn p4(
+    _ctx: &Context,
+    v: &crate::inventory::Vpc,
+    _spec: &crate::spec::Spec,
+    ep: &crate::spec::Endpoints,
+    out: &mut Vec<Finding>,
+) {
     if !ep.services.iter().any(|s| s == "s3") {
         out.push(rule(Id::P4).at(
             "endpoints.services",
@@ -476,8 +495,16 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
 
-    // G2: exactly one of id / create; an existing group must be in the VPC.
+/// G2: exactly one of id / create; an existing group must be in the VPC.
+fn g2(
+    ctx: &Context,
+    v: &crate::inventory::Vpc,
+    spec: &crate::spec::Spec,
+    ep: &crate::spec::Endpoints,
+    out: &mut Vec<Finding>,
+) {
     let sg = &ep.security_group;
     match (&sg.id, &sg.create) {
         (Some(_), Some(_)) | (None, None) => out.push(rule(Id::G2).at(
