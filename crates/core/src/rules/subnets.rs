@@ -3,7 +3,7 @@
 //! subnets).
 
 use super::{Context, Finding, Id, Severity, rule};
-use crate::inventory::{Subnet, SubnetKind};
+use crate::inventory::{Subnet, SubnetKind, Vpc};
 
 /// AZ IDs where EKS cannot place a cluster (rules.md S2).
 pub const UNSUPPORTED_AZ_IDS: &[&str] = &["use1-az3", "usw1-az2", "cac1-az3"];
@@ -31,8 +31,23 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+    let found = resolve(ctx, v, &chosen, out);
+    s1_azs(ctx, v, &found, out);
+    for (field, sn) in &found {
+        each(ctx, v, field, sn, out);
+    }
+}
+
+/// The chosen subnets that exist in the VPC (S1: in the AZ they are listed under; S3: a
+/// subnet of another VPC, or none).
+fn resolve<'a>(
+    ctx: &Context,
+    v: &'a Vpc,
+    chosen: &'a [(String, Option<&str>, &str)],
+    out: &mut Vec<Finding>,
+) -> Vec<(&'a str, &'a Subnet)> {
     let mut found: Vec<(&str, &Subnet)> = vec![];
-    for (field, az, id) in &chosen {
+    for (field, az, id) in chosen {
         match v.subnet(id) {
             Some(sn) => {
                 if let Some(az) = az
@@ -60,8 +75,11 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+    found
+}
 
-    // S1: at least two AZs, one subnet per AZ, free addresses.
+/// S1: at least two AZs, one subnet per AZ.
+fn s1_azs(ctx: &Context, v: &Vpc, found: &[(&str, &Subnet)], out: &mut Vec<Finding>) {
     let mut azs: Vec<&str> = found.iter().map(|(_, s)| s.az.as_str()).collect();
     azs.sort_unstable();
     let distinct = {
@@ -93,119 +111,120 @@ pub(super) fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    for (field, sn) in &found {
-        // N5: node groups use node subnets, never pod subnets.
-        if let Some(spec) = ctx.spec
-            && let Some(sec) = super::cidr::in_secondary_cidr(spec, &sn.cidr)
-        {
-            out.push(
-                rule(Id::N5)
-                    .at(
-                        *field,
-                        format!(
-                            "{} ({}) lies in the secondary CIDR {sec}: it is for pods, not nodes",
-                            sn.id, sn.cidr
-                        ),
-                    )
-                    .severity(Severity::Error)
-                    .area(super::Area::NodeSubnets)
-                    .fix("choose a node subnet in the VPC's primary CIDR (nodes need routable addresses)"),
-            );
-        }
-        if sn.available_ips < MIN_FREE_IPS {
-            out.push(rule(Id::S1).at(
-                *field,
-                format!(
-                    "{} has {} free IPs; EKS needs at least {MIN_FREE_IPS}",
-                    sn.id, sn.available_ips
-                ),
-            ));
-        } else if sn.available_ips < RECOMMENDED_FREE_IPS {
-            out.push(
-                rule(Id::S1)
-                    .at(
-                        *field,
-                        format!(
-                            "{} has {} free IPs; {RECOMMENDED_FREE_IPS} are recommended",
-                            sn.id, sn.available_ips
-                        ),
-                    )
-                    .severity(Severity::Warn),
-            );
-        }
-        // S6: shared (RAM) subnets.
-        if !sn.owner_id.is_empty() && !ctx.inv.account.is_empty() && sn.owner_id != ctx.inv.account
-        {
-            out.push(rule(Id::S6).at(
-                *field,
-                format!(
-                    "{} is shared from account {} (RAM): this account creates the cluster and its security groups, and AZ names differ between the accounts",
-                    sn.id, sn.owner_id
-                ),
-            ));
-        }
-        // S2: a spec's node subnets are the cluster's subnets too.
-        if ctx.spec.is_some() {
-            s2(ctx, field, sn, out);
-        }
-        // S3
-        if sn.kind == SubnetKind::Public {
-            out.push(rule(Id::S3).at(
-                *field,
-                format!(
-                    "{} is public: its route table sends 0.0.0.0/0 to an internet gateway",
-                    sn.id
-                ),
-            ));
-        }
-        // S4
-        if sn.main_route_table {
-            out.push(rule(Id::S4).at(*field, format!("{} uses the VPC's main route table", sn.id)));
-        }
-        // S5: the Load Balancer Controller takes `1` or an empty value. Only when some
-        // subnet of the VPC carries the tag are the others passed over; with none tagged,
-        // 2.12.1 and later choose private subnets by their route tables.
-        if !has_internal_elb_tag(sn) {
-            let fix = format!(
-                "aws ec2 create-tags --resources {} --tags Key={INTERNAL_ELB_TAG},Value=1",
+}
+
+/// One node subnet: N5, S1 (free addresses), S6, S2, S3, S4, S5.
+fn each(ctx: &Context, v: &Vpc, field: &&str, sn: &&Subnet, out: &mut Vec<Finding>) {
+    // N5: node groups use node subnets, never pod subnets.
+    if let Some(spec) = ctx.spec
+        && let Some(sec) = super::cidr::in_secondary_cidr(spec, &sn.cidr)
+    {
+        out.push(
+            rule(Id::N5)
+                .at(
+                    *field,
+                    format!(
+                        "{} ({}) lies in the secondary CIDR {sec}: it is for pods, not nodes",
+                        sn.id, sn.cidr
+                    ),
+                )
+                .severity(Severity::Error)
+                .area(super::Area::NodeSubnets)
+                .fix("choose a node subnet in the VPC's primary CIDR (nodes need routable addresses)"),
+        );
+    }
+    if sn.available_ips < MIN_FREE_IPS {
+        out.push(rule(Id::S1).at(
+            *field,
+            format!(
+                "{} has {} free IPs; EKS needs at least {MIN_FREE_IPS}",
+                sn.id, sn.available_ips
+            ),
+        ));
+    } else if sn.available_ips < RECOMMENDED_FREE_IPS {
+        out.push(
+            rule(Id::S1)
+                .at(
+                    *field,
+                    format!(
+                        "{} has {} free IPs; {RECOMMENDED_FREE_IPS} are recommended",
+                        sn.id, sn.available_ips
+                    ),
+                )
+                .severity(Severity::Warn),
+        );
+    }
+    // S6: shared (RAM) subnets.
+    if !sn.owner_id.is_empty() && !ctx.inv.account.is_empty() && sn.owner_id != ctx.inv.account {
+        out.push(rule(Id::S6).at(
+            *field,
+            format!(
+                "{} is shared from account {} (RAM): this account creates the cluster and its security groups, and AZ names differ between the accounts",
+                sn.id, sn.owner_id
+            ),
+        ));
+    }
+    // S2: a spec's node subnets are the cluster's subnets too.
+    if ctx.spec.is_some() {
+        s2(ctx, field, sn, out);
+    }
+    // S3
+    if sn.kind == SubnetKind::Public {
+        out.push(rule(Id::S3).at(
+            *field,
+            format!(
+                "{} is public: its route table sends 0.0.0.0/0 to an internet gateway",
                 sn.id
-            );
-            let tagged: Vec<&str> = v
-                .subnets
-                .iter()
-                .filter(|x| has_internal_elb_tag(x))
-                .map(|x| x.id.as_str())
-                .collect();
-            let remedy = super::Remedy::SubnetTag {
-                subnet: sn.id.clone(),
-                key: INTERNAL_ELB_TAG.into(),
-            };
-            out.push(if tagged.is_empty() {
-                rule(Id::S5)
-                    .at(
-                        *field,
-                        format!(
-                            "{} lacks {INTERNAL_ELB_TAG}, as does every subnet of {}: the Load Balancer Controller 2.12.1 or later then places internal load balancers in private subnets by their route tables; older versions find none",
-                            sn.id, v.id
-                        ),
-                    )
-                    .severity(Severity::Info)
-                    .fix(fix)
-                    .remedy(remedy)
-            } else {
-                rule(Id::S5)
-                    .at(
-                        *field,
-                        format!(
-                            "{} lacks {INTERNAL_ELB_TAG} while {} carries it: the Load Balancer Controller then places internal load balancers only in the tagged subnets",
-                            sn.id,
-                            tagged.join(", ")
-                        ),
-                    )
-                    .fix(fix)
-                    .remedy(remedy)
-            });
-        }
+            ),
+        ));
+    }
+    // S4
+    if sn.main_route_table {
+        out.push(rule(Id::S4).at(*field, format!("{} uses the VPC's main route table", sn.id)));
+    }
+    // S5: the Load Balancer Controller takes `1` or an empty value. Only when some
+    // subnet of the VPC carries the tag are the others passed over; with none tagged,
+    // 2.12.1 and later choose private subnets by their route tables.
+    if !has_internal_elb_tag(sn) {
+        let fix = format!(
+            "aws ec2 create-tags --resources {} --tags Key={INTERNAL_ELB_TAG},Value=1",
+            sn.id
+        );
+        let tagged: Vec<&str> = v
+            .subnets
+            .iter()
+            .filter(|x| has_internal_elb_tag(x))
+            .map(|x| x.id.as_str())
+            .collect();
+        let remedy = super::Remedy::SubnetTag {
+            subnet: sn.id.clone(),
+            key: INTERNAL_ELB_TAG.into(),
+        };
+        out.push(if tagged.is_empty() {
+            rule(Id::S5)
+                .at(
+                    *field,
+                    format!(
+                        "{} lacks {INTERNAL_ELB_TAG}, as does every subnet of {}: the Load Balancer Controller 2.12.1 or later then places internal load balancers in private subnets by their route tables; older versions find none",
+                        sn.id, v.id
+                    ),
+                )
+                .severity(Severity::Info)
+                .fix(fix)
+                .remedy(remedy)
+        } else {
+            rule(Id::S5)
+                .at(
+                    *field,
+                    format!(
+                        "{} lacks {INTERNAL_ELB_TAG} while {} carries it: the Load Balancer Controller then places internal load balancers only in the tagged subnets",
+                        sn.id,
+                        tagged.join(", ")
+                    ),
+                )
+                .fix(fix)
+                .remedy(remedy)
+        });
     }
 }
 
