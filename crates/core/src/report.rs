@@ -182,108 +182,118 @@ pub fn inventory_text(inv: &Inventory) -> String {
         );
     }
     for v in &inv.vpcs {
-        let cidrs: Vec<String> = v
-            .cidrs
-            .iter()
-            .map(|c| {
-                if c.state == CidrState::Associated {
-                    c.cidr.clone()
-                } else {
-                    format!("{} ({})", c.cidr, c.state)
-                }
-            })
-            .collect();
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "VPC {} {:?}{} {}",
-            v.id,
-            v.name,
-            if v.is_default { " (default)" } else { "" },
-            cidrs.join(", ")
-        );
-        let _ = writeln!(
-            o,
-            "  DNS support {}, DNS hostnames {}; DHCP: {}",
-            on_off(v.dns_support),
-            on_off(v.dns_hostnames),
-            dhcp_summary(v)
-        );
-        let _ = writeln!(
-            o,
-            "  subnets: {} public, {} private, {} isolated",
-            v.count_kind(SubnetKind::Public),
-            v.count_kind(SubnetKind::Private),
-            v.count_kind(SubnetKind::Isolated)
-        );
-        for s in &v.subnets {
-            let rt = s.route_table_id.as_deref().unwrap_or("-");
-            let _ = writeln!(
-                o,
-                "    {:<26} {:<20} {:<11} {:<18} {:>6} free  {:<8} {}{}",
-                s.id,
-                trunc(&s.name, 20),
-                s.az,
-                s.cidr,
-                s.available_ips,
-                s.kind.as_str(),
-                rt,
-                if s.main_route_table { " (main)" } else { "" }
-            );
-        }
-        if !v.nat_gateways.is_empty() {
-            let nats: Vec<String> = v
-                .nat_gateways
-                .iter()
-                .map(|n| format!("{} in {} ({})", n.id, n.subnet_id, n.state))
-                .collect();
-            let _ = writeln!(o, "  NAT gateways: {}", nats.join(", "));
-        }
-        if v.endpoints.is_empty() {
-            let _ = writeln!(o, "  endpoints: none");
-        } else {
-            let _ = writeln!(o, "  endpoints:");
-            for e in &v.endpoints {
-                let detail = if e.kind.eq_ignore_ascii_case("gateway") {
-                    format!("route tables {}", e.route_table_ids.join(","))
-                } else {
-                    format!(
-                        "subnets {}; private DNS {}",
-                        e.subnet_ids.join(","),
-                        on_off(e.private_dns)
-                    )
-                };
-                let _ = writeln!(
-                    o,
-                    "    {:<22} {:<9} {:<10} {} {}",
-                    e.service, e.kind, e.state, e.id, detail
-                );
-            }
-        }
-        for p in &v.peerings {
-            let other = if p.requester_vpc_id == v.id {
-                (&p.accepter_vpc_id, &p.accepter_cidrs)
-            } else {
-                (&p.requester_vpc_id, &p.requester_cidrs)
-            };
-            let _ = writeln!(
-                o,
-                "  peering {} ↔ {} {} ({})",
-                p.id,
-                other.0,
-                other.1.join(","),
-                p.status
-            );
-        }
-        for c in inv.clusters_in(&v.id) {
-            let _ = writeln!(o, "  cluster {}", cluster_line(c));
-        }
+        vpc_text(&mut o, inv, v);
     }
     let orphans: Vec<_> = inv.clusters.iter().filter(|c| c.vpc_id.is_none()).collect();
     for c in orphans {
         let _ = writeln!(o, "\ncluster (VPC unknown) {}", cluster_line(c));
     }
-    let r = &inv.resolver;
+    resolver_text(&mut o, &inv.resolver);
+    o
+}
+
+/// One VPC: CIDRs, DNS, DHCP, subnets, NAT gateways, endpoints, peerings, clusters.
+fn vpc_text(o: &mut String, inv: &Inventory, v: &crate::inventory::Vpc) {
+    let cidrs: Vec<String> = v
+        .cidrs
+        .iter()
+        .map(|c| {
+            if c.state == CidrState::Associated {
+                c.cidr.clone()
+            } else {
+                format!("{} ({})", c.cidr, c.state)
+            }
+        })
+        .collect();
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "VPC {} {:?}{} {}",
+        v.id,
+        v.name,
+        if v.is_default { " (default)" } else { "" },
+        cidrs.join(", ")
+    );
+    let _ = writeln!(
+        o,
+        "  DNS support {}, DNS hostnames {}; DHCP: {}",
+        on_off(v.dns_support),
+        on_off(v.dns_hostnames),
+        dhcp_summary(v)
+    );
+    let _ = writeln!(
+        o,
+        "  subnets: {} public, {} private, {} isolated",
+        v.count_kind(SubnetKind::Public),
+        v.count_kind(SubnetKind::Private),
+        v.count_kind(SubnetKind::Isolated)
+    );
+    for s in &v.subnets {
+        let rt = s.route_table_id.as_deref().unwrap_or("-");
+        let _ = writeln!(
+            o,
+            "    {:<26} {:<20} {:<11} {:<18} {:>6} free  {:<8} {}{}",
+            s.id,
+            trunc(&s.name, 20),
+            s.az,
+            s.cidr,
+            s.available_ips,
+            s.kind.as_str(),
+            rt,
+            if s.main_route_table { " (main)" } else { "" }
+        );
+    }
+    if !v.nat_gateways.is_empty() {
+        let nats: Vec<String> = v
+            .nat_gateways
+            .iter()
+            .map(|n| format!("{} in {} ({})", n.id, n.subnet_id, n.state))
+            .collect();
+        let _ = writeln!(o, "  NAT gateways: {}", nats.join(", "));
+    }
+    if v.endpoints.is_empty() {
+        let _ = writeln!(o, "  endpoints: none");
+    } else {
+        let _ = writeln!(o, "  endpoints:");
+        for e in &v.endpoints {
+            let detail = if e.kind.eq_ignore_ascii_case("gateway") {
+                format!("route tables {}", e.route_table_ids.join(","))
+            } else {
+                format!(
+                    "subnets {}; private DNS {}",
+                    e.subnet_ids.join(","),
+                    on_off(e.private_dns)
+                )
+            };
+            let _ = writeln!(
+                o,
+                "    {:<22} {:<9} {:<10} {} {}",
+                e.service, e.kind, e.state, e.id, detail
+            );
+        }
+    }
+    for p in &v.peerings {
+        let other = if p.requester_vpc_id == v.id {
+            (&p.accepter_vpc_id, &p.accepter_cidrs)
+        } else {
+            (&p.requester_vpc_id, &p.requester_cidrs)
+        };
+        let _ = writeln!(
+            o,
+            "  peering {} ↔ {} {} ({})",
+            p.id,
+            other.0,
+            other.1.join(","),
+            p.status
+        );
+    }
+    for c in inv.clusters_in(&v.id) {
+        let _ = writeln!(o, "  cluster {}", cluster_line(c));
+    }
+}
+
+/// Route 53 Resolver: its endpoints, rules and rule associations.
+fn resolver_text(o: &mut String, r: &crate::inventory::Resolver) {
     let _ = writeln!(
         o,
         "\nRoute 53 Resolver: {} endpoints, {} rules, {} rule associations",
@@ -321,7 +331,6 @@ pub fn inventory_text(inv: &Inventory) -> String {
             a.id, a.rule_id, a.vpc_id, a.status
         );
     }
-    o
 }
 
 pub fn cluster_line(c: &crate::inventory::Cluster) -> String {
