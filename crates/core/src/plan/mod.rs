@@ -542,6 +542,27 @@ fn endpoints(
     out: &mut Vec<Action>,
     adopted: &mut Vec<(String, String)>,
 ) {
+    let Some(sg) = endpoint_group(spec, inv, v, ep, secondary, out, adopted) else {
+        return;
+    };
+    interface_endpoints(spec, inv, v, ep, &sg, out, adopted);
+    if ep.services.iter().any(|s| s == "s3") {
+        s3_gateway(spec, inv, v, ep, out, adopted);
+    }
+}
+
+/// The endpoints' security group (adopted, or to create), and tcp/443 from every VPC CIDR
+/// (the planned secondary one too) it does not let in already. None: the spec names no
+/// group.
+fn endpoint_group(
+    spec: &Spec,
+    inv: &Inventory,
+    v: &Vpc,
+    ep: &crate::spec::Endpoints,
+    secondary: Option<&str>,
+    out: &mut Vec<Action>,
+    adopted: &mut Vec<(String, String)>,
+) -> Option<Ref> {
     // The security group, and tcp/443 from every VPC CIDR (the planned secondary one too).
     let sg_address = "security_group.endpoints".to_string();
     // The group's ID, or None while it is still to be created (known after apply).
@@ -573,7 +594,7 @@ fn endpoints(
                     (None, None)
                 }
             },
-            (None, None) => return,
+            (None, None) => return None,
         };
     let sg = known_or(sg_id.as_ref(), &sg_address);
     let mut cidrs: Vec<String> = v.active_cidrs().map(str::to_string).collect();
@@ -600,8 +621,20 @@ fn endpoints(
             rule
         });
     }
+    Some(sg)
+}
 
-    // Interface endpoints: one subnet per node AZ the service supports.
+/// Interface endpoints: one subnet per node AZ the service supports; an existing one is
+/// adopted or gets the node subnets it lacks.
+fn interface_endpoints(
+    spec: &Spec,
+    inv: &Inventory,
+    v: &Vpc,
+    ep: &crate::spec::Endpoints,
+    sg: &Ref,
+    out: &mut Vec<Action>,
+    adopted: &mut Vec<(String, String)>,
+) {
     for svc in ep.services.iter().filter(|s| *s != "s3") {
         let address = endpoint_address(svc);
         if let Some(e) = v
@@ -648,65 +681,72 @@ fn endpoints(
             },
         ));
     }
+}
 
-    // The S3 gateway on every node and pod subnet's route table (and the extra ones).
-    if ep.services.iter().any(|s| s == "s3") {
-        let mut tables: BTreeSet<String> = spec
-            .node_subnets
-            .values()
-            .filter_map(|id| v.subnet(id))
-            .filter_map(|s| s.route_table_id.clone())
-            .collect();
-        tables.extend(ep.extra_route_table_ids.iter().cloned());
-        let address = "endpoint.s3".to_string();
-        let existing = v.endpoints.iter().find(|e| {
-            e.service == "s3"
-                && e.kind.eq_ignore_ascii_case("gateway")
-                && e.state != EndpointState::Deleted
-        });
-        match existing {
-            Some(e) => {
-                let have: BTreeSet<String> = e.route_table_ids.iter().cloned().collect();
-                if tables.is_subset(&have) {
-                    adopted.push((address, e.id.clone()));
-                } else {
-                    let after: Vec<String> = have.union(&tables).cloned().collect();
-                    out.push(
-                        Action::new(
-                            address,
-                            Op::Update,
-                            Some(e.id.clone()),
-                            Change::AddGatewayRouteTables {
-                                endpoint_id: e.id.clone(),
-                                route_table_ids: tables.difference(&have).cloned().collect(),
-                            },
-                        )
-                        .undo(undo::Undo::GatewayRouteTables {
+/// The S3 gateway on every node and pod subnet's route table (and the extra ones).
+fn s3_gateway(
+    spec: &Spec,
+    inv: &Inventory,
+    v: &Vpc,
+    ep: &crate::spec::Endpoints,
+    out: &mut Vec<Action>,
+    adopted: &mut Vec<(String, String)>,
+) {
+    let mut tables: BTreeSet<String> = spec
+        .node_subnets
+        .values()
+        .filter_map(|id| v.subnet(id))
+        .filter_map(|s| s.route_table_id.clone())
+        .collect();
+    tables.extend(ep.extra_route_table_ids.iter().cloned());
+    let address = "endpoint.s3".to_string();
+    let existing = v.endpoints.iter().find(|e| {
+        e.service == "s3"
+            && e.kind.eq_ignore_ascii_case("gateway")
+            && e.state != EndpointState::Deleted
+    });
+    match existing {
+        Some(e) => {
+            let have: BTreeSet<String> = e.route_table_ids.iter().cloned().collect();
+            if tables.is_subset(&have) {
+                adopted.push((address, e.id.clone()));
+            } else {
+                let after: Vec<String> = have.union(&tables).cloned().collect();
+                out.push(
+                    Action::new(
+                        address,
+                        Op::Update,
+                        Some(e.id.clone()),
+                        Change::AddGatewayRouteTables {
                             endpoint_id: e.id.clone(),
                             route_table_ids: tables.difference(&have).cloned().collect(),
-                        })
-                        // The preview shows the whole set, before and after.
-                        .with(Attr::change(
-                            "route_table_ids",
-                            list(&e.route_table_ids),
-                            list(&after),
-                        ))
-                        .with(Attr::same("service_name", &e.service_name)),
-                    );
-                }
+                        },
+                    )
+                    .undo(undo::Undo::GatewayRouteTables {
+                        endpoint_id: e.id.clone(),
+                        route_table_ids: tables.difference(&have).cloned().collect(),
+                    })
+                    // The preview shows the whole set, before and after.
+                    .with(Attr::change(
+                        "route_table_ids",
+                        list(&e.route_table_ids),
+                        list(&after),
+                    ))
+                    .with(Attr::same("service_name", &e.service_name)),
+                );
             }
-            None => out.push(Action::new(
-                address,
-                Op::Create,
-                None,
-                Change::CreateGatewayEndpoint {
-                    vpc_id: v.id.clone(),
-                    service_name: format!("com.amazonaws.{}.s3", inv.region),
-                    route_table_ids: tables.into_iter().collect(),
-                    name: format!("{}-s3", spec.metadata.name),
-                },
-            )),
         }
+        None => out.push(Action::new(
+            address,
+            Op::Create,
+            None,
+            Change::CreateGatewayEndpoint {
+                vpc_id: v.id.clone(),
+                service_name: format!("com.amazonaws.{}.s3", inv.region),
+                route_table_ids: tables.into_iter().collect(),
+                name: format!("{}-s3", spec.metadata.name),
+            },
+        )),
     }
 }
 
