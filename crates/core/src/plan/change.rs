@@ -282,10 +282,6 @@ impl Change {
     /// values an update replaces are not in the change: the plan adds them
     /// ([`super::Action::was`]).
     pub fn attrs(&self) -> Vec<Attr> {
-        let id = |r: &Ref, name: &str| match r {
-            Ref::Id(id) => Attr::new(name, id),
-            Ref::Output(_) => Attr::unknown(name),
-        };
         match self {
             Change::SetVpcAttribute { vpc_id, value, .. } => {
                 vec![
@@ -356,19 +352,7 @@ impl Change {
                 port,
                 cidrs,
                 ..
-            } => vec![
-                id(group, "security_group_id"),
-                Attr::new("type", "ingress"),
-                match protocols.as_slice() {
-                    [one] => Attr::new("protocol", one),
-                    _ => Attr::new("protocol", list(protocols)),
-                },
-                Attr::new("port", port.to_string()),
-                match cidrs.as_slice() {
-                    [one] => Attr::new("cidr", one),
-                    _ => Attr::new("cidrs", list(cidrs)),
-                },
-            ],
+            } => ingress_attrs(group, protocols, *port, cidrs),
             Change::AssociateVpcCidr { vpc_id, cidr } => vec![
                 Attr::new("vpc_id", vpc_id),
                 Attr::new("cidr_block", cidr),
@@ -380,19 +364,13 @@ impl Change {
                 cidr,
                 name,
                 tags,
-            } => {
-                let tags: String = tags
-                    .iter()
-                    .map(|(k, v)| format!(", \"{k}\" = \"{v}\""))
-                    .collect();
-                vec![
-                    Attr::new("vpc_id", vpc_id),
-                    Attr::new("availability_zone", az),
-                    Attr::new("cidr_block", cidr),
-                    Attr::new("tags", format!("{{Name = \"{name}\"{tags}}}")),
-                    Attr::unknown("id"),
-                ]
-            }
+            } => vec![
+                Attr::new("vpc_id", vpc_id),
+                Attr::new("availability_zone", az),
+                Attr::new("cidr_block", cidr),
+                Attr::new("tags", tag_map(name, tags)),
+                Attr::unknown("id"),
+            ],
             Change::AssociateRouteTable {
                 route_table_id,
                 subnet,
@@ -409,17 +387,7 @@ impl Change {
                 security_group,
                 private_dns,
                 ..
-            } => vec![
-                Attr::new("service_name", service_name),
-                Attr::new("type", "Interface"),
-                Attr::new("subnet_ids", list(subnet_ids)),
-                match security_group {
-                    Ref::Id(id) => Attr::new("security_group_ids", format!("[{id:?}]")),
-                    Ref::Output(_) => Attr::unknown("security_group_ids"),
-                },
-                Attr::new("private_dns_enabled", private_dns.to_string()),
-                Attr::unknown("id"),
-            ],
+            } => interface_endpoint_attrs(service_name, subnet_ids, security_group, *private_dns),
             Change::CreateGatewayEndpoint {
                 service_name,
                 route_table_ids,
@@ -448,34 +416,15 @@ impl Change {
                 direction,
                 subnet_ids,
                 security_group,
-            } => vec![
-                Attr::new("name", name),
-                Attr::new("direction", direction),
-                Attr::new("subnet_ids", list(subnet_ids)),
-                match security_group {
-                    Ref::Id(id) => Attr::new("security_group_ids", format!("[{id:?}]")),
-                    Ref::Output(_) => Attr::unknown("security_group_ids"),
-                },
-                Attr::unknown("ip_addresses"),
-                Attr::unknown("id"),
-            ],
+            } => resolver_endpoint_attrs(name, direction, subnet_ids, security_group),
             Change::CreateResolverRule {
                 name,
                 domain,
                 targets,
                 endpoint,
-            } => vec![
-                Attr::new("name", name),
-                Attr::new("rule_type", "FORWARD"),
-                Attr::new("domain_name", domain),
-                match targets {
-                    Targets::Ips(ips) => Attr::new("target_ips", list(ips)),
-                    Targets::EndpointIps(_) => Attr::unknown("target_ips"),
-                },
-                id(endpoint, "resolver_endpoint_id"),
-            ],
+            } => resolver_rule_attrs(name, domain, targets, endpoint),
             Change::AssociateResolverRule { rule, vpc_id, .. } => vec![
-                id(rule, "resolver_rule_id"),
+                id_or_output(rule, "resolver_rule_id"),
                 Attr::new("vpc_id", vpc_id),
                 Attr::unknown("id"),
             ],
@@ -531,4 +480,93 @@ pub(super) fn list(items: &[String]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     )
+}
+
+fn ingress_attrs(group: &Ref, protocols: &[String], port: i32, cidrs: &[String]) -> Vec<Attr> {
+    vec![
+        id_or_output(group, "security_group_id"),
+        Attr::new("type", "ingress"),
+        one_or_many("protocol", "protocol", protocols),
+        Attr::new("port", port.to_string()),
+        one_or_many("cidr", "cidrs", cidrs),
+    ]
+}
+
+/// `name` = the ID, or known after apply.
+fn id_or_output(r: &Ref, name: &str) -> Attr {
+    match r {
+        Ref::Id(id) => Attr::new(name, id),
+        Ref::Output(_) => Attr::unknown(name),
+    }
+}
+
+fn interface_endpoint_attrs(
+    service_name: &str,
+    subnet_ids: &[String],
+    security_group: &Ref,
+    private_dns: bool,
+) -> Vec<Attr> {
+    vec![
+        Attr::new("service_name", service_name),
+        Attr::new("type", "Interface"),
+        Attr::new("subnet_ids", list(subnet_ids)),
+        group_ids(security_group),
+        Attr::new("private_dns_enabled", private_dns.to_string()),
+        Attr::unknown("id"),
+    ]
+}
+
+fn resolver_endpoint_attrs(
+    name: &str,
+    direction: &str,
+    subnet_ids: &[String],
+    security_group: &Ref,
+) -> Vec<Attr> {
+    vec![
+        Attr::new("name", name),
+        Attr::new("direction", direction),
+        Attr::new("subnet_ids", list(subnet_ids)),
+        group_ids(security_group),
+        Attr::unknown("ip_addresses"),
+        Attr::unknown("id"),
+    ]
+}
+
+fn resolver_rule_attrs(name: &str, domain: &str, targets: &Targets, endpoint: &Ref) -> Vec<Attr> {
+    let id = id_or_output;
+    vec![
+        Attr::new("name", name),
+        Attr::new("rule_type", "FORWARD"),
+        Attr::new("domain_name", domain),
+        match targets {
+            Targets::Ips(ips) => Attr::new("target_ips", list(ips)),
+            Targets::EndpointIps(_) => Attr::unknown("target_ips"),
+        },
+        id(endpoint, "resolver_endpoint_id"),
+    ]
+}
+
+/// `name_one = "x"` for one value, `name_many = ["x", "y"]` for several.
+fn one_or_many(name_one: &str, name_many: &str, values: &[String]) -> Attr {
+    match values {
+        [one] => Attr::new(name_one, one),
+        _ => Attr::new(name_many, list(values)),
+    }
+}
+
+/// A resource's security groups: the one given, or known after apply.
+fn group_ids(group: &Ref) -> Attr {
+    match group {
+        Ref::Id(id) => Attr::new("security_group_ids", format!("[{id:?}]")),
+        Ref::Output(_) => Attr::unknown("security_group_ids"),
+    }
+}
+
+/// A new subnet's tags as the preview shows them: `{Name = "x", "k" = "v"}`.
+fn tag_map(name: &str, tags: &[(String, String)]) -> String {
+    let tags: String = tags
+        .iter()
+        .map(|(k, v)| format!(", \"{k}\" = \"{v}\""))
+        .collect();
+    format!("{{Name = \"{name}\"{tags}}}")
 }
