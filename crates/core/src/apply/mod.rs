@@ -208,6 +208,97 @@ fn op_name(op: Op) -> &'static str {
     }
 }
 
+/// Before a step's call, in the journal: the value before (a crash after the call still
+/// leaves destroy what to restore), then that the step started.
+fn journal_start(journal: &mut Journal, a: &Action) -> Result<(), journal::JournalError> {
+    if let Some(u) = &a.undo {
+        journal.write(&Record::Changed {
+            at: journal::now(),
+            address: a.address.clone(),
+            undo: u.clone(),
+        })?;
+    }
+    journal.write(&Record::Start {
+        at: journal::now(),
+        address: a.address.clone(),
+        op: op_name(a.op).into(),
+    })
+}
+
+/// A step's call, reporting that it is still running every `tick`: the action, what the
+/// call answered, and how long it took.
+async fn call<'a, B: Backend>(
+    backend: &B,
+    change: Change,
+    step: Step,
+    a: &'a Action,
+    tick: Duration,
+    emit: &(dyn Fn(Event) + Sync),
+) -> (&'a Action, Result<String, AwsError>, Duration) {
+    let t0 = tokio::time::Instant::now();
+    let call = backend.execute(&change, &step);
+    tokio::pin!(call);
+    let mut ticker = tokio::time::interval_at(t0 + tick, tick);
+    let result = loop {
+        tokio::select! {
+            r = &mut call => break r,
+            _ = ticker.tick() => {
+                emit(Event::StillRunning {
+                    address: a.address.clone(),
+                    op: a.op,
+                    elapsed: t0.elapsed(),
+                });
+            }
+        }
+    };
+    (a, result, t0.elapsed())
+}
+
+/// A reference the plan's order should have made known was not: a bug, said as one.
+fn unresolved(a: &Action, why: &str) -> AwsError {
+    AwsError::usage(
+        format!("{}: {why}", a.address),
+        "this is a bug in the plan's dependencies; please report it",
+    )
+}
+
+/// A step failed: in the journal, with AWS's error.
+fn record_failed(journal: &mut Journal, a: &Action, error: &AwsError) {
+    let _ = journal.write(&Record::Failed {
+        at: journal::now(),
+        address: a.address.clone(),
+        op: op_name(a.op).into(),
+        error: error.to_string(),
+    });
+}
+
+/// A step done: in the journal (its ID, how long it took) and in the summary's counts.
+fn record_done(
+    journal: &mut Journal,
+    summary: &mut Summary,
+    a: &Action,
+    id: &str,
+    elapsed: Duration,
+) {
+    let _ = journal.write(&Record::Done {
+        at: journal::now(),
+        address: a.address.clone(),
+        op: op_name(a.op).into(),
+        kind: a.kind.into(),
+        id: id.to_string(),
+        millis: elapsed.as_millis() as u64,
+    });
+    match a.op {
+        Op::Create => summary.added += 1,
+        Op::Update => summary.changed += 1,
+        Op::Delete => summary.destroyed += 1,
+        Op::Replace => {
+            summary.added += 1;
+            summary.destroyed += 1
+        }
+    }
+}
+
 /// Run `plan` against `backend`, handing each event to `emit` as it happens (the headless
 /// printer prints it, the wizard turns it into an action).
 /// `stop` turning true (Ctrl-C) launches nothing new; running steps finish.
@@ -268,10 +359,7 @@ pub async fn run<B: Backend>(
                     let change = match resolve(&a.change, &outputs) {
                         Ok(c) => c,
                         Err(why) => {
-                            let error = AwsError::usage(
-                                format!("{}: {why}", a.address),
-                                "this is a bug in the plan's dependencies; please report it",
-                            );
+                            let error = unresolved(a, &why);
                             failed.insert(a.address.clone());
                             emit(Event::Failed {
                                 address: a.address.clone(),
@@ -289,25 +377,7 @@ pub async fn run<B: Backend>(
                         tags: resource_tags(plan, a),
                         fresh: !a.change.refs().is_empty(),
                     };
-                    // The value before goes first: a crash after the call still leaves
-                    // destroy what to restore.
-                    let changed = a.undo.as_ref().map(|u| Record::Changed {
-                        at: journal::now(),
-                        address: a.address.clone(),
-                        undo: u.clone(),
-                    });
-                    if let Err(e) =
-                        changed
-                            .iter()
-                            .try_for_each(|r| journal.write(r))
-                            .and_then(|_| {
-                                journal.write(&Record::Start {
-                                    at: journal::now(),
-                                    address: a.address.clone(),
-                                    op: op_name(a.op).into(),
-                                })
-                            })
-                    {
+                    if let Err(e) = journal_start(journal, a) {
                         let error = AwsError::usage(e.0, "");
                         summary.failed.push((a.address.clone(), error));
                         halted = true;
@@ -317,26 +387,7 @@ pub async fn run<B: Backend>(
                         address: a.address.clone(),
                         op: a.op,
                     });
-                    let tick = opts.tick;
-                    running.push(async move {
-                        let t0 = tokio::time::Instant::now();
-                        let call = backend.execute(&change, &step);
-                        tokio::pin!(call);
-                        let mut ticker = tokio::time::interval_at(t0 + tick, tick);
-                        let result = loop {
-                            tokio::select! {
-                                r = &mut call => break r,
-                                _ = ticker.tick() => {
-                                    emit(Event::StillRunning {
-                                        address: a.address.clone(),
-                                        op: a.op,
-                                        elapsed: t0.elapsed(),
-                                    });
-                                }
-                            }
-                        };
-                        (a, result, t0.elapsed())
-                    });
+                    running.push(call(backend, change, step, a, opts.tick, emit));
                 } else if deps.iter().any(|d| failed.contains(d)) {
                     // What it needs failed: it never runs.
                     failed.insert(pending.remove(i).address.clone());
@@ -361,23 +412,7 @@ pub async fn run<B: Backend>(
         };
         match result {
             Ok(id) => {
-                let _ = journal.write(&Record::Done {
-                    at: journal::now(),
-                    address: a.address.clone(),
-                    op: op_name(a.op).into(),
-                    kind: a.kind.into(),
-                    id: id.clone(),
-                    millis: elapsed.as_millis() as u64,
-                });
-                match a.op {
-                    Op::Create => summary.added += 1,
-                    Op::Update => summary.changed += 1,
-                    Op::Delete => summary.destroyed += 1,
-                    Op::Replace => {
-                        summary.added += 1;
-                        summary.destroyed += 1
-                    }
-                }
+                record_done(journal, &mut summary, a, &id, elapsed);
                 outputs.insert(a.address.clone(), id.clone());
                 done.insert(a.address.clone());
                 emit(Event::Done {
@@ -388,12 +423,7 @@ pub async fn run<B: Backend>(
                 });
             }
             Err(error) => {
-                let _ = journal.write(&Record::Failed {
-                    at: journal::now(),
-                    address: a.address.clone(),
-                    op: op_name(a.op).into(),
-                    error: error.to_string(),
-                });
+                record_failed(journal, a, &error);
                 failed.insert(a.address.clone());
                 halted = true;
                 emit(Event::Failed {
