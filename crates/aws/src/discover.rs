@@ -337,62 +337,10 @@ pub async fn discover_with(
         },
     );
 
-    // Most telling error first: a region AWS does not know makes every other call fail in
-    // confusing ways; then identity (credentials, reachability). When the region itself
-    // cannot answer, ask the partition's anchor region which regions exist. Not after a
-    // timeout (the network is what is silent, so the anchor would make the operator wait
-    // as long again), and for a few seconds only.
-    let known: Option<Vec<String>> = match &regions {
-        Ok(k) => Some(k.iter().map(|(n, _)| n.clone()).collect()),
-        Err(e)
-            if matches!(
-                e.kind,
-                ErrorKind::Service | ErrorKind::Unavailable | ErrorKind::Unreachable
-            ) =>
-        {
-            tokio::time::timeout(
-                std::time::Duration::from_secs(5),
-                aws.regions(Some(anchor_region(region))),
-            )
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .map(|k| k.into_iter().map(|(n, _)| n).collect())
-        }
-        Err(_) => None,
-    };
-    if let Some(known) = known
-        && !known.iter().any(|r| r == region)
-    {
-        return Err(AwsError::new(
-            ErrorKind::Usage,
-            "ec2",
-            "DescribeRegions",
-            format!(
-                "unknown region {}",
-                eks_private_tui_core::report::trunc(&format!("{region:?}"), 80)
-            ),
-            format!(
-                "pass a region AWS lists, such as {}",
-                similar_regions(region, &known)
-            ),
-        ));
-    }
+    // Most telling error first: a region AWS does not know, then identity.
+    check_region(aws, region, &regions).await?;
     let (account, caller_arn) = identity?;
-    // DescribeRegions only guards against typos: without permission for it, carry on.
-    let usable: Vec<String> = match regions {
-        Ok(list) => {
-            let mut usable: Vec<String> = list
-                .into_iter()
-                .filter(|(_, u)| *u)
-                .map(|(n, _)| n)
-                .collect();
-            usable.sort();
-            usable
-        }
-        Err(e) if e.kind == ErrorKind::AccessDenied => vec![],
-        Err(e) => return Err(e),
-    };
+    let usable = usable_regions(regions)?;
     let (vpcs, dns) = vpcs?;
     if let Some(v) = vpc
         && vpcs.is_empty()
@@ -443,9 +391,90 @@ pub async fn discover_with(
     };
     inv.endpoint_services = services?;
     inv.regions = usable;
-    // P11: what answers DNS in the VPCs under audit (`--vpc`, read in the first round, or
-    // those holding a cluster, read now) besides the VPC's resolver: hub zones and Route
-    // 53 Profiles.
+    hub_answers(aws, &mut inv, vpc, early_dns).await;
+    Ok(inv)
+}
+
+/// A region AWS does not know makes every other call fail in confusing ways: said first,
+/// with the regions it resembles. When the region itself cannot answer, the partition's
+/// anchor region is asked which regions exist; not after a timeout (the network is what
+/// is silent, so the anchor would make the operator wait as long again), and for a few
+/// seconds only.
+async fn check_region(
+    aws: &Aws,
+    region: &str,
+    regions: &Result<Vec<(String, bool)>, AwsError>,
+) -> Result<(), AwsError> {
+    let known: Option<Vec<String>> = match regions {
+        Ok(k) => Some(k.iter().map(|(n, _)| n.clone()).collect()),
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::Service | ErrorKind::Unavailable | ErrorKind::Unreachable
+            ) =>
+        {
+            tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                aws.regions(Some(anchor_region(region))),
+            )
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .map(|k| k.into_iter().map(|(n, _)| n).collect())
+        }
+        Err(_) => None,
+    };
+    if let Some(known) = known
+        && !known.iter().any(|r| r == region)
+    {
+        return Err(AwsError::new(
+            ErrorKind::Usage,
+            "ec2",
+            "DescribeRegions",
+            format!(
+                "unknown region {}",
+                eks_private_tui_core::report::trunc(&format!("{region:?}"), 80)
+            ),
+            format!(
+                "pass a region AWS lists, such as {}",
+                similar_regions(region, &known)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The regions the account may use (opted in, or needing no opt-in), sorted. DescribeRegions
+/// only guards against typos: without permission for it, none are listed and discovery
+/// carries on.
+fn usable_regions(regions: Result<Vec<(String, bool)>, AwsError>) -> Result<Vec<String>, AwsError> {
+    match regions {
+        Ok(list) => {
+            let mut usable: Vec<String> = list
+                .into_iter()
+                .filter(|(_, u)| *u)
+                .map(|(n, _)| n)
+                .collect();
+            usable.sort();
+            Ok(usable)
+        }
+        Err(e) if e.kind == ErrorKind::AccessDenied => Ok(vec![]),
+        Err(e) => Err(e),
+    }
+}
+
+/// What answers DNS in a VPC besides its resolver, as `Aws::vpc_dns` reads it: hosted
+/// zones, Route 53 Profiles, and what could not be read.
+type VpcDns = (
+    Option<Vec<inv::HostedZone>>,
+    Option<Vec<inv::ProfileAssociation>>,
+    Vec<inv::Unread>,
+);
+
+/// P11: what answers DNS in the VPCs under audit (`--vpc`, read in the first round, or
+/// those holding a cluster, read now) besides the VPC's resolver: hub zones and Route 53
+/// Profiles.
+async fn hub_answers(aws: &Aws, inv: &mut Inventory, vpc: Option<&str>, early_dns: Option<VpcDns>) {
     let (audited, answers): (Vec<String>, Vec<_>) = match (vpc, early_dns) {
         (Some(id), Some(answer)) => (vec![id.to_string()], vec![answer]),
         _ => {
@@ -466,7 +495,6 @@ pub async fn discover_with(
         }
         inv.unread.extend(unread);
     }
-    Ok(inv)
 }
 
 /// The VPCs with what is known of them: DNS attributes (false where not read), and the
