@@ -135,38 +135,7 @@ pub async fn discover_with(
     let region = aws.region.as_str();
     let seen = std::sync::Mutex::new(Seen::default());
     // Report what is known; `force` for a new stage, else at most every REPORT_EVERY.
-    let report = |force: bool| {
-        let Ok(mut s) = seen.lock() else { return };
-        if s.vpcs.is_none() || (!force && s.last.is_some_and(|t| t.elapsed() < REPORT_EVERY)) {
-            return;
-        }
-        let Some(vpcs) = s.vpcs.clone() else { return };
-        s.last = Some(std::time::Instant::now());
-        let pending: std::collections::BTreeSet<String> = vpcs
-            .iter()
-            .map(|(v, _)| v.id.clone())
-            .filter(|id| !s.dns.contains_key(id))
-            .collect();
-        let what = match (&s.lists, pending.len()) {
-            (None, _) => "subnets, route tables, endpoints, security groups".to_string(),
-            (Some(_), n) => format!("DNS attributes of {n} of {} VPCs", vpcs.len()),
-        };
-        let mut partial = assemble(
-            region,
-            opts,
-            vpcs,
-            &s.dns,
-            s.lists.clone(),
-            s.clusters.clone().unwrap_or_default(),
-        );
-        partial.pending = Some(inv::Pending {
-            lists: s.lists.is_none(),
-            dns: pending,
-            what,
-        });
-        drop(s);
-        progress(partial);
-    };
+    let report = |force: bool| report_seen(&seen, region, opts, progress, force);
 
     // Every read is retried while AWS throttles it or fails on its side (5xx).
     macro_rules! p {
@@ -174,117 +143,8 @@ pub async fn discover_with(
             super::patiently(|| $call, aws.patience)
         };
     }
-    let vpcs_with_dns = async {
-        // With a VPC filter its ID is known: its DNS attributes are read in the first round.
-        let (vpcs, early) = tokio::join!(p!(aws.vpcs(vpc)), async {
-            match vpc {
-                Some(id) => Some(p!(aws.dns_attributes(id)).await),
-                None => None,
-            }
-        });
-        let vpcs = vpcs?;
-        if let Some(early) = early {
-            // A VPC that does not exist is said from DescribeVpcs' (empty) answer.
-            let mut dns = HashMap::new();
-            if let Some((v, _)) = vpcs.first() {
-                dns.insert(v.id.clone(), early?);
-            }
-            return Ok::<_, AwsError>((vpcs, dns));
-        }
-        if let Ok(mut s) = seen.lock() {
-            s.vpcs = Some(vpcs.clone());
-        }
-        report(true);
-        // The highlighted VPC first (looked up each time a call can start, so the wizard's
-        // cursor moves it), then in the order the wizard lists them.
-        let mut ids: Vec<(bool, String, String)> = vpcs
-            .iter()
-            .map(|(v, _)| (v.name.is_empty(), v.name.clone(), v.id.clone()))
-            .collect();
-        ids.sort();
-        let mut queue: std::collections::VecDeque<String> =
-            ids.into_iter().map(|(.., id)| id).collect();
-        let next = std::iter::from_fn(|| next_vpc(&mut queue, &opts.first));
-        let mut answers = futures::stream::iter(next)
-            .map(|id| async move {
-                let r = p!(aws.dns_attributes(&id)).await;
-                r.map(|d| (id, d))
-            })
-            // In order (not unordered): a call sleeping in a throttling backoff then holds
-            // back new ones, which against EC2's token bucket gets more calls through
-            // (measured: 800-900 throttled answers instead of 1300-1500 for 200 VPCs).
-            .buffered(conc);
-        let mut dns = HashMap::new();
-        while let Some(answer) = answers.next().await {
-            let (id, d) = answer?;
-            if let Ok(mut s) = seen.lock() {
-                s.dns.insert(id.clone(), d);
-            }
-            dns.insert(id, d);
-            report(false);
-        }
-        Ok((vpcs, dns))
-    };
-    let lists = async {
-        let (dhcp, subnets, route_tables, igws, nats, endpoints, mut sgs, nacls, peerings, rules) =
-            tokio::try_join!(
-                p!(aws.dhcp_options()),
-                p!(aws.subnets(vpc)),
-                p!(aws.route_tables(vpc)),
-                p!(aws.internet_gateways(vpc)),
-                p!(aws.nat_gateways(vpc)),
-                p!(aws.vpc_endpoints(vpc, region)),
-                p!(aws.security_groups(vpc)),
-                p!(aws.network_acls(vpc)),
-                p!(aws.peerings()),
-                p!(aws.tagged_rules()),
-            )?;
-        let mut rules = rules;
-        for (_, g) in &mut sgs {
-            g.tagged_rules = rules.remove(&g.id).unwrap_or_default();
-        }
-        // A rule letting a prefix list in (G1) is judged by the list's entries: read the
-        // lists the groups name (a second round, only when some group names one).
-        let mut named: Vec<&str> = sgs
-            .iter()
-            .flat_map(|(_, g)| &g.ingress)
-            .flat_map(|r| &r.prefix_list_ids)
-            .map(String::as_str)
-            .collect();
-        named.sort_unstable();
-        named.dedup();
-        let read = futures::future::join_all(
-            named
-                .iter()
-                .map(|id| aws.optionally(inv::Unread::prefix_list(id), || aws.prefix_list(id))),
-        )
-        .await;
-        let (mut prefix_lists, mut unread) = (vec![], vec![]);
-        for r in read {
-            match r {
-                Ok(p) => prefix_lists.push(p),
-                Err(u) => unread.push(u),
-            }
-        }
-        let l = Lists {
-            dhcp,
-            subnets,
-            route_tables,
-            igws,
-            nats,
-            endpoints,
-            sgs,
-            nacls,
-            peerings,
-            prefix_lists,
-            unread,
-        };
-        if let Ok(mut s) = seen.lock() {
-            s.lists = Some(l.clone());
-        }
-        report(true);
-        Ok::<_, AwsError>(l)
-    };
+    let vpcs_with_dns = read_vpcs(aws, opts, &seen, &report);
+    let lists = read_lists(aws, vpc, region, &seen, &report);
     let clusters = async {
         let c = p!(aws.clusters(conc, opts.cluster.as_deref())).await?;
         if let Ok(mut s) = seen.lock() {
@@ -393,6 +253,192 @@ pub async fn discover_with(
     inv.regions = usable;
     hub_answers(aws, &mut inv, vpc, early_dns).await;
     Ok(inv)
+}
+
+/// Hand `progress` the inventory as far as it is read: `force` for a new stage, else at
+/// most every [`REPORT_EVERY`] (DNS answers stream in); nothing before the VPC list.
+fn report_seen(
+    seen: &std::sync::Mutex<Seen>,
+    region: &str,
+    opts: &DiscoverOptions,
+    progress: &(dyn Fn(Inventory) + Sync),
+    force: bool,
+) {
+    let Ok(mut s) = seen.lock() else { return };
+    if s.vpcs.is_none() || (!force && s.last.is_some_and(|t| t.elapsed() < REPORT_EVERY)) {
+        return;
+    }
+    let Some(vpcs) = s.vpcs.clone() else { return };
+    s.last = Some(std::time::Instant::now());
+    let pending: std::collections::BTreeSet<String> = vpcs
+        .iter()
+        .map(|(v, _)| v.id.clone())
+        .filter(|id| !s.dns.contains_key(id))
+        .collect();
+    let what = match (&s.lists, pending.len()) {
+        (None, _) => "subnets, route tables, endpoints, security groups".to_string(),
+        (Some(_), n) => format!("DNS attributes of {n} of {} VPCs", vpcs.len()),
+    };
+    let mut partial = assemble(
+        region,
+        opts,
+        vpcs,
+        &s.dns,
+        s.lists.clone(),
+        s.clusters.clone().unwrap_or_default(),
+    );
+    partial.pending = Some(inv::Pending {
+        lists: s.lists.is_none(),
+        dns: pending,
+        what,
+    });
+    drop(s);
+    progress(partial);
+}
+
+/// A read retried while AWS throttles it or fails on its side (5xx).
+macro_rules! patient {
+    ($aws:expr, $call:expr) => {
+        super::patiently(|| $call, $aws.patience)
+    };
+}
+
+/// The VPCs and their DNS attributes. With a VPC filter its attributes are read in the
+/// first round; else the VPC list is reported at once and the attributes follow, the
+/// highlighted VPC first (looked up each time a call can start, so the wizard's cursor
+/// moves it), then in the order the wizard lists them.
+async fn read_vpcs(
+    aws: &Aws,
+    opts: &DiscoverOptions,
+    seen: &std::sync::Mutex<Seen>,
+    report: &(dyn Fn(bool) + Sync),
+) -> Result<
+    (
+        Vec<(inv::Vpc, Option<String>)>,
+        HashMap<String, (bool, bool)>,
+    ),
+    AwsError,
+> {
+    let vpc = opts.vpc.as_deref();
+    let conc = opts.concurrency.max(1);
+    // With a VPC filter its ID is known: its DNS attributes are read in the first round.
+    let (vpcs, early) = tokio::join!(patient!(aws, aws.vpcs(vpc)), async {
+        match vpc {
+            Some(id) => Some(patient!(aws, aws.dns_attributes(id)).await),
+            None => None,
+        }
+    });
+    let vpcs = vpcs?;
+    if let Some(early) = early {
+        // A VPC that does not exist is said from DescribeVpcs' (empty) answer.
+        let mut dns = HashMap::new();
+        if let Some((v, _)) = vpcs.first() {
+            dns.insert(v.id.clone(), early?);
+        }
+        return Ok((vpcs, dns));
+    }
+    if let Ok(mut s) = seen.lock() {
+        s.vpcs = Some(vpcs.clone());
+    }
+    report(true);
+    // The highlighted VPC first (looked up each time a call can start, so the wizard's
+    // cursor moves it), then in the order the wizard lists them.
+    let mut ids: Vec<(bool, String, String)> = vpcs
+        .iter()
+        .map(|(v, _)| (v.name.is_empty(), v.name.clone(), v.id.clone()))
+        .collect();
+    ids.sort();
+    let mut queue: std::collections::VecDeque<String> =
+        ids.into_iter().map(|(.., id)| id).collect();
+    let next = std::iter::from_fn(|| next_vpc(&mut queue, &opts.first));
+    let mut answers = futures::stream::iter(next)
+        .map(|id| async move {
+            let r = patient!(aws, aws.dns_attributes(&id)).await;
+            r.map(|d| (id, d))
+        })
+        // In order (not unordered): a call sleeping in a throttling backoff then holds
+        // back new ones, which against EC2's token bucket gets more calls through
+        // (measured: 800-900 throttled answers instead of 1300-1500 for 200 VPCs).
+        .buffered(conc);
+    let mut dns = HashMap::new();
+    while let Some(answer) = answers.next().await {
+        let (id, d) = answer?;
+        if let Ok(mut s) = seen.lock() {
+            s.dns.insert(id.clone(), d);
+        }
+        dns.insert(id, d);
+        report(false);
+    }
+    Ok((vpcs, dns))
+}
+
+/// Every per-VPC list (DHCP options, subnets, route tables, gateways, endpoints, groups
+/// with their tagged rules, ACLs, peerings), then the prefix lists the groups name;
+/// reported once in.
+async fn read_lists(
+    aws: &Aws,
+    vpc: Option<&str>,
+    region: &str,
+    seen: &std::sync::Mutex<Seen>,
+    report: &(dyn Fn(bool) + Sync),
+) -> Result<Lists, AwsError> {
+    let (dhcp, subnets, route_tables, igws, nats, endpoints, mut sgs, nacls, peerings, rules) = tokio::try_join!(
+        patient!(aws, aws.dhcp_options()),
+        patient!(aws, aws.subnets(vpc)),
+        patient!(aws, aws.route_tables(vpc)),
+        patient!(aws, aws.internet_gateways(vpc)),
+        patient!(aws, aws.nat_gateways(vpc)),
+        patient!(aws, aws.vpc_endpoints(vpc, region)),
+        patient!(aws, aws.security_groups(vpc)),
+        patient!(aws, aws.network_acls(vpc)),
+        patient!(aws, aws.peerings()),
+        patient!(aws, aws.tagged_rules()),
+    )?;
+    let mut rules = rules;
+    for (_, g) in &mut sgs {
+        g.tagged_rules = rules.remove(&g.id).unwrap_or_default();
+    }
+    // A rule letting a prefix list in (G1) is judged by the list's entries: read the
+    // lists the groups name (a second round, only when some group names one).
+    let mut named: Vec<&str> = sgs
+        .iter()
+        .flat_map(|(_, g)| &g.ingress)
+        .flat_map(|r| &r.prefix_list_ids)
+        .map(String::as_str)
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let read = futures::future::join_all(
+        named
+            .iter()
+            .map(|id| aws.optionally(inv::Unread::prefix_list(id), || aws.prefix_list(id))),
+    )
+    .await;
+    let (mut prefix_lists, mut unread) = (vec![], vec![]);
+    for r in read {
+        match r {
+            Ok(p) => prefix_lists.push(p),
+            Err(u) => unread.push(u),
+        }
+    }
+    let l = Lists {
+        dhcp,
+        subnets,
+        route_tables,
+        igws,
+        nats,
+        endpoints,
+        sgs,
+        nacls,
+        peerings,
+        prefix_lists,
+        unread,
+    };
+    if let Ok(mut s) = seen.lock() {
+        s.lists = Some(l.clone());
+    }
+    report(true);
+    Ok(l)
 }
 
 /// A region AWS does not know makes every other call fail in confusing ways: said first,
