@@ -505,6 +505,37 @@ mod tests {
     use crate::plan::{Deletable, plan};
     use crate::rules::testkit::{inventory, spec, vpc_mut};
 
+    /// The account after the apply of `s`: private only, DNS hostnames on, the node
+    /// subnets' tags and the markers of what apply changed.
+    fn applied(
+        inv: &crate::inventory::Inventory,
+        s: &crate::spec::Spec,
+    ) -> crate::inventory::Inventory {
+        let mut after = inv.clone();
+        vpc_mut(&mut after).dns_hostnames = true;
+        let c = &mut after.clusters[0];
+        c.public_access = false;
+        c.private_access = true;
+        c.tags.insert(
+            ACCESS_BEFORE_TAG.into(),
+            "private=false public=true cidrs=0.0.0.0/0".into(),
+        );
+        for sn in &mut vpc_mut(&mut after).subnets {
+            if s.node_subnets.values().any(|id| id == &sn.id) {
+                sn.tags
+                    .insert(crate::rules::subnets::INTERNAL_ELB_TAG.into(), "1".into());
+                sn.tags.insert(
+                    format!(
+                        "{ADDED_TAG_PREFIX}{}",
+                        crate::rules::subnets::INTERNAL_ELB_TAG
+                    ),
+                    "1".into(),
+                );
+            }
+        }
+        after
+    }
+
     /// Issue 26, 4: destroy puts back what apply changed. The values before come from the
     /// plan's actions (the journal keeps them), and from the account's markers when the
     /// journal is gone; public access comes back before anything is deleted.
@@ -552,29 +583,7 @@ mod tests {
             .unwrap();
         assert!(access.depends_on.contains(&p.actions[record].address));
 
-        // The account after apply: private only, DNS hostnames on, the tags and markers.
-        let mut after = inv.clone();
-        vpc_mut(&mut after).dns_hostnames = true;
-        let c = &mut after.clusters[0];
-        c.public_access = false;
-        c.private_access = true;
-        c.tags.insert(
-            ACCESS_BEFORE_TAG.into(),
-            "private=false public=true cidrs=0.0.0.0/0".into(),
-        );
-        for sn in &mut vpc_mut(&mut after).subnets {
-            if s.node_subnets.values().any(|id| id == &sn.id) {
-                sn.tags
-                    .insert(crate::rules::subnets::INTERNAL_ELB_TAG.into(), "1".into());
-                sn.tags.insert(
-                    format!(
-                        "{ADDED_TAG_PREFIX}{}",
-                        crate::rules::subnets::INTERNAL_ELB_TAG
-                    ),
-                    "1".into(),
-                );
-            }
-        }
+        let mut after = applied(&inv, &s);
         let created = vec![Created {
             what: Deletable::VpcEndpoint,
             id: "vpce-1".into(),
