@@ -322,7 +322,7 @@ fn hints(app: &App) -> (Vec<Hint>, Option<Hint>) {
         (app.keys.hint_label(&b), b.hint.to_string())
     };
     if let Some(m) = &app.modal {
-        let shown = app.modal_bindings(m).iter().filter(|b| !b.hint.is_empty());
+        let shown = m.bindings().iter().filter(|b| !b.hint.is_empty());
         return (shown.map(label).collect(), None);
     }
     let (bindings, fixed) = match &app.load {
@@ -397,7 +397,7 @@ fn draw_help(f: &mut Frame, area: Rect, app: &App, help: &Help, t: &Theme) {
         foot: format!(
             "Spec file: {} · keys: {KEY_FILE} · {} closes",
             app.spec_path().display(),
-            app.keys.hint_label(&help::BINDINGS[3])
+            app.keys.hint_label(&help::CLOSE)
         ),
     };
     help.render(f, area, &content, &app.keys, t);

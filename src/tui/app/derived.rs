@@ -94,17 +94,15 @@ impl App {
         let theme = Theme {
             color: self.ctx.color,
         };
-        let ctx = ScreenCtx {
-            inv: &inv,
-            draft: self.draft.as_ref(),
-            findings: &self.derived.findings,
-            preview: &self.derived.preview,
-            keys: &self.keys,
-            theme: &theme,
-            page: self.ui.size.1.saturating_sub(6) as usize,
-            spinner: "",
-            read_only: self.ctx.read_only,
-        };
+        let ctx = screen_ctx(
+            &inv,
+            self.draft.as_ref(),
+            &self.derived,
+            &self.keys,
+            &theme,
+            &self.ctx,
+            self.ui.size,
+        );
         self.screen.get_mut().sync(&ctx);
         self.ui.synced = Some(key);
     }

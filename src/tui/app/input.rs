@@ -64,17 +64,15 @@ impl App {
         let theme = Theme {
             color: self.ctx.color,
         };
-        let ctx = ScreenCtx {
-            inv: &inv,
-            draft: self.draft.as_ref(),
-            findings: &self.derived.findings,
-            preview: &self.derived.preview,
-            keys: &self.keys,
-            theme: &theme,
-            page: self.ui.size.1.saturating_sub(6) as usize,
-            spinner: "",
-            read_only: self.ctx.read_only,
-        };
+        let ctx = screen_ctx(
+            &inv,
+            self.draft.as_ref(),
+            &self.derived,
+            &self.keys,
+            &theme,
+            &self.ctx,
+            self.ui.size,
+        );
         if !self.screen.get().capturing()
             && self.keys.command(&[keys::TOPOLOGY], &k) == Some(Command::Topology)
         {
@@ -327,11 +325,6 @@ impl App {
             return Binding { hint, help, ..*b };
         }
         *b
-    }
-
-    /// The keys of a dialog (its footer and `?`).
-    pub fn modal_bindings(&self, m: &Modal) -> &'static [Binding] {
-        m.bindings()
     }
 
     /// The keys while the account is not read yet (or could not be).

@@ -318,3 +318,27 @@ impl App {
         }
     }
 }
+
+/// What a screen reads while the app updates, from the App's fields one by one (so the
+/// screen itself can be borrowed mutably beside them).
+fn screen_ctx<'a>(
+    inv: &'a Inventory,
+    draft: Option<&'a Spec>,
+    derived: &'a Derived,
+    keys: &'a KeyMap,
+    theme: &'a Theme,
+    ctx: &Context,
+    size: (u16, u16),
+) -> ScreenCtx<'a> {
+    ScreenCtx {
+        inv,
+        draft,
+        findings: &derived.findings,
+        preview: &derived.preview,
+        keys,
+        theme,
+        page: size.1.saturating_sub(6) as usize,
+        spinner: "",
+        read_only: ctx.read_only,
+    }
+}

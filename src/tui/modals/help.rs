@@ -26,13 +26,16 @@ pub const BINDINGS: &[Binding] = &[
     ),
     keys::ENDS,
     keys::PAGE,
-    keys::on(
-        keys::Scope::Global,
-        &[Command::Back, Command::Quit],
-        "close",
-        "close",
-    ),
+    CLOSE,
 ];
+
+/// The keys that close it (the others read on).
+pub const CLOSE: Binding = keys::on(
+    keys::Scope::Global,
+    &[Command::Back, Command::Quit],
+    "close",
+    "close",
+);
 
 /// What the step shows in its help.
 pub struct Content<'a> {

@@ -285,7 +285,6 @@ const BINDINGS: &[Binding] = &[
     keys::RELOAD,
     keys::PAGE,
 ];
-const EDIT_HINTS: &[(&str, &str)] = &[("Enter", "keep"), ("Esc", "leave")];
 /// The question whether to overwrite files that exist.
 const EXIST: &[Binding] = &[
     on(
@@ -342,7 +341,7 @@ impl WizardScreen for ExportScreen {
 
     fn fixed_hints(&self) -> &'static [(&'static str, &'static str)] {
         if self.editing.is_some() {
-            EDIT_HINTS
+            super::EDIT_HINTS
         } else {
             &[]
         }
